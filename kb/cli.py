@@ -1,0 +1,116 @@
+"""The ``kb`` command line: a thin layer over the library calls, one function per command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kb.errors import KbError
+
+Handler = Callable[[argparse.Namespace], int]
+Arguments = Callable[[argparse.ArgumentParser], None]
+COMMANDS: dict[str, tuple[str, Arguments, Handler]] = {}
+
+
+def command(name: str, help: str, arguments: Arguments) -> Callable[[Handler], Handler]:
+    """Register a sub-command: its one-line help, a function adding its arguments, its handler."""
+
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = (help, arguments, fn)
+        return fn
+
+    return register
+
+
+def jobs_arg(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number, not '{value}'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return n
+
+
+def content_args(p: argparse.ArgumentParser) -> None:
+    import os
+
+    p.add_argument("--content", required=True, help="the content folder")
+    p.add_argument("--json", action="store_true", help="print JSON (see README for the shape)")
+    p.add_argument("--jobs", type=jobs_arg, default=os.cpu_count() or 1, help="parser processes")
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+# --- inspect -------------------------------------------------------------------------------------
+
+
+def _inspect_args(p: argparse.ArgumentParser) -> None:
+    content_args(p)
+    p.add_argument("--strict", action="store_true", help="exit 1 when any problem is found")
+
+
+@command("inspect", "parse a content folder and report documents and problems", _inspect_args)
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from kb.ingest import ingest
+    from kb.report import inspect_report
+
+    corpus = ingest(args.content, jobs=args.jobs)
+    report = inspect_report(corpus)
+    if args.json:
+        emit_json(report)
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{len(corpus.documents)} documents in {args.content}")
+        for col in ("path", "locale", "source", "editions", "title", "segments", "links"):
+            table.add_column(col, overflow="fold")
+        for d in report["documents"]:
+            table.add_row(d["path"], d["locale"], d["locale_source"], ",".join(d["editions"]), d["title"],
+                          str(d["segments"]), str(d["links"]))
+        out = console()
+        out.print(table)
+        for p in report["problems"]:
+            where = f"{p['path']}:{p['line']}" if p["line"] else p["path"]
+            out.print(f"[yellow]problem[/] {where}: {p['message']}")
+    return 1 if args.strict and corpus.problems else 0
+
+
+# --- argument parsing ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kb", description="A multilingual documentation knowledge base.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help, arguments, _) in COMMANDS.items():
+        arguments(sub.add_parser(name, help=help, description=help))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command][2](args)
+    except KbError as exc:
+        print(f"kb {args.command}: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

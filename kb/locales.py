@@ -1,0 +1,70 @@
+"""Locale tags: normalising them, finding them in paths, and detecting them from text."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+# The languages kb analyses and detects, with the region a bare language tag resolves to.
+DEFAULT_REGIONS: dict[str, str] = {"pt": "BR", "ru": "RU", "es": "ES", "it": "IT"}
+SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(DEFAULT_REGIONS)
+
+_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|\d{3}))?$")
+
+
+def normalize(tag: str) -> str | None:
+    """``pt-br`` / ``pt_BR`` / ``PT`` → ``pt-BR``; None when ``tag`` is not a language tag."""
+    m = _TAG.match(tag.strip())
+    if not m:
+        return None
+    lang, region = m.group(1).lower(), m.group(2)
+    if region is None:
+        if lang not in DEFAULT_REGIONS:
+            return None
+        region = DEFAULT_REGIONS[lang]
+    return f"{lang}-{region.upper()}"
+
+
+def language(tag: str) -> str:
+    """The language subtag: ``pt-BR`` → ``pt``."""
+    return tag.split("-", 1)[0].lower()
+
+
+def is_locale_folder(name: str) -> bool:
+    """True for folder names such as ``pt-br`` or ``ru-RU`` (language and region)."""
+    return bool(re.fullmatch(r"[A-Za-z]{2,3}-[A-Za-z]{2}", name))
+
+
+def locale_from_path(path: str) -> str | None:
+    """The locale named by a folder of ``path`` (the deepest one), if any."""
+    parts = path.split("/")[:-1]
+    for part in reversed(parts):
+        if is_locale_folder(part):
+            return normalize(part)
+    return None
+
+
+def strip_locale_folder(path: str) -> str:
+    """The path relative to its locale root: everything after the last locale folder."""
+    parts = path.split("/")
+    for i in range(len(parts) - 2, -1, -1):
+        if is_locale_folder(parts[i]):
+            return "/".join(parts[i + 1 :])
+    return path
+
+
+@functools.lru_cache(maxsize=8)
+def _identifier(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    import py3langid.langid as langid
+
+    ident = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(languages))
+    return ident
+
+
+def detect(text: str, languages: Iterable[str] = SUPPORTED_LANGUAGES) -> tuple[str, float]:
+    """Detect the locale of ``text`` among ``languages``: (``pt-BR``, confidence in [0, 1])."""
+    langs = tuple(sorted(set(languages)))
+    lang, prob = _identifier(langs).classify(text)
+    return f"{lang}-{DEFAULT_REGIONS.get(lang, lang.upper())}", float(prob)

@@ -1,0 +1,244 @@
+"""The DocFX-flavoured Markdown dialect, shared by ingest (segments) and the site (HTML).
+
+Text-level rewrites run first, each keeping line numbers where it can (``PREPROCESSORS``); then
+markdown-it-py parses, and small core rules (``CORE_RULES``, in order) turn DocFX constructs into
+ordinary tokens with metadata: alerts, ``[!div]`` blocks, heading anchors and tab headings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+# --- text-level rewrites -------------------------------------------------------------------------
+
+_IMAGE = re.compile(r":::image\b(?P<attrs>[^:]*?):::(?:.*?:::image-end:::)?", re.S)
+_NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(["'])(?P<text>.*?)\1\s*:::""")
+_ZONE = re.compile(r"^[ \t]*:::\s*zone\b.*$|^[ \t]*:::\s*zone-end\s*:::?\s*$", re.M)
+_ATTR = re.compile(r"""([\w-]+)\s*=\s*(["'])(.*?)\2""")
+_NBSP_LINE = re.compile(r"^[ \t\u00a0\u2000-\u200b\u202f\u3000]+$", re.M)
+INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<title>[^\]]*)\]\((?P<target>[^)\s]+)\)\s*\]", re.I)
+
+
+def _image(m: re.Match[str]) -> str:
+    attrs = {k.lower(): v for k, _, v in _ATTR.findall(m.group("attrs"))}
+    alt = attrs.get("alt-text", "").replace("]", "\\]")
+    source = attrs.get("source", "")
+    newlines = "\n" * m.group(0).count("\n")
+    return f"![{alt}]({source})" + newlines
+
+
+def normalize_text(text: str) -> str:
+    """Line endings to ``\\n``; lines of only (non-breaking) spaces become empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _NBSP_LINE.sub("", text)
+
+
+PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
+    ("image", lambda s: _IMAGE.sub(_image, s)),
+    ("no_loc", lambda s: _NO_LOC.sub(lambda m: m.group("text"), s)),
+    ("zone", lambda s: _ZONE.sub("", s)),
+]
+
+
+_TABLE_SPAN = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+
+
+def _join_html_tables(body: str) -> str:
+    """Keep an HTML table one HTML block: CommonMark ends a raw block at a blank line, DocFX doesn't.
+
+    Blank lines inside ``<table>…</table>`` become empty comments, so line numbers stay right."""
+    return _TABLE_SPAN.sub(lambda m: _BLANK_LINE.sub("\n<!---->", m.group(0)), body)
+
+
+PREPROCESSORS.append(("html_tables", _join_html_tables))
+
+
+def preprocess(body: str) -> str:
+    for _name, rule in PREPROCESSORS:
+        body = rule(body)
+    return body
+
+
+# --- core rules on the token stream --------------------------------------------------------------
+
+_ALERT_MARK = re.compile(r"^\s*\[!(?P<kind>[A-Za-z]+)\]\s*")
+_DIV_MARK = re.compile(r"^\s*\[!div(?P<attrs>[^\]]*)\]\s*", re.I)
+_A_NAME = re.compile(r"""<a\s+(?:name|id)\s*=\s*["']([^"']*)["'][^>]*>""", re.I)
+
+# Bold labels that open an alert in older DocFX content (``>**Importante**<br>``), per language.
+ALERT_LABELS: dict[str, str] = {
+    "note": "NOTE", "notes": "NOTE", "nota": "NOTE", "observação": "NOTE", "observacao": "NOTE",
+    "примечание": "NOTE", "заметка": "NOTE", "notas": "NOTE",
+    "important": "IMPORTANT", "importante": "IMPORTANT", "важно": "IMPORTANT",
+    "tip": "TIP", "dica": "TIP", "sugerencia": "TIP", "suggerimento": "TIP", "совет": "TIP",
+    "warning": "WARNING", "aviso": "WARNING", "advertencia": "WARNING", "avviso": "WARNING",
+    "attenzione": "WARNING", "предупреждение": "WARNING", "caution": "CAUTION", "cuidado": "CAUTION",
+    "precaución": "CAUTION", "внимание": "CAUTION",
+}
+ALERT_KINDS = {"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"}
+
+
+def _first_inline(tokens: list[Token], start: int) -> Token | None:
+    for tok in tokens[start + 1 :]:
+        if tok.type == "inline":
+            return tok
+        if tok.type in ("blockquote_close", "html_block", "fence", "code_block"):
+            return None
+    return None
+
+
+def _strip_marker(inline: Token, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    children = inline.children or []
+    if not children or children[0].type != "text":
+        return None
+    m = pattern.match(children[0].content)
+    if m:
+        children[0].content = children[0].content[m.end() :]
+        inline.content = inline.content[m.end() :] if inline.content.startswith(m.group(0)) else inline.content
+        while children and children[0].type in ("softbreak", "hardbreak") or (
+            children and children[0].type == "text" and not children[0].content
+        ):
+            children.pop(0)
+    return m
+
+
+def _strip_bold_label(inline: Token) -> str | None:
+    """``**Importante**<br>`` at the start of a blockquote → ``IMPORTANT`` (label removed)."""
+    ch = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
+    if len(ch) < 3 or ch[0].type != "strong_open" or ch[1].type != "text" or ch[2].type != "strong_close":
+        return None
+    label = ch[1].content.strip().rstrip(".:").strip().lower()
+    kind = ALERT_LABELS.get(label)
+    if kind is None:
+        return None
+    rest = ch[3:]
+    while rest and (
+        rest[0].type in ("softbreak", "hardbreak")
+        or (rest[0].type == "html_inline" and rest[0].content.lower().startswith("<br"))
+        or (rest[0].type == "text" and not rest[0].content.strip())
+    ):
+        rest.pop(0)
+    if rest and rest[0].type == "text":
+        rest[0].content = rest[0].content.lstrip()
+    inline.children = rest
+    return kind
+
+
+def alerts(state: StateCore) -> None:
+    """Mark blockquotes that are DocFX alerts or ``[!div]`` blocks, removing their marker."""
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "blockquote_open":
+            continue
+        inline = _first_inline(tokens, i)
+        if inline is None:
+            continue
+        div = _strip_marker(inline, _DIV_MARK)
+        if div:
+            attrs = {k: v for k, _, v in _ATTR.findall(div.group("attrs"))}
+            tok.meta = {**(tok.meta or {}), "div": attrs.get("class", "")}
+            continue
+        first = (inline.children or [Token("text", "", 0)])[0]
+        m = _ALERT_MARK.match(first.content) if first.type == "text" else None
+        kind = m.group("kind").upper() if m else ""
+        kind = "NOTE" if kind == "NOTES" else kind
+        if kind in ALERT_KINDS:
+            _strip_marker(inline, _ALERT_MARK)
+            tok.meta = {**(tok.meta or {}), "alert": kind}
+            continue
+        label = _strip_bold_label(inline)
+        if label:
+            tok.meta = {**(tok.meta or {}), "alert": label}
+
+
+def slugify(text: str) -> str:
+    """A GitHub/DocFX-style anchor id: lower case, words joined by ``-``, accents kept as letters."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-")
+
+
+def heading_anchors(state: StateCore) -> None:
+    """Give every heading an ``id``: the ``<a name>`` inside or before it, else a slug of its text."""
+    pending: str | None = None
+    seen: dict[str, int] = {}
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type in ("html_block", "inline") and tok.content.lstrip().startswith("<a"):
+            # A bare ``<a name="x"></a>`` line names the heading that follows it.
+            m = _A_NAME.fullmatch(tok.content.strip().replace("</a>", "").strip())
+            if m:
+                pending = m.group(1)
+            continue
+        if tok.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        anchor = pending
+        pending = None
+        kept: list[Token] = []
+        for child in inline.children or []:
+            if child.type == "html_inline":
+                m = _A_NAME.match(child.content)
+                if m:
+                    anchor = anchor or m.group(1)
+                    continue
+                if child.content.lower() == "</a>":
+                    continue
+            kept.append(child)
+        inline.children = kept
+        _tab_heading(inline, tok)
+        if not anchor:
+            anchor = slugify("".join(c.content for c in kept if c.type in ("text", "code_inline")))
+        if anchor in seen:
+            seen[anchor] += 1
+            anchor = f"{anchor}-{seen[anchor]}"
+        else:
+            seen[anchor] = 0
+        tok.attrSet("id", anchor)
+
+
+def _tab_heading(inline: Token, heading: Token) -> None:
+    """``# [Linux](#tab/linux)`` is a DocFX tab label: keep its text, drop the pseudo-link."""
+    ch = inline.children or []
+    if len(ch) >= 3 and ch[0].type == "link_open" and str(ch[0].attrGet("href") or "").startswith("#tab/"):
+        heading.meta = {**(heading.meta or {}), "tab": str(ch[0].attrGet("href"))[5:]}
+        inline.children = [c for c in ch if c.type not in ("link_open", "link_close")]
+
+
+CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
+    ("docfx_alerts", alerts),
+    ("docfx_heading_anchors", heading_anchors),
+]
+
+
+def make_parser() -> MarkdownIt:
+    """A markdown-it parser for the DocFX dialect (CommonMark + tables + strikethrough + raw HTML)."""
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.options["maxNesting"] = 50
+    for name, rule in CORE_RULES:
+        md.core.ruler.push(name, rule)
+    return md
+
+
+_PARSER: MarkdownIt | None = None
+
+
+def parser() -> MarkdownIt:
+    """The shared parser (building one costs more than parsing a typical article)."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = make_parser()
+    return _PARSER
+
+
+def parse(body: str) -> list[Token]:
+    """Tokens of a document body, after the text-level rewrites."""
+    return parser().parse(preprocess(body))

@@ -1,0 +1,307 @@
+"""The typed model every stage of kb exchanges.
+
+Ingest produces :class:`Document` objects (with their :class:`Segment` and :class:`Link` lists);
+alignment groups them into :class:`Topic` objects and pairs their segments as :class:`SegmentPair`;
+the index, the site, the API and the translators' checks read these and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class SegmentKind(StrEnum):
+    """What kind of block a segment is."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_CELL = "table_cell"
+    ALERT = "alert"
+    CODE = "code"
+
+
+class LocaleSource(StrEnum):
+    """How a document's locale was decided, from the most to the least trustworthy."""
+
+    METADATA = "metadata"
+    PATH = "path"
+    DETECTED = "detected"
+
+
+class Evidence(StrEnum):
+    """Why a document belongs to its topic, in the order alignment tries them."""
+
+    ASSETID = "assetid"
+    PATH = "path"
+    EDITION_VARIANT = "edition_variant"
+    CONTENT = "content"
+    SINGLETON = "singleton"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An outgoing link, image or include found in a document."""
+
+    target: str
+    """The target as written (``other.md#anchor``, ``https://…``, ``media/x.png``)."""
+    text: str
+    """The visible text of the link, or an image's alt text."""
+    kind: str = "link"
+    """``link``, ``image`` or ``include``."""
+    line: int | None = None
+    """1-based line in the source file where the link's block starts, when known."""
+
+    @property
+    def is_external(self) -> bool:
+        """True for absolute URLs (``https:``, ``mailto:``, protocol-relative)."""
+        low = self.target.lower()
+        return low.startswith(("http:", "https:", "mailto:", "//", "ftp:"))
+
+    @property
+    def is_article(self) -> bool:
+        """True for a relative link to another Markdown article."""
+        return not self.is_external and self.target.split("#", 1)[0].lower().endswith(".md")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable block of a document, in reading order."""
+
+    kind: SegmentKind
+    """Heading, paragraph, list item, table cell, alert or code."""
+    path: str
+    """Structural path inside the document, e.g. ``table[0]/row[2]/cell[1]`` or ``list[1]/item[0]``."""
+    text: str
+    """Plain text with Markdown and HTML markup removed and white space collapsed."""
+    links: tuple[Link, ...] = ()
+    """Inline links and images inside this segment, with their targets."""
+    anchor: str | None = None
+    """A heading's anchor id (from ``<a name>`` or generated from its text); None for other kinds."""
+    level: int | None = None
+    """A heading's level (1-6); None for other kinds."""
+    alert: str | None = None
+    """An alert's type in upper case (``NOTE``, ``IMPORTANT``, …); None for other kinds."""
+    code: tuple[str, ...] = ()
+    """Inline code spans inside the segment (language-independent anchors for alignment)."""
+    line: int | None = None
+    """1-based source line where the segment's block starts, when known."""
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """Localization metadata from the front matter (``ms.`` prefixed or not)."""
+
+    source_hash: str | None = None
+    """``ms.openlocfilehash``: hash of the source-language file this translation was made from."""
+    source_commit: str | None = None
+    """``ms.sourcegitcommit``: commit of the source repository at hand-off."""
+    type: str | None = None
+    """``ms.translationtype``: ``HT`` (human) or ``MT`` (machine)."""
+    handoff: str | None = None
+    """``ms.lasthandoff`` as an ISO date (``2019-04-23``) when parseable, else as written."""
+    date: str | None = None
+    """``ms.date`` as an ISO date when parseable, else as written."""
+    locfileid: str | None = None
+    """``ms.locfileid``: the localization system's file id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with an input file, reported instead of raised."""
+
+    path: str
+    """Path relative to the content root."""
+    line: int | None
+    """1-based line, where known."""
+    message: str
+    """What is wrong, in words a writer understands."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One localized article, parsed."""
+
+    path: str
+    """Source path relative to the content root, with ``/`` separators."""
+    locale: str
+    """BCP 47 tag such as ``pt-BR``."""
+    locale_source: LocaleSource
+    """Whether the locale came from metadata, the path, or language detection."""
+    locale_confidence: float
+    """Confidence in the locale, in [0, 1] (1.0 for metadata)."""
+    front_matter: dict[str, Any]
+    """The YAML front matter as parsed (entities decoded), keys as written."""
+    title: str
+    """``title`` from the front matter, else the first heading, else the file name."""
+    description: str
+    """``description`` from the front matter, or empty."""
+    assetid: str | None
+    """``ms.assetid`` lower-cased, or None."""
+    editions: tuple[str, ...]
+    """Editions the article applies to: ``global``, ``germany``, ``21vianet``, ``usgov``."""
+    applies_to: tuple[str, ...]
+    """The "Applies to" entries that name no known edition, kept verbatim."""
+    translation: Translation
+    """Localization metadata (source hash and commit, HT/MT, dates)."""
+    segments: tuple[Segment, ...]
+    """The translatable blocks, in reading order."""
+    links: tuple[Link, ...]
+    """Every outgoing link, image and include, in reading order."""
+    body: str
+    """The Markdown body after the front matter (normalised line endings, includes not expanded)."""
+    body_line: int
+    """1-based line of the source file where ``body`` starts."""
+    content_hash: str
+    """SHA-256 of the file's bytes: the key of the incremental-build cache."""
+
+    @property
+    def locale_root_path(self) -> str:
+        """The path with a leading locale folder removed (``pt-br/a/b.md`` → ``a/b.md``)."""
+        from kb.locales import strip_locale_folder
+
+        return strip_locale_folder(self.path)
+
+    @property
+    def headings(self) -> list[Segment]:
+        return [s for s in self.segments if s.kind is SegmentKind.HEADING]
+
+
+@dataclass(frozen=True, slots=True)
+class NavNode:
+    """One entry of a navigation tree (``TOC.md`` / ``toc.yml``)."""
+
+    title: str
+    """The entry's text."""
+    href: str | None
+    """The link target as written, or None for a group label."""
+    children: tuple[NavNode, ...] = ()
+    """Nested entries."""
+
+
+@dataclass(frozen=True, slots=True)
+class Navigation:
+    """A parsed navigation file."""
+
+    path: str
+    """Path of the TOC file relative to the content root."""
+    locale: str | None
+    """Locale of the folder the TOC lives in, when the path names one."""
+    items: tuple[NavNode, ...]
+    """Top-level entries."""
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything ingest read from a content root."""
+
+    root: str
+    """The content root as given."""
+    documents: tuple[Document, ...]
+    """Parsed documents, sorted by path."""
+    navigation: tuple[Navigation, ...]
+    """Parsed navigation files, sorted by path."""
+    problems: tuple[Problem, ...]
+    """Problems found, sorted by path and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMember:
+    """A document's place in its topic."""
+
+    document: Document
+    """The member document."""
+    evidence: Evidence
+    """What tied it to the topic."""
+    confidence: float
+    """How sure alignment is, in [0, 1]."""
+
+
+@dataclass(slots=True)
+class Topic:
+    """All translations and editions of one article."""
+
+    id: str
+    """Stable id: the assetid when there is one, else a slug of the locale-root path."""
+    slug: str
+    """URL slug, unique across topics."""
+    members: list[TopicMember] = field(default_factory=list)
+    """Member documents with their evidence, sorted by locale then path."""
+
+    @property
+    def documents(self) -> list[Document]:
+        return [m.document for m in self.members]
+
+    @property
+    def locales(self) -> list[str]:
+        return sorted({m.document.locale for m in self.members})
+
+    @property
+    def editions(self) -> list[str]:
+        return sorted({e for m in self.members for e in m.document.editions})
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Per-locale titles (the first member's, for a locale with several editions)."""
+        out: dict[str, str] = {}
+        for m in self.members:
+            out.setdefault(m.document.locale, m.document.title)
+        return out
+
+    @property
+    def matrix(self) -> dict[tuple[str, str], Document]:
+        """(locale, edition) → the document that serves it."""
+        out: dict[tuple[str, str], Document] = {}
+        for m in self.members:
+            for edition in m.document.editions:
+                out.setdefault((m.document.locale, edition), m.document)
+        return out
+
+    def document_for(self, locale: str, edition: str | None = None) -> Document | None:
+        """The document of ``locale`` for ``edition`` (or the global one, or any)."""
+        matrix = self.matrix
+        if edition is not None:
+            return matrix.get((locale, edition))
+        for ed in ("global", *sorted({e for (_, e) in matrix})):
+            if (locale, ed) in matrix:
+                return matrix[(locale, ed)]
+        return None
+
+    @property
+    def source(self) -> Document | None:
+        """The newest version among the topic's locales (by hand-off date, then ``ms.date``)."""
+        docs = self.documents
+        if not docs:
+            return None
+        return max(docs, key=lambda d: (d.translation.handoff or "", d.translation.date or "", d.path))
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRef:
+    """A segment of one side of a comparison."""
+
+    path: str
+    """The document's path relative to the content root."""
+    segment: str
+    """The segment's structural path."""
+    text: str
+    """The segment's text."""
+    index: int
+    """Position of the segment in its document."""
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPair:
+    """One step of a segment alignment; a side is None when the other side has no counterpart."""
+
+    a: tuple[SegmentRef, ...]
+    """Segments of the first document (empty for 0-1)."""
+    b: tuple[SegmentRef, ...]
+    """Segments of the second document (empty for 1-0)."""
+    score: float
+    """How good the match is, in [0, 1]; 0 for unmatched segments."""

@@ -1,0 +1,39 @@
+"""Shared fixtures: the seed content, and the dev corpus (tests skip cleanly without ../shared)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+CORPUS = ROOT.parent / "shared" / "corpus" / "partner-center-2019"
+
+SEED_PT = "000_c9c7f4bd9cf9de1f.txt"
+SEED_PT_21V = "001_ec9c8a3814b0800e.txt"
+SEED_RU = "002_cc28fa39727e896f.txt"
+SEED_ES = "003_2b98cdb811fc5d19.txt"
+SEED_IT = "004_330f0314e31fd612.txt"
+
+
+@pytest.fixture(scope="session")
+def seeds():
+    from kb.ingest import ingest
+
+    corpus = ingest(CONTENT)
+    return {d.path: d for d in corpus.documents}
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("the dev corpus ../shared/corpus/partner-center-2019 is not present")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def dev_corpus(corpus_dir):
+    from kb.ingest import ingest
+
+    return ingest(corpus_dir, jobs=2)

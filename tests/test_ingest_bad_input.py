@@ -1,0 +1,89 @@
+"""Bad input is reported (path, line where known, reason) and skipped; the rest ingests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kb.cli import main
+from kb.ingest import IngestOptions, ingest
+
+GOOD = "---\ntitle: Bom\nms.contentlocale: pt-BR\n---\n# Bom\n\nTexto.\n"
+
+BAD: dict[str, tuple[bytes, int | None, str]] = {
+    "broken-yaml.md": (b"---\ntitle: [unclosed\nms.contentlocale: pt-BR\n---\nx\n", 3,
+                       "front matter is not valid YAML"),
+    "no-front-matter.md": (b"# Just a heading\n\nText.\n", 1, "no front matter"),
+    "invalid-utf8.md": (b"---\ntitle: x\n---\nline\n\xff\xfe bad\n", 5, "file is not valid UTF-8"),
+    "empty-body.md": (b"---\ntitle: x\n---\n\n  \n", 4, "document has front matter but an empty body"),
+    "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "file is binary"),
+    "unclosed.md": (b"---\ntitle: x\n# no closing fence\n", 1, "front matter opened with '---' on line 1 is never closed"),
+    "not-a-mapping.md": (b"---\n- a\n- b\n---\nx\n", 2, "front matter is not a mapping"),
+}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
+    for name, (data, _, _) in BAD.items():
+        (tmp_path / name).write_bytes(data)
+    return tmp_path
+
+
+def test_each_bad_file_is_reported_and_the_rest_ingests(folder):
+    (folder / "huge.md").write_bytes(GOOD.encode() + b"x" * 2000)
+    corpus = ingest(folder, opts=IngestOptions(max_bytes=1000))
+    assert [d.path for d in corpus.documents] == ["good.md"]
+    got = {p.path: (p.line, p.message) for p in corpus.problems}
+    assert set(got) == set(BAD) | {"huge.md"}
+    for name, (_, line, message) in BAD.items():
+        assert got[name][0] == line, name
+        assert got[name][1].startswith(message), (name, got[name])
+    assert got["huge.md"] == (None, f"file is too large ({len(GOOD) + 2000:,} bytes; the limit is 1,000)")
+
+
+def test_inspect_json_shape_and_strict_exit(folder, capsys):
+    assert main(["inspect", "--content", str(folder), "--json", "--jobs", "1"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report) == ["documents", "problems"]
+    assert report["documents"] == [{
+        "path": "good.md", "locale": "pt-BR", "locale_source": "metadata", "editions": ["global"],
+        "title": "Bom", "assetid": None, "segments": 2, "links": 0, "problems": [],
+    }]
+    assert {"path": "no-front-matter.md", "line": 1,
+            "message": "no front matter: a document starts with a '---' YAML block (title, …)"} in report["problems"]
+    assert main(["inspect", "--content", str(folder), "--strict", "--jobs", "1"]) == 1
+
+
+def test_strict_passes_on_the_seeds(capsys):
+    from tests.conftest import CONTENT
+
+    assert main(["inspect", "--content", str(CONTENT), "--strict"]) == 0
+
+
+def test_missing_content_folder_is_a_clear_error(tmp_path, capsys):
+    assert main(["inspect", "--content", str(tmp_path / "nope")]) == 2
+    assert f"--content: '{tmp_path / 'nope'}' is not a folder" in capsys.readouterr().err
+
+
+def test_symlink_outside_the_root_is_not_read(tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text(GOOD, encoding="utf-8")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link.md").symlink_to(outside)
+    corpus = ingest(root)
+    assert corpus.documents == ()
+    assert [(p.path, p.message) for p in corpus.problems] == [
+        ("link.md", "symbolic link points outside the content root; not read")
+    ]
+
+
+def test_files_in_a_folder_that_is_not_a_locale_still_work(tmp_path):
+    (tmp_path / "docs" / "billing").mkdir(parents=True)
+    (tmp_path / "docs" / "billing" / "a.md").write_text(
+        "---\ntitle: Fatura\n---\nComo ler a sua fatura mensal do programa de parceiros na nuvem.\n", encoding="utf-8"
+    )
+    (doc,) = ingest(tmp_path).documents
+    assert (doc.path, doc.locale, doc.locale_source.value) == ("docs/billing/a.md", "pt-BR", "detected")

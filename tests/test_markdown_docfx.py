@@ -1,0 +1,87 @@
+"""DocFX syntax is understood, never dumped as raw syntax into segments."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.ingest import parse_document
+from kb.model import SegmentKind
+
+FM = "---\ntitle: T\nms.contentlocale: pt-BR\n---\n"
+
+
+def parse(body: str, rel: str = "a.md", root=None):
+    doc, problems = parse_document(rel, (FM + body).encode(), root)
+    assert doc is not None, problems
+    return doc, problems
+
+
+def seg_view(doc):
+    return [(s.kind.value, s.path, s.text, s.alert) for s in doc.segments]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("> [!NOTE]\n> Texto da nota.\n", [("alert", "alert[0]", "Texto da nota.", "NOTE")]),
+        (">[!IMPORTANT]\n>Leia isto.\n", [("alert", "alert[0]", "Leia isto.", "IMPORTANT")]),
+        (">[!NOTES]\n>Plural.\n", [("alert", "alert[0]", "Plural.", "NOTE")]),
+        ("> [!TIP]\n> Dica.\n", [("alert", "alert[0]", "Dica.", "TIP")]),
+        (">**Observação**<br> Esse processo.\n", [("alert", "alert[0]", "Esse processo.", "NOTE")]),
+        (">**Важно.**<br>\nПартнер CSP.\n", [("alert", "alert[0]", "Партнер CSP.", "IMPORTANT")]),
+        ("> Citação comum.\n", [("paragraph", "quote[0]/p[0]", "Citação comum.", None)]),
+        ("> [!div class=\"nextstepaction\"]\n> [Próximo](next.md)\n",
+         [("paragraph", "quote[0]/p[0]", "Próximo", None)]),
+        ('Use :::no-loc text="Azure Portal"::: agora.\n', [("paragraph", "p[0]", "Use Azure Portal agora.", None)]),
+        ('::: zone pivot="a"\n\nDentro.\n\n::: zone-end\n', [("paragraph", "p[0]", "Dentro.", None)]),
+        ("# [Linux](#tab/linux)\n\nPasso.\n", [("heading", "heading[0]", "Linux", None),
+                                               ("paragraph", "p[0]", "Passo.", None)]),
+        ("```json\n{\"a\": 1}\n```\n", [("code", "code[0]", '{"a": 1}', None)]),
+        ("| A | B |\n|---|---|\n| 1 | [x](x.md) |\n",
+         [("table_cell", "table[0]/row[0]/cell[0]", "A", None), ("table_cell", "table[0]/row[0]/cell[1]", "B", None),
+          ("table_cell", "table[0]/row[1]/cell[0]", "1", None), ("table_cell", "table[0]/row[1]/cell[1]", "x", None)]),
+        ("- um\n  - dois\n- três\n", [("list_item", "list[0]/item[0]", "um", None),
+                                      ("list_item", "list[0]/item[0]/list[0]/item[0]", "dois", None),
+                                      ("list_item", "list[0]/item[1]", "três", None)]),
+    ],
+)
+def test_docfx_blocks(body, expected):
+    doc, _ = parse(body)
+    assert seg_view(doc) == expected
+
+
+def test_image_directive_becomes_an_image_with_alt_text():
+    doc, _ = parse(':::image type="content" source="media/x.png" alt-text="Painel do parceiro":::\n')
+    assert [(link.target, link.text, link.kind) for link in doc.links] == [("media/x.png", "Painel do parceiro", "image")]
+    assert ":::" not in "".join(s.text for s in doc.segments)
+
+
+def test_heading_anchors_from_a_name_before_or_inside_and_generated():
+    doc, _ = parse('<a name="before"></a>\n## Primeiro\n\n## <a name="inside"></a>Segundo\n\n## Terceira seção\n')
+    assert [(h.text, h.anchor) for h in doc.headings] == [
+        ("Primeiro", "before"), ("Segundo", "inside"), ("Terceira seção", "terceira-seção"),
+    ]
+
+
+def test_include_inside_root_is_expanded_and_outside_is_refused(tmp_path):
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "snip.md").write_text("Texto incluído.\n", encoding="utf-8")
+    (tmp_path / "secret.md").write_text("segredo\n", encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "inc").mkdir()
+    (content / "inc" / "x.md").write_text("Incluído [link](y.md).\n", encoding="utf-8")
+    body = "Antes.\n\n[!INCLUDE[x](inc/x.md)]\n\n[!INCLUDE[s](../secret.md)]\n"
+    doc, problems = parse(body, "a.md", content)
+    assert [s.text for s in doc.segments] == ["Antes.", "Incluído link."]
+    assert [(link.target, link.kind) for link in doc.links] == [
+        ("inc/x.md", "include"), ("../secret.md", "include"), ("y.md", "link"),
+    ]
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        ("a.md", 5, "include '../secret.md' reaches outside the content root; not read")
+    ]
+
+
+def test_inline_code_is_kept_as_anchor():
+    doc, _ = parse("Run `Get-Subscription` with id 42.\n")
+    assert doc.segments[0].code == ("Get-Subscription",)
