@@ -305,3 +305,23 @@ class SegmentPair:
     """Segments of the second document (empty for 1-0)."""
     score: float
     """How good the match is, in [0, 1]; 0 for unmatched segments."""
+
+
+@dataclass(slots=True)
+class Alignment:
+    """The topics of a corpus, and what alignment had to warn about."""
+
+    topics: list[Topic]
+    """Every topic, sorted by id."""
+    warnings: list[str] = field(default_factory=list)
+    """Human-readable warnings (e.g. an ``ms.assetid`` shared by two articles), naming the files."""
+
+    def topic_of(self, path: str) -> Topic | None:
+        """The topic holding the document at ``path``."""
+        for topic in self.topics:
+            if any(m.document.path == path for m in topic.members):
+                return topic
+        return None
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)

@@ -1,0 +1,167 @@
+"""``kb build``: gather everything (ingest, align), then write every output into a fresh release
+folder and publish it with one atomic rename.
+
+Layout of the build folder::
+
+    OUT/current -> releases/<id>     the published release (a symlink replaced atomically)
+    OUT/index   -> current/index     stable paths for servers and static hosting
+    OUT/site    -> current/site
+    OUT/releases/<id>/               one complete build: index/, site/, manifest.json
+    OUT/.lock                        held while a build runs; names its holder
+
+A build that fails or is killed never touches ``current``: the last good site and index stay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.align import align
+from kb.errors import BuildError, BuildLocked
+from kb.ingest import ingest
+from kb.model import Alignment, Corpus
+
+KEEP_RELEASES = 2  # the live one and its predecessor, which a server may still be reading
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Settings of one build."""
+
+    jobs: int = os.cpu_count() or 1
+    """Processes for parsing and rendering."""
+    base_url: str = "/"
+    """URL path the site is served from (``/docs/`` for a sub-path)."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    release: Path
+    """The published release folder."""
+    corpus: Corpus
+    """Everything ingest read."""
+    alignment: Alignment
+    """The topics."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage, in stage order."""
+
+
+# An output writes one part of a release from the gathered data: (name, writer).
+Writer = Callable[[Path, Corpus, Alignment, BuildOptions], None]
+OUTPUTS: list[tuple[str, Writer]] = []
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold ``OUT/.lock`` for the duration of a build; refuse with the holder's name if taken."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = path.read_text(encoding="utf-8", errors="replace").strip() or "another process"
+            raise BuildLocked(f"another build is running on '{out}' ({holder}); wait for it to finish") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}, started {dt.datetime.now().isoformat(timespec='seconds')}".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def _release_id() -> str:
+    return f"{dt.datetime.now().strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
+
+
+def publish(out: Path, release: Path) -> None:
+    """Point ``OUT/current`` at ``release`` in one rename, and make the stable links exist."""
+    tmp = out / f".current-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    tmp.symlink_to(Path("releases") / release.name)
+    os.replace(tmp, out / "current")
+    for name in ("index", "site"):
+        link = out / name
+        if not link.is_symlink():
+            if link.exists():
+                shutil.rmtree(link)
+            link.symlink_to(Path("current") / name)
+    _fsync_dir(out)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_release(out: Path) -> Path | None:
+    link = out / "current"
+    return link.resolve() if link.is_symlink() else None
+
+
+def prune(out: Path, keep: int = KEEP_RELEASES) -> None:
+    """Remove old releases and leftovers of killed builds, never the live release."""
+    live = current_release(out)
+    releases = sorted((out / "releases").iterdir()) if (out / "releases").is_dir() else []
+    finished = [r for r in releases if (r / "manifest.json").is_file()]
+    keep_set = set(finished[-keep:]) | ({live} if live else set())
+    for r in releases:
+        if r not in keep_set:
+            shutil.rmtree(r, ignore_errors=True)
+
+
+def write_manifest(release: Path, result: BuildResult) -> None:
+    manifest = {
+        "release": release.name,
+        "built": dt.datetime.now().isoformat(timespec="seconds"),
+        "content": str(result.corpus.root),
+        "documents": len(result.corpus.documents),
+        "topics": len(result.alignment.topics),
+        "problems": [p.as_dict() for p in result.corpus.problems],
+        "warnings": result.alignment.warnings,
+        "timings": result.timings,
+    }
+    (release / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def build(content: str | Path, out: str | Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build every output for ``content`` and publish it under ``out`` atomically."""
+    out = Path(out)
+    with build_lock(out):
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        corpus = ingest(content, jobs=options.jobs)
+        timings["ingest"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        alignment = align(corpus.documents)
+        timings["align"] = time.perf_counter() - t0
+        release = out / "releases" / _release_id()
+        release.mkdir(parents=True)
+        result = BuildResult(release, corpus, alignment, timings)
+        try:
+            for name, writer in OUTPUTS:
+                t0 = time.perf_counter()
+                writer(release / name, corpus, alignment, options)
+                timings[name] = time.perf_counter() - t0
+            write_manifest(release, result)
+        except Exception as exc:
+            shutil.rmtree(release, ignore_errors=True)
+            raise BuildError(f"build failed, nothing was published: {type(exc).__name__}: {exc}") from exc
+        publish(out, release)
+        prune(out)
+        return result
