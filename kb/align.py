@@ -27,5 +27,22 @@ def align(documents: Sequence[Document]) -> Alignment:
     topics = []
     for key, members in sorted(groups.items()):
         members.sort(key=lambda m: (m.document.locale, m.document.path))
-        topics.append(Topic(id=key, slug=_slug(members[0].document.locale_root_path.rsplit(".", 1)[0]), members=members))
+        topic = Topic(id=key, slug=_slug(members[0].document.locale_root_path.rsplit(".", 1)[0]))
+        topic.members = assign_slugs(topic.slug, members)
+        topics.append(topic)
     return Alignment(topics)
+
+
+def assign_slugs(topic_slug: str, members: list[TopicMember]) -> list[TopicMember]:
+    """Give each member its URL slug: the topic's for the main edition of a locale, else
+    ``{topic}-{edition}``, so every (locale, slug) names one document."""
+    by_locale: dict[str, list[TopicMember]] = defaultdict(list)
+    for m in members:
+        by_locale[m.document.locale].append(m)
+    out = []
+    for m in members:
+        siblings = by_locale[m.document.locale]
+        main = next((s for s in siblings if "global" in s.document.editions), siblings[0])
+        slug = topic_slug if m is main else f"{topic_slug}-{m.document.editions[0]}"
+        out.append(TopicMember(m.document, m.evidence, m.confidence, slug))
+    return out

@@ -220,6 +220,9 @@ class TopicMember:
     """What tied it to the topic."""
     confidence: float
     """How sure alignment is, in [0, 1]."""
+    slug: str = ""
+    """The document's URL slug, unique within its locale: the topic's slug, or ``{topic}-{edition}``
+    for a second edition of the topic in the same locale."""
 
 
 @dataclass(slots=True)
