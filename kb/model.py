@@ -328,3 +328,47 @@ class Alignment:
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
+
+
+class Severity(StrEnum):
+    """How much a translation-check finding matters, from the most to the least serious."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a translator should look at, found by comparing the documents of a topic."""
+
+    kind: str
+    """What is wrong, one of :data:`kb.check.KINDS` (``missing_segment``, ``stale``, …)."""
+    severity: Severity
+    """``error`` (a defect in the translation), ``warning`` (probably one) or ``info``."""
+    topic: str
+    """Id of the topic the document belongs to."""
+    locale: str
+    """Locale of the document the finding is about (for ``missing_translation``: the absent one)."""
+    other_locale: str | None
+    """Locale of the document it was compared with, or None."""
+    path: str | None
+    """Path of the document the finding is about, relative to the content root (None when absent)."""
+    other_path: str | None
+    """Path of the document it was compared with, or None."""
+    segment: str | None
+    """Structural path of the segment in ``path`` (None when the segment is missing there)."""
+    other_segment: str | None
+    """Structural path of the counterpart segment in ``other_path``, or None."""
+    line: int | None
+    """1-based line in ``path`` (or in ``other_path`` when ``path`` lacks the segment), when known."""
+    message: str
+    """What is wrong, in words a translator understands."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "severity": self.severity.value, "topic": self.topic, "locale": self.locale,
+            "other_locale": self.other_locale, "path": self.path, "other_path": self.other_path,
+            "segment": self.segment, "other_segment": self.other_segment, "line": self.line,
+            "message": self.message,
+        }
