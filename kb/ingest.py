@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb import frontmatter, locales, markdown
+from kb.cache import ParseCache, Parsed, cacheable
 from kb.editions import editions_of
-from kb.model import Corpus, Document, Link, LocaleSource, Navigation, Problem, Segment, SegmentKind, Translation
+from kb.model import (
+    Corpus,
+    Document,
+    Link,
+    LocaleSource,
+    Navigation,
+    Problem,
+    Segment,
+    SegmentKind,
+    Translation,
+)
 from kb.nav import is_navigation, parse_navigation
+from kb.progress import ProgressFn
 from kb.segments import build_segments
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -84,7 +95,8 @@ def decode(data: bytes, max_bytes: int) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputProblem(f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line) from None
+        where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        raise InputProblem(f"file is not valid UTF-8 ({where})", line) from None
     return markdown.normalize_text(text)
 
 
@@ -107,7 +119,9 @@ def expand_includes(
         root_real = root.resolve()
         path = (root / Path(rel).parent / target).resolve()
         if not _inside(path, root_real):
-            problems.append(Problem(rel, line, f"include '{target}' reaches outside the content root; not read"))
+            problems.append(
+                Problem(rel, line, f"include '{target}' reaches outside the content root; not read")
+            )
             return ""
         if depth >= MAX_INCLUDE_DEPTH or not path.is_file():
             why = "includes nest too deeply" if path.is_file() else "file not found"
@@ -128,7 +142,9 @@ def expand_includes(
     return out, links, problems
 
 
-def _locale(rel: str, fm: dict[str, object], title: str, segments: list[Segment], opts: IngestOptions):  # type: ignore[no-untyped-def]
+def _locale(
+    rel: str, fm: dict[str, object], title: str, segments: list[Segment], opts: IngestOptions
+) -> tuple[str, LocaleSource, float]:
     declared = frontmatter.get(fm, "contentlocale") or frontmatter.get(fm, "locale")
     if declared and (tag := locales.normalize(declared)):
         return tag, LocaleSource.METADATA, 1.0
@@ -155,7 +171,7 @@ def parse_document(
         return None, [Problem(rel, None, f"could not be parsed ({type(exc).__name__}: {exc})")]
 
 
-def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> tuple[Document | None, list[Problem]]:
+def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Parsed:
     text = decode(data, opts.max_bytes)
     fm_text, body, body_line = frontmatter.split(text)
     if fm_text is None:
@@ -204,21 +220,33 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> tup
 # --- a whole folder ------------------------------------------------------------------------------
 
 
-def read_file(root: Path, rel: str, opts: IngestOptions) -> tuple[Document | None, list[Problem]]:
+def _read_bytes(root: Path, rel: str, opts: IngestOptions) -> bytes | Parsed:
+    """The file's bytes, or the problem result that replaces its parse."""
     path = root / rel
     try:
         size = path.stat().st_size
         if size > opts.max_bytes:
-            return None, [Problem(rel, None, f"file is too large ({size:,} bytes; the limit is {opts.max_bytes:,})")]
-        data = path.read_bytes()
+            limit = f"{size:,} bytes; the limit is {opts.max_bytes:,}"
+            return None, [Problem(rel, None, f"file is too large ({limit})")]
+        return path.read_bytes()
     except OSError as exc:
         return None, [Problem(rel, None, f"cannot be read: {exc.strerror or exc}")]
-    return parse_document(rel, data, root, opts)
 
 
-def _read_many(args: tuple[str, list[str], IngestOptions]) -> list[tuple[Document | None, list[Problem]]]:
-    root, rels, opts = args
-    return [read_file(Path(root), rel, opts) for rel in rels]
+def read_file(root: Path, rel: str, opts: IngestOptions, cache: ParseCache | None = None) -> Parsed:
+    """Parse one file under ``root``, storing the result in ``cache`` when one is given."""
+    data = _read_bytes(root, rel, opts)
+    if not isinstance(data, bytes):
+        return data
+    result = parse_document(rel, data, root, opts)
+    if cache is not None and cacheable(data):
+        cache.put(cache.key(rel, data, repr(opts)), result)
+    return result
+
+
+def _read_many(args: tuple[str, list[str], IngestOptions, ParseCache | None]) -> list[Parsed]:
+    root, rels, opts, cache = args
+    return [read_file(Path(root), rel, opts, cache) for rel in rels]
 
 
 def read_navigation(root: Path, rel: str) -> tuple[Navigation | None, list[Problem]]:
@@ -231,28 +259,101 @@ def read_navigation(root: Path, rel: str) -> tuple[Navigation | None, list[Probl
         return None, [Problem(rel, None, f"navigation could not be parsed ({type(exc).__name__}: {exc})")]
 
 
-def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
-    size = max(1, len(items) // (n * 4) + 1)
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+# Small batches keep both cores busy to the end (article sizes vary 100×) and let progress move;
+# above ~50 documents a batch, the per-batch cost of the pool is already negligible.
+MIN_BATCH, MAX_BATCH = 8, 48
 
 
-def ingest(root: str | Path, *, jobs: int = 1, opts: IngestOptions = IngestOptions()) -> Corpus:
-    """Read every document and navigation file under ``root``; ``jobs`` > 1 parses in processes."""
+def chunks(items: list[str], jobs: int) -> list[list[str]]:
+    """``items`` in order, cut into batches of about an eighth of each worker's share."""
+    size = min(MAX_BATCH, max(MIN_BATCH, len(items) // (jobs * 8)))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _from_cache(
+    root: Path, rels: list[str], opts: IngestOptions, cache: ParseCache, progress: ProgressFn | None
+) -> tuple[dict[str, Parsed], list[str], set[str]]:
+    """(results found in the cache, paths still to parse, every key in use)."""
+    found: dict[str, Parsed] = {}
+    todo: list[str] = []
+    keys: set[str] = set()
+    context = repr(opts)
+    for rel in rels:
+        data = _read_bytes(root, rel, opts)
+        if not isinstance(data, bytes):
+            found[rel] = data
+            continue
+        key = cache.key(rel, data, context)
+        keys.add(key)
+        hit = cache.get(key) if cacheable(data) else None
+        if hit is None:
+            todo.append(rel)
+        else:
+            found[rel] = hit
+            if progress is not None and len(found) % 256 == 0:
+                progress("ingest", len(found), len(rels))
+    return found, todo, keys
+
+
+def _parse_all(
+    root: Path, rels: list[str], jobs: int, opts: IngestOptions, cache: ParseCache | None,
+    progress: ProgressFn | None, done: int, total: int,
+) -> dict[str, Parsed]:
+    """Parse ``rels``: in a process pool when there are enough of them to pay for it."""
+    out: dict[str, Parsed] = {}
+    if jobs > 1 and len(rels) > 32:
+        markdown.parser()  # built once here, inherited by forked workers
+        batches = chunks(rels, jobs)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_read_many, (str(root), b, opts, cache)): b for b in batches}
+            for future in as_completed(futures):
+                batch = futures[future]
+                out.update(zip(batch, future.result(), strict=True))
+                done += len(batch)
+                if progress is not None and done < total:
+                    progress("ingest", done, total)
+        return out
+    for rel in rels:
+        out[rel] = read_file(root, rel, opts, cache)
+        done += 1
+        if progress is not None and done % 16 == 0 and done < total:
+            progress("ingest", done, total)
+    return out
+
+
+def ingest(
+    root: str | Path,
+    *,
+    jobs: int = 1,
+    opts: IngestOptions = IngestOptions(),
+    cache: ParseCache | None = None,
+    progress: ProgressFn | None = None,
+) -> Corpus:
+    """Read every document and navigation file under ``root``.
+
+    ``jobs`` > 1 parses in that many processes; ``cache`` skips files parsed before with the same
+    bytes (and is pruned to the files seen); ``progress`` is told ``("ingest", done, total)``."""
     root = Path(root)
     if not root.is_dir():
         from kb.errors import InvalidParameter
 
         raise InvalidParameter(f"--content: '{root}' is not a folder")
     doc_paths, nav_paths, problems = discover(root)
-    if jobs > 1 and len(doc_paths) > 32:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            batches = pool.map(_read_many, [(str(root), c, opts) for c in _chunks(doc_paths, jobs)])
-            results = [r for batch in batches for r in batch]
-    else:
-        results = [read_file(root, rel, opts) for rel in doc_paths]
-    documents = [doc for doc, _ in results if doc is not None]
-    problems += [p for _, ps in results for p in ps]
+    total = len(doc_paths)
+    if progress is not None:
+        progress("ingest", 0, total)
+    results: dict[str, Parsed] = {}
+    todo = doc_paths
+    if cache is not None:
+        results, todo, keys = _from_cache(root, doc_paths, opts, cache, progress)
+    results.update(_parse_all(root, todo, jobs, opts, cache, progress, total - len(todo), total))
+    if cache is not None:
+        cache.prune(keys)
+    if progress is not None:
+        progress("ingest", total, total)
+    ordered = [results[rel] for rel in doc_paths]
+    documents = [doc for doc, _ in ordered if doc is not None]
+    problems += [p for _, ps in ordered for p in ps]
     navigation = []
     for rel in nav_paths:
         nav, nav_problems = read_navigation(root, rel)

@@ -100,7 +100,8 @@ def html_inline(node: Tag, line: int | None) -> Inline:
             if name == "br":
                 out.parts.append(" ")
             elif name == "img":
-                out.links.append(Link(str(child.get("src") or ""), clean(str(child.get("alt") or "")), "image", line))
+                alt = clean(str(child.get("alt") or ""))
+                out.links.append(Link(str(child.get("src") or ""), alt, "image", line))
             elif name == "a" and child.get("href") is not None:
                 inner = html_inline(child, line)
                 out.parts.extend(inner.parts)
@@ -182,7 +183,8 @@ class SegmentBuilder:
         elif re.fullmatch(r"h[1-6]", name):
             inl = html_inline(node, line)
             anchor = str(node.get("id") or "") or markdown.slugify(inl.text)
-            self.emit(SegmentKind.HEADING, self._next("heading"), inl, line, anchor=anchor, level=int(name[1]))
+            level = int(name[1])
+            self.emit(SegmentKind.HEADING, self._next("heading"), inl, line, anchor=anchor, level=level)
         elif name in ("script", "style"):
             return
         elif name in ("div", "section", "blockquote", "article", "main", "aside", "details"):
@@ -227,9 +229,10 @@ class SegmentBuilder:
 
 def _source_line(node: Tag, block_line: int | None) -> int | None:
     """The source line of an HTML element, from the line its HTML block starts on."""
-    if block_line is None or not getattr(node, "sourceline", None):
+    sourceline = getattr(node, "sourceline", None)
+    if block_line is None or not sourceline:
         return block_line
-    return block_line + int(node.sourceline) - 1
+    return block_line + int(sourceline) - 1
 
 
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
@@ -251,7 +254,8 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
         kind, alert = context[-1][1], context[-1][2]
         if t == "heading_open":
             inl = inline_tokens(tokens[i + 1].children or [], line)
-            b.emit(SegmentKind.HEADING, b._next("heading"), inl, line, anchor=tok.attrGet("id"), level=int(tok.tag[1]))
+            anchor = tok.attrGet("id")
+            b.emit(SegmentKind.HEADING, b._next("heading"), inl, line, anchor=anchor, level=int(tok.tag[1]))
             i += 3
             continue
         if t == "paragraph_open":
