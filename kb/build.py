@@ -27,6 +27,7 @@ from pathlib import Path
 
 from kb.align import align
 from kb.errors import BuildError, BuildLocked
+from kb.index import write_index
 from kb.ingest import ingest
 from kb.model import Alignment, Corpus
 
@@ -60,6 +61,7 @@ class BuildResult:
 # An output writes one part of a release from the gathered data: (name, writer).
 Writer = Callable[[Path, Corpus, Alignment, BuildOptions], None]
 OUTPUTS: list[tuple[str, Writer]] = []
+OUTPUTS.append(("index", write_index))
 
 
 @contextlib.contextmanager

@@ -1,0 +1,157 @@
+"""Per-language text analysis for the Whoosh index.
+
+One analyzer per language, composed with ``|`` from Whoosh parts: a word tokenizer, lower-casing,
+the language's stop words, and its Snowball stemmer with accent folding (:class:`FoldStemFilter`).
+:func:`analyzer_for` builds it for any language, skipping what Whoosh lacks for that language; a
+language with neither stemmer nor stop words gets the fallback (tokenize, lower-case, fold accents),
+which is safe for any script.
+
+Accent folding is designed so that a word typed without its accents finds the accented word and
+vice versa, without losing what stemming gives: each indexed word yields two terms at the same
+position, ``stem(fold(word))`` and ``fold(stem(word))`` (they differ only where the stemmer reads
+the accents, e.g. Portuguese ``configurações`` → ``configuraco`` / ``configur``). A query word is
+looked up under both; a phrase uses the first form, which every spelling of the word shares.
+
+Words in another script than the language's (``Azure`` in Russian text) are folded but not
+stemmed, so product names and acronyms (Azure, CSP, EA) match the same way in every language.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Callable, Iterator
+
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
+
+FALLBACK = "any"
+"""Analysis key of languages Whoosh has neither a stemmer nor stop words for."""
+
+# Languages whose words are written in Cyrillic: their stemmers must not see Latin words, and the
+# Latin-script stemmers must not see Cyrillic ones.
+CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "bg", "be", "sr", "mk"})
+
+
+def _fold_char(ch: str) -> str:
+    """Latin letters lose their diacritics (``ç`` → ``c``, ``ã`` → ``a``); Cyrillic keeps them
+    (``й`` is its own letter) except ``ё``, which Russian readers treat as ``е``."""
+    if ch in "ёЁ":
+        return "е" if ch == "ё" else "Е"
+    if "\u0400" <= ch <= "\u04ff" or ord(ch) < 0xC0:
+        return ch
+    base = unicodedata.normalize("NFKD", ch)
+    kept = "".join(c for c in base if not unicodedata.combining(c))
+    return kept or ch
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Remove the accents users leave out: ``suscripción`` → ``suscripcion``, ``счёт`` → ``счет``."""
+    if word.isascii():
+        return word
+    return "".join(_fold_char(c) for c in word)
+
+
+def is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in word)
+
+
+def analysis_key(language: str) -> str:
+    """The analysis a language gets: its own code when Whoosh knows it, else :data:`FALLBACK`."""
+    lang = language.lower()
+    return lang if has_stemmer(lang) or has_stopwords(lang) else FALLBACK
+
+
+@functools.cache
+def _stemmer(lang: str) -> Callable[[str], str]:
+    """A cached Snowball stemmer: the same few thousand words recur across a corpus."""
+    return functools.lru_cache(maxsize=200_000)(stemmer_for_language(lang))
+
+
+class FoldFilter(Filter):
+    """Folds accents (see :func:`fold`); the whole analysis of the fallback after lower-casing."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class FoldStemFilter(Filter):
+    """Stems in ``lang`` and folds accents, emitting both orders of the two steps when they differ.
+
+    At index time (and for term queries, which use ``mode="index"``) a token may become two tokens
+    at the same position; in ``mode="query"`` (phrases, highlighting) only ``stem(fold(word))``.
+    Holds only the language code, so the schema pickles small and the stemmer is rebuilt on load.
+    """
+
+    is_morph = True
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.lang == self.lang
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.lang))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stem = _stemmer(self.lang)
+        cyrillic = self.lang in CYRILLIC_LANGUAGES
+        for t in tokens:
+            word = t.text
+            folded = fold(word)
+            if t.stopped or is_cyrillic(word) != cyrillic:
+                t.text = folded
+                yield t
+                continue
+            plain = stem(folded)
+            t.text = plain
+            yield t
+            if t.mode != "query":
+                stemmed = fold(stem(word))
+                if stemmed != plain:
+                    t.text = stemmed
+                    yield t
+
+
+def stop_words(lang: str) -> frozenset[str]:
+    """The language's stop words, also in their unaccented spelling (``nao`` as well as ``não``)."""
+    words = stopwords_for_language(lang)
+    return frozenset(words) | frozenset(fold(w) for w in words)
+
+
+@functools.cache
+def analyzer_for(language: str) -> Analyzer:
+    """The analyzer for ``language`` (``pt``, ``ru``, …; a full tag such as ``pt-BR`` works too).
+
+    Tokenizer and lower-casing always; the stop filter only when Whoosh has stop words for the
+    language; stemming only when it has a stemmer; accent folding always.
+    """
+    lang = language.split("-", 1)[0].lower()
+    chain: Analyzer = RegexTokenizer() | LowercaseFilter()
+    if analysis_key(lang) == FALLBACK:
+        return chain | FoldFilter()
+    if has_stopwords(lang):
+        chain = chain | StopFilter(stoplist=stop_words(lang), minsize=2)
+    if has_stemmer(lang):
+        return chain | FoldStemFilter(lang)
+    return chain | FoldFilter()
+
+
+def word_analyzer() -> Analyzer:
+    """Words as written, lower-cased: the vocabulary "did you mean" draws its suggestions from."""
+    return RegexTokenizer() | LowercaseFilter()
+
+
+def terms(language: str, text: str, mode: str = "index") -> list[str]:
+    """The terms ``text`` yields in ``language`` (index mode: both forms of each word)."""
+    return [t.text for t in analyzer_for(language)(text, mode=mode)]

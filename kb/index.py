@@ -1,0 +1,200 @@
+"""The search index of a release: a Whoosh index with per-language fields, and a catalog.
+
+``write_index(dest, corpus, alignment, options)`` is the build writer of ``OUT/releases/<id>/index``.
+Each document is indexed under the fields of its language's analysis (``title_pt``, ``headings_pt``,
+``body_pt``; ``…_any`` for a language Whoosh cannot analyse) because Whoosh analyses per field;
+a query is run against each language's fields with that language's analysis.
+
+Beside the Whoosh files, ``catalog.pickle`` keeps the topics and documents of the release (the model
+objects from ingest and alignment), so that the query API can group hits by topic, list
+translations, and serve topics, documents and comparisons without the content folder.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from kb import urls
+from kb.analysis import analysis_key, analyzer_for, word_analyzer
+from kb.errors import IndexMissing
+from kb.locales import language
+from kb.model import Alignment, Corpus, Document, SegmentKind, Topic, TopicMember
+
+if TYPE_CHECKING:
+    from kb.build import BuildOptions
+
+CATALOG = "catalog.pickle"
+CATALOG_VERSION = 1
+TEXT_FIELDS = ("title", "headings", "body")
+"""The analysed fields of each language, as ``{name}_{analysis key}``; users prefix words with them."""
+SPELLING_FIELD = "words"
+
+
+def field_name(name: str, key: str) -> str:
+    return f"{name}_{key}"
+
+
+def build_schema(keys: list[str]) -> Schema:
+    """Stored metadata, the spelling vocabulary, and title/headings/body for each analysis key."""
+    schema = Schema(
+        path=ID(stored=True, unique=True),
+        topic=ID(stored=True),
+        locale=ID(stored=True),
+        editions=KEYWORD(stored=True, lowercase=True, scorable=False),
+        title=STORED(),
+        url=STORED(),
+        date=ID(stored=True),
+        handoff=ID(stored=True),
+        words=TEXT(analyzer=word_analyzer(), phrase=False),
+    )
+    for key in keys:
+        analyzer = analyzer_for(key)
+        for name in TEXT_FIELDS:
+            schema.add(field_name(name, key), TEXT(analyzer=analyzer, phrase=True))
+    return schema
+
+
+def headings_text(doc: Document) -> str:
+    return "\n".join(s.text for s in doc.segments if s.kind is SegmentKind.HEADING)
+
+
+def body_text(doc: Document) -> str:
+    """The description and every segment that is not a heading, in reading order."""
+    parts = [doc.description] if doc.description else []
+    parts.extend(s.text for s in doc.segments if s.kind is not SegmentKind.HEADING)
+    return "\n".join(parts)
+
+
+def member_url(base_url: str, member: TopicMember, topic: Topic) -> str:
+    return urls.join(base_url, urls.document_path(member.document.locale, member.slug or topic.slug))
+
+
+def index_fields(topic: Topic, member: TopicMember, base_url: str) -> dict[str, Any]:
+    """The Whoosh fields of one document."""
+    doc = member.document
+    key = analysis_key(language(doc.locale))
+    headings, body = headings_text(doc), body_text(doc)
+    return {
+        "path": doc.path,
+        "topic": topic.id,
+        "locale": doc.locale,
+        "editions": " ".join(doc.editions),
+        "title": doc.title,
+        "url": member_url(base_url, member, topic),
+        "date": doc.translation.date or "",
+        "handoff": doc.translation.handoff or "",
+        SPELLING_FIELD: "\n".join((doc.title, headings, body)),
+        field_name("title", key): doc.title,
+        field_name("headings", key): headings,
+        field_name("body", key): body,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogData:
+    """What ``catalog.pickle`` holds: the release's topics (with their documents) and URL base."""
+
+    version: int
+    base_url: str
+    alignment: Alignment
+
+
+def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
+    """Write the Whoosh index and the catalog of one release into ``dest`` (a new folder)."""
+    dest.mkdir(parents=True, exist_ok=False)
+    keys = sorted({analysis_key(language(d.locale)) for d in corpus.documents}) or ["any"]
+    ix = whoosh_index.create_in(str(dest), build_schema(keys))
+    writer = ix.writer(limitmb=256)
+    try:
+        for topic in alignment.topics:
+            for member in topic.members:
+                writer.add_document(**index_fields(topic, member, options.base_url))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    data = CatalogData(CATALOG_VERSION, options.base_url, alignment)
+    with (dest / CATALOG).open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# --- reading a release ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A document of the catalog with its topic, member record and URL."""
+
+    topic: Topic
+    member: TopicMember
+    url: str
+
+    @property
+    def document(self) -> Document:
+        return self.member.document
+
+    @property
+    def slug(self) -> str:
+        return self.member.slug or self.topic.slug
+
+
+@dataclass
+class Catalog:
+    """The topics and documents of a release, with the look-ups the query API needs."""
+
+    base_url: str
+    alignment: Alignment
+    by_path: dict[str, Entry] = field(default_factory=dict)
+    by_slug: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    by_topic: dict[str, Topic] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for topic in self.alignment.topics:
+            self.by_topic[topic.id] = topic
+            for member in topic.members:
+                entry = Entry(topic, member, member_url(self.base_url, member, topic))
+                self.by_path[member.document.path] = entry
+                self.by_slug[(member.document.locale.lower(), entry.slug)] = entry
+
+    @property
+    def topics(self) -> list[Topic]:
+        return self.alignment.topics
+
+    def entries(self) -> Iterator[Entry]:
+        return iter(self.by_path.values())
+
+    @property
+    def locales(self) -> list[str]:
+        return sorted({e.document.locale for e in self.entries()})
+
+    @property
+    def editions(self) -> list[str]:
+        return sorted({ed for e in self.entries() for ed in e.document.editions})
+
+    def entry_for(self, topic: Topic, locale: str, edition: str | None = None) -> Entry | None:
+        """The topic's document for ``locale`` (and ``edition``, else the global or any edition)."""
+        doc = topic.document_for(locale, edition)
+        return self.by_path[doc.path] if doc is not None else None
+
+
+def load_catalog(index_dir: Path) -> Catalog:
+    """Read ``catalog.pickle`` of an index folder written by :func:`write_index`."""
+    path = index_dir / CATALOG
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+    except FileNotFoundError:
+        raise IndexMissing(f"no catalog at '{path}': rebuild with kb build") from None
+    except Exception as exc:  # an unpickling error of a file from another version of kb
+        raise IndexMissing(f"the catalog '{path}' cannot be read ({exc}): rebuild with kb build") from None
+    if not isinstance(data, CatalogData) or data.version != CATALOG_VERSION:
+        raise IndexMissing(
+            f"the catalog '{path}' was written by another version of kb: rebuild with kb build")
+    return Catalog(data.base_url, data.alignment)

@@ -1,0 +1,548 @@
+"""The one query call behind the Python API, ``kb search`` and ``GET /api/search``.
+
+``search(index_dir, query, locale=, edition=, limit=, page=)`` parses the query (:func:`parse_query`),
+runs it against every language's fields with that language's analysis, keeps the hits that pass the
+filters, groups them by topic and answers each topic with its document in the requested locale —
+so a question asked in Portuguese can be read in Italian. Words must all match; when no document
+has them all, any of them may match. Snippets highlight the matched words; words that are not in the
+index's vocabulary get "did you mean" suggestions.
+
+Query syntax (see README): ``word``, ``"a phrase"``, ``title:word`` / ``headings:`` / ``body:``
+(also with a phrase), ``-word`` to exclude, ``word*`` for a prefix (at least two letters).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from whoosh import highlight
+from whoosh import query as wq
+from whoosh.index import EmptyIndexError, open_dir
+from whoosh.searching import Searcher
+
+from kb import locales
+from kb.analysis import analyzer_for, fold, word_analyzer
+from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
+from kb.index import SPELLING_FIELD, TEXT_FIELDS, Catalog, Entry, body_text, field_name, load_catalog
+
+MAX_QUERY_CHARS = 1000
+MAX_CLAUSES = 32
+MAX_LIMIT = 100
+MAX_PAGE = 1000
+MIN_PREFIX = 2
+MAX_PREFIX_TERMS = 200
+"""A prefix (``abo*``) expands to at most this many index terms per field: the cost stays bounded."""
+DEFAULT_LIMIT = 10
+FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "body": 1.0}
+OTHER_LANGUAGE_DISCOUNT = 0.5
+"""How much less a match counts in a language the query is confidently not written in."""
+SNIPPET_CHARS = 240
+
+# --- results --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HitTranslation:
+    """Another document of a hit's topic: another locale, or another edition."""
+
+    locale: str
+    editions: tuple[str, ...]
+    title: str
+    url: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"locale": self.locale, "editions": list(self.editions), "title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One topic in the results, answered with its document in the requested locale."""
+
+    topic: str
+    locale: str
+    editions: tuple[str, ...]
+    title: str
+    url: str
+    score: float
+    snippet: str
+    """HTML: the document's text escaped, matched words in ``<mark>``, fragments joined by `` … ``."""
+    translations: tuple[HitTranslation, ...]
+    path: str
+    """The document's source path (relative to the content folder)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "locale": self.locale,
+            "editions": list(self.editions),
+            "title": self.title,
+            "url": self.url,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "translations": [t.as_dict() for t in self.translations],
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of results with the total number of topics found."""
+
+    query: str
+    total: int
+    results: tuple[SearchHit, ...]
+    suggestions: tuple[str, ...]
+    """Whole queries with misspelt words replaced by words of the index, best first."""
+    page: int
+    limit: int
+    locale: str | None
+    """The locale results are given in (the detected one for ``locale=auto``), or None for any."""
+    edition: str | None
+    match: Literal["all", "any"]
+    """``all`` when every word matched; ``any`` when that found nothing and any word may match."""
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.limit)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public JSON shape of ``kb search --json`` and ``GET /api/search``."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "results": [h.as_dict() for h in self.results],
+            "suggestions": list(self.suggestions),
+            "page": self.page,
+            "limit": self.limit,
+            "pages": self.pages,
+            "locale": self.locale,
+            "edition": self.edition,
+            "match": self.match,
+        }
+
+
+# --- query syntax ---------------------------------------------------------------------------------
+
+ClauseKind = Literal["word", "phrase", "prefix"]
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One item of a query: a word, a phrase or a prefix, maybe restricted to a field or negated."""
+
+    kind: ClauseKind
+    text: str
+    field: str | None = None
+    negated: bool = False
+
+
+_FIELD_PREFIX = re.compile(r"(" + "|".join(TEXT_FIELDS) + r"):", re.IGNORECASE)
+
+
+def parse_query(text: str) -> list[Clause]:
+    """Split a query into clauses; :class:`InvalidQuery` names the character position at fault."""
+    clauses: list[Clause] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        negated = text[i] == "-" and i + 1 < n and not text[i + 1].isspace()
+        if negated:
+            i += 1
+        fld = None
+        m = _FIELD_PREFIX.match(text, i)
+        if m:
+            fld = m.group(1).lower()
+            i = m.end()
+            if i >= n or text[i].isspace():
+                raise InvalidQuery(
+                    f"'{fld}:' at character {start + 1} must be followed by a word or a \"phrase\"")
+        if text[i] == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise InvalidQuery(f'the quote at character {i + 1} is not closed')
+            phrase = text[i + 1 : end].strip()
+            i = end + 1
+            if phrase:
+                clauses.append(Clause("phrase", phrase, fld, negated))
+            continue
+        j = i
+        while j < n and not text[j].isspace() and text[j] != '"':
+            j += 1
+        clauses.append(_word_clause(text[i:j], i, fld, negated))
+        i = j
+    if len(clauses) > MAX_CLAUSES:
+        raise InvalidQuery(f"the query has {len(clauses)} words and phrases; the limit is {MAX_CLAUSES}")
+    if clauses and all(c.negated for c in clauses):
+        raise InvalidQuery("the query only excludes words: add a word to search for")
+    return clauses
+
+
+def _word_clause(word: str, pos: int, fld: str | None, negated: bool) -> Clause:
+    if "*" not in word:
+        return Clause("word", word, fld, negated)
+    stem = word.rstrip("*")
+    if word.startswith("*"):
+        raise InvalidQuery(f"leading wildcards are not supported ('{word}' at character {pos + 1})")
+    if "*" in stem:
+        raise InvalidQuery(f"only a trailing * is supported ('{word}' at character {pos + 1})")
+    letters = fold(stem.lower())
+    if len([c for c in letters if c.isalnum()]) < MIN_PREFIX:
+        raise InvalidQuery(
+            f"a prefix needs at least {MIN_PREFIX} letters before * ('{word}' at character {pos + 1})")
+    return Clause("prefix", letters, fld, negated)
+
+
+# --- an open release ------------------------------------------------------------------------------
+
+
+@dataclass
+class Release:
+    """An opened index folder: its Whoosh searcher and catalog, and each Whoosh doc's entry."""
+
+    path: Path
+    searcher: Searcher
+    catalog: Catalog
+    keys: list[str]
+    """Analysis keys with fields in this index (``es``, ``it``, ``pt``, ``ru``, maybe ``any``)."""
+    entries: dict[int, Entry] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def open(cls, path: Path) -> Release:
+        try:
+            ix = open_dir(str(path))
+        except (EmptyIndexError, FileNotFoundError, OSError):
+            raise IndexMissing(
+                f"no search index at '{path}': run kb build --content DIR --build OUT") from None
+        catalog = load_catalog(path)
+        searcher = ix.searcher()
+        keys = sorted(name.split("_", 1)[1] for name in ix.schema.names() if name.startswith("body_"))
+        entries = {}
+        for docnum, stored in searcher.reader().iter_docs():
+            entry = catalog.by_path.get(stored["path"])
+            if entry is not None:
+                entries[docnum] = entry
+        return cls(path, searcher, catalog, keys, entries)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+_RELEASES: dict[Path, Release] = {}
+_RELEASES_LOCK = threading.Lock()
+KEEP_OPEN = 2
+
+
+def open_release(index_dir: str | Path) -> Release:
+    """The opened release behind ``index_dir``; reopened when the folder's symlinks point elsewhere.
+
+    ``OUT/index`` resolves through ``OUT/current``, which a build swaps atomically: resolving it on
+    every call is how a long-running server notices a new release (a few ``readlink`` calls).
+    """
+    resolved = Path(index_dir).resolve()
+    with _RELEASES_LOCK:
+        release = _RELEASES.get(resolved)
+        if release is None:
+            release = Release.open(resolved)
+            _RELEASES[resolved] = release
+            while len(_RELEASES) > KEEP_OPEN:
+                oldest = next(iter(_RELEASES))
+                _RELEASES.pop(oldest).close()
+        return release
+
+
+# --- the search call ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A validated search request."""
+
+    text: str
+    clauses: list[Clause]
+    locale: str | None
+    edition: str | None
+    limit: int
+    page: int
+
+
+def search(
+    index_dir: str | Path,
+    query: str | None,
+    locale: str | None = None,
+    edition: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    page: int = 1,
+) -> SearchResult:
+    """Search the index at ``index_dir`` (``OUT/index``). ``locale``: results in that locale, or
+    ``auto`` for the query's language, or None for the best document of each topic in any locale.
+    Raises :class:`~kb.errors.KbError` subclasses for bad parameters, syntax or pages."""
+    release = open_release(index_dir)
+    with release.lock:
+        return run(release, validate(release.catalog, query, locale, edition, limit, page))
+
+
+def validate(
+    catalog: Catalog, query: str | None, locale: str | None, edition: str | None, limit: int, page: int
+) -> Request:
+    if query is None or not query.strip():
+        raise InvalidParameter("the query 'q' is missing: give 1 to 1,000 characters to search for")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidParameter(
+            f"the query 'q' is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidParameter(f"'limit' must be between 1 and {MAX_LIMIT}, not {limit}")
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidParameter(f"'page' must be between 1 and {MAX_PAGE}, not {page}")
+    clauses = parse_query(query)
+    return Request(query, clauses, _locale(catalog, query, clauses, locale), _edition(catalog, edition),
+                   limit, page)
+
+
+def _locale(catalog: Catalog, query: str, clauses: list[Clause], value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    known = catalog.locales
+    if value.strip().lower() == "auto":
+        detected = detect_language(clauses, known)
+        return detected[0] if detected else None
+    tag = locales.normalize(value)
+    match = next((loc for loc in known if tag and loc.lower() == tag.lower()), None)
+    if match is None:
+        raise InvalidParameter(
+            f"unknown locale '{value}' for 'locale': use auto or one of {', '.join(known)}")
+    return match
+
+
+def _edition(catalog: Catalog, value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    known = catalog.editions
+    if value.strip().lower() not in known:
+        raise InvalidParameter(f"unknown edition '{value}' for 'edition': use one of {', '.join(known)}")
+    return value.strip().lower()
+
+
+def detect_language(clauses: list[Clause], known_locales: list[str]) -> tuple[str, float] | None:
+    """The locale of the query's words among the index's locales, with the detector's confidence."""
+    words = " ".join(c.text for c in clauses if not c.negated)
+    if not words.strip() or not known_locales:
+        return None
+    by_language = {locales.language(loc): loc for loc in known_locales}
+    if len(by_language) == 1:
+        return known_locales[0], 1.0
+    detectable = [lang for lang in by_language if lang in locales.SUPPORTED_LANGUAGES]
+    if not detectable:
+        return None
+    tag, confidence = locales.detect(words, detectable)
+    return by_language[locales.language(tag)], confidence
+
+
+def run(release: Release, req: Request) -> SearchResult:
+    detected = detect_language(req.clauses, release.catalog.locales)
+    weights = language_weights(release.catalog.locales, detected)
+    match: Literal["all", "any"] = "all"
+    queries = {key: language_query(release, req.clauses, key, "all") for key in release.keys}
+    ranked = rank(release, req, queries, weights)
+    positives = [c for c in req.clauses if not c.negated]
+    if not ranked and len(positives) > 1:
+        match = "any"
+        queries = {key: language_query(release, req.clauses, key, "any") for key in release.keys}
+        ranked = rank(release, req, queries, weights)
+    total = len(ranked)
+    pages = max(1, math.ceil(total / req.limit))
+    if req.page > pages:
+        raise NotFound(f"page {req.page} is beyond the last page ({pages}) of {total} results")
+    page = ranked[(req.page - 1) * req.limit : req.page * req.limit]
+    hits = tuple(make_hit(release, entry, score, queries) for entry, score in page)
+    return SearchResult(req.text, total, hits, tuple(suggest(release, req)), req.page, req.limit, req.locale,
+                        req.edition, match)
+
+
+def language_weights(known_locales: list[str], detected: tuple[str, float] | None) -> dict[str, float]:
+    """Per language, how much a match counts: less in the languages the query is not written in,
+    so that a word two languages share (pt ``conta``, it ``conta``) ranks the query's own first."""
+    if detected is None:
+        return {}
+    lang, confidence = locales.language(detected[0]), detected[1]
+    other = 1.0 - OTHER_LANGUAGE_DISCOUNT * confidence
+    return {locales.language(loc): 1.0 if locales.language(loc) == lang else other for loc in known_locales}
+
+
+def rank(
+    release: Release, req: Request, queries: dict[str, wq.Query | None], weights: dict[str, float]
+) -> list[tuple[Entry, float]]:
+    """Topics that match, best first, each as the entry to show (the requested locale's document)."""
+    subqueries = [q for q in queries.values() if q is not None]
+    if not subqueries:
+        return []
+    results = release.searcher.search(wq.Or(subqueries), limit=None)
+    best: dict[str, tuple[float, Entry]] = {}
+    for docnum, score in results.items():
+        entry = release.entries.get(docnum)
+        if entry is None or (req.edition and req.edition not in entry.document.editions):
+            continue
+        score *= weights.get(locales.language(entry.document.locale), 1.0)
+        if entry.topic.id not in best or score > best[entry.topic.id][0]:
+            best[entry.topic.id] = (score, entry)
+    ranked = []
+    catalog = release.catalog
+    for score, entry in best.values():
+        shown = entry if req.locale is None else catalog.entry_for(entry.topic, req.locale, req.edition)
+        if shown is not None:
+            ranked.append((shown, score))
+    ranked.sort(key=lambda pair: (-pair[1], pair[0].topic.id))
+    return ranked
+
+
+# --- building the Whoosh query of one language ----------------------------------------------------
+
+
+def language_query(release: Release, clauses: list[Clause], key: str, mode: str) -> wq.Query | None:
+    """The query over ``key``'s fields: every (mode ``all``) or any positive clause, minus the
+    negated ones; None when every clause is only stop words in this language."""
+    positive = [q for c in clauses if not c.negated if (q := clause_query(release, c, key)) is not None]
+    negative = [q for c in clauses if c.negated if (q := clause_query(release, c, key)) is not None]
+    if not positive:
+        return None
+    combined: wq.Query = (wq.And if mode == "all" else wq.Or)(positive)
+    return wq.AndNot(combined, wq.Or(negative)) if negative else combined
+
+
+def clause_query(release: Release, clause: Clause, key: str) -> wq.Query | None:
+    fields = [clause.field] if clause.field else list(FIELD_BOOSTS)
+    subqueries: list[wq.Query] = []
+    for name in fields:
+        fname, boost = field_name(name, key), FIELD_BOOSTS[name]
+        if clause.kind == "prefix":
+            expansions = itertools.islice(release.searcher.reader().expand_prefix(fname, clause.text),
+                                          MAX_PREFIX_TERMS)
+            terms = [wq.Term(fname, t.decode("utf-8"), boost=boost) for t in expansions]
+            subqueries.append(wq.Or(terms) if terms else wq.NullQuery)
+        elif clause.kind == "phrase":
+            words = [t.text for t in analyzer_for(key)(clause.text, mode="query")]
+            if not words:
+                return None
+            subqueries.append(wq.Phrase(fname, words, boost=boost) if len(words) > 1
+                              else wq.Term(fname, words[0], boost=boost))
+        else:
+            positions = word_positions(key, clause.text)
+            if not positions:
+                return None
+            parts = [wq.Or([wq.Term(fname, v, boost=boost) for v in variants]) for variants in positions]
+            subqueries.append(parts[0] if len(parts) == 1 else wq.And(parts))
+    return wq.Or(subqueries) if len(subqueries) > 1 else subqueries[0]
+
+
+def word_positions(key: str, text: str) -> list[list[str]]:
+    """The term variants of each position of ``text`` (a word may give two forms, or two words)."""
+    out: dict[int, list[str]] = {}
+    for t in analyzer_for(key)(text, positions=True, mode="index"):
+        variants = out.setdefault(t.pos, [])
+        if t.text not in variants:
+            variants.append(t.text)
+    return list(out.values())
+
+
+# --- hits: snippets and translations --------------------------------------------------------------
+
+
+
+class MarkFormatter(highlight.Formatter):
+    """Escaped text with each matched word in a bare ``<mark>`` (no classes to style or strip)."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return "<mark>" + self._text(highlight.get_text(text, token, replace)) + "</mark>"
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+_FORMATTER = MarkFormatter()
+
+
+def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq.Query | None]) -> SearchHit:
+    doc = entry.document
+    others = tuple(
+        HitTranslation(e.document.locale, e.document.editions, e.document.title, e.url)
+        for m in entry.topic.members
+        if m.document.path != doc.path
+        for e in [release.catalog.by_path[m.document.path]]
+    )
+    return SearchHit(entry.topic.id, doc.locale, doc.editions, doc.title, entry.url, score,
+                     snippet(entry, release.keys, queries), others, doc.path)
+
+
+def snippet(entry: Entry, keys: list[str], queries: dict[str, wq.Query | None]) -> str:
+    """The document's best passages with the query's words marked; else the start of its text."""
+    doc = entry.document
+    key = doc_key(doc.locale, keys)
+    q = queries.get(key)
+    text = body_text(doc)
+    if q is not None:
+        terms = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)}
+        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
+        if terms:
+            marked = highlight.highlight(text, frozenset(terms), analyzer_for(key), _FRAGMENTER, _FORMATTER,
+                                         top=2, mode="index")
+            if marked:
+                return re.sub(r"\s+", " ", str(marked)).strip()
+    plain = text[:SNIPPET_CHARS]
+    cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
+    return html.escape(plain[:cut] + " …" if cut > 0 else plain)
+
+
+def doc_key(locale: str, keys: list[str]) -> str:
+    lang = locales.language(locale)
+    return lang if lang in keys else "any"
+
+
+# --- did you mean ---------------------------------------------------------------------------------
+
+
+def query_words(clauses: Iterable[Clause]) -> Iterator[str]:
+    """Words of the query as the vocabulary holds them (lower-cased), from words and phrases."""
+    for c in clauses:
+        if c.kind != "prefix":
+            for t in word_analyzer()(c.text):
+                yield t.text
+
+
+def suggest(release: Release, req: Request, max_suggestions: int = 3) -> list[str]:
+    """Whole queries with each word the index does not know replaced by a close word it knows."""
+    reader = release.searcher.reader()
+    corrector = release.searcher.corrector(SPELLING_FIELD)
+    fixes: dict[str, list[str]] = {}
+    for word in query_words(req.clauses):
+        if word in fixes or len(word) < 3 or word.isdigit() or (SPELLING_FIELD, word) in reader:
+            continue
+        found = corrector.suggest(word, limit=max_suggestions, maxdist=2, prefix=1)
+        candidates = [c for c in found if c != word]
+        # A word typed without its accents is not misspelt: offer only its accented spelling.
+        accented = [c for c in candidates if fold(c) == fold(word)]
+        candidates = accented[:1] or candidates
+        if candidates:
+            fixes[word] = candidates
+    out: list[str] = []
+    for i in range(max_suggestions):
+        text = req.text
+        for word, candidates in fixes.items():
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", candidates[min(i, len(candidates) - 1)], text,
+                          flags=re.IGNORECASE)
+        if fixes and text not in out:
+            out.append(text)
+    return out
