@@ -88,6 +88,70 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 1 if args.strict and corpus.problems else 0
 
 
+# --- check and export (translators) --------------------------------------------------------------
+
+
+def _check_args(p: argparse.ArgumentParser) -> None:
+    content_args(p)
+    p.add_argument("--locale", action="append", default=[], help="only findings about this locale (repeat)")
+    p.add_argument("--topic", action="append", default=[], help="only this topic, by id or slug (repeat)")
+    p.add_argument("--source", help="the locale translations are compared with (default: the newest)")
+    p.add_argument("--glossary", help="a glossary file (YAML) of product terms (default: mined)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any error-severity finding is reported")
+
+
+@command("check", "compare the locales and editions of topics: what is missing, stale, wrong", _check_args)
+def cmd_check(args: argparse.Namespace) -> int:
+    from kb.align import align
+    from kb.check import CheckOptions, check_corpus, print_report
+    from kb.ingest import ingest
+    from kb.report import check_report
+
+    glossary = None
+    if args.glossary:
+        from kb.glossary import load
+
+        glossary = load(args.glossary)
+    corpus = ingest(args.content, jobs=args.jobs)
+    alignment = align(corpus.documents)
+    options = CheckOptions(tuple(args.locale), tuple(args.topic), args.source, glossary)
+    findings = check_corpus(corpus, alignment, options)
+    if args.json:
+        emit_json(check_report(findings))
+    else:
+        print_report(console(), findings, alignment)
+    return 1 if args.strict and any(f.severity == "error" for f in findings) else 0
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    import os
+
+    from kb.export import FORMATS
+
+    p.add_argument("format", choices=FORMATS, help="tmx (all locales), xliff (--source → --target), csv, or "
+                   "glossary (the mined product terms, to edit and give to `kb check --glossary`)")
+    p.add_argument("--content", required=True, help="the content folder")
+    p.add_argument("--out", required=True, help="the file to write")
+    p.add_argument("--source", help="source locale (required for xliff; the first column of csv)")
+    p.add_argument("--target", help="target locale (required for xliff; limits tmx and csv to two locales)")
+    p.add_argument("--topic", action="append", default=[], help="only this topic, by id or slug (repeatable)")
+    p.add_argument("--jobs", type=jobs_arg, default=os.cpu_count() or 1, help="parser processes")
+
+
+@command("export", "export aligned segments for translation tools (TMX 1.4, XLIFF 2.0, CSV)", _export_args)
+def cmd_export(args: argparse.Namespace) -> int:
+    from kb.align import align
+    from kb.export import export
+    from kb.ingest import ingest
+
+    corpus = ingest(args.content, jobs=args.jobs)
+    n = export(args.format, corpus, align(corpus.documents), args.out, source=args.source, target=args.target,
+               topics=tuple(args.topic))
+    what = {"glossary": "terms", "xliff": "documents"}.get(args.format, "units")
+    print(f"kb export: wrote {n} {what} to {args.out}", file=sys.stderr)
+    return 0
+
+
 # --- argument parsing ----------------------------------------------------------------------------
 
 

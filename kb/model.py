@@ -361,7 +361,7 @@ class Finding:
     other_segment: str | None
     """Structural path of the counterpart segment in ``other_path``, or None."""
     line: int | None
-    """1-based line in ``path`` (or in ``other_path`` when ``path`` lacks the segment), when known."""
+    """1-based line of ``segment`` in ``path``, when known."""
     message: str
     """What is wrong, in words a translator understands."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from kb.model import Corpus
+from kb.model import Corpus, Finding
 
 
 def inspect_report(corpus: Corpus) -> dict[str, Any]:
@@ -29,4 +30,15 @@ def inspect_report(corpus: Corpus) -> dict[str, Any]:
             for d in corpus.documents
         ],
         "problems": [p.as_dict() for p in corpus.problems],
+    }
+
+
+def check_report(findings: Sequence[Finding]) -> dict[str, Any]:
+    """``kb check --json``: every finding, and how many there are of each severity and kind."""
+    return {
+        "findings": [f.as_dict() for f in findings],
+        "summary": {
+            "severities": dict(Counter(f.severity.value for f in findings)),
+            "kinds": dict(Counter(f.kind for f in findings)),
+        },
     }

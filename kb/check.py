@@ -1,0 +1,759 @@
+"""Translation checks: compare the documents of each topic and report what a translator should fix.
+
+Two documents are compared when they are either one edition of a topic in two locales (each locale
+against the edition's *reference* document: ``--source`` when given, else the newest by hand-off date)
+or two editions of a topic in one locale (each edition against the locale's main, ``global``, one).
+
+Every check is a small function of a :class:`Context` in the ordered list :data:`CHECKS`;
+:func:`check_corpus` runs them all and is what the CLI and the site call.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from kb import locales
+from kb.errors import InvalidParameter
+from kb.glossary import Glossary, inconsistencies, mine
+from kb.model import (
+    Alignment,
+    Corpus,
+    Document,
+    Finding,
+    Segment,
+    SegmentKind,
+    SegmentPair,
+    Severity,
+    Topic,
+)
+
+KINDS: tuple[str, ...] = (
+    "missing_translation",
+    "stale",
+    "machine_translated",
+    "missing_segment",
+    "extra_segment",
+    "number_mismatch",
+    "link_mismatch",
+    "code_mismatch",
+    "untranslated",
+    "broken_link",
+    "term_inconsistency",
+)
+"""Every kind of finding, in report order (the names used in JSON)."""
+
+SEVERITY: dict[str, Severity] = {
+    "missing_translation": Severity.WARNING,
+    "stale": Severity.WARNING,
+    "machine_translated": Severity.INFO,
+    "missing_segment": Severity.ERROR,
+    "extra_segment": Severity.ERROR,
+    "number_mismatch": Severity.ERROR,
+    "link_mismatch": Severity.ERROR,
+    "code_mismatch": Severity.ERROR,
+    "untranslated": Severity.ERROR,
+    "broken_link": Severity.WARNING,
+    "term_inconsistency": Severity.WARNING,
+}
+"""The severity of each kind between two locales of one edition. Between two editions of one locale
+content is expected to differ, so an error there is reported as a warning."""
+
+
+class Relation(StrEnum):
+    """What a compared pair of documents is."""
+
+    LOCALE = "locale"
+    """One edition of the topic in two locales: a translation and its reference."""
+    EDITION = "edition"
+    """Two editions of the topic in one locale (``global`` and ``21vianet``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What to check."""
+
+    locales: tuple[str, ...] = ()
+    """Report only findings about these locales (all when empty)."""
+    topics: tuple[str, ...] = ()
+    """Check only these topics, by id or slug (all when empty)."""
+    source: str | None = None
+    """The reference locale translations are compared with; None: the newest document of each edition."""
+    glossary: Glossary | None = None
+    """The terms ``term_inconsistency`` checks; None: mined from the corpus."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocPair:
+    """Two documents of a topic that should say the same thing."""
+
+    topic: Topic
+    """The topic both belong to."""
+    a: Document
+    """The reference: the edition's reference locale, or the locale's main edition."""
+    b: Document
+    """The document checked against it."""
+    relation: Relation
+    """Two locales of one edition, or two editions of one locale."""
+
+
+@dataclass
+class Context:
+    """Everything the checks read; segment alignments are computed once, on first use."""
+
+    corpus: Corpus
+    alignment: Alignment
+    topics: list[Topic]
+    """The topics being checked (after ``--topic``)."""
+    pairs: list[DocPair]
+    """The document pairs being compared, in topic order."""
+    options: CheckOptions
+    _segment_pairs: dict[tuple[str, str], list[SegmentPair]] = field(default_factory=dict)
+
+    def segment_pairs(self, pair: DocPair) -> list[SegmentPair]:
+        key = (pair.a.path, pair.b.path)
+        if key not in self._segment_pairs:
+            from kb.segalign import align_segments  # the aligner is only needed by segment checks
+
+            self._segment_pairs[key] = align_segments(pair.a, pair.b)
+        return self._segment_pairs[key]
+
+    @property
+    def documents(self) -> Iterator[tuple[Topic, Document]]:
+        for topic in self.topics:
+            for doc in topic.documents:
+                yield topic, doc
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+# --- pairs ---------------------------------------------------------------------------------------
+
+
+def edition_of(doc: Document) -> str:
+    """The edition a document is compared within: its first (``global`` before the others)."""
+    return doc.editions[0] if doc.editions else "global"
+
+
+def edition_groups(topic: Topic) -> dict[str, dict[str, Document]]:
+    """edition → locale → document (the first, when a locale has two for one edition)."""
+    groups: dict[str, dict[str, Document]] = defaultdict(dict)
+    for doc in topic.documents:
+        groups[edition_of(doc)].setdefault(doc.locale, doc)
+    return dict(groups)
+
+
+def _freshness(doc: Document) -> tuple[str, str]:
+    return doc.translation.handoff or "", doc.translation.date or ""
+
+
+def reference(docs: dict[str, Document], source: str | None = None) -> Document:
+    """The document the others of an edition are compared with: ``source``'s when present, else the
+    newest (hand-off date, then ``ms.date``), the first locale alphabetically among equals."""
+    if source is not None and source in docs:
+        return docs[source]
+    ordered = [docs[loc] for loc in sorted(docs)]
+    return max(ordered, key=_freshness)  # max keeps the first of equals
+
+
+def main_edition(docs: Sequence[Document]) -> Document:
+    return next((d for d in docs if "global" in d.editions), docs[0])
+
+
+def document_pairs(topic: Topic, source: str | None = None) -> list[DocPair]:
+    """Every pair of documents of ``topic`` to compare (see the module docstring)."""
+    pairs: list[DocPair] = []
+    for _, docs in sorted(edition_groups(topic).items()):
+        ref = reference(docs, source)
+        pairs += [DocPair(topic, ref, d, Relation.LOCALE) for loc, d in sorted(docs.items()) if d is not ref]
+    by_locale: dict[str, list[Document]] = defaultdict(list)
+    for doc in topic.documents:
+        by_locale[doc.locale].append(doc)
+    for _, same_locale in sorted(by_locale.items()):
+        main = main_edition(same_locale)
+        pairs += [DocPair(topic, main, d, Relation.EDITION) for d in same_locale if d is not main]
+    return pairs
+
+
+# --- building findings ---------------------------------------------------------------------------
+
+
+def severity(kind: str, relation: Relation = Relation.LOCALE) -> Severity:
+    sev = SEVERITY[kind]
+    return Severity.WARNING if relation is Relation.EDITION and sev is Severity.ERROR else sev
+
+
+def pair_finding(
+    kind: str, pair: DocPair, message: str, seg: Segment | None = None, other: Segment | None = None
+) -> Finding:
+    """A finding about ``pair.b``, compared with ``pair.a``."""
+    return Finding(
+        kind=kind,
+        severity=severity(kind, pair.relation),
+        topic=pair.topic.id,
+        locale=pair.b.locale,
+        other_locale=pair.a.locale,
+        path=pair.b.path,
+        other_path=pair.a.path,
+        segment=seg.path if seg else None,
+        other_segment=other.path if other else None,
+        line=seg.line if seg else None,
+        message=message,
+    )
+
+
+def doc_finding(
+    kind: str,
+    topic: Topic,
+    doc: Document,
+    message: str,
+    *,
+    other: Document | None = None,
+    seg: Segment | None = None,
+    sev: Severity | None = None,
+) -> Finding:
+    """A finding about one document (``other`` optionally named beside it)."""
+    return Finding(
+        kind=kind,
+        severity=sev or SEVERITY[kind],
+        topic=topic.id,
+        locale=doc.locale,
+        other_locale=other.locale if other else None,
+        path=doc.path,
+        other_path=other.path if other else None,
+        segment=seg.path if seg else None,
+        other_segment=None,
+        line=seg.line if seg else None,
+        message=message,
+    )
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """A segment's text shortened for a message."""
+    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"
+
+
+# --- topic checks --------------------------------------------------------------------------------
+
+
+def absent(topic: Topic, locale: str, ref: Document, sev: Severity, message: str) -> Finding:
+    """A ``missing_translation`` finding: no document in ``locale``, ``ref`` named beside it."""
+    return Finding(
+        kind="missing_translation",
+        severity=sev,
+        topic=topic.id,
+        locale=locale,
+        other_locale=ref.locale,
+        path=None,
+        other_path=ref.path,
+        segment=None,
+        other_segment=None,
+        line=None,
+        message=message,
+    )
+
+
+def check_missing_translation(ctx: Context) -> Iterator[Finding]:
+    """A locale of the corpus the topic has no document in (warning), or an edition of the topic a
+    locale has no document for while other locales do (info)."""
+    all_locales = sorted({d.locale for d in ctx.corpus.documents})
+    for topic in ctx.topics:
+        present = set(topic.locales)
+        groups = edition_groups(topic)
+        main_docs = groups.get("global") or next(iter(groups.values()))
+        ref = reference(main_docs, ctx.options.source)
+        for loc in all_locales:
+            if loc not in present:
+                yield absent(
+                    topic,
+                    loc,
+                    ref,
+                    SEVERITY["missing_translation"],
+                    f"“{ref.title}” has no {loc} translation (it exists in {', '.join(sorted(present))})",
+                )
+        for edition, docs in sorted(groups.items()):
+            if len(groups) < 2:
+                break
+            ref = reference(docs, ctx.options.source)
+            for loc in sorted(present - set(docs)):
+                yield absent(
+                    topic,
+                    loc,
+                    ref,
+                    Severity.INFO,
+                    f"the {edition} edition of “{ref.title}” has no {loc} document "
+                    f"(it exists in {', '.join(sorted(docs))})",
+                )
+
+
+def stale_documents(docs: dict[str, Document]) -> list[tuple[Document, Document]]:
+    """(stale document, the newest one) for one edition of a topic: a document whose source hash
+    differs from the newest version's, and which is older than it."""
+    dated = {loc: d for loc, d in docs.items() if d.translation.source_hash and any(_freshness(d))}
+    if len(dated) < 2:
+        return []
+    newest = reference(dated)
+    out = []
+    for _, doc in sorted(dated.items()):
+        if (
+            _freshness(doc) < _freshness(newest)
+            and doc.translation.source_hash != newest.translation.source_hash
+        ):
+            out.append((doc, newest))
+    return out
+
+
+def _when(doc: Document) -> str:
+    t = doc.translation
+    return f"handed off {t.handoff}" if t.handoff else f"dated {t.date}"
+
+
+def check_stale(ctx: Context) -> Iterator[Finding]:
+    """A translation made from an older version of the source than the newest locale's."""
+    for topic in ctx.topics:
+        for _, docs in sorted(edition_groups(topic).items()):
+            for doc, newest in stale_documents(docs):
+                old, new = doc.translation, newest.translation
+                yield doc_finding(
+                    "stale",
+                    topic,
+                    doc,
+                    f"{doc.locale} was translated from an older source ({(old.source_hash or '')[:7]}, "
+                    f"{_when(doc)}) than {newest.locale} ({(new.source_hash or '')[:7]}, {_when(newest)}); "
+                    f"update it from the newer source",
+                    other=newest,
+                )
+
+
+def check_machine_translated(ctx: Context) -> Iterator[Finding]:
+    """A document marked ``ms.translationtype: MT``."""
+    for topic, doc in ctx.documents:
+        if doc.translation.type == "MT":
+            yield doc_finding(
+                "machine_translated",
+                topic,
+                doc,
+                f"{doc.locale} is machine-translated (ms.translationtype: MT): no person has reviewed it",
+            )
+
+
+# --- segment checks ------------------------------------------------------------------------------
+
+
+def _segment(doc: Document, index: int) -> Segment:
+    return doc.segments[index]
+
+
+def matched(ctx: Context) -> Iterator[tuple[DocPair, list[Segment], list[Segment]]]:
+    """(pair, its segments in a, their counterparts in b) for every matched step of every pair."""
+    for pair in ctx.pairs:
+        for sp in ctx.segment_pairs(pair):
+            if sp.a and sp.b:
+                yield (
+                    pair,
+                    [_segment(pair.a, r.index) for r in sp.a],
+                    [_segment(pair.b, r.index) for r in sp.b],
+                )
+
+
+def check_missing_segments(ctx: Context) -> Iterator[Finding]:
+    """A segment with no counterpart in the other locale or edition (``missing_segment`` in the
+    document that lacks it, ``extra_segment`` in the document that has it alone)."""
+    for pair in ctx.pairs:
+        for sp in ctx.segment_pairs(pair):
+            what = "edition" if pair.relation is Relation.EDITION else "translation"
+            if sp.a and not sp.b:
+                for ref in sp.a:
+                    seg = _segment(pair.a, ref.index)
+                    yield pair_finding(
+                        "missing_segment",
+                        pair,
+                        f"{_kind_word(seg)} {quote(seg.text)} of {pair.a.locale} ({pair.a.path}) "
+                        f"has no counterpart in this {what}",
+                        other=seg,
+                    )
+            elif sp.b and not sp.a:
+                for ref in sp.b:
+                    seg = _segment(pair.b, ref.index)
+                    yield pair_finding(
+                        "extra_segment",
+                        pair,
+                        f"{_kind_word(seg)} {quote(seg.text)} has no counterpart "
+                        f"in {pair.a.locale} ({pair.a.path})",
+                        seg=seg,
+                    )
+
+
+def _kind_word(seg: Segment) -> str:
+    return {
+        SegmentKind.HEADING: "the heading",
+        SegmentKind.PARAGRAPH: "the paragraph",
+        SegmentKind.LIST_ITEM: "the list item",
+        SegmentKind.TABLE_CELL: "the table cell",
+        SegmentKind.ALERT: "the note",
+        SegmentKind.CODE: "the code block",
+    }[seg.kind]
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
+_URL = re.compile(r"https?://\S+|www\.\S+", re.I)
+
+
+def numbers(text: str) -> Counter[str]:
+    """The numbers of a text, separators removed (``1,000`` = ``1 000`` = ``1000``; ``0,5`` = ``0.5``),
+    so that locale formatting does not count as a difference. URLs are left out."""
+    text = _URL.sub(" ", text)
+    return Counter(re.sub(r"\D", "", m.group()).lstrip("0") or "0" for m in _NUMBER.finditer(text))
+
+
+def _text(segs: list[Segment]) -> str:
+    return " ".join(s.text for s in segs)
+
+
+def _diff(a: Counter[str], b: Counter[str]) -> tuple[list[str], list[str]]:
+    """(in a but not in b, in b but not in a), each sorted."""
+    return sorted((a - b).elements()), sorted((b - a).elements())
+
+
+def _describe(missing: list[str], extra: list[str], what: str, other: str) -> str:
+    parts = []
+    if missing:
+        parts.append(f"lacks {what} {', '.join(missing)} that {other} has")
+    if extra:
+        parts.append(f"has {what} {', '.join(extra)} that {other} lacks")
+    return " and ".join(parts)
+
+
+def check_numbers(ctx: Context) -> Iterator[Finding]:
+    """Numbers that differ between a segment and its counterpart."""
+    for pair, a, b in matched(ctx):
+        if any(s.kind is SegmentKind.CODE for s in a + b):
+            continue
+        missing, extra = _diff(numbers(_text(a)), numbers(_text(b)))
+        if missing or extra:
+            yield pair_finding(
+                "number_mismatch",
+                pair,
+                f"{_kind_word(b[0])} {quote(b[0].text)} "
+                f"{_describe(missing, extra, 'the number(s)', pair.a.locale)}",
+                seg=b[0],
+                other=a[0],
+            )
+
+
+_LOCALE_IN_URL = re.compile(r"(?<=/)[a-z]{2}-[a-z]{2}(?=/|$)", re.I)
+
+
+def link_key(target: str) -> str | None:
+    """A link target as compared across locales, or None for one not compared (an anchor in the page).
+
+    Article links compare by file (anchors are localized); URLs without their locale folder
+    (``/pt-br/``), query locale or trailing slash, since each locale links its own language's page."""
+    target = target.strip()
+    if not target or target.startswith("#"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme in ("http", "https") or target.startswith("//"):
+        path = _LOCALE_IN_URL.sub("", parts.path).replace("//", "/").rstrip("/").lower()
+        query = "&".join(
+            q for q in parts.query.split("&") if q and not q.lower().startswith(("ui-locale=", "lang="))
+        )
+        return f"{parts.netloc.lower()}{path}" + (f"?{query.lower()}" if query else "")
+    if parts.scheme:
+        return target.lower()
+    return unquote(parts.path).lower()
+
+
+def link_targets(segs: list[Segment]) -> Counter[str]:
+    keys = (link_key(link.target) for s in segs for link in s.links if link.kind == "link")
+    return Counter(k for k in keys if k)
+
+
+def check_links(ctx: Context) -> Iterator[Finding]:
+    """Links (relative ``.md`` targets and URLs) that differ between a segment and its counterpart."""
+    for pair, a, b in matched(ctx):
+        missing, extra = _diff(link_targets(a), link_targets(b))
+        if missing or extra:
+            yield pair_finding(
+                "link_mismatch",
+                pair,
+                f"{_kind_word(b[0])} {quote(b[0].text)} "
+                f"{_describe(missing, extra, 'the link(s) to', pair.a.locale)}",
+                seg=b[0],
+                other=a[0],
+            )
+
+
+def check_code(ctx: Context) -> Iterator[Finding]:
+    """Inline code that differs between a segment and its counterpart (code is never translated)."""
+    for pair, a, b in matched(ctx):
+        if any(s.kind is SegmentKind.CODE for s in a + b):
+            continue
+        missing, extra = _diff(
+            Counter(c.strip() for s in a for c in s.code), Counter(c.strip() for s in b for c in s.code)
+        )
+        if missing or extra:
+            yield pair_finding(
+                "code_mismatch",
+                pair,
+                f"{_kind_word(b[0])} {quote(b[0].text)} "
+                f"{_describe(_code(missing), _code(extra), 'the inline code', pair.a.locale)}",
+                seg=b[0],
+                other=a[0],
+            )
+
+
+def _code(items: list[str]) -> list[str]:
+    return [f"`{x}`" for x in items]
+
+
+# --- untranslated text ---------------------------------------------------------------------------
+
+DETECT_LANGUAGES: tuple[str, ...] = (*locales.SUPPORTED_LANGUAGES, "en")
+"""Languages a segment may be detected in: the corpus languages, and English, the usual source."""
+MIN_IDENTICAL_WORDS = 4
+"""A segment identical to its counterpart counts as untranslated from this many words (shorter ones
+are mostly names: "Microsoft Azure", "Partner Center")."""
+MIN_DETECT_LETTERS = 60
+"""Language detection is trusted from this many letters; below it, it confuses close languages."""
+MIN_DETECT_CONFIDENCE = 0.99
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _prose(seg: Segment) -> str:
+    """A segment's text without URLs and inline code: what a translator translates."""
+    text = _URL.sub(" ", seg.text)
+    for code in seg.code:
+        text = text.replace(code, " ")
+    return text
+
+
+def detected_language(seg: Segment) -> tuple[str, float] | None:
+    """(language, confidence) of a long enough prose segment, else None."""
+    text = _prose(seg)
+    if sum(len(w) for w in _WORD.findall(text)) < MIN_DETECT_LETTERS:
+        return None
+    tag, confidence = locales.detect(text, DETECT_LANGUAGES)
+    return locales.language(tag), confidence
+
+
+def check_untranslated(ctx: Context) -> Iterator[Finding]:
+    """A segment left in another language: identical to its counterpart in another language, or
+    detected (confidently) in another language than its document's."""
+    seen: set[tuple[str, str]] = set()
+    for pair, a, b in matched(ctx):
+        if pair.relation is not Relation.LOCALE or any(s.kind is SegmentKind.CODE for s in b):
+            continue
+        if _text(a) == _text(b) and len(_WORD.findall(_prose(b[0]))) >= MIN_IDENTICAL_WORDS:
+            seen.update((pair.b.path, s.path) for s in b)
+            yield pair_finding(
+                "untranslated",
+                pair,
+                f"{_kind_word(b[0])} {quote(b[0].text)} is identical to {pair.a.locale}: "
+                "it was not translated",
+                seg=b[0],
+                other=a[0],
+            )
+    for topic, doc in ctx.documents:
+        own = locales.language(doc.locale)
+        for seg in doc.segments:
+            if seg.kind is SegmentKind.CODE or (doc.path, seg.path) in seen:
+                continue
+            found = detected_language(seg)
+            if found is None or found[0] == own or found[1] < MIN_DETECT_CONFIDENCE:
+                continue
+            other = next((d for d in topic.documents if locales.language(d.locale) == found[0]), None)
+            yield doc_finding(
+                "untranslated",
+                topic,
+                doc,
+                f"{_kind_word(seg)} {quote(seg.text)} is in {_LANGUAGE_NAMES.get(found[0], found[0])}, "
+                f"not in {_LANGUAGE_NAMES.get(own, own)}",
+                other=other,
+                seg=seg,
+            )
+
+
+_LANGUAGE_NAMES = {"pt": "Portuguese", "ru": "Russian", "es": "Spanish", "it": "Italian", "en": "English"}
+
+
+# --- links to articles ---------------------------------------------------------------------------
+
+
+def resolve_article(doc_path: str, target: str) -> str | None:
+    """The corpus path a relative article link points to (lower case), or None when it leaves the root."""
+    path = unquote(urlsplit(target).path)
+    # "/a/b.md" is relative to the content root; anything else to the linking document's folder
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc_path), path)
+    norm = posixpath.normpath(joined)
+    return None if norm.startswith("..") else norm.lower()
+
+
+def check_broken_links(ctx: Context) -> Iterator[Finding]:
+    """A relative link to an article (``.md``) that is not in the corpus."""
+    known = {d.path.lower() for d in ctx.corpus.documents}
+    known |= {p.path.lower() for p in ctx.corpus.problems} | {n.path.lower() for n in ctx.corpus.navigation}
+    for topic, doc in ctx.documents:
+        for seg in doc.segments:
+            for link in seg.links:
+                if link.kind != "link" or not link.is_article:
+                    continue
+                resolved = resolve_article(doc.path, link.target)
+                if resolved is None or resolved not in known:
+                    where = "outside the content folder" if resolved is None else "not in the corpus"
+                    yield doc_finding(
+                        "broken_link",
+                        topic,
+                        doc,
+                        f"the link “{link.text or link.target}” points to '{link.target}', which is {where}",
+                        seg=seg,
+                    )
+
+
+# --- terms ---------------------------------------------------------------------------------------
+
+
+def check_terms(ctx: Context) -> Iterator[Finding]:
+    """One product term rendered differently across a locale's documents (see :mod:`kb.glossary`)."""
+    glossary = ctx.options.glossary or mine(ctx.corpus.documents, ctx.alignment)
+    topic_of = {d.path: t for t in ctx.alignment.topics for d in t.documents}
+    checked = {d.path for _, d in ctx.documents}
+    for use in inconsistencies(glossary, ctx.corpus.documents):
+        if use.document.path not in checked or use.document.path not in topic_of:
+            continue
+        yield doc_finding(
+            "term_inconsistency",
+            topic_of[use.document.path],
+            use.document,
+            use.message,
+            other=use.example,
+            seg=use.segment,
+        )
+
+
+# --- running -------------------------------------------------------------------------------------
+
+CHECKS: list[tuple[str, Check]] = [
+    ("missing_translation", check_missing_translation),
+    ("stale", check_stale),
+    ("machine_translated", check_machine_translated),
+    ("missing_segment", check_missing_segments),
+    ("number_mismatch", check_numbers),
+    ("link_mismatch", check_links),
+    ("code_mismatch", check_code),
+    ("untranslated", check_untranslated),
+    ("broken_link", check_broken_links),
+    ("term_inconsistency", check_terms),
+]
+"""The checks, in the order they run (``missing_segment`` also reports ``extra_segment``)."""
+
+
+def select_topics(alignment: Alignment, wanted: Sequence[str]) -> list[Topic]:
+    """The topics named by id or slug (all when none is named); an unknown name is an error."""
+    if not wanted:
+        return list(alignment.topics)
+    by_name = {t.id: t for t in alignment.topics} | {t.slug: t for t in alignment.topics}
+    out: list[Topic] = []
+    for name in wanted:
+        topic = by_name.get(name) or by_name.get(name.lower())
+        if topic is None:
+            raise InvalidParameter(f"--topic: no topic '{name}' in the content (give a topic id or slug)")
+        if topic not in out:
+            out.append(topic)
+    return out
+
+
+def select_locales(corpus: Corpus, wanted: Sequence[str]) -> tuple[str, ...]:
+    """Normalised locale tags; one that is not a locale of the corpus is an error."""
+    present = sorted({d.locale for d in corpus.documents})
+    out = []
+    for name in wanted:
+        tag = locales.normalize(name)
+        if tag is None or tag not in present:
+            raise InvalidParameter(
+                f"--locale: '{name}' is not a locale of the content ({', '.join(present)})"
+            )
+        out.append(tag)
+    return tuple(out)
+
+
+def make_context(corpus: Corpus, alignment: Alignment, options: CheckOptions = CheckOptions()) -> Context:
+    topics = select_topics(alignment, options.topics)
+    source = options.source
+    if source is not None:
+        source = select_locales(corpus, [source])[0]
+    pairs = [p for t in topics for p in document_pairs(t, source)]
+    return Context(corpus, alignment, topics, pairs, options)
+
+
+def sort_key(f: Finding) -> tuple[str, str, str, int, int, str]:
+    return (f.topic, f.locale, f.path or "", KINDS.index(f.kind), f.line or 0, f.segment or "")
+
+
+def check_corpus(
+    corpus: Corpus, alignment: Alignment, options: CheckOptions = CheckOptions()
+) -> list[Finding]:
+    """Every finding for ``corpus``, sorted by topic, locale, document, kind and line."""
+    wanted = select_locales(corpus, options.locales)
+    ctx = make_context(corpus, alignment, options)
+    findings: dict[Finding, None] = {}  # insertion-ordered set: a check may meet a segment twice
+    for _, check in CHECKS:
+        for f in check(ctx):
+            if not wanted or f.locale in wanted:
+                findings.setdefault(f)
+    return sorted(findings, key=sort_key)
+
+
+# --- the readable report -------------------------------------------------------------------------
+
+
+def by_topic(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings grouped by topic, in the order given."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.topic, []).append(f)
+    return list(groups.items())
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    """``3 errors, 1 warning, 2 info``."""
+    counts = Counter(f.severity for f in findings)
+    parts = [
+        f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
+        for s in Severity
+        if counts[s]
+    ]
+    return ", ".join(parts) or "nothing to report"
+
+
+_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def print_report(out: Any, findings: Sequence[Finding], alignment: Alignment) -> None:
+    """The report for people: findings grouped by topic, one line each (``out`` is a rich Console)."""
+    from rich.markup import escape
+
+    for topic_id, group in by_topic(findings):
+        topic = alignment.topic(topic_id)
+        title = topic.documents[0].title if topic and topic.documents else topic_id
+        out.print(f"\n[bold]{escape(title)}[/] [dim]({escape(topic_id)})[/] — {summary(group)}")
+        for f in group:
+            where = f.path or f"(no {f.locale} document; compare {f.other_path})"
+            if f.segment:
+                where += f" › {f.segment}"
+            if f.line:
+                where += f" (line {f.line})"
+            out.print(
+                f"  [{_STYLE[f.severity]}]{f.severity.value:<7}[/] {f.locale:<5} {f.kind:<19} "
+                f"{escape(where)}: {escape(f.message)}"
+            )
+    out.print(f"\n{len(findings)} findings: {summary(findings)}")

@@ -1,0 +1,427 @@
+"""Product terms: mined from the corpus, kept in a glossary file a user can edit, and checked for
+consistency (one term rendered two ways across a locale's documents).
+
+Mining reads the places where every locale names the same product in the same position: the
+suffix of each title (``… | Partner Center`` / ``… | Centro de partners``) and the entries of the
+"Applies to" block. Strings that stand in the same place across locales in several topics are one
+term; the rendering found in the text of the most locales is its *source form* ("Partner Center",
+which translators sometimes leave untranslated), and it is looked for in every locale too.
+
+The glossary file (YAML, written by ``kb export glossary``)::
+
+    terms:
+      - term: Partner Center
+        locales:
+          es-ES:
+            variants: [Centro de partners, Partner Center]
+            preferred: Centro de partners   # optional: the rendering every document should use
+          it-IT: [Centro per i partner, Partner Center]   # a plain list: variants, none preferred
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb import locales
+from kb.editions import applies_to_entries
+from kb.errors import KbError
+from kb.model import Alignment, Document, Segment, SegmentKind
+
+MIN_PLACES = 2
+"""A rendering (and a link between two renderings) counts once it is seen in this many topics."""
+
+
+class GlossaryError(KbError):
+    """A glossary file that cannot be read; the message names the file and line."""
+
+    code = "invalid_glossary"
+    status = 400
+
+
+@dataclass(frozen=True, slots=True)
+class TermLocale:
+    """How one locale renders a term."""
+
+    locale: str
+    """BCP 47 tag such as ``es-ES``."""
+    variants: tuple[str, ...]
+    """Every rendering to look for in the locale's documents."""
+    preferred: str | None = None
+    """The rendering documents should use; None: the one most documents use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One product term and its renderings per locale."""
+
+    term: str
+    """The term's name (its source form, e.g. ``Partner Center``)."""
+    locales: tuple[TermLocale, ...]
+    """Renderings per locale, sorted by locale."""
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """The terms checked for consistency."""
+
+    terms: tuple[Term, ...]
+    """The terms, in file (or mining) order."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """A document that renders a term differently from the rest of its locale."""
+
+    term: str
+    """The glossary term."""
+    document: Document
+    """The document using the odd rendering."""
+    segment: Segment
+    """Its first segment using it."""
+    variant: str
+    """The odd rendering."""
+    count: int
+    """How many times the document uses it."""
+    expected: str
+    """The rendering the locale's documents use (or the glossary prefers)."""
+    example: Document | None
+    """A document of the locale using ``expected``."""
+    message: str
+    """What is wrong, for a translator."""
+
+
+# --- mining --------------------------------------------------------------------------------------
+
+
+def clean_name(text: str) -> str:
+    """A product name as compared: white space collapsed, quotes and end punctuation removed."""
+    text = re.sub(r"\s+", " ", text).strip().strip("'\"“”«»").strip()
+    return text.rstrip(".;:,").strip()
+
+
+def title_suffix(title: str) -> str | None:
+    """``Multicanal | Centro de partners`` → ``Centro de partners``."""
+    if " | " not in title:
+        return None
+    return clean_name(title.rsplit(" | ", 1)[1]) or None
+
+
+def name_places(topics_docs: Iterable[Sequence[Document]]) -> list[dict[str, str]]:
+    """Places where the documents of one topic and edition each name a product: {locale: name}."""
+    places: list[dict[str, str]] = []
+    for docs in topics_docs:
+        suffixes = {d.locale: s for d in docs if (s := title_suffix(d.title))}
+        if len(suffixes) > 1:
+            places.append(suffixes)
+        entries = {d.locale: applies_to_entries(d.segments) or [] for d in docs}
+        lengths = {len(e) for e in entries.values()}
+        if len(entries) > 1 and len(lengths) == 1:  # positions only line up when the lists do
+            for i in range(lengths.pop()):
+                place = {loc: clean_name(e[i]) for loc, e in entries.items() if clean_name(e[i])}
+                if len(place) > 1:
+                    places.append(place)
+    return places
+
+
+def _groups(alignment: Alignment) -> list[list[Document]]:
+    out = []
+    for topic in alignment.topics:
+        by_edition: dict[str, dict[str, Document]] = defaultdict(dict)
+        for doc in topic.documents:
+            by_edition[doc.editions[0] if doc.editions else "global"].setdefault(doc.locale, doc)
+        out += [list(docs.values()) for docs in by_edition.values()]
+    return out
+
+
+def _components(places: list[dict[str, str]]) -> list[set[tuple[str, str]]]:
+    """Renderings linked by standing in the same place in at least MIN_PLACES topics."""
+    seen = Counter((loc, name.lower()) for p in places for loc, name in p.items())
+    links: Counter[tuple[tuple[str, str], tuple[str, str]]] = Counter()
+    for p in places:
+        nodes = sorted((loc, name.lower()) for loc, name in p.items())
+        links.update((a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :] if a[0] != b[0])
+    parent: dict[tuple[str, str], tuple[str, str]] = {n: n for n, c in seen.items() if c >= MIN_PLACES}
+
+    def find(n: tuple[str, str]) -> tuple[str, str]:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for (a, b), count in links.items():
+        if count >= MIN_PLACES and a in parent and b in parent:
+            parent[find(a)] = find(b)
+    comps: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for n in parent:
+        comps[find(n)].add(n)
+    return [c for c in comps.values() if len({loc for loc, _ in c}) > 1]
+
+
+def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
+    """The product terms of a corpus, with their renderings per locale (see the module docstring)."""
+    places = name_places(_groups(alignment))
+    spelled: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # keep the usual capitals
+    for p in places:
+        for loc, name in p.items():
+            spelled[(loc, name.lower())][name] += 1
+    texts = _texts_by_locale(documents)
+    terms = []
+    for comp in _components(places):
+        names = {n: spelled[n].most_common(1)[0][0] for n in comp}
+        by_use = sorted(names, key=lambda n: (-sum(spelled[n].values()), names[n]))
+        by_locale: dict[str, list[str]] = defaultdict(list)
+        for n in by_use:
+            by_locale[n[0]].append(names[n])
+        # The source form: a rendering used in the text of several locales, i.e. left untranslated.
+        spread = {name: _spread(name, texts) for name in sorted(set(names.values()))}
+        source = max(spread, key=lambda name: spread[name])
+        extra = [source] if spread[source][0] > 1 else []
+        term_locales = [
+            TermLocale(loc, tuple(_without_fragments([*by_locale[loc], *extra])))
+            for loc in sorted(texts)
+            if by_locale.get(loc) or extra
+        ]
+        terms.append(Term(source if extra else names[by_use[0]], tuple(term_locales)))
+    terms.sort(key=lambda t: t.term.lower())
+    return Glossary(tuple(terms))
+
+
+def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for doc in documents:
+        out[doc.locale].append(" ".join(s.text for s in doc.segments if s.kind is not SegmentKind.CODE))
+    return dict(out)
+
+
+def _spread(name: str, texts: dict[str, list[str]]) -> tuple[int, int]:
+    """(locales whose text uses ``name``, documents that do): how widely a rendering is used."""
+    pattern = variant_pattern(name)
+    per_locale = [sum(1 for t in ts if pattern.search(t)) for ts in texts.values()]
+    return sum(1 for n in per_locale if n), sum(per_locale)
+
+
+def _without_fragments(variants: list[str]) -> list[str]:
+    """Unique variants, dropping one that is part of a longer one ("Centro" of "Centro per i partner"):
+    it would match wherever the longer one is used."""
+    unique = list(dict.fromkeys(variants, None))
+    lowered = [v.lower() for v in unique]
+    return [
+        v
+        for v, low in zip(unique, lowered, strict=True)
+        if not any(low != other and re.search(rf"(?<!\w){re.escape(low)}(?!\w)", other) for other in lowered)
+    ]
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def variant_pattern(variant: str) -> re.Pattern[str]:
+    """A rendering as a case-insensitive pattern of whole words, each word allowed a short ending so
+    that inflected forms count (Russian "Центре партнеров" for "Центр партнеров")."""
+    words = [re.escape(w) + r"\w{0,3}" for w in variant.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.I)
+
+
+@dataclass
+class _Usage:
+    counts: Counter[str]
+    first: dict[str, Segment]
+
+
+def usage(term: TermLocale, documents: Iterable[Document]) -> dict[str, _Usage]:
+    """document path → how often it uses each variant (longest first: a match hides shorter ones)."""
+    patterns = sorted(((v, variant_pattern(v)) for v in term.variants), key=lambda vp: -len(vp[0]))
+    out: dict[str, _Usage] = {}
+    for doc in documents:
+        if doc.locale != term.locale:
+            continue
+        found = _Usage(Counter(), {})
+        for seg in doc.segments:
+            if seg.kind is SegmentKind.CODE:
+                continue
+            text = seg.text
+            for variant, pattern in patterns:
+                n = 0
+                text, n = pattern.subn(" ", text)
+                if n:
+                    found.counts[variant] += n
+                    found.first.setdefault(variant, seg)
+        if found.counts:
+            out[doc.path] = found
+    return out
+
+
+def inconsistencies(glossary: Glossary, documents: Sequence[Document]) -> list[TermUse]:
+    """Documents that use a rendering of a term other than the one their locale uses (or prefers)."""
+    by_path = {d.path: d for d in documents}
+    out: list[TermUse] = []
+    for term in glossary.terms:
+        for tl in term.locales:
+            if len(tl.variants) < 2 and tl.preferred is None:
+                continue
+            uses = usage(tl, documents)
+            docs_per_variant = Counter(v for u in uses.values() for v in u.counts)
+            if not docs_per_variant:
+                continue
+            expected = tl.preferred or max(tl.variants, key=lambda v: docs_per_variant[v])
+            if len(docs_per_variant) < 2 and expected in docs_per_variant:
+                continue
+            example_path = next((p for p, u in sorted(uses.items()) if expected in u.counts), None)
+            example = by_path[example_path] if example_path else None
+            for path, u in sorted(uses.items()):
+                for variant, count in sorted(u.counts.items()):
+                    if variant == expected:
+                        continue
+                    others = docs_per_variant[expected] - (1 if expected in u.counts else 0)
+                    why = (
+                        "the glossary prefers"
+                        if tl.preferred
+                        else f"{others} other {tl.locale} documents use"
+                    )
+                    msg = f"renders the term “{term.term}” as “{variant}” ({count}×) where {why} “{expected}”"
+                    out.append(
+                        TermUse(
+                            term.term,
+                            by_path[path],
+                            u.first[variant],
+                            variant,
+                            count,
+                            expected,
+                            example if example_path != path else None,
+                            msg,
+                        )
+                    )
+    return out
+
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+def to_data(glossary: Glossary) -> dict[str, Any]:
+    """The glossary as plain data, in the file's shape."""
+    terms = []
+    for term in glossary.terms:
+        locs: dict[str, Any] = {}
+        for tl in term.locales:
+            entry: dict[str, Any] = {"variants": list(tl.variants)}
+            if tl.preferred:
+                entry["preferred"] = tl.preferred
+            locs[tl.locale] = entry
+        terms.append({"term": term.term, "locales": locs})
+    return {"terms": terms}
+
+
+HEADER = """\
+# kb glossary: product terms and how each locale renders them.
+# `kb check --glossary FILE` reports a document that uses another rendering than the rest of its
+# locale; add `preferred: …` under a locale to decide which rendering is right, add or remove
+# variants, or add terms of your own.
+"""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes lists of renderings on one line (``variants: [a, b]``), the rest in block style."""
+
+
+def _list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(x, str) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _list)
+
+
+def dump(glossary: Glossary) -> str:
+    body = yaml.dump(to_data(glossary), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
+    return HEADER + body
+
+
+def write(glossary: Glossary, path: str | Path) -> None:
+    Path(path).write_text(dump(glossary), encoding="utf-8")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of each mapping (under the key ``__line__``)."""
+
+
+def _mapping_with_line(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    data = loader.construct_mapping(node, deep=True)
+    data["__line__"] = node.start_mark.line + 1
+    return data
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def load(path: str | Path) -> Glossary:
+    """Read a glossary file; a malformed one raises :class:`GlossaryError` naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GlossaryError(
+            f"--glossary: cannot read '{path}': {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    return parse(text, str(path))
+
+
+def parse(text: str, name: str = "glossary") -> Glossary:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        raise GlossaryError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
+        raise GlossaryError(f"{name}:1: a glossary is a mapping with a 'terms' list (see the README)")
+    return Glossary(tuple(_term(item, name) for item in data["terms"]))
+
+
+def _term(item: Any, name: str) -> Term:
+    if not isinstance(item, dict):
+        raise GlossaryError(f"{name}: each entry of 'terms' is a mapping with 'term' and 'locales'")
+    line = item.get("__line__", "?")
+    term = item.get("term")
+    if not isinstance(term, str) or not term.strip():
+        raise GlossaryError(f"{name}:{line}: a term needs a 'term' name")
+    locs = item.get("locales") or {}
+    if not isinstance(locs, dict):
+        raise GlossaryError(f"{name}:{line}: 'locales' of “{term}” is a mapping of locale → variants")
+    out = []
+    for loc, spec in locs.items():
+        if loc == "__line__":
+            continue
+        tag = locales.normalize(str(loc))
+        if tag is None:
+            raise GlossaryError(f"{name}:{line}: “{term}”: '{loc}' is not a locale tag such as es-ES")
+        out.append(_term_locale(tag, spec, f"{name}:{_line(spec, line)}: “{term}” {tag}"))
+    return Term(term.strip(), tuple(sorted(out, key=lambda tl: tl.locale)))
+
+
+def _line(spec: Any, default: Any) -> Any:
+    return spec.get("__line__", default) if isinstance(spec, dict) else default
+
+
+def _term_locale(tag: str, spec: Any, where: str) -> TermLocale:
+    preferred = None
+    if isinstance(spec, dict):
+        preferred, spec = spec.get("preferred"), spec.get("variants", [])
+        if preferred is not None and not isinstance(preferred, str):
+            raise GlossaryError(f"{where}: 'preferred' is one rendering (a string)")
+    if isinstance(spec, str):
+        spec = [spec]
+    if not isinstance(spec, list) or not all(isinstance(v, str) and v.strip() for v in spec):
+        raise GlossaryError(f"{where}: 'variants' is a list of renderings (strings)")
+    variants = [v.strip() for v in spec]
+    if preferred and preferred.strip() not in variants:
+        variants.insert(0, preferred.strip())
+    if not variants:
+        raise GlossaryError(f"{where}: give at least one rendering")
+    return TermLocale(tag, tuple(dict.fromkeys(variants)), preferred.strip() if preferred else None)
