@@ -1,0 +1,180 @@
+"""Helpers shared by the benchmark scripts: timing, the corpus files, peak memory, tables."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+_LOCALE_DIR = re.compile(r"[a-z]{2}-[a-z]{2}", re.I)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One timed run: seconds, items done, and peak resident memory (bytes) when known."""
+
+    seconds: float
+    items: int
+    peak_rss: int | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.items / self.seconds if self.seconds > 0 else 0.0
+
+
+def timed(fn: Callable[[], int]) -> Measure:
+    """Run ``fn`` (which returns how many items it did) and time it."""
+    t0 = time.perf_counter()
+    items = fn()
+    return Measure(time.perf_counter() - t0, items)
+
+
+def best_of(repeat: int, fn: Callable[[], int]) -> Measure:
+    """The fastest of ``repeat`` runs: the least disturbed by other work on a shared machine."""
+    return min((timed(fn) for _ in range(max(1, repeat))), key=lambda m: m.seconds)
+
+
+def markdown_files(content: Path) -> list[Path]:
+    """Every Markdown article under ``content`` (navigation files and dotfiles excluded), sorted."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(".md") and name.lower() != "toc.md" and not name.startswith("."):
+                out.append(Path(dirpath) / name)
+    return out
+
+
+def locale_dirs(content: Path) -> list[Path]:
+    """The locale folders (``pt-br``, …) directly under ``content``."""
+    return sorted(p for p in content.iterdir() if p.is_dir() and _LOCALE_DIR.fullmatch(p.name))
+
+
+def strip_front_matter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end >= 0:
+            return text[end + 5 :]
+    return text
+
+
+def max_rss_bytes(who: int = resource.RUSAGE_SELF) -> int:
+    """Peak resident set size of this process (or of its largest waited-for child), in bytes."""
+    return resource.getrusage(who).ru_maxrss * 1024  # Linux reports KiB
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """A finished command: wall time, memory, and what it printed."""
+
+    seconds: float
+    tree_peak_rss: int
+    """Largest sum of RSS over the command and all its descendants, sampled every 20 ms (psutil)."""
+    process_peak_rss: int
+    """Largest RSS of any single process of the tree (the kernel's own count, via wait4)."""
+    stdout: str
+    stderr: str
+
+
+def _sample_tree(pid: int, stop: threading.Event, peak: list[int]) -> None:
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not stop.is_set():
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += p.memory_info().rss
+        except psutil.Error:
+            return
+        peak[0] = max(peak[0], total)
+        stop.wait(0.02)
+
+
+def run_child(
+    args: list[str], *, timeout: float | None = None, env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> ChildRun:
+    """Run a command to completion, measuring its time and its memory (itself and its children)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    stop, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=_sample_tree, args=(proc.pid, stop, peak), daemon=True)
+    sampler.start()
+    out: dict[str, bytes] = {}
+    readers = [threading.Thread(target=lambda k=k, f=f: out.__setitem__(k, f.read()), daemon=True)
+               for k, f in (("out", proc.stdout), ("err", proc.stderr))]
+    for r in readers:
+        r.start()
+    deadline = None if timeout is None else t0 + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.005)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stop.set()
+    sampler.join()
+    for r in readers:
+        r.join()
+    stdout = out.get("out", b"").decode(errors="replace")
+    stderr = out.get("err", b"").decode(errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{args[0]} exited {proc.returncode}: {stderr[-1500:]}")
+    return ChildRun(seconds, max(peak[0], usage.ru_maxrss * 1024), usage.ru_maxrss * 1024, stdout, stderr)
+
+
+def run_python_json(script: str, *args: str, timeout: float | None = None) -> tuple[dict[str, Any], ChildRun]:
+    """Run ``bench/<script>`` in a fresh interpreter: (the JSON it prints last, the measured run)."""
+    run = run_child([PYTHON, str(ROOT / "bench" / script), *args], timeout=timeout)
+    return json.loads(run.stdout.strip().splitlines()[-1]), run
+
+
+def fmt_seconds(s: float | None) -> str:
+    if s is None:
+        return "—"
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def fmt_bytes(n: int | None) -> str:
+    return "—" if n is None else f"{n / 2**20:,.0f} MiB"
+
+
+def fmt_rate(r: float | None) -> str:
+    return "—" if r is None else f"{r:,.0f}/s"
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table with padded columns: readable in a terminal, pasteable into the README."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+    out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out)
+
+
+def chunked(items: list[Path], n: int) -> Iterator[list[Path]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
