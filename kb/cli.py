@@ -152,6 +152,101 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- build, search, serve (issue 4) ---------------------------------------------------------------
+
+
+def positive_int(name: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            return int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"--{name} must be a whole number, not '{value}'") from None
+
+    return parse
+
+
+def _build_args(p: argparse.ArgumentParser) -> None:
+    import os
+
+    p.add_argument("--content", required=True, help="the content folder")
+    p.add_argument("--build", required=True, help="the build folder (OUT): releases, current, index, site")
+    p.add_argument("--jobs", type=jobs_arg, default=os.cpu_count() or 1, help="parser processes")
+    p.add_argument("--base-url", default="/", help="URL path the site is served from (default /)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any document has a problem")
+
+
+@command("build", "parse, align, index and render a content folder, and publish it atomically", _build_args)
+def cmd_build(args: argparse.Namespace) -> int:
+    from kb.build import BuildOptions, build
+
+    result = build(args.content, args.build, BuildOptions(jobs=args.jobs, base_url=args.base_url))
+    corpus = result.corpus
+    out = console()
+    for p in corpus.problems:
+        where = f"{p.path}:{p.line}" if p.line else p.path
+        out.print(f"[yellow]problem[/] {where}: {p.message}", markup=True)
+    stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
+    out.print(f"built {len(corpus.documents)} documents, {len(result.alignment.topics)} topics, "
+              f"{len(corpus.problems)} problems in {sum(result.timings.values()):.1f}s ({stages})\n"
+              f"published {result.release}", markup=False)
+    return 1 if args.strict and corpus.problems else 0
+
+
+def _search_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", help="words, \"phrases\", title:word, -word, prefix* (see README)")
+    p.add_argument("--build", required=True, help="the build folder given to kb build")
+    p.add_argument("--locale", help="answer in this locale (pt-BR, …), or auto for the query's language")
+    p.add_argument("--edition", help="only documents of this edition (global, 21vianet, …)")
+    p.add_argument("--limit", type=positive_int("limit"), default=10, help="results per page (1-100)")
+    p.add_argument("--page", type=positive_int("page"), default=1, help="page number, from 1")
+    p.add_argument("--json", action="store_true", help="print JSON (see README for the shape)")
+
+
+@command("search", "search the index of a build, grouped by topic", _search_args)
+def cmd_search(args: argparse.Namespace) -> int:
+    import re
+    from html import unescape
+    from pathlib import Path
+
+    from rich.markup import escape
+
+    from kb.search import search
+
+    result = search(Path(args.build) / "index", args.query, locale=args.locale, edition=args.edition,
+                    limit=args.limit, page=args.page)
+    if args.json:
+        emit_json(result.as_dict())
+        return 0
+    out = console()
+    out.print(f"{result.total} topics for {args.query!r} (page {result.page} of {max(result.pages, 1)}"
+              f"{', any word' if result.match == 'any' else ''})", markup=False)
+    for n, hit in enumerate(result.results, start=(result.page - 1) * result.limit + 1):
+        parts = re.split(r"</?mark>", hit.snippet)
+        snippet = "".join(f"[bold]{escape(unescape(t))}[/]" if i % 2 else escape(unescape(t))
+                          for i, t in enumerate(parts))
+        others = ", ".join(f"{t.locale} ({'/'.join(t.editions)})" for t in hit.translations)
+        out.print(f"{n}. [bold]{escape(hit.title)}[/] [dim]{hit.locale} · {', '.join(hit.editions)} · "
+                  f"{hit.score:.2f}[/]\n   {escape(hit.url)}\n   {snippet}\n"
+                  f"   [dim]also: {escape(others)}[/]")
+    for suggestion in result.suggestions:
+        out.print(f"did you mean: {suggestion}", markup=False)
+    return 0
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--build", required=True, help="the build folder given to kb build")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=positive_int("port"), default=8000, help="port (default 8000)")
+
+
+@command("serve", "serve the site and the query API of a build (picks up new builds live)", _serve_args)
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kb.serve import serve
+
+    serve(args.build, args.host, args.port)
+    return 0
+
+
 # --- argument parsing ----------------------------------------------------------------------------
 
 

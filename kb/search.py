@@ -501,6 +501,7 @@ def snippet(entry: Entry, keys: list[str], queries: dict[str, wq.Query | None]) 
                                          top=2, mode="index")
             if marked:
                 return re.sub(r"\s+", " ", str(marked)).strip()
+    text = re.sub(r"\s+", " ", text[: SNIPPET_CHARS * 2]).strip()
     plain = text[:SNIPPET_CHARS]
     cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
     return html.escape(plain[:cut] + " …" if cut > 0 else plain)
