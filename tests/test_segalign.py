@@ -1,0 +1,141 @@
+"""Segment alignment: the seeds' acceptance cases, split and merged paragraphs, and the invariants."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from kb.ingest import parse_document
+from kb.model import SegmentKind, SegmentPair
+from kb.segalign import align_segments, pair_kind, unmatched
+from tests.conftest import SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
+
+SEEDS = [SEED_PT, SEED_PT_21V, SEED_RU, SEED_ES, SEED_IT]
+
+
+def steps(pairs: list[SegmentPair]) -> list[tuple[str, list[str], list[str]]]:
+    return [(pair_kind(p), [r.segment for r in p.a], [r.segment for r in p.b]) for p in pairs]
+
+
+def test_pt_vs_ru_aligns_the_three_table_rows_and_each_list_item_one_to_one(seeds):
+    pt, ru = seeds[SEED_PT], seeds[SEED_RU]
+    pairs = align_segments(pt, ru)
+    structural = {SegmentKind.TABLE_CELL, SegmentKind.LIST_ITEM}
+    wanted = [s.path for s in pt.segments if s.kind in structural]
+    assert len(wanted) == 4 + 10  # four cells with text (the other two hold lists), ten list items
+    got = {p.a[0].segment: p for p in pairs if p.a and p.a[0].segment in wanted}
+    for path in wanted:
+        pair = got[path]
+        assert (pair_kind(pair), pair.b[0].segment) == ("1-1", path)
+        assert pair.score >= 0.5
+    rows = {path.split("/cell")[0] for path in wanted if path.startswith("table")}
+    assert rows == {"table[0]/row[0]", "table[0]/row[1]", "table[0]/row[2]"}
+    # Nothing is left over: same structure, every segment paired in order.
+    assert steps(pairs) == [("1-1", [s.path], [s.path]) for s in pt.segments]
+
+
+def test_pt_global_vs_pt_21vianet_aligns_the_licence_row_and_leaves_the_usage_row_unmatched(seeds):
+    glob, vianet = seeds[SEED_PT], seeds[SEED_PT_21V]
+    pairs = align_segments(glob, vianet)
+    by_a = {r.segment: p for p in pairs for r in p.a}
+    for cell in ("table[0]/row[0]/cell[0]", "table[0]/row[0]/cell[1]"):
+        pair = by_a[cell]
+        assert (pair_kind(pair), [r.segment for r in pair.b]) == ("1-1", [cell])
+        assert pair.score == 1.0  # the licence-based row is word for word the same in both editions
+    usage = [s.path for s in glob.segments if s.path.startswith("table[0]/row[1]/")]
+    assert usage == [
+        "table[0]/row[1]/cell[0]",
+        "table[0]/row[1]/cell[1]/list[0]/item[0]",
+        "table[0]/row[1]/cell[1]/list[0]/item[1]",
+    ]
+    for path in usage:
+        assert (pair_kind(by_a[path]), by_a[path].score) == ("1-0", 0.0)
+    only_a, only_b = unmatched(pairs)
+    assert set(usage) <= {r.segment for r in only_a}
+    # The 21Vianet edition's own "see also" list has no counterpart in the global edition.
+    assert {"p[3]", "list[2]/item[0]", "list[2]/item[1]"} <= {r.segment for r in only_b}
+
+
+@pytest.mark.parametrize(("a", "b"), list(itertools.permutations(SEEDS, 2)))
+def test_every_segment_appears_once_in_order(seeds, a, b):
+    da, db = seeds[a], seeds[b]
+    pairs = align_segments(da, db)
+    assert [r.index for p in pairs for r in p.a] == list(range(len(da.segments)))
+    assert [r.index for p in pairs for r in p.b] == list(range(len(db.segments)))
+    for p in pairs:
+        assert pair_kind(p) in {"1-1", "1-0", "0-1", "2-1", "1-2"}
+        assert (p.score == 0.0) if not (p.a and p.b) else (0.0 < p.score <= 1.0)
+        assert all(r.path == da.path for r in p.a) and all(r.path == db.path for r in p.b)
+        assert all(r.text == da.segments[r.index].text for r in p.a)
+
+
+def doc(path: str, locale: str, body: str):
+    document, problems = parse_document(
+        path, f"---\ntitle: t\nms.contentlocale: {locale}\n---\n{body}".encode()
+    )
+    assert document is not None and not problems
+    return document
+
+
+PT = """# <a name="billing"></a>Cobrança
+
+Você recebe uma fatura mensal do Azure no dia 15 de cada mês, com todos os encargos do programa CSP e dos \
+serviços que os seus clientes usaram no período. Consulte [Ler sua fatura](read-your-bill.md) para \
+entender cada linha da fatura.
+
+Os pagamentos vencem em 30 dias.
+
+## <a name="tax"></a>Impostos
+
+Os impostos dependem do país.
+"""
+
+IT_SPLIT = """# <a name="billing"></a>Fatturazione
+
+Ricevi una fattura mensile di Azure il giorno 15 di ogni mese, con tutti gli addebiti del programma CSP.
+
+I servizi che i tuoi clienti hanno usato nel periodo sono inclusi. Vedi [Leggere la \
+fattura](read-your-bill.md) per capire ogni riga della fattura.
+
+I pagamenti scadono entro 30 giorni.
+
+## <a name="tax"></a>Imposte
+
+Le imposte dipendono dal paese.
+"""
+
+IT_DROPPED = """# <a name="billing"></a>Fatturazione
+
+Ricevi una fattura mensile di Azure il giorno 15 di ogni mese, con tutti gli addebiti del programma CSP e \
+dei servizi che i tuoi clienti hanno usato nel periodo. Vedi [Leggere la fattura](read-your-bill.md) per \
+capire ogni riga della fattura.
+
+## <a name="tax"></a>Imposte
+
+Le imposte dipendono dal paese.
+"""
+
+
+def test_a_paragraph_split_in_translation_is_one_to_two_and_merged_back_is_two_to_one():
+    pt, it = doc("pt-br/billing.md", "pt-BR", PT), doc("it-it/billing.md", "it-IT", IT_SPLIT)
+    expected = [
+        ("1-1", ["heading[0]"], ["heading[0]"]),
+        ("1-2", ["p[0]"], ["p[0]", "p[1]"]),
+        ("1-1", ["p[1]"], ["p[2]"]),
+        ("1-1", ["heading[1]"], ["heading[1]"]),
+        ("1-1", ["p[2]"], ["p[3]"]),
+    ]
+    assert steps(align_segments(pt, it)) == expected
+    assert steps(align_segments(it, pt)) == [(f"{k[2]}-{k[0]}", b, a) for k, a, b in expected]
+
+
+def test_a_paragraph_missing_from_the_translation_is_explicitly_unmatched():
+    pt, it = doc("pt-br/billing.md", "pt-BR", PT), doc("it-it/billing.md", "it-IT", IT_DROPPED)
+    assert steps(align_segments(pt, it)) == [
+        ("1-1", ["heading[0]"], ["heading[0]"]),
+        ("1-1", ["p[0]"], ["p[0]"]),
+        ("1-0", ["p[1]"], []),
+        ("1-1", ["heading[1]"], ["heading[1]"]),
+        ("1-1", ["p[2]"], ["p[1]"]),
+    ]
