@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.align import align
+from kb.cache import ParseCache
 from kb.errors import BuildError, BuildLocked
 from kb.index import write_index
 from kb.ingest import ingest
 from kb.model import Alignment, Corpus
+from kb.progress import ProgressFn, stage
 
 KEEP_RELEASES = 2  # the live one and its predecessor, which a server may still be reading
 
@@ -42,6 +44,8 @@ class BuildOptions:
     """Processes for parsing and rendering."""
     base_url: str = "/"
     """URL path the site is served from (``/docs/`` for a sub-path)."""
+    parse_cache: bool = True
+    """Keep parsed documents in ``OUT/.cache`` and reuse them for files whose bytes did not change."""
 
 
 @dataclass
@@ -141,16 +145,22 @@ def write_manifest(release: Path, result: BuildResult) -> None:
     (release / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def build(content: str | Path, out: str | Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Build every output for ``content`` and publish it under ``out`` atomically."""
+def build(
+    content: str | Path, out: str | Path, options: BuildOptions = BuildOptions(), progress: ProgressFn | None = None
+) -> BuildResult:
+    """Build every output for ``content`` and publish it under ``out`` atomically.
+
+    ``progress`` (see :mod:`kb.progress`) is told when each stage starts and ends, and how ingest goes."""
     out = Path(out)
     with build_lock(out):
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        corpus = ingest(content, jobs=options.jobs)
+        cache = ParseCache.under(out) if options.parse_cache else None
+        corpus = ingest(content, jobs=options.jobs, cache=cache, progress=progress)
         timings["ingest"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        alignment = align(corpus.documents)
+        with stage(progress, "align"):
+            alignment = align(corpus.documents)
         timings["align"] = time.perf_counter() - t0
         release = out / "releases" / _release_id()
         release.mkdir(parents=True)
@@ -158,7 +168,8 @@ def build(content: str | Path, out: str | Path, options: BuildOptions = BuildOpt
         try:
             for name, writer in OUTPUTS:
                 t0 = time.perf_counter()
-                writer(release / name, corpus, alignment, options)
+                with stage(progress, name):
+                    writer(release / name, corpus, alignment, options)
                 timings[name] = time.perf_counter() - t0
             write_manifest(release, result)
         except Exception as exc:
