@@ -531,8 +531,11 @@ def suggest(release: Release, req: Request, max_suggestions: int = 3) -> list[st
     for word in query_words(req.clauses):
         if word in fixes or len(word) < 3 or word.isdigit() or (SPELLING_FIELD, word) in reader:
             continue
-        found = corrector.suggest(word, limit=max_suggestions, maxdist=2, prefix=1)
-        candidates = [c for c in found if c != word]
+        # Whoosh ranks every word within maxdist by frequency alone: ask for 1 edit, then 2.
+        candidates: list[str] = []
+        for dist in (1, 2):
+            found = corrector.suggest(word, limit=max_suggestions, maxdist=dist, prefix=1)
+            candidates.extend(c for c in found if c != word and c not in candidates)
         # A word typed without its accents is not misspelt: offer only its accented spelling.
         accented = [c for c in candidates if fold(c) == fold(word)]
         candidates = accented[:1] or candidates
