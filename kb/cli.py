@@ -173,13 +173,16 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=jobs_arg, default=os.cpu_count() or 1, help="parser processes")
     p.add_argument("--base-url", default="/", help="URL path the site is served from (default /)")
     p.add_argument("--strict", action="store_true", help="exit 1 when any document has a problem")
+    p.add_argument("--quiet", action="store_true", help="no progress bars or progress lines on stderr")
 
 
 @command("build", "parse, align, index and render a content folder, and publish it atomically", _build_args)
 def cmd_build(args: argparse.Namespace) -> int:
     from kb.build import BuildOptions, build
+    from kb.progress import reporter
 
-    result = build(args.content, args.build, BuildOptions(jobs=args.jobs, base_url=args.base_url))
+    with reporter(quiet=args.quiet) as progress:
+        result = build(args.content, args.build, BuildOptions(jobs=args.jobs, base_url=args.base_url), progress)
     corpus = result.corpus
     out = console()
     for p in corpus.problems:
