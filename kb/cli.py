@@ -182,7 +182,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kb.progress import reporter
 
     with reporter(quiet=args.quiet) as progress:
-        result = build(args.content, args.build, BuildOptions(jobs=args.jobs, base_url=args.base_url), progress)
+        options = BuildOptions(jobs=args.jobs, base_url=args.base_url)
+        result = build(args.content, args.build, options, progress)
     corpus = result.corpus
     out = console()
     for p in corpus.problems:
