@@ -32,6 +32,7 @@ from kb.index import write_index
 from kb.ingest import ingest
 from kb.model import Alignment, Corpus
 from kb.progress import ProgressFn, stage
+from kb.site import render_site
 
 KEEP_RELEASES = 2  # the live one and its predecessor, which a server may still be reading
 
@@ -66,6 +67,7 @@ class BuildResult:
 Writer = Callable[[Path, Corpus, Alignment, BuildOptions], None]
 OUTPUTS: list[tuple[str, Writer]] = []
 OUTPUTS.append(("index", write_index))
+OUTPUTS.append(("site", render_site))
 
 
 @contextlib.contextmanager
