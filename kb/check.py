@@ -178,7 +178,12 @@ def document_pairs(topic: Topic, source: str | None = None) -> list[DocPair]:
         by_locale[doc.locale].append(doc)
     for _, same_locale in sorted(by_locale.items()):
         main = main_edition(same_locale)
-        pairs += [DocPair(topic, main, d, Relation.EDITION) for d in same_locale if d is not main]
+        # two documents of one locale and edition are not variants of each other: nothing to compare
+        pairs += [
+            DocPair(topic, main, d, Relation.EDITION)
+            for d in same_locale
+            if edition_of(d) != edition_of(main)
+        ]
     return pairs
 
 
@@ -363,32 +368,99 @@ def matched(ctx: Context) -> Iterator[tuple[DocPair, list[Segment], list[Segment
                 )
 
 
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """What a segment of ``pair.b`` lacks (``missing``) or adds (``extra``) against ``pair.a``."""
+
+    pair: DocPair
+    a: tuple[Segment, ...]
+    """The reference's segments (empty when ``b``'s have no counterpart)."""
+    b: tuple[Segment, ...]
+    """The checked document's segments (empty when ``a``'s have no counterpart)."""
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+
+def outvoted(ctx: Context, diffs: list[Difference]) -> tuple[list[Difference], list[list[Difference]]]:
+    """Split differences into those to report against each translation, and groups in which *every*
+    other locale of an edition differs the same way from the reference: there the reference is the
+    odd one out, and one finding about it replaces them."""
+    compared = Counter(p.a.path for p in ctx.pairs if p.relation is Relation.LOCALE)
+    same: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[Difference]] = defaultdict(
+        list
+    )
+    for d in diffs:
+        if d.pair.relation is Relation.LOCALE and d.a:
+            same[(d.pair.a.path, tuple(s.path for s in d.a), d.missing, d.extra)].append(d)
+    groups = [
+        g for g in same.values() if compared[g[0].pair.a.path] >= 2 and len(g) == compared[g[0].pair.a.path]
+    ]
+    grouped = {id(d) for g in groups for d in g}
+    return [d for d in diffs if id(d) not in grouped], groups
+
+
+def _locales_of(group: list[Difference]) -> str:
+    names = sorted(d.pair.b.locale for d in group)
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def reference_finding(kind: str, group: list[Difference], message: str) -> Finding:
+    """A finding about the reference document of ``group`` (every translation differs from it)."""
+    first = group[0]
+    pair = first.pair
+    return Finding(
+        kind=kind,
+        severity=severity(kind),
+        topic=pair.topic.id,
+        locale=pair.a.locale,
+        other_locale=pair.b.locale,
+        path=pair.a.path,
+        other_path=pair.b.path,
+        segment=first.a[0].path,
+        other_segment=first.b[0].path if first.b else None,
+        line=first.a[0].line,
+        message=message,
+    )
+
+
 def check_missing_segments(ctx: Context) -> Iterator[Finding]:
     """A segment with no counterpart in the other locale or edition (``missing_segment`` in the
     document that lacks it, ``extra_segment`` in the document that has it alone)."""
+    diffs: list[Difference] = []
     for pair in ctx.pairs:
         for sp in ctx.segment_pairs(pair):
-            what = "edition" if pair.relation is Relation.EDITION else "translation"
             if sp.a and not sp.b:
-                for ref in sp.a:
-                    seg = _segment(pair.a, ref.index)
-                    yield pair_finding(
-                        "missing_segment",
-                        pair,
-                        f"{_kind_word(seg)} {quote(seg.text)} of {pair.a.locale} ({pair.a.path}) "
-                        f"has no counterpart in this {what}",
-                        other=seg,
-                    )
+                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a]
             elif sp.b and not sp.a:
-                for ref in sp.b:
-                    seg = _segment(pair.b, ref.index)
-                    yield pair_finding(
-                        "extra_segment",
-                        pair,
-                        f"{_kind_word(seg)} {quote(seg.text)} has no counterpart "
-                        f"in {pair.a.locale} ({pair.a.path})",
-                        seg=seg,
-                    )
+                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b]
+    single, groups = outvoted(ctx, diffs)
+    for d in single:
+        what = "edition" if d.pair.relation is Relation.EDITION else "translation"
+        if d.a:
+            seg = d.a[0]
+            yield pair_finding(
+                "missing_segment",
+                d.pair,
+                f"{_kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
+                f"has no counterpart in this {what}",
+                other=seg,
+            )
+        else:
+            seg = d.b[0]
+            yield pair_finding(
+                "extra_segment",
+                d.pair,
+                f"{_kind_word(seg)} {quote(seg.text)} has no counterpart "
+                f"in {d.pair.a.locale} ({d.pair.a.path})",
+                seg=seg,
+            )
+    for group in groups:
+        seg = group[0].a[0]
+        yield reference_finding(
+            "extra_segment",
+            group,
+            f"{_kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
+        )
 
 
 def _kind_word(seg: Segment) -> str:
@@ -402,50 +474,91 @@ def _kind_word(seg: Segment) -> str:
     }[seg.kind]
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
+# A number: digits with thousands or decimal separators, not glued to a word ("21Vianet", "Office365"
+# are names, the same in every language).
+_NUMBER = re.compile(
+    r"(?<!\d)(?<![^\W\d_]{3})"  # not the end of a longer number or of a word
+    r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*"
+    r"(?!\d)(?![^\W\d_]{3})"
+)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 
 
+def number_keys(written: str) -> list[str]:
+    """A written number as compared across locales, so that locale formatting is no difference:
+    thousands separators dropped (``1,000`` = ``1 000`` = ``1.000`` → ``1000``), one decimal mark
+    read as a point with trailing zeros dropped (``0,50`` = ``0.5``), and the parts of a date, time
+    or version compared one by one (``31.07.2018`` = ``07/31/2018`` = ``31.07.18``)."""
+    groups = re.split(r"[^\d]", written)
+    if len(groups) > 1 and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+        groups = ["".join(groups)]
+    elif len(groups) == 2:
+        whole, fraction = groups[0].lstrip("0") or "0", groups[1].rstrip("0")
+        return [f"{whole}.{fraction}" if fraction else whole]
+    if len(groups) == 3 and len(groups[2]) == 2 and all(len(g) <= 2 for g in groups[:2]):
+        groups[2] = "20" + groups[2]  # a date with a two-digit year: 13.01.18 is 1/13/2018
+    return [g.lstrip("0") or "0" for g in groups]
+
+
 def numbers(text: str) -> Counter[str]:
-    """The numbers of a text, separators removed (``1,000`` = ``1 000`` = ``1000``; ``0,5`` = ``0.5``),
-    so that locale formatting does not count as a difference. URLs are left out."""
-    text = _URL.sub(" ", text)
-    return Counter(re.sub(r"\D", "", m.group()).lstrip("0") or "0" for m in _NUMBER.finditer(text))
+    """The numbers of a text (URLs left out), as :func:`number_keys` writes them."""
+    return Counter(k for m in _NUMBER.finditer(_URL.sub(" ", text)) for k in number_keys(m.group()))
 
 
-def _text(segs: list[Segment]) -> str:
+def _text(segs: Sequence[Segment]) -> str:
     return " ".join(s.text for s in segs)
 
 
-def _diff(a: Counter[str], b: Counter[str]) -> tuple[list[str], list[str]]:
-    """(in a but not in b, in b but not in a), each sorted."""
-    return sorted((a - b).elements()), sorted((b - a).elements())
-
-
-def _describe(missing: list[str], extra: list[str], what: str, other: str) -> str:
+def _describe(
+    missing: Sequence[str], extra: Sequence[str], what: str, other: str, plural: bool = False
+) -> str:
+    has, lacks = ("have", "lack") if plural else ("has", "lacks")
     parts = []
     if missing:
-        parts.append(f"lacks {what} {', '.join(missing)} that {other} has")
+        parts.append(f"lacks {what} {', '.join(missing)} that {other} {has}")
     if extra:
-        parts.append(f"has {what} {', '.join(extra)} that {other} lacks")
+        parts.append(f"has {what} {', '.join(extra)} that {other} {lacks}")
     return " and ".join(parts)
+
+
+Extract = Callable[[Sequence[Segment]], Counter[str]]
+
+
+def compare_matched(
+    ctx: Context, kind: str, what: str, extract: Extract, code_too: bool = True
+) -> Iterator[Finding]:
+    """Findings of ``kind`` where what ``extract`` finds in a segment differs from its counterpart's."""
+    diffs = []
+    for pair, a, b in matched(ctx):
+        if not code_too and any(s.kind is SegmentKind.CODE for s in a + b):
+            continue
+        ea, eb = extract(a), extract(b)
+        if ea != eb:
+            missing, extra = tuple(sorted((ea - eb).elements())), tuple(sorted((eb - ea).elements()))
+            diffs.append(Difference(pair, tuple(a), tuple(b), missing, extra))
+    single, groups = outvoted(ctx, diffs)
+    for d in single:
+        seg = d.b[0]
+        yield pair_finding(
+            kind,
+            d.pair,
+            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
+            seg=seg,
+            other=d.a[0],
+        )
+    for group in groups:
+        d, seg = group[0], group[0].a[0]
+        others = _locales_of(group)
+        yield reference_finding(
+            kind,
+            group,
+            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.extra, d.missing, what, others, plural=True)}",
+        )
 
 
 def check_numbers(ctx: Context) -> Iterator[Finding]:
     """Numbers that differ between a segment and its counterpart."""
-    for pair, a, b in matched(ctx):
-        if any(s.kind is SegmentKind.CODE for s in a + b):
-            continue
-        missing, extra = _diff(numbers(_text(a)), numbers(_text(b)))
-        if missing or extra:
-            yield pair_finding(
-                "number_mismatch",
-                pair,
-                f"{_kind_word(b[0])} {quote(b[0].text)} "
-                f"{_describe(missing, extra, 'the number(s)', pair.a.locale)}",
-                seg=b[0],
-                other=a[0],
-            )
+    return compare_matched(ctx, "number_mismatch", "the number(s)", lambda segs: numbers(_text(segs)), False)
 
 
 _LOCALE_IN_URL = re.compile(r"(?<=/)[a-z]{2}-[a-z]{2}(?=/|$)", re.I)
@@ -471,62 +584,46 @@ def link_key(target: str) -> str | None:
     return unquote(parts.path).lower()
 
 
-def link_targets(segs: list[Segment]) -> Counter[str]:
+def link_targets(segs: Sequence[Segment]) -> Counter[str]:
     keys = (link_key(link.target) for s in segs for link in s.links if link.kind == "link")
     return Counter(k for k in keys if k)
 
 
 def check_links(ctx: Context) -> Iterator[Finding]:
     """Links (relative ``.md`` targets and URLs) that differ between a segment and its counterpart."""
-    for pair, a, b in matched(ctx):
-        missing, extra = _diff(link_targets(a), link_targets(b))
-        if missing or extra:
-            yield pair_finding(
-                "link_mismatch",
-                pair,
-                f"{_kind_word(b[0])} {quote(b[0].text)} "
-                f"{_describe(missing, extra, 'the link(s) to', pair.a.locale)}",
-                seg=b[0],
-                other=a[0],
-            )
+    return compare_matched(ctx, "link_mismatch", "the link(s) to", link_targets)
+
+
+def inline_code(segs: Sequence[Segment]) -> Counter[str]:
+    return Counter(f"`{c.strip()}`" for s in segs for c in s.code if c.strip())
 
 
 def check_code(ctx: Context) -> Iterator[Finding]:
     """Inline code that differs between a segment and its counterpart (code is never translated)."""
-    for pair, a, b in matched(ctx):
-        if any(s.kind is SegmentKind.CODE for s in a + b):
-            continue
-        missing, extra = _diff(
-            Counter(c.strip() for s in a for c in s.code), Counter(c.strip() for s in b for c in s.code)
-        )
-        if missing or extra:
-            yield pair_finding(
-                "code_mismatch",
-                pair,
-                f"{_kind_word(b[0])} {quote(b[0].text)} "
-                f"{_describe(_code(missing), _code(extra), 'the inline code', pair.a.locale)}",
-                seg=b[0],
-                other=a[0],
-            )
-
-
-def _code(items: list[str]) -> list[str]:
-    return [f"`{x}`" for x in items]
+    return compare_matched(ctx, "code_mismatch", "the inline code", inline_code, False)
 
 
 # --- untranslated text ---------------------------------------------------------------------------
 
 DETECT_LANGUAGES: tuple[str, ...] = (*locales.SUPPORTED_LANGUAGES, "en")
 """Languages a segment may be detected in: the corpus languages, and English, the usual source."""
-MIN_IDENTICAL_WORDS = 4
-"""A segment identical to its counterpart counts as untranslated from this many words (shorter ones
-are mostly names: "Microsoft Azure", "Partner Center")."""
+MIN_IDENTICAL_WORDS = 5
+"""A segment identical to its counterpart counts as untranslated from this many lower-case words:
+shorter ones are names, lists of products or ids ("Office 365, Dynamics CRM Online"), or phrases
+that close languages share ("Requisitos para cada modelo CSP" is Spanish and Portuguese)."""
 MIN_DETECT_LETTERS = 60
 """Language detection is trusted from this many letters; below it, it confuses close languages."""
 MIN_DETECT_CONFIDENCE = 0.99
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def prose_words(text: str) -> int:
+    """How many lower-case words (space-separated, letters only) a text has: prose has many, names,
+    ids, e-mail addresses and paths none."""
+    words = (t.strip(".,;:!?()«»“”\"'") for t in text.split())
+    return sum(1 for w in words if len(w) > 2 and w.isalpha() and w[0].islower())
 
 
 def _prose(seg: Segment) -> str:
@@ -553,7 +650,7 @@ def check_untranslated(ctx: Context) -> Iterator[Finding]:
     for pair, a, b in matched(ctx):
         if pair.relation is not Relation.LOCALE or any(s.kind is SegmentKind.CODE for s in b):
             continue
-        if _text(a) == _text(b) and len(_WORD.findall(_prose(b[0]))) >= MIN_IDENTICAL_WORDS:
+        if _text(a) == _text(b) and prose_words(_text(b)) >= MIN_IDENTICAL_WORDS:
             seen.update((pair.b.path, s.path) for s in b)
             yield pair_finding(
                 "untranslated",
@@ -745,7 +842,8 @@ def print_report(out: Any, findings: Sequence[Finding], alignment: Alignment) ->
     for topic_id, group in by_topic(findings):
         topic = alignment.topic(topic_id)
         title = topic.documents[0].title if topic and topic.documents else topic_id
-        out.print(f"\n[bold]{escape(title)}[/] [dim]({escape(topic_id)})[/] — {summary(group)}")
+        header = f"\n[bold]{escape(title)}[/] [dim]({escape(topic_id)})[/] — {summary(group)}"
+        out.print(header, soft_wrap=True)
         for f in group:
             where = f.path or f"(no {f.locale} document; compare {f.other_path})"
             if f.segment:
@@ -754,6 +852,7 @@ def print_report(out: Any, findings: Sequence[Finding], alignment: Alignment) ->
                 where += f" (line {f.line})"
             out.print(
                 f"  [{_STYLE[f.severity]}]{f.severity.value:<7}[/] {f.locale:<5} {f.kind:<19} "
-                f"{escape(where)}: {escape(f.message)}"
+                f"{escape(where)}: {escape(f.message)}",
+                soft_wrap=True,  # one finding per line, whatever the terminal's width: grep-able
             )
     out.print(f"\n{len(findings)} findings: {summary(findings)}")

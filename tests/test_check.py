@@ -1,0 +1,558 @@
+"""Translation checks on the seeds: what they report unmodified, and defects injected into a copy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb import glossary
+from kb.align import align
+from kb.check import (
+    KINDS,
+    CheckOptions,
+    check_corpus,
+    link_key,
+    number_keys,
+    numbers,
+    prose_words,
+    reference,
+    resolve_article,
+    stale_documents,
+)
+from kb.cli import main
+from kb.ingest import ingest, parse_document
+from kb.model import Alignment, Evidence, Finding, Severity, Topic, TopicMember
+from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
+
+TOPIC = "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"
+
+
+def seed_topic_alignment(corpus) -> Alignment:
+    """All five seeds as one topic, as alignment groups them (the 21Vianet edition has no assetid)."""
+    return Alignment(
+        [Topic(TOPIC, "multichannel", [TopicMember(d, Evidence.ASSETID, 1.0) for d in corpus.documents])]
+    )
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A private copy of the seeds to inject defects into."""
+    dest = tmp_path / "content"
+    shutil.copytree(CONTENT, dest)
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not once in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def findings(root: Path, **options) -> list[Finding]:
+    corpus = ingest(root)
+    return check_corpus(corpus, align(corpus.documents), CheckOptions(**options))
+
+
+def only(found: list[Finding], kind: str, locale: str | None = None) -> list[Finding]:
+    return [f for f in found if f.kind == kind and (locale is None or f.locale == locale)]
+
+
+# --- the parts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "keys"),
+    [
+        ("1,000", ["1000"]),
+        ("1 000", ["1000"]),
+        ("1.000.000", ["1000000"]),
+        ("0,50", ["0.5"]),
+        ("26.4", ["26.4"]),
+        ("2,00", ["2"]),
+        ("31.07.2018", ["31", "7", "2018"]),
+        ("13.01.18", ["13", "1", "2018"]),
+        ("07", ["7"]),
+    ],
+)
+def test_number_keys_ignore_locale_formatting(written, keys):
+    assert number_keys(written) == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Você tem 30 dias, e 15 depois", {"30": 1, "15": 1}),
+        ("Partner Center operado pela 21Vianet e Office365", {}),
+        ("veja https://aka.ms/x2019 e 7 dias", {"7": 1}),
+        ("в 2019 году 10 000 клиентов", {"2019": 1, "10000": 1}),
+        ("12/02/2018 23:59", {"12": 1, "2": 1, "2018": 1, "23": 1, "59": 1}),
+    ],
+)
+def test_numbers_of_a_text(text, found):
+    assert dict(numbers(text)) == found
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("https://docs.microsoft.com/pt-br/azure/x/", "https://docs.microsoft.com/ru-ru/azure/x", True),
+        ("https://partner.microsoft.com/?ui-locale=pt-BR", "https://partner.microsoft.com/", True),
+        ("other.md#localized-anchor", "Other.md#anchor-traduzido", True),
+        ("other.md", "another.md", False),
+        ("https://aka.ms/one", "https://aka.ms/two", False),
+    ],
+)
+def test_link_keys_compare_across_locales(a, b, same):
+    assert (link_key(a) == link_key(b)) is same
+
+
+def test_link_key_skips_anchors_in_the_page():
+    assert link_key("#section") is None
+
+
+@pytest.mark.parametrize(
+    ("doc", "target", "resolved"),
+    [
+        ("pt-br/partner-center/a.md", "b.md#x", "pt-br/partner-center/b.md"),
+        ("pt-br/Archive/China-a.md", "../partner-center/B.md", "pt-br/partner-center/b.md"),
+        ("pt-br/partner-center/a.md", "/pt-br/c.md", "pt-br/c.md"),
+        ("a.md", "../outside.md", None),
+        ("a.md", "with%20space.md", "with space.md"),
+    ],
+)
+def test_resolve_article(doc, target, resolved):
+    assert resolve_article(doc, target) == resolved
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("uma assinatura que eles compraram em outro lugar", 7),
+        ("Office 365, Microsoft Dynamics CRM Online, Enterprise Mobility", 0),
+        ("8ddd03642-test-test-test-46b58d356b4e", 0),
+        ("EMEA: ociemea@microsoft.com", 0),
+    ],
+)
+def test_prose_words(text, count):
+    assert prose_words(text) == count
+
+
+def _doc(path: str, locale: str, hash_: str, handoff: str | None, mt: bool = False):
+    lines = ["---", "title: T", f"ms.contentlocale: {locale}", f"ms.openlocfilehash: {hash_}"]
+    if handoff:
+        lines.append(f"ms.lasthandoff: {handoff}")
+    if mt:
+        lines.append("ms.translationtype: MT")
+    doc, problems = parse_document(path, ("\n".join([*lines, "---", "# T", "", "Text."]) + "\n").encode())
+    assert doc is not None and not problems
+    return doc
+
+
+def test_stale_is_the_older_document_with_another_source_hash():
+    docs = {
+        "pt-BR": _doc("pt.md", "pt-BR", "new", "04/23/2019"),
+        "ru-RU": _doc("ru.md", "ru-RU", "old", "03/05/2019", mt=True),
+        "es-ES": _doc("es.md", "es-ES", "new", "04/23/2019"),
+    }
+    assert [(d.path, newest.path) for d, newest in stale_documents(docs)] == [("ru.md", "es.md")]
+
+
+@pytest.mark.parametrize(
+    ("docs", "stale"),
+    [
+        # no dates: nothing says which is newer
+        ({"pt-BR": ("pt.md", "a", None), "ru-RU": ("ru.md", "b", None)}, []),
+        # same source hash: not stale, however old
+        ({"pt-BR": ("pt.md", "a", "04/23/2019"), "ru-RU": ("ru.md", "a", "03/05/2019")}, []),
+        # the older one is stale, whichever locale it is
+        ({"pt-BR": ("pt.md", "a", "03/05/2019"), "ru-RU": ("ru.md", "b", "04/23/2019")}, ["pt.md"]),
+    ],
+)
+def test_stale_needs_an_older_date_and_another_hash(docs, stale):
+    built = {loc: _doc(p, loc, h, d) for loc, (p, h, d) in docs.items()}
+    assert [d.path for d, _ in stale_documents(built)] == stale
+
+
+def test_reference_is_the_source_locale_else_the_newest_else_the_first():
+    docs = {
+        "ru-RU": _doc("ru.md", "ru-RU", "a", "04/23/2019"),
+        "es-ES": _doc("es.md", "es-ES", "a", "03/05/2019"),
+    }
+    assert reference(docs).locale == "ru-RU"
+    assert reference(docs, "es-ES").locale == "es-ES"
+    undated = {"ru-RU": _doc("ru.md", "ru-RU", "a", None), "es-ES": _doc("es.md", "es-ES", "a", None)}
+    assert reference(undated).locale == "es-ES"
+
+
+# --- the seeds as they are ----------------------------------------------------------------------
+
+
+def test_unmodified_seeds_have_no_error_and_no_stale(seeds):
+    corpus = ingest(CONTENT)
+    found = check_corpus(corpus, seed_topic_alignment(corpus))
+    assert [f for f in found if f.severity is Severity.ERROR] == []
+    assert only(found, "stale") == []  # the four global locales share the source hash
+    assert only(found, "machine_translated") == []
+    # everything else is the 21Vianet edition's differences, or links to articles outside the seeds
+    assert {f.kind for f in found} <= {
+        "missing_segment",
+        "extra_segment",
+        "number_mismatch",
+        "missing_translation",
+        "broken_link",
+    }
+    for f in found:
+        if f.kind in ("missing_segment", "extra_segment", "number_mismatch"):
+            assert (f.path, f.other_path, f.severity) == (SEED_PT_21V, SEED_PT, Severity.WARNING)
+        if f.kind == "missing_translation":
+            assert (f.severity, f.other_path) == (Severity.INFO, SEED_PT_21V)
+            assert "21vianet edition" in f.message
+
+
+def test_seeds_report_the_usage_based_row_missing_from_the_21vianet_edition():
+    corpus = ingest(CONTENT)
+    found = check_corpus(corpus, seed_topic_alignment(corpus))
+    row = [f for f in only(found, "missing_segment") if f.other_segment == "table[0]/row[1]/cell[0]"]
+    assert len(row) == 1
+    f = row[0]
+    assert (f.topic, f.locale, f.other_locale, f.path, f.other_path, f.segment) == (
+        TOPIC,
+        "pt-BR",
+        "pt-BR",
+        SEED_PT_21V,
+        SEED_PT,
+        None,
+    )
+    assert "Serviços com base em uso" in f.message and "edition" in f.message
+    # and the row's content (its second cell's list) with it
+    cells = {f.other_segment for f in only(found, "missing_segment") if f.path == SEED_PT_21V}
+    assert {"table[0]/row[1]/cell[1]/list[0]/item[0]", "table[0]/row[1]/cell[1]/list[0]/item[1]"} <= cells
+
+
+def test_broken_links_of_the_seeds_name_the_target():
+    found = only(findings(CONTENT), "broken_link", "ru-RU")
+    assert [(f.path, f.segment, f.line) for f in found] == [
+        (SEED_RU, "table[0]/row[0]/cell[1]", 36),
+        (SEED_RU, "table[0]/row[1]/cell[1]/list[0]/item[1]", 42),
+    ]
+    assert "'request-a-relationship-with-a-customer.md'" in found[0].message
+
+
+# --- injected defects ---------------------------------------------------------------------------
+
+RU_P1 = "В некоторых случаях клиенты могут предложить вам заняться подготовкой"
+PT_P1 = (
+    "Em alguns casos, os clientes talvez queiram contratar você para provisionar e dar suporte a uma "
+    "assinatura que eles compraram em outro lugar."
+)
+
+
+def _paste_portuguese(root: Path) -> None:
+    """Replace the Russian seed's first paragraph (line 17) by the Portuguese one."""
+    ru = (root / SEED_RU).read_text(encoding="utf-8").split("\n")
+    pt = (root / SEED_PT).read_text(encoding="utf-8").split("\n")
+    assert ru[16].startswith(RU_P1) and pt[16].startswith(PT_P1)
+    ru[16] = pt[16]
+    (root / SEED_RU).write_text("\n".join(ru), encoding="utf-8")
+
+
+def _delete_italian(root: Path) -> None:
+    """Delete the Italian seed; another Italian article keeps it-IT a locale of the content."""
+    (root / SEED_IT).unlink()
+    (root / "altro.md").write_text(
+        "---\ntitle: Altro\nms.contentlocale: it-IT\n---\n# Altro\n\nUn altro articolo.\n", encoding="utf-8"
+    )
+
+
+def _drop_paragraph(root: Path) -> None:
+    edit(root / SEED_RU, RU_P1, "")
+    text = (root / SEED_RU).read_text(encoding="utf-8")
+    start = text.index(" к работе и поддержкой")
+    end = text.index("\n", start)
+    (root / SEED_RU).write_text(text[:start] + text[end:], encoding="utf-8")
+
+
+INJECTIONS = [
+    # (name, edit, kind, severity, locale, segment in the defective file, other segment)
+    ("drop a paragraph", _drop_paragraph, "missing_segment", "error", "ru-RU", None, "p[1]"),
+    (
+        "add a paragraph",
+        lambda r: edit(
+            r / SEED_RU,
+            "\n>**Важно.**",
+            "\nСовершенно новый абзац, которого нет в других языках.\n\n>**Важно.**",
+        ),
+        "extra_segment",
+        "error",
+        "ru-RU",
+        "p[2]",
+        None,
+    ),
+    (
+        "add a number",
+        lambda r: edit(r / SEED_RU, "В некоторых случаях", "В 2 случаях"),
+        "number_mismatch",
+        "error",
+        "ru-RU",
+        "p[1]",
+        "p[1]",
+    ),
+    (
+        "change a link target",
+        lambda r: edit(
+            r / SEED_RU, "(request-a-relationship-with-a-customer.md)", "(request-a-relationship.md)"
+        ),
+        "link_mismatch",
+        "error",
+        "ru-RU",
+        "table[0]/row[0]/cell[1]",
+        "table[0]/row[0]/cell[1]",
+    ),
+    (
+        "add inline code",
+        lambda r: edit(r / SEED_RU, "программы Advisor, Open или EA", "программы `Advisor`, Open или EA"),
+        "code_mismatch",
+        "error",
+        "ru-RU",
+        "list[1]/item[0]",
+        "list[1]/item[0]",
+    ),
+    (
+        "paste the Portuguese text into the Russian file",
+        lambda r: _paste_portuguese(r),
+        "untranslated",
+        "error",
+        "ru-RU",
+        "p[1]",
+        None,
+    ),
+    (
+        "mark it machine-translated",
+        lambda r: edit(r / SEED_RU, "translationtype: HT", "translationtype: MT"),
+        "machine_translated",
+        "info",
+        "ru-RU",
+        None,
+        None,
+    ),
+    (
+        "delete a translation",
+        lambda r: _delete_italian(r),
+        "missing_translation",
+        "warning",
+        "it-IT",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "inject", "kind", "sev", "locale", "segment", "other_segment"),
+    INJECTIONS,
+    ids=[i[0] for i in INJECTIONS],
+)
+def test_injected_defect_is_found(content, name, inject, kind, sev, locale, segment, other_segment):
+    before = {(f.kind, f.topic, f.locale, f.path, f.segment) for f in findings(content)}
+    inject(content)
+    found = [f for f in findings(content) if (f.kind, f.topic, f.locale, f.path, f.segment) not in before]
+    hits = only(found, kind, locale)
+    assert len(hits) == 1, hits
+    f = hits[0]
+    assert (f.severity.value, f.segment, f.other_segment, f.topic) == (sev, segment, other_segment, TOPIC)
+    if kind != "missing_translation":
+        assert f.path == SEED_RU
+    else:
+        assert f.path is None and f.other_path is not None
+    assert f.message
+
+
+def test_pasted_text_is_reported_in_the_language_it_is_in(content):
+    _paste_portuguese(content)
+    found = only(findings(content), "untranslated", "ru-RU")
+    assert [f.segment for f in found] == ["p[1]"]
+    assert "Portuguese" in found[0].message and "not in Russian" in found[0].message
+    assert found[0].other_path == SEED_PT
+
+
+def test_a_defect_in_the_reference_is_reported_once_against_it(content):
+    # es-ES is the reference of the undated seeds (the first locale); when all three others disagree
+    # with it, the reference is the odd one out
+    edit(content / SEED_ES, "(request-a-relationship-with-a-customer.md)", "(solicitar-relacion.md)")
+    found = only(findings(content), "link_mismatch")
+    assert [(f.locale, f.path, f.segment) for f in found] == [("es-ES", SEED_ES, "table[0]/row[0]/cell[1]")]
+    assert "it-IT, pt-BR and ru-RU" in found[0].message
+
+
+def test_stale_translation_names_both_documents(content):
+    for seed in (SEED_PT, SEED_ES, SEED_IT):
+        edit(content / seed, "translationtype: HT", "translationtype: HT\nms.lasthandoff: 04/23/2019")
+    edit(content / SEED_RU, "translationtype: HT", "translationtype: HT\nms.lasthandoff: 03/05/2019")
+    edit(
+        content / SEED_RU,
+        "fb3df0b095fb04552bcf5492467e319be943dd0d",
+        "3738ea042532e4479f60203b3ca58cd902a29435",
+    )
+    found = only(findings(content), "stale")
+    assert [(f.locale, f.path, f.other_locale, f.other_path, f.severity) for f in found] == [
+        ("ru-RU", SEED_RU, "es-ES", SEED_ES, Severity.WARNING)
+    ]
+    assert "3738ea0" in found[0].message and "fb3df0b" in found[0].message
+
+
+def test_a_link_to_an_article_that_exists_is_not_broken(content):
+    (content / "request-a-relationship-with-a-customer.md").write_text(
+        "---\ntitle: Request\nms.contentlocale: pt-BR\n---\n# Solicitar\n\nTexto.\n", encoding="utf-8"
+    )
+    found = only(findings(content), "broken_link")
+    assert not any("request-a-relationship-with-a-customer.md" in f.message for f in found)
+    assert any("switch-azure-subscriptions-to-a-different-partner.md" in f.message for f in found)
+
+
+# --- terms --------------------------------------------------------------------------------------
+
+GLOSSARY = """\
+terms:
+  - term: Partner Center
+    locales:
+      es-ES:
+        variants: [Centro de partners, Partner Center]
+        preferred: Centro de partners
+      ru-RU: [Центр партнеров, Partner Center]
+"""
+
+
+def test_term_rendered_another_way_than_the_glossary_prefers(content, tmp_path):
+    edit(content / SEED_ES, "incluido el Centro de partners", "incluido el Partner Center")
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    found = only(findings(content, glossary=glossary.load(path)), "term_inconsistency")
+    assert [(f.locale, f.path, f.segment, f.severity) for f in found] == [
+        ("es-ES", SEED_ES, "alert[0]", Severity.WARNING)
+    ]
+    assert "“Partner Center” (1×)" in found[0].message and "“Centro de partners”" in found[0].message
+
+
+def test_russian_inflections_count_as_one_rendering():
+    g = glossary.parse(GLOSSARY)
+    ru = next(tl for tl in g.terms[0].locales if tl.locale == "ru-RU")
+    corpus = ingest(CONTENT)
+    uses = glossary.usage(ru, corpus.documents)
+    # "Центр партнеров" in the list, "Центр партнеров Microsoft Cloud…", "через Центр партнеров"
+    assert sum(uses[SEED_RU].counts.values()) >= 3
+    assert set(uses[SEED_RU].counts) == {"Центр партнеров"}
+
+
+def test_mined_glossary_of_the_seeds_links_the_product_name_across_locales():
+    corpus = ingest(CONTENT)
+    mined = glossary.mine(corpus.documents, seed_topic_alignment(corpus))
+    renderings = {tl.locale: tl.variants for t in mined.terms for tl in t.locales}
+    assert renderings["pt-BR"][0] == "Partner Center"
+    assert renderings["es-ES"][0] == "Centro de partners"
+    assert renderings["ru-RU"][0] == "Центр партнеров"
+    assert renderings["it-IT"][0] == "Centro per i partner"
+    assert glossary.parse(glossary.dump(mined)) == mined
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("terms: [", "g.yml:1: not valid YAML"),
+        ("- a\n- b\n", "g.yml:1: a glossary is a mapping with a 'terms' list"),
+        (
+            "terms:\n  - term: X\n    locales:\n      klingon-xx: [a]\n",
+            "g.yml:2: “X”: 'klingon-xx' is not a locale tag",
+        ),
+        ("terms:\n  - locales: {}\n", "g.yml:2: a term needs a 'term' name"),
+        (
+            "terms:\n  - term: X\n    locales:\n      es-ES:\n        variants: [1, 2]\n",
+            "g.yml:5: “X” es-ES: 'variants' is a list of renderings",
+        ),
+    ],
+)
+def test_glossary_errors_name_file_and_line(text, message):
+    with pytest.raises(glossary.GlossaryError) as err:
+        glossary.parse(text, "g.yml")
+    assert err.value.message.startswith(message)
+
+
+# --- the command --------------------------------------------------------------------------------
+
+FIELDS = [
+    "kind",
+    "severity",
+    "topic",
+    "locale",
+    "other_locale",
+    "path",
+    "other_path",
+    "segment",
+    "other_segment",
+    "line",
+    "message",
+]
+
+
+def test_check_json_shape(content, capsys):
+    edit(content / SEED_RU, "(request-a-relationship-with-a-customer.md)", "(request-a-relationship.md)")
+    assert main(["check", "--content", str(content), "--json", "--jobs", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"findings", "summary"}
+    for f in data["findings"]:
+        assert list(f) == FIELDS
+        assert f["kind"] in KINDS and f["severity"] in ("error", "warning", "info")
+        assert f["path"] is None or (content / f["path"]).is_file()  # relative to DIR
+    hit = [f for f in data["findings"] if f["kind"] == "link_mismatch"]
+    assert hit == [
+        {
+            "kind": "link_mismatch",
+            "severity": "error",
+            "topic": TOPIC,
+            "locale": "ru-RU",
+            "other_locale": "es-ES",
+            "path": SEED_RU,
+            "other_path": SEED_ES,
+            "segment": "table[0]/row[0]/cell[1]",
+            "other_segment": "table[0]/row[0]/cell[1]",
+            "line": 36,
+            "message": hit[0]["message"],
+        }
+    ]
+    assert "request-a-relationship" in hit[0]["message"]
+    assert data["summary"]["severities"]["error"] == 1
+
+
+def test_check_filters_by_locale_and_topic(capsys):
+    assert main(["check", "--content", str(CONTENT), "--json", "--locale", "ru-ru", "--topic", TOPIC]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["findings"] and {(f["locale"], f["topic"]) for f in data["findings"]} == {("ru-RU", TOPIC)}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--locale", "fr-FR"],
+            "--locale: 'fr-FR' is not a locale of the content (es-ES, it-IT, pt-BR, ru-RU)",
+        ),
+        (["--topic", "nope"], "--topic: no topic 'nope' in the content"),
+        (["--glossary", "/nonexistent/g.yml"], "--glossary: cannot read '/nonexistent/g.yml'"),
+    ],
+)
+def test_check_refuses_bad_parameters(capsys, args, message):
+    assert main(["check", "--content", str(CONTENT), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"kb check: {message}") and "Traceback" not in err
+
+
+def test_check_report_is_grouped_by_topic_and_strict_fails_on_errors(content, capsys):
+    edit(content / SEED_RU, "В некоторых случаях", "В 2 случаях")
+    assert main(["check", "--content", str(content)]) == 0
+    out = capsys.readouterr().out
+    assert "Multicanal | Centro de partners (c8b58255-2c7d-4338-a5b0-572bc0f54c0d) — 1 error" in out
+    assert f"error   ru-RU number_mismatch     {SEED_RU} › p[1] (line 17): the paragraph" in out
+    assert out.rstrip().splitlines()[-1].endswith("findings: 1 error, 14 warnings")
+    assert main(["check", "--content", str(content), "--strict"]) == 1
