@@ -21,6 +21,7 @@ import os
 import posixpath
 import re
 import shutil
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -239,6 +240,12 @@ class SiteInfo:
 
 
 _ID_ATTR = re.compile(r"""<a\b[^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def title_key(title: str) -> str:
+    """Sort key for titles: case and accents ignored, so "Artículo" sorts between "Arte" and "Astro"."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _locale_key(tag: str) -> str:
@@ -810,7 +817,7 @@ class Gatherer:
                 for topic, m in members
                 if m.document.path not in nav.reached
             ),
-            key=lambda n: n.label.casefold(),
+            key=lambda n: title_key(n.label),
         )
         untranslated = []
         for topic in d.alignment.topics:
@@ -820,7 +827,7 @@ class Gatherer:
             untranslated.append(
                 Nav(src.title, d.topic_url(topic), src.locale, note=t.locale_name(src.locale))
             )
-        untranslated.sort(key=lambda n: n.label.casefold())
+        untranslated.sort(key=lambda n: title_key(n.label))
         homes = tuple(
             Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc, current=loc == locale)
             for loc in d.locales
@@ -1020,13 +1027,16 @@ def _render_chunk(args: tuple[list[Page], SiteInfo]) -> list[tuple[str, str]]:
     return [(p.path, render_page(p, site)) for p in pages]
 
 
-def render_pages(pages: Sequence[Page], site: SiteInfo, jobs: int = 1) -> Iterator[tuple[str, str]]:
-    """(path, text) of every page, in worker processes when ``jobs`` > 1 and the site is large."""
-    if jobs <= 1 or len(pages) < 200:
+def render_pages(
+    pages: Sequence[Page], site: SiteInfo, jobs: int = 1, min_pool: int = 200
+) -> Iterator[tuple[str, str]]:
+    """(path, text) of every page, in ``jobs`` worker processes when there are ``min_pool`` pages or
+    more (below that, starting workers costs more than it saves)."""
+    if jobs <= 1 or len(pages) < min_pool:
         for p in pages:
             yield p.path, render_page(p, site)
         return
-    size = max(16, len(pages) // (jobs * 4) + 1)
+    size = max(8, len(pages) // (jobs * 4) + 1)
     chunks = [(list(pages[i : i + size]), site) for i in range(0, len(pages), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for rendered in pool.map(_render_chunk, chunks):
