@@ -124,9 +124,31 @@ class FoldStemFilter(Filter):
 
 
 def stop_words(lang: str) -> frozenset[str]:
-    """The language's stop words, also in their unaccented spelling (``nao`` as well as ``não``)."""
-    words = stopwords_for_language(lang)
-    return frozenset(words) | frozenset(fold(w) for w in words)
+    """The language's stop words, folded: ``não`` is listed as ``nao``."""
+    return frozenset(fold(w) for w in stopwords_for_language(lang))
+
+
+class FoldingStopFilter(StopFilter):
+    """Whoosh's stop filter, comparing words without their accents, so that a query typed with or
+    without them (``cómo``, ``como``) drops the same words; positions are renumbered as Whoosh does."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        pos = None
+        for t in tokens:
+            text = t.text
+            if len(text) >= self.min and (self.max is None or len(text) <= self.max) \
+                    and fold(text) not in self.stops:
+                if self.renumber and t.positions:
+                    if pos is None:
+                        pos = t.pos
+                    else:
+                        pos += 1
+                        t.pos = pos
+                t.stopped = False
+                yield t
+            elif not t.removestops:
+                t.stopped = True
+                yield t
 
 
 @functools.cache
@@ -141,7 +163,7 @@ def analyzer_for(language: str) -> Analyzer:
     if analysis_key(lang) == FALLBACK:
         return chain | FoldFilter()
     if has_stopwords(lang):
-        chain = chain | StopFilter(stoplist=stop_words(lang), minsize=2)
+        chain = chain | FoldingStopFilter(stoplist=stop_words(lang), minsize=2)
     if has_stemmer(lang):
         return chain | FoldStemFilter(lang)
     return chain | FoldFilter()
