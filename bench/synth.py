@@ -35,14 +35,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "partner-center-2019"
 DEFAULT_BASE = Path(tempfile.gettempdir()) / "kb-bench"
-SYNTH_VERSION = 1  # bump when the output of the same (source, scale, seed) changes
+SYNTH_VERSION = 2  # bump when the output of the same (source, scale, seed) changes
 STAMP = ".synth.json"
 WORD_RATE = 1 / 7
 
 _LOCALE_DIR = re.compile(r"^[a-z]{2,3}-[a-z]{2}$", re.I)
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 _FM_TEXT_KEYS = re.compile(r"^(title|description|keywords)(\s*:\s*)(.*)$", re.M)
-_ASSETID = re.compile(r"^(ms\.assetid\s*:\s*)(\S+)\s*$", re.M | re.I)
+# An assetid value (quoted or not); ``ms.assetid: ''`` means none and stays none.
+_ASSETID = re.compile(r"^(ms\.assetid\s*:\s*['\"]?)([0-9A-Fa-f-]{8,})(?=['\"]?\s*$)", re.M | re.I)
 # Spans never touched: code, link targets and reference labels, tags, URLs, entities, DocFX markers,
 # ordered-list numbers, reference-link definitions.
 _PROTECTED = re.compile(
