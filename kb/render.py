@@ -162,6 +162,7 @@ _ATTRIBUTES = {
     "ol": {"start", "type", "reversed"},
     "li": {"value"},
     "details": {"open"},
+    "pre": {"tabindex"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 
