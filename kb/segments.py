@@ -15,11 +15,15 @@ from markdown_it.token import Token
 from kb import markdown
 from kb.model import Link, Segment, SegmentKind
 
-_WS = re.compile(r"[\s\u00a0\u200b]+")
-
 
 def clean(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """White space runs (and zero-width spaces) become one space; ends trimmed.
+
+    ``str.split()`` splits on exactly what ``\s`` matches in a str pattern (NBSP included) and is
+    several times faster than the regex substitution it replaces; this runs for every segment."""
+    if "\u200b" in text:
+        text = text.replace("\u200b", " ")
+    return " ".join(text.split())
 
 
 @dataclass
