@@ -129,8 +129,9 @@ def run_child(
             break
         if deadline is not None and time.perf_counter() > deadline:
             proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
+            os.wait4(proc.pid, 0)
+            stop.set()
+            raise RuntimeError(f"{args[0]} did not finish within {timeout:.0f} s; stopped")
         time.sleep(0.005)
     seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)

@@ -99,9 +99,12 @@ def log(msg: str) -> None:
 # --- kb ------------------------------------------------------------------------------------------
 
 
-def kb_build(content: Path, out: Path, jobs: int) -> tuple[dict[str, Any], common.ChildRun]:
+def kb_build(
+    content: Path, out: Path, jobs: int, timeout: float | None = None
+) -> tuple[dict[str, Any], common.ChildRun]:
     shutil.rmtree(out, ignore_errors=True)
-    return common.run_python_json("kb_child.py", "build", str(content), str(out), "--jobs", str(jobs))
+    return common.run_python_json("kb_child.py", "build", str(content), str(out), "--jobs", str(jobs),
+                                  timeout=timeout)
 
 
 def one_file_rebuild(content: Path, work: Path, jobs: int, r: ScaleResult) -> None:
@@ -204,7 +207,7 @@ def run_scale(scale: int, args: argparse.Namespace, work: Path) -> ScaleResult:
     out = work / f"out-x{scale}"
     log(f"{tag}: kb build of {content}")
     try:
-        data, run = kb_build(content, out, args.jobs)
+        data, run = kb_build(content, out, args.jobs, args.timeout)
         r.documents, r.timings = data["documents"], data["timings"]
         r.build_seconds, r.process_seconds = data["seconds"], run.seconds
         r.peak_rss, r.process_peak_rss = run.tree_peak_rss, run.process_peak_rss
@@ -242,6 +245,10 @@ def run_scale(scale: int, args: argparse.Namespace, work: Path) -> ScaleResult:
             r.notes.append(f"{tag}: rebuild failed: {exc}")
     for name in BASELINES:
         if name in args.skip or scale > args.baseline_max_scale:
+            continue
+        if name == "mkdocs" and scale > args.mkdocs_max_scale:
+            r.notes.append(f"{tag}: MkDocs skipped above {args.mkdocs_max_scale}x (--mkdocs-max-scale): "
+                           "every page renders the whole nav, so a 18,600-page project takes hours")
             continue
         log(f"{tag}: baseline {name}")
         try:
@@ -374,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip", default="", help=f"baselines to leave out ({','.join(BASELINES)})")
     ap.add_argument("--baseline-max-scale", type=int, default=10**9, help="baselines only up to this scale")
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK, help=f"scratch (default {DEFAULT_WORK})")
+    ap.add_argument("--mkdocs-max-scale", type=int, default=10, help="MkDocs up to this scale (default 10)")
+    ap.add_argument("--timeout", type=float, default=3 * 3600, help="seconds a kb build may take (3 h)")
     ap.add_argument("--keep", action="store_true", help="keep the kb build folders in --work")
     ap.add_argument("--json", type=Path, help="also write every number to this JSON file")
     args = ap.parse_args(argv)
