@@ -856,3 +856,92 @@ def print_report(out: Any, findings: Sequence[Finding], alignment: Alignment) ->
                 soft_wrap=True,  # one finding per line, whatever the terminal's width: grep-able
             )
     out.print(f"\n{len(findings)} findings: {summary(findings)}")
+
+
+# --- the translation status of each topic (for the site) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEntry:
+    """One document of a topic in one locale, as the status page shows it."""
+
+    path: str
+    """The document's path relative to the content root."""
+    edition: str
+    """The edition it is compared within."""
+    compare_with: str | None
+    """The document it is compared with (the reference of its edition, or the main edition of its
+    locale); None when there is none."""
+    stale: bool
+    """Translated from an older source than the newest locale's."""
+    machine_translated: bool
+    """``ms.translationtype: MT``."""
+    counts: tuple[int, int, int]
+    """Findings about the document: (errors, warnings, info)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """A topic and the state of each locale of the corpus in it."""
+
+    topic: str
+    """Topic id."""
+    cells: tuple[tuple[str, tuple[StatusEntry, ...]], ...]
+    """(locale, its documents) for every locale of the corpus; no documents: the topic lacks it."""
+
+
+def _compare_with(topic: Topic, doc: Document, source: str | None) -> str | None:
+    groups = edition_groups(topic)
+    docs = groups.get(edition_of(doc), {})
+    ref = reference(docs, source) if docs else None
+    if ref is not None and ref is not doc:
+        return ref.path
+    others = [d for loc, d in sorted(docs.items()) if d is not doc]
+    if others:
+        return others[0].path
+    same_locale = [d for d in topic.documents if d.locale == doc.locale and d is not doc]
+    return main_edition(same_locale).path if same_locale else None
+
+
+def translation_status(
+    corpus: Corpus, alignment: Alignment, findings: Sequence[Finding], source: str | None = None
+) -> list[StatusRow]:
+    """Topics × locales: which documents exist, which are stale or machine-translated, how many
+    findings each has, and what each is compared with (the site links the compare page)."""
+    counts: dict[str, Counter[Severity]] = defaultdict(Counter)
+    stale = set()
+    for f in findings:
+        if f.path is not None:
+            counts[f.path][f.severity] += 1
+            if f.kind == "stale":
+                stale.add(f.path)
+    all_locales = sorted({d.locale for d in corpus.documents})
+    rows = []
+    for topic in alignment.topics:
+        cells = []
+        for loc in all_locales:
+            entries = tuple(
+                StatusEntry(
+                    doc.path,
+                    edition_of(doc),
+                    _compare_with(topic, doc, source),
+                    doc.path in stale,
+                    doc.translation.type == "MT",
+                    (
+                        counts[doc.path][Severity.ERROR],
+                        counts[doc.path][Severity.WARNING],
+                        counts[doc.path][Severity.INFO],
+                    ),
+                )
+                for doc in topic.documents
+                if doc.locale == loc
+            )
+            cells.append((loc, entries))
+        rows.append(StatusRow(topic.id, tuple(cells)))
+    return rows
+
+
+def findings_about(findings: Sequence[Finding], paths: Iterable[str]) -> tuple[Finding, ...]:
+    """The findings about any of the documents at ``paths`` (as the compare page of two shows them)."""
+    wanted = set(paths)
+    return tuple(f for f in findings if f.path in wanted)

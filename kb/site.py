@@ -680,6 +680,13 @@ class Gatherer:
     def home_crumb(self, t: Strings) -> Nav:
         return Nav(t.home, self.data.url(""))
 
+    @functools.cached_property
+    def findings(self) -> tuple[Any, ...]:
+        """The translators' findings for the whole corpus (:func:`kb.check.check_corpus`), once per site."""
+        from kb.check import check_corpus
+
+        return tuple(check_corpus(self.data.corpus, self.data.alignment))
+
     # -- documents
     def document_page(self, topic: Topic, member: TopicMember) -> Page:
         d, doc = self.data, member.document
@@ -796,7 +803,10 @@ class Gatherer:
             noindex=True,
         )
         path = urls.compare_path(topic.id, ka, kb_) + "index.html"
-        return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic), sa, sb))
+        from kb.check import findings_about
+
+        found = findings_about(self.findings, (ma.document.path, mb.document.path))
+        return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic), sa, sb, found))
 
     # -- homes
     def locale_home(self, locale: str) -> Page:
@@ -932,6 +942,100 @@ class Gatherer:
 # Further page producers (the translators' status page registers one): gathered after the rest.
 PageProducer = Callable[[Gatherer], Iterable[Page]]
 EXTRA_PAGES: list[PageProducer] = []
+
+
+# --- the translation status page (the translators' checks, kb.check) ------------------------------
+
+STATUS_PATH = "translation-status/"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusLink:
+    """One document in a cell of the status table."""
+
+    label: str
+    """Its edition, when the topic has several; else empty."""
+    href: str
+    compare: str | None
+    """The compare page with the document it is checked against."""
+    stale: bool
+    mt: bool
+    counts: tuple[int, int, int]
+    """Findings: (errors, warnings, info)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTopicRow:
+    title: Nav
+    """The topic's title, linking to its hub."""
+    cells: tuple[tuple[StatusLink, ...], ...]
+    """One per locale of the site; empty: the topic lacks the locale."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    locales: tuple[Nav, ...]
+    rows: tuple[StatusTopicRow, ...]
+    totals: tuple[tuple[int, int, int, int, int], ...]
+    """Per locale: (documents, topics missing, stale, machine-translated, error findings)."""
+
+
+def _status_link(g: Gatherer, topic: Topic, entry: Any, t: Strings) -> StatusLink:
+    d = g.data
+    member = d.member_of[entry.path][1]
+    other = d.member_of.get(entry.compare_with or "")
+    pairs = compare_pairs(topic)
+    compare = None
+    if other is not None and ((member, other[1]) in pairs or (other[1], member) in pairs):
+        compare = compare_url(d, topic, member, other[1])
+    label = ""
+    if len(topic.editions) > 1:
+        label = ", ".join(t.edition_name(e) for e in member.document.editions)
+    return StatusLink(label, d.doc_url(member), compare, entry.stale, entry.machine_translated, entry.counts)
+
+
+def translation_status_page(g: Gatherer) -> Iterable[Page]:
+    """``/translation-status/``: topics × locales — present, missing, stale, MT, findings — linking
+    every document to its compare page."""
+    from kb.check import translation_status
+
+    d, t = g.data, g.strings(UI_DEFAULT)
+    totals = {loc: [0, 0, 0, 0, 0] for loc in d.locales}
+    rows = []
+    for row in translation_status(d.corpus, d.alignment, g.findings):
+        topic = d.alignment.topic(row.topic)
+        if topic is None or not topic.members:
+            continue
+        cells = []
+        for loc, entries in row.cells:
+            if loc not in totals:
+                continue
+            links = tuple(_status_link(g, topic, e, t) for e in entries if e.path in d.member_of)
+            cells.append(links)
+            n = totals[loc]
+            n[0] += len(links)
+            n[1] += 0 if links else 1
+            n[2] += sum(link.stale for link in links)
+            n[3] += sum(link.mt for link in links)
+            n[4] += sum(link.counts[0] for link in links)
+        loc, title = sorted(topic.titles.items())[0]
+        rows.append(StatusTopicRow(Nav(title, d.topic_url(topic), loc), tuple(cells)))
+    rows.sort(key=lambda r: title_key(r.title.label))
+    locales = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
+    chrome = Chrome(
+        lang=UI_DEFAULT,
+        title=f"{t.status_title} — {t.site_name}",
+        canonical=d.url(STATUS_PATH),
+        breadcrumbs=(g.home_crumb(t), Nav(t.status_title, None, current=True)),
+        search=g.search_url(),
+        noindex=True,
+    )
+    counts = tuple((a, b, c, e, f) for a, b, c, e, f in (totals[loc] for loc in d.locales))
+    view = StatusView(locales, tuple(rows), counts)
+    return [Page(STATUS_PATH + "index.html", "status.html", chrome, view)]
+
+
+EXTRA_PAGES.append(translation_status_page)
 
 
 def collect_pages(data: SiteData) -> list[Page]:
