@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT
 from linkcheck import PageLinks, check_site
 
 from kb import urls
 from kb.align import align
 from kb.ingest import ingest
 from kb.model import Alignment
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 def kb_build(content: Path, out: Path, *extra: str) -> Path:

@@ -1,0 +1,132 @@
+"""Fixtures of the browser tests: a real `kb build` of the seeds, a real `kb serve` on a free loopback
+port, and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT = ROOT / "content"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    """Wait until ``url`` answers at all (any HTTP status)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def kb(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kb", *args]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    """``http://127.0.0.1:PORT`` without a trailing slash."""
+    out: Path
+    """The build folder."""
+
+
+@pytest.fixture(scope="session")
+def built_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("e2e") / "out"
+    done = subprocess.run(
+        kb("build", "--content", str(CONTENT), "--build", str(out), "--quiet", "--jobs", "1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _serve(cmd: list[str], url: str) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(url)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def kb_serve(built_seeds: Path) -> Iterator[Server]:
+    """`kb serve --build OUT` on a free port: the site and the query API together."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = kb("serve", "--build", str(built_seeds), "--host", "127.0.0.1", "--port", str(port))
+    for _ in _serve(cmd, url + "/api/health"):
+        yield Server(url, built_seeds)
+
+
+@pytest.fixture(scope="session")
+def static_host(built_seeds: Path) -> Iterator[Server]:
+    """The same site hosted as plain files (Python's http.server): no API behind it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    site = (built_seeds / "site").resolve()
+    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)]
+    for _ in _serve(cmd, url + "/"):
+        yield Server(url, built_seeds)
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (bash .ci/install-chromium installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
