@@ -53,6 +53,16 @@ def fold(word: str) -> str:
     return "".join(_fold_char(c) for c in word)
 
 
+# fold() for whole texts at C speed: the Latin letters with diacritics, and ё.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xC0, 0x250) if _fold_char(chr(cp)) != chr(cp)}
+_FOLD_TABLE.update({ord("ё"): "е", ord("Ё"): "Е"})
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and fold a whole text the way the analyzers fold words (to look for terms in it)."""
+    return text.lower().translate(_FOLD_TABLE)
+
+
 def is_cyrillic(word: str) -> bool:
     return any("\u0400" <= c <= "\u04ff" for c in word)
 
@@ -167,6 +177,12 @@ def analyzer_for(language: str) -> Analyzer:
     if has_stemmer(lang):
         return chain | FoldStemFilter(lang)
     return chain | FoldFilter()
+
+
+@functools.lru_cache(maxsize=100_000)
+def word_terms(language: str, word: str) -> frozenset[str]:
+    """The index terms of one word (both forms; none for a stop word): to mark it in a snippet."""
+    return frozenset(terms(language, word))
 
 
 def word_analyzer() -> Analyzer:

@@ -12,6 +12,7 @@ translations, and serve topics, documents and comparisons without the content fo
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,11 +66,15 @@ def headings_text(doc: Document) -> str:
     return "\n".join(s.text for s in doc.segments if s.kind is SegmentKind.HEADING)
 
 
-def body_text(doc: Document) -> str:
+def body_parts(doc: Document) -> list[str]:
     """The description and every segment that is not a heading, in reading order."""
     parts = [doc.description] if doc.description else []
     parts.extend(s.text for s in doc.segments if s.kind is not SegmentKind.HEADING)
-    return "\n".join(parts)
+    return parts
+
+
+def body_text(doc: Document) -> str:
+    return "\n".join(body_parts(doc))
 
 
 def member_url(base_url: str, member: TopicMember, topic: Topic) -> str:
@@ -170,11 +175,11 @@ class Catalog:
     def entries(self) -> Iterator[Entry]:
         return iter(self.by_path.values())
 
-    @property
+    @functools.cached_property
     def locales(self) -> list[str]:
         return sorted({e.document.locale for e in self.entries()})
 
-    @property
+    @functools.cached_property
     def editions(self) -> list[str]:
         return sorted({ed for e in self.entries() for ed in e.document.editions})
 

@@ -13,6 +13,7 @@ Query syntax (see README): ``word``, ``"a phrase"``, ``title:word`` / ``headings
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import math
@@ -23,15 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from whoosh import highlight
 from whoosh import query as wq
 from whoosh.index import EmptyIndexError, open_dir
 from whoosh.searching import Searcher
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from kb import locales
-from kb.analysis import analyzer_for, fold, word_analyzer
+from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_terms
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
-from kb.index import SPELLING_FIELD, TEXT_FIELDS, Catalog, Entry, body_text, field_name, load_catalog
+from kb.index import SPELLING_FIELD, TEXT_FIELDS, Catalog, Entry, body_parts, field_name, load_catalog
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -411,13 +412,23 @@ def rank(
 
 def language_query(release: Release, clauses: list[Clause], key: str, mode: str) -> wq.Query | None:
     """The query over ``key``'s fields: every (mode ``all``) or any positive clause, minus the
-    negated ones; None when every clause is only stop words in this language."""
-    positive = [q for c in clauses if not c.negated if (q := clause_query(release, c, key)) is not None]
+    negated ones. None when no document of the language can match: every clause is only stop words
+    in it, or (mode ``all``) a clause has no term in its fields — which spares Whoosh the postings
+    of the other clauses, the main cost of a query asked in another language."""
+    reader = release.searcher.reader()
+    positive = []
+    for c in clauses:
+        if not c.negated and (q := clause_query(release, c, key)) is not None:
+            # (not Query.existing_terms: in Whoosh 2.7 it skips every field but the first one)
+            if any(term in reader for term in q.iter_all_terms(phrases=True)):
+                positive.append(q)
+            elif mode == "all":
+                return None
     negative = [q for c in clauses if c.negated if (q := clause_query(release, c, key)) is not None]
     if not positive:
         return None
     combined: wq.Query = (wq.And if mode == "all" else wq.Or)(positive)
-    return wq.AndNot(combined, wq.Or(negative)) if negative else combined
+    return (wq.AndNot(combined, wq.Or(negative)) if negative else combined).normalize()
 
 
 def clause_query(release: Release, clause: Clause, key: str) -> wq.Query | None:
@@ -457,22 +468,8 @@ def word_positions(key: str, text: str) -> list[list[str]]:
 
 # --- hits: snippets and translations --------------------------------------------------------------
 
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escaped text with each matched word in a bare ``<mark>`` (no classes to style or strip)."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return "<mark>" + self._text(highlight.get_text(text, token, replace)) + "</mark>"
-
-
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-_FORMATTER = MarkFormatter()
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+"""Words as Whoosh's RegexTokenizer finds them, so a snippet marks what the index matched."""
 
 
 def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq.Query | None]) -> SearchHit:
@@ -488,23 +485,83 @@ def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq
 
 
 def snippet(entry: Entry, keys: list[str], queries: dict[str, wq.Query | None]) -> str:
-    """The document's best passages with the query's words marked; else the start of its text."""
+    """HTML: the one or two paragraphs with the most distinct query terms, cut around their first
+    match, each matched word in ``<mark>``; else the opening text of the document.
+
+    A paragraph is looked at only if a query term occurs in its folded text (a stem is a prefix of
+    the words it stems from), and words are analysed one at a time through a cache: snippets cost
+    little even for long documents."""
     doc = entry.document
     key = doc_key(doc.locale, keys)
+    parts = body_parts(doc)
     q = queries.get(key)
-    text = body_text(doc)
-    if q is not None:
-        terms = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)}
-        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
-        if terms:
-            marked = highlight.highlight(text, frozenset(terms), analyzer_for(key), _FRAGMENTER, _FORMATTER,
-                                         top=2, mode="index")
-            if marked:
-                return re.sub(r"\s+", " ", str(marked)).strip()
-    text = re.sub(r"\s+", " ", text[: SNIPPET_CHARS * 2]).strip()
+    found = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)} if q is not None else set()
+    terms = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
+    ranked = []
+    pattern = term_pattern(terms)
+    for i, (part, folded) in enumerate(zip(parts, folded_parts(doc.path, doc.content_hash, tuple(parts)),
+                                           strict=True)):
+        if pattern is None or not pattern.search(folded):
+            continue
+        spans: list[tuple[int, int]] = []
+        matched: set[str] = set()
+        for m in _WORD.finditer(part):
+            hit = word_terms(key, m.group()) & terms
+            if hit:
+                spans.append((m.start(), m.end()))
+                matched |= hit
+        if spans:
+            ranked.append((-len(matched), i, part, spans))
+    best = sorted(sorted(ranked)[:2], key=lambda r: r[1])
+    if best:
+        width = SNIPPET_CHARS // len(best)
+        joined = " … ".join(fragment(part, spans, width) for _, _, part, spans in best)
+        return re.sub(r"…(?: …)+", "…", joined)
+    text = re.sub(r"\s+", " ", "\n".join(parts)[: SNIPPET_CHARS * 2]).strip()
     plain = text[:SNIPPET_CHARS]
     cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
-    return html.escape(plain[:cut] + " …" if cut > 0 else plain)
+    return html.escape(plain[:cut] + " …" if cut > 0 else plain, quote=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def folded_parts(path: str, content_hash: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The folded text of a document's parts (cached: the same documents come up again and again)."""
+    return tuple(fold_text(p) for p in parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def term_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """One regular expression finding any of ``terms`` in a folded text."""
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+
+
+def fragment(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    """About ``width`` characters of ``text`` from a little before its first span, on word
+    boundaries, escaped, with the spans in ``<mark>``."""
+    start, end = 0, len(text)
+    if len(text) > width:
+        start = max(0, spans[0][0] - width // 4)
+        if start > 0:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < spans[0][0] else spans[0][0]
+        end = min(len(text), start + width)
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > spans[0][1] else max(end, spans[0][1])
+    out = ["… "] if start > 0 else []
+    pos = start
+    for s, e in spans:
+        if s < pos or e > end:
+            continue
+        out.append(html.escape(text[pos:s], quote=False))
+        out.append("<mark>" + html.escape(text[s:e], quote=False) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end], quote=False))
+    if end < len(text):
+        out.append(" …")
+    return "".join(out)
 
 
 def doc_key(locale: str, keys: list[str]) -> str:
@@ -526,16 +583,15 @@ def query_words(clauses: Iterable[Clause]) -> Iterator[str]:
 def suggest(release: Release, req: Request, max_suggestions: int = 3) -> list[str]:
     """Whole queries with each word the index does not know replaced by a close word it knows."""
     reader = release.searcher.reader()
-    corrector = release.searcher.corrector(SPELLING_FIELD)
     fixes: dict[str, list[str]] = {}
     for word in query_words(req.clauses):
         if word in fixes or len(word) < 3 or word.isdigit() or (SPELLING_FIELD, word) in reader:
             continue
-        # Whoosh ranks every word within maxdist by frequency alone: ask for 1 edit, then 2.
-        candidates: list[str] = []
-        for dist in (1, 2):
-            found = corrector.suggest(word, limit=max_suggestions, maxdist=dist, prefix=1)
-            candidates.extend(c for c in found if c != word and c not in candidates)
+        # Words within 2 edits sharing the first letter (one pass of Whoosh's automaton), closest
+        # first, then the most frequent (Whoosh's own corrector ranks by frequency alone).
+        close = [w for w in reader.terms_within(SPELLING_FIELD, word, 2, prefix=1) if w != word]
+        close.sort(key=lambda w: (damerau_levenshtein(w, word), -reader.frequency(SPELLING_FIELD, w), w))
+        candidates = close[:max_suggestions]
         # A word typed without its accents is not misspelt: offer only its accented spelling.
         accented = [c for c in candidates if fold(c) == fold(word)]
         candidates = accented[:1] or candidates
