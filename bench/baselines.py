@@ -26,6 +26,10 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
@@ -144,7 +148,7 @@ def _bodies(content: Path) -> list[Path]:
     return [f for locale in common.locale_dirs(content) for f in common.markdown_files(locale)]
 
 
-def _plain_markdown():  # type: ignore[no-untyped-def]
+def _plain_markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
