@@ -400,12 +400,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.content.is_dir():
         ap.error(f"--content: '{args.content}' is not a folder (the dev corpus lives in ../shared)")
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [run_scale(scale, args, args.work) for scale in scales]
-    text = report(results, args.jobs)
+    results: list[ScaleResult] = []
+    for scale in scales:
+        results.append(run_scale(scale, args, args.work))
+        text = report(results, args.jobs)
+        if scale != scales[-1]:  # a long run shows (and keeps) what it has so far
+            print(text, file=sys.stderr, flush=True)
+        if args.json:
+            payload = {"report": text, "targets": targets(results), "results": [asdict(r) for r in results]}
+            args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     print(text)
-    if args.json:
-        payload = {"report": text, "targets": targets(results), "results": [asdict(r) for r in results]}
-        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return 0
 
 
