@@ -408,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
             print(text, file=sys.stderr, flush=True)
         if args.json:
             payload = {"report": text, "targets": targets(results), "results": [asdict(r) for r in results]}
-            args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            dump = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+            args.json.write_text(dump, encoding="utf-8")
     print(text)
     return 0
 
