@@ -509,11 +509,18 @@ def compare_url(data: SiteData, topic: Topic, a: TopicMember, b: TopicMember) ->
     return data.url(urls.compare_path(topic.id, ka, kb_))
 
 
-def _member_label(t: Strings, topic: Topic, m: TopicMember) -> str:
+def _member_label(t: Strings, topic: Topic, m: TopicMember, full: bool = True) -> str:
+    """A member's locale, and its editions when they tell it apart (``full``, for topics with several)."""
     label = t.locale_name(m.document.locale)
-    if m.slug != topic.slug or len({e for mm in topic.members for e in mm.document.editions}) > 1:
+    if full and len(topic.editions) > 1:
         label += f" · {', '.join(t.edition_name(e) for e in m.document.editions)}"
     return label
+
+
+def pair_labels(t: Strings, topic: Topic, a: TopicMember, b: TopicMember) -> tuple[str, str]:
+    """Labels of two compared members: editions are named only when the two differ in them."""
+    full = a.document.editions != b.document.editions
+    return _member_label(t, topic, a, full), _member_label(t, topic, b, full)
 
 
 def language_switcher(data: SiteData, topic: Topic, member: TopicMember, t: Strings) -> tuple[Nav, ...]:
@@ -703,7 +710,7 @@ class Gatherer:
             Nav(doc.title, None, doc.locale, current=True),
         )
         compare = tuple(
-            Nav(_member_label(t, topic, other), compare_url(d, topic, a, b), other.document.locale)
+            Nav(pair_labels(t, topic, member, other)[1], compare_url(d, topic, a, b), other.document.locale)
             for a, b in compare_pairs(topic)
             if member in (a, b)
             for other in [b if a is member else a]
@@ -764,7 +771,7 @@ class Gatherer:
         titles = tuple(Nav(title, None, loc) for loc, title in sorted(topic.titles.items()))
         first = titles[0].label if titles else topic.id
         compare = tuple(
-            Nav(f"{_member_label(t, topic, a)} ↔ {_member_label(t, topic, b)}", compare_url(d, topic, a, b))
+            Nav(" ↔ ".join(pair_labels(t, topic, a, b)), compare_url(d, topic, a, b))
             for a, b in compare_pairs(topic)
         )
         chrome = Chrome(
@@ -787,8 +794,9 @@ class Gatherer:
         d = self.data
         t = self.strings(UI_DEFAULT)
         (ka, ma), (kb_, mb) = sorted(((side_key(topic, a), a), (side_key(topic, b), b)))
-        sa = CompareSide(ka, ma.document, _member_label(t, topic, ma), d.doc_url(ma))
-        sb = CompareSide(kb_, mb.document, _member_label(t, topic, mb), d.doc_url(mb))
+        la, lb = pair_labels(t, topic, ma, mb)
+        sa = CompareSide(ka, ma.document, la, d.doc_url(ma))
+        sb = CompareSide(kb_, mb.document, lb, d.doc_url(mb))
         title = t.fmt("compare_title", a=sa.label, b=sb.label)
         chrome = Chrome(
             lang=UI_DEFAULT,

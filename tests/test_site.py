@@ -383,9 +383,9 @@ def test_site_home_lists_locales_with_their_own_names(built) -> None:
         ("/ru-ru/", "Русский", "ru-RU"),
     ]
     assert [a.find(class_="locale-count").get_text() for a in cards] == [
-        "1 articles",
+        "1 article",
         "3 articles",
-        "1 articles",
+        "1 article",
     ]
 
 

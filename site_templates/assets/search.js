@@ -68,7 +68,9 @@
   function render(data, params, page) {
     list.replaceChildren();
     const query = data.query || params.get("q");
-    status.textContent = data.total ? fmt(strings.results, { total: data.total, query }) : fmt(strings.none, { query });
+    const total = data.total || 0;
+    const said = total === 1 ? strings.result_one : total ? strings.results : strings.none;
+    status.textContent = fmt(said, { total, query });
     for (const r of data.results || []) {
       const title = el("h2", {}, el("a", { href: siteUrl(r.url), lang: r.locale, hreflang: r.locale }, r.title));
       const meta = el("p", { class: "result-meta" },
@@ -78,7 +80,10 @@
         const also = el("p", { class: "also" }, strings.also_in + ": ");
         r.translations.forEach((tr, i) => {
           if (i) also.append(", ");
-          also.append(el("a", { href: siteUrl(tr.url), hreflang: tr.locale, lang: tr.locale, title: tr.title }, localeName(tr.locale)));
+          // Name the editions when they differ from the result's (a second edition in the same locale).
+          const eds = (tr.editions || []).join();
+          const label = localeName(tr.locale) + (eds && eds !== (r.editions || []).join() ? " · " + tr.editions.map(editionName).join(", ") : "");
+          also.append(el("a", { href: siteUrl(tr.url), hreflang: tr.locale, title: tr.title }, label));
         });
         item.append(also);
       }
