@@ -10,6 +10,7 @@ Every check is a small function of a :class:`Context` in the ordered list :data:
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -500,6 +501,7 @@ def number_keys(written: str) -> list[str]:
     return [g.lstrip("0") or "0" for g in groups]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a text is met once per pair its document is in; callers never mutate
 def numbers(text: str) -> Counter[str]:
     """The numbers of a text (URLs left out), as :func:`number_keys` writes them."""
     return Counter(k for m in _NUMBER.finditer(_URL.sub(" ", text)) for k in number_keys(m.group()))
@@ -634,11 +636,57 @@ def _prose(seg: Segment) -> str:
     return text
 
 
-def detected_language(seg: Segment) -> tuple[str, float] | None:
-    """(language, confidence) of a long enough prose segment, else None."""
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Function words that only one of the detected languages uses: a segment full of its own language's
+# and free of the others' needs no statistical detection (which costs ~0.5 ms a segment).
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "pt": _set(
+        "não você vocês são estão também pelo pela pelos pelas isso isto dos das nos nas ao aos "
+        "às à do em ou seu sua seus suas já então após até depois pode podem será tem têm com os "
+        "um é"
+    ),
+    "es": _set(
+        "el los las del al y es están también pero puede pueden hay muy sin después así usted lo le ya cuando"
+    ),
+    "it": _set(
+        "il gli di della dello dei degli delle nel nella nei nelle sul sulla per che non è anche "
+        "più possono può sono essere questo questa questi queste ad ai alla alle agli dal dalla "
+        "uno ogni molto senza dopo"
+    ),
+    "en": _set(
+        "the and of to is are for with this that you your can be by from on or not if will an "
+        "it as at which have has"
+    ),
+}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _clearly(text: str, own: str) -> bool:
+    """True when ``text`` is plainly in the language ``own``: by its script for Russian, else by its
+    function words (at least two of its own, more than twice as many as any other language's)."""
+    letters = sum(1 for c in text if c.isalpha())
+    cyrillic = len(_CYRILLIC.findall(text))
+    if own == "ru":
+        return cyrillic >= 0.8 * letters
+    if cyrillic > 0.2 * letters:
+        return False
+    words = [w.strip(".,;:!?()«»“”\"'") for w in text.lower().split()]
+    hits = {lang: sum(1 for w in words if w in fw) for lang, fw in _FUNCTION_WORDS.items()}
+    mine = hits.pop(own, 0)
+    return mine >= 2 and mine > 2 * max(hits.values(), default=0)
+
+
+def detected_language(seg: Segment, own: str | None = None) -> tuple[str, float] | None:
+    """(language, confidence) of a long enough prose segment, else None; ``own`` (the document's
+    language) is returned at once when the text is plainly in it."""
     text = _prose(seg)
     if sum(len(w) for w in _WORD.findall(text)) < MIN_DETECT_LETTERS:
         return None
+    if own is not None and _clearly(text, own):
+        return own, 1.0
     tag, confidence = locales.detect(text, DETECT_LANGUAGES)
     return locales.language(tag), confidence
 
@@ -665,7 +713,7 @@ def check_untranslated(ctx: Context) -> Iterator[Finding]:
         for seg in doc.segments:
             if seg.kind is SegmentKind.CODE or (doc.path, seg.path) in seen:
                 continue
-            found = detected_language(seg)
+            found = detected_language(seg, own)
             if found is None or found[0] == own or found[1] < MIN_DETECT_CONFIDENCE:
                 continue
             other = next((d for d in topic.documents if locales.language(d.locale) == found[0]), None)

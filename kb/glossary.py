@@ -194,16 +194,19 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
 
 
 def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[str]]:
+    """Each locale's documents as lower-case prose (code left out)."""
     out: dict[str, list[str]] = defaultdict(list)
     for doc in documents:
-        out[doc.locale].append(" ".join(s.text for s in doc.segments if s.kind is not SegmentKind.CODE))
+        out[doc.locale].append(
+            " ".join(s.text for s in doc.segments if s.kind is not SegmentKind.CODE).lower()
+        )
     return dict(out)
 
 
 def _spread(name: str, texts: dict[str, list[str]]) -> tuple[int, int]:
     """(locales whose text uses ``name``, documents that do): how widely a rendering is used."""
-    pattern = variant_pattern(name)
-    per_locale = [sum(1 for t in ts if pattern.search(t)) for ts in texts.values()]
+    pattern, words = variant_pattern(name), _words(name)
+    per_locale = [sum(1 for t in ts if _may_use(t, words) and pattern.search(t)) for ts in texts.values()]
     return sum(1 for n in per_locale if n), sum(per_locale)
 
 
@@ -222,6 +225,16 @@ def _without_fragments(variants: list[str]) -> list[str]:
 # --- matching ------------------------------------------------------------------------------------
 
 
+def _words(variant: str) -> tuple[str, ...]:
+    return tuple(variant.lower().split())
+
+
+def _may_use(lowered: str, words: tuple[str, ...]) -> bool:
+    """A cheap test that must hold for ``lowered`` to use the rendering of ``words``: every word is in
+    it (an inflected form starts with the word). Most texts fail it, and skip the regex."""
+    return all(w in lowered for w in words)
+
+
 def variant_pattern(variant: str) -> re.Pattern[str]:
     """A rendering as a case-insensitive pattern of whole words, each word allowed a short ending so
     that inflected forms count (Russian "Центре партнеров" for "Центр партнеров")."""
@@ -237,7 +250,7 @@ class _Usage:
 
 def usage(term: TermLocale, documents: Iterable[Document]) -> dict[str, _Usage]:
     """document path → how often it uses each variant (longest first: a match hides shorter ones)."""
-    patterns = sorted(((v, variant_pattern(v)) for v in term.variants), key=lambda vp: -len(vp[0]))
+    patterns = sorted(((v, variant_pattern(v), _words(v)) for v in term.variants), key=lambda vp: -len(vp[0]))
     out: dict[str, _Usage] = {}
     for doc in documents:
         if doc.locale != term.locale:
@@ -246,9 +259,10 @@ def usage(term: TermLocale, documents: Iterable[Document]) -> dict[str, _Usage]:
         for seg in doc.segments:
             if seg.kind is SegmentKind.CODE:
                 continue
-            text = seg.text
-            for variant, pattern in patterns:
-                n = 0
+            text, lowered = seg.text, seg.text.lower()
+            for variant, pattern, words in patterns:
+                if not _may_use(lowered, words):
+                    continue
                 text, n = pattern.subn(" ", text)
                 if n:
                     found.counts[variant] += n
