@@ -192,7 +192,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
     out.print(f"built {len(corpus.documents)} documents, {len(result.alignment.topics)} topics, "
               f"{len(corpus.problems)} problems in {sum(result.timings.values()):.1f}s ({stages})\n"
-              f"published {result.release}", markup=False)
+              f"published {result.release}", markup=False, soft_wrap=True)
     return 1 if args.strict and corpus.problems else 0
 
 
@@ -223,7 +223,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     out = console()
     out.print(f"{result.total} topics for {args.query!r} (page {result.page} of {max(result.pages, 1)}"
-              f"{', any word' if result.match == 'any' else ''})", markup=False)
+              f"{', any word' if result.match == 'any' else ''})", markup=False, soft_wrap=True)
     for n, hit in enumerate(result.results, start=(result.page - 1) * result.limit + 1):
         parts = re.split(r"</?mark>", hit.snippet)
         snippet = "".join(f"[bold]{escape(unescape(t))}[/]" if i % 2 else escape(unescape(t))
@@ -231,7 +231,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         others = ", ".join(f"{t.locale} ({'/'.join(t.editions)})" for t in hit.translations)
         out.print(f"{n}. [bold]{escape(hit.title)}[/] [dim]{hit.locale} · {', '.join(hit.editions)} · "
                   f"{hit.score:.2f}[/]\n   {escape(hit.url)}\n   {snippet}\n"
-                  f"   [dim]also: {escape(others)}[/]")
+                  f"   [dim]also: {escape(others)}[/]", soft_wrap=True)
     for suggestion in result.suggestions:
         out.print(f"did you mean: {suggestion}", markup=False)
     return 0

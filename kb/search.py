@@ -486,7 +486,7 @@ def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq
 
 def snippet(entry: Entry, keys: list[str], queries: dict[str, wq.Query | None]) -> str:
     """HTML: the one or two paragraphs with the most distinct query terms, cut around their first
-    match, each matched word in ``<mark>``; else the opening text of the document.
+    match, each matched word in ``<mark>``; else the document's description or opening text.
 
     A paragraph is looked at only if a query term occurs in its folded text (a stem is a prefix of
     the words it stems from), and words are analysed one at a time through a cache: snippets cost
@@ -517,7 +517,8 @@ def snippet(entry: Entry, keys: list[str], queries: dict[str, wq.Query | None]) 
         width = SNIPPET_CHARS // len(best)
         joined = " … ".join(fragment(part, spans, width) for _, _, part, spans in best)
         return re.sub(r"…(?: …)+", "…", joined)
-    text = re.sub(r"\s+", " ", "\n".join(parts)[: SNIPPET_CHARS * 2]).strip()
+    opening = doc.description or "\n".join(parts)  # the description says what the article is about
+    text = re.sub(r"\s+", " ", opening[: SNIPPET_CHARS * 2]).strip()
     plain = text[:SNIPPET_CHARS]
     cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
     return html.escape(plain[:cut] + " …" if cut > 0 else plain, quote=False)
