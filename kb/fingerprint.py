@@ -14,6 +14,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from kb.editions import is_label
 from kb.model import Document, Link, Segment, SegmentKind
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
@@ -142,16 +143,37 @@ def h1_anchor(doc: Document) -> str | None:
     return next((a for level, a in explicit_anchors(doc) if a == first.anchor), None)
 
 
+def applies_to_block(doc: Document) -> set[int]:
+    """Indexes of the segments of the "Applies to" block (its label and its list): they name the
+    editions of the document, not what it says, so content comparisons leave them out."""
+    segs = doc.segments
+    for i, seg in enumerate(segs[:12]):
+        if seg.kind is SegmentKind.PARAGRAPH and is_label(seg.text):
+            block = {i}
+            prefix = None
+            for j in range(i + 1, len(segs)):
+                head = segs[j].path.rsplit("/item[", 1)[0]
+                if segs[j].kind is not SegmentKind.LIST_ITEM or (prefix is not None and head != prefix):
+                    break
+                prefix = head
+                block.add(j)
+            return block
+    return set()
+
+
 def document_features(doc: Document) -> Counter[str]:
     """A document's language-independent tokens with their counts: heading anchors (the title's
-    counted apart), links, images, URLs, numbers, inline code and names."""
+    counted apart), links, images, URLs, numbers, inline code and names (not those of its "Applies
+    to" block, which name editions)."""
     out: Counter[str] = Counter()
     title = h1_anchor(doc)
     if title:
         out[f"t:{title}"] += 1
     out.update(f"a:{a}" for _, a in explicit_anchors(doc) if a != title)
-    for anchors in document_anchors(doc):
-        out.update(anchors)
+    skip = applies_to_block(doc)
+    for i, anchors in enumerate(document_anchors(doc)):
+        if i not in skip:
+            out.update(anchors)
     return out
 
 

@@ -1,0 +1,159 @@
+"""How much two documents look like the same article: the content evidence of alignment.
+
+Across languages only language-independent tokens can be compared (:mod:`kb.fingerprint`): each
+document becomes a TF-IDF vector of them, and two documents score the cosine of their vectors, nudged
+by how alike their shapes are (how many headings, paragraphs, list items, table cells). Within one
+language — two editions of an article — the words and titles themselves are compared as well.
+
+Vectors are sparse; candidates come from an inverted index over the rarer tokens, so finding the
+likely counterparts of every document costs about as much as reading the tokens once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from kb import fingerprint
+from kb.locales import language
+from kb.model import Document
+
+Vector = dict[str, float]
+
+RARE_SHARE = 0.125
+"""A token found in more than this share of the documents is too common to propose candidates."""
+RARE_MIN = 12
+"""…unless it is found in at most this many documents (small corpora: every token is "common")."""
+W_SHAPE = 0.2
+"""Share of a score across languages that depends on the documents' shapes agreeing."""
+W_TITLE, W_WORDS, W_TOKENS = 0.4, 0.3, 0.3
+"""Weights in a score within one language: titles, words of the body, language-independent tokens."""
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _unit(counts: Counter[str], idf: dict[str, float]) -> Vector:
+    """A TF-IDF vector of unit length (log-scaled counts; tokens in every document weigh nothing)."""
+    v = {k: (1.0 + math.log(n)) * idf[k] for k, n in counts.items() if idf.get(k, 0.0) > 0.0}
+    norm = math.sqrt(sum(x * x for x in v.values()))
+    return {k: x / norm for k, x in v.items()} if norm else {}
+
+
+def _idf(bags: Iterable[Iterable[str]]) -> tuple[dict[str, float], Counter[str], int]:
+    df: Counter[str] = Counter()
+    n = 0
+    for bag in bags:
+        df.update(set(bag))
+        n += 1
+    # Smoothed: a token every document has still counts a little (a corpus of five documents, all
+    # translations of one article, shares most of its tokens).
+    return {k: math.log(1.0 + n / d) for k, d in df.items()}, df, n
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def title_words(doc: Document) -> list[str]:
+    """Words of the title before a ``|`` or ``(`` suffix: "Billing (operated by 21Vianet) | Partner
+    Center" says "Billing"; the rest names the site or the edition, not the article."""
+    return words(re.split(r"\s[|(]", doc.title, maxsplit=1)[0])
+
+
+class ContentIndex:
+    """Similarities between the documents of a corpus, and each document's likely counterparts."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self.docs = list(documents)
+        self.languages = [language(d.locale) for d in self.docs]
+        features = [fingerprint.document_features(d) for d in self.docs]
+        idf, df, n = _idf(features)
+        self.tokens = [_unit(f, idf) for f in features]
+        self.shapes = [fingerprint.structure(d) for d in self.docs]
+        rare = max(RARE_MIN, int(RARE_SHARE * n))
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for i, f in enumerate(features):
+            for k in f:
+                if df[k] <= rare:
+                    self._postings[k].append(i)
+        self._titles: dict[int, Vector] = {}
+        self._words: dict[int, Vector] = {}
+        self._language_idf: dict[str, tuple[dict[str, float], dict[str, float], Counter[str], int]] = {}
+        self._word_postings: dict[str, dict[str, list[int]]] = {}
+
+    # --- within one language --------------------------------------------------------------------
+
+    def _language(self, lang: str) -> tuple[dict[str, float], dict[str, float], Counter[str], int]:
+        """(IDF of title words, IDF of body words, body document frequencies, documents) of a language."""
+        hit = self._language_idf.get(lang)
+        if hit is None:
+            ids = [i for i, x in enumerate(self.languages) if x == lang]
+            title_idf, _, _ = _idf(title_words(self.docs[i]) for i in ids)
+            body_idf, df, n = _idf(self._body_words(i) for i in ids)
+            hit = self._language_idf[lang] = (title_idf, body_idf, df, n)
+        return hit
+
+    def _body_words(self, i: int) -> list[str]:
+        doc = self.docs[i]
+        skip = fingerprint.applies_to_block(doc)
+        return [w for n, s in enumerate(doc.segments) if n not in skip for w in words(s.text)]
+
+    def title_vector(self, i: int) -> Vector:
+        if i not in self._titles:
+            self._titles[i] = _unit(Counter(title_words(self.docs[i])), self._language(self.languages[i])[0])
+        return self._titles[i]
+
+    def word_vector(self, i: int) -> Vector:
+        if i not in self._words:
+            self._words[i] = _unit(Counter(self._body_words(i)), self._language(self.languages[i])[1])
+        return self._words[i]
+
+    # --- scores ---------------------------------------------------------------------------------
+
+    def score(self, i: int, j: int) -> float:
+        """How much documents i and j look like the same article, in [0, 1]."""
+        tokens = cosine(self.tokens[i], self.tokens[j])
+        if self.languages[i] == self.languages[j]:
+            return (
+                W_TITLE * cosine(self.title_vector(i), self.title_vector(j))
+                + W_WORDS * cosine(self.word_vector(i), self.word_vector(j))
+                + W_TOKENS * tokens
+            )
+        # Shape only tells apart documents whose tokens agree (an article and a near copy of it):
+        # documents sharing no token share nothing, however alike their outlines.
+        return tokens * (1.0 - W_SHAPE + W_SHAPE * fingerprint.overlap(self.shapes[i], self.shapes[j]))
+
+    def candidates(self, i: int) -> set[int]:
+        """Documents sharing a rare language-independent token with i, or — in i's language — a rare
+        word of the body or the title."""
+        out: set[int] = set()
+        for k in self.tokens[i]:
+            out.update(self._postings.get(k, ()))
+        lang = self.languages[i]
+        postings = self._word_index(lang)
+        for w in set(self.word_vector(i)) | set(self.title_vector(i)):
+            out.update(postings.get(w, ()))
+        out.discard(i)
+        return out
+
+    def _word_index(self, lang: str) -> dict[str, list[int]]:
+        hit = self._word_postings.get(lang)
+        if hit is None:
+            _, _, df, n = self._language(lang)
+            rare = max(RARE_MIN, int(RARE_SHARE * n))
+            hit = defaultdict(list)
+            for i, x in enumerate(self.languages):
+                if x == lang:
+                    for w in set(self.word_vector(i)) | set(self.title_vector(i)):
+                        if df.get(w, 0) <= rare:
+                            hit[w].append(i)
+            self._word_postings[lang] = hit
+        return hit
