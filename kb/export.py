@@ -290,6 +290,8 @@ def export(
     if fmt not in FORMATS:
         raise InvalidParameter(f"format: '{fmt}' is not one of {', '.join(FORMATS)}")
     wanted = [loc for loc in (source, target) if loc]
+    if target and not source:
+        raise InvalidParameter(f"export {fmt}: --target needs --source (the two locales to export)")
     if fmt == "glossary":
         from kb import glossary
 

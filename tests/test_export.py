@@ -203,6 +203,7 @@ def test_dev_corpus_exports_load_back(tmp_path, dev_corpus):
         (["xliff", "--source", "pt-BR", "--target", "pt-br"], "--target: 'pt-br' is the source locale"),
         (["csv", "--source", "fr-FR"], "--locale: 'fr-FR' is not a locale of the content"),
         (["tmx", "--topic", "nope"], "--topic: no topic 'nope' in the content"),
+        (["csv", "--target", "ru-RU"], "export csv: --target needs --source"),
     ],
 )
 def test_export_refuses_bad_parameters(tmp_path, capsys, args, message):
