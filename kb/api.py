@@ -225,13 +225,17 @@ def find_topic(catalog: Catalog, topic_id: str) -> Topic:
 
 
 def find_side(catalog: Catalog, topic: Topic, name: str, value: str | None, edition: str | None) -> Document:
-    """A side of a comparison: ``pt-BR`` or ``pt-BR:21vianet`` (locale, optionally its edition)."""
+    """A side of a comparison: ``pt-BR``, or with its edition ``pt-BR:21vianet`` / ``pt-br-21vianet``."""
     have = ", ".join(topic.locales)
     if not value:
         raise InvalidParameter(f"'{name}' is missing: give a locale of the topic ({have})")
     tag, _, ed = value.partition(":")
     wanted = (locales.normalize(tag) or tag).lower()
     locale = next((loc for loc in topic.locales if loc.lower() == wanted), None)
+    if locale is None and not ed:  # the site's spelling: pt-br-21vianet
+        for loc in topic.locales:
+            if tag.lower().startswith(loc.lower() + "-"):
+                locale, ed = loc, tag[len(loc) + 1 :]
     if locale is None:
         raise NotFound(f"topic '{topic.id}' has no locale '{tag}' for '{name}': it has {have}")
     want_edition = (ed or edition or "").lower() or None
@@ -305,7 +309,7 @@ def create_app(build_dir: str | Path) -> FastAPI:
     @app.get("/api/compare/{topic_id}", response_model=CompareOut, responses=ERRORS, tags=["api"])
     async def compare(
         topic_id: str,
-        a: str | None = Query(None, description="first side: a locale, or locale:edition"),
+        a: str | None = Query(None, description="first side: a locale, or locale:edition (pt-BR:21vianet)"),
         b: str | None = Query(None, description="second side: a locale, or locale:edition"),
         edition: str | None = Query(None, description="edition of both sides when they do not name one"),
     ) -> dict[str, Any]:

@@ -196,6 +196,17 @@ def test_compare(api: str) -> None:
     assert set(first) == {"a", "b", "score"} and set(first["a"]) >= {"path", "segment", "text"}
 
 
+def test_compare_names_an_edition_like_the_site(api: str) -> None:
+    topics = get(api + "/api/topics").json()["topics"]
+    # Wherever alignment puts the 21Vianet article, it can be compared with its global version.
+    china = next(t for t in topics if any(d["path"] == "pt-br/Archive/China-cancel-subscription.md"
+                                          for d in t["documents"]))
+    sides = {"a": "pt-BR:21vianet", "b": "ru-ru-21vianet"}
+    data = get(api + f"/api/compare/{china['id']}", **sides).json()
+    assert data["a"]["path"] == "pt-br/Archive/China-cancel-subscription.md"
+    assert data["b"]["path"] == "ru-ru/Archive/China-cancel-subscription.md"
+
+
 def test_openapi_describes_the_api(api: str) -> None:
     spec = get(api + "/openapi.json").json()
     assert {"/api/search", "/api/topics", "/api/topics/{topic_id}", "/api/documents/{locale}/{slug}",
