@@ -72,19 +72,20 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(report)
     else:
+        from rich.markup import escape  # paths, titles and messages come from the files: not markup
         from rich.table import Table
 
-        table = Table(title=f"{len(corpus.documents)} documents in {args.content}")
+        table = Table(title=f"{len(corpus.documents)} documents in {escape(args.content)}")
         for col in ("path", "locale", "source", "editions", "title", "segments", "links"):
             table.add_column(col, overflow="fold")
         for d in report["documents"]:
-            table.add_row(d["path"], d["locale"], d["locale_source"], ",".join(d["editions"]), d["title"],
-                          str(d["segments"]), str(d["links"]))
+            table.add_row(escape(d["path"]), escape(d["locale"]), d["locale_source"], ",".join(d["editions"]),
+                          escape(d["title"]), str(d["segments"]), str(d["links"]))
         out = console()
         out.print(table)
         for p in report["problems"]:
             where = f"{p['path']}:{p['line']}" if p["line"] else p["path"]
-            out.print(f"[yellow]problem[/] {where}: {p['message']}")
+            out.print(f"[yellow]problem[/] {escape(where)}: {escape(p['message'])}")
     return 1 if args.strict and corpus.problems else 0
 
 
@@ -184,11 +185,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     with reporter(quiet=args.quiet) as progress:
         options = BuildOptions(jobs=args.jobs, base_url=args.base_url)
         result = build(args.content, args.build, options, progress)
+    from rich.markup import escape as escape_markup  # paths and messages come from the files
+
     corpus = result.corpus
     out = console()
     for p in corpus.problems:
         where = f"{p.path}:{p.line}" if p.line else p.path
-        out.print(f"[yellow]problem[/] {where}: {p.message}", markup=True)
+        out.print(f"[yellow]problem[/] {escape_markup(where)}: {escape_markup(p.message)}", markup=True)
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
     out.print(f"built {len(corpus.documents)} documents, {len(result.alignment.topics)} topics, "
               f"{len(corpus.problems)} problems in {sum(result.timings.values()):.1f}s ({stages})\n"
