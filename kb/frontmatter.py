@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 from typing import Any
 
 import yaml
 
 # libyaml's C loader is ~10x faster than the pure-Python one, and parses the same documents.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
+
+# Limits against hostile front matter (real front matter has a few dozen values, nested 2-3 deep):
+# libyaml's composer recurses in C, so ~100,000 nested brackets crash the interpreter; and YAML
+# aliases can expand a few hundred bytes into billions of values ("billion laughs").
+MAX_DEPTH = 32
+MAX_VALUES = 10_000
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, but a date that does not exist (``2019-02-30``) stays the string written."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_LOADER = _Loader
 
 
 class FrontMatterError(ValueError):
@@ -37,23 +59,50 @@ def split(text: str) -> tuple[str | None, str, int]:
     return fm, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def _clean(value: Any) -> Any:
+def _clean(value: Any, budget: list[int], depth: int = 1) -> Any:
+    """JSON-ready plain data: entities decoded, dates as ISO strings; counts values against ``budget``."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:  # aliases can build huge or self-containing values
+        raise FrontMatterError(f"front matter has more than {MAX_VALUES:,} values or {MAX_DEPTH} levels "
+                               "(do YAML aliases expand it?)", 2)
     if isinstance(value, str):
         return html.unescape(value).strip()
-    if isinstance(value, bool | int | float):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or infinity
+    if isinstance(value, bool | int | float) or value is None:
         return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
+    if isinstance(value, bytes):  # !!binary
+        return value.decode("utf-8", "replace")
+    if isinstance(value, set):  # !!set
+        return sorted((_clean(v, budget, depth + 1) for v in value), key=str)
+    if isinstance(value, list | tuple):  # tuples come from !!omap and !!pairs
+        return [_clean(v, budget, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    return value
+        return {str(k): _clean(v, budget, depth + 1) for k, v in value.items()}
+    return str(value)
+
+
+def _check_depth(fm: str) -> None:
+    """Refuse front matter nested deeper than :data:`MAX_DEPTH`, before libyaml composes it."""
+    depth = 0
+    for event in yaml.parse(fm, Loader=_BASE_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 2 if event.start_mark else None
+                raise FrontMatterError(f"front matter is nested more than {MAX_DEPTH} levels deep", line)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def parse(fm: str) -> dict[str, Any]:
     """Parse front matter text into a dict with HTML entities decoded and dates as ISO strings."""
     try:
+        # Deep nesting needs many brackets, or many indented lines: only then is the check worth it.
+        if fm.count("[") + fm.count("{") > MAX_DEPTH or len(fm) > 4096:
+            _check_depth(fm)
         data = yaml.load(fm, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -64,7 +113,8 @@ def parse(fm: str) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise FrontMatterError("front matter is not a mapping of keys to values", 2)
-    return {str(k): _clean(v) for k, v in data.items()}
+    budget = [MAX_VALUES]
+    return {str(k): _clean(v, budget) for k, v in data.items()}
 
 
 def get(fm: dict[str, Any], key: str) -> str | None:
