@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +29,14 @@ from kb.model import (
 )
 from kb.nav import is_navigation, parse_navigation
 from kb.progress import ProgressFn
-from kb.segments import build_segments
+from kb.segments import TooComplex, build_segments
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_INCLUDE_DEPTH = 3
+# Per document: a file including itself 100 times, 3 levels deep, would otherwise mean 10**6 reads.
+MAX_INCLUDES = 100
+MAX_INCLUDED_BYTES = 5 * 1024 * 1024
+MAX_INCLUDE_FILE = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +68,25 @@ def discover(root: Path) -> tuple[list[str], list[str], list[Problem]]:
     problems: list[Problem] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:  # os.walk does not follow them; say so when they lead outside
+            link = Path(dirpath) / name
+            if link.is_symlink() and not _inside(link.resolve(), root_real):
+                rel = _printable(link.relative_to(root).as_posix())
+                why = "symbolic link to a folder outside the content root; not read"
+                problems.append(Problem(rel, None, why))
         for name in filenames:
             if name.startswith("."):
                 continue
             full = Path(dirpath) / name
             rel = full.relative_to(root).as_posix()
             if full.is_symlink() and not _inside(full.resolve(), root_real):
-                problems.append(Problem(rel, None, "symbolic link points outside the content root; not read"))
+                problems.append(
+                    Problem(_printable(rel), None, "symbolic link points outside the content root; not read")
+                )
+                continue
+            wanted = is_navigation(rel) or name.lower().endswith(DOCUMENT_SUFFIXES)
+            if wanted and rel != _printable(rel):  # undecodable bytes would break paths, URLs, reports
+                problems.append(Problem(_printable(rel), None, "file name is not valid UTF-8; not read"))
                 continue
             if is_navigation(rel):
                 navs.append(rel)
@@ -80,6 +97,11 @@ def discover(root: Path) -> tuple[list[str], list[str], list[Problem]]:
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
+
+
+def _printable(rel: str) -> str:
+    """A path as text: bytes that are not UTF-8 (kept by os.walk as surrogates) become U+FFFD."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # --- one document --------------------------------------------------------------------------------
@@ -101,11 +123,15 @@ def decode(data: bytes, max_bytes: int) -> str:
 
 
 def expand_includes(
-    body: str, rel: str, root: Path | None, depth: int = 0
+    body: str, rel: str, root: Path | None, depth: int = 0, budget: list[int] | None = None
 ) -> tuple[str, list[Link], list[Problem]]:
-    """Replace ``[!INCLUDE[…](file)]`` by the file's body, when it lies inside the content root."""
+    """Replace ``[!INCLUDE[…](file)]`` by the file's body, when it lies inside the content root.
+
+    ``budget`` is [includes, bytes] left for the whole document, shared by nested includes."""
     links: list[Link] = []
     problems: list[Problem] = []
+    top = budget is None
+    budget = [MAX_INCLUDES, MAX_INCLUDED_BYTES] if budget is None else budget
 
     def replace(m: object) -> str:
         import re
@@ -115,6 +141,12 @@ def expand_includes(
         line = body.count("\n", 0, m.start()) + 1
         links.append(Link(target, m.group("title"), "include", line))
         if root is None:
+            return ""
+        budget[0] -= 1  # every include counts, expanded or not, so problems stay few too
+        if budget[0] < 0:
+            if budget[0] == -1:
+                why = f"over {MAX_INCLUDES} includes in one document"
+                problems.append(Problem(rel, line, f"include '{target}' and later ones not expanded: {why}"))
             return ""
         root_real = root.resolve()
         path = (root / Path(rel).parent / target).resolve()
@@ -127,18 +159,26 @@ def expand_includes(
             why = "includes nest too deeply" if path.is_file() else "file not found"
             problems.append(Problem(rel, line, f"include '{target}' not expanded: {why}"))
             return ""
+        size = path.stat().st_size
+        if size > min(budget[1], MAX_INCLUDE_FILE):  # checked before reading: it may be huge
+            why = f"too large ({size:,} bytes; {min(budget[1], MAX_INCLUDE_FILE):,} left to include)"
+            problems.append(Problem(rel, line, f"include '{target}' not expanded: {why}"))
+            return ""
+        budget[1] -= size
         try:
-            text = decode(path.read_bytes(), 1024 * 1024)
+            text = decode(path.read_bytes(), MAX_INCLUDE_FILE)
         except InputProblem as exc:
             problems.append(Problem(rel, line, f"include '{target}' not expanded: {exc.message}"))
             return ""
         _, inc_body, _ = frontmatter.split(text)
         inc_rel = path.relative_to(root_real).as_posix()
-        expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1)
+        expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1, budget)
         problems.extend(inner_problems)
         return expanded.strip("\n")
 
     out = markdown.INCLUDE.sub(replace, body)
+    if top:  # a file included many times repeats its problems: report each once
+        problems = list({(p.path, p.message): p for p in reversed(problems)}.values())[::-1]
     return out, links, problems
 
 
@@ -161,7 +201,7 @@ def parse_document(
     """Parse one file's bytes. Never raises: problems come back beside a document or instead of it."""
     try:
         return _parse(rel, data, root, opts)
-    except InputProblem as exc:
+    except (InputProblem, TooComplex) as exc:
         return None, [Problem(rel, exc.line, exc.message)]
     except frontmatter.FrontMatterError as exc:
         return None, [Problem(rel, exc.line, str(exc))]
@@ -180,7 +220,12 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Par
     if not body.strip():
         raise InputProblem("document has front matter but an empty body", body_line)
     body, include_links, problems = expand_includes(body, rel, root)
-    segments = build_segments(markdown.parse(body), body_line)
+    tokens = markdown.parse(body)
+    segments = build_segments(tokens, body_line)
+    if (deep := markdown.nesting_overflow(tokens)) is not None:
+        limit = markdown.parser().options["maxNesting"]
+        why = f"content nested too deeply (over {limit} levels of lists, quotes and items) is left out"
+        problems.append(Problem(rel, body_line + deep, why))
     if not segments:
         raise InputProblem("document body has no text", body_line)
     first_heading = next((s.text for s in segments if s.kind is SegmentKind.HEADING), None)
@@ -224,7 +269,10 @@ def _read_bytes(root: Path, rel: str, opts: IngestOptions) -> bytes | Parsed:
     """The file's bytes, or the problem result that replaces its parse."""
     path = root / rel
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait forever
+            return None, [Problem(rel, None, "not a regular file (a pipe, socket or device); not read")]
+        size = st.st_size
         if size > opts.max_bytes:
             limit = f"{size:,} bytes; the limit is {opts.max_bytes:,}"
             return None, [Problem(rel, None, f"file is too large ({limit})")]
@@ -250,8 +298,11 @@ def _read_many(args: tuple[str, list[str], IngestOptions, ParseCache | None]) ->
 
 
 def read_navigation(root: Path, rel: str) -> tuple[Navigation | None, list[Problem]]:
+    data = _read_bytes(root, rel, IngestOptions())  # the same size and file-type checks as documents
+    if not isinstance(data, bytes):
+        return None, data[1]
     try:
-        text = decode((root / rel).read_bytes(), 5 * 1024 * 1024)
+        text = decode(data, 5 * 1024 * 1024)
         return parse_navigation(rel, text), []
     except InputProblem as exc:
         return None, [Problem(rel, exc.line, exc.message)]

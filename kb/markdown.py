@@ -17,12 +17,16 @@ from markdown_it.token import Token
 
 # --- text-level rewrites -------------------------------------------------------------------------
 
-_IMAGE = re.compile(r":::image\b(?P<attrs>[^:]*?):::(?:.*?:::image-end:::)?", re.S)
-_NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(["'])(?P<text>.*?)\1\s*:::""")
+# Every scan below stops at the next directive or after a bounded length: an unbounded lazy scan
+# per occurrence would make text with thousands of unclosed directives take hours (quadratic).
+_IMAGE = re.compile(
+    r":::image\b(?P<attrs>[^:]*?):::(?:(?:(?!:::image\b(?!-end)).)*?:::image-end:::)?", re.S
+)
+_NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(["'])(?P<text>.{0,200}?)\1\s*:::""")
 _ZONE = re.compile(r"^[ \t]*:::\s*zone\b.*$|^[ \t]*:::\s*zone-end\s*:::?\s*$", re.M)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(["'])(.*?)\2""")
 _NBSP_LINE = re.compile(r"^[ \t\u00a0\u2000-\u200b\u202f\u3000]+$", re.M)
-INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<title>[^\]]*)\]\((?P<target>[^)\s]+)\)\s*\]", re.I)
+INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<title>[^\]\n]{0,1000})\]\((?P<target>[^)\s]{1,1000})\)\s*\]", re.I)
 
 
 def _image(m: re.Match[str]) -> str:
@@ -47,6 +51,7 @@ PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
 
 
 _TABLE_SPAN = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
@@ -54,7 +59,11 @@ def _join_html_tables(body: str) -> str:
     """Keep an HTML table one HTML block: CommonMark ends a raw block at a blank line, DocFX doesn't.
 
     Blank lines inside ``<table>…</table>`` become empty comments, so line numbers stay right."""
-    return _TABLE_SPAN.sub(lambda m: _BLANK_LINE.sub("\n<!---->", m.group(0)), body)
+    # Only text up to the last '</table>' can hold a table; a '<table' after it would be scanned to
+    # the end of the text for each occurrence (quadratic in hostile input).
+    end = max((m.end() for m in _TABLE_CLOSE.finditer(body)), default=0)
+    head = _TABLE_SPAN.sub(lambda m: _BLANK_LINE.sub("\n<!---->", m.group(0)), body[:end])
+    return head + body[end:]
 
 
 PREPROCESSORS.append(("html_tables", _join_html_tables))
@@ -242,3 +251,16 @@ def parser() -> MarkdownIt:
 def parse(body: str) -> list[Token]:
     """Tokens of a document body, after the text-level rewrites."""
     return parser().parse(preprocess(body))
+
+
+def nesting_overflow(tokens: list[Token]) -> int | None:
+    """The 0-based body line where content nested deeper than the parser's limit was left out.
+
+    markdown-it silently drops whatever lies deeper than ``maxNesting`` (our guard against stack
+    and time blow-ups); ingest reports it instead. An opening token at the last allowed level is
+    the sign: anything inside it would be one level too deep."""
+    limit = int(parser().options["maxNesting"]) - 1
+    for tok in tokens:
+        if tok.nesting == 1 and tok.level >= limit:
+            return tok.map[0] if tok.map else 0
+    return None

@@ -15,6 +15,28 @@ from markdown_it.token import Token
 from kb import markdown
 from kb.model import Link, Segment, SegmentKind
 
+# Limits against hostile HTML. Python's html.parser takes time and memory per tag (5 MB of tags:
+# ~40 s and ~1 GB), and rescans to the end of the block for every tag, comment or declaration that
+# is never closed (quadratic: hours for a few MB). The dev corpus's largest document has ~2,000 tags
+# and no unclosed ones.
+MAX_HTML_TAGS = 20_000
+MAX_UNCLOSED_TAGS = 100
+_UNCLOSED_TAG = re.compile(r"<[a-zA-Z/!?][^<>]*(?=<|\Z)")
+
+
+class TooComplex(ValueError):
+    """A document whose HTML is too large or too broken to parse safely; becomes a Problem."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+def _unclosed_tags(html: str) -> int:
+    """Tags never closed with '>', comments after the last '-->', and marked sections ('<![')."""
+    comments = html[html.rfind("-->") + 1 :].count("<!--")
+    return sum(1 for _ in _UNCLOSED_TAG.finditer(html)) + comments + html.count("<![")
+
 
 def clean(text: str) -> str:
     """White space runs (and zero-width spaces) become one space; ends trimmed.
@@ -136,6 +158,7 @@ class SegmentBuilder:
         self.line_offset = line_offset
         self.segments: list[Segment] = []
         self.stack: list[tuple[str, dict[str, int]]] = [("", {})]
+        self.html_tags = 0
 
     # -- paths
     def _next(self, name: str) -> str:
@@ -165,8 +188,19 @@ class SegmentBuilder:
         )
 
     # -- HTML blocks
+    def soup(self, content: str, line: int | None) -> BeautifulSoup:
+        """Parse an HTML block, refusing (:class:`TooComplex`) what would take hours or gigabytes."""
+        tags = content.count("<")
+        self.html_tags += tags
+        if self.html_tags > MAX_HTML_TAGS:
+            raise TooComplex(f"document has more than {MAX_HTML_TAGS:,} HTML tags; not read", line)
+        if tags > MAX_UNCLOSED_TAGS and _unclosed_tags(content) > MAX_UNCLOSED_TAGS:
+            raise TooComplex(f"HTML block has more than {MAX_UNCLOSED_TAGS} tags or comments that are "
+                             "never closed; not read", line)
+        return BeautifulSoup(content, "html.parser")
+
     def html_block(self, content: str, line: int | None, context_kind: SegmentKind) -> None:
-        soup = BeautifulSoup(content, "html.parser")
+        soup = self.soup(content, line)
         for node in soup.children:
             if isinstance(node, Tag):
                 self._html_node(node, line, context_kind)
@@ -321,7 +355,7 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
             b.emit(SegmentKind.CODE, b._next("code"), Inline([tok.content]), line)
         elif t == "html_block":
             if buffer is not None:
-                buffer.extend(html_inline(BeautifulSoup(tok.content, "html.parser"), line))
+                buffer.extend(html_inline(b.soup(tok.content, line), line))
             else:
                 b.html_block(tok.content, line, kind)
         i += 1
