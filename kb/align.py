@@ -468,3 +468,78 @@ def assign_slugs(topic_slug: str, members: list[TopicMember]) -> list[TopicMembe
         slug = topic_slug if m is main else f"{topic_slug}-{m.document.editions[0]}"
         out.append(TopicMember(m.document, m.evidence, m.confidence, slug))
     return out
+
+
+# --- looking topics and their documents up (for `kb compare` and its callers) ---------------------
+
+
+def find_topic(alignment: Alignment, key: str) -> Topic:
+    """The topic whose id or slug is ``key``, or that holds the document at path ``key``."""
+    from kb.errors import NotFound
+
+    wanted = key.strip()
+    for topic in alignment.topics:
+        if wanted in (topic.id, topic.slug) or wanted.lower() == topic.id:
+            return topic
+    found = alignment.topic_of(wanted)
+    if found is None:
+        raise NotFound(
+            f"TOPIC: no topic '{key}' (give a topic id, slug or document path; `kb topics` lists them)"
+        )
+    return found
+
+
+def topic_side(topic: Topic, spec: str, edition: str | None, parameter: str) -> Document:
+    """The document of ``topic`` that a comparison side names: ``pt-BR`` or ``pt-BR:21vianet`` (a
+    locale, with its edition or else ``edition``, or else the main edition the topic has there)."""
+    from kb.errors import InvalidParameter, NotFound
+    from kb.locales import normalize
+
+    tag, _, own_edition = spec.strip().partition(":")
+    locale = normalize(tag)
+    if locale is None:
+        raise InvalidParameter(f"{parameter}: '{tag}' is not a locale (such as pt-BR)")
+    if locale not in topic.locales:
+        raise NotFound(
+            f"{parameter}: topic '{topic.id}' has no {locale} document; it has {', '.join(topic.locales)}"
+        )
+    wanted = (own_edition or edition or "").strip().lower() or None
+    doc = topic.document_for(locale, wanted)
+    if doc is None:
+        have = sorted(e for (loc, e) in topic.matrix if loc == locale)
+        raise NotFound(
+            f"{parameter}: topic '{topic.id}' has no {locale} document of edition '{wanted}'; "
+            f"{locale} has {', '.join(have)}"
+        )
+    return doc
+
+
+def comparison_sides(topic: Topic, locales: Sequence[str], edition: str | None) -> tuple[Document, Document]:
+    """The two documents ``kb compare`` aligns. ``locales`` names up to two sides (``pt-BR`` or
+    ``pt-BR:21vianet``; default: the topic's first two locales); ``edition`` is one edition for both
+    sides, or two (``global,21vianet``), one a side. One locale alone compares two of its editions."""
+    from kb.errors import InvalidParameter
+
+    editions = [e.strip() for e in (edition or "").split(",") if e.strip()]
+    if len(editions) > 2 or len(locales) > 2:
+        raise InvalidParameter("--locales and --edition take at most two values each, one for each side")
+    sides = list(locales) or topic.locales[:2]
+    ed_a = editions[0] if editions else None
+    ed_b = editions[-1] if editions else None
+    a = topic_side(topic, sides[0], ed_a, "--locales")
+    if len(sides) == 2:
+        b = topic_side(topic, sides[1], ed_b, "--locales")
+    elif len(editions) == 2:
+        b = topic_side(topic, a.locale, ed_b, "--edition")
+    else:
+        others = [m.document for m in topic.members if m.document.locale == a.locale and m.document is not a]
+        if not others:
+            raise InvalidParameter(
+                f"--locales: topic '{topic.id}' has one {a.locale} document ({a.path}); name a second locale"
+            )
+        b = others[0]
+    if a is b:
+        raise InvalidParameter(
+            f"--locales/--edition: both sides are {a.path}; name two locales or two editions"
+        )
+    return a, b

@@ -153,6 +153,74 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- topics and compare (issue 3) -------------------------------------------------------------------
+
+
+@command("topics", "group the translations and editions of articles into topics, with evidence", content_args)
+def cmd_topics(args: argparse.Namespace) -> int:
+    from rich.markup import escape  # paths and titles come from the files: not markup
+    from rich.table import Table
+
+    from kb.align import align
+    from kb.ingest import ingest
+    from kb.report import topics_report
+
+    alignment = align(ingest(args.content, jobs=args.jobs).documents)
+    report = topics_report(alignment)
+    if args.json:
+        emit_json(report)
+        return 0
+    table = Table(title=f"{len(alignment.topics)} topics in {escape(args.content)}")
+    for col in ("topic", "slug", "locale", "editions", "evidence", "confidence", "path"):
+        table.add_column(col, overflow="fold")
+    for t in report["topics"]:
+        for n, d in enumerate(t["documents"]):
+            table.add_row(escape(t["id"]) if n == 0 else "", escape(t["slug"]) if n == 0 else "", d["locale"],
+                          ",".join(d["editions"]), d["evidence"], f"{d['confidence']:.2f}", escape(d["path"]))
+    out = console()
+    out.print(table)
+    for warning in report["warnings"]:
+        out.print(f"[yellow]warning[/] {escape(warning)}")
+    return 0
+
+
+def _compare_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("topic", metavar="TOPIC", help="a topic id or slug (or a document path)")
+    content_args(p)
+    p.add_argument("--locales", help="the two sides, e.g. pt-BR,ru-RU or pt-BR,pt-BR:21vianet (default: "
+                   "the topic's first two locales; one locale compares two of its editions)")
+    p.add_argument("--edition", help="the edition of both sides (e.g. global), or one each: global,21vianet")
+
+
+@command("compare", "align the segments of two documents of a topic (locales or editions)", _compare_args)
+def cmd_compare(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kb.align import align, comparison_sides, find_topic
+    from kb.ingest import ingest
+    from kb.report import compare_report
+    from kb.segalign import align_segments
+
+    alignment = align(ingest(args.content, jobs=args.jobs).documents)
+    topic = find_topic(alignment, args.topic)
+    sides = [s.strip() for s in (args.locales or "").split(",") if s.strip()]
+    a, b = comparison_sides(topic, sides, args.edition)
+    report = compare_report(topic, a, b, align_segments(a, b))
+    if args.json:
+        emit_json(report)
+        return 0
+    table = Table(title=f"{escape(topic.id)}: {escape(a.path)} ({a.locale}) ↔ {escape(b.path)} ({b.locale})")
+    for col in ("a", "text", "b", "text", "score"):
+        table.add_column(col, overflow="fold")
+    for pair in report["pairs"]:
+        sa, sb = pair["a"] or {"segment": "—", "text": ""}, pair["b"] or {"segment": "—", "text": ""}
+        table.add_row(escape(sa["segment"]), escape(sa["text"]), escape(sb["segment"]), escape(sb["text"]),
+                      f"{pair['score']:.2f}" if pair["a"] and pair["b"] else "unmatched")
+    console().print(table)
+    return 0
+
+
 # --- build, search, serve (issue 4) ---------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from kb.model import Corpus, Finding
+from kb.model import Alignment, Corpus, Document, Finding, SegmentPair, SegmentRef, Topic
 
 
 def inspect_report(corpus: Corpus) -> dict[str, Any]:
@@ -41,4 +41,54 @@ def check_report(findings: Sequence[Finding]) -> dict[str, Any]:
             "severities": dict(Counter(f.severity.value for f in findings)),
             "kinds": dict(Counter(f.kind for f in findings)),
         },
+    }
+
+
+def topics_report(alignment: Alignment) -> dict[str, Any]:
+    """``kb topics --json``: every topic with its documents and the evidence tying each to it."""
+    return {
+        "topics": [
+            {
+                "id": t.id,
+                "slug": t.slug,
+                "titles": t.titles,
+                "source": t.source.path if t.source else None,
+                "documents": [
+                    {
+                        "path": m.document.path,
+                        "locale": m.document.locale,
+                        "editions": list(m.document.editions),
+                        "evidence": m.evidence.value,
+                        "confidence": m.confidence,
+                        "slug": m.slug,
+                    }
+                    for m in t.members
+                ],
+            }
+            for t in alignment.topics
+        ],
+        "warnings": list(alignment.warnings),
+    }
+
+
+def segment_side(refs: Sequence[SegmentRef]) -> dict[str, Any] | None:
+    """One side of a segment pair; a side of two segments (2-1, 1-2) joins their structural paths
+    with ``+`` and their texts with a space; an empty side is null."""
+    if not refs:
+        return None
+    segment = "+".join(r.segment for r in refs)
+    return {"path": refs[0].path, "segment": segment, "text": " ".join(r.text for r in refs)}
+
+
+def compare_report(topic: Topic, a: Document, b: Document, pairs: Sequence[SegmentPair]) -> dict[str, Any]:
+    """``kb compare --json`` (and ``/api/compare``): the two documents, then every aligned pair in order."""
+
+    def side(d: Document) -> dict[str, Any]:
+        return {"path": d.path, "locale": d.locale, "editions": list(d.editions), "title": d.title}
+
+    return {
+        "topic": topic.id,
+        "a": side(a),
+        "b": side(b),
+        "pairs": [{"a": segment_side(p.a), "b": segment_side(p.b), "score": p.score} for p in pairs],
     }

@@ -286,3 +286,46 @@ def test_assign_slugs_keeps_every_locale_slug_unique(seeds):
     again = assign_slugs("x", list(topic.members))
     pairs = [(m.document.locale, m.slug) for m in again]
     assert len(pairs) == len(set(pairs))
+
+
+# --- kb topics ------------------------------------------------------------------------------------
+
+
+def test_kb_topics_json_shape_on_the_seeds(capsys):
+    import json
+
+    from kb.cli import main
+    from tests.conftest import CONTENT
+
+    assert main(["topics", "--content", str(CONTENT), "--json", "--jobs", "1"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"topics", "warnings"} and report["warnings"] == []
+    (topic,) = report["topics"]
+    assert (topic["id"], topic["slug"], topic["source"]) == (ASSETID, "multichannel-support", SEED_PT_21V)
+    docs = {d["path"]: d for d in topic["documents"]}
+    assert set(docs) == {SEED_PT, SEED_PT_21V, SEED_RU, SEED_ES, SEED_IT}
+    for d in docs.values():
+        assert {"path", "locale", "editions", "evidence", "confidence"} <= set(d)
+    assert docs[SEED_RU] | {"slug": None} == {
+        "path": SEED_RU,
+        "locale": "ru-RU",
+        "editions": ["global", "germany"],
+        "evidence": "assetid",
+        "confidence": 1.0,
+        "slug": None,
+    }
+    assert (docs[SEED_PT_21V]["evidence"], docs[SEED_PT_21V]["editions"]) == ("content", ["21vianet"])
+    assert 0.5 <= docs[SEED_PT_21V]["confidence"] <= 1.0
+
+
+def test_kb_topics_table_lists_evidence_and_warnings(tmp_path, capsys):
+    from kb.cli import main
+
+    for loc in ("pt-BR", "ru-RU"):
+        (tmp_path / loc.lower()).mkdir()
+        (tmp_path / loc.lower() / "billing.md").write_bytes(article(loc, "billing", assetid="same"))
+        (tmp_path / loc.lower() / "enable-mfa.md").write_bytes(article(loc, "mfa", assetid="same"))
+    assert main(["topics", "--content", str(tmp_path), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "2 topics in" in out and "path" in out and "0.95" in out
+    assert "warning ms.assetid same is shared by different articles" in " ".join(out.split())

@@ -139,3 +139,110 @@ def test_a_paragraph_missing_from_the_translation_is_explicitly_unmatched():
         ("1-1", ["heading[1]"], ["heading[1]"]),
         ("1-1", ["p[2]"], ["p[1]"]),
     ]
+
+
+# --- kb compare -----------------------------------------------------------------------------------
+
+
+def compare_json(capsys, *args: str) -> dict:
+    import json
+
+    from kb.cli import main
+    from tests.conftest import CONTENT
+
+    assert main(["compare", *args, "--content", str(CONTENT), "--json", "--jobs", "1"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_kb_compare_pt_ru_json(capsys):
+    report = compare_json(capsys, "multichannel-support", "--locales", "pt-BR,ru-RU")
+    assert set(report) == {"topic", "a", "b", "pairs"}
+    assert report["topic"] == "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"
+    assert (report["a"]["path"], report["a"]["locale"], report["b"]["path"]) == (SEED_PT, "pt-BR", SEED_RU)
+    assert len(report["pairs"]) == 18
+    first = report["pairs"][0]
+    assert first["a"] == {"path": SEED_PT, "segment": "heading[0]", "text": "Suporte a vários canais"}
+    assert first["b"] == {"path": SEED_RU, "segment": "heading[0]", "text": "Поддержка нескольких каналов"}
+    assert all(p["a"]["segment"] == p["b"]["segment"] and 0.5 <= p["score"] <= 1 for p in report["pairs"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["multichannel-support", "--locales", "pt-BR,pt-BR:21vianet"],
+        ["c8b58255-2c7d-4338-a5b0-572bc0f54c0d", "--locales", "pt-BR", "--edition", "global,21vianet"],
+        ["multichannel-support", "--locales", "pt-BR"],
+        [SEED_PT_21V, "--locales", "pt-BR:global,pt-BR:21vianet"],
+    ],
+)
+def test_kb_compare_two_editions_of_one_locale(capsys, args):
+    report = compare_json(capsys, *args)
+    assert (report["a"]["path"], report["b"]["path"]) == (SEED_PT, SEED_PT_21V)
+    by_a = {p["a"]["segment"]: p for p in report["pairs"] if p["a"]}
+    assert by_a["table[0]/row[0]/cell[0]"]["b"]["segment"] == "table[0]/row[0]/cell[0]"
+    assert by_a["table[0]/row[1]/cell[0]"]["b"] is None and by_a["table[0]/row[1]/cell[0]"]["score"] == 0.0
+    only_b = [p for p in report["pairs"] if p["a"] is None]
+    assert only_b and all(p["score"] == 0.0 and p["b"]["path"] == SEED_PT_21V for p in only_b)
+
+
+def test_compare_json_joins_the_two_segments_of_a_split(capsys):
+    from kb.align import align
+    from kb.report import compare_report
+
+    pt, it = doc("pt-br/billing.md", "pt-BR", PT), doc("it-it/billing.md", "it-IT", IT_SPLIT)
+    topic = align([pt, it]).topics[0]
+    report = compare_report(topic, pt, it, align_segments(pt, it))
+    split = report["pairs"][1]
+    assert split["a"] == {"path": "pt-br/billing.md", "segment": "p[0]", "text": pt.segments[1].text}
+    assert split["b"]["segment"] == "p[0]+p[1]"
+    assert split["b"]["text"] == f"{it.segments[1].text} {it.segments[2].text}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "kb compare: TOPIC: no topic 'nope'"),
+        (["multichannel-support", "--locales", "pt-BR,fr-FR"], "kb compare: --locales: topic "),
+        (
+            ["multichannel-support", "--locales", "xx_yy_zz"],
+            "kb compare: --locales: 'xx_yy_zz' is not a locale",
+        ),
+        (["multichannel-support", "--locales", "ru-RU"], "has one ru-RU document"),
+        (["multichannel-support", "--locales", "pt-BR,pt-BR"], "both sides are 000_c9c7f4bd9cf9de1f.txt"),
+        (
+            ["multichannel-support", "--locales", "ru-RU:21vianet,pt-BR"],
+            "no ru-RU document of edition '21vianet'",
+        ),
+        (["multichannel-support", "--locales", "a,b,c"], "at most two values"),
+    ],
+)
+def test_kb_compare_errors_name_the_parameter_and_exit_2(capsys, args, message):
+    from kb.cli import main
+    from tests.conftest import CONTENT
+
+    assert main(["compare", *args, "--content", str(CONTENT), "--jobs", "1"]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err and captured.out == ""
+
+
+def test_kb_compare_table(capsys):
+    from kb.cli import main
+    from tests.conftest import CONTENT
+
+    assert (
+        main(
+            [
+                "compare",
+                "multichannel-support",
+                "--content",
+                str(CONTENT),
+                "--locales",
+                "pt-BR,pt-BR:21vianet",
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    out = " ".join(capsys.readouterr().out.split())
+    assert "unmatched" in out and "licença" in out and "001_ec9c8a3814b0800e.txt (pt-BR)" in out
