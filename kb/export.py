@@ -251,6 +251,8 @@ def to_xliff(pairs: Sequence[tuple[Document, Document]], source: str, target: st
                 etree.SubElement(seg, f"{{{XLIFF_NS}}}target").text = _xml_text(
                     _join(tgt, [r.index for r in sp.b])
                 )
+        if not used:  # a <file> holds at least one unit
+            root.remove(file)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
