@@ -162,3 +162,55 @@ def test_a_phone_width_page_does_not_scroll_sideways(
         assert size >= 16
     finally:
         context.close()
+
+
+# Contrast of every visible text against the background it is painted on (WCAG 2 relative luminance).
+CONTRAST_JS = """
+() => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || el.closest(".visually-hidden, [hidden]")) continue;
+    const fg = lum(parse(style.color).slice(0, 3));
+    const bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const text = el.textContent.trim().slice(0, 30);
+    if (ratio < 4.5) low.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)} "${text}"`);
+  }
+  return low;
+}
+"""
+
+
+@pytest.mark.parametrize("which", ["document", "compare", "search", "topic", "locale", "home", "missing"])
+def test_text_contrast_is_at_least_4_5_to_1(
+    page: Page, kb_serve: Server, seed_urls: dict[str, str], which: str
+) -> None:
+    page.goto(kb_serve.url + seed_urls[SEED_PT])
+    targets = {
+        "document": seed_urls[SEED_PT],
+        "compare": page.locator(".compare-links a").last.get_attribute("href"),
+        "search": "/search/pt-br/?q=canais",
+        "topic": x_default(page),
+        "locale": "/pt-br/",
+        "home": "/",
+        "missing": "/no/such/page/",
+    }
+    page.goto(kb_serve.url + str(targets[which]))
+    if which == "search":
+        page.locator("#results li.result").first.wait_for()
+    assert page.evaluate(CONTRAST_JS) == []
