@@ -483,4 +483,15 @@ def render_body(
         tokens = tokens[:start] + tokens[start + 3 :]
     env: dict[str, Any] = {"kb": state}
     raw = _renderer().render(tokens, options, env)
-    return RenderedBody(sanitize(raw), _headings(tokens), h1)
+    return RenderedBody(scrollable_tables(sanitize(raw)), _headings(tokens), h1)
+
+
+_TABLE_OPEN = re.compile(r"<table\b")
+_TABLE_CLOSE = re.compile(r"</table>")
+
+
+def scrollable_tables(fragment: str) -> str:
+    """Wrap each table of sanitised HTML in a focusable scroll box, so a wide table scrolls on its own
+    (by keyboard too) instead of widening the page. Runs after nh3, which drops ``tabindex`` on divs."""
+    fragment = _TABLE_OPEN.sub('<div class="table-scroll" tabindex="0"><table', fragment)
+    return _TABLE_CLOSE.sub("</table></div>", fragment)

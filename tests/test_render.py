@@ -250,3 +250,10 @@ def test_rendering_is_a_pure_function_of_picklable_data() -> None:
     args = ("# T\n\n[B](b.md) > [!NOTE]\n", LINKS, {}, PT)
     copy = pickle.loads(pickle.dumps(args))
     assert render_body(*args) == render_body(*copy)
+
+
+def test_tables_scroll_in_a_focusable_box_of_their_own() -> None:
+    out = render_body("| a | b |\n| - | - |\n| 1 | 2 |\n\n<table><tr><td>x</td></tr></table>\n").html
+    boxes = soup(out).find_all("div", class_="table-scroll")
+    assert [(b["tabindex"], b.find("table") is not None) for b in boxes] == [("0", True), ("0", True)]
+    assert out.count("<table") == out.count("</table></div>") == 2
