@@ -58,7 +58,7 @@ def link_key(link: Link) -> str | None:
 
 def numbers(text: str) -> list[str]:
     """Numbers written in the text, separators dropped (``1.000`` and ``1,000`` agree)."""
-    return [re.sub(r"[.,]", "", m) for m in _NUMBER.findall(text)]
+    return [m.replace(".", "").replace(",", "") for m in _NUMBER.findall(text)]
 
 
 def names(text: str) -> list[str]:
@@ -76,7 +76,7 @@ def names(text: str) -> list[str]:
 
 
 def _is_latin(word: str) -> bool:
-    return all(c < "\u0250" for c in word)
+    return word.isascii() or all(c < "\u0250" for c in word)
 
 
 def segment_anchors(segment: Segment) -> frozenset[str]:
@@ -112,8 +112,35 @@ class Memo:
             self.data.popitem(last=False)
         return value
 
+    def clear(self) -> None:
+        self.data.clear()
+
 
 _ANCHORS = Memo(4096)
+
+
+_WORDS = Memo(4096)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of two letters or more (language-dependent: for comparisons within one
+    language)."""
+    return _WORD.findall(text.lower())
+
+
+def document_words(doc: Document) -> tuple[tuple[str, ...], ...]:
+    """:func:`words` of every segment of ``doc`` (remembered)."""
+    result: tuple[tuple[str, ...], ...] = _WORDS.get(
+        doc, lambda d: tuple(tuple(words(s.text)) for s in d.segments)
+    )
+    return result
+
+
+def forget() -> None:
+    """Drop what is remembered of documents."""
+    _ANCHORS.clear()
+    _WORDS.clear()
 
 
 def document_anchors(doc: Document) -> tuple[frozenset[str], ...]:

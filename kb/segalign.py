@@ -20,16 +20,17 @@ Three shortcuts keep it fast without changing what a good alignment is:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from difflib import SequenceMatcher
 
 import numpy as np
 
 from kb import fingerprint
 from kb.locales import language
-from kb.model import Document, SegmentKind, SegmentPair, SegmentRef
+from kb.model import Document, SegmentKind, SegmentPair, SegmentRef, Topic
 
 MATCH_FLOOR = 0.5
 """A 1-1 pair scoring below this is worse than leaving both segments unmatched."""
@@ -55,7 +56,6 @@ W_STRUCTURE_SAME_LANGUAGE = 0.15
 # list) a little less; a shifted path says little, since one inserted paragraph shifts all after it.
 SAME_SHAPE, SAME_KIND = 0.9, 0.8
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
 _INDEX = re.compile(r"\[\d+\]")
 _SPACE = re.compile(r"\s+")
 
@@ -63,6 +63,7 @@ _KIND_CODE = {kind: n for n, kind in enumerate(SegmentKind)}
 _HEADING_CODE = _KIND_CODE[SegmentKind.HEADING]
 
 Step = tuple[int, int, float]
+Grid = list[list[bool]]
 """(segments of a, segments of b, score) of one step of an alignment."""
 
 
@@ -77,8 +78,8 @@ class _Side:
         self.shapes = [_INDEX.sub("", s.path) for s in segs]
         self.lengths = [len(s.text) for s in segs]
         self.anchors = fingerprint.document_anchors(doc)
-        self.words = [frozenset(w.lower() for w in _WORD.findall(s.text)) for s in segs]
-        self.texts = [_SPACE.sub(" ", s.text.strip().lower()) for s in segs]
+        self._doc = doc
+        self._segments = segs
         self.heading_anchors = [s.anchor if s.kind is SegmentKind.HEADING else None for s in segs]
         # The same facts as arrays, for scoring a whole gap at once.
         self.kind_codes = np.array([_KIND_CODE[k] for k in self.kinds], dtype=np.int8)
@@ -88,6 +89,15 @@ class _Side:
 
     def __len__(self) -> int:
         return len(self.refs)
+
+    # Needed only between two documents of one language: computed on first use.
+    @functools.cached_property
+    def words(self) -> list[frozenset[str]]:
+        return [frozenset(w for w in ws if len(w) > 2) for ws in fingerprint.document_words(self._doc)]
+
+    @functools.cached_property
+    def texts(self) -> list[str]:
+        return [_SPACE.sub(" ", s.text.strip().lower()) for s in self._segments]
 
 
 class _Scorer:
@@ -172,7 +182,26 @@ class _Scorer:
             return SAME_SHAPE if self.a.shapes[xs[0]] == self.b.shapes[ys[0]] else SAME_KIND
         return SAME_SHAPE
 
-    def matrix(self, i0: int, i1: int, j0: int, j1: int) -> list[list[float]]:
+    def diagonal(self) -> list[float]:
+        """Scores of a[i] with b[i] for every i, for two documents of the same structure (every pair
+        of one kind and path), as :meth:`one` gives them, computed with arrays."""
+        a, b = self.a, self.b
+        r = np.log((b.length_array + 8) / (self.ratio * a.length_array + 8))
+        total = self.w_structure + W_LENGTH * np.exp(-r * r / (2 * LENGTH_SIGMA * LENGTH_SIGMA))
+        weight = np.full(len(a), self.w_structure + W_LENGTH)
+        for i, (x, y) in enumerate(zip(self.anchors_a, self.anchors_b, strict=True)):
+            if x or y:
+                total[i] += W_ANCHORS * len(x & y) / len(x | y)
+                weight[i] += W_ANCHORS
+        if self.same_language:
+            for i, (wx, wy) in enumerate(zip(a.words, b.words, strict=True)):
+                if wx or wy:
+                    total[i] += W_WORDS * self.words(wx, wy)
+                    weight[i] += W_WORDS
+        result: list[float] = (total / weight).tolist()
+        return result
+
+    def matrix(self, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         """Scores of every 1-1 pair of a[i0:i1] × b[j0:j1], the same as :meth:`one` gives, computed
         with arrays (a gap of a few hundred segments a side costs milliseconds, not seconds)."""
         a, b = self.a, self.b
@@ -202,7 +231,7 @@ class _Scorer:
             # Weighted Dice: twice the shared weight over the two sides' weights (union = a + b here).
             total += np.where(has, W_WORDS * 2 * inter / np.where(has, union, 1.0), 0.0)
             weight += np.where(has, W_WORDS, 0.0)
-        result: list[list[float]] = (total / weight).tolist()
+        result: np.ndarray = total / weight
         return result
 
     def words(self, wx: frozenset[str], wy: frozenset[str]) -> float:
@@ -284,14 +313,16 @@ def _diagonal(scorer: _Scorer) -> list[Step] | None:
     a, b = scorer.a, scorer.b
     if a.paths != b.paths or a.kinds != b.kinds:
         return None
-    steps = [(1, 1, scorer.one(i, i)) for i in range(len(a))]
-    good = sum(1 for _, _, s in steps if s >= MATCH_FLOOR)
-    return steps if good >= DIAGONAL_SHARE * len(steps) else None
+    scores = scorer.diagonal()
+    good = sum(1 for s in scores if s >= MATCH_FLOOR)
+    return [(1, 1, s) for s in scores] if good >= DIAGONAL_SHARE * len(scores) else None
 
 
 def _sure_pairs(scorer: _Scorer) -> list[tuple[int, int]]:
-    """Pairs fixed before the search, increasing on both sides: headings with the same anchor, each
-    anchor used once in each document; between documents of one language, identical texts too."""
+    """Pairs fixed before the search, increasing on both sides. Between documents of one language:
+    runs of identical text. Across languages: headings with the same anchor, and segments with the
+    same set of shared anchors (the same links, numbers, code) — each found once in each document,
+    of one kind, and scoring above the floor."""
     a, b = scorer.a, scorer.b
     if scorer.same_language:
         matcher = SequenceMatcher(None, a.texts, b.texts, autojunk=False)
@@ -299,19 +330,27 @@ def _sure_pairs(scorer: _Scorer) -> list[tuple[int, int]]:
             (blk.a + k, blk.b + k) for blk in matcher.get_matching_blocks() for k in range(blk.size)
         ]
     else:
-        where_b = _unique_anchors(b.heading_anchors)
-        candidates = [
-            (i, where_b[anchor])
-            for anchor, i in _unique_anchors(a.heading_anchors).items()
-            if anchor in where_b
-        ]
-        candidates = _increasing(sorted(candidates))
-    return [(i, j) for i, j in candidates if a.kinds[i] == b.kinds[j] and a.lengths[i] and b.lengths[j]]
+        candidates = _matching(a.heading_anchors, b.heading_anchors)
+        signatures_a: list[Hashable | None] = [x or None for x in scorer.anchors_a]
+        signatures_b: list[Hashable | None] = [y or None for y in scorer.anchors_b]
+        candidates += _matching(signatures_a, signatures_b)
+        candidates = _increasing(sorted(set(candidates)))
+    return [
+        (i, j)
+        for i, j in candidates
+        if a.kinds[i] == b.kinds[j] and a.lengths[i] and b.lengths[j] and scorer.one(i, j) >= MATCH_FLOOR
+    ]
 
 
-def _unique_anchors(anchors: list[str | None]) -> dict[str, int]:
-    seen: dict[str, int] = {}
-    twice: set[str] = set()
+def _matching(keys_a: Sequence[Hashable | None], keys_b: Sequence[Hashable | None]) -> list[tuple[int, int]]:
+    """(i, j) where keys_a[i] == keys_b[j] is a key found once in each list."""
+    where_b = _unique_anchors(keys_b)
+    return [(i, where_b[key]) for key, i in _unique_anchors(keys_a).items() if key in where_b]
+
+
+def _unique_anchors(anchors: Sequence[Hashable | None]) -> dict[Hashable, int]:
+    seen: dict[Hashable, int] = {}
+    twice: set[Hashable] = set()
     for i, anchor in enumerate(anchors):
         if anchor is None:
             continue
@@ -356,8 +395,9 @@ def _dynamic(scorer: _Scorer, i0: int, i1: int, j0: int, j1: int) -> list[Step]:
         return [(1, 0, 0.0)] * n + [(0, 1, 0.0)] * m
     band = _band(n, m)
     neg = -math.inf
-    scores = scorer.matrix(i0, i1, j0, j1)
-    merges_a, merges_b = _merge_cells(scorer, i0, i1, j0, j1)
+    matrix = scorer.matrix(i0, i1, j0, j1)
+    merges_a, merges_b = _merge_cells(scorer, matrix, i0, i1, j0, j1)
+    scores: list[list[float]] = matrix.tolist()
     value = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[Step | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     value[0][0] = 0.0
@@ -374,15 +414,11 @@ def _dynamic(scorer: _Scorer, i0: int, i1: int, j0: int, j1: int) -> list[Step]:
                 s = scores[i - 1][j - 1]
                 if up[j - 1] + s - MATCH_FLOOR > top:
                     top, arg = up[j - 1] + s - MATCH_FLOOR, (1, 1, s)
-                if (
-                    (i, j) in merges_a
-                    and value[i - 2][j - 1] > neg
-                    and max(s, scores[i - 2][j - 1]) >= MERGE_MIN_PART
-                ):
+                if merges_a[i][j] and value[i - 2][j - 1] > neg:
                     s2 = scorer.score(range(i0 + i - 2, i0 + i), range(j0 + j - 1, j0 + j))
                     if value[i - 2][j - 1] + s2 - MATCH_FLOOR - MERGE_PENALTY > top:
                         top, arg = value[i - 2][j - 1] + s2 - MATCH_FLOOR - MERGE_PENALTY, (2, 1, s2)
-                if (i, j) in merges_b and up[j - 2] > neg and max(s, scores[i - 1][j - 2]) >= MERGE_MIN_PART:
+                if merges_b[i][j] and up[j - 2] > neg:
                     s2 = scorer.score(range(i0 + i - 1, i0 + i), range(j0 + j - 2, j0 + j))
                     if up[j - 2] + s2 - MATCH_FLOOR - MERGE_PENALTY > top:
                         top, arg = up[j - 2] + s2 - MATCH_FLOOR - MERGE_PENALTY, (1, 2, s2)
@@ -399,29 +435,36 @@ def _dynamic(scorer: _Scorer, i0: int, i1: int, j0: int, j1: int) -> list[Step]:
 
 
 def _merge_cells(
-    scorer: _Scorer, i0: int, i1: int, j0: int, j1: int
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """The cells (i, j) of a gap where a 2-1 step (first set) or a 1-2 step (second set) ending there
-    is worth trying: the three segments have one kind (a split keeps the kind), and the single one is
-    closer in length to the two together than to either alone."""
+    scorer: _Scorer, scores: np.ndarray, i0: int, i1: int, j0: int, j1: int
+) -> tuple[Grid, Grid]:
+    """Where in a gap a 2-1 step (first grid) or a 1-2 step (second grid) ending at cell (i, j) is
+    worth trying: the three segments have one kind (a split keeps the kind), the single one is
+    closer in length to the two together than to either alone, and one of the two pieces alone
+    already scores ``MERGE_MIN_PART`` with it."""
     a, b = scorer.a, scorer.b
     ka, kb = a.kind_codes[i0:i1], b.kind_codes[j0:j1]
     la = scorer.ratio * a.length_array[i0:i1] + 8
     lb = b.length_array[j0:j1] + 8
-    return _merge_side(ka, la, kb, lb), {(i, j) for j, i in _merge_side(kb, lb, ka, la)}
+    two_one = _merge_side(ka, la, kb, lb, scores)
+    one_two = _merge_side(kb, lb, ka, la, scores.T).T
+    return two_one.tolist(), one_two.tolist()
 
 
-def _merge_side(k2: np.ndarray, l2: np.ndarray, k1: np.ndarray, l1: np.ndarray) -> set[tuple[int, int]]:
-    """Cells (i, j), in gap coordinates ending after the pair, where pieces k2[i-2], k2[i-1] may merge
-    into k1[j-1]."""
+def _merge_side(
+    k2: np.ndarray, l2: np.ndarray, k1: np.ndarray, l1: np.ndarray, scores: np.ndarray
+) -> np.ndarray:
+    """A grid (len(k2)+1) × (len(k1)+1): True at (i, j) where pieces i-2 and i-1 of the first side
+    may merge into piece j-1 of the second (``scores`` holds the 1-1 scores, first side by rows)."""
+    grid = np.zeros((len(k2) + 1, len(k1) + 1), dtype=bool)
     if len(k2) < 2 or len(k1) < 1:
-        return set()
+        return grid
     first, second = l2[:-1, None], l2[1:, None]
     one_kind = (k2[:-1, None] == k2[1:, None]) & (k2[1:, None] == k1[None, :])
     together = np.abs(np.log(l1[None, :] / (first + second)))
     alone = np.minimum(np.abs(np.log(l1[None, :] / first)), np.abs(np.log(l1[None, :] / second)))
-    rows, cols = np.nonzero(one_kind & (together < alone))
-    return {(int(r) + 2, int(c) + 1) for r, c in zip(rows, cols, strict=True)}
+    part = np.maximum(scores[:-1, :], scores[1:, :]) >= MERGE_MIN_PART
+    grid[2:, 1:] = one_kind & (together < alone) & part
+    return grid
 
 
 def _band(n: int, m: int) -> list[tuple[int, int]]:
@@ -441,6 +484,38 @@ def _pairs(scorer: _Scorer, steps: list[Step]) -> list[SegmentPair]:
         out.append(SegmentPair(xs, ys, round(score, 4) if xs and ys else 0.0))
         i, j = i + di, j + dj
     return out
+
+
+def topic_pairs(topic: Topic) -> list[tuple[Document, Document]]:
+    """Every comparison a topic offers: for each edition, each two locales' documents of it; and in
+    each locale, each two of its documents (its editions). Each pair of documents once, in order."""
+    seen: set[tuple[str, str]] = set()
+    out: list[tuple[Document, Document]] = []
+
+    def add(a: Document, b: Document) -> None:
+        key = (a.path, b.path) if a.path < b.path else (b.path, a.path)
+        if a is not b and key not in seen:
+            seen.add(key)
+            out.append((a, b))
+
+    matrix = topic.matrix
+    for edition in topic.editions:
+        docs = [matrix[(loc, edition)] for loc in topic.locales if (loc, edition) in matrix]
+        for i, a in enumerate(docs):
+            for b in docs[i + 1 :]:
+                add(a, b)
+    for locale in topic.locales:
+        docs = [m.document for m in topic.members if m.document.locale == locale]
+        for i, a in enumerate(docs):
+            for b in docs[i + 1 :]:
+                add(a, b)
+    return out
+
+
+def forget() -> None:
+    """Drop what alignment remembers about documents (benchmarks measure from a cold start)."""
+    _SIDES.clear()
+    fingerprint.forget()
 
 
 def pair_kind(pair: SegmentPair) -> str:

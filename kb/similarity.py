@@ -31,8 +31,6 @@ W_SHAPE = 0.2
 W_TITLE, W_WORDS, W_TOKENS = 0.4, 0.3, 0.3
 """Weights in a score within one language: titles, words of the body, language-independent tokens."""
 
-_WORD = re.compile(r"[^\W\d_]{2,}")
-
 
 def _unit(counts: Counter[str], idf: dict[str, float]) -> Vector:
     """A TF-IDF vector of unit length (log-scaled counts; tokens in every document weigh nothing)."""
@@ -58,8 +56,7 @@ def cosine(a: Vector, b: Vector) -> float:
     return sum(x * b.get(k, 0.0) for k, x in a.items())
 
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+words = fingerprint.words
 
 
 def title_words(doc: Document) -> list[str]:
@@ -104,7 +101,7 @@ class ContentIndex:
     def _body_words(self, i: int) -> list[str]:
         doc = self.docs[i]
         skip = fingerprint.applies_to_block(doc)
-        return [w for n, s in enumerate(doc.segments) if n not in skip for w in words(s.text)]
+        return [w for n, ws in enumerate(fingerprint.document_words(doc)) if n not in skip for w in ws]
 
     def title_vector(self, i: int) -> Vector:
         if i not in self._titles:
