@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -74,7 +75,7 @@ def document_path(content: Path, locale: str) -> str:
     raise SystemExit(f"screenshots: no document in locale {locale} under {content}")
 
 
-def compare_path(page) -> str:  # type: ignore[no-untyped-def]
+def compare_path(page: Any) -> str:
     """From a document page, the compare page to show: the first with unmatched segments (they are
     what the page is for), else the first."""
     hrefs = [str(a.get_attribute("href")) for a in page.locator(".compare-links a").all()]
