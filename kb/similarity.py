@@ -11,6 +11,7 @@ likely counterparts of every document costs about as much as reading the tokens 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -26,6 +27,10 @@ RARE_SHARE = 0.125
 """A token found in more than this share of the documents is too common to propose candidates."""
 RARE_MIN = 12
 """…unless it is found in at most this many documents (small corpora: every token is "common")."""
+CANDIDATES = 12
+"""Counterparts proposed for a document by its language-independent tokens (it has three or so)."""
+CANDIDATES_SAME_LANGUAGE = 6
+"""…and by the words it shares with documents of its own language (its other editions)."""
 W_SHAPE = 0.2
 """Share of a score across languages that depends on the documents' shapes agreeing."""
 W_TITLE, W_WORDS, W_TOKENS = 0.4, 0.3, 0.3
@@ -85,6 +90,7 @@ class ContentIndex:
         self._words: dict[int, Vector] = {}
         self._language_idf: dict[str, tuple[dict[str, float], dict[str, float], Counter[str], int]] = {}
         self._word_postings: dict[str, dict[str, list[int]]] = {}
+        self._candidates: dict[int, list[int]] = {}
 
     # --- within one language --------------------------------------------------------------------
 
@@ -128,18 +134,30 @@ class ContentIndex:
         # documents sharing no token share nothing, however alike their outlines.
         return tokens * (1.0 - W_SHAPE + W_SHAPE * fingerprint.overlap(self.shapes[i], self.shapes[j]))
 
-    def candidates(self, i: int) -> set[int]:
-        """Documents sharing a rare language-independent token with i, or — in i's language — a rare
-        word of the body or the title."""
-        out: set[int] = set()
-        for k in self.tokens[i]:
-            out.update(self._postings.get(k, ()))
-        lang = self.languages[i]
-        postings = self._word_index(lang)
-        for w in set(self.word_vector(i)) | set(self.title_vector(i)):
-            out.update(postings.get(w, ()))
-        out.discard(i)
-        return out
+    def candidates(self, i: int) -> list[int]:
+        """The documents most likely to be i's counterparts: those sharing the most rare
+        language-independent tokens with it (by the part of the cosine those tokens make), and, in
+        its language, those sharing the most rare words of the title and body."""
+        hit = self._candidates.get(i)
+        if hit is not None:
+            return hit
+        tokens: dict[int, float] = defaultdict(float)
+        for k, x in self.tokens[i].items():
+            for j in self._postings.get(k, ()):
+                tokens[j] += x * self.tokens[j][k]
+        same: dict[int, float] = defaultdict(float)
+        postings = self._word_index(self.languages[i])
+        for vector, weight in ((self.word_vector, W_WORDS), (self.title_vector, W_TITLE)):
+            for w, x in vector(i).items():
+                for j in postings.get(w, ()):
+                    same[j] += weight * x * vector(j).get(w, 0.0)
+        tokens.pop(i, None)
+        same.pop(i, None)
+        best = heapq.nlargest(CANDIDATES, tokens, key=tokens.__getitem__)
+        nearest = heapq.nlargest(CANDIDATES_SAME_LANGUAGE, same, key=same.__getitem__)
+        best += [j for j in nearest if j not in best]
+        self._candidates[i] = best
+        return best
 
     def _word_index(self, lang: str) -> dict[str, list[int]]:
         hit = self._word_postings.get(lang)
