@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kb import locales
 from kb.errors import InvalidParameter, KbError, NotFound
 from kb.index import Catalog, Entry
-from kb.model import Document, SegmentPair, SegmentRef, Topic
+from kb.model import Document, Topic
 from kb.search import DEFAULT_LIMIT, Release, open_release, search
 
 log = logging.getLogger("kb.api")
@@ -200,23 +200,6 @@ def document_json(entry: Entry, catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def side_json(refs: tuple[SegmentRef, ...]) -> dict[str, Any] | None:
-    """One side of a pair; a 2-1 side joins its segments' paths with ``+`` and texts with a space."""
-    if not refs:
-        return None
-    return {"path": refs[0].path, "segment": "+".join(r.segment for r in refs),
-            "text": " ".join(r.text for r in refs)}
-
-
-def compare_json(topic: Topic, a: Document, b: Document, pairs: list[SegmentPair]) -> dict[str, Any]:
-    """The shape of ``kb compare --json``: each side names its document, then the aligned pairs."""
-    def doc(d: Document) -> dict[str, Any]:
-        return {"path": d.path, "locale": d.locale, "editions": list(d.editions), "title": d.title}
-
-    return {"topic": topic.id, "a": doc(a), "b": doc(b),
-            "pairs": [{"a": side_json(p.a), "b": side_json(p.b), "score": p.score} for p in pairs]}
-
-
 def find_topic(catalog: Catalog, topic_id: str) -> Topic:
     topic = catalog.by_topic.get(topic_id) or next((t for t in catalog.topics if t.slug == topic_id), None)
     if topic is None:
@@ -314,12 +297,13 @@ def create_app(build_dir: str | Path) -> FastAPI:
         edition: str | None = Query(None, description="edition of both sides when they do not name one"),
     ) -> dict[str, Any]:
         """The segment alignment of two documents of a topic (as ``kb compare --json``)."""
+        from kb.report import compare_report
         from kb.segalign import align_segments
 
         catalog = release().catalog
         t = find_topic(catalog, topic_id)
         doc_a, doc_b = find_side(catalog, t, "a", a, edition), find_side(catalog, t, "b", b, edition)
-        return compare_json(t, doc_a, doc_b, align_segments(doc_a, doc_b))
+        return compare_report(t, doc_a, doc_b, align_segments(doc_a, doc_b))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def site(path: str) -> Response:

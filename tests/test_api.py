@@ -196,6 +196,11 @@ def test_compare(api: str) -> None:
     assert set(first) == {"a", "b", "score"} and set(first["a"]) >= {"path", "segment", "text"}
 
 
+def test_compare_is_kb_compare_json(api: str, built: Path) -> None:
+    cli = kb("compare", BILLING, "--content", built.parent / "content", "--locales", "es-ES,it-IT", "--json")
+    assert get(api + f"/api/compare/{BILLING}", a="es-ES", b="it-IT").json() == json.loads(cli.stdout)
+
+
 def test_compare_names_an_edition_like_the_site(api: str) -> None:
     topics = get(api + "/api/topics").json()["topics"]
     # Wherever alignment puts the 21Vianet article, it can be compared with its global version.
