@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, ParserRejectedMarkup, Tag
 from markdown_it.token import Token
 
 from kb import markdown
@@ -197,7 +197,12 @@ class SegmentBuilder:
         if tags > MAX_UNCLOSED_TAGS and _unclosed_tags(content) > MAX_UNCLOSED_TAGS:
             raise TooComplex(f"HTML block has more than {MAX_UNCLOSED_TAGS} tags or comments that are "
                              "never closed; not read", line)
-        return BeautifulSoup(content, "html.parser")
+        try:
+            return BeautifulSoup(content, "html.parser")
+        except ParserRejectedMarkup:
+            # html.parser rejects a '<![' that opens neither CDATA nor a Word conditional (found by
+            # tests/test_parser_properties.py); read it as text rather than lose the document.
+            return BeautifulSoup(content.replace("<![", "&lt;!["), "html.parser")
 
     def html_block(self, content: str, line: int | None, context_kind: SegmentKind) -> None:
         soup = self.soup(content, line)
