@@ -246,3 +246,34 @@ def test_kb_compare_table(capsys):
     )
     out = " ".join(capsys.readouterr().out.split())
     assert "unmatched" in out and "licença" in out and "001_ec9c8a3814b0800e.txt (pt-BR)" in out
+
+
+# --- every comparison of every topic --------------------------------------------------------------
+
+
+def test_topic_pairs_of_the_seeds(seeds):
+    from kb.align import align
+    from kb.segalign import topic_pairs
+
+    topic = align(list(seeds.values())).topics[0]
+    got = sorted(tuple(sorted((a.path, b.path))) for a, b in topic_pairs(topic))
+    glob = sorted([SEED_PT, SEED_RU, SEED_ES, SEED_IT])
+    assert got == sorted([*itertools.combinations(glob, 2), (SEED_PT, SEED_PT_21V)])
+
+
+def test_dev_corpus_every_comparison_keeps_every_segment_once_in_order(dev_corpus):
+    from kb.align import align
+    from kb.segalign import topic_pairs
+
+    comparisons = diagonal = 0
+    for topic in align(dev_corpus.documents).topics:
+        for a, b in topic_pairs(topic):
+            pairs = align_segments(a, b)
+            comparisons += 1
+            assert [r.index for p in pairs for r in p.a] == list(range(len(a.segments))), (a.path, b.path)
+            assert [r.index for p in pairs for r in p.b] == list(range(len(b.segments))), (a.path, b.path)
+            if [s.path for s in a.segments] == [s.path for s in b.segments] and a.locale != b.locale:
+                # Translations that keep their source's structure align down the diagonal.
+                assert all(pair_kind(p) == "1-1" and p.a[0].segment == p.b[0].segment for p in pairs)
+                diagonal += 1
+    assert comparisons == 1236 and diagonal > 1000
