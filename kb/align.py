@@ -42,8 +42,12 @@ MAIN_EDITION = "global"
 """The edition other editions are variants of."""
 
 # File-name conventions for edition variants: (pattern on the locale-root path, the main edition's path).
+# A suffix of the section folder carries over (``Archive-2/China-x.md`` → ``partner-center-2/x.md``).
 VARIANT_CONVENTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?P<dir>(?:.*/)?)archive/china-(?P<name>[^/]+)$"), "{dir}partner-center/{name}"),
+    (
+        re.compile(r"^(?P<dir>(?:.*/)?)archive(?P<suffix>[^/]*)/china-(?P<name>[^/]+)$"),
+        "{dir}partner-center{suffix}/{name}",
+    ),
 )
 
 _OPEN = (Evidence.SINGLETON, Evidence.CONTENT)

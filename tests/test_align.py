@@ -266,6 +266,7 @@ def test_never_two_documents_of_one_locale_and_edition_even_by_content():
         ("Archive/China-billing.md", "partner-center/billing.md"),
         ("Archive/China-non-payment-fraud-or-misuse.md", "partner-center/non-payment-fraud-or-misuse.md"),
         ("docs/Archive/China-x.md", "docs/partner-center/x.md"),
+        ("Archive-003/China-x.md", "partner-center-003/x.md"),
         ("partner-center/billing.md", None),
         ("Archive/index.md", None),
     ],
