@@ -12,9 +12,10 @@ Three shortcuts keep it fast without changing what a good alignment is:
 * most translations keep their source's structure exactly: when both documents have the same sequence
   of structural paths and nearly every pair on the diagonal clears the floor, the diagonal is the
   alignment;
-* otherwise sure pairs are fixed first — headings with the same anchor (``<a name>`` anchors are the
-  same in every language), and, between two documents of one language, runs of identical text — and
-  the dynamic programme runs only in the gaps between them;
+* otherwise sure pairs are fixed first — across languages, headings with the same anchor (``<a name>``
+  anchors are the same in every language) and segments with the same set of shared anchors; between
+  two documents of one language, runs of identical text — and the dynamic programme runs only in the
+  gaps between them, scoring a whole gap at once with arrays;
 * a large gap is searched in a band around its diagonal.
 """
 
@@ -63,8 +64,9 @@ _KIND_CODE = {kind: n for n, kind in enumerate(SegmentKind)}
 _HEADING_CODE = _KIND_CODE[SegmentKind.HEADING]
 
 Step = tuple[int, int, float]
-Grid = list[list[bool]]
 """(segments of a, segments of b, score) of one step of an alignment."""
+Grid = list[list[bool]]
+"""A yes or no for each cell (i, j) of a gap of the dynamic programme."""
 
 
 class _Side:
