@@ -1,5 +1,8 @@
 """Fixtures of the browser tests: a real `kb build` of the seeds, a real `kb serve` on a free loopback
-port, and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+port, and Debian's Chromium driven by Playwright (never a downloaded browser).
+
+Test modules import them; this is not a conftest.py, which would shadow tests/conftest.py for the
+other tests' ``from conftest import …``."""
 
 from __future__ import annotations
 

@@ -8,7 +8,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import CONTENT, Server
+
+# The fixtures come from browser_support.py by import (a conftest.py here would shadow tests/conftest.py
+# for `from conftest import …`), so test parameters re-use their names: F811 is expected.
+# ruff: noqa: F811
+from browser_support import (  # noqa: F401
+    CONTENT,
+    Server,
+    browser,
+    built_seeds,
+    kb_serve,
+    page,
+    static_host,
+)
 from playwright.sync_api import Page, expect
 
 from kb import urls
