@@ -15,11 +15,13 @@ A build that fails or is killed never touches ``current``: the last good site an
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import fcntl
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +37,29 @@ from kb.progress import ProgressFn, stage
 from kb.site import render_site
 
 KEEP_RELEASES = 2  # the live one and its predecessor, which a server may still be reading
+
+_HELD: dict[int, int] = {}
+"""Lock descriptor → pid of the build holding it. flock belongs to the open file, which forked
+workers inherit: a worker orphaned by a killed build would hold the lock forever (seen with
+SIGKILL: every later build said 'another build is running'). So a child forked during a build
+closes its copy, and is killed when the build process dies instead of waiting forever."""
+
+
+def _after_fork_in_child() -> None:
+    if not _HELD:
+        return
+    build_pid = next(iter(_HELD.values()))
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+    with contextlib.suppress(OSError, AttributeError):  # prctl is Linux-only
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != build_pid:  # the build died before prctl took effect
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +109,10 @@ def build_lock(out: Path) -> Iterator[None]:
             raise BuildLocked(f"another build is running on '{out}' ({holder}); wait for it to finish") from None
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()}, started {dt.datetime.now().isoformat(timespec='seconds')}".encode())
+        _HELD[fd] = os.getpid()
         yield
     finally:
+        _HELD.pop(fd, None)
         os.close(fd)
 
 
@@ -123,14 +150,25 @@ def current_release(out: Path) -> Path | None:
 
 
 def prune(out: Path, keep: int = KEEP_RELEASES) -> None:
-    """Remove old releases and leftovers of killed builds, never the live release."""
+    """Remove old releases and leftovers of killed builds, never the live release.
+
+    Kept: the live release and the ``keep - 1`` finished ones published before it. A release newer
+    than the live one was never published (its build was killed), so it goes, finished or not."""
     live = current_release(out)
-    releases = sorted((out / "releases").iterdir()) if (out / "releases").is_dir() else []
-    finished = [r for r in releases if (r / "manifest.json").is_file()]
-    keep_set = set(finished[-keep:]) | ({live} if live else set())
-    for r in releases:
+    entries = sorted((out / "releases").iterdir()) if (out / "releases").is_dir() else []
+    published = [r for r in entries if not r.name.startswith(".") and (live is None or r.name < live.name)]
+    finished = [r for r in published if (r / "manifest.json").is_file()]
+    keep_set = set(finished[-(keep - 1) :] if keep > 1 else []) | ({live} if live else set())
+    for r in entries:
         if r not in keep_set:
-            shutil.rmtree(r, ignore_errors=True)
+            # Renamed first, so a prune killed half-way never leaves a half-deleted release behind.
+            trash = r if r.name.startswith(".") else r.with_name(f".trash-{r.name}")
+            with contextlib.suppress(OSError):
+                r.rename(trash)
+            shutil.rmtree(trash, ignore_errors=True)
+    for tmp in out.glob(".current-*"):  # the link publish() renames; left by a build killed there
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def write_manifest(release: Path, result: BuildResult) -> None:
@@ -144,7 +182,10 @@ def write_manifest(release: Path, result: BuildResult) -> None:
         "warnings": result.alignment.warnings,
         "timings": result.timings,
     }
-    (release / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    # Written beside and renamed: a manifest marks a release finished, so it must never be half there.
+    tmp = release / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, release / "manifest.json")
 
 
 def build(
