@@ -136,6 +136,7 @@ DOCFX = """
 
 LINKS_OUT = """
 [segredo](../../outside/secret.md) ![imagem](../../outside/image.png) <img src="../../outside/image.png">
+![vazamento](../media/leak.png) <img src="../media/leak.png"> ![pasta](../linked-dir/other.md)
 [sistema](../../../../../../../../etc/passwd) [arquivo](file:///etc/passwd) [absoluto](/etc/passwd)
 """
 
@@ -257,6 +258,8 @@ CASES: list[Case] = [
          ("symbolic link points outside the content root; not read",)),
     Case("linked-dir", _symlink("../outside/dir"), False,
          ("symbolic link to a folder outside the content root; not read",)),
+    Case("media/leak.png", _symlink("../../outside/image.png"), False,
+         ("symbolic link points outside the content root; not read",)),
     # size and depth
     Case("huge.md", _huge, False, ("file is too large (52,428,",)),
     Case("deep/list.md", data(doc("- " * 10_000 + "x\n")), True, (TOO_DEEP,)),
