@@ -281,7 +281,8 @@ def _ratio(baseline: float | None, kb: float | None) -> str:
 
 
 def results_table(results: list[ScaleResult]) -> str:
-    headers = [""] + [f"{r.scale}x ({r.documents:,} docs)" for r in results]
+    headers = [""] + [f"{r.scale}x ({r.documents:,} docs)" if r.documents else f"{r.scale}x (no build)"
+                      for r in results]
     rows: list[list[str]] = []
 
     def row(label: str, fn: Any) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+from conftest import CONTENT
+
 from kb.build import OUTPUTS, BuildOptions, build
 from kb.cache import parser_version
-
-from conftest import CONTENT
 
 
 def test_every_stage_starts_and_ends_in_order(tmp_path):
