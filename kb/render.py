@@ -453,6 +453,28 @@ def _headings(tokens: list[Token]) -> tuple[Heading, ...]:
     return tuple(out)
 
 
+_LIST_OPEN = re.compile(r"<(?:ol|ul|dl)\b", re.I)
+_LIST_CLOSE = re.compile(r"</(?:ol|ul|dl)\s*>", re.I)
+
+
+def join_html_lists(tokens: list[Token]) -> list[Token]:
+    """Join an HTML list that blank lines cut into several HTML blocks back into one block.
+
+    CommonMark ends a raw HTML block at a blank line, DocFX does not: ``<ol>``, blank line, ``<li>``…
+    would otherwise become a closed empty list followed by stray list items."""
+    out: list[Token] = []
+    depth = 0
+    for tok in tokens:
+        if tok.type == "html_block" and depth > 0 and out and out[-1].type == "html_block":
+            out[-1].content += "\n" + tok.content
+        else:
+            depth = 0
+            out.append(tok)
+        if tok.type == "html_block":
+            depth += len(_LIST_OPEN.findall(tok.content)) - len(_LIST_CLOSE.findall(tok.content))
+    return out
+
+
 def _leading_h1(tokens: list[Token]) -> int | None:
     """Index of the ``heading_open`` of an ``<h1>`` that starts the body (after anchor-only HTML)."""
     for i, tok in enumerate(tokens):
@@ -472,7 +494,7 @@ def render_body(
 
     ``links`` maps each href as written to the site's decision; ``images`` maps image sources to the
     URLs of copies on the site. Hrefs not in ``links`` are external, fragments, or missing."""
-    tokens = markdown.parse(body)
+    tokens = join_html_lists(markdown.parse(body))
     state = _State(links or {}, images or {}, text or BodyText())
     options = markdown.parser().options
     state.ids.update(str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id"))

@@ -257,3 +257,12 @@ def test_tables_scroll_in_a_focusable_box_of_their_own() -> None:
     boxes = soup(out).find_all("div", class_="table-scroll")
     assert [(b["tabindex"], b.find("table") is not None) for b in boxes] == [("0", True), ("0", True)]
     assert out.count("<table") == out.count("</table></div>") == 2
+
+
+def test_an_html_list_cut_by_blank_lines_stays_one_list() -> None:
+    body = "Passos:\n\n<ol>\n<li>Um.</li>\n\n<li>Dois.</li>\n\n<li>Três.</li>\n</ol>\n\nFim.\n"
+    page = soup(render_body(body).html)
+    assert [[li.get_text() for li in ol.find_all("li")] for ol in page.find_all("ol")] == [
+        ["Um.", "Dois.", "Três."]
+    ]
+    assert [p.get_text() for p in page.find_all("p")] == ["Passos:", "Fim."]
