@@ -12,7 +12,9 @@ as 400, unknown ``/api`` routes as 404, and anything unexpected as 500 without a
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,23 @@ from kb.model import Document, Topic
 from kb.search import DEFAULT_LIMIT, Release, open_release, search
 
 log = logging.getLogger("kb.api")
+
+MAX_URL_BYTES = 8192
+"""The longest request target (path and query string) answered; longer ones get 414. A query is
+at most 1,000 characters, so even percent-encoded Cyrillic (6 bytes a letter) fits."""
+MAX_BODY_BYTES = 65536
+"""The largest request body accepted (the API reads none); larger ones get 413."""
+
+
+class SearchTimeout(KbError):
+    """A search that did not finish within the server's timeout."""
+
+    code = "search_timeout"
+    status = 503
+
+
+SEARCH_TIMEOUT = float(os.environ.get("KB_SEARCH_TIMEOUT", "5"))
+"""Seconds a search may take, waiting for the index included, before it is answered 503."""
 
 # --- response shapes (for the OpenAPI description; handlers return the same plain data) ----------
 
@@ -158,7 +177,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A missing, malformed or out-of-range parameter"},
     404: {"model": ErrorBody, "description": "No such topic, document, locale or page"},
     422: {"model": ErrorBody, "description": "Query syntax that cannot be parsed"},
-    503: {"model": ErrorBody, "description": "No build has been published yet"},
+    413: {"model": ErrorBody, "description": "A request body over the limit"},
+    414: {"model": ErrorBody, "description": "A request URL over the limit"},
+    503: {"model": ErrorBody, "description": "No build has been published yet, or the search timed out"},
 }
 
 
@@ -231,8 +252,9 @@ def find_side(catalog: Catalog, topic: Topic, name: str, value: str | None, edit
 # --- the app --------------------------------------------------------------------------------------
 
 
-def create_app(build_dir: str | Path) -> FastAPI:
-    """The API under ``/api`` (described at ``/openapi.json``) and the site of ``build_dir`` at ``/``."""
+def create_app(build_dir: str | Path, search_timeout: float = SEARCH_TIMEOUT) -> FastAPI:
+    """The API under ``/api`` (described at ``/openapi.json``) and the site of ``build_dir`` at ``/``;
+    ``search_timeout`` in seconds (``KB_SEARCH_TIMEOUT``, default 5)."""
     build = Path(build_dir)
     app = FastAPI(
         title="kb query API",
@@ -243,6 +265,7 @@ def create_app(build_dir: str | Path) -> FastAPI:
         openapi_url="/openapi.json",
     )
     install_error_handlers(app)
+    app.add_middleware(RequestLimits)
 
     def release() -> Release:
         return open_release(build / "index")
@@ -264,7 +287,16 @@ def create_app(build_dir: str | Path) -> FastAPI:
         page: int = Query(1, description="page number, from 1"),
     ) -> dict[str, Any]:
         """Topics matching the query, best first, each answered in the requested locale."""
-        return search(build / "index", q, locale=locale, edition=edition, limit=limit, page=page).as_dict()
+        # In a worker thread, so that a long search does not stall the other requests, and bounded:
+        # a search still running after the timeout finishes unseen, the client gets a 503 at once.
+        call = asyncio.to_thread(search, build / "index", q, locale=locale, edition=edition, limit=limit,
+                                 page=page)
+        try:
+            result = await asyncio.wait_for(call, timeout=search_timeout)
+        except TimeoutError:
+            raise SearchTimeout(f"the search took longer than the {search_timeout:g} s timeout; "
+                                "try fewer words or no prefix* (the server may be busy)") from None
+        return result.as_dict()
 
     @app.get("/api/topics", response_model=TopicsOut, responses=ERRORS, tags=["api"])
     async def topics() -> dict[str, Any]:
@@ -339,6 +371,62 @@ def not_found_page(root: Path) -> Response:
     if page.is_file():
         return FileResponse(page, status_code=404)
     return PlainTextResponse("Not found.", status_code=404)
+
+
+# --- request limits -------------------------------------------------------------------------------
+
+
+class RequestLimits:
+    """ASGI middleware refusing, before any route runs, a request target over :data:`MAX_URL_BYTES`
+    (414) and a body over :data:`MAX_BODY_BYTES` (413), announced or streamed, in the JSON error shape."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"")
+        size = len(scope.get("raw_path") or scope["path"].encode()) + (len(query) + 1 if query else 0)
+        if size > MAX_URL_BYTES:
+            message = f"the request URL is {size:,} bytes; the limit is {MAX_URL_BYTES:,}"
+            await reject(send, 414, "url_too_long", message)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"0").decode("latin-1")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            message = f"the request body is {int(length):,} bytes; {BODY_LIMIT}"
+            await reject(send, 413, "body_too_large", message)
+            return
+        if b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)
+            return
+        body, more = b"", True  # a streamed body: read here up to the limit, then replayed to the app
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY_BYTES:
+                message = f"the streamed request body is over the limit of {MAX_BODY_BYTES:,} bytes"
+                await reject(send, 413, "body_too_large", message)
+                return
+        replay = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive_again() -> Any:
+            return replay.pop() if replay else await receive()
+
+        await self.app(scope, receive_again, send)
+
+
+BODY_LIMIT = f"the limit is {MAX_BODY_BYTES:,} bytes"
+
+
+async def reject(send: Any, status: int, code: str, message: str) -> None:
+    async def nothing() -> Any:
+        return {"type": "http.disconnect"}
+
+    await error_response(status, code, message)({"type": "http"}, nothing, send)
 
 
 # --- errors ---------------------------------------------------------------------------------------
