@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -72,6 +73,12 @@ class BuildOptions:
     """URL path the site is served from (``/docs/`` for a sub-path)."""
     parse_cache: bool = True
     """Keep parsed documents in ``OUT/.cache`` and reuse them for files whose bytes did not change."""
+    incremental: bool = True
+    """Reuse the files of the previous release whose data did not change (:mod:`kb.incremental`)."""
+    previous_release: Path | None = None
+    """Set by :func:`build`: the release the writers may reuse files from."""
+    record_state: bool = False
+    """Set by :func:`build`: writers record their fingerprints in the release for the next build."""
 
 
 @dataclass
@@ -207,6 +214,9 @@ def build(
         timings["align"] = time.perf_counter() - t0
         release = out / "releases" / _release_id()
         release.mkdir(parents=True)
+        options = dataclasses.replace(
+            options, record_state=True, previous_release=current_release(out) if options.incremental else None
+        )
         result = BuildResult(release, corpus, alignment, timings)
         try:
             for name, writer in OUTPUTS:

@@ -26,6 +26,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from kb import urls
 from kb.analysis import analysis_key, analyzer_for, word_analyzer
 from kb.errors import IndexMissing
+from kb.incremental import Reuse, fingerprint
 from kb.locales import language
 from kb.model import Alignment, Corpus, Document, SegmentKind, Topic, TopicMember
 
@@ -122,22 +123,59 @@ class CatalogData:
 
 
 def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
-    """Write the Whoosh index and the catalog of one release into ``dest`` (a new folder)."""
+    """Write the Whoosh index and the catalog of one release into ``dest`` (a new folder).
+
+    In an incremental build (:mod:`kb.incremental`) the previous release's index is hard-linked into
+    ``dest`` (Whoosh never rewrites a segment file, it writes new ones) and only the documents whose
+    fields changed are deleted and added again; the previous release stays untouched."""
     dest.mkdir(parents=True, exist_ok=False)
     keys = sorted({analysis_key(language(d.locale)) for d in corpus.documents}) or ["any"]
-    ix = whoosh_index.create_in(str(dest), build_schema(keys))
-    writer = ix.writer(limitmb=256)
-    try:
-        for topic in alignment.topics:
-            for member in topic.members:
-                writer.add_document(**index_fields(topic, member, options.base_url))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    entries = [index_fields(topic, m, options.base_url) for topic in alignment.topics for m in topic.members]
+    reuse = Reuse.between("index", options.previous_release if options.record_state else None)
+    reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
+    if reuse.old.get("") == schema_key and _link_index(reuse, dest):
+        ix = whoosh_index.open_dir(str(dest))
+        todo = [e for e in entries if not reuse.unchanged(e["path"], fingerprint(e))]
+        changed = {e["path"] for e in todo if e["path"] in reuse.old}
+        gone: set[str] = (set(reuse.old) - set(reuse.new)) | changed
+    else:
+        ix = whoosh_index.create_in(str(dest), build_schema(keys))
+        todo = entries
+        if options.record_state:
+            reuse.new.update((e["path"], fingerprint(e)) for e in entries)
+        gone = set()
+    if todo or gone:
+        writer = ix.writer(limitmb=256)
+        try:
+            for path in sorted(gone - {""}):
+                writer.delete_by_term("path", path)
+            for e in todo:
+                writer.add_document(**e)
+        except BaseException:
+            writer.cancel()
+            raise
+        # Deleted documents still count in Whoosh's term statistics until their segment is merged:
+        # merge when they are more than a tenth of the index, to keep scores near a clean build's.
+        writer.commit(optimize=len(gone) * 10 > len(entries))
+    if options.record_state:
+        reuse.save(dest.parent)
     data = CatalogData(CATALOG_VERSION, options.base_url, alignment)
     with (dest / CATALOG).open("wb") as f:
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _link_index(reuse: Reuse, dest: Path) -> bool:
+    """Hard-link every file of the previous release's index into ``dest`` (the catalog is rewritten)."""
+    if reuse.previous is None or not reuse.previous.is_dir():
+        return False
+    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and p.name != CATALOG]
+    if all(reuse.take(name, dest) for name in names if not name.endswith(".lock")) and whoosh_index.exists_in(
+        str(dest)
+    ):
+        return True
+    for leftover in dest.iterdir():  # half linked: start this index from scratch
+        leftover.unlink()
+    return False
 
 
 # --- reading a release ----------------------------------------------------------------------------

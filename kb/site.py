@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from kb import urls
 from kb.editions import EDITIONS
 from kb.errors import InvalidParameter, KbError
+from kb.incremental import Reuse, fingerprint
 from kb.locales import is_locale_folder, language
 from kb.model import Alignment, Corpus, Document, NavNode, Topic, TopicMember
 from kb.render import BodyText, LinkStatus, LinkTarget, render_body
@@ -1198,12 +1199,22 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         base_url, urls.join(base_url, ""), asset_urls(base_url), len(corpus.documents), len(data.locales)
     )
     dest.mkdir(parents=True, exist_ok=True)
-    for rel, text in render_pages(pages, site, options.jobs):
+    # An incremental build hard-links each page whose data did not change from the previous release
+    # and renders only the others (kb.incremental): the same bytes as rendering everything.
+    reuse = Reuse.between("site", options.previous_release if options.record_state else None)
+    todo = [
+        p for p in pages if not (reuse.unchanged(p.path, fingerprint(p, site)) and reuse.take(p.path, dest))
+    ]
+    for rel, text in render_pages(todo, site, options.jobs):
         write_if_changed(dest / rel, text.encode("utf-8"))
     for name in ASSETS:
-        write_if_changed(dest / "assets" / name, (TEMPLATES / "assets" / name).read_bytes())
+        asset = (TEMPLATES / "assets" / name).read_bytes()
+        if not (reuse.unchanged(f"assets/{name}", fingerprint(asset)) and reuse.take(f"assets/{name}", dest)):
+            write_if_changed(dest / "assets" / name, asset)
     root = Path(corpus.root)
     for rel, site_path in sorted(data.images.items()):
         target = dest / site_path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, target)
+    if options.record_state:
+        reuse.save(dest.parent)

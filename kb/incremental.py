@@ -1,0 +1,126 @@
+"""Incremental builds: reuse what the previous release already holds when its inputs did not change.
+
+Every output file of a release is a pure function of its data (a site page of its :class:`kb.site.Page`
+and the site-wide values; an index entry of its Whoosh fields) and of the code. So each writer
+fingerprints that data (:func:`fingerprint`), keeps ``{file: fingerprint}`` in the release's state
+folder (``OUT/releases/<id>/.state/<writer>.json``), and on the next build hard-links every file whose
+fingerprint is unchanged from the previous release instead of producing it again. The result is, by
+construction, byte for byte what a clean build writes: reuse never depends on timestamps, only on the
+data the file is made from and on :func:`code_version`.
+
+Releases are immutable once published, so a hard link shared between two releases is never written
+through: a changed file is always a new file, written beside and renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import json
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+STATE = ".state"
+"""The folder of a release that holds the writers' fingerprints (never served)."""
+
+_LIBRARIES = ("Jinja2", "MarkupSafe", "nh3", "markdown-it-py", "mdit-py-plugins", "Whoosh")
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of kb's code, the site templates and the versions of the libraries that shape outputs:
+    any change starts from scratch instead of reusing files made by other code."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for root in (here, here.parent / "site_templates"):
+        if not root.is_dir():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"{lib}={metadata.version(lib)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib}=absent\0".encode())
+    return h.hexdigest()[:16]
+
+
+def fingerprint(*data: Any) -> str:
+    """A hash of ``data`` (picklable values). Equal data in the same code gives the same hash, except
+    that sets pickle in an order that varies between processes: such data only misses, never lies."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # No memo: a memo writes an object seen twice as a reference, so the bytes would depend on which
+    # equal strings happen to be one object (a fresh parse and a cached one differ there).
+    pickler.fast = True
+    pickler.dump(data)
+    return hashlib.sha256(code_version().encode() + buffer.getbuffer()).hexdigest()
+
+
+@dataclass
+class Reuse:
+    """What a writer may take over from the previous release, and what it records for the next."""
+
+    name: str
+    """The writer (``site``, ``index``): its state file is ``.state/<name>.json``."""
+    previous: Path | None = None
+    """The previous release's folder of this writer's output (``…/<id>/site``), if there is one."""
+    old: dict[str, str] = field(default_factory=dict)
+    """File → fingerprint in the previous release."""
+    new: dict[str, str] = field(default_factory=dict)
+    """File → fingerprint in this release."""
+    reused: int = 0
+    produced: int = 0
+
+    @classmethod
+    def between(cls, name: str, previous_release: Path | None) -> Reuse:
+        """Reuse from ``previous_release`` (None, missing or unreadable state: nothing is reused)."""
+        if previous_release is None:
+            return cls(name)
+        try:
+            old = json.loads((previous_release / STATE / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(name)
+        if not isinstance(old, dict):
+            return cls(name)
+        return cls(name, previous_release / name, old)
+
+    def unchanged(self, rel: str, key: str) -> bool:
+        """Record ``rel``'s fingerprint; True when the previous release has the same file made from it."""
+        self.new[rel] = key
+        return self.previous is not None and self.old.get(rel) == key
+
+    def take(self, rel: str, dest: Path) -> bool:
+        """Hard-link (or copy, across file systems) ``rel`` from the previous release into ``dest``;
+        False when the previous file is gone (the caller produces it)."""
+        assert self.previous is not None
+        src, dst = self.previous / rel, dest / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            dst.unlink()
+        try:
+            os.link(src, dst)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            try:
+                shutil.copy2(src, dst)
+            except OSError:
+                return False
+        self.reused += 1
+        return True
+
+    def save(self, release: Path) -> None:
+        """Write this release's fingerprints into ``release/.state/<name>.json``."""
+        folder = release / STATE
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{self.name}.json.tmp"
+        tmp.write_text(json.dumps(self.new, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, folder / f"{self.name}.json")
