@@ -312,13 +312,22 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--build", required=True, help="the build folder given to kb build")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=positive_int("port"), default=8000, help="port (default 8000)")
+    p.add_argument("--watch", action="store_true",
+                   help="build --content now and again after each change to its files (incremental)")
+    p.add_argument("--content", help="the content folder to watch (with --watch)")
+    p.add_argument("--jobs", type=jobs_arg, default=1, help="build processes for --watch (default 1)")
+    p.add_argument("--base-url", default="/", help="URL path of the site, for --watch builds (default /)")
 
 
 @command("serve", "serve the site and the query API of a build (picks up new builds live)", _serve_args)
 def cmd_serve(args: argparse.Namespace) -> int:
     from kb.serve import serve
 
-    serve(args.build, args.host, args.port)
+    if args.watch and not args.content:
+        from kb.errors import InvalidParameter
+
+        raise InvalidParameter("--watch needs --content: the folder to watch and build")
+    serve(args.build, args.host, args.port, args.content if args.watch else None, args.jobs, args.base_url)
     return 0
 
 
