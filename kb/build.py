@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ class BuildOptions:
     """Set by :func:`build`: the release the writers may reuse files from."""
     record_state: bool = False
     """Set by :func:`build`: writers record their fingerprints in the release for the next build."""
+    prune_in_background: bool = False
+    """Remove old releases in a thread after publishing (a long-running ``kb serve --watch``)."""
 
 
 @dataclass
@@ -156,7 +159,7 @@ def current_release(out: Path) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
-def prune(out: Path, keep: int = KEEP_RELEASES) -> None:
+def prune(out: Path, keep: int = KEEP_RELEASES, background: bool = False) -> None:
     """Remove old releases and leftovers of killed builds, never the live release.
 
     Kept: the live release and the ``keep - 1`` finished ones published before it. A release newer
@@ -166,16 +169,28 @@ def prune(out: Path, keep: int = KEEP_RELEASES) -> None:
     published = [r for r in entries if not r.name.startswith(".") and (live is None or r.name < live.name)]
     finished = [r for r in published if (r / "manifest.json").is_file()]
     keep_set = set(finished[-(keep - 1) :] if keep > 1 else []) | ({live} if live else set())
+    trashed = []
     for r in entries:
         if r not in keep_set:
             # Renamed first, so a prune killed half-way never leaves a half-deleted release behind.
             trash = r if r.name.startswith(".") else r.with_name(f".trash-{r.name}")
             with contextlib.suppress(OSError):
                 r.rename(trash)
-            shutil.rmtree(trash, ignore_errors=True)
+            trashed.append(trash)
+    # Removing a release's thousands of folders can take seconds on a busy disk: ``background`` leaves
+    # it to a thread (not a daemon: the process finishes it before exiting), for ``kb serve --watch``.
+    if background:
+        threading.Thread(target=_remove, args=(trashed,), name="kb-prune").start()
+    else:
+        _remove(trashed)
     for tmp in out.glob(".current-*"):  # the link publish() renames; left by a build killed there
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_manifest(release: Path, result: BuildResult) -> None:
@@ -229,5 +244,5 @@ def build(
             shutil.rmtree(release, ignore_errors=True)
             raise BuildError(f"build failed, nothing was published: {type(exc).__name__}: {exc}") from exc
         publish(out, release)
-        prune(out)
+        prune(out, background=options.prune_in_background)
         return result

@@ -27,6 +27,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from kb.model import Document
+
 STATE = ".state"
 """The folder of a release that holds the writers' fingerprints (never served)."""
 
@@ -52,11 +54,21 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        # A Document stands for itself by its file (path and bytes) and its body (which includes
+        # expand into): pickling its fields again for every page that shows it was most of the cost.
+        if type(obj) is Document:
+            body = hashlib.sha256(obj.body.encode("utf-8", "surrogatepass")).hexdigest()
+            return str, (f"document {obj.path} {obj.content_hash} {body}",)
+        return NotImplemented
+
+
 def fingerprint(*data: Any) -> str:
     """A hash of ``data`` (picklable values). Equal data in the same code gives the same hash, except
     that sets pickle in an order that varies between processes: such data only misses, never lies."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     # No memo: a memo writes an object seen twice as a reference, so the bytes would depend on which
     # equal strings happen to be one object (a fresh parse and a cached one differ there).
     pickler.fast = True

@@ -104,7 +104,8 @@ def serve(
 
         if not Path(watch).is_dir():
             raise InvalidParameter(f"--content '{watch}' is not a folder")
-        watcher = Watcher(Path(watch), build, BuildOptions(jobs=jobs, base_url=base_url))
+        options = BuildOptions(jobs=jobs, base_url=base_url, prune_in_background=True)
+        watcher = Watcher(Path(watch), build, options)
         watcher.start()
     print(f"kb serve: {build} on http://{host}:{port}/ (API at /api, description at /openapi.json)"
           + (f", watching {watch}" if watch is not None else ""),
