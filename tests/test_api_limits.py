@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -77,7 +78,7 @@ BAD = "invalid_parameter"
          "the query has 33 words and phrases; the limit is 32"),
     ],
 )
-def test_query_and_page_size(api: str, params: dict[str, object], status: int, code: str,
+def test_query_and_page_size(api: str, params: dict[str, Any], status: int, code: str,
                              message: str) -> None:
     assert error(httpx.get(api + "/api/search", params=params, timeout=30)) == (status, code, message)
 

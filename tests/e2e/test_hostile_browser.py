@@ -141,11 +141,18 @@ def watch(context: Any, events: Events) -> Any:
     context.route("**/*", route)
     pg = context.new_page()
     pg.set_default_timeout(15_000)
-    pg.on("dialog", lambda d: (events.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+    def dialog(d: Any) -> None:
+        events.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    def request(r: Any) -> None:
+        if outside_loopback(r.url) and not remote_image(r.url, r.resource_type):
+            events.requests.append(f"{r.resource_type} {r.url}")
+
+    pg.on("dialog", dialog)
     pg.on("console", lambda m: events.console.append(f"{m.type}: {m.text}"))
     pg.on("pageerror", lambda e: events.errors.append(str(e)))
-    pg.on("request", lambda r: outside_loopback(r.url) and not remote_image(r.url, r.resource_type)
-          and events.requests.append(f"{r.resource_type} {r.url}"))
+    pg.on("request", request)
     return pg
 
 
