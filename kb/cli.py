@@ -48,7 +48,7 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def console():  # type: ignore[no-untyped-def]
+def console() -> Any:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)

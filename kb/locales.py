@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 # The languages kb analyses and detects, with the region a bare language tag resolves to.
 DEFAULT_REGIONS: dict[str, str] = {"pt": "BR", "ru": "RU", "es": "ES", "it": "IT"}
@@ -55,7 +56,7 @@ def strip_locale_folder(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _identifier(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _identifier(languages: tuple[str, ...]) -> Any:
     import py3langid.langid as langid
 
     ident = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)

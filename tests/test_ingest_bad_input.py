@@ -18,7 +18,8 @@ BAD: dict[str, tuple[bytes, int | None, str]] = {
     "invalid-utf8.md": (b"---\ntitle: x\n---\nline\n\xff\xfe bad\n", 5, "file is not valid UTF-8"),
     "empty-body.md": (b"---\ntitle: x\n---\n\n  \n", 4, "document has front matter but an empty body"),
     "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "file is binary"),
-    "unclosed.md": (b"---\ntitle: x\n# no closing fence\n", 1, "front matter opened with '---' on line 1 is never closed"),
+    "unclosed.md": (b"---\ntitle: x\n# no closing fence\n", 1,
+                    "front matter opened with '---' on line 1 is never closed"),
     "not-a-mapping.md": (b"---\n- a\n- b\n---\nx\n", 2, "front matter is not a mapping"),
 }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from kb.ingest import parse_document
-from kb.model import SegmentKind
 
 FM = "---\ntitle: T\nms.contentlocale: pt-BR\n---\n"
 
@@ -52,7 +51,8 @@ def test_docfx_blocks(body, expected):
 
 def test_image_directive_becomes_an_image_with_alt_text():
     doc, _ = parse(':::image type="content" source="media/x.png" alt-text="Painel do parceiro":::\n')
-    assert [(link.target, link.text, link.kind) for link in doc.links] == [("media/x.png", "Painel do parceiro", "image")]
+    links = [(link.target, link.text, link.kind) for link in doc.links]
+    assert links == [("media/x.png", "Painel do parceiro", "image")]
     assert ":::" not in "".join(s.text for s in doc.segments)
 
 
