@@ -120,9 +120,7 @@ class Context:
     def segment_pairs(self, pair: DocPair) -> list[SegmentPair]:
         key = (pair.a.path, pair.b.path)
         if key not in self._segment_pairs:
-            from kb.segalign import align_segments  # the aligner is only needed by segment checks
-
-            self._segment_pairs[key] = align_segments(pair.a, pair.b)
+            self._segment_pairs[key] = _aligned(pair.a, pair.b)
         return self._segment_pairs[key]
 
     @property
@@ -130,6 +128,25 @@ class Context:
         for topic in self.topics:
             for doc in topic.documents:
                 yield topic, doc
+
+
+_ALIGNED: dict[tuple[tuple[str, str, int], ...], list[SegmentPair]] = {}
+"""Segment alignments by the two documents' files and bodies: a long-running process that checks
+again (``kb serve --watch`` rebuilding after an edit) aligns only the pairs whose documents changed."""
+_ALIGNED_MAX = 20_000
+
+
+def _aligned(a: Document, b: Document) -> list[SegmentPair]:
+    from kb.segalign import align_segments  # the aligner is only needed by segment checks
+
+    key = ((a.path, a.content_hash, hash(a.body)), (b.path, b.content_hash, hash(b.body)))
+    found = _ALIGNED.get(key)
+    if found is None:
+        found = align_segments(a, b)
+        if len(_ALIGNED) >= _ALIGNED_MAX:
+            _ALIGNED.clear()
+        _ALIGNED[key] = found
+    return found
 
 
 Check = Callable[[Context], Iterable[Finding]]
