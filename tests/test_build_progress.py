@@ -34,4 +34,4 @@ def test_the_parse_cache_is_kept_and_reused(tmp_path):
 
 def test_no_cache_when_disabled(tmp_path):
     build(CONTENT, tmp_path / "out", BuildOptions(jobs=1, parse_cache=False))
-    assert not (tmp_path / "out" / ".cache").exists()
+    assert not (tmp_path / "out" / ".cache" / "parse").exists()
