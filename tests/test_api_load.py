@@ -13,6 +13,7 @@ Both carry the ``load`` marker; they run in the normal pytest run (``.ci/run``),
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import statistics
 import subprocess
@@ -166,7 +167,9 @@ def percentile(values: list[float], p: int) -> float:
 def test_the_api_under_32_concurrent_clients_for_30_s_has_no_errors(dev_api: str) -> None:
     calls = calls_of(dev_api)
     assert {c.path.split("/")[2] for c in calls} == {"search", "documents", "topics", "compare", "health"}
-    tally, elapsed = asyncio.run(run_load(dev_api, calls))
+    # In a thread of its own: the session's sync Playwright (browser tests) owns this thread's loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        tally, elapsed = pool.submit(asyncio.run, run_load(dev_api, calls)).result()
     n = len(tally.latencies)
     ms = sorted(x * 1000 for x in tally.latencies)
     print(f"\nload: {CLIENTS} clients, {elapsed:.1f} s, {n} requests, {n / elapsed:.1f} requests/s, "

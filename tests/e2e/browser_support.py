@@ -115,16 +115,28 @@ def static_host(built_seeds: Path) -> Iterator[Server]:
         yield Server(url, built_seeds)
 
 
+_CHROMIUM: list[Any] = []
+"""[playwright, browser, users]: one Chromium for the whole session. Each module importing the fixture
+gets its own session-scoped copy of it, and a second sync Playwright in one thread fails."""
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (bash .ci/install-chromium installs it)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
+    if not _CHROMIUM:
+        p = sync_playwright().start()
+        _CHROMIUM.extend([p, p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS), 0])
+    _CHROMIUM[2] += 1
+    yield _CHROMIUM[1]
+    _CHROMIUM[2] -= 1
+    if _CHROMIUM[2] == 0:
+        p, b, _ = _CHROMIUM
+        _CHROMIUM.clear()
         b.close()
+        p.stop()
 
 
 @pytest.fixture
