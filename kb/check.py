@@ -699,13 +699,23 @@ def _clearly(text: str, own: str) -> bool:
 def detected_language(seg: Segment, own: str | None = None) -> tuple[str, float] | None:
     """(language, confidence) of a long enough prose segment, else None; ``own`` (the document's
     language) is returned at once when the text is plainly in it."""
-    return _detected_text(_prose(seg), own)
+    text = _prose(seg)
+    key = (text, own)
+    if key not in DETECTED:
+        if len(DETECTED) >= _DETECTED_MAX:
+            DETECTED.clear()
+        DETECTED[key] = _detected_text(text, own)
+    return DETECTED[key]
 
 
-@functools.lru_cache(maxsize=1 << 16)
+DETECTED: dict[tuple[str, str | None], tuple[str, float] | None] = {}
+"""Language detection by text: each segment is met once per pair it belongs to, a long-running
+``kb serve --watch`` rebuilds a corpus whose texts barely change, and ``kb build`` keeps this memo
+in its cache folder between runs (:mod:`kb.build`)."""
+_DETECTED_MAX = 500_000
+
+
 def _detected_text(text: str, own: str | None) -> tuple[str, float] | None:
-    # Cached by text: each segment is met once per pair it belongs to, and a long-running
-    # ``kb serve --watch`` rebuilds a corpus whose texts barely change.
     if sum(len(w) for w in _WORD.findall(text)) < MIN_DETECT_LETTERS:
         return None
     if own is not None and _clearly(text, own):
