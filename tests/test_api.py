@@ -4,11 +4,8 @@ new build."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from search_corpus import BILLING, CANCEL, write_corpus
+from servers import serving
 
 from kb.search import search
 
@@ -31,47 +29,6 @@ def kb(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str
     if check and proc.returncode != 0:
         raise AssertionError(f"kb {args} exited {proc.returncode}: {proc.stderr}")
     return proc
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serving(build: Path) -> Iterator[str]:
-    """``kb serve --build build`` on a free loopback port (the default host) until the block ends."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--build", str(build), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read() if proc.stderr else ""
-                raise AssertionError(f"kb serve exited {proc.returncode}: {err}")
-            try:
-                if httpx.get(base + "/api/health", timeout=2).status_code in (200, 503):
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("kb serve did not answer within 60 s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,18 +7,15 @@ complete build prunes what killed builds left behind.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -26,6 +23,7 @@ import pytest
 
 from kb.build import KEEP_RELEASES, BuildOptions, build, current_release, prune
 from tests.conftest import CONTENT
+from tests.servers import serving
 
 KILLS = 20
 SEED = 8
@@ -90,35 +88,6 @@ def check_published(out: Path, files: set[str]) -> Path:
         assert Path(os.path.realpath(out / name)) == live / name
         assert (out / name).is_dir()
     return live
-
-
-@contextlib.contextmanager
-def serving(out: Path) -> Iterator[str]:
-    """``kb serve --build out`` on a free loopback port until the block ends."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--build", str(out), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"kb serve exited {proc.returncode}"
-            try:
-                if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "kb serve did not answer within 60 s"
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def answers(base: str) -> object:

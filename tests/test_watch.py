@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import CONTENT, ROOT, SEED_IT, SEED_RU
+from servers import free_port, kb, running
 
 WAIT = 120  # seconds: a bound for a loaded machine, never a speed expectation
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(what: str, ok: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
@@ -48,20 +41,9 @@ def total(base: str, query: str) -> int:
 @contextlib.contextmanager
 def watching(content: Path, out: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
-    cmd = [sys.executable, "-m", "kb", "serve", "--build", str(out), "--port", str(port), "--watch",
-           "--content", str(content)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
+    cmd = kb("serve", "--build", str(out), "--port", str(port), "--watch", "--content", str(content))
+    with running(cmd, lambda: True) as proc:
         yield f"http://127.0.0.1:{port}", proc
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @pytest.fixture
