@@ -165,6 +165,7 @@ def prune(out: Path, keep: int = KEEP_RELEASES, background: bool = False) -> Non
 
     Kept: the live release and the ``keep - 1`` finished ones published before it. A release newer
     than the live one was never published (its build was killed), so it goes, finished or not."""
+    out = out.resolve()  # ``current`` resolves to an absolute path: compare like with like
     live = current_release(out)
     entries = sorted((out / "releases").iterdir()) if (out / "releases").is_dir() else []
     published = [r for r in entries if not r.name.startswith(".") and (live is None or r.name < live.name)]
