@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kb.align import align
 from kb.cache import ParseCache
@@ -83,6 +84,22 @@ class BuildOptions:
     """Set by :func:`build`: writers record their fingerprints in the release for the next build."""
     prune_in_background: bool = False
     """Remove old releases in a thread after publishing (a long-running ``kb serve --watch``)."""
+    session: Session | None = None
+    """Memos kept between the builds of one long-running process (``kb serve --watch``)."""
+
+
+@dataclass
+class Session:
+    """What one long-running process (``kb serve --watch``) keeps between its builds.
+
+    Each stage owns one memo (``session.memo("site")``) in which it may keep what it derived from
+    inputs that did not change, keyed by those inputs, so that the next build redoes only the work a
+    change touched. A one-off ``kb build`` has no session: it starts from the files alone."""
+
+    memos: dict[str, dict[Any, Any]] = field(default_factory=dict)
+
+    def memo(self, stage: str) -> dict[Any, Any]:
+        return self.memos.setdefault(stage, {})
 
 
 @dataclass
