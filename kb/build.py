@@ -214,6 +214,8 @@ def _load_detected(out: Path) -> Path:
     from kb.incremental import code_version
 
     path = out / ".cache" / f"detected-{code_version()}.pickle"
+    if check.DETECTED:  # this process has it already (a session's later build)
+        return path
     with contextlib.suppress(Exception):  # a missing or unreadable memo is only slower
         for old in path.parent.glob("detected-*.pickle"):
             if old != path:
@@ -223,8 +225,12 @@ def _load_detected(out: Path) -> Path:
     return path
 
 
-def _save_detected(path: Path) -> None:
+def _save_detected(path: Path, known: int) -> None:
+    """Write the memo back when this build detected something new (it had ``known`` entries)."""
     from kb import check
+
+    if len(check.DETECTED) == known:
+        return
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     with contextlib.suppress(OSError):
@@ -234,9 +240,28 @@ def _save_detected(path: Path) -> None:
         os.replace(tmp, path)
 
 
+def _detected_count() -> int:
+    from kb import check
+
+    return len(check.DETECTED)
+
+
 def _remove(folders: list[Path]) -> None:
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _align(corpus: Corpus, session: Session | None) -> Alignment:
+    """Align the corpus; a session reuses its last alignment while no document changed (a touched
+    file, a rebuild after an edit was undone)."""
+    if session is None:
+        return align(corpus.documents)
+    memo = session.memo("align")
+    key = tuple((d.path, d.content_hash) for d in corpus.documents)
+    if memo.get("key") != key:
+        memo["key"], memo["alignment"] = key, align(corpus.documents)
+    alignment: Alignment = memo["alignment"]
+    return alignment
 
 
 def write_manifest(release: Path, result: BuildResult) -> None:
@@ -267,13 +292,16 @@ def build(
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         cache = ParseCache.under(out) if options.parse_cache else None
-        corpus = ingest(content, jobs=options.jobs, cache=cache, progress=progress)
+        session = options.session
+        parsed = session.memo("ingest") if session is not None else None
+        corpus = ingest(content, jobs=options.jobs, cache=cache, progress=progress, memo=parsed)
         timings["ingest"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         with stage(progress, "align"):
-            alignment = align(corpus.documents)
+            alignment = _align(corpus, session)
         timings["align"] = time.perf_counter() - t0
         memo = _load_detected(out) if options.incremental else None
+        known = _detected_count()
         release = out / "releases" / _release_id()
         release.mkdir(parents=True)
         options = dataclasses.replace(
@@ -292,6 +320,6 @@ def build(
             raise BuildError(f"build failed, nothing was published: {type(exc).__name__}: {exc}") from exc
         publish(out, release)
         if memo is not None:
-            _save_detected(memo)
+            _save_detected(memo, known)
         prune(out, background=options.prune_in_background)
         return result

@@ -141,6 +141,7 @@ def forget() -> None:
     """Drop what is remembered of documents."""
     _ANCHORS.clear()
     _WORDS.clear()
+    _FEATURES.clear()
 
 
 def document_anchors(doc: Document) -> tuple[frozenset[str], ...]:
@@ -188,10 +189,18 @@ def applies_to_block(doc: Document) -> set[int]:
     return set()
 
 
+_FEATURES = Memo(4096)
+
+
 def document_features(doc: Document) -> Counter[str]:
     """A document's language-independent tokens with their counts: heading anchors (the title's
     counted apart), links, images, URLs, numbers, inline code and names (not those of its "Applies
-    to" block, which name editions)."""
+    to" block, which name editions). Remembered; callers must not change the counter."""
+    result: Counter[str] = _FEATURES.get(doc, _document_features)
+    return result
+
+
+def _document_features(doc: Document) -> Counter[str]:
     out: Counter[str] = Counter()
     title = h1_anchor(doc)
     if title:

@@ -12,6 +12,7 @@ import stat
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kb import frontmatter, locales, markdown
 from kb.cache import ParseCache, Parsed, cacheable
@@ -346,6 +347,35 @@ def _from_cache(
     return found, todo, keys
 
 
+MemoKey = tuple[str, str, str]
+
+
+def _from_memo(
+    root: Path, rels: list[str], opts: IngestOptions, memo: dict[Any, Any]
+) -> tuple[dict[str, Parsed], list[str], dict[str, MemoKey]]:
+    """(results of the session's previous build for files with the same bytes, paths still to read,
+    the memo key of every file that can be remembered)."""
+    found: dict[str, Parsed] = {}
+    todo: list[str] = []
+    keys: dict[str, MemoKey] = {}
+    context = repr(opts)
+    for rel in rels:
+        data = _read_bytes(root, rel, opts)
+        if isinstance(data, bytes) and cacheable(data):
+            keys[rel] = key = (rel, hashlib.sha256(data).hexdigest(), context)
+            if (hit := memo.get(key)) is not None:
+                found[rel] = hit
+                continue
+        todo.append(rel)
+    return found, todo, keys
+
+
+def _remember(results: dict[str, Parsed], keys: dict[str, MemoKey], memo: dict[Any, Any]) -> None:
+    """Keep this build's results in ``memo``, and only those (deleted and changed files are forgotten)."""
+    memo.clear()
+    memo.update((key, results[rel]) for rel, key in keys.items())
+
+
 def _parse_all(
     root: Path, rels: list[str], jobs: int, opts: IngestOptions, cache: ParseCache | None,
     progress: ProgressFn | None, done: int, total: int,
@@ -379,11 +409,14 @@ def ingest(
     opts: IngestOptions = IngestOptions(),
     cache: ParseCache | None = None,
     progress: ProgressFn | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> Corpus:
     """Read every document and navigation file under ``root``.
 
     ``jobs`` > 1 parses in that many processes; ``cache`` skips files parsed before with the same
-    bytes (and is pruned to the files seen); ``progress`` is told ``("ingest", done, total)``."""
+    bytes (and is pruned to the files seen); ``progress`` is told ``("ingest", done, total)``;
+    ``memo`` (a build session's, kept between the builds of one process) hands back the very same
+    :class:`Document` objects for files whose bytes did not change, without reading any cache."""
     root = Path(root)
     if not root.is_dir():
         from kb.errors import InvalidParameter
@@ -395,11 +428,19 @@ def ingest(
         progress("ingest", 0, total)
     results: dict[str, Parsed] = {}
     todo = doc_paths
-    if cache is not None:
-        results, todo, keys = _from_cache(root, doc_paths, opts, cache, progress)
+    memo_keys: dict[str, MemoKey] = {}
+    if memo is not None:
+        results, todo, memo_keys = _from_memo(root, doc_paths, opts, memo)
+    if cache is not None and todo:
+        found, todo, keys = _from_cache(root, todo, opts, cache, progress)
+        results.update(found)
+        # Pruning needs every file's cache key; a session's rebuild read only the changed files, so
+        # it leaves pruning to the next one-off build.
+        if memo is None:
+            cache.prune(keys)
     results.update(_parse_all(root, todo, jobs, opts, cache, progress, total - len(todo), total))
-    if cache is not None:
-        cache.prune(keys)
+    if memo is not None:
+        _remember(results, memo_keys, memo)
     if progress is not None:
         progress("ingest", total, total)
     ordered = [results[rel] for rel in doc_paths]

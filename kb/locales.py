@@ -46,6 +46,7 @@ def locale_from_path(path: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 17)  # alignment asks for every document's, many times a build
 def strip_locale_folder(path: str) -> str:
     """The path relative to its locale root: everything after the last locale folder."""
     parts = path.split("/")

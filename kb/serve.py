@@ -100,11 +100,12 @@ def serve(
         raise InvalidParameter(f"--build '{build}' is not a folder")
     watcher = None
     if watch is not None:
-        from kb.build import BuildOptions
+        from kb.build import BuildOptions, Session
 
         if not Path(watch).is_dir():
             raise InvalidParameter(f"--content '{watch}' is not a folder")
-        options = BuildOptions(jobs=jobs, base_url=base_url, prune_in_background=True)
+        # One session for every rebuild: each stage redoes only what a change touched.
+        options = BuildOptions(jobs=jobs, base_url=base_url, prune_in_background=True, session=Session())
         watcher = Watcher(Path(watch), build, options)
         watcher.start()
     print(f"kb serve: {build} on http://{host}:{port}/ (API at /api, description at /openapi.json)"

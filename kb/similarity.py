@@ -70,27 +70,61 @@ def title_words(doc: Document) -> list[str]:
     return words(re.split(r"\s[|(]", doc.title, maxsplit=1)[0])
 
 
+def _body_words(doc: Document) -> list[str]:
+    skip = fingerprint.applies_to_block(doc)
+    return [w for n, ws in enumerate(fingerprint.document_words(doc)) if n not in skip for w in ws]
+
+
+_BAGS = fingerprint.Memo(4096)
+
+
+def _bags(doc: Document) -> tuple[Counter[str], Counter[str]]:
+    """(title words, body words) of ``doc`` with their counts (remembered; do not change them)."""
+    result: tuple[Counter[str], Counter[str]] = _BAGS.get(
+        doc, lambda d: (Counter(title_words(d)), Counter(_body_words(d)))
+    )
+    return result
+
+
 class ContentIndex:
     """Similarities between the documents of a corpus, and each document's likely counterparts."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
         self.docs = list(documents)
         self.languages = [language(d.locale) for d in self.docs]
-        features = [fingerprint.document_features(d) for d in self.docs]
-        idf, df, n = _idf(features)
-        self.tokens = [_unit(f, idf) for f in features]
-        self.shapes = [fingerprint.structure(d) for d in self.docs]
-        rare = max(RARE_MIN, int(RARE_SHARE * n))
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for i, f in enumerate(features):
-            for k in f:
-                if df[k] <= rare:
-                    self._postings[k].append(i)
+        self._features = [fingerprint.document_features(d) for d in self.docs]
+        self._idf, self._df, self._n = _idf(self._features)
+        # Vectors, shapes and postings are made on first use: most corpora compare a few documents.
+        self._tokens: dict[int, Vector] = {}
+        self._shapes: dict[int, Counter[str]] = {}
+        self._token_postings: dict[str, list[int]] | None = None
         self._titles: dict[int, Vector] = {}
         self._words: dict[int, Vector] = {}
         self._language_idf: dict[str, tuple[dict[str, float], dict[str, float], Counter[str], int]] = {}
         self._word_postings: dict[str, dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
+
+    def token_vector(self, i: int) -> Vector:
+        if i not in self._tokens:
+            self._tokens[i] = _unit(self._features[i], self._idf)
+        return self._tokens[i]
+
+    def shape(self, i: int) -> Counter[str]:
+        if i not in self._shapes:
+            self._shapes[i] = fingerprint.structure(self.docs[i])
+        return self._shapes[i]
+
+    @property
+    def _postings(self) -> dict[str, list[int]]:
+        """Documents by their rarer language-independent tokens."""
+        if self._token_postings is None:
+            rare = max(RARE_MIN, int(RARE_SHARE * self._n))
+            self._token_postings = defaultdict(list)
+            for i, f in enumerate(self._features):
+                for k in f:
+                    if self._df[k] <= rare:
+                        self._token_postings[k].append(i)
+        return self._token_postings
 
     # --- within one language --------------------------------------------------------------------
 
@@ -99,31 +133,27 @@ class ContentIndex:
         hit = self._language_idf.get(lang)
         if hit is None:
             ids = [i for i, x in enumerate(self.languages) if x == lang]
-            title_idf, _, _ = _idf(title_words(self.docs[i]) for i in ids)
-            body_idf, df, n = _idf(self._body_words(i) for i in ids)
+            title_idf, _, _ = _idf(_bags(self.docs[i])[0] for i in ids)
+            body_idf, df, n = _idf(_bags(self.docs[i])[1] for i in ids)
             hit = self._language_idf[lang] = (title_idf, body_idf, df, n)
         return hit
 
-    def _body_words(self, i: int) -> list[str]:
-        doc = self.docs[i]
-        skip = fingerprint.applies_to_block(doc)
-        return [w for n, ws in enumerate(fingerprint.document_words(doc)) if n not in skip for w in ws]
 
     def title_vector(self, i: int) -> Vector:
         if i not in self._titles:
-            self._titles[i] = _unit(Counter(title_words(self.docs[i])), self._language(self.languages[i])[0])
+            self._titles[i] = _unit(_bags(self.docs[i])[0], self._language(self.languages[i])[0])
         return self._titles[i]
 
     def word_vector(self, i: int) -> Vector:
         if i not in self._words:
-            self._words[i] = _unit(Counter(self._body_words(i)), self._language(self.languages[i])[1])
+            self._words[i] = _unit(_bags(self.docs[i])[1], self._language(self.languages[i])[1])
         return self._words[i]
 
     # --- scores ---------------------------------------------------------------------------------
 
     def score(self, i: int, j: int) -> float:
         """How much documents i and j look like the same article, in [0, 1]."""
-        tokens = cosine(self.tokens[i], self.tokens[j])
+        tokens = cosine(self.token_vector(i), self.token_vector(j))
         if self.languages[i] == self.languages[j]:
             return (
                 W_TITLE * cosine(self.title_vector(i), self.title_vector(j))
@@ -132,7 +162,7 @@ class ContentIndex:
             )
         # Shape only tells apart documents whose tokens agree (an article and a near copy of it):
         # documents sharing no token share nothing, however alike their outlines.
-        return tokens * (1.0 - W_SHAPE + W_SHAPE * fingerprint.overlap(self.shapes[i], self.shapes[j]))
+        return tokens * (1.0 - W_SHAPE + W_SHAPE * fingerprint.overlap(self.shape(i), self.shape(j)))
 
     def candidates(self, i: int) -> list[int]:
         """The documents most likely to be i's counterparts: those sharing the most rare
@@ -142,14 +172,15 @@ class ContentIndex:
         if hit is not None:
             return hit
         tokens: dict[int, float] = defaultdict(float)
-        for k, x in self.tokens[i].items():
-            for j in self._postings.get(k, ()):
-                tokens[j] += x * self.tokens[j][k]
+        postings = self._postings
+        for k, x in self.token_vector(i).items():
+            for j in postings.get(k, ()):
+                tokens[j] += x * self.token_vector(j)[k]
         same: dict[int, float] = defaultdict(float)
-        postings = self._word_index(self.languages[i])
+        words_postings = self._word_index(self.languages[i])
         for vector, weight in ((self.word_vector, W_WORDS), (self.title_vector, W_TITLE)):
             for w, x in vector(i).items():
-                for j in postings.get(w, ()):
+                for j in words_postings.get(w, ()):
                     same[j] += weight * x * vector(j).get(w, 0.0)
         tokens.pop(i, None)
         same.pop(i, None)

@@ -12,7 +12,7 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 from whoosh import index as whoosh_index
 
-from kb.build import BuildOptions, build
+from kb.build import BuildOptions, Session, build
 from kb.search import search
 
 QUERIES = ["multichannel", "подписки", "suscripciones", "abbonamenti", "assinaturas", "zebraword", "CSP"]
@@ -83,9 +83,12 @@ def content(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("in_session", [False, True], ids=["kb-build", "session"])
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_incremental_build_equals_clean_build(change: str, content: Path, tmp_path: Path) -> None:
-    options = BuildOptions(jobs=1)
+def test_incremental_build_equals_clean_build(change: str, in_session: bool, content: Path, tmp_path: Path) -> None:
+    """A second ``kb build``, or a rebuild in the session of ``kb serve --watch`` (which keeps each
+    stage's memos between builds), writes what a clean build writes."""
+    options = BuildOptions(jobs=1, session=Session() if in_session else None)
     inc = tmp_path / "inc"
     first = build(content, inc, options).release
     CHANGES[change](content)
