@@ -19,10 +19,14 @@ stemmed, so product names and acronyms (Azure, CSP, EA) match the same way in ev
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.fields import TEXT
+from whoosh.formats import Positions
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 
 FALLBACK = "any"
@@ -193,3 +197,75 @@ def word_analyzer() -> Analyzer:
 def terms(language: str, text: str, mode: str = "index") -> list[str]:
     """The terms ``text`` yields in ``language`` (index mode: both forms of each word)."""
     return [t.text for t in analyzer_for(language)(text, mode=mode)]
+
+
+# --- indexing at speed ----------------------------------------------------------------------------
+# Whoosh analyses a field token by token through a chain of generators, most of the index stage's
+# time. Every step of kb's analyzers but the positions depends on the word alone, so each distinct
+# word is analysed once (by the analyzer itself, so the terms cannot differ) and a text becomes
+# a regular-expression scan plus dictionary look-ups.
+
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*")
+"""The expression of Whoosh's RegexTokenizer (without its capturing group, for findall)."""
+_WORD_MEMO_LIMIT = 1_000_000
+
+
+@functools.cache
+def _word_memo(key: str) -> dict[str, tuple[str, ...]]:
+    return {}
+
+
+def word_index_terms(key: str, word: str) -> tuple[str, ...]:
+    """The index terms of one token of analysis ``key`` as written (none for a stop word), memoised."""
+    memo = _word_memo(key)
+    found = memo.get(word)
+    if found is None:
+        if len(memo) >= _WORD_MEMO_LIMIT:  # a bound for very large corpora: start again
+            memo.clear()
+        found = memo[word] = tuple(t.text for t in analyzer_for(key)(word, mode="index"))
+    return found
+
+
+def index_positions(key: str, text: str) -> dict[str, list[int]]:
+    """Each index term of ``text`` with its positions, exactly as ``analyzer_for(key)`` gives them.
+
+    Stop words are dropped and the positions renumbered as Whoosh's StopFilter does: the first
+    word kept keeps its position, each later one follows it."""
+    poses: dict[str, list[int]] = {}
+    pos = -1
+    for i, word in enumerate(_TOKEN.findall(text)):
+        terms = word_index_terms(key, word)
+        if not terms:
+            continue
+        pos = i if pos < 0 else pos + 1
+        for term in terms:
+            found = poses.get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
+    return poses
+
+
+class AnalysedPositions(Positions):
+    """Whoosh's positions format whose index-time postings come from :func:`index_positions`:
+    the same postings as the analyzer's, several times faster. ``key`` names the analysis."""
+
+    def __init__(self, key: str, field_boost: float = 1.0) -> None:
+        super().__init__(field_boost=field_boost)
+        self.key = key
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        if not isinstance(value, str) or kwargs.get("mode", "index") != "index":
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        fb = self.field_boost
+        for term, poslist in index_positions(self.key, value).items():
+            yield term, len(poslist), len(poslist) * fb, self.encode(poslist)
+
+
+def text_field(key: str) -> TEXT:
+    """A phrase-capable field analysed by ``analyzer_for(key)``, indexed through the fast path."""
+    fld = TEXT(analyzer=analyzer_for(key), phrase=True)
+    fld.format = AnalysedPositions(key, field_boost=fld.format.field_boost)
+    return fld

@@ -13,18 +13,20 @@ translations, and serve topics, documents and comparisons without the content fo
 from __future__ import annotations
 
 import functools
+import itertools
 import pickle
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 from kb import urls
-from kb.analysis import analysis_key, analyzer_for, word_analyzer
+from kb.analysis import analysis_key, text_field
 from kb.errors import IndexMissing
 from kb.incremental import Reuse, fingerprint
 from kb.locales import language
@@ -35,9 +37,12 @@ if TYPE_CHECKING:
 
 CATALOG = "catalog.pickle"
 CATALOG_VERSION = 1
+VOCABULARY = "vocabulary.pickle"
+"""``{word: number of documents}`` in word order: what "did you mean" draws its suggestions from.
+Kept beside the Whoosh files rather than as a field of them: it was more than half of the index's
+postings (every distinct word of every document), and Whoosh spent most of its time on them."""
 TEXT_FIELDS = ("title", "headings", "body")
 """The analysed fields of each language, as ``{name}_{analysis key}``; users prefix words with them."""
-SPELLING_FIELD = "words"
 
 
 def field_name(name: str, key: str) -> str:
@@ -45,7 +50,7 @@ def field_name(name: str, key: str) -> str:
 
 
 def build_schema(keys: list[str]) -> Schema:
-    """Stored metadata, the spelling vocabulary, and title/headings/body for each analysis key."""
+    """Stored metadata, and title/headings/body for each analysis key."""
     schema = Schema(
         path=ID(stored=True, unique=True),
         topic=ID(stored=True),
@@ -55,12 +60,10 @@ def build_schema(keys: list[str]) -> Schema:
         url=STORED(),
         date=ID(stored=True),
         handoff=ID(stored=True),
-        words=TEXT(analyzer=word_analyzer(), phrase=False),
     )
     for key in keys:
-        analyzer = analyzer_for(key)
         for name in TEXT_FIELDS:
-            schema.add(field_name(name, key), TEXT(analyzer=analyzer, phrase=True))
+            schema.add(field_name(name, key), text_field(key))
     return schema
 
 
@@ -86,10 +89,20 @@ def member_url(base_url: str, member: TopicMember, topic: Topic) -> str:
 _WORD = re.compile(r"\w+(?:\.?\w+)*")  # the words Whoosh's RegexTokenizer finds
 
 
-def vocabulary(text: str) -> str:
-    """Each distinct word of ``text`` once: the spelling field needs the words, not their counts
-    (its frequencies become document frequencies), and indexes a third as many tokens."""
-    return " ".join(dict.fromkeys(_WORD.findall(text.lower())))
+def vocabulary(text: str) -> tuple[str, ...]:
+    """Each distinct word of ``text`` once, lower-cased, as Whoosh's tokenizer finds them."""
+    return tuple(dict.fromkeys(_WORD.findall(text.lower())))
+
+
+def document_vocabulary(doc: Document) -> tuple[str, ...]:
+    """The words of a document's title, headings and body: its share of :data:`VOCABULARY`."""
+    return vocabulary("\n".join((doc.title, headings_text(doc), body_text(doc))))
+
+
+def count_vocabulary(words_per_document: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    """``{word: number of documents}`` in word order (that of Whoosh's term dictionary)."""
+    counts = Counter(itertools.chain.from_iterable(words_per_document))
+    return {w: counts[w] for w in sorted(counts)}
 
 
 def index_fields(topic: Topic, member: TopicMember, base_url: str) -> dict[str, Any]:
@@ -106,7 +119,6 @@ def index_fields(topic: Topic, member: TopicMember, base_url: str) -> dict[str, 
         "url": member_url(base_url, member, topic),
         "date": doc.translation.date or "",
         "handoff": doc.translation.handoff or "",
-        SPELLING_FIELD: vocabulary("\n".join((doc.title, headings, body))),
         field_name("title", key): doc.title,
         field_name("headings", key): headings,
         field_name("body", key): body,
@@ -159,6 +171,9 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         writer.commit(optimize=len(gone) * 10 > len(entries))
     if options.record_state:
         reuse.save(dest.parent)
+    words = count_vocabulary(document_vocabulary(m.document) for t in alignment.topics for m in t.members)
+    with (dest / VOCABULARY).open("wb") as f:
+        pickle.dump(words, f, protocol=pickle.HIGHEST_PROTOCOL)
     data = CatalogData(CATALOG_VERSION, options.base_url, alignment)
     with (dest / CATALOG).open("wb") as f:
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -168,7 +183,7 @@ def _link_index(reuse: Reuse, dest: Path) -> bool:
     """Hard-link every file of the previous release's index into ``dest`` (the catalog is rewritten)."""
     if reuse.previous is None or not reuse.previous.is_dir():
         return False
-    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and p.name != CATALOG]
+    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and p.name not in (CATALOG, VOCABULARY)]
     if all(reuse.take(name, dest) for name in names if not name.endswith(".lock")) and whoosh_index.exists_in(
         str(dest)
     ):
@@ -235,6 +250,16 @@ class Catalog:
         """The topic's document for ``locale`` (and ``edition``, else the global or any edition)."""
         doc = topic.document_for(locale, edition)
         return self.by_path[doc.path] if doc is not None else None
+
+
+def load_vocabulary(index_dir: Path) -> dict[str, int]:
+    """Read :data:`VOCABULARY` of an index folder (empty when missing: no suggestions)."""
+    try:
+        with (index_dir / VOCABULARY).open("rb") as f:
+            words = pickle.load(f)
+    except FileNotFoundError:
+        return {}
+    return words if isinstance(words, dict) else {}
 
 
 def load_catalog(index_dir: Path) -> Catalog:

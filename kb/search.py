@@ -13,6 +13,7 @@ Query syntax (see README): ``word``, ``"a phrase"``, ``title:word`` / ``headings
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import itertools
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import query as wq
+from whoosh.codec.base import Automata
 from whoosh.index import EmptyIndexError, open_dir
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -32,7 +34,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from kb import locales
 from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_terms
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
-from kb.index import SPELLING_FIELD, TEXT_FIELDS, Catalog, Entry, body_parts, field_name, load_catalog
+from kb.index import TEXT_FIELDS, Catalog, Entry, body_parts, field_name, load_catalog, load_vocabulary
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -217,6 +219,7 @@ class Release:
     keys: list[str]
     """Analysis keys with fields in this index (``es``, ``it``, ``pt``, ``ru``, maybe ``any``)."""
     entries: dict[int, Entry] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary({}))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -234,7 +237,7 @@ class Release:
             entry = catalog.by_path.get(stored["path"])
             if entry is not None:
                 entries[docnum] = entry
-        return cls(path, searcher, catalog, keys, entries)
+        return cls(path, searcher, catalog, keys, entries, Vocabulary(load_vocabulary(path)))
 
     def close(self) -> None:
         self.searcher.close()
@@ -573,6 +576,41 @@ def doc_key(locale: str, keys: list[str]) -> str:
 # --- did you mean ---------------------------------------------------------------------------------
 
 
+class Vocabulary:
+    """The index's words (``{word: number of documents}``, in word order) with the look-ups
+    "did you mean" needs."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.words = list(counts)  # written sorted
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.counts
+
+    def frequency(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+    def within(self, word: str, maxdist: int, prefix: int) -> list[str]:
+        """The words within ``maxdist`` edits (Levenshtein) of ``word`` sharing its first ``prefix``
+        letters: Whoosh's automaton walked over the sorted word list, as over a term dictionary."""
+        return list(Automata.find_matches(Automata.levenshtein_dfa(word, maxdist, prefix), _Cursor(self.words)))
+
+
+class _Cursor:
+    """A sorted word list read as Whoosh's automata read a term cursor."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.i = 0
+
+    def text(self) -> str | None:
+        return self.words[self.i] if self.i < len(self.words) else None
+
+    def find(self, term: str) -> None:
+        self.i = bisect.bisect_left(self.words, term)
+
+
+
 def query_words(clauses: Iterable[Clause]) -> Iterator[str]:
     """Words of the query as the vocabulary holds them (lower-cased), from words and phrases."""
     for c in clauses:
@@ -583,15 +621,15 @@ def query_words(clauses: Iterable[Clause]) -> Iterator[str]:
 
 def suggest(release: Release, req: Request, max_suggestions: int = 3) -> list[str]:
     """Whole queries with each word the index does not know replaced by a close word it knows."""
-    reader = release.searcher.reader()
+    vocabulary = release.vocabulary
     fixes: dict[str, list[str]] = {}
     for word in query_words(req.clauses):
-        if word in fixes or len(word) < 3 or word.isdigit() or (SPELLING_FIELD, word) in reader:
+        if word in fixes or len(word) < 3 or word.isdigit() or word in vocabulary:
             continue
         # Words within 2 edits sharing the first letter (one pass of Whoosh's automaton), closest
         # first, then the most frequent (Whoosh's own corrector ranks by frequency alone).
-        close = [w for w in reader.terms_within(SPELLING_FIELD, word, 2, prefix=1) if w != word]
-        close.sort(key=lambda w: (damerau_levenshtein(w, word), -reader.frequency(SPELLING_FIELD, w), w))
+        close = [w for w in vocabulary.within(word, 2, prefix=1) if w != word]
+        close.sort(key=lambda w: (damerau_levenshtein(w, word), -vocabulary.frequency(w), w))
         candidates = close[:max_suggestions]
         # A word typed without its accents is not misspelt: offer only its accented spelling.
         accented = [c for c in candidates if fold(c) == fold(word)]

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from kb.analysis import FALLBACK, analysis_key, analyzer_for, fold, terms
+from kb.analysis import FALLBACK, analysis_key, analyzer_for, fold, index_positions, terms
 
 
 def shared(lang: str, a: str, b: str) -> set[str]:
@@ -105,3 +105,39 @@ def test_analyzers_pickle_with_the_schema() -> None:
         again = pickle.loads(pickle.dumps(analyzer))
         text = "Assinaturas Подписки"
         assert [t.text for t in again(text)] == [t.text for t in analyzer(text)]
+
+
+def analyzer_positions(key: str, text: str) -> dict[str, list[int]]:
+    """What Whoosh's own Positions format collects from the analyzer, token by token."""
+    out: dict[str, list[int]] = {}
+    for t in analyzer_for(key)(text, positions=True, mode="index"):
+        if not t.stopped:
+            out.setdefault(t.text, []).append(t.pos)
+    return out
+
+
+TRICKY = [
+    "",
+    "a o e de da 1 2 x",  # stop words and one-letter words only
+    "O cancelamento da assinatura não é configurações Azure CSP do Partner Center.",
+    "Как отменить подписку Azure в Центре партнеров? Счёт, ЁЛКА, ёлка; EA и CSP.",
+    "¿Cómo cancelo la suscripción? La SUSCRIPCIÓN de Microsoft 365, v1.2.3 e 3.141",
+    "L'abbonamento è già scaduto: rinnovare l'abbonamento dell'utente_admin di Office 365.",
+    "Ünïcödé İstanbul straße ǅemal ﬁnance x\u0301y",
+]
+
+
+@pytest.mark.parametrize("key", ["pt", "ru", "es", "it", FALLBACK])
+@pytest.mark.parametrize("text", TRICKY)
+def test_fast_index_positions_are_the_analyzers(key: str, text: str) -> None:
+    assert index_positions(key, text) == analyzer_positions(key, text)
+
+
+def test_fast_index_positions_on_the_seed_documents(seeds) -> None:
+    from kb.index import body_text, headings_text
+    from kb.locales import language
+
+    for doc in seeds.values():
+        for text in (doc.title, headings_text(doc), body_text(doc)):
+            for key in {analysis_key(language(doc.locale)), FALLBACK}:
+                assert index_positions(key, text) == analyzer_positions(key, text), doc.path
