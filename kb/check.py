@@ -116,6 +116,26 @@ class Context:
     """The document pairs being compared, in topic order."""
     options: CheckOptions
     _segment_pairs: dict[tuple[str, str], list[SegmentPair]] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Values derived from the whole corpus (its locales, its known paths), computed once and shared by
+    the per-topic contexts of :class:`CorpusChecks`, so checking topic by topic stays linear."""
+
+    @property
+    def corpus_locales(self) -> list[str]:
+        if "locales" not in self.shared:
+            self.shared["locales"] = sorted({d.locale for d in self.corpus.documents})
+        found: list[str] = self.shared["locales"]
+        return found
+
+    @property
+    def known_paths(self) -> set[str]:
+        """Lower-cased paths of every file of the corpus a link may name (documents, problems, TOCs)."""
+        if "known" not in self.shared:
+            c = self.corpus
+            known = {d.path.lower() for d in c.documents}
+            self.shared["known"] = known | {p.path.lower() for p in c.problems} | {n.path.lower() for n in c.navigation}
+        found: set[str] = self.shared["known"]
+        return found
 
     def segment_pairs(self, pair: DocPair) -> list[SegmentPair]:
         key = (pair.a.path, pair.b.path)
@@ -286,7 +306,7 @@ def absent(topic: Topic, locale: str, ref: Document, sev: Severity, message: str
 def check_missing_translation(ctx: Context) -> Iterator[Finding]:
     """A locale of the corpus the topic has no document in (warning), or an edition of the topic a
     locale has no document for while other locales do (info)."""
-    all_locales = sorted({d.locale for d in ctx.corpus.documents})
+    all_locales = ctx.corpus_locales
     for topic in ctx.topics:
         present = set(topic.locales)
         groups = edition_groups(topic)
@@ -778,8 +798,7 @@ def resolve_article(doc_path: str, target: str) -> str | None:
 
 def check_broken_links(ctx: Context) -> Iterator[Finding]:
     """A relative link to an article (``.md``) that is not in the corpus."""
-    known = {d.path.lower() for d in ctx.corpus.documents}
-    known |= {p.path.lower() for p in ctx.corpus.problems} | {n.path.lower() for n in ctx.corpus.navigation}
+    known = ctx.known_paths
     for topic, doc in ctx.documents:
         for seg in doc.segments:
             for link in seg.links:
@@ -889,6 +908,40 @@ def check_corpus(
             if not wanted or f.locale in wanted:
                 findings.setdefault(f)
     return sorted(findings, key=sort_key)
+
+
+@dataclass
+class CorpusChecks:
+    """:func:`check_corpus` one topic at a time (what the site does, in worker processes): the same
+    findings, since every finding is about a document of one topic and only the terms' check reads
+    the whole corpus — that one runs once, here, and its findings are handed out by topic."""
+
+    corpus: Corpus
+    alignment: Alignment
+    terms: dict[str, list[Finding]]
+    """Topic id → its ``term_inconsistency`` findings."""
+    source: str | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def prepare(cls, corpus: Corpus, alignment: Alignment) -> CorpusChecks:
+        ctx = make_context(corpus, alignment)
+        terms: dict[str, list[Finding]] = defaultdict(list)
+        for f in check_terms(ctx):
+            terms[f.topic].append(f)
+        return cls(corpus, alignment, dict(terms), shared=ctx.shared)
+
+    def topic(self, topic: Topic) -> list[Finding]:
+        """The findings about ``topic``: exactly those :func:`check_corpus` reports for it."""
+        options = CheckOptions()
+        ctx = Context(self.corpus, self.alignment, [topic], document_pairs(topic, self.source), options)
+        ctx.shared = self.shared
+        findings: dict[Finding, None] = {}
+        for _, check in CHECKS:
+            found = self.terms.get(topic.id, ()) if check is check_terms else check(ctx)
+            for f in found:
+                findings.setdefault(f)
+        return sorted(findings, key=sort_key)
 
 
 # --- the readable report -------------------------------------------------------------------------

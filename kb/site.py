@@ -673,6 +673,7 @@ class Gatherer:
     def __init__(self, data: SiteData) -> None:
         self.data = data
         self.navs: dict[str, NavIndex] = {}
+        self._findings: dict[str, tuple[Any, ...]] = {}
 
     def strings(self, lang: str) -> Strings:
         return Strings(lang)
@@ -689,11 +690,30 @@ class Gatherer:
         return Nav(t.home, self.data.url(""))
 
     @functools.cached_property
-    def findings(self) -> tuple[Any, ...]:
-        """The translators' findings for the whole corpus (:func:`kb.check.check_corpus`), once per site."""
-        from kb.check import check_corpus
+    def checks(self) -> Any:
+        """The translators' checks (:class:`kb.check.CorpusChecks`), run topic by topic."""
+        from kb.check import CorpusChecks
 
-        return tuple(check_corpus(self.data.corpus, self.data.alignment))
+        return CorpusChecks.prepare(self.data.corpus, self.data.alignment)
+
+    def topic_findings(self, topic: Topic) -> tuple[Any, ...]:
+        """The translators' findings about the documents of ``topic``, once per site."""
+        found = self._findings.get(topic.id)
+        if found is None:
+            found = self._findings[topic.id] = tuple(self.checks.topic(topic))
+        return found
+
+    @functools.cached_property
+    def findings(self) -> tuple[Any, ...]:
+        """The translators' findings for the whole corpus (what :func:`kb.check.check_corpus` reports)."""
+        return tuple(f for topic in self.data.alignment.topics for f in self.topic_findings(topic))
+
+    def topic_pages(self, topic: Topic) -> list[Page]:
+        """The pages of one topic: its hub, its documents and its compare pages."""
+        pages = [self.topic_page(topic)]
+        pages += [self.document_page(topic, m) for m in topic.members]
+        pages += [self.compare_page(topic, a, b) for a, b in compare_pairs(topic)]
+        return pages
 
     # -- documents
     def document_page(self, topic: Topic, member: TopicMember) -> Page:
@@ -814,7 +834,7 @@ class Gatherer:
         path = urls.compare_path(topic.id, ka, kb_) + "index.html"
         from kb.check import findings_about
 
-        found = findings_about(self.findings, (ma.document.path, mb.document.path))
+        found = findings_about(self.topic_findings(topic), (ma.document.path, mb.document.path))
         return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic), sa, sb, found))
 
     # -- homes
@@ -932,12 +952,10 @@ class Gatherer:
         return Page("404.html", "404.html", chrome, NotFoundView(homes))
 
     def sitemap(self, pages: Sequence[Page]) -> Page:
-        entries = tuple(
-            SitemapEntry(p.chrome.canonical, tuple(a for a in p.chrome.alternates if a.href))
-            for p in pages
-            if p.chrome.canonical and not p.chrome.noindex
-        )
-        return Page("sitemap.xml", "sitemap.xml", Chrome("", "sitemap"), SitemapView(entries))
+        return self.sitemap_of(e for p in pages if (e := sitemap_entry(p)) is not None)
+
+    def sitemap_of(self, entries: Iterable[SitemapEntry]) -> Page:
+        return Page("sitemap.xml", "sitemap.xml", Chrome("", "sitemap"), SitemapView(tuple(entries)))
 
     def robots(self) -> Page:
         sitemap = self.data.url("sitemap.xml")
@@ -946,6 +964,13 @@ class Gatherer:
 
         view = RobotsView(urlsplit(self.data.base_url).path or "/", absolute)
         return Page("robots.txt", "robots.txt", Chrome("", "robots"), view)
+
+
+def sitemap_entry(page: Page) -> SitemapEntry | None:
+    """The sitemap's entry for ``page``: pages with a canonical URL that search engines may index."""
+    if not page.chrome.canonical or page.chrome.noindex:
+        return None
+    return SitemapEntry(page.chrome.canonical, tuple(a for a in page.chrome.alternates if a.href))
 
 
 # Further page producers (the translators' status page registers one): gathered after the rest.
@@ -1047,33 +1072,35 @@ def translation_status_page(g: Gatherer) -> Iterable[Page]:
 EXTRA_PAGES.append(translation_status_page)
 
 
+def front_pages(g: Gatherer) -> list[Page]:
+    """The pages before the topics': the homes, 404 and the search pages."""
+    pages: list[Page] = [g.site_home(), g.not_found(), g.search_page(None)]
+    for loc in g.data.locales:
+        pages += [g.locale_home(loc), g.search_page(loc)]
+    return pages
+
+
 def collect_pages(data: SiteData) -> list[Page]:
     """Every page of the site, as data."""
     g = Gatherer(data)
-    pages: list[Page] = [g.site_home(), g.not_found(), g.search_page(None)]
-    for loc in data.locales:
-        pages += [g.locale_home(loc), g.search_page(loc)]
+    pages = front_pages(g)
     for topic in data.alignment.topics:
-        if not topic.members:
-            continue
-        pages.append(g.topic_page(topic))
-        pages += [g.document_page(topic, m) for m in topic.members]
-        pages += [g.compare_page(topic, a, b) for a, b in compare_pairs(topic)]
+        if topic.members:
+            pages += g.topic_pages(topic)
     for produce in EXTRA_PAGES:
         pages += list(produce(g))
-    _check_unique(pages)
+    _check_unique((p.path, p.template) for p in pages)
     pages += [g.sitemap(pages), g.robots()]
     return pages
 
 
-def _check_unique(pages: Sequence[Page]) -> None:
-    seen: dict[str, Page] = {}
-    for p in pages:
-        if p.path in seen:
-            raise KbError(
-                f"two pages would be written to '{p.path}' ({seen[p.path].template} and {p.template})"
-            )
-        seen[p.path] = p
+def _check_unique(pages: Iterable[tuple[str, str]]) -> None:
+    """No two pages go to one file: (path, template) of every page."""
+    seen: dict[str, str] = {}
+    for path, template in pages:
+        if path in seen:
+            raise KbError(f"two pages would be written to '{path}' ({seen[path]} and {template})")
+        seen[path] = template
 
 
 # --- rendering (pure) ----------------------------------------------------------------------------
@@ -1189,12 +1216,15 @@ def check_base_url(base_url: str) -> str:
 
 
 def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
-    """``kb build``'s site output: gather all page data, render it, write what changed into ``dest``."""
+    """``kb build``'s site output: each topic's pages (hub, documents, compares, and the checks they
+    show) are gathered, rendered and written topic by topic in worker processes (:mod:`kb.sitejobs`);
+    then the pages over the whole site (homes, status, sitemap) here."""
+    from kb.sitejobs import TopicJob, run_topics
+
     base_url = check_base_url(options.base_url)
     if not (TEMPLATES / "base.html").is_file():
         raise TemplatesMissing(f"site templates not found in '{TEMPLATES}'")
     data = SiteData.gather(corpus, alignment, base_url)
-    pages = collect_pages(data)
     site = SiteInfo(
         base_url, urls.join(base_url, ""), asset_urls(base_url), len(corpus.documents), len(data.locales)
     )
@@ -1202,11 +1232,24 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     # An incremental build hard-links each page whose data did not change from the previous release
     # and renders only the others (kb.incremental): the same bytes as rendering everything.
     reuse = Reuse.between("site", options.previous_release if options.record_state else None)
-    todo = [
-        p for p in pages if not (reuse.unchanged(p.path, fingerprint(p, site)) and reuse.take(p.path, dest))
-    ]
-    for rel, text in render_pages(todo, site, options.jobs):
-        write_if_changed(dest / rel, text.encode("utf-8"))
+    g = Gatherer(data)
+    for loc in data.locales:
+        g.nav(loc)  # before the workers fork, which then share it
+    g.checks  # noqa: B018 - the corpus-wide part of the checks, likewise shared
+    job = TopicJob(g, site, dest, reuse)
+    results = run_topics(job, [t for t in alignment.topics if t.members], options.jobs)
+    for r in results:
+        data.images.update(r.images)
+        g._findings[r.topic] = r.findings
+    front = front_pages(g)
+    extra = [p for produce in EXTRA_PAGES for p in produce(g)]
+    topic_pages = [pt for r in results for pt in r.pages]
+    _check_unique([*((p.path, p.template) for p in front), *topic_pages, *((p.path, p.template) for p in extra)])
+    entries = [e for p in front if (e := sitemap_entry(p)) is not None]
+    entries += [e for r in results for e in r.sitemap]
+    entries += [e for p in extra if (e := sitemap_entry(p)) is not None]
+    for p in [*front, *extra, g.sitemap_of(entries), g.robots()]:
+        job.write(p)
     for name in ASSETS:
         asset = (TEMPLATES / "assets" / name).read_bytes()
         if not (reuse.unchanged(f"assets/{name}", fingerprint(asset)) and reuse.take(f"assets/{name}", dest)):
