@@ -113,7 +113,9 @@ class BuildResult:
     alignment: Alignment
     """The topics."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds spent per stage, in stage order."""
+    """Seconds spent per stage, in stage order (the index and site stages may overlap)."""
+    seconds: float = 0.0
+    """Wall-clock seconds of the whole build, publishing included."""
 
 
 # An output writes one part of a release from the gathered data: (name, writer).
@@ -251,6 +253,72 @@ def _remove(folders: list[Path]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def write_outputs(
+    release: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions, progress: ProgressFn | None
+) -> dict[str, float]:
+    """Run every writer of OUTPUTS into ``release``; returns the seconds each took.
+
+    With more than one job and no session, every writer but the last runs in a forked process while
+    the last runs here: the index is written by one core while the site's workers render, instead
+    of one after the other (fork shares the gathered corpus without copying or pickling it). In a
+    session the writers run here, one after the other, so that their memos stay in this process."""
+    timings: dict[str, float] = {}
+    forked = OUTPUTS[:-1] if options.jobs > 1 and options.session is None else []
+    running = [(name, _start_writer(writer, release / name, corpus, alignment, options)) for name, writer in forked]
+    try:
+        for name, writer in OUTPUTS[len(forked) :]:
+            t0 = time.perf_counter()
+            with stage(progress, name):
+                writer(release / name, corpus, alignment, options)
+            timings[name] = time.perf_counter() - t0
+    except BaseException:
+        for _, (child, _) in running:
+            child.terminate()
+            child.join()
+        raise
+    for name, child in running:
+        with stage(progress, name):
+            timings[name] = _finish_writer(name, child)
+    return {name: timings[name] for name, _ in OUTPUTS}
+
+
+def _start_writer(
+    writer: Writer, dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions
+) -> tuple[Any, Any]:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_writer_child, args=(send, writer, dest, corpus, alignment, options))
+    child.start()
+    send.close()
+    return child, receive
+
+
+def _writer_child(send: Any, writer: Writer, dest: Path, corpus: Corpus, alignment: Alignment,
+                  options: BuildOptions) -> None:
+    t0 = time.perf_counter()
+    try:
+        writer(dest, corpus, alignment, options)
+    except BaseException as exc:  # reported to the build, which fails with it
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
+        raise SystemExit(1) from None
+    send.send(("ok", time.perf_counter() - t0))
+
+
+def _finish_writer(name: str, running: tuple[Any, Any]) -> float:
+    """Wait for a forked writer; its seconds, or the error that stopped it."""
+    child, receive = running
+    try:
+        status, value = receive.recv()
+    except EOFError:  # died without a word: killed, or out of memory
+        status, value = "error", "the process stopped without a result"
+    child.join()
+    if status != "ok":
+        raise BuildError(f"the {name} writer failed: {value}")
+    return float(value)
+
+
 def _align(corpus: Corpus, session: Session | None) -> Alignment:
     """Align the corpus; a session reuses its last alignment while no document changed (a touched
     file, a rebuild after an edit was undone)."""
@@ -290,7 +358,7 @@ def build(
     out = Path(out)
     with build_lock(out):
         timings: dict[str, float] = {}
-        t0 = time.perf_counter()
+        started = t0 = time.perf_counter()
         cache = ParseCache.under(out) if options.parse_cache else None
         session = options.session
         parsed = session.memo("ingest") if session is not None else None
@@ -309,11 +377,7 @@ def build(
         )
         result = BuildResult(release, corpus, alignment, timings)
         try:
-            for name, writer in OUTPUTS:
-                t0 = time.perf_counter()
-                with stage(progress, name):
-                    writer(release / name, corpus, alignment, options)
-                timings[name] = time.perf_counter() - t0
+            timings.update(write_outputs(release, corpus, alignment, options, progress))
             write_manifest(release, result)
         except Exception as exc:
             shutil.rmtree(release, ignore_errors=True)
@@ -322,4 +386,5 @@ def build(
         if memo is not None:
             _save_detected(memo, known)
         prune(out, background=options.prune_in_background)
+        result.seconds = time.perf_counter() - started
         return result

@@ -262,7 +262,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         out.print(f"[yellow]problem[/] {escape_markup(where)}: {escape_markup(p.message)}", markup=True)
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
     out.print(f"built {len(corpus.documents)} documents, {len(result.alignment.topics)} topics, "
-              f"{len(corpus.problems)} problems in {sum(result.timings.values()):.1f}s ({stages})\n"
+              f"{len(corpus.problems)} problems in {result.seconds:.1f}s ({stages})\n"
               f"published {result.release}", markup=False, soft_wrap=True)
     return 1 if args.strict and corpus.problems else 0
 
