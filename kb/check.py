@@ -140,7 +140,7 @@ class Context:
     def segment_pairs(self, pair: DocPair) -> list[SegmentPair]:
         key = (pair.a.path, pair.b.path)
         if key not in self._segment_pairs:
-            self._segment_pairs[key] = _aligned(pair.a, pair.b)
+            self._segment_pairs[key] = aligned_segments(pair.a, pair.b)
         return self._segment_pairs[key]
 
     @property
@@ -156,7 +156,8 @@ again (``kb serve --watch`` rebuilding after an edit) aligns only the pairs whos
 _ALIGNED_MAX = 20_000
 
 
-def _aligned(a: Document, b: Document) -> list[SegmentPair]:
+def aligned_segments(a: Document, b: Document) -> list[SegmentPair]:
+    """:func:`kb.segalign.align_segments`, memoized by the two documents' files and bodies."""
     from kb.segalign import align_segments  # the aligner is only needed by segment checks
 
     key = ((a.path, a.content_hash, hash(a.body)), (b.path, b.content_hash, hash(b.body)))

@@ -1150,11 +1150,11 @@ class CompareRow:
 def compare_rows(a: Document, b: Document) -> tuple[CompareRow, ...] | None:
     """The aligned segments of two documents as rows, or None when segment alignment is unavailable."""
     try:
-        from kb.segalign import align_segments
+        from kb.check import aligned_segments  # the checks' memo: a pair they aligned is not redone
     except ImportError:
         return None
     rows = []
-    for pair in align_segments(a, b):
+    for pair in aligned_segments(a, b):
         sa = tuple((r.segment, r.text) for r in pair.a)
         sb = tuple((r.segment, r.text) for r in pair.b)
         status = "matched" if sa and sb else ("only-a" if sa else "only-b")
