@@ -83,11 +83,22 @@ class ChildRun:
 
     seconds: float
     tree_peak_rss: int
-    """Largest sum of RSS over the command and all its descendants, sampled every 20 ms (psutil)."""
+    """Largest memory of the command and all its descendants together, sampled every 20 ms (psutil):
+    the sum of their PSS where the kernel reports it. RSS would count the pages a forked worker
+    shares with its parent once in each process, so a build with two workers would seem to use its
+    corpus's memory three times."""
     process_peak_rss: int
     """Largest RSS of any single process of the tree (the kernel's own count, via wait4)."""
     stdout: str
     stderr: str
+
+
+def _proportional(p: psutil.Process) -> int:
+    """The process's proportional set size (its own pages, plus its share of pages it shares)."""
+    try:
+        return int(p.memory_full_info().pss)
+    except (AttributeError, psutil.AccessDenied):  # no PSS on this platform
+        return int(p.memory_info().rss)
 
 
 def _sample_tree(pid: int, stop: threading.Event, peak: list[int]) -> None:
@@ -100,7 +111,7 @@ def _sample_tree(pid: int, stop: threading.Event, peak: list[int]) -> None:
         try:
             for p in [root, *root.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
-                    total += p.memory_info().rss
+                    total += _proportional(p)
         except psutil.Error:
             return
         peak[0] = max(peak[0], total)

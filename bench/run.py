@@ -372,7 +372,7 @@ def results_table(results: list[ScaleResult]) -> str:
         row(name, lambda r, k=key: _time_rate(r.timings.get(k), r.documents))
     row("kb full build (build call)", lambda r: _time_rate(r.build_seconds, r.documents))
     row("kb full build (process)", lambda r: _time_rate(r.process_seconds, r.documents))
-    row("kb peak memory (all processes)", lambda r: common.fmt_bytes(r.peak_rss))
+    row("kb peak memory (all processes, PSS)", lambda r: common.fmt_bytes(r.peak_rss))
     row("kb peak memory (largest process)", lambda r: common.fmt_bytes(r.process_peak_rss))
     row("kb build again, 1 file changed", lambda r: common.fmt_seconds(r.rebuild_seconds))
     row("kb serve --watch rebuild, 1 file changed", lambda r: common.fmt_seconds(r.watch_rebuild_seconds))
