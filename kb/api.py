@@ -206,7 +206,7 @@ def topic_json(topic: Topic, catalog: Catalog) -> dict[str, Any]:
 
 
 def document_json(entry: Entry, catalog: Catalog) -> dict[str, Any]:
-    doc: Document = entry.document
+    doc: Document = catalog.document(entry.document.path)  # the catalog's own copy has no segments
     tr = doc.translation
     return {
         "topic": entry.topic.id, "locale": doc.locale, "slug": entry.slug, "path": doc.path, "url": entry.url,
@@ -334,7 +334,8 @@ def create_app(build_dir: str | Path, search_timeout: float = SEARCH_TIMEOUT) ->
 
         catalog = release().catalog
         t = find_topic(catalog, topic_id)
-        doc_a, doc_b = find_side(catalog, t, "a", a, edition), find_side(catalog, t, "b", b, edition)
+        side_a, side_b = find_side(catalog, t, "a", a, edition), find_side(catalog, t, "b", b, edition)
+        doc_a, doc_b = catalog.document(side_a.path), catalog.document(side_b.path)  # with their segments
         return compare_report(t, doc_a, doc_b, align_segments(doc_a, doc_b))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)

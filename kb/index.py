@@ -12,15 +12,18 @@ translations, and serve topics, documents and comparisons without the content fo
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
+import mmap
 import pickle
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from kb.build import BuildOptions
 
 CATALOG = "catalog.pickle"
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2
 VOCABULARY = "vocabulary.pickle"
 """``{word: number of documents}`` in word order: what "did you mean" draws its suggestions from.
 Kept beside the Whoosh files rather than as a field of them: it was more than half of the index's
@@ -127,34 +130,103 @@ def index_fields(topic: Topic, member: TopicMember, base_url: str) -> dict[str, 
 
 @dataclass(frozen=True, slots=True)
 class CatalogData:
-    """What ``catalog.pickle`` holds: the release's topics (with their documents) and URL base."""
+    """What ``catalog.pickle`` holds: the release's topics with their documents *without their text*
+    (see :func:`light`), the URL base, and where each full document is in the document store.
+
+    The store is one or more ``documents-<n>.pickle`` files of pickled :class:`Document` objects one
+    after the other; ``stored[path]`` is ``(file number in files, offset, length, key)``, ``key``
+    saying which version of the document it is (:func:`document_key`). An incremental build
+    hard-links the previous release's store files and appends only the changed documents, in a new
+    file; a file mostly made of replaced documents is rewritten (its live documents copied)."""
 
     version: int
     base_url: str
     alignment: Alignment
+    files: tuple[str, ...] = ()
+    stored: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+
+
+STORE = "documents-{}.pickle"
+
+
+def light(doc: Document) -> Document:
+    """The document without its text (segments, links, body, front matter): all that the catalog
+    needs to list, group and link it; the full document is read from the store on demand."""
+    return dataclasses.replace(doc, segments=(), links=(), body="", front_matter={})
+
+
+def document_key(doc: Document) -> str:
+    """Which version of a document this is: its file, bytes and body (includes expanded), with kb's
+    code (the fingerprint incremental builds trust for pages)."""
+    return fingerprint(doc)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What the index derives from one member of a topic: its Whoosh fields and their fingerprint,
+    its vocabulary, its store key and its catalog copy. Kept in a session's memo while the member's
+    document, topic and URL base stay the same."""
+
+    document: Document
+    inputs: tuple[str, str, str]
+    """The topic's id, the member's slug (or the topic's) and the URL base the fields were made for."""
+    fields: dict[str, Any]
+    fingerprint: str
+    words: tuple[str, ...]
+    key: str
+    light: Document
+
+
+def prepare(topic: Topic, member: TopicMember, base_url: str, memo: dict[str, Prepared] | None) -> Prepared:
+    """The member's :class:`Prepared`, from ``memo`` when nothing it depends on changed (ingest gives
+    the same Document object for a file whose bytes did not change)."""
+    doc = member.document
+    inputs = (topic.id, member.slug or topic.slug, base_url)
+    old = memo.get(doc.path) if memo is not None else None
+    if old is not None and old.document is doc and old.inputs == inputs:
+        return old
+    fields = index_fields(topic, member, base_url)
+    if old is not None and old.document is doc:  # only the topic or URL changed: same text
+        words, key, lite = old.words, old.key, old.light
+    else:
+        words, key, lite = document_vocabulary(doc), document_key(doc), light(doc)
+    prepared = Prepared(doc, inputs, fields, fingerprint(fields), words, key, lite)
+    if memo is not None:
+        memo[doc.path] = prepared
+    return prepared
 
 
 def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
-    """Write the Whoosh index and the catalog of one release into ``dest`` (a new folder).
+    """Write the Whoosh index, the vocabulary, the document store and the catalog of one release
+    into ``dest`` (a new folder).
 
     In an incremental build (:mod:`kb.incremental`) the previous release's index is hard-linked into
     ``dest`` (Whoosh never rewrites a segment file, it writes new ones) and only the documents whose
-    fields changed are deleted and added again; the previous release stays untouched."""
+    fields changed are deleted and added again; the previous release stays untouched. Within a
+    session (``kb serve --watch``) what each document gives the index is memoised, so a rebuild
+    after one file changed works on that file alone (and rewrites the small catalog)."""
     dest.mkdir(parents=True, exist_ok=False)
+    session_memo = options.session.memo("index") if options.session is not None else None
+    memo: dict[str, Prepared] | None = session_memo.setdefault("prepared", {}) if session_memo is not None else None
     keys = sorted({analysis_key(language(d.locale)) for d in corpus.documents}) or ["any"]
-    entries = [index_fields(topic, m, options.base_url) for topic in alignment.topics for m in topic.members]
+    prepared = [prepare(topic, m, options.base_url, memo) for topic in alignment.topics for m in topic.members]
+    if memo is not None:  # forget deleted documents
+        for path in memo.keys() - {p.document.path for p in prepared}:
+            del memo[path]
     reuse = Reuse.between("index", options.previous_release if options.record_state else None)
     reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
+    previous: CatalogData | None = None
     if reuse.old.get("") == schema_key and _link_index(reuse, dest):
         ix = whoosh_index.open_dir(str(dest))
-        todo = [e for e in entries if not reuse.unchanged(e["path"], fingerprint(e))]
+        todo = [p.fields for p in prepared if not reuse.unchanged(p.document.path, p.fingerprint)]
         changed = {e["path"] for e in todo if e["path"] in reuse.old}
         gone: set[str] = (set(reuse.old) - set(reuse.new)) | changed
+        previous = _previous_catalog(reuse, session_memo)
     else:
         ix = whoosh_index.create_in(str(dest), build_schema(keys))
-        todo = entries
+        todo = [p.fields for p in prepared]
         if options.record_state:
-            reuse.new.update((e["path"], fingerprint(e)) for e in entries)
+            reuse.new.update((p.document.path, p.fingerprint) for p in prepared)
         gone = set()
     if todo or gone:
         writer = ix.writer(limitmb=256)
@@ -168,22 +240,87 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
             raise
         # Deleted documents still count in Whoosh's term statistics until their segment is merged:
         # merge when they are more than a tenth of the index, to keep scores near a clean build's.
-        writer.commit(optimize=len(gone) * 10 > len(entries))
+        writer.commit(optimize=len(gone) * 10 > len(prepared))
     if options.record_state:
         reuse.save(dest.parent)
-    words = count_vocabulary(document_vocabulary(m.document) for t in alignment.topics for m in t.members)
+    words = count_vocabulary(p.words for p in prepared)
     with (dest / VOCABULARY).open("wb") as f:
         pickle.dump(words, f, protocol=pickle.HIGHEST_PROTOCOL)
-    data = CatalogData(CATALOG_VERSION, options.base_url, alignment)
+    files, stored = write_store(dest, prepared, previous, reuse)
+    by_path = {p.document.path: p.light for p in prepared}
+    topics = [dataclasses.replace(t, members=[dataclasses.replace(m, document=by_path[m.document.path])
+                                              for m in t.members]) for t in alignment.topics]
+    data = CatalogData(CATALOG_VERSION, options.base_url, Alignment(topics, list(alignment.warnings)), files, stored)
     with (dest / CATALOG).open("wb") as f:
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    if session_memo is not None:
+        session_memo["catalog"] = (dest.resolve(), data)
+
+
+def _previous_catalog(reuse: Reuse, session_memo: dict[str, Any] | None) -> CatalogData | None:
+    """The previous release's catalog: from the session when it wrote it, else read from disk."""
+    if reuse.previous is None:
+        return None
+    if session_memo is not None and "catalog" in session_memo:
+        where, data = session_memo["catalog"]
+        if where == reuse.previous.resolve():
+            return cast(CatalogData, data)
+    try:
+        with (reuse.previous / CATALOG).open("rb") as f:
+            data = pickle.load(f)
+    except Exception:  # unreadable: the store is written anew
+        return None
+    return data if isinstance(data, CatalogData) and data.version == CATALOG_VERSION else None
+
+
+def write_store(
+    dest: Path, prepared: list[Prepared], previous: CatalogData | None, reuse: Reuse
+) -> tuple[tuple[str, ...], dict[str, tuple[int, int, int, str]]]:
+    """Write the document store of the release (see :class:`CatalogData`): take over the previous
+    release's store files where most of what they hold is still current, and write the other
+    documents into one new file."""
+    old = previous.stored if previous is not None else {}
+    live: dict[int, int] = {}  # previous file number → bytes of its documents still current
+    for p in prepared:
+        at = old.get(p.document.path)
+        if at is not None and at[3] == p.key:
+            live[at[0]] = live.get(at[0], 0) + at[2]
+    files: list[str] = []
+    renumber: dict[int, int] = {}
+    if previous is not None and reuse.previous is not None:
+        for number, name in enumerate(previous.files):
+            size = (reuse.previous / name).stat().st_size if (reuse.previous / name).is_file() else 0
+            # Kept while at least half of it is current; else its documents are written again.
+            if size and live.get(number, 0) * 2 >= size and reuse.take(name, dest):
+                renumber[number] = len(files)
+                files.append(name)
+    stored: dict[str, tuple[int, int, int, str]] = {}
+    todo: list[Prepared] = []
+    for p in prepared:
+        at = old.get(p.document.path)
+        if at is not None and at[3] == p.key and at[0] in renumber:
+            stored[p.document.path] = (renumber[at[0]], at[1], at[2], at[3])
+        else:
+            todo.append(p)
+    if todo:
+        taken = {int(name.split("-")[1].split(".")[0]) for name in files}
+        name = STORE.format(max(taken, default=-1) + 1)
+        number = len(files)
+        files.append(name)
+        with (dest / name).open("wb") as f:
+            for p in todo:
+                blob = pickle.dumps(p.document, protocol=pickle.HIGHEST_PROTOCOL)
+                stored[p.document.path] = (number, f.tell(), len(blob), p.key)
+                f.write(blob)
+    return tuple(files), stored
 
 
 def _link_index(reuse: Reuse, dest: Path) -> bool:
-    """Hard-link every file of the previous release's index into ``dest`` (the catalog is rewritten)."""
+    """Hard-link every file of the previous release's Whoosh index into ``dest`` (the catalog,
+    vocabulary and document store are written by :func:`write_index`)."""
     if reuse.previous is None or not reuse.previous.is_dir():
         return False
-    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and p.name not in (CATALOG, VOCABULARY)]
+    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and _is_whoosh_file(p.name)]
     if all(reuse.take(name, dest) for name in names if not name.endswith(".lock")) and whoosh_index.exists_in(
         str(dest)
     ):
@@ -191,6 +328,10 @@ def _link_index(reuse: Reuse, dest: Path) -> bool:
     for leftover in dest.iterdir():  # half linked: start this index from scratch
         leftover.unlink()
     return False
+
+
+def _is_whoosh_file(name: str) -> bool:
+    return name not in (CATALOG, VOCABULARY) and not (name.startswith("documents-") and name.endswith(".pickle"))
 
 
 # --- reading a release ----------------------------------------------------------------------------
@@ -215,13 +356,22 @@ class Entry:
 
 @dataclass
 class Catalog:
-    """The topics and documents of a release, with the look-ups the query API needs."""
+    """The topics and documents of a release, with the look-ups the query API needs.
+
+    Its documents are light (:func:`light`: no segments, links or body); :meth:`document` reads a
+    full one from the release's document store."""
 
     base_url: str
     alignment: Alignment
+    folder: Path | None = None
+    """The index folder holding the store files (None: the documents are full already)."""
+    files: tuple[str, ...] = ()
+    stored: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
     by_path: dict[str, Entry] = field(default_factory=dict)
     by_slug: dict[tuple[str, str], Entry] = field(default_factory=dict)
     by_topic: dict[str, Topic] = field(default_factory=dict)
+    _maps: dict[int, mmap.mmap] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         for topic in self.alignment.topics:
@@ -230,6 +380,9 @@ class Catalog:
                 entry = Entry(topic, member, member_url(self.base_url, member, topic))
                 self.by_path[member.document.path] = entry
                 self.by_slug[(member.document.locale.lower(), entry.slug)] = entry
+        # Full documents read from the store, the last few hundred kept: search results and pages
+        # come back to the same documents.
+        self.document = functools.lru_cache(maxsize=512)(self._read_document)  # type: ignore[method-assign]
 
     @property
     def topics(self) -> list[Topic]:
@@ -250,6 +403,30 @@ class Catalog:
         """The topic's document for ``locale`` (and ``edition``, else the global or any edition)."""
         doc = topic.document_for(locale, edition)
         return self.by_path[doc.path] if doc is not None else None
+
+    def document(self, path: str) -> Document:
+        """The full document (segments, links, body) at ``path``, read from the store."""
+        return self._read_document(path)  # replaced by a cached version in __post_init__
+
+    def _read_document(self, path: str) -> Document:
+        at = self.stored.get(path)
+        if at is None or self.folder is None:
+            return self.by_path[path].document
+        number, offset, length, _ = at
+        with self._lock:
+            view = self._maps.get(number)
+            if view is None:
+                with (self.folder / self.files[number]).open("rb") as f:
+                    view = self._maps[number] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            blob = view[offset : offset + length]
+        return cast(Document, pickle.loads(blob))
+
+    def close(self) -> None:
+        """Unmap the store files (the catalog must not be read afterwards)."""
+        with self._lock:
+            for view in self._maps.values():
+                view.close()
+            self._maps.clear()
 
 
 def load_vocabulary(index_dir: Path) -> dict[str, int]:
@@ -275,4 +452,4 @@ def load_catalog(index_dir: Path) -> Catalog:
     if not isinstance(data, CatalogData) or data.version != CATALOG_VERSION:
         raise IndexMissing(
             f"the catalog '{path}' was written by another version of kb: rebuild with kb build")
-    return Catalog(data.base_url, data.alignment)
+    return Catalog(data.base_url, data.alignment, index_dir, data.files, data.stored)

@@ -35,6 +35,7 @@ from kb import locales
 from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_terms
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
 from kb.index import TEXT_FIELDS, Catalog, Entry, body_parts, field_name, load_catalog, load_vocabulary
+from kb.model import Document
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -241,6 +242,7 @@ class Release:
 
     def close(self) -> None:
         self.searcher.close()
+        self.catalog.close()
 
 
 _RELEASES: dict[Path, Release] = {}
@@ -484,17 +486,16 @@ def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq
         for e in [release.catalog.by_path[m.document.path]]
     )
     return SearchHit(entry.topic.id, doc.locale, doc.editions, doc.title, entry.url, score,
-                     snippet(entry, release.keys, queries), others, doc.path)
+                     snippet(release.catalog.document(doc.path), release.keys, queries), others, doc.path)
 
 
-def snippet(entry: Entry, keys: list[str], queries: dict[str, wq.Query | None]) -> str:
+def snippet(doc: Document, keys: list[str], queries: dict[str, wq.Query | None]) -> str:
     """HTML: the one or two paragraphs with the most distinct query terms, cut around their first
     match, each matched word in ``<mark>``; else the document's description or opening text.
 
     A paragraph is looked at only if a query term occurs in its folded text (a stem is a prefix of
     the words it stems from), and words are analysed one at a time through a cache: snippets cost
     little even for long documents."""
-    doc = entry.document
     key = doc_key(doc.locale, keys)
     parts = body_parts(doc)
     q = queries.get(key)

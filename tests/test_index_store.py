@@ -1,0 +1,97 @@
+"""The index's catalog and document store: the catalog keeps documents without their text, the store
+gives them back whole, and rebuilds (one-off or in a session) take over the previous release's store
+files, writing only changed documents — with the same answers as a clean build."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, SEED_ES, SEED_RU
+from fastapi.testclient import TestClient
+
+from kb.api import create_app
+from kb.build import BuildOptions, Session, build
+from kb.index import CATALOG, VOCABULARY, CatalogData, load_catalog
+from kb.ingest import ingest
+from kb.search import search
+
+
+def edit(content: Path, name: str, old: str, new: str) -> None:
+    path = content / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def catalog_data(out: Path) -> CatalogData:
+    with ((out / "index").resolve() / CATALOG).open("rb") as f:
+        data = pickle.load(f)
+    assert isinstance(data, CatalogData)
+    return data
+
+
+def answers(out: Path) -> dict[str, object]:
+    """What users get from the index: API documents, topics and comparisons, searches, suggestions."""
+    client = TestClient(create_app(out))
+    got: dict[str, object] = {"topics": client.get("/api/topics").json()}
+    for loc, slug in [("pt-br", "multichannel-support"), ("ru-ru", "multichannel-support"),
+                      ("pt-br", "multichannel-support-21vianet"), ("es-es", "multichannel-support")]:
+        got[f"{loc}/{slug}"] = client.get(f"/api/documents/{loc}/{slug}").json()
+    got["compare"] = client.get("/api/compare/multichannel-support?a=pt-BR&b=ru-RU").json()
+    for q in ["zebraword", "каналов", "assinatura", "suscripcion", "assinatrua", "multichannel"]:
+        found = search(out / "index", q, limit=50).as_dict()
+        got[q] = (found["total"], [(h["path"], h["url"], h["snippet"], h["title"]) for h in found["results"]],
+                  found["suggestions"])
+    return got
+
+
+def test_the_catalog_keeps_documents_without_text_and_the_store_gives_them_whole(tmp_path: Path) -> None:
+    build(CONTENT, tmp_path / "out", BuildOptions(jobs=1))
+    index = (tmp_path / "out" / "index").resolve()
+    catalog = load_catalog(index)
+    parsed = {d.path: d for d in ingest(CONTENT).documents}
+    assert sorted(catalog.by_path) == sorted(parsed)
+    for path, entry in catalog.by_path.items():
+        assert entry.document.segments == () and entry.document.body == ""
+        assert entry.document.title == parsed[path].title
+        assert catalog.document(path) == parsed[path]
+    assert catalog_data(tmp_path / "out").files == ("documents-0.pickle",)
+    with (index / VOCABULARY).open("rb") as f:
+        words = pickle.load(f)
+    assert list(words) == sorted(words) and words["assinatura"] >= 1
+
+
+@pytest.mark.parametrize("in_session", [False, True], ids=["kb-build", "session"])
+def test_rebuilds_write_only_changed_documents_and_answer_as_a_clean_build(in_session: bool, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    options = BuildOptions(jobs=1, session=Session() if in_session else None)
+    inc = tmp_path / "inc"
+    build(content, inc, options)
+    edit(content, SEED_RU, "Поддержка нескольких каналов", "Zebraword каналов")
+    second = build(content, inc, options).release
+    data = catalog_data(inc)
+    # The first store file is the previous release's (hard-linked); the new one holds the change only.
+    assert data.files == ("documents-0.pickle", "documents-1.pickle")
+    assert (second / "index" / "documents-0.pickle").stat().st_nlink > 1
+    assert [p for p, at in data.stored.items() if at[0] == 1] == [SEED_RU]
+    clean = tmp_path / "clean"
+    build(content, clean, BuildOptions(jobs=1))
+    assert answers(inc) == answers(clean)
+
+    # Edited again and again: a store file whose documents were mostly replaced is rewritten, so the
+    # store does not grow with every rebuild; answers stay a clean build's.
+    for word in ("Zebrawordtwo", "Zebrawordthree", "Zebrawordfour"):
+        edit(content, SEED_RU, "каналов", f"{word} каналов")
+        edit(content, SEED_ES, "Multicanal", f"Multicanal {word}")
+        build(content, inc, options)
+    data = catalog_data(inc)
+    assert len(data.files) <= 2
+    assert sum(at[2] for at in data.stored.values()) * 2 >= sum(
+        ((inc / "index").resolve() / name).stat().st_size for name in data.files)
+    shutil.rmtree(clean)
+    build(content, clean, BuildOptions(jobs=1))
+    assert answers(inc) == answers(clean)
