@@ -208,7 +208,7 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     dest.mkdir(parents=True, exist_ok=False)
     session_memo = options.session.memo("index") if options.session is not None else None
     memo: dict[str, Prepared] | None = session_memo.setdefault("prepared", {}) if session_memo is not None else None
-    keys = sorted({analysis_key(language(d.locale)) for d in corpus.documents}) or ["any"]
+    keys = sorted({analysis_key(language(loc)) for loc in {d.locale for d in corpus.documents}}) or ["any"]
     prepared = [prepare(topic, m, options.base_url, memo) for topic in alignment.topics for m in topic.members]
     if memo is not None:  # forget deleted documents
         for path in memo.keys() - {p.document.path for p in prepared}:
@@ -243,9 +243,7 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         writer.commit(optimize=len(gone) * 10 > len(prepared))
     if options.record_state:
         reuse.save(dest.parent)
-    words = count_vocabulary(p.words for p in prepared)
-    with (dest / VOCABULARY).open("wb") as f:
-        pickle.dump(words, f, protocol=pickle.HIGHEST_PROTOCOL)
+    (dest / VOCABULARY).write_bytes(vocabulary_bytes(prepared, session_memo))
     files, stored = write_store(dest, prepared, previous, reuse)
     by_path = {p.document.path: p.light for p in prepared}
     topics = [dataclasses.replace(t, members=[dataclasses.replace(m, document=by_path[m.document.path])
@@ -255,6 +253,42 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
     if session_memo is not None:
         session_memo["catalog"] = (dest.resolve(), data)
+
+
+@dataclass
+class _VocabularyMemo:
+    """A session's running vocabulary: counts kept up to date document by document."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Path → the words counted for it."""
+    blob: bytes = b""
+
+
+def vocabulary_bytes(prepared: list[Prepared], session_memo: dict[str, Any] | None) -> bytes:
+    """The pickled :data:`VOCABULARY`. In a session only changed documents' words are counted again,
+    and the previous bytes are kept when no word came or went."""
+    if session_memo is None:
+        return pickle.dumps(count_vocabulary(p.words for p in prepared), protocol=pickle.HIGHEST_PROTOCOL)
+    memo: _VocabularyMemo = session_memo.setdefault("vocabulary", _VocabularyMemo())
+    now = {p.document.path: p.words for p in prepared}
+    changed = False
+    for path in memo.words.keys() - now.keys():
+        memo.counts.subtract(memo.words.pop(path))
+        changed = True
+    for path, words in now.items():
+        old = memo.words.get(path)
+        if old is not words and old != words:
+            if old is not None:
+                memo.counts.subtract(old)
+            memo.counts.update(words)
+            memo.words[path] = words
+            changed = True
+    if changed or not memo.blob:
+        counts = {w: n for w in sorted(memo.counts) if (n := memo.counts[w]) > 0}
+        memo.counts = Counter(counts)
+        memo.blob = pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL)
+    return memo.blob
 
 
 def _previous_catalog(reuse: Reuse, session_memo: dict[str, Any] | None) -> CatalogData | None:

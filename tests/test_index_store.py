@@ -36,7 +36,9 @@ def catalog_data(out: Path) -> CatalogData:
 def answers(out: Path) -> dict[str, object]:
     """What users get from the index: API documents, topics and comparisons, searches, suggestions."""
     client = TestClient(create_app(out))
-    got: dict[str, object] = {"topics": client.get("/api/topics").json()}
+    with ((out / "index").resolve() / VOCABULARY).open("rb") as f:
+        got: dict[str, object] = {"vocabulary": list(pickle.load(f).items())}
+    got["topics"] = client.get("/api/topics").json()
     for loc, slug in [("pt-br", "multichannel-support"), ("ru-ru", "multichannel-support"),
                       ("pt-br", "multichannel-support-21vianet"), ("es-es", "multichannel-support")]:
         got[f"{loc}/{slug}"] = client.get(f"/api/documents/{loc}/{slug}").json()
