@@ -20,9 +20,10 @@ The glossary file (YAML, written by ``kb export glossary``)::
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,7 @@ def _components(places: list[dict[str, str]]) -> list[set[tuple[str, str]]]:
 
 def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
     """The product terms of a corpus, with their renderings per locale (see the module docstring)."""
+    _MEMO.rotate()
     places = name_places(_groups(alignment))
     spelled: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # keep the usual capitals
     for p in places:
@@ -193,20 +195,57 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
     return Glossary(tuple(terms))
 
 
-def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[str]]:
-    """Each locale's documents as lower-case prose (code left out)."""
-    out: dict[str, list[str]] = defaultdict(list)
+class _DocMemo:
+    """Values computed from one document, kept while that document (the very same object: ingest
+    keeps the objects of unchanged files in a ``kb serve --watch`` session) is still read, so that a
+    rebuild after one file changed scans only that file's text again. Two generations are kept: the
+    values read since the last :meth:`rotate` and those before."""
+
+    def __init__(self) -> None:
+        self.current: dict[tuple[int, Any], tuple[Document, Any]] = {}
+        self.previous: dict[tuple[int, Any], tuple[Document, Any]] = {}
+
+    def get(self, doc: Document, key: Any, compute: Callable[[], Any]) -> Any:
+        k = (id(doc), key)
+        hit = self.current.get(k) or self.previous.get(k)
+        if hit is None or hit[0] is not doc:
+            if len(self.current) >= _MEMO_MAX:
+                self.current.clear()
+            hit = (doc, compute())
+        self.current[k] = hit
+        return hit[1]
+
+    def rotate(self) -> None:
+        self.previous, self.current = self.current, {}
+
+
+_MEMO_MAX = 1_000_000
+_MEMO = _DocMemo()
+
+
+def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[tuple[Document, str]]]:
+    """Each locale's documents with their text as lower-case prose (code left out)."""
+    out: dict[str, list[tuple[Document, str]]] = defaultdict(list)
     for doc in documents:
-        out[doc.locale].append(
-            " ".join(s.text for s in doc.segments if s.kind is not SegmentKind.CODE).lower()
-        )
+        out[doc.locale].append((doc, _MEMO.get(doc, "text", functools.partial(_prose, doc))))
     return dict(out)
 
 
-def _spread(name: str, texts: dict[str, list[str]]) -> tuple[int, int]:
+def _uses(text: str, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    return _may_use(text, words) and pattern.search(text) is not None
+
+
+def _prose(doc: Document) -> str:
+    return " ".join(s.text for s in doc.segments if s.kind is not SegmentKind.CODE).lower()
+
+
+def _spread(name: str, texts: dict[str, list[tuple[Document, str]]]) -> tuple[int, int]:
     """(locales whose text uses ``name``, documents that do): how widely a rendering is used."""
     pattern, words = variant_pattern(name), _words(name)
-    per_locale = [sum(1 for t in ts if _may_use(t, words) and pattern.search(t)) for ts in texts.values()]
+    per_locale = [
+        sum(1 for d, t in ts if _MEMO.get(d, ("spread", name), functools.partial(_uses, t, words, pattern)))
+        for ts in texts.values()
+    ]
     return sum(1 for n in per_locale if n), sum(per_locale)
 
 
@@ -255,21 +294,26 @@ def usage(term: TermLocale, documents: Iterable[Document]) -> dict[str, _Usage]:
     for doc in documents:
         if doc.locale != term.locale:
             continue
-        found = _Usage(Counter(), {})
-        for seg in doc.segments:
-            if seg.kind is SegmentKind.CODE:
-                continue
-            text, lowered = seg.text, seg.text.lower()
-            for variant, pattern, words in patterns:
-                if not _may_use(lowered, words):
-                    continue
-                text, n = pattern.subn(" ", text)
-                if n:
-                    found.counts[variant] += n
-                    found.first.setdefault(variant, seg)
-        if found.counts:
+        found = _MEMO.get(doc, ("usage", term.variants), functools.partial(_doc_usage, doc, patterns))
+        if found is not None:
             out[doc.path] = found
     return out
+
+
+def _doc_usage(doc: Document, patterns: list[tuple[str, re.Pattern[str], tuple[str, ...]]]) -> _Usage | None:
+    found = _Usage(Counter(), {})
+    for seg in doc.segments:
+        if seg.kind is SegmentKind.CODE:
+            continue
+        text, lowered = seg.text, seg.text.lower()
+        for variant, pattern, words in patterns:
+            if not _may_use(lowered, words):
+                continue
+            text, n = pattern.subn(" ", text)
+            if n:
+                found.counts[variant] += n
+                found.first.setdefault(variant, seg)
+    return found if found.counts else None
 
 
 def inconsistencies(glossary: Glossary, documents: Sequence[Document]) -> list[TermUse]:

@@ -1219,12 +1219,16 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     """``kb build``'s site output: each topic's pages (hub, documents, compares, and the checks they
     show) are gathered, rendered and written topic by topic in worker processes (:mod:`kb.sitejobs`);
     then the pages over the whole site (homes, status, sitemap) here."""
-    from kb.sitejobs import TopicJob, run_topics
+    from kb.sitejobs import TopicJob, run_session, run_topics
 
     base_url = check_base_url(options.base_url)
     if not (TEMPLATES / "base.html").is_file():
         raise TemplatesMissing(f"site templates not found in '{TEMPLATES}'")
     data = SiteData.gather(corpus, alignment, base_url)
+    memo = options.session.memo("site") if options.session is not None else None
+    if memo is not None:  # anchors of unchanged documents (the same objects) from the previous build
+        anchors = memo.setdefault("anchors", {})
+        data._anchors.update({p: a for p, (doc, a) in anchors.items() if data.by_path.get(p) is doc})
     site = SiteInfo(
         base_url, urls.join(base_url, ""), asset_urls(base_url), len(corpus.documents), len(data.locales)
     )
@@ -1236,8 +1240,13 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     for loc in data.locales:
         g.nav(loc)  # before the workers fork, which then share it
     g.checks  # noqa: B018 - the corpus-wide part of the checks, likewise shared
-    job = TopicJob(g, site, dest, reuse)
-    results = run_topics(job, [t for t in alignment.topics if t.members], options.jobs)
+    job = TopicJob(g, site, dest, reuse, session=memo is not None)
+    topics = [t for t in alignment.topics if t.members]
+    if memo is not None:
+        results = run_session(job, topics, options.jobs, memo.setdefault("topics", {}))
+        memo["anchors"] = {p: (data.by_path[p], a) for p, a in data._anchors.items() if p in data.by_path}
+    else:
+        results = run_topics(job, topics, options.jobs)
     for r in results:
         data.images.update(r.images)
         g._findings[r.topic] = r.findings

@@ -30,6 +30,8 @@ class TopicJob:
     site: SiteInfo
     dest: Path
     reuse: Reuse
+    session: bool = False
+    """A long-running process: workers send back their segment alignments too, for the next build."""
 
     def write(self, page: Page) -> bool:
         """Hard-link ``page`` from the previous release when its data did not change, else render and
@@ -59,12 +61,14 @@ class TopicResult:
     reused: int = 0
     detected: list[tuple[Any, Any]] = field(default_factory=list)
     """Language detections made here (a worker's memo would be lost, the parent's is saved)."""
+    aligned: list[tuple[Any, Any]] = field(default_factory=list)
+    """Segment alignments made here, in a session (the parent keeps them for the next build)."""
 
 
 def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
     g = job.gatherer
     images = g.data.images
-    n_images, n_detected = len(images), len(check.DETECTED)
+    n_images, n_detected, n_aligned = len(images), len(check.DETECTED), len(check._ALIGNED)
     pages = g.topic_pages(topic)
     result = TopicResult(topic.id, [], [], g.topic_findings(topic), {})
     for p in pages:
@@ -77,7 +81,77 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
     result.images = dict(itertools.islice(images.items(), n_images, None))
     if len(check.DETECTED) >= n_detected:
         result.detected = list(itertools.islice(check.DETECTED.items(), n_detected, None))
+    if job.session and len(check._ALIGNED) >= n_aligned:
+        result.aligned = list(itertools.islice(check._ALIGNED.items(), n_aligned, None))
     return result
+
+
+# --- reuse within a session (kb serve --watch) ---------------------------------------------------
+
+
+def site_stamp(job: TopicJob) -> str:
+    """A hash of what the pages of every topic read beyond their own topic: the site's settings and
+    locales, the navigation, and for every document what a link to it or a crumb shows (path, locale,
+    editions, title, topic, slug, anchors). A document whose body alone changed leaves it as it was."""
+    d = job.gatherer.data
+    docs = []
+    for doc in d.corpus.documents:
+        topic, member = d.member_of.get(doc.path, (None, None))
+        docs.append((
+            doc.path, doc.locale, doc.editions, doc.title, topic.id if topic else None,
+            member.slug if member else None, sorted(d.anchors(doc)),
+        ))
+    problems = [p.path for p in d.corpus.problems]
+    return fingerprint(d.corpus.root, d.base_url, d.locales, job.site, d.corpus.navigation, problems, docs)
+
+
+def topic_key(job: TopicJob, stamp: str, topic: Topic) -> tuple[Any, ...]:
+    """What a topic's pages are made of: the site stamp, the topic and its members (unchanged documents
+    are the same objects from build to build, so comparing keys is cheap), its term findings."""
+    members = tuple((m.document, m.evidence, m.confidence, m.slug) for m in topic.members)
+    terms = tuple(job.gatherer.checks.terms.get(topic.id, ()))
+    # image files may come or go without any document changing: which ones exist is part of the key
+    images = tuple(tuple(job.gatherer.data.image_map(m.document).items()) for m in topic.members)
+    return stamp, topic.id, topic.slug, members, terms, images
+
+
+def reuse_topic(job: TopicJob, topic: Topic, memo: dict[Any, Any], key: tuple[Any, ...]) -> TopicResult | None:
+    """The previous build's result for ``topic`` when it was made from the same data and the previous
+    release still holds its pages (hard-linked into this one); else None."""
+    found = memo.get(topic.id)
+    if found is None or found[0] != key:
+        return None
+    result: TopicResult = found[1]
+    reuse = job.reuse
+    for path, key_ in result.fingerprints.items():
+        if not (reuse.unchanged(path, key_) and reuse.take(path, job.dest)):
+            return None
+    return result
+
+
+def run_session(job: TopicJob, topics: list[Topic], jobs: int, memo: dict[Any, Any]) -> list[TopicResult]:
+    """:func:`run_topics`, redoing only the topics whose data changed since the previous build of the
+    session; the others' pages are hard-linked from the previous release."""
+    stamp = site_stamp(job)
+    known: dict[str, TopicResult] = {}
+    keys = {}
+    todo = []
+    for topic in topics:
+        keys[topic.id] = key = topic_key(job, stamp, topic)
+        found = reuse_topic(job, topic, memo, key)
+        if found is None:
+            todo.append(topic)
+        else:
+            known[topic.id] = found
+    # A few topics are done here (no workers to start, and the checks' memos stay in this process).
+    done = {r.topic: r for r in run_topics(job, todo, jobs if len(todo) > 8 else 1)}
+    memo.clear()
+    out = []
+    for topic in topics:
+        result = known.get(topic.id) or done[topic.id]
+        memo[topic.id] = (keys[topic.id], result)
+        out.append(result)
+    return out
 
 
 _JOB: TopicJob | None = None
@@ -110,4 +184,6 @@ def run_topics(job: TopicJob, topics: list[Topic], jobs: int = 1) -> list[TopicR
         job.reuse.new.update(r.fingerprints)
         job.reuse.reused += r.reused
         check.DETECTED.update(r.detected)
+        check._ALIGNED.update(r.aligned)
+        r.detected, r.aligned = [], []
     return results
