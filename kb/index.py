@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from kb.build import BuildOptions
 
 CATALOG = "catalog.pickle"
-CATALOG_VERSION = 2
+CATALOG_VERSION = 3
 VOCABULARY = "vocabulary.pickle"
 """``{word: number of documents}`` in word order: what "did you mean" draws its suggestions from.
 Kept beside the Whoosh files rather than as a field of them: it was more than half of the index's
@@ -134,8 +134,7 @@ class CatalogData:
     (see :func:`light`), the URL base, and where each full document is in the document store.
 
     The store is one or more ``documents-<n>.pickle`` files of pickled :class:`Document` objects one
-    after the other; ``stored[path]`` is ``(file number in files, offset, length, key)``, ``key``
-    saying which version of the document it is (:func:`document_key`). An incremental build
+    after the other; ``stored[path]`` is :data:`Stored`. An incremental build
     hard-links the previous release's store files and appends only the changed documents, in a new
     file; a file mostly made of replaced documents is rewritten (its live documents copied)."""
 
@@ -143,10 +142,15 @@ class CatalogData:
     base_url: str
     alignment: Alignment
     files: tuple[str, ...] = ()
-    stored: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    stored: dict[str, Stored] = field(default_factory=dict)
 
 
 STORE = "documents-{}.pickle"
+Stored = tuple[int, int, int, str, int]
+"""Where a document is in the store: ``(file number, offset, length, key, parts length)``. The
+record is the pickled :func:`body_parts` (``parts length`` bytes: all a search snippet needs, and
+quick to load) followed by the pickled Document; ``key`` says which version of the document it is
+(:func:`document_key`)."""
 
 
 def light(doc: Document) -> Document:
@@ -309,7 +313,7 @@ def _previous_catalog(reuse: Reuse, session_memo: dict[str, Any] | None) -> Cata
 
 def write_store(
     dest: Path, prepared: list[Prepared], previous: CatalogData | None, reuse: Reuse
-) -> tuple[tuple[str, ...], dict[str, tuple[int, int, int, str]]]:
+) -> tuple[tuple[str, ...], dict[str, Stored]]:
     """Write the document store of the release (see :class:`CatalogData`): take over the previous
     release's store files where most of what they hold is still current, and write the other
     documents into one new file."""
@@ -328,12 +332,12 @@ def write_store(
             if size and live.get(number, 0) * 2 >= size and reuse.take(name, dest):
                 renumber[number] = len(files)
                 files.append(name)
-    stored: dict[str, tuple[int, int, int, str]] = {}
+    stored: dict[str, Stored] = {}
     todo: list[Prepared] = []
     for p in prepared:
         at = old.get(p.document.path)
         if at is not None and at[3] == p.key and at[0] in renumber:
-            stored[p.document.path] = (renumber[at[0]], at[1], at[2], at[3])
+            stored[p.document.path] = (renumber[at[0]], *at[1:])
         else:
             todo.append(p)
     if todo:
@@ -343,8 +347,9 @@ def write_store(
         files.append(name)
         with (dest / name).open("wb") as f:
             for p in todo:
-                blob = pickle.dumps(p.document, protocol=pickle.HIGHEST_PROTOCOL)
-                stored[p.document.path] = (number, f.tell(), len(blob), p.key)
+                parts = pickle.dumps(tuple(body_parts(p.document)), protocol=pickle.HIGHEST_PROTOCOL)
+                blob = parts + pickle.dumps(p.document, protocol=pickle.HIGHEST_PROTOCOL)
+                stored[p.document.path] = (number, f.tell(), len(blob), p.key, len(parts))
                 f.write(blob)
     return tuple(files), stored
 
@@ -400,7 +405,7 @@ class Catalog:
     folder: Path | None = None
     """The index folder holding the store files (None: the documents are full already)."""
     files: tuple[str, ...] = ()
-    stored: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    stored: dict[str, Stored] = field(default_factory=dict)
     by_path: dict[str, Entry] = field(default_factory=dict)
     by_slug: dict[tuple[str, str], Entry] = field(default_factory=dict)
     by_topic: dict[str, Topic] = field(default_factory=dict)
@@ -416,7 +421,8 @@ class Catalog:
                 self.by_slug[(member.document.locale.lower(), entry.slug)] = entry
         # Full documents read from the store, the last few hundred kept: search results and pages
         # come back to the same documents.
-        self.document = functools.lru_cache(maxsize=512)(self._read_document)  # type: ignore[method-assign]
+        self.document = functools.lru_cache(maxsize=256)(self._read_document)  # type: ignore[method-assign]
+        self.parts = functools.lru_cache(maxsize=4096)(self._read_parts)  # type: ignore[method-assign]
 
     @property
     def topics(self) -> list[Topic]:
@@ -442,18 +448,29 @@ class Catalog:
         """The full document (segments, links, body) at ``path``, read from the store."""
         return self._read_document(path)  # replaced by a cached version in __post_init__
 
+    def parts(self, path: str) -> tuple[str, ...]:
+        """The document's :func:`body_parts` (what a snippet is cut from), read from the store."""
+        return self._read_parts(path)  # replaced by a cached version in __post_init__
+
     def _read_document(self, path: str) -> Document:
         at = self.stored.get(path)
         if at is None or self.folder is None:
             return self.by_path[path].document
-        number, offset, length, _ = at
+        return cast(Document, pickle.loads(self._read(at[0], at[1] + at[4], at[1] + at[2])))
+
+    def _read_parts(self, path: str) -> tuple[str, ...]:
+        at = self.stored.get(path)
+        if at is None or self.folder is None:
+            return tuple(body_parts(self.by_path[path].document))
+        return cast(tuple[str, ...], pickle.loads(self._read(at[0], at[1], at[1] + at[4])))
+
+    def _read(self, number: int, start: int, end: int) -> bytes:
         with self._lock:
             view = self._maps.get(number)
             if view is None:
-                with (self.folder / self.files[number]).open("rb") as f:
+                with (self.folder / self.files[number]).open("rb") as f:  # type: ignore[operator]
                     view = self._maps[number] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            blob = view[offset : offset + length]
-        return cast(Document, pickle.loads(blob))
+            return view[start:end]
 
     def close(self) -> None:
         """Unmap the store files (the catalog must not be read afterwards)."""

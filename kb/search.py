@@ -32,9 +32,9 @@ from whoosh.searching import Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from kb import locales
-from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_terms
+from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_index_terms
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
-from kb.index import TEXT_FIELDS, Catalog, Entry, body_parts, field_name, load_catalog, load_vocabulary
+from kb.index import TEXT_FIELDS, Catalog, Entry, field_name, load_catalog, load_vocabulary
 from kb.model import Document
 
 MAX_QUERY_CHARS = 1000
@@ -486,10 +486,10 @@ def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq
         for e in [release.catalog.by_path[m.document.path]]
     )
     return SearchHit(entry.topic.id, doc.locale, doc.editions, doc.title, entry.url, score,
-                     snippet(release.catalog.document(doc.path), release.keys, queries), others, doc.path)
+                     snippet(doc, release.catalog.parts(doc.path), release.keys, queries), others, doc.path)
 
 
-def snippet(doc: Document, keys: list[str], queries: dict[str, wq.Query | None]) -> str:
+def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dict[str, wq.Query | None]) -> str:
     """HTML: the one or two paragraphs with the most distinct query terms, cut around their first
     match, each matched word in ``<mark>``; else the document's description or opening text.
 
@@ -497,20 +497,18 @@ def snippet(doc: Document, keys: list[str], queries: dict[str, wq.Query | None])
     the words it stems from), and words are analysed one at a time through a cache: snippets cost
     little even for long documents."""
     key = doc_key(doc.locale, keys)
-    parts = body_parts(doc)
     q = queries.get(key)
     found = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)} if q is not None else set()
     terms = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
     ranked = []
     pattern = term_pattern(terms)
-    for i, (part, folded) in enumerate(zip(parts, folded_parts(doc.path, doc.content_hash, tuple(parts)),
-                                           strict=True)):
+    for i, (part, folded) in enumerate(zip(parts, folded_parts(doc.path, doc.content_hash, parts), strict=True)):
         if pattern is None or not pattern.search(folded):
             continue
         spans: list[tuple[int, int]] = []
         matched: set[str] = set()
         for m in _WORD.finditer(part):
-            hit = word_terms(key, m.group()) & terms
+            hit = terms.intersection(word_index_terms(key, m.group()))
             if hit:
                 spans.append((m.start(), m.end()))
                 matched |= hit
