@@ -1132,7 +1132,15 @@ def render_page(page: Page, site: SiteInfo) -> str:
         body = render_body(page.view.document.body, page.view.links, page.view.images, t.body_text())
         extra = {"body": Markup(body.html), "h1": Markup(body.h1), "headings": body.headings}
     elif isinstance(page.view, CompareView):
-        extra = {"rows": compare_rows(page.view.a.document, page.view.b.document)}
+        from kb.sitehtml import compare_rows_html, findings_html
+
+        rows = compare_rows(page.view.a.document, page.view.b.document)
+        lang_a, lang_b = page.view.a.document.locale, page.view.b.document.locale
+        extra = {
+            "rows": rows,
+            "rows_html": compare_rows_html(rows or (), lang_a, lang_b, page.chrome.lang, t),
+            "findings_html": findings_html(page.view.findings, t),
+        }
     template = environment().get_template(page.template)
     return str(template.render(page=page, chrome=page.chrome, view=page.view, site=site, t=t, **extra))
 
