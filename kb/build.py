@@ -19,6 +19,7 @@ import ctypes
 import dataclasses
 import datetime as dt
 import fcntl
+import gc
 import json
 import os
 import pickle
@@ -376,12 +377,18 @@ def build(
             options, record_state=True, previous_release=current_release(out) if options.incremental else None
         )
         result = BuildResult(release, corpus, alignment, timings)
+        # The corpus lives until the build ends. Frozen, it is left out of the cyclic collector's passes:
+        # a full pass in a forked writer would write to every object's header and so copy every page
+        # the writer shares with this process.
+        gc.freeze()
         try:
             timings.update(write_outputs(release, corpus, alignment, options, progress))
             write_manifest(release, result)
         except Exception as exc:
             shutil.rmtree(release, ignore_errors=True)
             raise BuildError(f"build failed, nothing was published: {type(exc).__name__}: {exc}") from exc
+        finally:
+            gc.unfreeze()
         publish(out, release)
         if memo is not None:
             _save_detected(memo, known)

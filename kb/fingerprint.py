@@ -10,6 +10,7 @@ that, say, the number 365 never matches a product called 365.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -130,9 +131,10 @@ def words(text: str) -> list[str]:
 
 
 def document_words(doc: Document) -> tuple[tuple[str, ...], ...]:
-    """:func:`words` of every segment of ``doc`` (remembered)."""
+    """:func:`words` of every segment of ``doc`` (remembered, each distinct word kept once: as
+    separate strings they took more memory than the documents themselves)."""
     result: tuple[tuple[str, ...], ...] = _WORDS.get(
-        doc, lambda d: tuple(tuple(words(s.text)) for s in d.segments)
+        doc, lambda d: tuple(tuple(map(sys.intern, words(s.text))) for s in d.segments)
     )
     return result
 
