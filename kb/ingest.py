@@ -30,6 +30,7 @@ from kb.model import (
 )
 from kb.nav import is_navigation, parse_navigation
 from kb.progress import ProgressFn
+from kb.render import pack_skeleton
 from kb.segments import TooComplex, build_segments
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -259,6 +260,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Par
         body=body,
         body_line=body_line,
         content_hash=hashlib.sha256(data).hexdigest(),
+        skeleton=pack_skeleton(tokens),  # last: it may change the tokens
     )
     return doc, problems
 

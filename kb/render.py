@@ -11,11 +11,18 @@ event handler, ``javascript:`` URL or iframe from a document reaches a page.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import html
+import pickle
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import nh3
@@ -265,48 +272,72 @@ def _state(env: EnvType) -> _State:
     return state
 
 
+# The rules whose output depends on the site (where links go, which images exist, the page's words,
+# ids already used): each is a function of its token's data and the render state, so that a body can
+# be rendered once without the site (:class:`BodySkeleton`, in ingest) and these filled in later.
+
+
+def _link_open(st: _State, href: str) -> str:
+    target = target_of(href, st.links)
+    opening, closing = open_link(target)
+    if target.status is LinkStatus.MISSING:
+        closing = missing_suffix(st.text) + closing
+    st.closers.append(closing)
+    return opening
+
+
+def _link_close(st: _State) -> str:
+    return st.closers.pop() if st.closers else "</a>"
+
+
+def _image(st: _State, src: str, alt: str) -> str:
+    return image_html(src, alt, st.images, st.text)
+
+
+def _blockquote_open(st: _State, alert: str | None, div: str | None) -> str:
+    if alert:
+        title = st.text.alerts.get(alert, alert.title())
+        st.blockquotes.append("</div>\n")
+        return (
+            f'<div class="alert alert-{alert.lower()}" role="note"{_attrs([("aria-label", title)])}>\n'
+            f'<p class="alert-title">{html.escape(title)}</p>\n'
+        )
+    if div is not None:
+        st.blockquotes.append("</div>\n")
+        classes = " ".join(["docfx-div", *div.split()])
+        return f"<div{_attrs([('class', classes)])}>\n"
+    st.blockquotes.append("</blockquote>\n")
+    return "<blockquote>\n"
+
+
+def _blockquote_close(st: _State) -> str:
+    return st.blockquotes.pop() if st.blockquotes else "</blockquote>\n"
+
+
+def _quote_args(tok: Token) -> tuple[str | None, str | None]:
+    meta = tok.meta or {}
+    return (str(meta["alert"]) if meta.get("alert") else None), (str(meta["div"]) if "div" in meta else None)
+
+
 class SiteRenderer(RendererHTML):
     """markdown-it's HTML renderer with the site's rules for links, images, alerts and raw HTML."""
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        st = _state(env)
-        target = target_of(str(tokens[idx].attrGet("href") or ""), st.links)
-        opening, closing = open_link(target)
-        if target.status is LinkStatus.MISSING:
-            closing = missing_suffix(st.text) + closing
-        st.closers.append(closing)
-        return opening
+        return _link_open(_state(env), str(tokens[idx].attrGet("href") or ""))
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        st = _state(env)
-        return st.closers.pop() if st.closers else "</a>"
+        return _link_close(_state(env))
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         tok = tokens[idx]
         alt = self.renderInlineAsText(tok.children or [], options, env)
-        return image_html(str(tok.attrGet("src") or ""), alt, _state(env).images, _state(env).text)
+        return _image(_state(env), str(tok.attrGet("src") or ""), alt)
 
     def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        st = _state(env)
-        meta = tokens[idx].meta or {}
-        if meta.get("alert"):
-            kind = str(meta["alert"])
-            title = st.text.alerts.get(kind, kind.title())
-            st.blockquotes.append("</div>\n")
-            return (
-                f'<div class="alert alert-{kind.lower()}" role="note"{_attrs([("aria-label", title)])}>\n'
-                f'<p class="alert-title">{html.escape(title)}</p>\n'
-            )
-        if "div" in meta:
-            st.blockquotes.append("</div>\n")
-            classes = " ".join(["docfx-div", *str(meta["div"]).split()])
-            return f"<div{_attrs([('class', classes)])}>\n"
-        st.blockquotes.append("</blockquote>\n")
-        return "<blockquote>\n"
+        return _blockquote_open(_state(env), *_quote_args(tokens[idx]))
 
     def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        st = _state(env)
-        return st.blockquotes.pop() if st.blockquotes else "</blockquote>\n"
+        return _blockquote_close(_state(env))
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return render_html(tokens[idx].content, _state(env))
@@ -489,15 +520,23 @@ def render_body(
     links: Mapping[str, LinkTarget] | None = None,
     images: Mapping[str, str] | None = None,
     text: BodyText | None = None,
+    skeleton: bytes | None = None,
 ) -> RenderedBody:
     """Render a document body (Markdown after the front matter) to sanitised HTML.
 
     ``links`` maps each href as written to the site's decision; ``images`` maps image sources to the
-    URLs of copies on the site. Hrefs not in ``links`` are external, fragments, or missing."""
-    tokens = join_html_lists(markdown.parse(body))
+    URLs of copies on the site. Hrefs not in ``links`` are external, fragments, or missing.
+    ``skeleton`` (:func:`pack_skeleton` of the body's tokens, made by ingest) spares parsing again."""
     state = _State(links or {}, images or {}, text or BodyText())
+    found = unpack_skeleton(skeleton) if skeleton else None
+    if found is not None:
+        state.ids.update(found.ids)
+        h1 = sanitize(_fill(found.h1, found.h1_holes, state)) if found.h1 is not None else ""
+        raw = _fill(found.parts, found.holes, state)
+        return RenderedBody(scrollable_tables(sanitize(raw)), found.headings, h1)
+    tokens = join_html_lists(markdown.parse(body))
     options = markdown.parser().options
-    state.ids.update(str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id"))
+    state.ids.update(_heading_ids(tokens))
     h1 = ""
     start = _leading_h1(tokens)
     if start is not None:
@@ -506,6 +545,162 @@ def render_body(
     env: dict[str, Any] = {"kb": state}
     raw = _renderer().render(tokens, options, env)
     return RenderedBody(scrollable_tables(sanitize(raw)), _headings(tokens), h1)
+
+
+def _heading_ids(tokens: list[Token]) -> tuple[str, ...]:
+    return tuple(str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id"))
+
+
+# --- skeletons: a body rendered once, without the site --------------------------------------------
+
+_HOLE = "\ue000"
+"""Stands in the skeleton's HTML for the output of a site-dependent rule (a private-use character; a
+body whose HTML already holds one gets no skeleton)."""
+
+Hole = tuple[str, ...]
+"""A site-dependent rule and its token's data: ``("link_open", href)``, ``("link_close",)``,
+``("image", src, alt)``, ``("quote_open", alert, div)`` (empty strings for None, plus a flag),
+``("quote_close",)``, ``("html_block", content)``, ``("html_inline", content)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodySkeleton:
+    """A body's HTML with holes where the site decides (links, images, alerts, raw HTML): the tokens
+    are rendered here once, and :func:`render_body` fills the holes in order with the same rules, so
+    the HTML is exactly what rendering from the Markdown gives."""
+
+    version: str
+    """:func:`skeleton_version` of the code that made it: another code's skeleton is not used."""
+    parts: tuple[str, ...]
+    """HTML between the holes of the body (one more than ``holes``)."""
+    holes: tuple[Hole, ...]
+    h1: tuple[str, ...] | None
+    """The same for the leading ``<h1>``, rendered apart; None when the body has none."""
+    h1_holes: tuple[Hole, ...]
+    headings: tuple[Heading, ...]
+    ids: tuple[str, ...]
+    """The headings' ids (anchors in raw HTML never repeat them)."""
+
+
+@functools.cache
+def skeleton_version() -> str:
+    h = hashlib.sha256()
+    for name in ("render.py", "markdown.py"):
+        h.update((Path(__file__).resolve().parent / name).read_bytes())
+    for lib in ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "nh3"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            h.update(f"{lib}={metadata.version(lib)}".encode())
+    return h.hexdigest()[:16]
+
+
+class _SkeletonRenderer(SiteRenderer):
+    """Renders the site-dependent rules as holes (recorded in ``env["holes"]``)."""
+
+    def _hole(self, env: EnvType, *hole: str) -> str:
+        env["holes"].append(hole)
+        return _HOLE
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._hole(env, "link_open", str(tokens[idx].attrGet("href") or ""))
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._hole(env, "link_close")
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        tok = tokens[idx]
+        alt = self.renderInlineAsText(tok.children or [], options, env)
+        return self._hole(env, "image", str(tok.attrGet("src") or ""), alt)
+
+    def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        alert, div = _quote_args(tokens[idx])
+        return self._hole(env, "quote_open", alert or "", div or "", "div" if div is not None else "")
+
+    def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._hole(env, "quote_close")
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._hole(env, "html_block", tokens[idx].content)
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._hole(env, "html_inline", tokens[idx].content)
+
+
+_SKELETON_RENDERER: _SkeletonRenderer | None = None
+
+
+def _split(tokens: list[Token]) -> tuple[tuple[str, ...], tuple[Hole, ...]] | None:
+    global _SKELETON_RENDERER
+    if _SKELETON_RENDERER is None:
+        _SKELETON_RENDERER = _SkeletonRenderer(markdown.parser())
+    env: dict[str, Any] = {"holes": []}
+    out = _SKELETON_RENDERER.render(tokens, markdown.parser().options, env)
+    parts = tuple(out.split(_HOLE))
+    holes = tuple(env["holes"])
+    return (parts, holes) if len(parts) == len(holes) + 1 else None
+
+
+def pack_skeleton(tokens: list[Token]) -> bytes | None:
+    """The skeleton of a body from its tokens (which it may change), compressed: it is kept beside the
+    document (:attr:`kb.model.Document.skeleton`) for as long as the document. None when there is none;
+    never raises (ingest calls it, and the site can always render from the Markdown instead)."""
+    try:
+        return _pack(tokens)
+    except Exception:
+        return None
+
+
+def _pack(tokens: list[Token]) -> bytes | None:
+    tokens = join_html_lists(tokens)
+    ids = _heading_ids(tokens)
+    h1: tuple[tuple[str, ...], tuple[Hole, ...]] | None = None
+    start = _leading_h1(tokens)
+    if start is not None:
+        h1 = _split(tokens[start : start + 3])
+        if h1 is None:
+            return None
+        tokens = tokens[:start] + tokens[start + 3 :]
+    body = _split(tokens)
+    if body is None:
+        return None
+    skeleton = BodySkeleton(
+        skeleton_version(), body[0], body[1], h1[0] if h1 else None, h1[1] if h1 else (), _headings(tokens), ids
+    )
+    return zlib.compress(pickle.dumps(skeleton, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack_skeleton(data: bytes) -> BodySkeleton | None:
+    """The skeleton :func:`pack_skeleton` made, if this code made it."""
+    try:
+        skeleton = pickle.loads(zlib.decompress(data))
+    except Exception:  # a skeleton of other code: rendering from the Markdown is only slower
+        return None
+    if not isinstance(skeleton, BodySkeleton) or skeleton.version != skeleton_version():
+        return None
+    return skeleton
+
+
+def _fill(parts: Sequence[str], holes: Sequence[Hole], st: _State) -> str:
+    """The HTML of a skeleton with every hole filled, in order, by its rule."""
+    out = [parts[0]]
+    for hole, part in zip(holes, parts[1:], strict=True):
+        out.append(_FILL[hole[0]](st, *hole[1:]))
+        out.append(part)
+    return "".join(out)
+
+
+def _fill_quote(st: _State, alert: str, div: str, has_div: str) -> str:
+    return _blockquote_open(st, alert or None, div if has_div else None)
+
+
+_FILL: dict[str, Any] = {
+    "link_open": _link_open,
+    "link_close": _link_close,
+    "image": _image,
+    "quote_open": _fill_quote,
+    "quote_close": _blockquote_close,
+    "html_block": lambda st, content: render_html(content, st),
+    "html_inline": lambda st, content: _html_inline(content, st),
+}
 
 
 _TABLE_OPEN = re.compile(r"<table\b")

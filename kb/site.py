@@ -1129,7 +1129,8 @@ def render_page(page: Page, site: SiteInfo) -> str:
     t = Strings(page.chrome.lang or UI_DEFAULT)
     extra: dict[str, Any] = {}
     if isinstance(page.view, DocumentView):
-        body = render_body(page.view.document.body, page.view.links, page.view.images, t.body_text())
+        doc = page.view.document
+        body = render_body(doc.body, page.view.links, page.view.images, t.body_text(), doc.skeleton)
         extra = {"body": Markup(body.html), "h1": Markup(body.h1), "headings": body.headings}
     elif isinstance(page.view, CompareView):
         from kb.sitehtml import compare_rows_html, findings_html
