@@ -25,11 +25,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.codec.base import Automata
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.index import EmptyIndexError, open_dir
+from whoosh.matching import (
+    FilterMatcher,
+    IntersectionMatcher,
+    NullMatcherClass,
+    UnionMatcher,
+    WrappingMatcher,
+)
+from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh.util.numeric import byte_to_length
 
 from kb import locales
 from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_index_terms
@@ -221,6 +232,8 @@ class Release:
     """Analysis keys with fields in this index (``es``, ``it``, ``pt``, ``ru``, maybe ``any``)."""
     entries: dict[int, Entry] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary({}))
+    lengths: dict[tuple[int, str], np.ndarray[Any, Any]] = field(default_factory=dict)
+    """Field lengths per (segment reader, field), read on first use (see :func:`scored`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -393,9 +406,8 @@ def rank(
     subqueries = [q for q in queries.values() if q is not None]
     if not subqueries:
         return []
-    results = release.searcher.search(wq.Or(subqueries), limit=None)
     best: dict[str, tuple[float, Entry]] = {}
-    for docnum, score in results.items():
+    for docnum, score in scored(release, wq.Or(subqueries)):
         entry = release.entries.get(docnum)
         if entry is None or (req.edition and req.edition not in entry.document.editions):
             continue
@@ -410,6 +422,109 @@ def rank(
             ranked.append((shown, score))
     ranked.sort(key=lambda pair: (-pair[1], pair[0].topic.id))
     return ranked
+
+
+# --- scoring every match at speed -----------------------------------------------------------------
+# Grouping by topic needs every matching document with its score, which Whoosh computes one document
+# at a time through a tree of Python matchers: most of a query's time on a large index. The same
+# tree is evaluated here a posting list at a time with numpy: each leaf's BM25F scores from its
+# postings' weights and the documents' field lengths, each inner node combining its children as its
+# ``score()`` does (same operations in the same order, so the same floating-point scores). A tree
+# holding anything else (phrases, Whoosh's array matchers on small indexes) is left to Whoosh.
+
+
+class _Unsupported(Exception):
+    pass
+
+
+Scores = tuple["np.ndarray[Any, Any]", "np.ndarray[Any, Any]"]
+"""Sorted document numbers of one segment and their scores."""
+
+_B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_EMPTY: Scores = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def scored(release: Release, q: wq.Query) -> list[tuple[int, float]]:
+    """Every document matching ``q`` with its score, best first (then by document number): what
+    ``searcher.search(q, limit=None).items()`` gives."""
+    searcher = release.searcher
+    context = searcher.context()
+    parts = []
+    try:
+        for sub, offset in searcher.leaf_searchers():
+            ids, scores = _evaluate(release, sub.reader(), q.matcher(sub, context))
+            parts.append((ids + offset, scores))
+    except _Unsupported:
+        return list(searcher.search(q, limit=None).items())
+    if not parts:
+        return []
+    ids = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    order = np.lexsort((ids, -scores))
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def _evaluate(release: Release, reader: Any, m: Any) -> Scores:
+    kind = type(m)
+    if kind is W3LeafMatcher:
+        return _leaf(release, reader, m)
+    if isinstance(m, NullMatcherClass):
+        return _EMPTY
+    if kind is WrappingMatcher:
+        ids, scores = _evaluate(release, reader, m.child)
+        return ids, scores * m.boost
+    if kind is FilterMatcher:  # deleted documents of a segment
+        ids, scores = _evaluate(release, reader, m.child)
+        keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
+        return ids[keep], scores[keep] * m.boost
+    # (Exclusions are left to Whoosh: its AndNotMatcher keeps some documents that set difference
+    # would not, and users get what Whoosh gives.)
+    if kind in (UnionMatcher, IntersectionMatcher):
+        a, b = _evaluate(release, reader, m.a), _evaluate(release, reader, m.b)
+        if kind is UnionMatcher:  # a's score, b's, or their sum where both match
+            ids = np.union1d(a[0], b[0])
+            scores = np.zeros(len(ids))
+            ia, ib = np.searchsorted(ids, a[0]), np.searchsorted(ids, b[0])
+            scores[ia] = a[1]
+            scores[ib] += b[1]
+            return ids, scores
+        common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+        return common, a[1][ia] + b[1][ib]
+    raise _Unsupported(kind.__name__)
+
+
+def _leaf(release: Release, reader: Any, m: Any) -> Scores:
+    """The documents and BM25F scores of one posting list (``BM25FScorer._score`` over arrays)."""
+    scorer = m.scorer
+    if type(scorer) is not BM25FScorer or m._byteids:
+        raise _Unsupported("scorer")
+    ids: list[int] = []
+    weights: list[float] = []
+    m.reset()  # from the first posting: building the tree may have moved it on (skip_to)
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.extend(m._ids)
+        weights.extend(m._weights)
+        m._next_block()
+    docs = np.array(ids, dtype=np.int64)
+    tf = np.array(weights, dtype=np.float32).astype(np.float64)  # Whoosh keeps weights as C floats
+    fl = _B2L[_length_bytes(release, reader, m._term[0])[docs]]
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    return docs, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+def _length_bytes(release: Release, reader: Any, fieldname: str) -> np.ndarray[Any, Any]:
+    """The quantised length of ``fieldname`` of every document of a segment (read once)."""
+    key = (id(reader), fieldname)
+    found = release.lengths.get(key)
+    if found is None:
+        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        if column is None:
+            raise _Unsupported("lengths")
+        found = release.lengths[key] = np.array([column[i] for i in range(reader.doc_count_all())],
+                                                dtype=np.uint8)
+    return found
 
 
 # --- building the Whoosh query of one language ----------------------------------------------------

@@ -300,3 +300,30 @@ def test_prefix_expansion_is_bounded(index_dir: Path) -> None:
     q = language_query(release, parse_query("re*"), "pt", "all")
     assert q is not None
     assert 0 < len(list(q.iter_all_terms())) <= 3 * MAX_PREFIX_TERMS
+
+
+def test_scoring_every_match_with_numpy_gives_whooshs_scores(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kb.search.scored evaluates Whoosh's matcher tree with numpy; on a large index (a binary tree of
+    union matchers) it gives exactly what Whoosh's own search does, order and float scores alike.
+    A small index gets Whoosh's array matcher: force the large index's tree."""
+    from whoosh import query as wq
+
+    from kb import search as search_module
+    from kb.search import language_query, open_release, parse_query, scored
+
+    monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
+    release = open_release(index_dir)
+    used = []
+    monkeypatch.setattr(search_module, "_leaf", lambda *a: used.append(1) or LEAF(*a))
+    for text in ["assinatura", "подписка клиента", "suscripción -azure", "Partner Center", "cancelar assinatura",
+                 "title:canais", "multichannel", "abbonamento fatturazione", "csp", "zzzz"]:
+        for mode in ("all", "any"):
+            subs = [q for key in release.keys if (q := language_query(release, parse_query(text), key, mode))]
+            if not subs:
+                continue
+            q = wq.Or(subs)
+            assert scored(release, q) == list(release.searcher.search(q, limit=None).items()), (text, mode)
+    assert used, "the numpy path ran"
+
+
+LEAF = __import__("kb.search", fromlist=["_leaf"])._leaf
