@@ -699,20 +699,27 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "it as at which have has"
     ),
 }
+_FUNCTION_WORD_LANGUAGES: dict[str, tuple[str, ...]] = {
+    w: tuple(lang for lang, words in _FUNCTION_WORDS.items() if w in words)
+    for w in set().union(*_FUNCTION_WORDS.values())
+}
+"""Function word → the languages it is one of (a text's words are looked up once, not per language)."""
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def _clearly(text: str, own: str) -> bool:
     """True when ``text`` is plainly in the language ``own``: by its script for Russian, else by its
     function words (at least two of its own, more than twice as many as any other language's)."""
-    letters = sum(1 for c in text if c.isalpha())
+    letters = sum(map(str.isalpha, text))
     cyrillic = len(_CYRILLIC.findall(text))
     if own == "ru":
         return cyrillic >= 0.8 * letters
     if cyrillic > 0.2 * letters:
         return False
-    words = [w.strip(".,;:!?()«»“”\"'") for w in text.lower().split()]
-    hits = {lang: sum(1 for w in words if w in fw) for lang, fw in _FUNCTION_WORDS.items()}
+    hits = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for w in text.lower().split():
+        for lang in _FUNCTION_WORD_LANGUAGES.get(w.strip(".,;:!?()«»“”\"'"), ()):
+            hits[lang] += 1
     mine = hits.pop(own, 0)
     return mine >= 2 and mine > 2 * max(hits.values(), default=0)
 
