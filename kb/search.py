@@ -46,7 +46,7 @@ from kb import locales
 from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_index_terms
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
 from kb.index import TEXT_FIELDS, Catalog, Entry, field_name, load_catalog, load_vocabulary
-from kb.model import Document
+from kb.model import Document, Topic
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -235,6 +235,14 @@ class Release:
     lengths: dict[tuple[int, str], np.ndarray[Any, Any]] = field(default_factory=dict)
     """Field lengths per (segment reader, field), read on first use (see :func:`scored`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    grouping: Grouping | None = None
+    shown: dict[tuple[int, str, str | None], Entry | None] = field(default_factory=dict)
+    """(topic number, locale, edition) → the entry answering it (see :meth:`Catalog.entry_for`)."""
+
+    def group(self) -> Grouping:
+        if self.grouping is None:
+            self.grouping = Grouping.of(self)
+        return self.grouping
 
     @classmethod
     def open(cls, path: Path) -> Release:
@@ -256,6 +264,49 @@ class Release:
     def close(self) -> None:
         self.searcher.close()
         self.catalog.close()
+
+
+@dataclass
+class Grouping:
+    """Per Whoosh document number, what ranking groups and weighs by, as arrays."""
+
+    topics: list[Topic]
+    entries: list[Entry | None]
+    """Document number → its entry (None: not in the catalog)."""
+    topic_of: np.ndarray[Any, Any]
+    """Document number → topic number (-1: not in the catalog)."""
+    languages: list[str]
+    language_of: np.ndarray[Any, Any]
+    """Document number → number of its language in ``languages``."""
+    topic_order: np.ndarray[Any, Any]
+    """Topic number → its place among the topics' ids in sorted order (the tie-break of equal scores)."""
+    editions: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
+    """Edition → per document number, whether the document has it (made on first use)."""
+
+    @classmethod
+    def of(cls, release: Release) -> Grouping:
+        size = release.searcher.doc_count_all()
+        topics = release.catalog.topics
+        number = {id(t): i for i, t in enumerate(topics)}
+        languages = sorted({locales.language(e.document.locale) for e in release.entries.values()})
+        lang_number = {lang: i for i, lang in enumerate(languages)}
+        entries: list[Entry | None] = [None] * size
+        topic_of = np.full(size, -1, dtype=np.int64)
+        language_of = np.zeros(size, dtype=np.int64)
+        for docnum, entry in release.entries.items():
+            entries[docnum] = entry
+            topic_of[docnum] = number[id(entry.topic)]
+            language_of[docnum] = lang_number[locales.language(entry.document.locale)]
+        order = np.empty(len(topics), dtype=np.int64)
+        order[sorted(range(len(topics)), key=lambda i: topics[i].id)] = np.arange(len(topics))
+        return cls(topics, entries, topic_of, languages, language_of, order)
+
+    def with_edition(self, edition: str) -> np.ndarray[Any, Any]:
+        found = self.editions.get(edition)
+        if found is None:
+            found = self.editions[edition] = np.array(
+                [e is not None and edition in e.document.editions for e in self.entries], dtype=bool)
+        return found
 
 
 _RELEASES: dict[Path, Release] = {}
@@ -402,26 +453,45 @@ def language_weights(known_locales: list[str], detected: tuple[str, float] | Non
 def rank(
     release: Release, req: Request, queries: dict[str, wq.Query | None], weights: dict[str, float]
 ) -> list[tuple[Entry, float]]:
-    """Topics that match, best first, each as the entry to show (the requested locale's document)."""
+    """Topics that match, best first, each as the entry to show (the requested locale's document).
+
+    A topic's score is its best document's, weighted by language; among equal weighted scores the
+    document found first (by Whoosh's order: score, then document number) stands for it. Topics of
+    equal scores are in the order of their ids. Done with arrays: large indexes match thousands."""
     subqueries = [q for q in queries.values() if q is not None]
     if not subqueries:
         return []
-    best: dict[str, tuple[float, Entry]] = {}
-    for docnum, score in scored(release, wq.Or(subqueries)):
-        entry = release.entries.get(docnum)
-        if entry is None or (req.edition and req.edition not in entry.document.editions):
-            continue
-        score *= weights.get(locales.language(entry.document.locale), 1.0)
-        if entry.topic.id not in best or score > best[entry.topic.id][0]:
-            best[entry.topic.id] = (score, entry)
+    ids, scores = scored_arrays(release, wq.Or(subqueries))
+    g = release.group()
+    topic = g.topic_of[ids]
+    keep = topic >= 0
+    if req.edition:
+        keep &= g.with_edition(req.edition)[ids]
+    ids, scores, topic = ids[keep], scores[keep], topic[keep]
+    factor = np.array([weights.get(lang, 1.0) for lang in g.languages], dtype=np.float64)
+    weighted = scores * factor[g.language_of[ids]]
+    found = np.arange(len(ids))
+    best = np.lexsort((found, -weighted, topic))  # per topic: best weighted, then found first
+    first = np.ones(len(best), dtype=bool)
+    first[1:] = topic[best][1:] != topic[best][:-1]
+    best = best[first]
+    best = best[np.lexsort((g.topic_order[topic[best]], -weighted[best]))]
     ranked = []
-    catalog = release.catalog
-    for score, entry in best.values():
-        shown = entry if req.locale is None else catalog.entry_for(entry.topic, req.locale, req.edition)
+    for i, score in zip(best.tolist(), weighted[best].tolist(), strict=True):
+        entry = g.entries[int(ids[i])]
+        assert entry is not None
+        shown = entry if req.locale is None else shown_entry(release, int(topic[i]), req.locale, req.edition)
         if shown is not None:
             ranked.append((shown, score))
-    ranked.sort(key=lambda pair: (-pair[1], pair[0].topic.id))
     return ranked
+
+
+def shown_entry(release: Release, topic: int, locale: str, edition: str | None) -> Entry | None:
+    """The entry of topic number ``topic`` answering ``locale`` and ``edition`` (memoised)."""
+    key = (topic, locale, edition)
+    if key not in release.shown:
+        release.shown[key] = release.catalog.entry_for(release.group().topics[topic], locale, edition)
+    return release.shown[key]
 
 
 # --- scoring every match at speed -----------------------------------------------------------------
@@ -447,6 +517,12 @@ _EMPTY: Scores = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 def scored(release: Release, q: wq.Query) -> list[tuple[int, float]]:
     """Every document matching ``q`` with its score, best first (then by document number): what
     ``searcher.search(q, limit=None).items()`` gives."""
+    ids, scores = scored_arrays(release, q)
+    return list(zip(ids.tolist(), scores.tolist(), strict=True))
+
+
+def scored_arrays(release: Release, q: wq.Query) -> Scores:
+    """:func:`scored` as two arrays (document numbers, scores)."""
     searcher = release.searcher
     context = searcher.context()
     parts = []
@@ -455,13 +531,14 @@ def scored(release: Release, q: wq.Query) -> list[tuple[int, float]]:
             ids, scores = _evaluate(release, sub.reader(), q.matcher(sub, context))
             parts.append((ids + offset, scores))
     except _Unsupported:
-        return list(searcher.search(q, limit=None).items())
+        items = list(searcher.search(q, limit=None).items())
+        return (np.array([d for d, _ in items], dtype=np.int64), np.array([s for _, s in items], dtype=np.float64))
     if not parts:
-        return []
+        return _EMPTY
     ids = np.concatenate([p[0] for p in parts])
     scores = np.concatenate([p[1] for p in parts])
     order = np.lexsort((ids, -scores))
-    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+    return ids[order], scores[order]
 
 
 def _evaluate(release: Release, reader: Any, m: Any) -> Scores:
