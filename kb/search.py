@@ -685,21 +685,27 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dic
     """HTML: the one or two paragraphs with the most distinct query terms, cut around their first
     match, each matched word in ``<mark>``; else the document's description or opening text.
 
-    A paragraph is looked at only if a query term occurs in its folded text (a stem is a prefix of
-    the words it stems from), and words are analysed one at a time through a cache: snippets cost
-    little even for long documents."""
+    A word can match only if a query term occurs in its folded text (a stem is a prefix of the words
+    it stems from): the terms are looked for in the folded text of the whole document at once, and
+    only the words they occur in are analysed (through the index's word memo)."""
     key = doc_key(doc.locale, keys)
     q = queries.get(key)
     found = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)} if q is not None else set()
     terms = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
     ranked = []
     pattern = term_pattern(terms)
-    for i, (part, folded) in enumerate(zip(parts, folded_parts(doc.path, doc.content_hash, parts), strict=True)):
-        if pattern is None or not pattern.search(folded):
-            continue
+    for i, positions in term_positions(doc, parts, pattern).items():
+        part = parts[i]
         spans: list[tuple[int, int]] = []
         matched: set[str] = set()
+        at = 0
         for m in _WORD.finditer(part):
+            while at < len(positions) and positions[at] < m.start():
+                at += 1
+            if at == len(positions):
+                break
+            if positions[at] >= m.end():
+                continue
             hit = terms.intersection(word_index_terms(key, m.group()))
             if hit:
                 spans.append((m.start(), m.end()))
@@ -718,7 +724,40 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dic
     return html.escape(plain[:cut] + " …" if cut > 0 else plain, quote=False)
 
 
+def term_positions(doc: Document, parts: tuple[str, ...], pattern: re.Pattern[str] | None) -> dict[int, list[int]]:
+    """Part number → where in that part a term starts (in its folded text), for the parts that have one."""
+    out: dict[int, list[int]] = {}
+    if pattern is None:
+        return out
+    whole = folded_document(doc.path, doc.content_hash, parts)
+    if whole is None:  # folding changed a length somewhere: part by part
+        for i, folded in enumerate(folded_parts(doc.path, doc.content_hash, parts)):
+            if pattern.search(folded):
+                out[i] = [m.start() for m in pattern.finditer(folded)]
+        return out
+    folded, starts = whole
+    for m in pattern.finditer(folded):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        out.setdefault(i, []).append(m.start() - starts[i])
+    return out
+
+
 @functools.lru_cache(maxsize=4096)
+def folded_document(path: str, content_hash: str, parts: tuple[str, ...]) -> tuple[str, list[int]] | None:
+    """The folded text of a document's parts joined by newlines, with where each part starts; None
+    when folding changed the length of the text (positions would not map back)."""
+    joined = "\n".join(parts)
+    folded = fold_text(joined)
+    if len(folded) != len(joined):
+        return None
+    starts, at = [], 0
+    for part in parts:
+        starts.append(at)
+        at += len(part) + 1
+    return folded, starts
+
+
+@functools.lru_cache(maxsize=256)
 def folded_parts(path: str, content_hash: str, parts: tuple[str, ...]) -> tuple[str, ...]:
     """The folded text of a document's parts (cached: the same documents come up again and again)."""
     return tuple(fold_text(p) for p in parts)
