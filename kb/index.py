@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import mmap
 import pickle
 import re
+import sys
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -102,12 +102,6 @@ def document_vocabulary(doc: Document) -> tuple[str, ...]:
     return vocabulary("\n".join((doc.title, headings_text(doc), body_text(doc))))
 
 
-def count_vocabulary(words_per_document: Iterable[tuple[str, ...]]) -> dict[str, int]:
-    """``{word: number of documents}`` in word order (that of Whoosh's term dictionary)."""
-    counts = Counter(itertools.chain.from_iterable(words_per_document))
-    return {w: counts[w] for w in sorted(counts)}
-
-
 def index_fields(topic: Topic, member: TopicMember, base_url: str) -> dict[str, Any]:
     """The Whoosh fields of one document."""
     doc = member.document
@@ -154,9 +148,9 @@ quick to load) followed by the pickled Document; ``key`` says which version of t
 
 
 def light(doc: Document) -> Document:
-    """The document without its text (segments, links, body, front matter): all that the catalog
+    """The document without its text (segments, links, body, front matter, pre-rendered HTML): all that the catalog
     needs to list, group and link it; the full document is read from the store on demand."""
-    return dataclasses.replace(doc, segments=(), links=(), body="", front_matter={})
+    return dataclasses.replace(doc, segments=(), links=(), body="", front_matter={}, skeleton=None)
 
 
 def document_key(doc: Document) -> str:
@@ -167,37 +161,41 @@ def document_key(doc: Document) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """What the index derives from one member of a topic: its Whoosh fields and their fingerprint,
-    its vocabulary, its store key and its catalog copy. Kept in a session's memo while the member's
-    document, topic and URL base stay the same."""
+    """What the index derives from one member of a topic: the fingerprint of its Whoosh fields, its
+    vocabulary (in a session only), its store key and its catalog copy. Kept in a session's memo
+    while the member's document, topic and URL base stay the same. The fields themselves are not
+    kept: with the document's whole text, all of them at once would cost gigabytes on a large corpus."""
 
     document: Document
     inputs: tuple[str, str, str]
     """The topic's id, the member's slug (or the topic's) and the URL base the fields were made for."""
-    fields: dict[str, Any]
     fingerprint: str
     words: tuple[str, ...]
     key: str
     light: Document
 
 
-def prepare(topic: Topic, member: TopicMember, base_url: str, memo: dict[str, Prepared] | None) -> Prepared:
-    """The member's :class:`Prepared`, from ``memo`` when nothing it depends on changed (ingest gives
-    the same Document object for a file whose bytes did not change)."""
+def prepare(
+    topic: Topic, member: TopicMember, base_url: str, memo: dict[str, Prepared] | None
+) -> tuple[Prepared, dict[str, Any] | None, tuple[str, ...]]:
+    """The member's :class:`Prepared`, with its fields and words when they were computed (None and
+    the memo's words when ``memo`` had it: nothing it depends on changed — ingest gives the same
+    Document object for a file whose bytes did not change)."""
     doc = member.document
     inputs = (topic.id, member.slug or topic.slug, base_url)
     old = memo.get(doc.path) if memo is not None else None
     if old is not None and old.document is doc and old.inputs == inputs:
-        return old
+        return old, None, old.words
     fields = index_fields(topic, member, base_url)
     if old is not None and old.document is doc:  # only the topic or URL changed: same text
         words, key, lite = old.words, old.key, old.light
     else:
         words, key, lite = document_vocabulary(doc), document_key(doc), light(doc)
-    prepared = Prepared(doc, inputs, fields, fingerprint(fields), words, key, lite)
-    if memo is not None:
-        memo[doc.path] = prepared
-    return prepared
+    if memo is None:
+        return Prepared(doc, inputs, fingerprint(fields), (), key, lite), fields, words
+    words = tuple(sys.intern(w) for w in words)  # kept for every document: one string per word
+    prepared = memo[doc.path] = Prepared(doc, inputs, fingerprint(fields), words, key, lite)
+    return prepared, fields, words
 
 
 def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
@@ -208,46 +206,60 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     ``dest`` (Whoosh never rewrites a segment file, it writes new ones) and only the documents whose
     fields changed are deleted and added again; the previous release stays untouched. Within a
     session (``kb serve --watch``) what each document gives the index is memoised, so a rebuild
-    after one file changed works on that file alone (and rewrites the small catalog)."""
+    after one file changed works on that file alone (and rewrites the small catalog). A clean build
+    adds each document as soon as its fields are made, so they are never all in memory at once."""
     dest.mkdir(parents=True, exist_ok=False)
     session_memo = options.session.memo("index") if options.session is not None else None
     memo: dict[str, Prepared] | None = session_memo.setdefault("prepared", {}) if session_memo is not None else None
     keys = sorted({analysis_key(language(loc)) for loc in {d.locale for d in corpus.documents}}) or ["any"]
-    prepared = [prepare(topic, m, options.base_url, memo) for topic in alignment.topics for m in topic.members]
-    if memo is not None:  # forget deleted documents
-        for path in memo.keys() - {p.document.path for p in prepared}:
-            del memo[path]
     reuse = Reuse.between("index", options.previous_release if options.record_state else None)
     reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
-    previous: CatalogData | None = None
-    if reuse.old.get("") == schema_key and _link_index(reuse, dest):
-        ix = whoosh_index.open_dir(str(dest))
-        todo = [p.fields for p in prepared if not reuse.unchanged(p.document.path, p.fingerprint)]
+    linked = reuse.old.get("") == schema_key and _link_index(reuse, dest)
+    ix = whoosh_index.open_dir(str(dest)) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
+    writer = ix.writer(limitmb=256)
+    prepared: list[Prepared] = []
+    counts: Counter[str] = Counter()
+    todo: list[dict[str, Any]] = []
+    try:
+        for topic in alignment.topics:
+            for member in topic.members:
+                p, fields, words = prepare(topic, member, options.base_url, memo)
+                prepared.append(p)
+                if memo is None:
+                    counts.update(words)
+                path = p.document.path
+                if not linked:
+                    if options.record_state:
+                        reuse.new[path] = p.fingerprint
+                    writer.add_document(**(fields or index_fields(topic, member, options.base_url)))
+                elif not reuse.unchanged(path, p.fingerprint):
+                    todo.append(fields or index_fields(topic, member, options.base_url))
         changed = {e["path"] for e in todo if e["path"] in reuse.old}
-        gone: set[str] = (set(reuse.old) - set(reuse.new)) | changed
-        previous = _previous_catalog(reuse, session_memo)
-    else:
-        ix = whoosh_index.create_in(str(dest), build_schema(keys))
-        todo = [p.fields for p in prepared]
-        if options.record_state:
-            reuse.new.update((p.document.path, p.fingerprint) for p in prepared)
-        gone = set()
-    if todo or gone:
-        writer = ix.writer(limitmb=256)
-        try:
-            for path in sorted(gone - {""}):
-                writer.delete_by_term("path", path)
-            for e in todo:
-                writer.add_document(**e)
-        except BaseException:
-            writer.cancel()
-            raise
+        gone: set[str] = (set(reuse.old) - set(reuse.new)) | changed if linked else set()
+        for path in sorted(gone - {""}):
+            writer.delete_by_term("path", path)
+        for e in todo:
+            writer.add_document(**e)
+    except BaseException:
+        writer.cancel()
+        raise
+    if prepared and (not linked or todo or gone):
         # Deleted documents still count in Whoosh's term statistics until their segment is merged:
         # merge when they are more than a tenth of the index, to keep scores near a clean build's.
         writer.commit(optimize=len(gone) * 10 > len(prepared))
+    else:
+        writer.cancel()
+    if memo is not None:  # forget deleted documents
+        for path in memo.keys() - {p.document.path for p in prepared}:
+            del memo[path]
+    previous = _previous_catalog(reuse, session_memo) if linked else None
     if options.record_state:
         reuse.save(dest.parent)
-    (dest / VOCABULARY).write_bytes(vocabulary_bytes(prepared, session_memo))
+    if session_memo is None:
+        in_order = {w: counts[w] for w in sorted(counts)}  # in word order, as Whoosh's terms
+        (dest / VOCABULARY).write_bytes(pickle.dumps(in_order, protocol=pickle.HIGHEST_PROTOCOL))
+    else:
+        (dest / VOCABULARY).write_bytes(vocabulary_bytes(prepared, session_memo))
     files, stored = write_store(dest, prepared, previous, reuse)
     by_path = {p.document.path: p.light for p in prepared}
     topics = [dataclasses.replace(t, members=[dataclasses.replace(m, document=by_path[m.document.path])
@@ -269,11 +281,9 @@ class _VocabularyMemo:
     blob: bytes = b""
 
 
-def vocabulary_bytes(prepared: list[Prepared], session_memo: dict[str, Any] | None) -> bytes:
-    """The pickled :data:`VOCABULARY`. In a session only changed documents' words are counted again,
+def vocabulary_bytes(prepared: list[Prepared], session_memo: dict[str, Any]) -> bytes:
+    """The pickled :data:`VOCABULARY` in a session: only changed documents' words are counted again,
     and the previous bytes are kept when no word came or went."""
-    if session_memo is None:
-        return pickle.dumps(count_vocabulary(p.words for p in prepared), protocol=pickle.HIGHEST_PROTOCOL)
     memo: _VocabularyMemo = session_memo.setdefault("vocabulary", _VocabularyMemo())
     now = {p.document.path: p.words for p in prepared}
     changed = False
@@ -348,7 +358,9 @@ def write_store(
         with (dest / name).open("wb") as f:
             for p in todo:
                 parts = pickle.dumps(tuple(body_parts(p.document)), protocol=pickle.HIGHEST_PROTOCOL)
-                blob = parts + pickle.dumps(p.document, protocol=pickle.HIGHEST_PROTOCOL)
+                # (without the site's pre-rendered body: the API never shows it)
+                whole = dataclasses.replace(p.document, skeleton=None)
+                blob = parts + pickle.dumps(whole, protocol=pickle.HIGHEST_PROTOCOL)
                 stored[p.document.path] = (number, f.tell(), len(blob), p.key, len(parts))
                 f.write(blob)
     return tuple(files), stored
