@@ -174,15 +174,18 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
         for loc, name in p.items():
             spelled[(loc, name.lower())][name] += 1
     texts = _texts_by_locale(documents)
+    components = _components(places)
+    every_name = tuple(sorted({spelled[n].most_common(1)[0][0] for comp in components for n in comp}))
+    used = _names_used(texts, every_name)
     terms = []
-    for comp in _components(places):
+    for comp in components:
         names = {n: spelled[n].most_common(1)[0][0] for n in comp}
         by_use = sorted(names, key=lambda n: (-sum(spelled[n].values()), names[n]))
         by_locale: dict[str, list[str]] = defaultdict(list)
         for n in by_use:
             by_locale[n[0]].append(names[n])
         # The source form: a rendering used in the text of several locales, i.e. left untranslated.
-        spread = {name: _spread(name, texts) for name in sorted(set(names.values()))}
+        spread = {name: _spread(name, texts, used) for name in sorted(set(names.values()))}
         source = max(spread, key=lambda name: spread[name])
         extra = [source] if spread[source][0] > 1 else []
         term_locales = [
@@ -239,13 +242,23 @@ def _prose(doc: Document) -> str:
     return " ".join(s.text for s in doc.segments if s.kind is not SegmentKind.CODE).lower()
 
 
-def _spread(name: str, texts: dict[str, list[tuple[Document, str]]]) -> tuple[int, int]:
+def _names_used(texts: dict[str, list[tuple[Document, str]]], names: tuple[str, ...]) -> dict[int, frozenset[str]]:
+    """id of each document → which of ``names`` its text uses (scanned once per document and names)."""
+    patterns = [(name, _words(name), variant_pattern(name)) for name in names]
+
+    def scan(text: str) -> frozenset[str]:
+        return frozenset(name for name, words, pattern in patterns if _uses(text, words, pattern))
+
+    return {
+        id(d): _MEMO.get(d, ("names", names), functools.partial(scan, t)) for ts in texts.values() for d, t in ts
+    }
+
+
+def _spread(
+    name: str, texts: dict[str, list[tuple[Document, str]]], used: dict[int, frozenset[str]]
+) -> tuple[int, int]:
     """(locales whose text uses ``name``, documents that do): how widely a rendering is used."""
-    pattern, words = variant_pattern(name), _words(name)
-    per_locale = [
-        sum(1 for d, t in ts if _MEMO.get(d, ("spread", name), functools.partial(_uses, t, words, pattern)))
-        for ts in texts.values()
-    ]
+    per_locale = [sum(1 for d, _ in ts if name in used[id(d)]) for ts in texts.values()]
     return sum(1 for n in per_locale if n), sum(per_locale)
 
 
