@@ -13,7 +13,7 @@ import itertools
 import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,9 +117,9 @@ def topic_key(job: TopicJob, stamp: str, topic: Topic) -> tuple[Any, ...]:
     return stamp, topic.id, topic.slug, members, terms, images
 
 
-def reuse_topic(job: TopicJob, topic: Topic, memo: dict[Any, Any], key: tuple[Any, ...]) -> TopicResult | None:
+def reusable(job: TopicJob, topic: Topic, memo: dict[Any, Any], key: tuple[Any, ...]) -> TopicResult | None:
     """The previous build's result for ``topic`` when it was made from the same data and the previous
-    release still holds its pages (hard-linked into this one); else None."""
+    release holds its pages made from it (to be hard-linked into this one); else None."""
     found = memo.get(topic.id)
     if found is None or found[0] != key:
         return None
@@ -127,9 +127,6 @@ def reuse_topic(job: TopicJob, topic: Topic, memo: dict[Any, Any], key: tuple[An
     reuse = job.reuse
     if reuse.previous is None or not all(reuse.unchanged(p, k) for p, k in result.fingerprints.items()):
         return None
-    if not link_all(reuse.previous, job.dest, list(result.fingerprints)):
-        return None
-    reuse.reused += len(result.fingerprints)
     return result
 
 
@@ -164,13 +161,29 @@ def run_session(job: TopicJob, topics: list[Topic], jobs: int, memo: dict[Any, A
     known: dict[str, TopicResult] = {}
     keys = {}
     todo = []
+    reusing = []
     for topic in topics:
         keys[topic.id] = key = topic_key(job, stamp, topic)
-        found = reuse_topic(job, topic, memo, key)
+        found = reusable(job, topic, memo, key)
         if found is None:
             todo.append(topic)
         else:
+            reusing.append((topic, found))
+    # Linking is mostly making each page's folder, which costs the kernel more than the link: threads
+    # let both cores do it.
+    previous = job.reuse.previous
+
+    def link(found: TopicResult) -> bool:
+        return previous is not None and link_all(previous, job.dest, list(found.fingerprints))
+
+    with ThreadPoolExecutor(4) as pool:
+        linked = list(pool.map(link, [found for _, found in reusing]))
+    for (topic, found), ok in zip(reusing, linked, strict=True):
+        if ok:
             known[topic.id] = found
+            job.reuse.reused += len(found.fingerprints)
+        else:
+            todo.append(topic)
     # A few topics are done here (no workers to start, and the checks' memos stay in this process).
     done = {r.topic: r for r in run_topics(job, todo, jobs if len(todo) > 8 else 1)}
     memo.clear()
