@@ -7,6 +7,8 @@ the index, the site, the API and the translators' checks read these and nothing 
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -88,6 +90,18 @@ class Segment:
     """Inline code spans inside the segment (language-independent anchors for alignment)."""
     line: int | None = None
     """1-based source line where the segment's block starts, when known."""
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _SEGMENT_FIELDS)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        # Paths repeat across documents (``p[3]``, ``table[0]/tr[1]/td[0]``) but unpickling, from
+        # the parse workers or the cache, makes each a new string: one copy each saves ~3 KB a document.
+        for name, value in zip(_SEGMENT_FIELDS, state, strict=True):
+            object.__setattr__(self, name, sys.intern(value) if name == "path" else value)
+
+
+_SEGMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Segment))
 
 
 @dataclass(frozen=True, slots=True)

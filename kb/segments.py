@@ -7,6 +7,7 @@ through BeautifulSoup, and the Markdown that writers put *inside* HTML cells is 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, ParserRejectedMarkup, Tag
@@ -165,7 +166,7 @@ class SegmentBuilder:
         prefix, counters = self.stack[-1]
         n = counters.get(name, 0)
         counters[name] = n + 1
-        return f"{prefix}{name}[{n}]"
+        return sys.intern(f"{prefix}{name}[{n}]")  # the same few paths recur in every document
 
     def push(self, name: str) -> str:
         path = self._next(name)
