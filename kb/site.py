@@ -264,6 +264,8 @@ class SiteData:
     member_of: dict[str, tuple[Topic, TopicMember]] = field(default_factory=dict)
     by_root_path: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
     by_dir: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
+    by_name: dict[tuple[str, str], list[Document]] = field(default_factory=lambda: defaultdict(list))
+    """(locale, lower-case file name) → its documents (a link's last resort, without scanning them all)."""
     locales: list[str] = field(default_factory=list)
     images: dict[str, str] = field(default_factory=dict)
     """Content path of an image → site path of its copy."""
@@ -276,6 +278,7 @@ class SiteData:
             data.by_path[doc.path] = doc
             data.by_root_path[doc.locale_root_path.lower()].append(doc)
             data.by_dir[posixpath.dirname(doc.path)].append(doc)
+            data.by_name[(doc.locale, doc.path.rsplit("/", 1)[-1].lower())].append(doc)
         for topic in alignment.topics:
             for m in topic.members:
                 data.member_of[m.document.path] = (topic, m)
@@ -340,11 +343,7 @@ class SiteData:
         same_root = self.by_root_path.get(strip_locale_folder(path).lower(), [])
         if same_root:
             return next((d for d in same_root if d.locale == locale), same_root[0])
-        named = [
-            d
-            for d in self.corpus.documents
-            if d.locale == locale and d.path.rsplit("/", 1)[-1].lower() == low
-        ]
+        named = self.by_name.get((locale, low), [])
         return named[0] if len(named) == 1 else None
 
     def resolve_published(self, locale: str, path: str) -> Document | None:
@@ -1036,8 +1035,11 @@ def translation_status_page(g: Gatherer) -> Iterable[Page]:
     d, t = g.data, g.strings(UI_DEFAULT)
     totals = {loc: [0, 0, 0, 0, 0] for loc in d.locales}
     rows = []
+    topics: dict[str, Topic] = {}
+    for t_ in d.alignment.topics:
+        topics.setdefault(t_.id, t_)  # as Alignment.topic: the first of an id, without a scan per row
     for row in translation_status(d.corpus, d.alignment, g.findings):
-        topic = d.alignment.topic(row.topic)
+        topic = topics.get(row.topic)
         if topic is None or not topic.members:
             continue
         cells = []
