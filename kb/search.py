@@ -29,6 +29,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.columns import NumericColumn
 from whoosh.index import EmptyIndexError, open_dir
 from whoosh.matching import (
     FilterMatcher,
@@ -282,6 +283,8 @@ class Grouping:
     """Topic number → its place among the topics' ids in sorted order (the tie-break of equal scores)."""
     editions: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
     """Edition → per document number, whether the document has it (made on first use)."""
+    answering: dict[tuple[str, str | None], np.ndarray[Any, Any]] = field(default_factory=dict)
+    """(locale, edition) → per topic number, whether it answers them (made on first use)."""
 
     @classmethod
     def of(cls, release: Release) -> Grouping:
@@ -300,6 +303,15 @@ class Grouping:
         order = np.empty(len(topics), dtype=np.int64)
         order[sorted(range(len(topics)), key=lambda i: topics[i].id)] = np.arange(len(topics))
         return cls(topics, entries, topic_of, languages, language_of, order)
+
+    def answers(self, release: Release, locale: str, edition: str | None) -> np.ndarray[Any, Any]:
+        """Per topic number, whether it has a document to show for ``locale`` and ``edition``."""
+        key = (locale, edition)
+        found = self.answering.get(key)
+        if found is None:
+            found = self.answering[key] = np.array(
+                [shown_entry(release, i, locale, edition) is not None for i in range(len(self.topics))], dtype=bool)
+        return found
 
     def with_edition(self, edition: str) -> np.ndarray[Any, Any]:
         found = self.editions.get(edition)
@@ -452,7 +464,7 @@ def language_weights(known_locales: list[str], detected: tuple[str, float] | Non
 
 def rank(
     release: Release, req: Request, queries: dict[str, wq.Query | None], weights: dict[str, float]
-) -> list[tuple[Entry, float]]:
+) -> Ranked | list[tuple[Entry, float]]:
     """Topics that match, best first, each as the entry to show (the requested locale's document).
 
     A topic's score is its best document's, weighted by language; among equal weighted scores the
@@ -476,14 +488,36 @@ def rank(
     first[1:] = topic[best][1:] != topic[best][:-1]
     best = best[first]
     best = best[np.lexsort((g.topic_order[topic[best]], -weighted[best]))]
-    ranked = []
-    for i, score in zip(best.tolist(), weighted[best].tolist(), strict=True):
-        entry = g.entries[int(ids[i])]
-        assert entry is not None
-        shown = entry if req.locale is None else shown_entry(release, int(topic[i]), req.locale, req.edition)
-        if shown is not None:
-            ranked.append((shown, score))
-    return ranked
+    if req.locale is not None:  # topics without a document for the locale (and edition) drop out
+        best = best[g.answers(release, req.locale, req.edition)[topic[best]]]
+    return Ranked(release, req, ids[best], topic[best], weighted[best])
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The ranked topics of a search, as arrays; entries are made only for the page shown."""
+
+    release: Release
+    req: Request
+    docs: np.ndarray[Any, Any]
+    """Per topic, best first: the document that matched best."""
+    topics: np.ndarray[Any, Any]
+    scores: np.ndarray[Any, Any]
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __getitem__(self, part: slice) -> list[tuple[Entry, float]]:
+        out = []
+        g = self.release.group()
+        for doc, topic, score in zip(self.docs[part].tolist(), self.topics[part].tolist(),
+                                     self.scores[part].tolist(), strict=True):
+            entry = g.entries[doc]
+            if self.req.locale is not None:
+                entry = shown_entry(self.release, topic, self.req.locale, self.req.edition)
+            assert entry is not None
+            out.append((entry, score))
+        return out
 
 
 def shown_entry(release: Release, topic: int, locale: str, edition: str | None) -> Entry | None:
@@ -559,12 +593,15 @@ def _evaluate(release: Release, reader: Any, m: Any) -> Scores:
     if kind in (UnionMatcher, IntersectionMatcher):
         a, b = _evaluate(release, reader, m.a), _evaluate(release, reader, m.b)
         if kind is UnionMatcher:  # a's score, b's, or their sum where both match
-            ids = np.union1d(a[0], b[0])
-            scores = np.zeros(len(ids))
-            ia, ib = np.searchsorted(ids, a[0]), np.searchsorted(ids, b[0])
-            scores[ia] = a[1]
-            scores[ib] += b[1]
-            return ids, scores
+            size = reader.doc_count_all()
+            dense = np.zeros(size)
+            present = np.zeros(size, dtype=bool)
+            dense[a[0]] = a[1]
+            dense[b[0]] += b[1]
+            present[a[0]] = True
+            present[b[0]] = True
+            ids = np.flatnonzero(present)
+            return ids, dense[ids]
         common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
         return common, a[1][ia] + b[1][ib]
     raise _Unsupported(kind.__name__)
@@ -575,16 +612,16 @@ def _leaf(release: Release, reader: Any, m: Any) -> Scores:
     scorer = m.scorer
     if type(scorer) is not BM25FScorer or m._byteids:
         raise _Unsupported("scorer")
-    ids: list[int] = []
     weights: list[float] = []
     m.reset()  # from the first posting: building the tree may have moved it on (skip_to)
+    blocks = []
     while m.is_active():
-        m._read_ids()
+        m._read_data()
+        blocks.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)))  # ids are stored as deltas
         m._read_weights()
-        ids.extend(m._ids)
         weights.extend(m._weights)
         m._next_block()
-    docs = np.array(ids, dtype=np.int64)
+    docs = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
     tf = np.array(weights, dtype=np.float32).astype(np.float64)  # Whoosh keeps weights as C floats
     fl = _B2L[_length_bytes(release, reader, m._term[0])[docs]]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
@@ -599,8 +636,14 @@ def _length_bytes(release: Release, reader: Any, fieldname: str) -> np.ndarray[A
         column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
         if column is None:
             raise _Unsupported("lengths")
-        found = release.lengths[key] = np.array([column[i] for i in range(reader.doc_count_all())],
-                                                dtype=np.uint8)
+        size = reader.doc_count_all()
+        if type(column) is NumericColumn.Reader and column._typecode == "B" and column._count <= size:
+            # One byte per document, documents past the last written one at the default (0).
+            found = np.zeros(size, dtype=np.uint8)
+            found[: column._count] = np.frombuffer(column._dbfile.get(column._basepos, column._count), np.uint8)
+        else:
+            found = np.array([column[i] for i in range(size)], dtype=np.uint8)
+        release.lengths[key] = found
     return found
 
 
