@@ -237,6 +237,10 @@ class Release:
     """Field lengths per (segment reader, field), read on first use (see :func:`scored`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     grouping: Grouping | None = None
+    leaves: dict[tuple[int, Any, int], Scores] = field(default_factory=dict)
+    """Scored posting lists read lately, oldest first (see :func:`_leaf`)."""
+    leaves_bytes: int = 0
+    leaves_lock: threading.Lock = field(default_factory=threading.Lock)
     shown: dict[tuple[int, str, str | None], Entry | None] = field(default_factory=dict)
     """(topic number, locale, edition) → the entry answering it (see :meth:`Catalog.entry_for`)."""
 
@@ -607,7 +611,27 @@ def _evaluate(release: Release, reader: Any, m: Any) -> Scores:
     raise _Unsupported(kind.__name__)
 
 
+LEAF_CACHE_BYTES = 64 * 1024 * 1024
+"""Scored posting lists kept per release (the common words come back in query after query)."""
+
+
 def _leaf(release: Release, reader: Any, m: Any) -> Scores:
+    """The documents and BM25F scores of one posting list, from the release's cache or read."""
+    key = (id(reader), m._term, m._startoffset)
+    found = release.leaves.get(key)
+    if found is None:
+        found = _read_leaf(release, reader, m)
+        size = found[0].nbytes + found[1].nbytes
+        with release.leaves_lock:
+            release.leaves[key] = found
+            release.leaves_bytes += size
+            while release.leaves_bytes > LEAF_CACHE_BYTES and len(release.leaves) > 1:
+                old = release.leaves.pop(next(iter(release.leaves)))
+                release.leaves_bytes -= old[0].nbytes + old[1].nbytes
+    return found
+
+
+def _read_leaf(release: Release, reader: Any, m: Any) -> Scores:
     """The documents and BM25F scores of one posting list (``BM25FScorer._score`` over arrays)."""
     scorer = m.scorer
     if type(scorer) is not BM25FScorer or m._byteids:
