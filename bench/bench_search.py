@@ -7,6 +7,12 @@ with kb's overhead as a ratio. kb does more per query than the raw baseline (eve
 analysis, grouping by topic, translations, snippets, did-you-mean), which the ratio includes.
 
     .venv/bin/python bench/bench_search.py [--corpus DIR] [--rounds N] [--repeat N] [--jobs N]
+
+With ``--index DIR`` (an index folder written by ``kb.index.write_index``, e.g. of a synthetic 10x or
+100x corpus) nothing is built: the queries of ``bench/run.py`` (title words of ``--corpus``) are run
+once each, in-process and over HTTP, and p50/p95/p99 printed.
+
+    .venv/bin/python bench/bench_search.py --index /tmp/kb-idx100 --corpus /tmp/kb-bench/corpus-x100-seed7
 """
 
 from __future__ import annotations
@@ -158,16 +164,50 @@ def best_seconds(repeat: int, fn: Callable[[int], None]) -> float:
     return best
 
 
+def prebuilt(index: Path, content: Path, n: int) -> int:
+    """Query latencies (each query once, as bench/run.py runs them) of a prebuilt index."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import resource
+
+    from run import http_latency, queries_for
+
+    qs = queries_for(content, n, 7)
+    t0 = time.perf_counter()
+    search(index, qs[0])
+    print(f"{index}: opened in {time.perf_counter() - t0:.2f} s; {len(qs)} queries")
+    samples = []
+    for q in qs:
+        t0 = time.perf_counter()
+        search(index, q)
+        samples.append(time.perf_counter() - t0)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print("in-process p50/p95/p99: " + " / ".join(f"{percentile(samples, p) * 1000:.1f}" for p in (50, 95, 99))
+          + f" ms (peak RSS {rss} MiB)")
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        out = Path(tmp)  # a build folder whose current release's index is the given one
+        (out / "releases" / "prebuilt").mkdir(parents=True)
+        (out / "releases" / "prebuilt" / "index").symlink_to(index.resolve())
+        (out / "releases" / "prebuilt" / "site").mkdir()
+        publish(out, out / "releases" / "prebuilt")
+        http = http_latency(out, qs)
+    print(f"HTTP: {http}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEV_CORPUS, help="content folder (default: dev corpus)")
     ap.add_argument("--rounds", type=int, default=5, help="times each query is run for the latencies")
     ap.add_argument("--repeat", type=int, default=2, help="index builds timed per side (the best counts)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parser processes for ingest")
+    ap.add_argument("--index", type=Path, help="a prebuilt index folder: only its query latencies")
+    ap.add_argument("--queries", type=int, default=300, help="with --index: bench/run.py queries to run")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
+    if args.index is not None:
+        return prebuilt(args.index, args.corpus, args.queries)
 
     t0 = time.perf_counter()
     corpus = ingest(args.corpus, jobs=args.jobs)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
+from whoosh.writing import SegmentWriter
 
 from kb import urls
 from kb.analysis import analysis_key, text_field
@@ -216,10 +217,13 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
     linked = reuse.old.get("") == schema_key and _link_index(reuse, dest)
     ix = whoosh_index.open_dir(str(dest)) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
-    writer = ix.writer(limitmb=256)
+    # The writer is opened only when there is something to write: a cancelled Whoosh writer leaves
+    # the files of its unfinished segment behind.
+    writer: SegmentWriter | None = None
     prepared: list[Prepared] = []
     counts: Counter[str] = Counter()
     todo: list[dict[str, Any]] = []
+    gone: set[str] = set()
     try:
         for topic in alignment.topics:
             for member in topic.members:
@@ -231,24 +235,27 @@ def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
                 if not linked:
                     if options.record_state:
                         reuse.new[path] = p.fingerprint
+                    writer = writer or ix.writer(limitmb=256)
                     writer.add_document(**(fields or index_fields(topic, member, options.base_url)))
                 elif not reuse.unchanged(path, p.fingerprint):
                     todo.append(fields or index_fields(topic, member, options.base_url))
-        changed = {e["path"] for e in todo if e["path"] in reuse.old}
-        gone: set[str] = (set(reuse.old) - set(reuse.new)) | changed if linked else set()
-        for path in sorted(gone - {""}):
-            writer.delete_by_term("path", path)
-        for e in todo:
-            writer.add_document(**e)
+        if linked:
+            changed = {e["path"] for e in todo if e["path"] in reuse.old}
+            gone = ((set(reuse.old) - set(reuse.new)) | changed) - {""}
+            if todo or gone:
+                writer = ix.writer(limitmb=256)
+                for path in sorted(gone):
+                    writer.delete_by_term("path", path)
+                for e in todo:
+                    writer.add_document(**e)
     except BaseException:
-        writer.cancel()
+        if writer is not None:
+            writer.cancel()
         raise
-    if prepared and (not linked or todo or gone):
+    if writer is not None:
         # Deleted documents still count in Whoosh's term statistics until their segment is merged:
         # merge when they are more than a tenth of the index, to keep scores near a clean build's.
         writer.commit(optimize=len(gone) * 10 > len(prepared))
-    else:
-        writer.cancel()
     if memo is not None:  # forget deleted documents
         for path in memo.keys() - {p.document.path for p in prepared}:
             del memo[path]

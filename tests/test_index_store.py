@@ -97,3 +97,11 @@ def test_rebuilds_write_only_changed_documents_and_answer_as_a_clean_build(in_se
     shutil.rmtree(clean)
     build(content, clean, BuildOptions(jobs=1))
     assert answers(inc) == answers(clean)
+
+
+def test_a_rebuild_with_nothing_changed_links_every_index_file_and_writes_no_other(tmp_path: Path) -> None:
+    first = build(CONTENT, tmp_path / "out", BuildOptions(jobs=1)).release / "index"
+    second = build(CONTENT, tmp_path / "out", BuildOptions(jobs=1)).release / "index"
+    rewritten = {CATALOG, VOCABULARY}
+    assert sorted(p.name for p in second.iterdir()) == sorted(p.name for p in first.iterdir())
+    assert [p.name for p in second.iterdir() if p.name not in rewritten and p.stat().st_nlink < 2] == []
