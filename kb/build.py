@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb import fingerprint
 from kb.align import align
 from kb.cache import ParseCache
 from kb.errors import BuildError, BuildLocked
@@ -329,6 +330,7 @@ def _align(corpus: Corpus, session: Session | None) -> Alignment:
     key = tuple((d.path, d.content_hash) for d in corpus.documents)
     if memo.get("key") != key:
         memo["key"], memo["alignment"] = key, align(corpus.documents)
+        fingerprint.retain(corpus.documents)  # what the session's memos hold of edited-away versions
     alignment: Alignment = memo["alignment"]
     return alignment
 

@@ -116,11 +116,23 @@ class Memo:
     def clear(self) -> None:
         self.data.clear()
 
+    def retain(self, keys: set[tuple[str, str]]) -> None:
+        """Forget every document whose (path, content hash) is not in ``keys`` (older versions of
+        edited files, in a long-running session)."""
+        for key in [k for k in self.data if k not in keys]:
+            del self.data[key]
+
+
+MEMOS: list[Memo] = []
+"""Every memo of document-derived data, for :func:`retain`."""
+
 
 _ANCHORS = Memo(4096)
+MEMOS.append(_ANCHORS)
 
 
 _WORDS = Memo(4096)
+MEMOS.append(_WORDS)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -139,11 +151,17 @@ def document_words(doc: Document) -> tuple[tuple[str, ...], ...]:
     return result
 
 
+def retain(documents: Iterable[Document]) -> None:
+    """Keep only what is remembered of ``documents`` (the corpus of a session's latest build)."""
+    keys = {(d.path, d.content_hash) for d in documents}
+    for memo in MEMOS:
+        memo.retain(keys)
+
+
 def forget() -> None:
     """Drop what is remembered of documents."""
-    _ANCHORS.clear()
-    _WORDS.clear()
-    _FEATURES.clear()
+    for memo in MEMOS:
+        memo.clear()
 
 
 def document_anchors(doc: Document) -> tuple[frozenset[str], ...]:
@@ -192,6 +210,7 @@ def applies_to_block(doc: Document) -> set[int]:
 
 
 _FEATURES = Memo(4096)
+MEMOS.append(_FEATURES)
 
 
 def document_features(doc: Document) -> Counter[str]:

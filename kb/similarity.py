@@ -76,6 +76,7 @@ def _body_words(doc: Document) -> list[str]:
 
 
 _BAGS = fingerprint.Memo(4096)
+fingerprint.MEMOS.append(_BAGS)
 
 
 def _bags(doc: Document) -> tuple[Counter[str], Counter[str]]:

@@ -122,3 +122,21 @@ def test_a_no_incremental_build_reuses_nothing(content: Path, tmp_path: Path) ->
     build(content, tmp_path / "out", BuildOptions(jobs=1))
     second = build(content, tmp_path / "out", BuildOptions(jobs=1, incremental=False)).release
     assert [p for p in (second / "site").rglob("*") if p.is_file() and p.stat().st_nlink > 1] == []
+
+
+def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -> None:
+    """A long-running ``kb serve --watch`` must not keep what it derived from every version of a file
+    that is edited again and again."""
+    from kb import fingerprint
+
+    options = BuildOptions(jobs=1, session=Session())
+    first = build(content, tmp_path / "out", options)
+    old = next(d for d in first.corpus.documents if d.path == SEED_RU)
+    modify(content)
+    second = build(content, tmp_path / "out", options)
+    new = next(d for d in second.corpus.documents if d.path == SEED_RU)
+
+    remembered = {key for memo in fingerprint.MEMOS for key in memo.data}
+    assert (SEED_RU, old.content_hash) not in remembered
+    assert (SEED_RU, new.content_hash) in remembered
+    assert {path for path, _ in remembered} <= {d.path for d in second.corpus.documents}
