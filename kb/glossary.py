@@ -226,11 +226,11 @@ _MEMO_MAX = 1_000_000
 _MEMO = _DocMemo()
 
 
-def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[tuple[Document, str]]]:
-    """Each locale's documents with their text as lower-case prose (code left out)."""
-    out: dict[str, list[tuple[Document, str]]] = defaultdict(list)
+def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[Document]]:
+    """Each locale's documents (whose text :func:`_prose` gives)."""
+    out: dict[str, list[Document]] = defaultdict(list)
     for doc in documents:
-        out[doc.locale].append((doc, _MEMO.get(doc, "text", functools.partial(_prose, doc))))
+        out[doc.locale].append(doc)
     return dict(out)
 
 
@@ -239,26 +239,25 @@ def _uses(text: str, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
 
 
 def _prose(doc: Document) -> str:
+    """A document's text as lower-case prose (code left out)."""
     return " ".join(s.text for s in doc.segments if s.kind is not SegmentKind.CODE).lower()
 
 
-def _names_used(texts: dict[str, list[tuple[Document, str]]], names: tuple[str, ...]) -> dict[int, frozenset[str]]:
-    """id of each document → which of ``names`` its text uses (scanned once per document and names)."""
+def _names_used(texts: dict[str, list[Document]], names: tuple[str, ...]) -> dict[int, frozenset[str]]:
+    """id of each document → which of ``names`` its text uses: scanned once per document and set of
+    names, and only that answer kept (not the text: at 100x the texts of the corpus weigh 370 MB)."""
     patterns = [(name, _words(name), variant_pattern(name)) for name in names]
 
-    def scan(text: str) -> frozenset[str]:
+    def scan(doc: Document) -> frozenset[str]:
+        text = _prose(doc)
         return frozenset(name for name, words, pattern in patterns if _uses(text, words, pattern))
 
-    return {
-        id(d): _MEMO.get(d, ("names", names), functools.partial(scan, t)) for ts in texts.values() for d, t in ts
-    }
+    return {id(d): _MEMO.get(d, ("names", names), functools.partial(scan, d)) for ds in texts.values() for d in ds}
 
 
-def _spread(
-    name: str, texts: dict[str, list[tuple[Document, str]]], used: dict[int, frozenset[str]]
-) -> tuple[int, int]:
+def _spread(name: str, texts: dict[str, list[Document]], used: dict[int, frozenset[str]]) -> tuple[int, int]:
     """(locales whose text uses ``name``, documents that do): how widely a rendering is used."""
-    per_locale = [sum(1 for d, _ in ts if name in used[id(d)]) for ts in texts.values()]
+    per_locale = [sum(1 for d in ds if name in used[id(d)]) for ds in texts.values()]
     return sum(1 for n in per_locale if n), sum(per_locale)
 
 
