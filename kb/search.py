@@ -32,6 +32,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.columns import NumericColumn
 from whoosh.index import EmptyIndexError, open_dir
 from whoosh.matching import (
+    ArrayUnionMatcher,
     FilterMatcher,
     IntersectionMatcher,
     NullMatcherClass,
@@ -592,6 +593,17 @@ def _evaluate(release: Release, reader: Any, m: Any) -> Scores:
         ids, scores = _evaluate(release, reader, m.child)
         keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
         return ids[keep], scores[keep] * m.boost
+    if kind is ArrayUnionMatcher and m._scored:  # small indexes: children's scores added in order
+        size = reader.doc_count_all()
+        dense = np.zeros(size)
+        present = np.zeros(size, dtype=bool)
+        for child in m._submatchers:
+            ids, scores = _evaluate(release, reader, child)
+            ids = ids[ids < m._doccount]
+            dense[ids] += scores[: len(ids)] * m._boost
+            present[ids] = True
+        ids = np.flatnonzero(present & (dense > 0))  # (Whoosh reports a document whose sum is above 0)
+        return ids, dense[ids]
     # (Exclusions are left to Whoosh: its AndNotMatcher keeps some documents that set difference
     # would not, and users get what Whoosh gives.)
     if kind in (UnionMatcher, IntersectionMatcher):

@@ -302,16 +302,20 @@ def test_prefix_expansion_is_bounded(index_dir: Path) -> None:
     assert 0 < len(list(q.iter_all_terms())) <= 3 * MAX_PREFIX_TERMS
 
 
-def test_scoring_every_match_with_numpy_gives_whooshs_scores(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """kb.search.scored evaluates Whoosh's matcher tree with numpy; on a large index (a binary tree of
-    union matchers) it gives exactly what Whoosh's own search does, order and float scores alike.
-    A small index gets Whoosh's array matcher: force the large index's tree."""
+@pytest.mark.parametrize("tree", ["array", "binary"])
+def test_scoring_every_match_with_numpy_gives_whooshs_scores(
+    tree: str, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kb.search.scored evaluates Whoosh's matcher tree with numpy; it gives exactly what Whoosh's own
+    search does, order and float scores alike, with the array matcher Whoosh uses for small indexes
+    and with the binary tree of union matchers it uses for large ones (forced here)."""
     from whoosh import query as wq
 
     from kb import search as search_module
     from kb.search import language_query, open_release, parse_query, scored
 
-    monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
+    if tree == "binary":
+        monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
     release = open_release(index_dir)
     used = []
     monkeypatch.setattr(search_module, "_leaf", lambda *a: used.append(1) or LEAF(*a))
