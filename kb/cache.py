@@ -33,7 +33,7 @@ Parsed = tuple[Document | None, list[Problem]]
 
 # Modules whose code decides what a Document looks like, and libraries they parse with.
 _PARSER_MODULES = (
-    "cache", "editions", "frontmatter", "ingest", "locales", "markdown", "model", "nav", "segments",
+    "cache", "editions", "frontmatter", "ingest", "locales", "markdown", "model", "nav", "render", "segments",
 )
 _PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid")
 _INCLUDE = re.compile(rb"\[!include", re.I)
