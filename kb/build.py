@@ -36,13 +36,18 @@ from kb import fingerprint
 from kb.align import align
 from kb.cache import ParseCache
 from kb.errors import BuildError, BuildLocked
+from kb.incremental import code_version
 from kb.index import write_index
 from kb.ingest import ingest
 from kb.model import Alignment, Corpus
 from kb.progress import ProgressFn, stage
 from kb.site import render_site
 
-KEEP_RELEASES = 2  # the live one and its predecessor, which a server may still be reading
+KEEP_RELEASES = 3
+"""The live release, its predecessor (which a server may still be reading) and the one before, which
+the next build recycles (see :func:`recycle`)."""
+RECYCLING = {"site"}
+"""Writers that bring a recycled release's output up to date in place; the others start afresh."""
 
 _HELD: dict[int, int] = {}
 """Lock descriptor → pid of the build holding it. flock belongs to the open file, which forked
@@ -86,6 +91,9 @@ class BuildOptions:
     """Set by :func:`build`: writers record their fingerprints in the release for the next build."""
     prune_in_background: bool = False
     """Remove old releases in a thread after publishing (a long-running ``kb serve --watch``)."""
+    recycled: Path | None = None
+    """Set by :func:`build`: the release being built is a recycled older one, whose state tells what
+    its files are made of (writers in RECYCLING keep what is still right)."""
     session: Session | None = None
     """Memos kept between the builds of one long-running process (``kb serve --watch``)."""
 
@@ -211,11 +219,48 @@ def prune(out: Path, keep: int = KEEP_RELEASES, background: bool = False) -> Non
             tmp.unlink()
 
 
+def recycle(out: Path, release: Path) -> bool:
+    """Make ``release`` out of the oldest release kept behind the live one; False when there is none.
+
+    A rebuild hard-links every unchanged page into a fresh folder tree, and making the folders (one
+    per page) cost more than everything else a one-file rebuild does. A recycled release has them
+    already: it is renamed (atomically; it is not live, and the predecessor a server may still be
+    reading is left alone), marked unfinished, stripped of the outputs not in RECYCLING, and each
+    writer in RECYCLING rewrites, links or removes only the files whose fingerprints differ from
+    what it holds. A build killed meanwhile leaves an unpublished release, which prune removes."""
+    live = current_release(out)
+    if live is None:
+        return False
+    older = [
+        r for r in sorted((out / "releases").iterdir())
+        if not r.name.startswith(".") and r.name < live.name and (r / "manifest.json").is_file()
+    ]
+    if len(older) < KEEP_RELEASES - 1 or _manifest_code(older[0]) != code_version():
+        return False  # (another version of kb may have left files its state does not list)
+    try:
+        older[0].rename(release)
+    except OSError:
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        (release / "manifest.json").unlink()
+    for name, _ in OUTPUTS:
+        if name not in RECYCLING:
+            shutil.rmtree(release / name, ignore_errors=True)
+    return True
+
+
+def _manifest_code(release: Path) -> str | None:
+    try:
+        code = json.loads((release / "manifest.json").read_text(encoding="utf-8")).get("code")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return code if isinstance(code, str) else None
+
+
 def _load_detected(out: Path) -> Path:
     """Fill the checks' language-detection memo from ``OUT/.cache`` (kb.check.DETECTED): detecting the
     language of every segment again was a third of the checks' time. Returns the memo's path."""
     from kb import check
-    from kb.incremental import code_version
 
     path = out / ".cache" / f"detected-{code_version()}.pickle"
     if check.DETECTED:  # this process has it already (a session's later build)
@@ -345,6 +390,7 @@ def write_manifest(release: Path, result: BuildResult) -> None:
         "problems": [p.as_dict() for p in result.corpus.problems],
         "warnings": result.alignment.warnings,
         "timings": result.timings,
+        "code": code_version(),
     }
     # Written beside and renamed: a manifest marks a release finished, so it must never be half there.
     tmp = release / ".manifest.json.tmp"
@@ -374,9 +420,12 @@ def build(
         memo = _load_detected(out) if options.incremental else None
         known = _detected_count()
         release = out / "releases" / _release_id()
-        release.mkdir(parents=True)
+        recycled = recycle(out, release) if options.incremental else False
+        if not recycled:
+            release.mkdir(parents=True)
         options = dataclasses.replace(
-            options, record_state=True, previous_release=current_release(out) if options.incremental else None
+            options, record_state=True, previous_release=current_release(out) if options.incremental else None,
+            recycled=release if recycled else None,
         )
         result = BuildResult(release, corpus, alignment, timings)
         # The corpus lives until the build ends. Frozen, it is left out of the cyclic collector's passes:

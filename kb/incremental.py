@@ -63,6 +63,15 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
+def _state(release: Path, name: str) -> dict[str, str]:
+    """The fingerprints a release recorded for writer ``name`` (empty when missing or unreadable)."""
+    try:
+        found = json.loads((release / STATE / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def fingerprint(*data: Any) -> str:
     """A hash of ``data`` (picklable values). Equal data in the same code gives the same hash, except
     that sets pickle in an order that varies between processes: such data only misses, never lies."""
@@ -87,21 +96,29 @@ class Reuse:
     """File → fingerprint in the previous release."""
     new: dict[str, str] = field(default_factory=dict)
     """File → fingerprint in this release."""
+    present: dict[str, str] = field(default_factory=dict)
+    """File → fingerprint of what the output folder already holds: a recycled older release's files
+    (:func:`kb.build.build`), which stay where their fingerprint is unchanged."""
     reused: int = 0
     produced: int = 0
 
     @classmethod
-    def between(cls, name: str, previous_release: Path | None) -> Reuse:
-        """Reuse from ``previous_release`` (None, missing or unreadable state: nothing is reused)."""
+    def between(cls, name: str, previous_release: Path | None, recycled: Path | None = None) -> Reuse:
+        """Reuse from ``previous_release`` (None, missing or unreadable state: nothing is reused), into
+        an output folder that is new or, with ``recycled``, holds that older release's files."""
+        present = _state(recycled, name) if recycled is not None else {}
         if previous_release is None:
-            return cls(name)
-        try:
-            old = json.loads((previous_release / STATE / f"{name}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(name)
-        if not isinstance(old, dict):
-            return cls(name)
-        return cls(name, previous_release / name, old)
+            return cls(name, present=present)
+        return cls(name, previous_release / name, _state(previous_release, name), present=present)
+
+    def in_place(self, rel: str) -> bool:
+        """True when the output folder already holds ``rel`` made from its new fingerprint."""
+        key = self.new.get(rel)
+        return key is not None and self.present.get(rel) == key
+
+    def stale(self) -> list[str]:
+        """Files the output folder holds (recycled) that this release does not have."""
+        return sorted(set(self.present) - set(self.new))
 
     def unchanged(self, rel: str, key: str) -> bool:
         """Record ``rel``'s fingerprint; True when the previous release has the same file made from it."""
@@ -109,8 +126,12 @@ class Reuse:
         return self.previous is not None and self.old.get(rel) == key
 
     def take(self, rel: str, dest: Path) -> bool:
-        """Hard-link (or copy, across file systems) ``rel`` from the previous release into ``dest``;
-        False when the previous file is gone (the caller produces it)."""
+        """Hard-link (or copy, across file systems) ``rel`` from the previous release into ``dest``
+        (nothing to do when ``dest`` already holds it); False when the previous file is gone (the
+        caller produces it)."""
+        if self.in_place(rel):
+            self.reused += 1
+            return True
         assert self.previous is not None
         src, dst = os.path.join(self.previous, rel), os.path.join(dest, rel)
         # A rebuild links thousands of files into a fresh folder: try the link first and make the

@@ -76,12 +76,15 @@ def discover(root: Path) -> tuple[list[str], list[str], list[Problem]]:
                 rel = _printable(link.relative_to(root).as_posix())
                 why = "symbolic link to a folder outside the content root; not read"
                 problems.append(Problem(rel, None, why))
+        # Plain strings, not Path objects: a rebuild in a session walks every file again.
+        folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
         for name in filenames:
             if name.startswith("."):
                 continue
-            full = Path(dirpath) / name
-            rel = full.relative_to(root).as_posix()
-            if full.is_symlink() and not _inside(full.resolve(), root_real):
+            full = os.path.join(dirpath, name)
+            rel = prefix + name
+            if os.path.islink(full) and not _inside(Path(full).resolve(), root_real):
                 problems.append(
                     Problem(_printable(rel), None, "symbolic link points outside the content root; not read")
                 )
@@ -270,16 +273,17 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Par
 
 def _read_bytes(root: Path, rel: str, opts: IngestOptions) -> bytes | Parsed:
     """The file's bytes, or the problem result that replaces its parse."""
-    path = root / rel
+    path = os.path.join(root, rel)  # strings: a session's rebuild reads every file again
     try:
-        st = path.stat()
+        st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait forever
             return None, [Problem(rel, None, "not a regular file (a pipe, socket or device); not read")]
         size = st.st_size
         if size > opts.max_bytes:
             limit = f"{size:,} bytes; the limit is {opts.max_bytes:,}"
             return None, [Problem(rel, None, f"file is too large ({limit})")]
-        return path.read_bytes()
+        with open(path, "rb") as f:
+            return f.read()
     except OSError as exc:
         return None, [Problem(rel, None, f"cannot be read: {exc.strerror or exc}")]
 
@@ -300,10 +304,26 @@ def _read_many(args: tuple[str, list[str], IngestOptions, ParseCache | None]) ->
     return [read_file(Path(root), rel, opts, cache) for rel in rels]
 
 
-def read_navigation(root: Path, rel: str) -> tuple[Navigation | None, list[Problem]]:
+NavParsed = tuple[Navigation | None, list[Problem]]
+
+
+def read_navigation(
+    root: Path, rel: str, memo: tuple[dict[Any, NavParsed], dict[Any, NavParsed]] | None = None
+) -> NavParsed:
+    """Parse a TOC file. ``memo``: (a session's results of its previous build, this build's), so
+    the same bytes give the same :class:`Navigation` object."""
     data = _read_bytes(root, rel, IngestOptions())  # the same size and file-type checks as documents
     if not isinstance(data, bytes):
         return None, data[1]
+    if memo is None:
+        return _navigation(rel, data)
+    before, now = memo
+    key = (rel, hashlib.sha256(data).hexdigest())
+    found = now[key] = before.get(key) or _navigation(rel, data)
+    return found
+
+
+def _navigation(rel: str, data: bytes) -> tuple[Navigation | None, list[Problem]]:
     try:
         text = decode(data, 5 * 1024 * 1024)
         return parse_navigation(rel, text), []
@@ -374,8 +394,11 @@ def _from_memo(
 
 def _remember(results: dict[str, Parsed], keys: dict[str, MemoKey], memo: dict[Any, Any]) -> None:
     """Keep this build's results in ``memo``, and only those (deleted and changed files are forgotten)."""
+    navigation = memo.get("navigation")
     memo.clear()
     memo.update((key, results[rel]) for rel, key in keys.items())
+    if navigation is not None:
+        memo["navigation"] = navigation
 
 
 def _parse_all(
@@ -449,10 +472,15 @@ def ingest(
     documents = [doc for doc, _ in ordered if doc is not None]
     problems += [p for _, ps in ordered for p in ps]
     navigation = []
+    nav_memo: tuple[dict[Any, NavParsed], dict[Any, NavParsed]] | None = (
+        None if memo is None else (memo.get("navigation", {}), {})
+    )
     for rel in nav_paths:
-        nav, nav_problems = read_navigation(root, rel)
+        nav, nav_problems = read_navigation(root, rel, nav_memo)
         problems += nav_problems
         if nav is not None:
             navigation.append(nav)
+    if memo is not None and nav_memo is not None:  # this build's files only: old versions are forgotten
+        memo["navigation"] = nav_memo[1]
     problems.sort(key=lambda p: (p.path, p.line or 0))
     return Corpus(str(root), tuple(documents), tuple(navigation), tuple(problems))

@@ -20,7 +20,6 @@ import json
 import os
 import posixpath
 import re
-import shutil
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1246,7 +1245,7 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     dest.mkdir(parents=True, exist_ok=True)
     # An incremental build hard-links each page whose data did not change from the previous release
     # and renders only the others (kb.incremental): the same bytes as rendering everything.
-    reuse = Reuse.between("site", options.previous_release if options.record_state else None)
+    reuse = Reuse.between("site", options.previous_release if options.record_state else None, options.recycled)
     g = Gatherer(data)
     for loc in data.locales:
         g.nav(loc)  # before the workers fork, which then share it
@@ -1276,8 +1275,26 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
             write_if_changed(dest / "assets" / name, asset)
     root = Path(corpus.root)
     for rel, site_path in sorted(data.images.items()):
-        target = dest / site_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / rel, target)
+        image = (root / rel).read_bytes()
+        # written beside and renamed like every file: a hard link shared with another release is
+        # never written through
+        if not (reuse.unchanged(site_path, fingerprint(image)) and reuse.take(site_path, dest)):
+            write_if_changed(dest / site_path, image)
+    remove_stale(dest, reuse.stale())
     if options.record_state:
         reuse.save(dest.parent)
+
+
+def remove_stale(dest: Path, paths: list[str]) -> None:
+    """Remove files a recycled release had and this one does not, and the folders they leave empty."""
+    for rel in paths:
+        path = dest / rel
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        for folder in path.parents:
+            if folder == dest:
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or gone): the folders above are not empty either
+                break

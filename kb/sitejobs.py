@@ -174,7 +174,8 @@ def run_session(job: TopicJob, topics: list[Topic], jobs: int, memo: dict[Any, A
     previous = job.reuse.previous
 
     def link(found: TopicResult) -> bool:
-        return previous is not None and link_all(previous, job.dest, list(found.fingerprints))
+        missing = [p for p in found.fingerprints if not job.reuse.in_place(p)]  # a recycled release's
+        return previous is not None and link_all(previous, job.dest, missing)
 
     with ThreadPoolExecutor(4) as pool:
         linked = list(pool.map(link, [found for _, found in reusing]))

@@ -200,5 +200,12 @@ def test_prune_removes_every_leftover_of_killed_builds_and_keeps_the_predecessor
     assert sorted(p.name for p in releases.iterdir()) == sorted([first.name, second.name])
     assert list(out.glob(".current-*")) == []
     third = build(content, out, options).release
-    assert sorted(p.name for p in releases.iterdir()) == [second.name, third.name]
+    assert sorted(p.name for p in releases.iterdir()) == [first.name, second.name, third.name]
     assert current_release(out) == third
+    # The next build recycles the oldest kept release (its folders are made already); the live one
+    # and its predecessor stay as they were.
+    folder = (first / "site").stat().st_ino
+    fourth = build(content, out, options).release
+    assert sorted(p.name for p in releases.iterdir()) == [second.name, third.name, fourth.name]
+    assert (fourth / "site").stat().st_ino == folder
+    assert current_release(out) == fourth

@@ -6,11 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kb.build import KEEP_RELEASES
 from tests.conftest import CONTENT
 
 
 def test_relative_build_folder_keeps_the_published_release(tmp_path: Path) -> None:
-    for _ in range(3):
+    for _ in range(KEEP_RELEASES + 1):
         done = subprocess.run(
             [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--build", "out", "--quiet"],
             cwd=tmp_path, capture_output=True, text=True, timeout=300,
@@ -21,4 +22,4 @@ def test_relative_build_folder_keeps_the_published_release(tmp_path: Path) -> No
         assert (tmp_path / "out" / "index").resolve().is_dir()
         assert (tmp_path / "out" / "site" / "pt-br" / "multichannel-support" / "index.html").is_file()
     releases = sorted(p.name for p in (tmp_path / "out" / "releases").iterdir() if not p.name.startswith("."))
-    assert len(releases) == 2 and releases[-1] == live.name
+    assert len(releases) == KEEP_RELEASES and releases[-1] == live.name

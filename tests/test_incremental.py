@@ -12,7 +12,7 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 from whoosh import index as whoosh_index
 
-from kb.build import BuildOptions, Session, build
+from kb.build import KEEP_RELEASES, BuildOptions, Session, build
 from kb.search import search
 
 QUERIES = ["multichannel", "подписки", "suscripciones", "abbonamenti", "assinaturas", "zebraword", "CSP"]
@@ -140,3 +140,37 @@ def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -
     assert (SEED_RU, old.content_hash) not in remembered
     assert (SEED_RU, new.content_hash) in remembered
     assert {path for path, _ in remembered} <= {d.path for d in second.corpus.documents}
+
+
+@pytest.mark.parametrize("in_session", [False, True], ids=["kb-build", "session"])
+def test_recycled_releases_equal_clean_builds_and_leave_the_live_ones_alone(
+    in_session: bool, content: Path, tmp_path: Path
+) -> None:
+    """From the fourth build on, a build recycles the oldest kept release (see kb.build.recycle): after
+    each change of a series, the site still equals a clean build's, and the live release and its
+    predecessor are never written to."""
+    options = BuildOptions(jobs=1, session=Session() if in_session else None)
+    inc = tmp_path / "inc"
+    for _ in range(KEEP_RELEASES):
+        build(content, inc, options)
+    for step, change in enumerate(["modify", "add", "delete", "rename", "touch"]):
+        before = {p: snapshot(p) for p in sorted((inc / "releases").iterdir())}
+        CHANGES[change](content)
+        new = build(content, inc, options).release
+        clean = tmp_path / f"clean-{step}"
+        build(content, clean, BuildOptions(jobs=1))
+        assert site_files(inc) == site_files(clean), change
+        assert index_documents(inc) == index_documents(clean), change
+        kept = [p for p in before if p.exists()]
+        assert len(kept) == KEEP_RELEASES - 1 and new not in before  # the oldest one became ``new``
+        assert {p: snapshot(p) for p in kept} == {p: before[p] for p in kept}, change
+
+
+def snapshot(release: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file of a release: inode, modification time and bytes."""
+    files = {}
+    for p in sorted(release.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            files[p.relative_to(release).as_posix()] = (st.st_ino, st.st_mtime_ns, p.read_bytes())
+    return files
