@@ -184,7 +184,16 @@ def explicit_anchors(doc: Document) -> list[tuple[int, str]]:
 
 
 def h1_anchor(doc: Document) -> str | None:
-    """The explicit anchor of the document's first heading (the title), if it has one."""
+    """The explicit anchor of the document's first heading (the title), if it has one (remembered)."""
+    result: str | None = _H1.get(doc, _h1_anchor)
+    return result
+
+
+_H1 = Memo(4096)
+MEMOS.append(_H1)
+
+
+def _h1_anchor(doc: Document) -> str | None:
     first = next((s for s in doc.segments if s.kind is SegmentKind.HEADING), None)
     if first is None:
         return None

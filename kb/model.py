@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from kb import locales
+
 
 class SegmentKind(StrEnum):
     """What kind of block a segment is."""
@@ -181,9 +183,7 @@ class Document:
     @property
     def locale_root_path(self) -> str:
         """The path with a leading locale folder removed (``pt-br/a/b.md`` → ``a/b.md``)."""
-        from kb.locales import strip_locale_folder
-
-        return strip_locale_folder(self.path)
+        return locales.strip_locale_folder(self.path)
 
     @property
     def headings(self) -> list[Segment]:

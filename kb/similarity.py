@@ -87,6 +87,39 @@ def _bags(doc: Document) -> tuple[Counter[str], Counter[str]]:
     return result
 
 
+class _LanguageStatistics:
+    """The word statistics of one language's documents, and the vectors made with them.
+
+    The last statistics of each language are remembered, keyed by its documents (path and content
+    hash): a rebuild after one Portuguese file changed computes the Portuguese ones again, and the
+    Russian, Spanish and Italian ones, with their vectors, are the same objects as before."""
+
+    LAST: dict[str, _LanguageStatistics] = {}
+
+    def __init__(self, key: tuple[tuple[str, str], ...], docs: Sequence[Document]) -> None:
+        self.key = key
+        title_idf, _, _ = _idf(_bags(d)[0] for d in docs)
+        body_idf, df, n = _idf(_bags(d)[1] for d in docs)
+        self.idf = (title_idf, body_idf, df, n)
+        self._vectors: dict[tuple[str, str, int], Vector] = {}
+
+    @classmethod
+    def of(cls, lang: str, docs: Sequence[Document]) -> _LanguageStatistics:
+        key = tuple((d.path, d.content_hash) for d in docs)
+        last = cls.LAST.get(lang)
+        if last is None or last.key != key:
+            last = cls.LAST[lang] = cls(key, docs)
+        return last
+
+    def vector(self, doc: Document, which: int) -> Vector:
+        """The unit TF-IDF vector of the document's title (0) or body (1) words."""
+        key = (doc.path, doc.content_hash, which)
+        hit = self._vectors.get(key)
+        if hit is None:
+            hit = self._vectors[key] = _unit(_bags(doc)[which], self.idf[1] if which else self.idf[0])
+        return hit
+
+
 class ContentIndex:
     """Similarities between the documents of a corpus, and each document's likely counterparts."""
 
@@ -101,7 +134,7 @@ class ContentIndex:
         self._token_postings: dict[str, list[int]] | None = None
         self._titles: dict[int, Vector] = {}
         self._words: dict[int, Vector] = {}
-        self._language_idf: dict[str, tuple[dict[str, float], dict[str, float], Counter[str], int]] = {}
+        self._language_idf: dict[str, _LanguageStatistics] = {}
         self._word_postings: dict[str, dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
 
@@ -131,23 +164,23 @@ class ContentIndex:
 
     def _language(self, lang: str) -> tuple[dict[str, float], dict[str, float], Counter[str], int]:
         """(IDF of title words, IDF of body words, body document frequencies, documents) of a language."""
+        return self._statistics(lang).idf
+
+    def _statistics(self, lang: str) -> _LanguageStatistics:
         hit = self._language_idf.get(lang)
         if hit is None:
             ids = [i for i, x in enumerate(self.languages) if x == lang]
-            title_idf, _, _ = _idf(_bags(self.docs[i])[0] for i in ids)
-            body_idf, df, n = _idf(_bags(self.docs[i])[1] for i in ids)
-            hit = self._language_idf[lang] = (title_idf, body_idf, df, n)
+            hit = self._language_idf[lang] = _LanguageStatistics.of(lang, [self.docs[i] for i in ids])
         return hit
-
 
     def title_vector(self, i: int) -> Vector:
         if i not in self._titles:
-            self._titles[i] = _unit(_bags(self.docs[i])[0], self._language(self.languages[i])[0])
+            self._titles[i] = self._statistics(self.languages[i]).vector(self.docs[i], 0)
         return self._titles[i]
 
     def word_vector(self, i: int) -> Vector:
         if i not in self._words:
-            self._words[i] = _unit(_bags(self.docs[i])[1], self._language(self.languages[i])[1])
+            self._words[i] = self._statistics(self.languages[i]).vector(self.docs[i], 1)
         return self._words[i]
 
     # --- scores ---------------------------------------------------------------------------------
