@@ -246,13 +246,73 @@ def _prose(doc: Document) -> str:
 def _names_used(texts: dict[str, list[Document]], names: tuple[str, ...]) -> dict[int, frozenset[str]]:
     """id of each document → which of ``names`` its text uses: scanned once per document and set of
     names, and only that answer kept (not the text: at 100x the texts of the corpus weigh 370 MB)."""
-    patterns = [(name, _words(name), variant_pattern(name)) for name in names]
+    scanner = _NameScanner(names)
 
     def scan(doc: Document) -> frozenset[str]:
-        text = _prose(doc)
-        return frozenset(name for name, words, pattern in patterns if _uses(text, words, pattern))
+        return scanner.used_in(_prose(doc))
 
     return {id(d): _MEMO.get(d, ("names", names), functools.partial(scan, d)) for ds in texts.values() for d in ds}
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+class _NameScanner:
+    """Which of many renderings a text uses, at a cost that grows with the text, not with the number
+    of renderings (which grows with the corpus: a pattern per rendering and text was 30 s at 10x).
+
+    :func:`variant_pattern` matches a rendering made of word characters exactly where consecutive words
+    of the text, apart only by white space, are its words each followed by at most three more
+    letters. So the text is cut into words once, each word indexed under itself less 0 to 3 letters,
+    and a rendering is looked up by its longest word, then checked word by word. Renderings with
+    other characters (``Wi-Fi``, ``C#``) are tried with their pattern on every text, as before."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.by_word: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        self.others: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = []
+        for name in names:
+            words = _words(name)
+            if words and all(_TOKEN.fullmatch(w) for w in words):
+                self.by_word[max(words, key=len)].append((name, words))
+            else:
+                self.others.append((name, words, variant_pattern(name)))
+
+    def used_in(self, lowered: str) -> frozenset[str]:
+        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
+        at: dict[str, list[int]] = defaultdict(list)  # a word less 0-3 letters → where the word is
+        for i, (token, _, _) in enumerate(spans):
+            for k in range(min(3, len(token) - 1) + 1):
+                at[token[: len(token) - k]].append(i)
+        found = set()
+        for key in at.keys() & self.by_word.keys():
+            for name, words in self.by_word[key]:
+                if _in_sequence(lowered, spans, at, words):
+                    found.add(name)
+        for name, words, pattern in self.others:
+            if _uses(lowered, words, pattern):
+                found.add(name)
+        return frozenset(found)
+
+
+def _in_sequence(
+    text: str, spans: list[tuple[str, int, int]], at: dict[str, list[int]], words: tuple[str, ...]
+) -> bool:
+    """True when ``words`` are consecutive words of ``text`` (each with up to three more letters),
+    separated by white space only."""
+    if any(w not in at for w in words):
+        return False
+    for i in at[words[0]]:
+        j = 1
+        while j < len(words) and i + j < len(spans):
+            token, start, _ = spans[i + j]
+            if not (token.startswith(words[j]) and len(token) - len(words[j]) <= 3):
+                break
+            if not text[spans[i + j - 1][2] : start].isspace():
+                break
+            j += 1
+        if j == len(words):
+            return True
+    return False
 
 
 def _spread(name: str, texts: dict[str, list[Document]], used: dict[int, frozenset[str]]) -> tuple[int, int]:
