@@ -177,6 +177,7 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
     components = _components(places)
     every_name = tuple(sorted({spelled[n].most_common(1)[0][0] for comp in components for n in comp}))
     used = _names_used(texts, every_name)
+    _LAST_NAMES[:] = [every_name]
     terms = []
     for comp in components:
         names = {n: spelled[n].most_common(1)[0][0] for n in comp}
@@ -222,6 +223,8 @@ class _DocMemo:
         self.previous, self.current = self.current, {}
 
 
+_LAST_NAMES: list[tuple[str, ...]] = []
+"""The names the last :func:`mine` looked for."""
 _MEMO_MAX = 1_000_000
 _MEMO = _DocMemo()
 
@@ -270,44 +273,65 @@ class _NameScanner:
     def __init__(self, names: tuple[str, ...]) -> None:
         self.by_word: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
         self.others: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = []
+        self.vocabulary: set[str] = set()
         for name in names:
             words = _words(name)
             if words and all(_TOKEN.fullmatch(w) for w in words):
                 self.by_word[max(words, key=len)].append((name, words))
+                self.vocabulary.update(words)
             else:
                 self.others.append((name, words, variant_pattern(name)))
 
     def used_in(self, lowered: str) -> frozenset[str]:
-        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
-        at: dict[str, list[int]] = defaultdict(list)  # a word less 0-3 letters → where the word is
-        for i, (token, _, _) in enumerate(spans):
-            for k in range(min(3, len(token) - 1) + 1):
-                at[token[: len(token) - k]].append(i)
+        # Each distinct word of the text less 0-3 letters, kept when some name has it.
+        unique = set(_TOKEN.findall(lowered))
+        stems = {t[: len(t) - k] for t in unique for k in range(min(3, len(t) - 1) + 1)}
+        stems &= self.vocabulary
         found = set()
-        for key in at.keys() & self.by_word.keys():
+        several: list[tuple[str, tuple[str, ...]]] = []
+        for key in stems & self.by_word.keys():
             for name, words in self.by_word[key]:
-                if _in_sequence(lowered, spans, at, words):
+                if len(words) == 1:
                     found.add(name)
+                elif all(w in stems for w in words):
+                    several.append((name, words))
+        if several:  # only these need to know where the words are
+            found.update(_in_sequence(lowered, unique, several))
         for name, words, pattern in self.others:
             if _uses(lowered, words, pattern):
                 found.add(name)
         return frozenset(found)
 
 
-def _in_sequence(
-    text: str, spans: list[tuple[str, int, int]], at: dict[str, list[int]], words: tuple[str, ...]
-) -> bool:
-    """True when ``words`` are consecutive words of ``text`` (each with up to three more letters),
-    separated by white space only."""
-    if any(w not in at for w in words):
-        return False
-    for i in at[words[0]]:
+_TOKEN_SPLIT = re.compile(r"(\w+)")
+
+
+def _in_sequence(text: str, unique: set[str], names: list[tuple[str, tuple[str, ...]]]) -> set[str]:
+    """The ``names`` whose words are consecutive words of ``text`` (each with up to three more
+    letters), apart by white space only. ``unique``: the distinct words of ``text``."""
+    wanted = {w for _, words in names for w in words}
+    has: dict[str, list[str]] = {}  # a word of the text → the wanted words it is (less 0-3 letters)
+    for t in unique:
+        found = [stem for k in range(min(3, len(t) - 1) + 1) if (stem := t[: len(t) - k]) in wanted]
+        if found:
+            has[t] = found
+    parts = _TOKEN_SPLIT.split(text)  # separator, word, separator, word, …, separator
+    at: dict[str, list[int]] = defaultdict(list)
+    for i, token in enumerate(parts[1::2]):
+        for stem in has.get(token, ()):
+            at[stem].append(i)
+    return {name for name, words in names if _starts_sequence(parts, at, words)}
+
+
+def _starts_sequence(parts: list[str], at: dict[str, list[int]], words: tuple[str, ...]) -> bool:
+    count = len(parts) // 2
+    for i in at.get(words[0], ()):
         j = 1
-        while j < len(words) and i + j < len(spans):
-            token, start, _ = spans[i + j]
+        while j < len(words) and i + j < count:
+            token = parts[2 * (i + j) + 1]
             if not (token.startswith(words[j]) and len(token) - len(words[j]) <= 3):
                 break
-            if not text[spans[i + j - 1][2] : start].isspace():
+            if not parts[2 * (i + j)].isspace():  # what lies between word i+j-1 and word i+j
                 break
             j += 1
         if j == len(words):
@@ -362,6 +386,20 @@ class _Usage:
     first: dict[str, Segment]
 
 
+def _users(glossary: Glossary, documents: Sequence[Document]) -> dict[str, list[tuple[int, Document]]]:
+    """Each variant of the glossary → (position, document) of the documents whose text uses it."""
+    variants = tuple(sorted({v for t in glossary.terms for tl in t.locales for v in tl.variants}))
+    # A mined glossary's variants are names mine() just looked for in every document: its answers,
+    # still in the memo, serve (a glossary from a file is looked for afresh).
+    names = next((n for n in _LAST_NAMES if set(variants) <= set(n)), variants)
+    used = _names_used(_texts_by_locale(documents), names)
+    out: dict[str, list[tuple[int, Document]]] = defaultdict(list)
+    for i, doc in enumerate(documents):
+        for v in used[id(doc)]:
+            out[v].append((i, doc))
+    return out
+
+
 def usage(term: TermLocale, documents: Iterable[Document]) -> dict[str, _Usage]:
     """document path → how often it uses each variant (longest first: a match hides shorter ones)."""
     patterns = sorted(((v, variant_pattern(v), _words(v)) for v in term.variants), key=lambda vp: -len(vp[0]))
@@ -394,12 +432,15 @@ def _doc_usage(doc: Document, patterns: list[tuple[str, re.Pattern[str], tuple[s
 def inconsistencies(glossary: Glossary, documents: Sequence[Document]) -> list[TermUse]:
     """Documents that use a rendering of a term other than the one their locale uses (or prefers)."""
     by_path = {d.path: d for d in documents}
+    users = _users(glossary, documents)
     out: list[TermUse] = []
     for term in glossary.terms:
         for tl in term.locales:
             if len(tl.variants) < 2 and tl.preferred is None:
                 continue
-            uses = usage(tl, documents)
+            # only documents whose text uses one of the variants can: the others are not scanned
+            chosen = {i: d for v in tl.variants for i, d in users.get(v, ())}
+            uses = usage(tl, [chosen[i] for i in sorted(chosen)])
             docs_per_variant = Counter(v for u in uses.values() for v in u.counts)
             if not docs_per_variant:
                 continue
