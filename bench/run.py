@@ -134,7 +134,7 @@ def one_file_rebuild(content: Path, work: Path, jobs: int, r: ScaleResult) -> No
 _REBUILT = re.compile(r"kb serve: rebuilt (\d+) documents in ([\d.]+) s")
 
 
-def watch_rebuilds(content: Path, work: Path, jobs: int, r: ScaleResult, edits: int = 5, warmup: int = 2) -> None:
+def watch_rebuilds(content: Path, work: Path, jobs: int, r: ScaleResult, edits: int = 9, warmup: int = 2) -> None:
     """Run a real ``kb serve --watch`` on a copy of the corpus, change one article ``warmup + edits``
     times, and time the last ``edits`` rebuilds: the build call the watcher logs, and from the write
     until the new release is published (which adds the watcher's poll and settle intervals, 0.3 s
