@@ -169,14 +169,19 @@ def watch_rebuilds(content: Path, work: Path, jobs: int, r: ScaleResult, edits: 
         r.watch_rebuild_seconds = statistics.median(builds[warmup:])
         r.watch_published_seconds = statistics.median(latencies[warmup:])
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         shutil.rmtree(copy, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
+
+
+def stop(server: subprocess.Popen[Any]) -> None:
+    """Stop a ``kb serve`` started by the benchmark: politely, then for good after 10 s."""
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _pump(server: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
@@ -252,12 +257,7 @@ def http_latency(out: Path, queries: list[str]) -> Latency:
         conn.close()
         return Latency.of(samples, errors)
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def _wait_for(port: int, server: subprocess.Popen[bytes]) -> http.client.HTTPConnection:
