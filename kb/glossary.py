@@ -178,6 +178,7 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
     every_name = tuple(sorted({spelled[n].most_common(1)[0][0] for comp in components for n in comp}))
     used = _names_used(texts, every_name)
     _LAST_NAMES[:] = [every_name]
+    users = _users_per_locale(texts, used)
     terms = []
     for comp in components:
         names = {n: spelled[n].most_common(1)[0][0] for n in comp}
@@ -186,7 +187,7 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
         for n in by_use:
             by_locale[n[0]].append(names[n])
         # The source form: a rendering used in the text of several locales, i.e. left untranslated.
-        spread = {name: _spread(name, texts, used) for name in sorted(set(names.values()))}
+        spread = {name: _spread(name, users) for name in sorted(set(names.values()))}
         source = max(spread, key=lambda name: spread[name])
         extra = [source] if spread[source][0] > 1 else []
         term_locales = [
@@ -339,10 +340,20 @@ def _starts_sequence(parts: list[str], at: dict[str, list[int]], words: tuple[st
     return False
 
 
-def _spread(name: str, texts: dict[str, list[Document]], used: dict[int, frozenset[str]]) -> tuple[int, int]:
+def _users_per_locale(texts: dict[str, list[Document]], used: dict[int, frozenset[str]]) -> dict[str, Counter[str]]:
+    """Each name → how many documents of each locale use it (counted once, not per name and locale)."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for loc, ds in texts.items():
+        for d in ds:
+            for name in used[id(d)]:
+                out[name][loc] += 1
+    return out
+
+
+def _spread(name: str, users: dict[str, Counter[str]]) -> tuple[int, int]:
     """(locales whose text uses ``name``, documents that do): how widely a rendering is used."""
-    per_locale = [sum(1 for d in ds if name in used[id(d)]) for ds in texts.values()]
-    return sum(1 for n in per_locale if n), sum(per_locale)
+    per_locale = users.get(name, Counter())
+    return sum(1 for n in per_locale.values() if n), sum(per_locale.values())
 
 
 def _without_fragments(variants: list[str]) -> list[str]:
