@@ -277,11 +277,17 @@ def _state(env: EnvType) -> _State:
 # be rendered once without the site (:class:`BodySkeleton`, in ingest) and these filled in later.
 
 
-def _link_open(st: _State, href: str) -> str:
+def _link_tags(st: _State, href: str) -> tuple[str, str]:
+    """The opening tag of a link to ``href`` and what closes it (with the missing-page mark)."""
     target = target_of(href, st.links)
     opening, closing = open_link(target)
     if target.status is LinkStatus.MISSING:
         closing = missing_suffix(st.text) + closing
+    return opening, closing
+
+
+def _link_open(st: _State, href: str) -> str:
+    opening, closing = _link_tags(st, href)
     st.closers.append(closing)
     return opening
 
@@ -391,10 +397,7 @@ def _html_inline(content: str, st: _State) -> str:
         if not href:
             st.html_links.append("")
             return _anchor(st, attrs.get("id") or attrs.get("name") or "")
-        target = target_of(href, st.links)
-        opening, closing = open_link(target)
-        if target.status is LinkStatus.MISSING:
-            closing = missing_suffix(st.text) + closing
+        opening, closing = _link_tags(st, href)
         st.html_links.append(closing)
         return opening
     if content.strip().lower() == "</a>":
