@@ -43,19 +43,27 @@ def answers(url: str, statuses: tuple[int, ...] | None = None) -> Callable[[], b
     return ready
 
 
+def wait_until(
+    ok: Callable[[], bool], proc: subprocess.Popen[str], who: str, what: str, timeout: float = WAIT,
+    poll: float = 0.1,
+) -> None:
+    """Wait until ``ok()`` holds; fail, with its stderr, when ``proc`` exits first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while not ok():
+        if proc.poll() is not None:
+            err = proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(f"{who} exited {proc.returncode}: {err}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{who} did not {what} within {timeout:.0f} s")
+        time.sleep(poll)
+
+
 @contextlib.contextmanager
 def running(cmd: list[str], ready: Callable[[], bool], timeout: float = WAIT) -> Iterator[subprocess.Popen[str]]:
     """Run ``cmd`` until the block ends; enter the block once ``ready()`` holds; stop it with SIGINT."""
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + timeout
-        while not ready():
-            if proc.poll() is not None:
-                err = proc.stderr.read() if proc.stderr else ""
-                raise AssertionError(f"{' '.join(cmd[2:])} exited {proc.returncode}: {err}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{' '.join(cmd[2:])} did not answer within {timeout:.0f} s")
-            time.sleep(0.1)
+        wait_until(ready, proc, " ".join(cmd[2:]), "answer", timeout)
         yield proc
     finally:
         proc.send_signal(signal.SIGINT)

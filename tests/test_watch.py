@@ -7,27 +7,17 @@ import contextlib
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import CONTENT, ROOT, SEED_IT, SEED_RU
-from servers import free_port, kb, running
-
-WAIT = 120  # seconds: a bound for a loaded machine, never a speed expectation
+from servers import WAIT, free_port, kb, running, wait_until
 
 
 def wait_for(what: str, ok: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + WAIT
-    while not ok():
-        if proc.poll() is not None:
-            err = proc.stderr.read() if proc.stderr else ""
-            raise AssertionError(f"kb serve exited {proc.returncode}: {err}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"kb serve --watch: {what} within {WAIT} s")
-        time.sleep(0.2)
+    wait_until(ok, proc, "kb serve --watch", f"show that {what}", WAIT, poll=0.2)
 
 
 def total(base: str, query: str) -> int:
