@@ -160,7 +160,7 @@ def aligned_segments(a: Document, b: Document) -> list[SegmentPair]:
     """:func:`kb.segalign.align_segments`, memoized by the two documents' files and bodies."""
     from kb.segalign import align_segments  # the aligner is only needed by segment checks
 
-    key = ((a.path, a.content_hash, hash(a.body)), (b.path, b.content_hash, hash(b.body)))
+    key = ((a.path, a.content_hash, hash(a.packed)), (b.path, b.content_hash, hash(b.packed)))
     found = _ALIGNED.get(key)
     if found is None:
         found = align_segments(a, b)

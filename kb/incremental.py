@@ -55,11 +55,11 @@ def code_version() -> str:
 
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
-        # A Document stands for itself by its file (path and bytes) and its body (which includes
+        # A Document stands for itself by its file (path and bytes) and its packed text (which includes
         # expand into): pickling its fields again for every page that shows it was most of the cost.
         if type(obj) is Document:
-            body = hashlib.sha256(obj.body.encode("utf-8", "surrogatepass")).hexdigest()
-            return str, (f"document {obj.path} {obj.content_hash} {body}",)
+            text = hashlib.sha256(obj.packed).hexdigest()
+            return str, (f"document {obj.path} {obj.content_hash} {text}",)
         return NotImplemented
 
 

@@ -34,7 +34,7 @@ from kb.analysis import analysis_key, text_field
 from kb.errors import IndexMissing
 from kb.incremental import Reuse, fingerprint
 from kb.locales import language
-from kb.model import Alignment, Corpus, Document, SegmentKind, Topic, TopicMember
+from kb.model import EMPTY_TEXT, Alignment, Corpus, Document, SegmentKind, Topic, TopicMember
 
 if TYPE_CHECKING:
     from kb.build import BuildOptions
@@ -151,7 +151,7 @@ quick to load) followed by the pickled Document; ``key`` says which version of t
 def light(doc: Document) -> Document:
     """The document without its text (segments, links, body, front matter, pre-rendered HTML): all that the catalog
     needs to list, group and link it; the full document is read from the store on demand."""
-    return dataclasses.replace(doc, segments=(), links=(), body="", front_matter={}, skeleton=None)
+    return dataclasses.replace(doc, packed=EMPTY_TEXT, skeleton=None)
 
 
 def document_key(doc: Document) -> str:

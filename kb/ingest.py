@@ -20,6 +20,7 @@ from kb.editions import editions_of
 from kb.model import (
     Corpus,
     Document,
+    DocumentText,
     Link,
     LocaleSource,
     Navigation,
@@ -246,21 +247,24 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Par
         date=frontmatter.iso_date(frontmatter.get(fm, "date")),
         locfileid=frontmatter.get(fm, "locfileid"),
     )
-    doc = Document(
+    parsed = DocumentText(
+        front_matter=fm,
+        segments=tuple(segments),
+        links=tuple(include_links) + tuple(link for s in segments for link in s.links),
+        body=body,
+    )
+    doc = Document.parsed(
+        text=parsed,
         path=rel,
         locale=locale,
         locale_source=source,
         locale_confidence=confidence,
-        front_matter=fm,
         title=title,
         description=frontmatter.get(fm, "description") or "",
         assetid=assetid.strip().lower() if assetid else None,
         editions=editions,
         applies_to=applies_to,
         translation=translation,
-        segments=tuple(segments),
-        links=tuple(include_links) + tuple(link for s in segments for link in s.links),
-        body=body,
         body_line=body_line,
         content_hash=hashlib.sha256(data).hexdigest(),
         skeleton=pack_skeleton(tokens),  # last: it may change the tokens
