@@ -265,20 +265,22 @@ class _NameScanner:
     """Which of many renderings a text uses, at a cost that grows with the text, not with the number
     of renderings (which grows with the corpus: a pattern per rendering and text was 30 s at 10x).
 
-    :func:`variant_pattern` matches a rendering made of word characters exactly where consecutive words
-    of the text, apart only by white space, are its words each followed by at most three more
-    letters. So the text is cut into words once, each word indexed under itself less 0 to 3 letters,
-    and a rendering is looked up by its longest word, then checked word by word. Renderings with
-    other characters (``Wi-Fi``, ``C#``) are tried with their pattern on every text, as before."""
+    :func:`variant_pattern` matches a rendering made of word characters only where each of its words
+    is a word of the text less at most three letters. So the text is cut into words once, each word
+    indexed under itself less 0 to 3 letters, and a rendering is looked up by its longest word; a
+    one-word rendering found so is used, and only a longer one whose every word is there is tried
+    with its pattern (a few per text). Renderings with other characters (``Wi-Fi``, ``C#``) are tried
+    with their pattern on every text that has all their words."""
 
     def __init__(self, names: tuple[str, ...]) -> None:
-        self.by_word: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        self.by_word: dict[str, list[tuple[str, tuple[str, ...], re.Pattern[str] | None]]] = defaultdict(list)
         self.others: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = []
         self.vocabulary: set[str] = set()
         for name in names:
             words = _words(name)
             if words and all(_TOKEN.fullmatch(w) for w in words):
-                self.by_word[max(words, key=len)].append((name, words))
+                pattern = variant_pattern(name) if len(words) > 1 else None
+                self.by_word[max(words, key=len)].append((name, words, pattern))
                 self.vocabulary.update(words)
             else:
                 self.others.append((name, words, variant_pattern(name)))
@@ -289,54 +291,25 @@ class _NameScanner:
         stems = {t[: len(t) - k] for t in unique for k in range(min(3, len(t) - 1) + 1)}
         stems &= self.vocabulary
         found = set()
-        several: list[tuple[str, tuple[str, ...]]] = []
         for key in stems & self.by_word.keys():
-            for name, words in self.by_word[key]:
-                if len(words) == 1:
+            for name, words, pattern in self.by_word[key]:
+                if pattern is None or all(w in stems for w in words) and _found(lowered, words[0], pattern):
                     found.add(name)
-                elif all(w in stems for w in words):
-                    several.append((name, words))
-        if several:  # only these need to know where the words are
-            found.update(_in_sequence(lowered, unique, several))
         for name, words, pattern in self.others:
             if _uses(lowered, words, pattern):
                 found.add(name)
         return frozenset(found)
 
 
-_TOKEN_SPLIT = re.compile(r"(\w+)")
-
-
-def _in_sequence(text: str, unique: set[str], names: list[tuple[str, tuple[str, ...]]]) -> set[str]:
-    """The ``names`` whose words are consecutive words of ``text`` (each with up to three more
-    letters), apart by white space only. ``unique``: the distinct words of ``text``."""
-    wanted = {w for _, words in names for w in words}
-    has: dict[str, list[str]] = {}  # a word of the text → the wanted words it is (less 0-3 letters)
-    for t in unique:
-        found = [stem for k in range(min(3, len(t) - 1) + 1) if (stem := t[: len(t) - k]) in wanted]
-        if found:
-            has[t] = found
-    parts = _TOKEN_SPLIT.split(text)  # separator, word, separator, word, …, separator
-    at: dict[str, list[int]] = defaultdict(list)
-    for i, token in enumerate(parts[1::2]):
-        for stem in has.get(token, ()):
-            at[stem].append(i)
-    return {name for name, words in names if _starts_sequence(parts, at, words)}
-
-
-def _starts_sequence(parts: list[str], at: dict[str, list[int]], words: tuple[str, ...]) -> bool:
-    count = len(parts) // 2
-    for i in at.get(words[0], ()):
-        j = 1
-        while j < len(words) and i + j < count:
-            token = parts[2 * (i + j) + 1]
-            if not (token.startswith(words[j]) and len(token) - len(words[j]) <= 3):
-                break
-            if not parts[2 * (i + j)].isspace():  # what lies between word i+j-1 and word i+j
-                break
-            j += 1
-        if j == len(words):
+def _found(lowered: str, first: str, pattern: re.Pattern[str]) -> bool:
+    """``pattern.search(lowered)`` for a rendering's pattern whose first word is ``first``, tried only
+    where ``first`` is in the text: a pattern that starts with a look-behind is tried at every
+    position, ten times slower."""
+    at = lowered.find(first)
+    while at >= 0:
+        if pattern.match(lowered, at):
             return True
+        at = lowered.find(first, at + 1)
     return False
 
 
