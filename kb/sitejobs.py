@@ -196,6 +196,11 @@ def run_session(job: TopicJob, topics: list[Topic], jobs: int, memo: dict[Any, A
     return out
 
 
+CHUNK_TOPICS = 200
+"""At most this many topics in one worker's chunk (a few hundred pages)."""
+WORKER_DOCUMENTS = 5_000
+"""About how many documents a worker process renders before it is replaced (see :func:`run_topics`)."""
+
 _JOB: TopicJob | None = None
 """The job of the running pool: set before the workers fork, so they inherit it."""
 
@@ -214,12 +219,16 @@ def run_topics(job: TopicJob, topics: list[Topic], jobs: int = 1) -> list[TopicR
     index = {id(t): i for i, t in enumerate(job.gatherer.data.alignment.topics)}
     order = [index[id(t)] for t in topics]
     # Small chunks in order: topics differ in size, and a worker that finishes early takes the next.
-    size = max(1, len(order) // (jobs * 8))
+    size = max(1, min(len(order) // (jobs * 8), CHUNK_TOPICS))
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
     _JOB = job
+    results = []
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = [r for chunk in pool.map(_run_chunk, chunks) for r in chunk]
+        # A worker writes to every page of the build's memory it reads (reference counts), and so gets
+        # a copy of it: a new pool for every few thousand documents bounds what the workers hold.
+        for group in _groups(chunks, job.gatherer.data.alignment.topics, WORKER_DOCUMENTS * jobs):
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                results += [r for chunk in pool.map(_run_chunk, group) for r in chunk]
     finally:
         _JOB = None
     for r in results:
@@ -229,3 +238,16 @@ def run_topics(job: TopicJob, topics: list[Topic], jobs: int = 1) -> list[TopicR
         check._ALIGNED.update(r.aligned)
         r.detected, r.aligned = [], []
     return results
+
+
+def _groups(chunks: list[list[int]], topics: list[Topic], documents: int) -> list[list[list[int]]]:
+    """``chunks`` in order, cut into groups of about ``documents`` documents."""
+    groups: list[list[list[int]]] = [[]]
+    size = 0
+    for chunk in chunks:
+        if size >= documents:
+            groups.append([])
+            size = 0
+        groups[-1].append(chunk)
+        size += sum(len(topics[i].members) for i in chunk)
+    return groups
