@@ -10,8 +10,8 @@ the copied section). In each article copy:
   article (so translations of a copy still agree on their numbers);
 * about one word in seven (in the title, description, keywords and body) is swapped for another word
   of the same document, so the text stays in its language and the statistics of the index stay real;
-* Markdown and HTML structure, link targets, inline code, dates and the rest of the front matter are
-  left alone.
+* Markdown and HTML structure, link targets, inline code, dates, the "Applies to" block (the editions
+  an article is for) and the rest of the front matter are left alone.
 
 Generation is deterministic for a (source, scale, seed); a finished corpus carries a stamp file and is
 reused by later runs. ``python bench/synth.py --scale 10`` prints the folder it wrote.
@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "partner-center-2019"
 DEFAULT_BASE = Path(tempfile.gettempdir()) / "kb-bench"
-SYNTH_VERSION = 2  # bump when the output of the same (source, scale, seed) changes
+SYNTH_VERSION = 3  # bump when the output of the same (source, scale, seed) changes
 STAMP = ".synth.json"
 WORD_RATE = 1 / 7
 
@@ -48,7 +48,10 @@ _ASSETID = re.compile(r"^(ms\.assetid\s*:\s*['\"]?)([0-9A-Fa-f-]{8,})(?=['\"]?\s
 # ordered-list numbers, reference-link definitions.
 _PROTECTED = re.compile(
     r"`[^`\n]*`|\]\([^)\n]*\)|\]\[[^\]\n]*\]|<[^>\n]*>|https?://\S+|&#?\w+;|\[![A-Za-z]+|:::[^\n]*"
-    r"|^[ \t]*\d+[.)](?=[ \t])|^[ \t]*\[[^\]\n]+\]:[^\n]*",
+    r"|^[ \t]*\d+[.)](?=[ \t])|^[ \t]*\[[^\]\n]+\]:[^\n]*"
+    # A list right under a bold line: the "Applies to" block, which names the editions ("21Vianet" is a
+    # name, not a number): perturbed, a copy of a 21Vianet article was no longer one.
+    r"|^\*\*[^*\n]+\*\*[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*[-*+][ \t][^\n]*\n(?:[ \t]*\n)*)+",
     re.M,
 )
 _WORD = re.compile(r"[^\W\d_]{4,}")

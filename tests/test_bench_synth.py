@@ -21,6 +21,11 @@ ms.contentlocale: pt-BR
 ---
 # <a name="add-licenses"></a>Adicionar licenças a uma assinatura
 
+**Aplica-se a**
+
+-   Partner Center operado pela 21Vianet
+-   Partner Center para Microsoft Cloud Germany
+
 Consulte [Alternar para o Office 365](https://go.microsoft.com/fwlink/p/?LinkId=723577) e `Get-Item 42`.
 
 1. Primeiro passo com 30 dias de prazo.
@@ -46,7 +51,8 @@ def test_structure_links_code_and_dates_are_kept():
     for kept in ("ms.date: 03/15/2019", "ms.contentlocale: pt-BR", '<a name="add-licenses"></a>',
                  "(https://go.microsoft.com/fwlink/p/?LinkId=723577)", "`Get-Item 42`", "\n1. ", "\n2. ",
                  "(other-article.md#section-2)", '<td width="50%">', "> [!NOTE]",
-                 "```powershell\nGet-Subscription -Days 365\n```"):
+                 "```powershell\nGet-Subscription -Days 365\n```",
+                 "**Aplica-se a**\n\n-   Partner Center operado pela 21Vianet\n-   Partner Center para Microsoft Cloud Germany\n"):
         assert kept in out
     assert out.count("\n") == ARTICLE.count("\n")
 
