@@ -261,56 +261,82 @@ def _names_used(texts: dict[str, list[Document]], names: tuple[str, ...]) -> dic
 _TOKEN = re.compile(r"\w+")
 
 
-class _NameScanner:
-    """Which of many renderings a text uses, at a cost that grows with the text, not with the number
-    of renderings (which grows with the corpus: a pattern per rendering and text was 30 s at 10x).
+_Longer = tuple[str, tuple[str, ...], re.Pattern[str]]
+def _follows(first: str) -> re.Pattern[str]:
+    """``first`` and at most three more word characters, white space, and (looked ahead at, so that
+    matches may follow one another) the next word. Starting with a literal, it is searched for as fast
+    as ``str.find``; the caller checks that a match starts a word."""
+    return re.compile(re.escape(first) + r"\w{0,3}\s+(?=(\w+))")
 
-    :func:`variant_pattern` matches a rendering made of word characters only where each of its words
-    is a word of the text less at most three letters. So the text is cut into words once, each word
-    indexed under itself less 0 to 3 letters, and a rendering is looked up by its longest word; a
-    one-word rendering found so is used, and only a longer one whose every word is there is tried
-    with its pattern (a few per text). Renderings with other characters (``Wi-Fi``, ``C#``) are tried
-    with their pattern on every text that has all their words."""
+
+class _NameScanner:
+    """Which of many renderings a text uses, at a cost that grows with the text and what it uses, not
+    with the number of renderings (which grows with the corpus: a pattern per rendering and text was
+    30 s at 10x; a list of renderings per word of the text was most of the 100x build's term checks).
+
+    :func:`variant_pattern` matches a rendering made of word characters exactly where consecutive words
+    of the text, apart only by white space, are its words each followed by at most three more
+    characters. So a one-word rendering is looked up among the words of the text less 0 to 3
+    characters; a longer one under its first two words, among the consecutive pairs of such words
+    (which decides a two-word rendering; a longer one is then tried with its pattern where its first
+    word is). Renderings with other characters (``Wi-Fi``, ``C#``) are tried with their pattern on the
+    texts that have all their words."""
 
     def __init__(self, names: tuple[str, ...]) -> None:
-        self.by_word: dict[str, list[tuple[str, tuple[str, ...], re.Pattern[str] | None]]] = defaultdict(list)
-        self.others: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = []
+        self.single: dict[str, list[str]] = defaultdict(list)
+        self.pairs: dict[tuple[str, str], list[_Longer]] = defaultdict(list)
+        self.others: dict[str, list[_Longer]] = defaultdict(list)
+        """Keyed by the longest run of word characters in the rendering ("" when it has none)."""
+        self.follows: dict[str, re.Pattern[str]] = {}
+        """First word of a longer rendering → where it ends a word of the text and what word follows."""
         self.vocabulary: set[str] = set()
         for name in names:
             words = _words(name)
             if words and all(_TOKEN.fullmatch(w) for w in words):
-                pattern = variant_pattern(name) if len(words) > 1 else None
-                self.by_word[max(words, key=len)].append((name, words, pattern))
-                self.vocabulary.update(words)
+                if len(words) == 1:
+                    self.single[words[0]].append(name)
+                    self.vocabulary.add(words[0])
+                else:
+                    self.pairs[words[0], words[1]].append((name, words, variant_pattern(name)))
+                    self.follows.setdefault(words[0], _follows(words[0]))
             else:
-                self.others.append((name, words, variant_pattern(name)))
+                tokens = _TOKEN.findall(" ".join(words))
+                self.others[max(tokens, key=len, default="")].append((name, words, variant_pattern(name)))
+                self.vocabulary.update(tokens)
 
     def used_in(self, lowered: str) -> frozenset[str]:
-        # Each distinct word of the text less 0-3 letters, kept when some name has it.
         unique = set(_TOKEN.findall(lowered))
         stems = {t[: len(t) - k] for t in unique for k in range(min(3, len(t) - 1) + 1)}
-        stems &= self.vocabulary
-        found = set()
-        for key in stems & self.by_word.keys():
-            for name, words, pattern in self.by_word[key]:
-                if pattern is None or all(w in stems for w in words) and _found(lowered, words[0], pattern):
-                    found.add(name)
-        for name, words, pattern in self.others:
-            if _uses(lowered, words, pattern):
-                found.add(name)
+        found = {name for key in stems & self.single.keys() for name in self.single[key]}
+        firsts = stems & self.follows.keys()
+        if firsts:
+            found |= self._pairs(lowered, firsts)
+        for key in (stems & self.others.keys()) | ({""} & self.others.keys()):
+            found.update(name for name, words, pattern in self.others[key] if _uses(lowered, words, pattern))
         return frozenset(found)
 
+    def _pairs(self, lowered: str, firsts: set[str]) -> set[str]:
+        found: set[str] = set()
+        for first in firsts:
+            for m in self.follows[first].finditer(lowered):
+                at = m.start()
+                if at and _is_word(lowered[at - 1]):  # inside a word (which ends at the same place)
+                    continue
+                for second in _less(m.group(1)):
+                    for name, words, pattern in self.pairs.get((first, second), ()):
+                        if name not in found and (len(words) == 2 or pattern.match(lowered, at)):
+                            found.add(name)
+        return found
 
-def _found(lowered: str, first: str, pattern: re.Pattern[str]) -> bool:
-    """``pattern.search(lowered)`` for a rendering's pattern whose first word is ``first``, tried only
-    where ``first`` is in the text: a pattern that starts with a look-behind is tried at every
-    position, ten times slower."""
-    at = lowered.find(first)
-    while at >= 0:
-        if pattern.match(lowered, at):
-            return True
-        at = lowered.find(first, at + 1)
-    return False
+
+def _is_word(char: str) -> bool:
+    """True for a character ``\\w`` matches."""
+    return char.isalnum() or char == "_"
+
+
+def _less(word: str) -> list[str]:
+    """``word`` less 0 to 3 of its last characters (at least one character left)."""
+    return [word[: len(word) - k] for k in range(min(3, len(word) - 1) + 1)]
 
 
 def _users_per_locale(texts: dict[str, list[Document]], used: dict[int, frozenset[str]]) -> dict[str, Counter[str]]:
