@@ -11,6 +11,7 @@ Every check is a small function of a :class:`Context` in the ordered list :data:
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -728,7 +729,9 @@ def detected_language(seg: Segment, own: str | None = None) -> tuple[str, float]
     """(language, confidence) of a long enough prose segment, else None; ``own`` (the document's
     language) is returned at once when the text is plainly in it."""
     text = _prose(seg)
-    key = (text, own)
+    # By a digest: keyed by the texts themselves, the memo held a copy of the corpus's prose (in the
+    # build, which saves it, and in every site worker).
+    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).digest(), own)
     if key not in DETECTED:
         if len(DETECTED) >= _DETECTED_MAX:
             DETECTED.clear()
@@ -736,8 +739,8 @@ def detected_language(seg: Segment, own: str | None = None) -> tuple[str, float]
     return DETECTED[key]
 
 
-DETECTED: dict[tuple[str, str | None], tuple[str, float] | None] = {}
-"""Language detection by text: each segment is met once per pair it belongs to, a long-running
+DETECTED: dict[tuple[bytes, str | None], tuple[str, float] | None] = {}
+"""Language detection by a digest of the text: each segment is met once per pair it belongs to, a long-running
 ``kb serve --watch`` rebuilds a corpus whose texts barely change, and ``kb build`` keeps this memo
 in its cache folder between runs (:mod:`kb.build`)."""
 _DETECTED_MAX = 500_000

@@ -85,6 +85,8 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
         result.detected = list(itertools.islice(check.DETECTED.items(), n_detected, None))
     if job.session and len(check._ALIGNED) >= n_aligned:
         result.aligned = list(itertools.islice(check._ALIGNED.items(), n_aligned, None))
+    elif not job.session:  # only a session's next build reads them again; kept, they pile up in the worker
+        check._ALIGNED.clear()
     return result
 
 
