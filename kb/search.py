@@ -16,11 +16,15 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import io
 import itertools
 import math
+import pickle
 import re
+import struct
 import threading
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -28,24 +32,16 @@ from typing import Any, Literal
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.base import Automata
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermsReader
 from whoosh.columns import NumericColumn
 from whoosh.index import EmptyIndexError, open_dir
-from whoosh.matching import (
-    ArrayUnionMatcher,
-    FilterMatcher,
-    IntersectionMatcher,
-    NullMatcherClass,
-    UnionMatcher,
-    WrappingMatcher,
-)
 from whoosh.scoring import BM25FScorer
-from whoosh.searching import Searcher
+from whoosh.searching import SearchContext, Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 
 from kb import locales
-from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_index_terms
+from kb.analysis import FOLD_TABLE, analyzer_for, fold, fold_text, word_analyzer, word_index_terms
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
 from kb.index import TEXT_FIELDS, Catalog, Entry, field_name, load_catalog, load_vocabulary
 from kb.model import Document, Topic
@@ -238,7 +234,7 @@ class Release:
     """Field lengths per (segment reader, field), read on first use (see :func:`scored`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     grouping: Grouping | None = None
-    leaves: dict[tuple[int, Any, int], Scores] = field(default_factory=dict)
+    leaves: dict[tuple[int, str, bytes], Scores] = field(default_factory=dict)
     """Scored posting lists read lately, oldest first (see :func:`_leaf`)."""
     leaves_bytes: int = 0
     leaves_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -535,11 +531,14 @@ def shown_entry(release: Release, topic: int, locale: str, edition: str | None) 
 
 # --- scoring every match at speed -----------------------------------------------------------------
 # Grouping by topic needs every matching document with its score, which Whoosh computes one document
-# at a time through a tree of Python matchers: most of a query's time on a large index. The same
-# tree is evaluated here a posting list at a time with numpy: each leaf's BM25F scores from its
-# postings' weights and the documents' field lengths, each inner node combining its children as its
-# ``score()`` does (same operations in the same order, so the same floating-point scores). A tree
-# holding anything else (phrases, Whoosh's array matchers on small indexes) is left to Whoosh.
+# at a time through a tree of Python matchers: most of a query's time on a large index. Here the
+# query is evaluated a posting list at a time with numpy, in the shape Whoosh's matcher tree would
+# have (:func:`_query_scores`): each term's BM25F scores from its postings' weights and the
+# documents' field lengths, each inner node combining its children as its matcher's ``score()``
+# does (same operations in the same order, so the same floating-point scores). Whoosh's matchers
+# are not built at all: building one reads the first block of every term, and an AND walks its
+# children's postings in Python to its first common document. A query holding anything else
+# (phrases, exclusions) is left to Whoosh.
 
 
 class _Unsupported(Exception):
@@ -567,7 +566,7 @@ def scored_arrays(release: Release, q: wq.Query) -> Scores:
     parts = []
     try:
         for sub, offset in searcher.leaf_searchers():
-            ids, scores = _evaluate(release, sub.reader(), q.matcher(sub, context))
+            ids, scores = _query_scores(release, sub, context, q)
             parts.append((ids + offset, scores))
     except _Unsupported:
         items = list(searcher.search(q, limit=None).items())
@@ -580,59 +579,147 @@ def scored_arrays(release: Release, q: wq.Query) -> Scores:
     return ids[order], scores[order]
 
 
-def _evaluate(release: Release, reader: Any, m: Any) -> Scores:
-    kind = type(m)
-    if kind is W3LeafMatcher:
-        return _leaf(release, reader, m)
-    if isinstance(m, NullMatcherClass):
+def _query_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Query) -> Scores:
+    """What ``q.matcher(searcher, context)`` matches, with its scores: the tree Whoosh 2.7 builds
+    (``CompoundQuery.matcher``, ``And._matcher``, ``Or._matcher``), evaluated instead of built."""
+    kind = type(q)
+    if kind is wq.Term:
+        return _term_scores(release, searcher, context, q)
+    if q is wq.NullQuery:
         return _EMPTY
-    if kind is WrappingMatcher:
-        ids, scores = _evaluate(release, reader, m.child)
-        return ids, scores * m.boost
-    if kind is FilterMatcher:  # deleted documents of a segment
-        ids, scores = _evaluate(release, reader, m.child)
-        keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
-        return ids[keep], scores[keep] * m.boost
-    if kind is ArrayUnionMatcher and m._scored:  # small indexes: children's scores added in order
-        size = reader.doc_count_all()
-        dense = np.zeros(size)
-        present = np.zeros(size, dtype=bool)
-        for child in m._submatchers:
-            ids, scores = _evaluate(release, reader, child)
-            ids = ids[ids < m._doccount]
-            dense[ids] += scores[: len(ids)] * m._boost
-            present[ids] = True
-        ids = np.flatnonzero(present & (dense > 0))  # (Whoosh reports a document whose sum is above 0)
-        return ids, dense[ids]
-    # (Exclusions are left to Whoosh: its AndNotMatcher keeps some documents that set difference
-    # would not, and users get what Whoosh gives.)
-    if kind in (UnionMatcher, IntersectionMatcher):
-        a, b = _evaluate(release, reader, m.a), _evaluate(release, reader, m.b)
-        if kind is UnionMatcher:  # a's score, b's, or their sum where both match
-            size = reader.doc_count_all()
-            dense = np.zeros(size)
-            present = np.zeros(size, dtype=bool)
-            dense[a[0]] = a[1]
-            dense[b[0]] += b[1]
-            present[a[0]] = True
-            present[b[0]] = True
-            ids = np.flatnonzero(present)
-            return ids, dense[ids]
-        common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-        return common, a[1][ia] + b[1][ib]
-    raise _Unsupported(kind.__name__)
+    if kind is not wq.And and kind is not wq.Or:
+        raise _Unsupported(kind.__name__)
+    subs = q.subqueries
+    if not subs:
+        return _EMPTY
+    if len(subs) == 1:  # (Whoosh applies no boost of the compound then either)
+        return _query_scores(release, searcher, context, subs[0])
+    reader = searcher.reader()
+    children = [_query_scores(release, searcher, context, s) for s in subs]
+    size = searcher.doc_count_all()
+    if kind is wq.And:  # the smallest estimates are intersected first
+        weights = [0 - s.estimate_size(reader) for s in subs]
+        return _boosted(_weighted_tree(weights, children, _intersect, size), q.boost)
+    if q.scale:  # (a coordination bonus: Whoosh's CoordMatcher)
+        raise _Unsupported("Or.scale")
+    if _preloaded(q, searcher, context):
+        return _array_union(children, size, q.boost)
+    weights = [s.estimate_size(reader) for s in subs]
+    return _boosted(_weighted_tree(weights, children, _union, size), q.boost)
+
+
+def _preloaded(q: wq.Or, searcher: Searcher, context: SearchContext) -> bool:
+    """Whether Whoosh answers ``q`` (two or more subqueries) with its array matcher
+    (``PreloadedOr``) rather than a tree of union matchers (``DefaultOr``): ``Or._matcher``."""
+    count = len(q.subqueries)
+    if q.matcher_type == wq.Or.AUTO_MATCHER:
+        tree = count < q.TOO_MANY_CLAUSES and (
+            context.needs_current or q.scale or count == 2 or searcher.doc_count_all() > 5000)
+        return not tree
+    if q.matcher_type == wq.Or.DEFAULT_MATCHER:
+        return False
+    if q.matcher_type == wq.Or.ARRAY_MATCHER and context.weighting is not None:
+        return True
+    raise _Unsupported("Or.matcher_type")
+
+
+def _weighted_tree(
+    weights: list[int], children: list[Scores], combine: Callable[[Scores, Scores, int], Scores], size: int
+) -> Scores:
+    """``whoosh.util.make_weighted_tree``: the two lightest combined first, their pair put back
+    after the items of its weight. (Whoosh sorts ``(weight, matcher)`` pairs; its matchers never
+    compare less than one another, so items of equal weight keep their order, as here.)"""
+    items = sorted(zip(weights, children, strict=True), key=_weight)
+    while len(items) > 1:
+        (wa, a), (wb, b) = items.pop(0), items.pop(0)
+        bisect.insort(items, (wa + wb, combine(a, b, size)), key=_weight)
+    return items[0][1]
+
+
+def _weight(item: tuple[int, Scores]) -> int:
+    return item[0]
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    """A compound's boost (Whoosh's ``WrappingMatcher``)."""
+    return scores if boost == 1.0 else (scores[0], scores[1] * boost)
+
+
+def _union(a: Scores, b: Scores, size: int) -> Scores:
+    """``UnionMatcher``: a's score, b's, or their sum where both match (b's added to a's)."""
+    if (len(a[0]) + len(b[0])) * 64 < size:  # short lists: merged (numpy's union1d hashes: slower)
+        both = np.concatenate((a[0], b[0]))
+        both.sort(kind="stable")
+        first = np.empty(len(both), dtype=bool)
+        first[:1] = True
+        np.not_equal(both[1:], both[:-1], out=first[1:])
+        ids = both[first]
+        scores = np.zeros(len(ids))
+        scores[np.searchsorted(ids, a[0])] = a[1]
+        scores[np.searchsorted(ids, b[0])] += b[1]
+        return ids, scores
+    dense = np.zeros(size)  # long lists: over every document of the segment
+    present = np.zeros(size, dtype=bool)
+    dense[a[0]] = a[1]
+    dense[b[0]] += b[1]
+    present[a[0]] = True
+    present[b[0]] = True
+    ids = np.flatnonzero(present)
+    return ids, dense[ids]
+
+
+def _intersect(a: Scores, b: Scores, size: int) -> Scores:
+    """``IntersectionMatcher``: the documents both match, with the sum of their scores."""
+    common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return common, a[1][ia] + b[1][ib]
+
+
+def _array_union(children: list[Scores], size: int, boost: float) -> Scores:
+    """``ArrayUnionMatcher`` (small indexes): the children's scores times the boost added in order;
+    a document counts when its sum is above 0."""
+    dense = np.zeros(size)
+    present = np.zeros(size, dtype=bool)
+    for ids, scores in children:
+        ids = ids[ids < size]
+        dense[ids] += scores[: len(ids)] * boost
+        present[ids] = True
+    ids = np.flatnonzero(present & (dense > 0))
+    return ids, dense[ids]
+
+
+def _term_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Term) -> Scores:
+    """``Term.matcher``: nothing when the segment lacks the term, else its postings' scores without
+    deleted documents (Whoosh's ``FilterMatcher``), times the query's boost."""
+    schema = searcher.schema
+    if q.fieldname not in schema:
+        return _EMPTY
+    try:
+        tbytes = schema[q.fieldname].to_bytes(q.text)
+    except ValueError:
+        return _EMPTY
+    reader = searcher.reader()
+    if (q.fieldname, tbytes) not in reader:
+        return _EMPTY
+    if q.minquality:
+        raise _Unsupported("minquality")
+    ids, scores = _leaf(release, searcher, context, q.fieldname, tbytes)
+    if reader.has_deletions():
+        keep = np.isin(ids, np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64), invert=True)
+        ids, scores = ids[keep], scores[keep]
+    return _boosted((ids, scores), q.boost)
 
 
 LEAF_CACHE_BYTES = 64 * 1024 * 1024
 """Scored posting lists kept per release (the common words come back in query after query)."""
 
 
-def _leaf(release: Release, reader: Any, m: Any) -> Scores:
+def _leaf(release: Release, searcher: Searcher, context: SearchContext, fieldname: str, tbytes: bytes) -> Scores:
     """The documents and BM25F scores of one posting list, from the release's cache or read."""
-    key = (id(reader), m._term, m._startoffset)
+    reader = searcher.reader()
+    key = (id(reader), fieldname, tbytes)
     found = release.leaves.get(key)
     if found is None:
-        found = _read_leaf(release, reader, m)
+        found = _read_leaf(release, searcher, context, fieldname, tbytes)
         size = found[0].nbytes + found[1].nbytes
         with release.leaves_lock:
             release.leaves[key] = found
@@ -643,25 +730,86 @@ def _leaf(release: Release, reader: Any, m: Any) -> Scores:
     return found
 
 
-def _read_leaf(release: Release, reader: Any, m: Any) -> Scores:
+def _read_leaf(release: Release, searcher: Searcher, context: SearchContext, fieldname: str, tbytes: bytes) -> Scores:
     """The documents and BM25F scores of one posting list (``BM25FScorer._score`` over arrays)."""
-    scorer = m.scorer
-    if type(scorer) is not BM25FScorer or m._byteids:
+    scorer = context.weighting.scorer(searcher, fieldname, tbytes)  # as Searcher.postings makes it
+    if type(scorer) is not BM25FScorer:
         raise _Unsupported("scorer")
-    weights: list[float] = []
-    m.reset()  # from the first posting: building the tree may have moved it on (skip_to)
-    blocks = []
-    while m.is_active():
-        m._read_data()
-        blocks.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)))  # ids are stored as deltas
-        m._read_weights()
-        weights.extend(m._weights)
-        m._next_block()
-    docs = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+    reader = searcher.reader()
+    terms: Any = getattr(reader, "_terms", None)
+    if type(terms) is not W3TermsReader:
+        raise _Unsupported("codec")
+    info = terms.term_info(fieldname, tbytes)
+    if info.is_inlined():
+        raise _Unsupported("inlined postings")
+    docs, weights = _postings(terms._postfile, info.extent()[0])
+    if len(docs) != info.doc_frequency():
+        raise _Unsupported("postings count")
     tf = np.array(weights, dtype=np.float32).astype(np.float64)  # Whoosh keeps weights as C floats
-    fl = _B2L[_length_bytes(release, reader, m._term[0])[docs]]
+    fl = _B2L[_length_bytes(release, reader, fieldname)[docs]]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     return docs, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+# --- reading posting lists without their positions ------------------------------------------------
+# A Whoosh 3 posting list is a header and blocks of up to 128 postings: the block's length (negative
+# for the last one), a pickled info tuple, then the pickled and compressed data tuple (document
+# numbers as deltas, weights, values). Scoring needs the document numbers and weights, but Whoosh
+# decodes a block whole, and the values — each posting's positions, pickled as one
+# ``_codecs.encode`` call apiece — are nearly all of it. Here only the beginning of the data is
+# inflated and unpickled: the pickle is cut where its values start and closed as a pair.
+
+_BLOCK_LENGTH = struct.Struct("!i")
+_VALUES = b"c_codecs\nencode\n"
+"""How the values of a block start (the first pickled bytes object), found nowhere before them: the
+document numbers are opcodes K, M or J every 2 to 5 bytes and weights opcode G every 9, none of
+which this has."""
+
+
+def _postings(postfile: Any, offset: int) -> tuple[np.ndarray[Any, Any], list[float]]:
+    """The document numbers and weights of the posting list at ``offset`` of ``postfile``."""
+    if postfile.get(offset, 4) != WHOOSH3_HEADER_MAGIC:
+        raise _Unsupported("postings header")
+    pos = offset + 4
+    deltas: list[int] = []
+    weights: list[float] = []
+    last_id = 0
+    while True:
+        size = _BLOCK_LENGTH.unpack(postfile.get(pos, 4))[0]
+        header = io.BytesIO(postfile.get(pos + 4, min(abs(size), 256)))
+        count, max_id, _, compression, _, _ = pickle.load(header)
+        ids, ws = _block(postfile.get(pos + 4 + header.tell(), abs(size) - header.tell()), compression, count)
+        first = len(deltas)
+        deltas.extend(ids)
+        deltas[first] -= last_id  # each block's deltas start from 0: continue from the previous block
+        last_id = max_id
+        if ws is None or type(ws) is float:
+            weights.extend([1.0 if ws is None else ws] * count)
+        else:
+            weights.extend(ws)
+        if size < 0:  # the last block
+            return np.cumsum(np.array(deltas, dtype=np.int64)), weights
+        pos += 4 + size
+
+
+def _block(data: bytes, compression: int, count: int) -> tuple[tuple[int, ...], Any]:
+    """The document number deltas and weights (None: all 1; a float: all that) of one block."""
+    head = zlib.decompressobj().decompress(data, 14 * count + 64) if compression else data
+    at = head.find(_VALUES)
+    for cut in ((at - 1, at) if head[at - 1 : at] == b"(" else (at,)) if at > 0 else ():
+        try:  # the values' mark or, with fewer than four values, their first item
+            found = pickle.loads(head[:cut] + b"\x86.")
+        except Exception:  # (cut inside a weight that ends with the byte of a mark)
+            continue
+        if type(found) is tuple and len(found) == 2 and _block_shape(found[0], found[1], count):
+            return found[0], found[1]
+    ids, ws, _ = pickle.loads(zlib.decompress(data) if compression else data)
+    return ids, ws
+
+
+def _block_shape(ids: Any, weights: Any, count: int) -> bool:
+    return (type(ids) is tuple and len(ids) == count
+            and (weights is None or type(weights) is float or (type(weights) is tuple and len(weights) == count)))
 
 
 def _length_bytes(release: Release, reader: Any, fieldname: str) -> np.ndarray[Any, Any]:
@@ -826,7 +974,7 @@ def folded_document(path: str, content_hash: str, parts: tuple[str, ...]) -> tup
     """The folded text of a document's parts joined by newlines, with where each part starts; None
     when folding changed the length of the text (positions would not map back)."""
     joined = "\n".join(parts)
-    folded = fold_text(joined)
+    folded = fold_whole(joined)
     if len(folded) != len(joined):
         return None
     starts, at = [], 0
@@ -836,10 +984,37 @@ def folded_document(path: str, content_hash: str, parts: tuple[str, ...]) -> tup
     return folded, starts
 
 
+# analysis.fold_text over a text's code points as an array: str.translate looks each character of
+# a non-ASCII text up in a dict, about 10x slower on a Portuguese or Russian page.
+_FOLD_LIMIT = max(FOLD_TABLE) + 1
+_FOLD_CODES = np.arange(_FOLD_LIMIT, dtype=np.uint32)
+_FOLD_WIDER = np.zeros(_FOLD_LIMIT, dtype=bool)
+"""The characters that fold into two (``ĳ`` → ``ij``): a text with one is folded as a string."""
+for _code, _to in FOLD_TABLE.items():
+    if len(_to) == 1:
+        _FOLD_CODES[_code] = ord(_to)
+    else:
+        _FOLD_WIDER[_code] = True
+
+
+def fold_whole(text: str) -> str:
+    """:func:`kb.analysis.fold_text` (lower-cased, then folded), the same string faster."""
+    low = text.lower()
+    if low.isascii():
+        return low
+    codes = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
+    small = codes < _FOLD_LIMIT
+    if _FOLD_WIDER[codes[small]].any():
+        return fold_text(text)
+    out = codes.copy()
+    out[small] = _FOLD_CODES[codes[small]]
+    return out.tobytes().decode("utf-32-le")
+
+
 @functools.lru_cache(maxsize=256)
 def folded_parts(path: str, content_hash: str, parts: tuple[str, ...]) -> tuple[str, ...]:
     """The folded text of a document's parts (cached: the same documents come up again and again)."""
-    return tuple(fold_text(p) for p in parts)
+    return tuple(fold_whole(p) for p in parts)
 
 
 @functools.lru_cache(maxsize=1024)

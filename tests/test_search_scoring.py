@@ -1,0 +1,133 @@
+"""kb.search's fast paths against Whoosh itself, on an index large enough for many posting blocks.
+
+``_postings`` reads document numbers and weights of a posting list without decoding positions;
+``scored`` evaluates a query as Whoosh's matcher tree would without building it; ``fold_whole``
+folds a whole text as :func:`kb.analysis.fold_text` does. Each must give exactly what the slow path
+gives: the same documents, the same float scores, the same string.
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+import struct
+import zlib
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.fields import ID, Schema
+from whoosh.matching import ReadTooFar
+
+from kb import search as search_module
+from kb.analysis import FOLD_TABLE, fold_text, text_field
+from kb.search import Release, _block, _postings, fold_whole, scored
+
+WORDS = [f"w{i}" for i in range(40)]
+LEAF = search_module._leaf
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """1,500 documents of random words (word i about once in i+1 documents, a few of them often:
+    term frequencies above 1, equal in some blocks) in two fields, some deleted, and a second
+    segment of 200."""
+    dest = tmp_path_factory.mktemp("blocks")
+    schema = Schema(path=ID(stored=True, unique=True), title_pt=text_field("pt"), body_pt=text_field("pt"))
+    ix = whoosh_index.create_in(str(dest), schema)
+    rng = random.Random(7)
+    writer = ix.writer()
+    for n in range(1500):
+        body = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (i + 1)] * rng.choice((1, 1, 2, 3))
+        title = [w for i, w in enumerate(WORDS[:8]) if rng.random() < 0.3]
+        writer.add_document(path=f"d{n}", title_pt=" ".join(title), body_pt=" ".join(body))
+    writer.commit()
+    writer = ix.writer()
+    for n in range(0, 1500, 97):
+        writer.delete_by_term("path", f"d{n}")
+    for n in range(1500, 1700):  # a second segment
+        writer.add_document(path=f"d{n}", title_pt="w1 w2", body_pt=" ".join(rng.sample(WORDS, 5)))
+    writer.commit(merge=False)
+    searcher = ix.searcher()
+    return Release(dest, searcher, None, ["pt"])  # type: ignore[arg-type]  # (scoring needs no catalog)
+
+
+def whoosh_postings(reader: object, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
+    m = reader._terms.matcher(fieldname, text, reader.schema[fieldname].format)  # type: ignore[attr-defined]
+    ids, weights = [], []
+    try:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    except ReadTooFar:
+        pass
+    return ids, weights
+
+
+def test_postings_are_whooshs_without_positions(release: Release) -> None:
+    blocks = 0
+    for sub, _ in release.searcher.leaf_searchers():
+        reader = sub.reader()
+        for fieldname in ("title_pt", "body_pt"):
+            for text in reader.lexicon(fieldname):
+                info = reader._terms.term_info(fieldname, text)
+                docs, weights = _postings(reader._terms._postfile, info.extent()[0])
+                ids, expected = whoosh_postings(reader, fieldname, text)
+                assert docs.tolist() == ids, (fieldname, text)
+                assert [struct.unpack("f", struct.pack("f", w))[0] for w in weights] == expected, (fieldname, text)
+                blocks += -(-len(ids) // 128)
+    assert blocks > 100, "the index has lists of several blocks"
+
+
+@pytest.mark.parametrize("values", [1, 2, 3, 4, 128])
+@pytest.mark.parametrize("weights", ["none", "one", "each"])
+def test_block_cut_before_the_values(values: int, weights: str) -> None:
+    """A block's data as Whoosh writes it, whatever the shape of its weights and the number of its
+    values (a weight whose last byte is that of a pickle mark, before a values tuple without one)."""
+    ids = tuple(range(1, values + 1))
+    tricky = struct.unpack(">d", struct.pack(">d", 2.5)[:7] + b"(")[0]
+    ws = {"none": None, "one": tricky, "each": tuple(tricky + i for i in range(values))}[weights]
+    positions = tuple(struct.pack("!I", i) + bytes([200, 40, 10]) for i in range(values))
+    data = pickle.dumps((ids, ws, positions), 2)
+    for compression, stored in ((3, zlib.compress(data, 3)), (0, data)):
+        assert _block(stored, compression, values) == (ids, ws)
+
+
+@pytest.mark.parametrize("tree", ["auto", "array", "binary"])
+def test_scored_is_whooshs_search(release: Release, tree: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every matching document and its float score as Whoosh's own search gives them, for terms of
+    long and short lists, with boosts, ANDs of ORs (equal size estimates included) and missing terms."""
+    if tree != "auto":
+        monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.ARRAY_MATCHER if tree == "array" else wq.Or.DEFAULT_MATCHER)
+
+    def term(word: str, field: str = "body_pt", boost: float = 1.0) -> wq.Term:
+        return wq.Term(field, word, boost=boost)
+
+    queries: list[wq.Query] = [
+        term("w0"), term("w1", boost=2.0), term("w39"), term("missing"),
+        wq.Or([term("w0"), term("w1"), term("w2", "title_pt", 3.0)]),
+        wq.Or([term("w5"), term("w5", "title_pt", 3.0), term("w6", "title_pt")], boost=0.5),
+        wq.And([term("w0"), term("w1")]),
+        wq.And([wq.Or([term("w3"), term("w3", "title_pt", 3.0)]), wq.Or([term("w4"), term("w7", "title_pt")])]),
+        wq.And([term("w10"), term("w11"), term("w12"), term("w13")]),
+        wq.Or([wq.And([term("w2"), term("w3")]), wq.And([term("w3"), term("w2")]), term("w30")]),
+        wq.Or([term(w) for w in WORDS[8:30]]),
+        wq.And([term("w0"), term("missing")]),
+        wq.Or([term("missing"), term("w20")]),
+    ]
+    used = []
+    monkeypatch.setattr(search_module, "_leaf", lambda *a: used.append(1) or LEAF(*a))
+    for q in queries:
+        assert scored(release, q) == list(release.searcher.search(q, limit=None).items()), q
+    assert used, "the numpy path ran"
+
+
+def test_fold_whole_is_fold_text() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert fold_whole(every) == fold_text(every)
+    for c in every[:0x3000]:
+        assert fold_whole(c) == fold_text(c)
+    for text in ["Configurações da Assinatura", "СЧЁТ клиента", "plain ascii", "ĳssel and ǆ", "İstanbul"]:
+        assert fold_whole(text) == fold_text(text) == text.lower().translate(FOLD_TABLE)
+
