@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import functools
 import html
-import io
 import itertools
 import math
 import pickle
@@ -282,6 +281,8 @@ class Grouping:
     """Document number → number of its language in ``languages``."""
     topic_order: np.ndarray[Any, Any]
     """Topic number → its place among the topics' ids in sorted order (the tie-break of equal scores)."""
+    by_order: np.ndarray[Any, Any]
+    """Place among the topics' ids in sorted order → topic number (``topic_order`` inverted)."""
     editions: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
     """Edition → per document number, whether the document has it (made on first use)."""
     answering: dict[tuple[str, str | None], np.ndarray[Any, Any]] = field(default_factory=dict)
@@ -301,9 +302,10 @@ class Grouping:
             entries[docnum] = entry
             topic_of[docnum] = number[id(entry.topic)]
             language_of[docnum] = lang_number[locales.language(entry.document.locale)]
+        by_order = np.array(sorted(range(len(topics)), key=lambda i: topics[i].id), dtype=np.int64)
         order = np.empty(len(topics), dtype=np.int64)
-        order[sorted(range(len(topics)), key=lambda i: topics[i].id)] = np.arange(len(topics))
-        return cls(topics, entries, topic_of, languages, language_of, order)
+        order[by_order] = np.arange(len(topics))
+        return cls(topics, entries, topic_of, languages, language_of, order, by_order)
 
     def answers(self, release: Release, locale: str, edition: str | None) -> np.ndarray[Any, Any]:
         """Per topic number, whether it has a document to show for ``locale`` and ``edition``."""
@@ -448,7 +450,8 @@ def run(release: Release, req: Request) -> SearchResult:
     if req.page > pages:
         raise NotFound(f"page {req.page} is beyond the last page ({pages}) of {total} results")
     page = ranked[(req.page - 1) * req.limit : req.page * req.limit]
-    hits = tuple(make_hit(release, entry, score, queries) for entry, score in page)
+    terms = hit_terms(queries)
+    hits = tuple(make_hit(release, entry, score, terms) for entry, score in page)
     return SearchResult(req.text, total, hits, tuple(suggest(release, req)), req.page, req.limit, req.locale,
                         req.edition, match)
 
@@ -474,7 +477,7 @@ def rank(
     subqueries = [q for q in queries.values() if q is not None]
     if not subqueries:
         return []
-    ids, scores = scored_arrays(release, wq.Or(subqueries))
+    ids, scores = _matches(release, wq.Or(subqueries))
     g = release.group()
     topic = g.topic_of[ids]
     keep = topic >= 0
@@ -482,16 +485,36 @@ def rank(
         keep &= g.with_edition(req.edition)[ids]
     ids, scores, topic = ids[keep], scores[keep], topic[keep]
     factor = np.array([weights.get(lang, 1.0) for lang in g.languages], dtype=np.float64)
-    weighted = scores * factor[g.language_of[ids]]
-    found = np.arange(len(ids))
-    best = np.lexsort((found, -weighted, topic))  # per topic: best weighted, then found first
-    first = np.ones(len(best), dtype=bool)
-    first[1:] = topic[best][1:] != topic[best][:-1]
-    best = best[first]
-    best = best[np.lexsort((g.topic_order[topic[best]], -weighted[best]))]
+    places, docs, best = best_per_topic(len(g.topics), g.topic_order[topic], ids, scores,
+                                        scores * factor[g.language_of[ids]])
+    topics = g.by_order[places]
     if req.locale is not None:  # topics without a document for the locale (and edition) drop out
-        best = best[g.answers(release, req.locale, req.edition)[topic[best]]]
-    return Ranked(release, req, ids[best], topic[best], weighted[best])
+        answers = g.answers(release, req.locale, req.edition)[topics]
+        docs, topics, best = docs[answers], topics[answers], best[answers]
+    return Ranked(release, req, docs, topics, best)
+
+
+def best_per_topic(
+    count: int, place: np.ndarray[Any, Any], ids: np.ndarray[Any, Any], scores: np.ndarray[Any, Any],
+    weighted: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Per topic that matched (``place``: each document's topic's place in id order, of ``count``),
+    in id order: its place, its best document and that document's weighted score. The best has the
+    highest weighted score, then the highest score, then the lowest number: the first of Whoosh's
+    order (score, then document number) among those of the highest weighted score. Reductions
+    over the documents instead of sorting them (a common word matches tens of thousands)."""
+    present = np.zeros(count, dtype=bool)
+    present[place] = True
+    top = np.full(count, -np.inf)
+    np.maximum.at(top, place, weighted)
+    best = weighted == top[place]
+    top_score = np.full(count, -np.inf)
+    np.maximum.at(top_score, place[best], scores[best])
+    best &= scores == top_score[place]
+    doc = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(doc, place[best], ids[best])
+    places = np.flatnonzero(present)
+    return places, doc[places], top[places]
 
 
 @dataclass(frozen=True)
@@ -501,7 +524,7 @@ class Ranked:
     release: Release
     req: Request
     docs: np.ndarray[Any, Any]
-    """Per topic, best first: the document that matched best."""
+    """Per topic, in the order of the topics' ids: the document that matched best."""
     topics: np.ndarray[Any, Any]
     scores: np.ndarray[Any, Any]
 
@@ -509,16 +532,30 @@ class Ranked:
         return len(self.docs)
 
     def __getitem__(self, part: slice) -> list[tuple[Entry, float]]:
+        start, stop, _ = part.indices(len(self))
         out = []
         g = self.release.group()
-        for doc, topic, score in zip(self.docs[part].tolist(), self.topics[part].tolist(),
-                                     self.scores[part].tolist(), strict=True):
+        chosen = first_ranked(self.scores, stop)[start:]
+        for doc, topic, score in zip(self.docs[chosen].tolist(), self.topics[chosen].tolist(),
+                                     self.scores[chosen].tolist(), strict=True):
             entry = g.entries[doc]
             if self.req.locale is not None:
                 entry = shown_entry(self.release, topic, self.req.locale, self.req.edition)
             assert entry is not None
             out.append((entry, score))
         return out
+
+
+def first_ranked(scores: np.ndarray[Any, Any], count: int) -> np.ndarray[Any, Any]:
+    """The places of the ``count`` highest ``scores``, best first, equal scores in place order (a
+    stable sort), sorting only the scores that can be among them: a page needs ten of thousands."""
+    if count * 8 >= len(scores):
+        return np.argsort(-scores, kind="stable")[:count]
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    least = np.partition(scores, len(scores) - count)[len(scores) - count]  # the count-th highest
+    candidates = np.flatnonzero(scores >= least)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:count]
 
 
 def shown_entry(release: Release, topic: int, locale: str, edition: str | None) -> Entry | None:
@@ -561,6 +598,13 @@ def scored(release: Release, q: wq.Query) -> list[tuple[int, float]]:
 
 def scored_arrays(release: Release, q: wq.Query) -> Scores:
     """:func:`scored` as two arrays (document numbers, scores)."""
+    ids, scores = _matches(release, q)
+    order = np.lexsort((ids, -scores))
+    return ids[order], scores[order]
+
+
+def _matches(release: Release, q: wq.Query) -> Scores:
+    """The documents matching ``q`` and their scores, in no particular order."""
     searcher = release.searcher
     context = searcher.context()
     parts = []
@@ -573,10 +617,9 @@ def scored_arrays(release: Release, q: wq.Query) -> Scores:
         return (np.array([d for d, _ in items], dtype=np.int64), np.array([s for _, s in items], dtype=np.float64))
     if not parts:
         return _EMPTY
-    ids = np.concatenate([p[0] for p in parts])
-    scores = np.concatenate([p[1] for p in parts])
-    order = np.lexsort((ids, -scores))
-    return ids[order], scores[order]
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _query_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Query) -> Scores:
@@ -776,9 +819,10 @@ def _postings(postfile: Any, offset: int) -> tuple[np.ndarray[Any, Any], list[fl
     last_id = 0
     while True:
         size = _BLOCK_LENGTH.unpack(postfile.get(pos, 4))[0]
-        header = io.BytesIO(postfile.get(pos + 4, min(abs(size), 256)))
-        count, max_id, _, compression, _, _ = pickle.load(header)
-        ids, ws = _block(postfile.get(pos + 4 + header.tell(), abs(size) - header.tell()), compression, count)
+        block = postfile.get(pos + 4, abs(size))
+        info = pickle.loads(block)  # (the data after it is ignored; pickled again, it has its length)
+        count, max_id, _, compression, _, _ = info
+        ids, ws = _block(block[len(pickle.dumps(info, 2)) :], compression, count)
         first = len(deltas)
         deltas.extend(ids)
         deltas[first] -= last_id  # each block's deltas start from 0: continue from the previous block
@@ -896,7 +940,7 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")
 """Words as Whoosh's RegexTokenizer finds them, so a snippet marks what the index matched."""
 
 
-def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq.Query | None]) -> SearchHit:
+def make_hit(release: Release, entry: Entry, score: float, terms: dict[str, frozenset[str]]) -> SearchHit:
     doc = entry.document
     others = tuple(
         HitTranslation(e.document.locale, e.document.editions, e.document.title, e.url)
@@ -905,10 +949,19 @@ def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq
         for e in [release.catalog.by_path[m.document.path]]
     )
     return SearchHit(entry.topic.id, doc.locale, doc.editions, doc.title, entry.url, score,
-                     snippet(doc, release.catalog.parts(doc.path), release.keys, queries), others, doc.path)
+                     snippet(doc, release.catalog.parts(doc.path), release.keys, terms), others, doc.path)
 
 
-def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dict[str, wq.Query | None]) -> str:
+def hit_terms(queries: dict[str, wq.Query | None]) -> dict[str, frozenset[str]]:
+    """Per analysis key, the terms its query looks for in that key's fields: what snippets mark."""
+    out = {}
+    for key, q in queries.items():
+        found = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)} if q is not None else set()
+        out[key] = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
+    return out
+
+
+def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], terms_by_key: dict[str, frozenset[str]]) -> str:
     """HTML: the one or two paragraphs with the most distinct query terms, cut around their first
     match, each matched word in ``<mark>``; else the document's description or opening text.
 
@@ -916,26 +969,17 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dic
     it stems from): the terms are looked for in the folded text of the whole document at once, and
     only the words they occur in are analysed (through the index's word memo)."""
     key = doc_key(doc.locale, keys)
-    q = queries.get(key)
-    found = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)} if q is not None else set()
-    terms = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
+    terms = terms_by_key.get(key, frozenset())
     ranked = []
     pattern = term_pattern(terms)
     for i, positions in term_positions(doc, parts, pattern).items():
         part = parts[i]
         spans: list[tuple[int, int]] = []
         matched: set[str] = set()
-        at = 0
-        for m in _WORD.finditer(part):
-            while at < len(positions) and positions[at] < m.start():
-                at += 1
-            if at == len(positions):
-                break
-            if positions[at] >= m.end():
-                continue
+        for m in words_at(part, positions):
             hit = terms.intersection(word_index_terms(key, m.group()))
             if hit:
-                spans.append((m.start(), m.end()))
+                spans.append(m.span())
                 matched |= hit
         if spans:
             ranked.append((-len(matched), i, part, spans))
@@ -949,6 +993,30 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dic
     plain = text[:SNIPPET_CHARS]
     cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
     return html.escape(plain[:cut] + " …" if cut > 0 else plain, quote=False)
+
+
+def words_at(part: str, positions: list[int]) -> Iterator[re.Match[str]]:
+    """The words of ``part``, as ``_WORD`` finds them scanning from its start, that one of
+    ``positions`` (ascending) falls in. No word spans a space or a line break, so after one the scan
+    finds the same words from there: it starts again after the last one before the next position
+    instead of going through every word in between."""
+    words = _WORD.finditer(part)
+    scanned, i, n = 0, 0, len(positions)
+    while i < n:
+        at = positions[i]
+        gap = max(part.rfind(" ", scanned, at), part.rfind("\n", scanned, at))
+        if gap >= 0:
+            words = _WORD.finditer(part, gap + 1)
+        for m in words:
+            if m.end() > at:
+                break
+        else:
+            return
+        start, scanned = m.span()
+        i = bisect.bisect_left(positions, start, i, n)
+        if i < n and positions[i] < scanned:
+            yield m
+        i = bisect.bisect_left(positions, scanned, i, n)
 
 
 def term_positions(doc: Document, parts: tuple[str, ...], pattern: re.Pattern[str] | None) -> dict[int, list[int]]:

@@ -13,6 +13,7 @@ import random
 import struct
 import zlib
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -21,7 +22,7 @@ from whoosh.matching import ReadTooFar
 
 from kb import search as search_module
 from kb.analysis import FOLD_TABLE, fold_text, text_field
-from kb.search import Release, _block, _postings, fold_whole, scored
+from kb.search import Release, _block, _postings, best_per_topic, first_ranked, fold_whole, scored
 
 WORDS = [f"w{i}" for i in range(40)]
 LEAF = search_module._leaf
@@ -131,3 +132,27 @@ def test_fold_whole_is_fold_text() -> None:
     for text in ["Configurações da Assinatura", "СЧЁТ клиента", "plain ascii", "ĳssel and ǆ", "İstanbul"]:
         assert fold_whole(text) == fold_text(text) == text.lower().translate(FOLD_TABLE)
 
+
+
+def test_ranking_topics_by_reductions_is_sorting_them() -> None:
+    """best_per_topic and first_ranked give what sorting every document gives (the documents in
+    Whoosh's order, the best of each topic, topics by weighted score then id), ties included."""
+    rng = np.random.default_rng(7)
+    for count, n in ((1, 1), (5, 40), (300, 2000), (3000, 900)):
+        ids = rng.permutation(5 * n)[:n]
+        scores = rng.integers(1, 6, n) / 4  # few values: many ties
+        place = rng.integers(0, count, n)
+        weighted = scores * rng.choice([1.0, 0.5, 0.75], n)
+        found = np.lexsort((ids, -scores))  # Whoosh's order: score, then document number
+        ids, scores, place, weighted = ids[found], scores[found], place[found], weighted[found]
+        order = np.lexsort((np.arange(n), -weighted, place))
+        first = np.ones(n, dtype=bool)
+        first[1:] = place[order][1:] != place[order][:-1]
+        best = order[first]
+        expected = best[np.lexsort((place[best], -weighted[best]))]
+        places, docs, top = best_per_topic(count, place, ids, scores, weighted)
+        assert places.tolist() == sorted(set(place.tolist()))
+        for k in (0, 1, 3, 10, len(places)):
+            chosen = first_ranked(top, k)
+            assert docs[chosen].tolist() == ids[expected][:k].tolist(), (count, n, k)
+            assert top[chosen].tolist() == weighted[expected][:k].tolist()
