@@ -238,6 +238,8 @@ class Release:
     leaves_bytes: int = 0
     leaves_lock: threading.Lock = field(default_factory=threading.Lock)
     shown: dict[tuple[int, str, str | None], Entry | None] = field(default_factory=dict)
+    frequencies: dict[tuple[int, str, str | bytes], int] = field(default_factory=dict)
+    """(reader, field, term) → how many documents have the term (see :func:`frequency`)."""
     """(topic number, locale, edition) → the entry answering it (see :meth:`Catalog.entry_for`)."""
 
     def group(self) -> Grouping:
@@ -641,14 +643,38 @@ def _query_scores(release: Release, searcher: Searcher, context: SearchContext, 
     children = [_query_scores(release, searcher, context, s) for s in subs]
     size = searcher.doc_count_all()
     if kind is wq.And:  # the smallest estimates are intersected first
-        weights = [0 - s.estimate_size(reader) for s in subs]
+        weights = [0 - estimate_size(release, reader, s) for s in subs]
         return _boosted(_weighted_tree(weights, children, _intersect, size), q.boost)
     if q.scale:  # (a coordination bonus: Whoosh's CoordMatcher)
         raise _Unsupported("Or.scale")
     if _preloaded(q, searcher, context):
         return _array_union(children, size, q.boost)
-    weights = [s.estimate_size(reader) for s in subs]
+    weights = [estimate_size(release, reader, s) for s in subs]
     return _boosted(_weighted_tree(weights, children, _union, size), q.boost)
+
+
+def estimate_size(release: Release, reader: Any, q: wq.Query) -> int:
+    """``q.estimate_size(reader)`` as Whoosh 2.7 computes it, with memoised term frequencies."""
+    kind = type(q)
+    if kind is wq.Term:
+        tbytes = _term_bytes(reader.schema, q)
+        return 0 if tbytes is None else frequency(release, reader, q.fieldname, tbytes)
+    if kind is wq.And:
+        return min(estimate_size(release, reader, s) for s in q.subqueries)
+    if kind is wq.Or:
+        return min(sum(estimate_size(release, reader, s) for s in q.subqueries), reader.doc_count())
+    return int(q.estimate_size(reader))
+
+
+def _term_bytes(schema: Any, q: wq.Term) -> bytes | None:
+    """The term of ``q`` as its field stores it; None when the index lacks the field or the term
+    cannot be in it."""
+    if q.fieldname not in schema:
+        return None
+    try:
+        return bytes(schema[q.fieldname].to_bytes(q.text))
+    except ValueError:
+        return None
 
 
 def _preloaded(q: wq.Or, searcher: Searcher, context: SearchContext) -> bool:
@@ -733,15 +759,9 @@ def _array_union(children: list[Scores], size: int, boost: float) -> Scores:
 def _term_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Term) -> Scores:
     """``Term.matcher``: nothing when the segment lacks the term, else its postings' scores without
     deleted documents (Whoosh's ``FilterMatcher``), times the query's boost."""
-    schema = searcher.schema
-    if q.fieldname not in schema:
-        return _EMPTY
-    try:
-        tbytes = schema[q.fieldname].to_bytes(q.text)
-    except ValueError:
-        return _EMPTY
     reader = searcher.reader()
-    if (q.fieldname, tbytes) not in reader:
+    tbytes = _term_bytes(searcher.schema, q)
+    if tbytes is None or not frequency(release, reader, q.fieldname, tbytes):
         return _EMPTY
     if q.minquality:
         raise _Unsupported("minquality")
@@ -888,7 +908,7 @@ def language_query(release: Release, clauses: list[Clause], key: str, mode: str)
     for c in clauses:
         if not c.negated and (q := clause_query(release, c, key)) is not None:
             # (not Query.existing_terms: in Whoosh 2.7 it skips every field but the first one)
-            if any(term in reader for term in q.iter_all_terms(phrases=True)):
+            if any(frequency(release, reader, f, t) for f, t in q.iter_all_terms(phrases=True)):
                 positive.append(q)
             elif mode == "all":
                 return None
@@ -924,14 +944,33 @@ def clause_query(release: Release, clause: Clause, key: str) -> wq.Query | None:
     return wq.Or(subqueries) if len(subqueries) > 1 else subqueries[0]
 
 
-def word_positions(key: str, text: str) -> list[list[str]]:
-    """The term variants of each position of ``text`` (a word may give two forms, or two words)."""
+@functools.lru_cache(maxsize=4096)
+def word_positions(key: str, text: str) -> tuple[tuple[str, ...], ...]:
+    """The term variants of each position of ``text`` (a word may give two forms, or two words);
+    memoised: a word clause asks for them once per field."""
     out: dict[int, list[str]] = {}
     for t in analyzer_for(key)(text, positions=True, mode="index"):
         variants = out.setdefault(t.pos, [])
         if t.text not in variants:
             variants.append(t.text)
-    return list(out.values())
+    return tuple(tuple(v) for v in out.values())
+
+
+FREQUENCIES_KEPT = 200_000
+"""Term frequencies memoised per release before the memo starts again (a few MB)."""
+
+
+def frequency(release: Release, reader: Any, fieldname: str, text: str | bytes) -> int:
+    """``reader.doc_frequency(fieldname, text)``, 0 for a field the index lacks (so above 0 exactly
+    when the term is in the reader), memoised: a search looks a term up to build its query, to size
+    the matcher tree and to score it, and again for the "any" words after "all" of them."""
+    key = (id(reader), fieldname, text)
+    found = release.frequencies.get(key)
+    if found is None:
+        if len(release.frequencies) >= FREQUENCIES_KEPT:
+            release.frequencies.clear()
+        found = release.frequencies[key] = reader.doc_frequency(fieldname, text) if fieldname in reader.schema else 0
+    return found
 
 
 # --- hits: snippets and translations --------------------------------------------------------------

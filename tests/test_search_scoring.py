@@ -22,7 +22,16 @@ from whoosh.matching import ReadTooFar
 
 from kb import search as search_module
 from kb.analysis import FOLD_TABLE, fold_text, text_field
-from kb.search import Release, _block, _postings, best_per_topic, first_ranked, fold_whole, scored
+from kb.search import (
+    Release,
+    _block,
+    _postings,
+    best_per_topic,
+    estimate_size,
+    first_ranked,
+    fold_whole,
+    scored,
+)
 
 WORDS = [f"w{i}" for i in range(40)]
 LEAF = search_module._leaf
@@ -121,6 +130,9 @@ def test_scored_is_whooshs_search(release: Release, tree: str, monkeypatch: pyte
     monkeypatch.setattr(search_module, "_leaf", lambda *a: used.append(1) or LEAF(*a))
     for q in queries:
         assert scored(release, q) == list(release.searcher.search(q, limit=None).items()), q
+        for sub, _ in release.searcher.leaf_searchers():  # the sizes that shape the tree
+            for part in [q, *q.children()]:
+                assert estimate_size(release, sub.reader(), part) == part.estimate_size(sub.reader())
     assert used, "the numpy path ran"
 
 
