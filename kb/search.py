@@ -34,6 +34,7 @@ from whoosh import query as wq
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermsReader
 from whoosh.columns import NumericColumn
+from whoosh.formats import Positions
 from whoosh.index import EmptyIndexError, open_dir
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import SearchContext, Searcher
@@ -670,6 +671,8 @@ def _query_scores(release: Release, searcher: Searcher, context: SearchContext, 
     kind = type(q)
     if kind is wq.Term:
         return _term_scores(release, searcher, context, q)
+    if kind is wq.Phrase:
+        return _phrase_scores(release, searcher, context, q)
     if q is wq.NullQuery:
         return _EMPTY
     if kind is not wq.And and kind is not wq.Or:
@@ -805,11 +808,73 @@ def _term_scores(release: Release, searcher: Searcher, context: SearchContext, q
         return _EMPTY
     if q.minquality:
         raise _Unsupported("minquality")
-    ids, scores = _leaf(release, searcher, context, q.fieldname, tbytes)
+    return _boosted(_live(release, searcher, context, q.fieldname, tbytes), q.boost)
+
+
+def _live(release: Release, searcher: Searcher, context: SearchContext, fieldname: str, tbytes: bytes) -> Scores:
+    """A term's postings and scores without the segment's deleted documents."""
+    ids, scores = _leaf(release, searcher, context, fieldname, tbytes)
+    reader = searcher.reader()
     if reader.has_deletions():
         keep = np.isin(ids, np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64), invert=True)
         ids, scores = ids[keep], scores[keep]
+    return ids, scores
+
+
+def _phrase_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Phrase) -> Scores:
+    """``Phrase.matcher``: Whoosh's ``SpanNear2`` over the words' postings (slop 1, in order), i.e.
+    the documents where the words follow one another, scored as the intersection of the words'
+    postings (a balanced tree, the words in order), times the phrase's boost. Nothing when the
+    segment lacks a word."""
+    schema = searcher.schema
+    if q.fieldname not in schema:
+        return _EMPTY
+    fmt = schema[q.fieldname].format
+    if type(q) is not wq.Phrase or q.slop != 1 or not q.words or not fmt or not fmt.supports("positions"):
+        raise _Unsupported("phrase")
+    reader = searcher.reader()
+    words = []
+    for word in q.words:
+        tbytes = _term_bytes(schema, wq.Term(q.fieldname, word))
+        if tbytes is None or not frequency(release, reader, q.fieldname, tbytes):
+            return _EMPTY
+        words.append(tbytes)
+    lists = [_live(release, searcher, context, q.fieldname, w) for w in words]
+    ids, scores = _binary_tree(lists, _intersect, searcher.doc_count_all())
+    if len(words) > 1:
+        keep = _in_sequence(reader, q.fieldname, fmt, words, ids)
+        ids, scores = ids[keep], scores[keep]
     return _boosted((ids, scores), q.boost)
+
+
+def _binary_tree(children: list[Scores], combine: Callable[[Scores, Scores, int], Scores], size: int) -> Scores:
+    """``whoosh.util.make_binary_tree``: the first half combined with the second, recursively."""
+    if len(children) == 1:
+        return children[0]
+    half = len(children) // 2
+    return combine(_binary_tree(children[:half], combine, size), _binary_tree(children[half:], combine, size), size)
+
+
+def _in_sequence(
+    reader: Any, fieldname: str, fmt: Any, words: list[bytes], docs: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Per document of ``docs`` (which have every word), whether the words occur one after the other:
+    at positions p, p+1, p+2… (what SpanNear2 with slop 1 and mindist 1 finds spans for)."""
+    terms: Any = reader._terms
+    starts = None  # (place of the document in docs, position the phrase would start at) as one number
+    for k, word in enumerate(words):
+        values = _positions(terms._postfile, terms.term_info(fieldname, word).extent()[0], fmt, docs)
+        counts, positions = _decode_positions(fmt, values)
+        places = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+        here = positions >= k
+        keys = places[here] << 32 | (positions[here] - k)  # (ascending: positions are, in a document)
+        if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+            keys = np.unique(keys)
+        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+    found = np.zeros(len(docs), dtype=bool)
+    if starts is not None:
+        found[starts >> 32] = True
+    return found
 
 
 LEAF_CACHE_BYTES = 64 * 1024 * 1024
@@ -871,20 +936,30 @@ document numbers are opcodes K, M or J every 2 to 5 bytes and weights opcode G e
 which this has."""
 
 
-def _postings(postfile: Any, offset: int) -> tuple[np.ndarray[Any, Any], list[float]]:
-    """The document numbers and weights of the posting list at ``offset`` of ``postfile``."""
+def _blocks(postfile: Any, offset: int) -> Iterator[tuple[int, int, int, bytes]]:
+    """Each block of the posting list at ``offset`` of ``postfile``: its number of postings, its
+    last document number, its compression level and its (compressed) data."""
     if postfile.get(offset, 4) != WHOOSH3_HEADER_MAGIC:
         raise _Unsupported("postings header")
     pos = offset + 4
-    deltas: list[int] = []
-    weights: list[float] = []
-    last_id = 0
     while True:
         size = _BLOCK_LENGTH.unpack(postfile.get(pos, 4))[0]
         block = postfile.get(pos + 4, abs(size))
         info = pickle.loads(block)  # (the data after it is ignored; pickled again, it has its length)
         count, max_id, _, compression, _, _ = info
-        ids, ws = _block(block[len(pickle.dumps(info, 2)) :], compression, count)
+        yield count, max_id, compression, block[len(pickle.dumps(info, 2)) :]
+        if size < 0:  # the last block
+            return
+        pos += 4 + size
+
+
+def _postings(postfile: Any, offset: int) -> tuple[np.ndarray[Any, Any], list[float]]:
+    """The document numbers and weights of the posting list at ``offset`` of ``postfile``."""
+    deltas: list[int] = []
+    weights: list[float] = []
+    last_id = 0
+    for count, max_id, compression, data in _blocks(postfile, offset):
+        ids, ws = _block(data, compression, count)
         first = len(deltas)
         deltas.extend(ids)
         deltas[first] -= last_id  # each block's deltas start from 0: continue from the previous block
@@ -893,9 +968,44 @@ def _postings(postfile: Any, offset: int) -> tuple[np.ndarray[Any, Any], list[fl
             weights.extend([1.0 if ws is None else ws] * count)
         else:
             weights.extend(ws)
-        if size < 0:  # the last block
-            return np.cumsum(np.array(deltas, dtype=np.int64)), weights
-        pos += 4 + size
+    return np.cumsum(np.array(deltas, dtype=np.int64)), weights
+
+
+def _positions(postfile: Any, offset: int, fmt: Any, docs: np.ndarray[Any, Any]) -> list[bytes]:
+    """The values (encoded positions) of a term's postings in ``docs`` (sorted document numbers
+    that have the term), in their order. Only the blocks holding one of ``docs`` are decoded, whole,
+    as Whoosh decodes them."""
+    values: list[bytes] = []
+    first_id = 0
+    for _, max_id, compression, data in _blocks(postfile, offset):
+        lo, hi = np.searchsorted(docs, [first_id, max_id + 1]).tolist()
+        first_id = max_id + 1
+        if lo < hi:
+            deltas, _, block = pickle.loads(zlib.decompress(data) if compression else data)
+            at = np.searchsorted(np.cumsum(np.array(deltas, dtype=np.int64)), docs[lo:hi])
+            values.extend([block[i] for i in at.tolist()])
+    return values
+
+
+def _decode_positions(fmt: Any, values: list[bytes]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """How many positions each value holds, and all of them one value after the other: what
+    ``fmt.decode_positions`` gives. Whoosh's Positions format pickles each list of position deltas
+    after a 4-byte count; those pickles are unpickled here as one list of lists (one call instead
+    of one a value), then summed up with numpy."""
+    plain = type(fmt).decode_positions is Positions.decode_positions and all(
+        v[4:6] == b"\x80\x02" and v[-1:] == b"." for v in values)
+    if not plain:
+        each = [fmt.decode_positions(v) for v in values]
+        return (np.array([len(p) for p in each], dtype=np.int64),
+                np.array(list(itertools.chain.from_iterable(each)), dtype=np.int64))
+    # (each pickle without its protocol mark and stop pushes its list; LIST gathers them)
+    lists = pickle.loads(b"\x80\x02(" + b"".join(v[6:-1] for v in values) + b"l.")
+    counts = np.array([len(p) for p in lists], dtype=np.int64)
+    flat = np.cumsum(np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())))
+    ends = np.cumsum(counts)
+    before = np.zeros(len(counts), dtype=np.int64)  # the sum of the values before each one's first delta
+    before[1:] = np.where(ends[:-1] > 0, flat[np.maximum(ends[:-1] - 1, 0)], 0)
+    return counts, flat - np.repeat(before, counts)
 
 
 def _block(data: bytes, compression: int, count: int) -> tuple[tuple[int, ...], Any]:

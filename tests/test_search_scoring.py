@@ -18,6 +18,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import ID, Schema
+from whoosh.formats import Positions
 from whoosh.matching import ReadTooFar
 
 from kb import search as search_module
@@ -25,6 +26,7 @@ from kb.analysis import FOLD_TABLE, fold_text, text_field
 from kb.search import (
     Release,
     _block,
+    _decode_positions,
     _postings,
     best_per_topic,
     estimate_size,
@@ -107,7 +109,8 @@ def test_block_cut_before_the_values(values: int, weights: str) -> None:
 @pytest.mark.parametrize("tree", ["auto", "array", "binary"])
 def test_scored_is_whooshs_search(release: Release, tree: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every matching document and its float score as Whoosh's own search gives them, for terms of
-    long and short lists, with boosts, ANDs of ORs (equal size estimates included) and missing terms."""
+    long and short lists, with boosts, ANDs of ORs (equal size estimates included), missing terms
+    and phrases (words in either order, repeated, three of them, one, in ORs and ANDs)."""
     if tree != "auto":
         monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.ARRAY_MATCHER if tree == "array" else wq.Or.DEFAULT_MATCHER)
 
@@ -125,15 +128,26 @@ def test_scored_is_whooshs_search(release: Release, tree: str, monkeypatch: pyte
         wq.Or([term(w) for w in WORDS[8:30]]),
         wq.And([term("w0"), term("missing")]),
         wq.Or([term("missing"), term("w20")]),
+        wq.Phrase("body_pt", ["w0", "w1"]), wq.Phrase("body_pt", ["w1", "w0"]), wq.Phrase("body_pt", ["w2", "w2"]),
+        wq.Phrase("body_pt", ["w0", "w1", "w2"], boost=2.0), wq.Phrase("body_pt", ["w0", "missing"]),
+        wq.Phrase("body_pt", ["w3"]), wq.Phrase("title_pt", ["w1", "w2"]),
+        wq.Or([wq.Phrase("title_pt", ["w0", "w1"], boost=3.0), wq.Phrase("body_pt", ["w0", "w1"])]),
+        wq.And([wq.Phrase("body_pt", ["w1", "w2"]), term("w4")]),
     ]
     used = []
     monkeypatch.setattr(search_module, "_leaf", lambda *a: used.append(1) or LEAF(*a))
+    found = 0
     for q in queries:
-        assert scored(release, q) == list(release.searcher.search(q, limit=None).items()), q
+        expected = list(release.searcher.search(q, limit=None).items())
+        with monkeypatch.context() as m:  # no query is left to Whoosh's own search here
+            m.setattr(release.searcher, "search", lambda *a, **k: pytest.fail("left to Whoosh"))
+            assert scored(release, q) == expected, q
+        found += bool(expected)
         for sub, _ in release.searcher.leaf_searchers():  # the sizes that shape the tree
             for part in [q, *q.children()]:
                 assert estimate_size(release, sub.reader(), part) == part.estimate_size(sub.reader())
     assert used, "the numpy path ran"
+    assert found >= len(queries) - 5  # (the missing words, and what they make empty)
 
 
 def test_fold_whole_is_fold_text() -> None:
@@ -174,3 +188,22 @@ def test_ranking_topics_by_reductions_is_sorting_them() -> None:
             chosen = first_ranked(top, k)
             assert docs[chosen].tolist() == ids[expected][:k].tolist(), (count, n, k)
             assert top[chosen].tolist() == weighted[expected][:k].tolist()
+
+
+def test_positions_decoded_together_are_whooshs() -> None:
+    """_decode_positions gives what the format's decode_positions gives value by value: with
+    Whoosh's Positions (all at once) and with a format decoding them its own way (one by one)."""
+    class Odd(Positions):
+        def decode_positions(self, valuestring: bytes) -> list[int]:
+            return [p + 1 for p in super().decode_positions(valuestring)]
+
+    rng = random.Random(7)
+    for fmt in (Positions(), Odd(), text_field("pt").format):
+        for size in (0, 1, 5, 300):
+            lists = [sorted(rng.sample(range(5000), rng.randrange(1, 1200 if i % 50 == 0 else 6)))
+                     for i in range(size)]
+            values = [fmt.encode(positions) for positions in lists]
+            counts, positions = _decode_positions(fmt, values)
+            expected = [fmt.decode_positions(v) for v in values]
+            assert counts.tolist() == [len(p) for p in expected]
+            assert positions.tolist() == [p for each in expected for p in each]
