@@ -240,9 +240,9 @@ class Release:
     leaves_bytes: int = 0
     leaves_lock: threading.Lock = field(default_factory=threading.Lock)
     shown: dict[tuple[int, str, str | None], Entry | None] = field(default_factory=dict)
+    """(topic number, locale, edition) → the entry answering it (see :meth:`Catalog.entry_for`)."""
     frequencies: dict[tuple[int, str, str | bytes], int] = field(default_factory=dict)
     """(reader, field, term) → how many documents have the term (see :func:`frequency`)."""
-    """(topic number, locale, edition) → the entry answering it (see :meth:`Catalog.entry_for`)."""
 
     def group(self) -> Grouping:
         if self.grouping is None:
@@ -618,7 +618,8 @@ def shown_entry(release: Release, topic: int, locale: str, edition: str | None) 
 # does (same operations in the same order, so the same floating-point scores). Whoosh's matchers
 # are not built at all: building one reads the first block of every term, and an AND walks its
 # children's postings in Python to its first common document. A query holding anything else
-# (phrases, exclusions) is left to Whoosh.
+# (exclusions: Whoosh's AndNotMatcher keeps some documents that set difference would not) is left
+# to Whoosh.
 
 
 class _Unsupported(Exception):
@@ -830,7 +831,7 @@ def _phrase_scores(release: Release, searcher: Searcher, context: SearchContext,
     if q.fieldname not in schema:
         return _EMPTY
     fmt = schema[q.fieldname].format
-    if type(q) is not wq.Phrase or q.slop != 1 or not q.words or not fmt or not fmt.supports("positions"):
+    if q.slop != 1 or not q.words or not fmt or not fmt.supports("positions"):
         raise _Unsupported("phrase")
     reader = searcher.reader()
     words = []
@@ -863,7 +864,7 @@ def _in_sequence(
     terms: Any = reader._terms
     starts = None  # (place of the document in docs, position the phrase would start at) as one number
     for k, word in enumerate(words):
-        values = _positions(terms._postfile, terms.term_info(fieldname, word).extent()[0], fmt, docs)
+        values = _positions(terms._postfile, terms.term_info(fieldname, word).extent()[0], docs)
         counts, positions = _decode_positions(fmt, values)
         places = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
         here = positions >= k
@@ -971,7 +972,7 @@ def _postings(postfile: Any, offset: int) -> tuple[np.ndarray[Any, Any], list[fl
     return np.cumsum(np.array(deltas, dtype=np.int64)), weights
 
 
-def _positions(postfile: Any, offset: int, fmt: Any, docs: np.ndarray[Any, Any]) -> list[bytes]:
+def _positions(postfile: Any, offset: int, docs: np.ndarray[Any, Any]) -> list[bytes]:
     """The values (encoded positions) of a term's postings in ``docs`` (sorted document numbers
     that have the term), in their order. Only the blocks holding one of ``docs`` are decoded, whole,
     as Whoosh decodes them."""
@@ -1002,8 +1003,10 @@ def _decode_positions(fmt: Any, values: list[bytes]) -> tuple[np.ndarray[Any, An
     lists = pickle.loads(b"\x80\x02(" + b"".join(v[6:-1] for v in values) + b"l.")
     counts = np.array([len(p) for p in lists], dtype=np.int64)
     flat = np.cumsum(np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())))
+    if not len(flat):
+        return counts, flat
     ends = np.cumsum(counts)
-    before = np.zeros(len(counts), dtype=np.int64)  # the sum of the values before each one's first delta
+    before = np.zeros(len(counts), dtype=np.int64)  # the sum of the deltas before each value's first
     before[1:] = np.where(ends[:-1] > 0, flat[np.maximum(ends[:-1] - 1, 0)], 0)
     return counts, flat - np.repeat(before, counts)
 

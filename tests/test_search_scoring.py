@@ -192,7 +192,8 @@ def test_ranking_topics_by_reductions_is_sorting_them() -> None:
 
 def test_positions_decoded_together_are_whooshs() -> None:
     """_decode_positions gives what the format's decode_positions gives value by value: with
-    Whoosh's Positions (all at once) and with a format decoding them its own way (one by one)."""
+    Whoosh's Positions (all at once) and with a format decoding them its own way (one by one);
+    long lists, short ones, an empty one."""
     class Odd(Positions):
         def decode_positions(self, valuestring: bytes) -> list[int]:
             return [p + 1 for p in super().decode_positions(valuestring)]
@@ -202,7 +203,7 @@ def test_positions_decoded_together_are_whooshs() -> None:
         for size in (0, 1, 5, 300):
             lists = [sorted(rng.sample(range(5000), rng.randrange(1, 1200 if i % 50 == 0 else 6)))
                      for i in range(size)]
-            values = [fmt.encode(positions) for positions in lists]
+            values = [fmt.encode(positions) for positions in [*lists, *([[]] if size == 1 else [])]]
             counts, positions = _decode_positions(fmt, values)
             expected = [fmt.decode_positions(v) for v in values]
             assert counts.tolist() == [len(p) for p in expected]
