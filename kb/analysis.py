@@ -57,14 +57,14 @@ def fold(word: str) -> str:
     return "".join(_fold_char(c) for c in word)
 
 
-# fold() for whole texts at C speed: the Latin letters with diacritics, and ё.
-_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xC0, 0x250) if _fold_char(chr(cp)) != chr(cp)}
-_FOLD_TABLE.update({ord("ё"): "е", ord("Ё"): "Е"})
+# fold() for whole texts at C speed (str.translate): the Latin letters with diacritics, and ё.
+FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xC0, 0x250) if _fold_char(chr(cp)) != chr(cp)}
+FOLD_TABLE.update({ord("ё"): "е", ord("Ё"): "Е"})
 
 
 def fold_text(text: str) -> str:
     """Lower-case and fold a whole text the way the analyzers fold words (to look for terms in it)."""
-    return text.lower().translate(_FOLD_TABLE)
+    return text.lower().translate(FOLD_TABLE)
 
 
 def is_cyrillic(word: str) -> bool:

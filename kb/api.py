@@ -13,8 +13,11 @@ as 400, unknown ``/api`` routes as 404, and anything unexpected as 500 without a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ from kb import locales
 from kb.errors import InvalidParameter, KbError, NotFound
 from kb.index import Catalog, Entry
 from kb.model import Document, Topic
-from kb.search import DEFAULT_LIMIT, Release, open_release, search
+from kb.search import DEFAULT_LIMIT, Release, open_release, search, warm
 
 log = logging.getLogger("kb.api")
 
@@ -48,6 +51,9 @@ class SearchTimeout(KbError):
 
 SEARCH_TIMEOUT = float(os.environ.get("KB_SEARCH_TIMEOUT", "5"))
 """Seconds a search may take, waiting for the index included, before it is answered 503."""
+WARM_SECONDS = float(os.environ.get("KB_WARM_SECONDS", "5"))
+"""Seconds the server may spend at start reading the longest posting lists ahead (0: none), after
+opening the published release (see :func:`kb.search.warm`)."""
 
 # --- response shapes (for the OpenAPI description; handlers return the same plain data) ----------
 
@@ -252,11 +258,22 @@ def find_side(catalog: Catalog, topic: Topic, name: str, value: str | None, edit
 # --- the app --------------------------------------------------------------------------------------
 
 
-def create_app(build_dir: str | Path, search_timeout: float = SEARCH_TIMEOUT) -> FastAPI:
+def create_app(
+    build_dir: str | Path, search_timeout: float = SEARCH_TIMEOUT, warm_seconds: float = WARM_SECONDS
+) -> FastAPI:
     """The API under ``/api`` (described at ``/openapi.json``) and the site of ``build_dir`` at ``/``;
-    ``search_timeout`` in seconds (``KB_SEARCH_TIMEOUT``, default 5)."""
+    ``search_timeout`` in seconds (``KB_SEARCH_TIMEOUT``, default 5). At start (before the first
+    request is taken) the published release, if any, is opened and warmed for up to
+    ``warm_seconds`` (``KB_WARM_SECONDS``, default 5; see :func:`kb.search.warm`)."""
     build = Path(build_dir)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(warm_release, build / "index", warm_seconds)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="kb query API",
         version="1",
         description="Search, topics, documents and comparisons of a multilingual documentation build.",
@@ -343,6 +360,23 @@ def create_app(build_dir: str | Path, search_timeout: float = SEARCH_TIMEOUT) ->
         return site_response(build / "site", path)
 
     return app
+
+
+def warm_release(index_dir: Path, seconds: float) -> None:
+    """Open the published release and read its longest posting lists ahead, so that the first
+    requests are not the ones to pay for it (at 100x: ~7 s to open, ~1 s of lists). Nothing
+    published yet, or anything going wrong, leaves it to the first request, as without warming."""
+    if seconds <= 0:
+        return
+    t0 = time.perf_counter()
+    try:
+        lists = warm(index_dir, seconds)
+    except KbError:  # (nothing published yet)
+        return
+    except Exception:
+        log.exception("warming the release at %s failed; it is opened by the first request", index_dir)
+        return
+    log.info("opened %s and read %d posting lists ahead in %.1f s", index_dir, lists, time.perf_counter() - t0)
 
 
 # --- static site ----------------------------------------------------------------------------------

@@ -18,9 +18,13 @@ import functools
 import html
 import itertools
 import math
+import pickle
 import re
+import struct
 import threading
-from collections.abc import Iterable, Iterator
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -28,24 +32,17 @@ from typing import Any, Literal
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.base import Automata
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermsReader
 from whoosh.columns import NumericColumn
+from whoosh.formats import Positions
 from whoosh.index import EmptyIndexError, open_dir
-from whoosh.matching import (
-    ArrayUnionMatcher,
-    FilterMatcher,
-    IntersectionMatcher,
-    NullMatcherClass,
-    UnionMatcher,
-    WrappingMatcher,
-)
 from whoosh.scoring import BM25FScorer
-from whoosh.searching import Searcher
+from whoosh.searching import SearchContext, Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 
 from kb import locales
-from kb.analysis import analyzer_for, fold, fold_text, word_analyzer, word_index_terms
+from kb.analysis import FOLD_TABLE, analyzer_for, fold, fold_text, word_analyzer, word_index_terms
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
 from kb.index import TEXT_FIELDS, Catalog, Entry, field_name, load_catalog, load_vocabulary
 from kb.model import Document, Topic
@@ -238,12 +235,14 @@ class Release:
     """Field lengths per (segment reader, field), read on first use (see :func:`scored`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     grouping: Grouping | None = None
-    leaves: dict[tuple[int, Any, int], Scores] = field(default_factory=dict)
-    """Scored posting lists read lately, oldest first (see :func:`_leaf`)."""
+    leaves: dict[tuple[int, str, bytes], Scores] = field(default_factory=dict)
+    """Scored posting lists read lately, least recently used first (see :func:`_leaf`)."""
     leaves_bytes: int = 0
     leaves_lock: threading.Lock = field(default_factory=threading.Lock)
     shown: dict[tuple[int, str, str | None], Entry | None] = field(default_factory=dict)
     """(topic number, locale, edition) → the entry answering it (see :meth:`Catalog.entry_for`)."""
+    frequencies: dict[tuple[int, str, str | bytes], int] = field(default_factory=dict)
+    """(reader, field, term) → how many documents have the term (see :func:`frequency`)."""
 
     def group(self) -> Grouping:
         if self.grouping is None:
@@ -286,6 +285,8 @@ class Grouping:
     """Document number → number of its language in ``languages``."""
     topic_order: np.ndarray[Any, Any]
     """Topic number → its place among the topics' ids in sorted order (the tie-break of equal scores)."""
+    by_order: np.ndarray[Any, Any]
+    """Place among the topics' ids in sorted order → topic number (``topic_order`` inverted)."""
     editions: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
     """Edition → per document number, whether the document has it (made on first use)."""
     answering: dict[tuple[str, str | None], np.ndarray[Any, Any]] = field(default_factory=dict)
@@ -305,9 +306,10 @@ class Grouping:
             entries[docnum] = entry
             topic_of[docnum] = number[id(entry.topic)]
             language_of[docnum] = lang_number[locales.language(entry.document.locale)]
+        by_order = np.array(sorted(range(len(topics)), key=lambda i: topics[i].id), dtype=np.int64)
         order = np.empty(len(topics), dtype=np.int64)
-        order[sorted(range(len(topics)), key=lambda i: topics[i].id)] = np.arange(len(topics))
-        return cls(topics, entries, topic_of, languages, language_of, order)
+        order[by_order] = np.arange(len(topics))
+        return cls(topics, entries, topic_of, languages, language_of, order, by_order)
 
     def answers(self, release: Release, locale: str, edition: str | None) -> np.ndarray[Any, Any]:
         """Per topic number, whether it has a document to show for ``locale`` and ``edition``."""
@@ -347,6 +349,45 @@ def open_release(index_dir: str | Path) -> Release:
                 oldest = next(iter(_RELEASES))
                 _RELEASES.pop(oldest).close()
         return release
+
+
+WARM_BYTES = 32 * 1024 * 1024
+"""What :func:`warm` reads at most: half the posting-list cache, the rest left to the queries."""
+
+
+def warm(index_dir: str | Path, seconds: float, budget: int = WARM_BYTES) -> int:
+    """Open the release behind ``index_dir`` (catalog, topic grouping) and read its longest posting
+    lists into the cache, longest first, within ``budget`` bytes of scores and about ``seconds``
+    (their listing included): a common word's list is a query's largest cost the first time it is
+    read (~30 ms for some two-word queries at 100x), and the longest lists are those of the most
+    common words. ``kb serve`` warms the release it starts with. Returns the number of lists read."""
+    release = open_release(index_dir)
+    deadline = time.monotonic() + seconds
+    release.group()
+    detect_language(parse_query("warm"), release.catalog.locales)  # (loads the language model)
+    searcher = release.searcher
+    context = searcher.context()
+    lists = []
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        for name in (field_name(n, key) for key in release.keys for n in TEXT_FIELDS):
+            for tbytes, info in reader.iter_field(name):
+                lists.append((info.doc_frequency(), name, tbytes, sub))
+            if time.monotonic() > deadline:
+                return 0
+    lists.sort(key=lambda item: -item[0])
+    done = used = 0
+    for count, name, tbytes, sub in lists:
+        used += count * 16  # a document number and a score apiece
+        if used > budget or time.monotonic() > deadline:
+            break
+        try:
+            with release.lock:  # (a list at a time: searches go on between them)
+                _leaf(release, sub, context, name, tbytes)
+        except _Unsupported:  # (an index scored by Whoosh itself: nothing to read ahead)
+            break
+        done += 1
+    return done
 
 
 # --- the search call ------------------------------------------------------------------------------
@@ -452,7 +493,8 @@ def run(release: Release, req: Request) -> SearchResult:
     if req.page > pages:
         raise NotFound(f"page {req.page} is beyond the last page ({pages}) of {total} results")
     page = ranked[(req.page - 1) * req.limit : req.page * req.limit]
-    hits = tuple(make_hit(release, entry, score, queries) for entry, score in page)
+    terms = hit_terms(queries)
+    hits = tuple(make_hit(release, entry, score, terms) for entry, score in page)
     return SearchResult(req.text, total, hits, tuple(suggest(release, req)), req.page, req.limit, req.locale,
                         req.edition, match)
 
@@ -478,7 +520,7 @@ def rank(
     subqueries = [q for q in queries.values() if q is not None]
     if not subqueries:
         return []
-    ids, scores = scored_arrays(release, wq.Or(subqueries))
+    ids, scores = _matches(release, wq.Or(subqueries))
     g = release.group()
     topic = g.topic_of[ids]
     keep = topic >= 0
@@ -486,16 +528,36 @@ def rank(
         keep &= g.with_edition(req.edition)[ids]
     ids, scores, topic = ids[keep], scores[keep], topic[keep]
     factor = np.array([weights.get(lang, 1.0) for lang in g.languages], dtype=np.float64)
-    weighted = scores * factor[g.language_of[ids]]
-    found = np.arange(len(ids))
-    best = np.lexsort((found, -weighted, topic))  # per topic: best weighted, then found first
-    first = np.ones(len(best), dtype=bool)
-    first[1:] = topic[best][1:] != topic[best][:-1]
-    best = best[first]
-    best = best[np.lexsort((g.topic_order[topic[best]], -weighted[best]))]
+    places, docs, best = best_per_topic(len(g.topics), g.topic_order[topic], ids, scores,
+                                        scores * factor[g.language_of[ids]])
+    topics = g.by_order[places]
     if req.locale is not None:  # topics without a document for the locale (and edition) drop out
-        best = best[g.answers(release, req.locale, req.edition)[topic[best]]]
-    return Ranked(release, req, ids[best], topic[best], weighted[best])
+        answers = g.answers(release, req.locale, req.edition)[topics]
+        docs, topics, best = docs[answers], topics[answers], best[answers]
+    return Ranked(release, req, docs, topics, best)
+
+
+def best_per_topic(
+    count: int, place: np.ndarray[Any, Any], ids: np.ndarray[Any, Any], scores: np.ndarray[Any, Any],
+    weighted: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Per topic that matched (``place``: each document's topic's place in id order, of ``count``),
+    in id order: its place, its best document and that document's weighted score. The best has the
+    highest weighted score, then the highest score, then the lowest number: the first of Whoosh's
+    order (score, then document number) among those of the highest weighted score. Reductions
+    over the documents instead of sorting them (a common word matches tens of thousands)."""
+    present = np.zeros(count, dtype=bool)
+    present[place] = True
+    top = np.full(count, -np.inf)
+    np.maximum.at(top, place, weighted)
+    best = weighted == top[place]
+    top_score = np.full(count, -np.inf)
+    np.maximum.at(top_score, place[best], scores[best])
+    best &= scores == top_score[place]
+    doc = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(doc, place[best], ids[best])
+    places = np.flatnonzero(present)
+    return places, doc[places], top[places]
 
 
 @dataclass(frozen=True)
@@ -505,7 +567,7 @@ class Ranked:
     release: Release
     req: Request
     docs: np.ndarray[Any, Any]
-    """Per topic, best first: the document that matched best."""
+    """Per topic, in the order of the topics' ids: the document that matched best."""
     topics: np.ndarray[Any, Any]
     scores: np.ndarray[Any, Any]
 
@@ -513,16 +575,30 @@ class Ranked:
         return len(self.docs)
 
     def __getitem__(self, part: slice) -> list[tuple[Entry, float]]:
+        start, stop, _ = part.indices(len(self))
         out = []
         g = self.release.group()
-        for doc, topic, score in zip(self.docs[part].tolist(), self.topics[part].tolist(),
-                                     self.scores[part].tolist(), strict=True):
+        chosen = first_ranked(self.scores, stop)[start:]
+        for doc, topic, score in zip(self.docs[chosen].tolist(), self.topics[chosen].tolist(),
+                                     self.scores[chosen].tolist(), strict=True):
             entry = g.entries[doc]
             if self.req.locale is not None:
                 entry = shown_entry(self.release, topic, self.req.locale, self.req.edition)
             assert entry is not None
             out.append((entry, score))
         return out
+
+
+def first_ranked(scores: np.ndarray[Any, Any], count: int) -> np.ndarray[Any, Any]:
+    """The places of the ``count`` highest ``scores``, best first, equal scores in place order (a
+    stable sort), sorting only the scores that can be among them: a page needs ten of thousands."""
+    if count * 8 >= len(scores):
+        return np.argsort(-scores, kind="stable")[:count]
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    least = np.partition(scores, len(scores) - count)[len(scores) - count]  # the count-th highest
+    candidates = np.flatnonzero(scores >= least)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:count]
 
 
 def shown_entry(release: Release, topic: int, locale: str, edition: str | None) -> Entry | None:
@@ -535,11 +611,15 @@ def shown_entry(release: Release, topic: int, locale: str, edition: str | None) 
 
 # --- scoring every match at speed -----------------------------------------------------------------
 # Grouping by topic needs every matching document with its score, which Whoosh computes one document
-# at a time through a tree of Python matchers: most of a query's time on a large index. The same
-# tree is evaluated here a posting list at a time with numpy: each leaf's BM25F scores from its
-# postings' weights and the documents' field lengths, each inner node combining its children as its
-# ``score()`` does (same operations in the same order, so the same floating-point scores). A tree
-# holding anything else (phrases, Whoosh's array matchers on small indexes) is left to Whoosh.
+# at a time through a tree of Python matchers: most of a query's time on a large index. Here the
+# query is evaluated a posting list at a time with numpy, in the shape Whoosh's matcher tree would
+# have (:func:`_query_scores`): each term's BM25F scores from its postings' weights and the
+# documents' field lengths, each inner node combining its children as its matcher's ``score()``
+# does (same operations in the same order, so the same floating-point scores). Whoosh's matchers
+# are not built at all: building one reads the first block of every term, and an AND walks its
+# children's postings in Python to its first common document. A query holding anything else
+# (exclusions: Whoosh's AndNotMatcher keeps some documents that set difference would not) is left
+# to Whoosh.
 
 
 class _Unsupported(Exception):
@@ -562,106 +642,393 @@ def scored(release: Release, q: wq.Query) -> list[tuple[int, float]]:
 
 def scored_arrays(release: Release, q: wq.Query) -> Scores:
     """:func:`scored` as two arrays (document numbers, scores)."""
+    ids, scores = _matches(release, q)
+    order = np.lexsort((ids, -scores))
+    return ids[order], scores[order]
+
+
+def _matches(release: Release, q: wq.Query) -> Scores:
+    """The documents matching ``q`` and their scores, in no particular order."""
     searcher = release.searcher
     context = searcher.context()
     parts = []
     try:
         for sub, offset in searcher.leaf_searchers():
-            ids, scores = _evaluate(release, sub.reader(), q.matcher(sub, context))
+            ids, scores = _query_scores(release, sub, context, q)
             parts.append((ids + offset, scores))
     except _Unsupported:
         items = list(searcher.search(q, limit=None).items())
         return (np.array([d for d, _ in items], dtype=np.int64), np.array([s for _, s in items], dtype=np.float64))
     if not parts:
         return _EMPTY
-    ids = np.concatenate([p[0] for p in parts])
-    scores = np.concatenate([p[1] for p in parts])
-    order = np.lexsort((ids, -scores))
-    return ids[order], scores[order]
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def _evaluate(release: Release, reader: Any, m: Any) -> Scores:
-    kind = type(m)
-    if kind is W3LeafMatcher:
-        return _leaf(release, reader, m)
-    if isinstance(m, NullMatcherClass):
+def _query_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Query) -> Scores:
+    """What ``q.matcher(searcher, context)`` matches, with its scores: the tree Whoosh 2.7 builds
+    (``CompoundQuery.matcher``, ``And._matcher``, ``Or._matcher``), evaluated instead of built."""
+    kind = type(q)
+    if kind is wq.Term:
+        return _term_scores(release, searcher, context, q)
+    if kind is wq.Phrase:
+        return _phrase_scores(release, searcher, context, q)
+    if q is wq.NullQuery:
         return _EMPTY
-    if kind is WrappingMatcher:
-        ids, scores = _evaluate(release, reader, m.child)
-        return ids, scores * m.boost
-    if kind is FilterMatcher:  # deleted documents of a segment
-        ids, scores = _evaluate(release, reader, m.child)
-        keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
-        return ids[keep], scores[keep] * m.boost
-    if kind is ArrayUnionMatcher and m._scored:  # small indexes: children's scores added in order
-        size = reader.doc_count_all()
-        dense = np.zeros(size)
-        present = np.zeros(size, dtype=bool)
-        for child in m._submatchers:
-            ids, scores = _evaluate(release, reader, child)
-            ids = ids[ids < m._doccount]
-            dense[ids] += scores[: len(ids)] * m._boost
-            present[ids] = True
-        ids = np.flatnonzero(present & (dense > 0))  # (Whoosh reports a document whose sum is above 0)
-        return ids, dense[ids]
-    # (Exclusions are left to Whoosh: its AndNotMatcher keeps some documents that set difference
-    # would not, and users get what Whoosh gives.)
-    if kind in (UnionMatcher, IntersectionMatcher):
-        a, b = _evaluate(release, reader, m.a), _evaluate(release, reader, m.b)
-        if kind is UnionMatcher:  # a's score, b's, or their sum where both match
-            size = reader.doc_count_all()
-            dense = np.zeros(size)
-            present = np.zeros(size, dtype=bool)
-            dense[a[0]] = a[1]
-            dense[b[0]] += b[1]
-            present[a[0]] = True
-            present[b[0]] = True
-            ids = np.flatnonzero(present)
-            return ids, dense[ids]
-        common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-        return common, a[1][ia] + b[1][ib]
-    raise _Unsupported(kind.__name__)
+    if kind is not wq.And and kind is not wq.Or:
+        raise _Unsupported(kind.__name__)
+    subs = q.subqueries
+    if not subs:
+        return _EMPTY
+    if len(subs) == 1:  # (Whoosh applies no boost of the compound then either)
+        return _query_scores(release, searcher, context, subs[0])
+    reader = searcher.reader()
+    children = [_query_scores(release, searcher, context, s) for s in subs]
+    size = searcher.doc_count_all()
+    if kind is wq.And:  # the smallest estimates are intersected first
+        weights = [0 - estimate_size(release, reader, s) for s in subs]
+        return _boosted(_weighted_tree(weights, children, _intersect, size), q.boost)
+    if q.scale:  # (a coordination bonus: Whoosh's CoordMatcher)
+        raise _Unsupported("Or.scale")
+    if _preloaded(q, searcher, context):
+        return _array_union(children, size, q.boost)
+    weights = [estimate_size(release, reader, s) for s in subs]
+    return _boosted(_weighted_tree(weights, children, _union, size), q.boost)
+
+
+def estimate_size(release: Release, reader: Any, q: wq.Query) -> int:
+    """``q.estimate_size(reader)`` as Whoosh 2.7 computes it, with memoised term frequencies."""
+    kind = type(q)
+    if kind is wq.Term:
+        tbytes = _term_bytes(reader.schema, q)
+        return 0 if tbytes is None else frequency(release, reader, q.fieldname, tbytes)
+    if kind is wq.And:
+        return min(estimate_size(release, reader, s) for s in q.subqueries)
+    if kind is wq.Or:
+        return min(sum(estimate_size(release, reader, s) for s in q.subqueries), reader.doc_count())
+    return int(q.estimate_size(reader))
+
+
+def _term_bytes(schema: Any, q: wq.Term) -> bytes | None:
+    """The term of ``q`` as its field stores it; None when the index lacks the field or the term
+    cannot be in it."""
+    if q.fieldname not in schema:
+        return None
+    try:
+        return bytes(schema[q.fieldname].to_bytes(q.text))
+    except ValueError:
+        return None
+
+
+def _preloaded(q: wq.Or, searcher: Searcher, context: SearchContext) -> bool:
+    """Whether Whoosh answers ``q`` (two or more subqueries) with its array matcher
+    (``PreloadedOr``) rather than a tree of union matchers (``DefaultOr``): ``Or._matcher``."""
+    count = len(q.subqueries)
+    if q.matcher_type == wq.Or.AUTO_MATCHER:
+        tree = count < q.TOO_MANY_CLAUSES and (
+            context.needs_current or q.scale or count == 2 or searcher.doc_count_all() > 5000)
+        return not tree
+    if q.matcher_type == wq.Or.DEFAULT_MATCHER:
+        return False
+    if q.matcher_type == wq.Or.ARRAY_MATCHER and context.weighting is not None:
+        return True
+    raise _Unsupported("Or.matcher_type")
+
+
+def _weighted_tree(
+    weights: list[int], children: list[Scores], combine: Callable[[Scores, Scores, int], Scores], size: int
+) -> Scores:
+    """``whoosh.util.make_weighted_tree``: the two lightest combined first, their pair put back
+    after the items of its weight. (Whoosh sorts ``(weight, matcher)`` pairs; its matchers never
+    compare less than one another, so items of equal weight keep their order, as here.)"""
+    items = sorted(zip(weights, children, strict=True), key=_weight)
+    while len(items) > 1:
+        (wa, a), (wb, b) = items.pop(0), items.pop(0)
+        bisect.insort(items, (wa + wb, combine(a, b, size)), key=_weight)
+    return items[0][1]
+
+
+def _weight(item: tuple[int, Scores]) -> int:
+    return item[0]
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    """A compound's boost (Whoosh's ``WrappingMatcher``)."""
+    return scores if boost == 1.0 else (scores[0], scores[1] * boost)
+
+
+def _union(a: Scores, b: Scores, size: int) -> Scores:
+    """``UnionMatcher``: a's score, b's, or their sum where both match (b's added to a's)."""
+    if (len(a[0]) + len(b[0])) * 64 < size:  # short lists: merged (numpy's union1d hashes: slower)
+        both = np.concatenate((a[0], b[0]))
+        both.sort(kind="stable")
+        first = np.empty(len(both), dtype=bool)
+        first[:1] = True
+        np.not_equal(both[1:], both[:-1], out=first[1:])
+        ids = both[first]
+        scores = np.zeros(len(ids))
+        scores[np.searchsorted(ids, a[0])] = a[1]
+        scores[np.searchsorted(ids, b[0])] += b[1]
+        return ids, scores
+    dense = np.zeros(size)  # long lists: over every document of the segment
+    present = np.zeros(size, dtype=bool)
+    dense[a[0]] = a[1]
+    dense[b[0]] += b[1]
+    present[a[0]] = True
+    present[b[0]] = True
+    ids = np.flatnonzero(present)
+    return ids, dense[ids]
+
+
+def _intersect(a: Scores, b: Scores, size: int) -> Scores:
+    """``IntersectionMatcher``: the documents both match, with the sum of their scores."""
+    common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return common, a[1][ia] + b[1][ib]
+
+
+def _array_union(children: list[Scores], size: int, boost: float) -> Scores:
+    """``ArrayUnionMatcher`` (small indexes): the children's scores times the boost added in order;
+    a document counts when its sum is above 0."""
+    dense = np.zeros(size)
+    present = np.zeros(size, dtype=bool)
+    for ids, scores in children:
+        ids = ids[ids < size]
+        dense[ids] += scores[: len(ids)] * boost
+        present[ids] = True
+    ids = np.flatnonzero(present & (dense > 0))
+    return ids, dense[ids]
+
+
+def _term_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Term) -> Scores:
+    """``Term.matcher``: nothing when the segment lacks the term, else its postings' scores without
+    deleted documents (Whoosh's ``FilterMatcher``), times the query's boost."""
+    reader = searcher.reader()
+    tbytes = _term_bytes(searcher.schema, q)
+    if tbytes is None or not frequency(release, reader, q.fieldname, tbytes):
+        return _EMPTY
+    if q.minquality:
+        raise _Unsupported("minquality")
+    return _boosted(_live(release, searcher, context, q.fieldname, tbytes), q.boost)
+
+
+def _live(release: Release, searcher: Searcher, context: SearchContext, fieldname: str, tbytes: bytes) -> Scores:
+    """A term's postings and scores without the segment's deleted documents."""
+    ids, scores = _leaf(release, searcher, context, fieldname, tbytes)
+    reader = searcher.reader()
+    if reader.has_deletions():
+        keep = np.isin(ids, np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64), invert=True)
+        ids, scores = ids[keep], scores[keep]
+    return ids, scores
+
+
+def _phrase_scores(release: Release, searcher: Searcher, context: SearchContext, q: wq.Phrase) -> Scores:
+    """``Phrase.matcher``: Whoosh's ``SpanNear2`` over the words' postings (slop 1, in order), i.e.
+    the documents where the words follow one another, scored as the intersection of the words'
+    postings (a balanced tree, the words in order), times the phrase's boost. Nothing when the
+    segment lacks a word."""
+    schema = searcher.schema
+    if q.fieldname not in schema:
+        return _EMPTY
+    fmt = schema[q.fieldname].format
+    if q.slop != 1 or not q.words or not fmt or not fmt.supports("positions"):
+        raise _Unsupported("phrase")
+    reader = searcher.reader()
+    words = []
+    for word in q.words:
+        tbytes = _term_bytes(schema, wq.Term(q.fieldname, word))
+        if tbytes is None or not frequency(release, reader, q.fieldname, tbytes):
+            return _EMPTY
+        words.append(tbytes)
+    lists = [_live(release, searcher, context, q.fieldname, w) for w in words]
+    ids, scores = _binary_tree(lists, _intersect, searcher.doc_count_all())
+    if len(words) > 1:
+        keep = _in_sequence(reader, q.fieldname, fmt, words, ids)
+        ids, scores = ids[keep], scores[keep]
+    return _boosted((ids, scores), q.boost)
+
+
+def _binary_tree(children: list[Scores], combine: Callable[[Scores, Scores, int], Scores], size: int) -> Scores:
+    """``whoosh.util.make_binary_tree``: the first half combined with the second, recursively."""
+    if len(children) == 1:
+        return children[0]
+    half = len(children) // 2
+    return combine(_binary_tree(children[:half], combine, size), _binary_tree(children[half:], combine, size), size)
+
+
+def _in_sequence(
+    reader: Any, fieldname: str, fmt: Any, words: list[bytes], docs: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Per document of ``docs`` (which have every word), whether the words occur one after the other:
+    at positions p, p+1, p+2… (what SpanNear2 with slop 1 and mindist 1 finds spans for)."""
+    terms: Any = reader._terms
+    starts = None  # (place of the document in docs, position the phrase would start at) as one number
+    for k, word in enumerate(words):
+        values = _positions(terms._postfile, terms.term_info(fieldname, word).extent()[0], docs)
+        counts, positions = _decode_positions(fmt, values)
+        places = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+        here = positions >= k
+        keys = places[here] << 32 | (positions[here] - k)  # (ascending: positions are, in a document)
+        if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+            keys = np.unique(keys)
+        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+    found = np.zeros(len(docs), dtype=bool)
+    if starts is not None:
+        found[starts >> 32] = True
+    return found
 
 
 LEAF_CACHE_BYTES = 64 * 1024 * 1024
 """Scored posting lists kept per release (the common words come back in query after query)."""
 
 
-def _leaf(release: Release, reader: Any, m: Any) -> Scores:
+def _leaf(release: Release, searcher: Searcher, context: SearchContext, fieldname: str, tbytes: bytes) -> Scores:
     """The documents and BM25F scores of one posting list, from the release's cache or read."""
-    key = (id(reader), m._term, m._startoffset)
-    found = release.leaves.get(key)
-    if found is None:
-        found = _read_leaf(release, reader, m)
-        size = found[0].nbytes + found[1].nbytes
-        with release.leaves_lock:
+    reader = searcher.reader()
+    key = (id(reader), fieldname, tbytes)
+    with release.leaves_lock:
+        found = release.leaves.pop(key, None)
+        if found is not None:  # the most recently used last: the cache drops the others first
             release.leaves[key] = found
-            release.leaves_bytes += size
-            while release.leaves_bytes > LEAF_CACHE_BYTES and len(release.leaves) > 1:
-                old = release.leaves.pop(next(iter(release.leaves)))
-                release.leaves_bytes -= old[0].nbytes + old[1].nbytes
+            return found
+    found = _read_leaf(release, searcher, context, fieldname, tbytes)
+    with release.leaves_lock:
+        release.leaves[key] = found
+        release.leaves_bytes += found[0].nbytes + found[1].nbytes
+        while release.leaves_bytes > LEAF_CACHE_BYTES and len(release.leaves) > 1:
+            old = release.leaves.pop(next(iter(release.leaves)))
+            release.leaves_bytes -= old[0].nbytes + old[1].nbytes
     return found
 
 
-def _read_leaf(release: Release, reader: Any, m: Any) -> Scores:
+def _read_leaf(release: Release, searcher: Searcher, context: SearchContext, fieldname: str, tbytes: bytes) -> Scores:
     """The documents and BM25F scores of one posting list (``BM25FScorer._score`` over arrays)."""
-    scorer = m.scorer
-    if type(scorer) is not BM25FScorer or m._byteids:
+    scorer = context.weighting.scorer(searcher, fieldname, tbytes)  # as Searcher.postings makes it
+    if type(scorer) is not BM25FScorer:
         raise _Unsupported("scorer")
-    weights: list[float] = []
-    m.reset()  # from the first posting: building the tree may have moved it on (skip_to)
-    blocks = []
-    while m.is_active():
-        m._read_data()
-        blocks.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)))  # ids are stored as deltas
-        m._read_weights()
-        weights.extend(m._weights)
-        m._next_block()
-    docs = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+    reader = searcher.reader()
+    terms: Any = getattr(reader, "_terms", None)
+    if type(terms) is not W3TermsReader:
+        raise _Unsupported("codec")
+    info = terms.term_info(fieldname, tbytes)
+    if info.is_inlined():
+        raise _Unsupported("inlined postings")
+    docs, weights = _postings(terms._postfile, info.extent()[0])
+    if len(docs) != info.doc_frequency():
+        raise _Unsupported("postings count")
     tf = np.array(weights, dtype=np.float32).astype(np.float64)  # Whoosh keeps weights as C floats
-    fl = _B2L[_length_bytes(release, reader, m._term[0])[docs]]
+    fl = _B2L[_length_bytes(release, reader, fieldname)[docs]]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     return docs, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+# --- reading posting lists without their positions ------------------------------------------------
+# A Whoosh 3 posting list is a header and blocks of up to 128 postings: the block's length (negative
+# for the last one), a pickled info tuple, then the pickled and compressed data tuple (document
+# numbers as deltas, weights, values). Scoring needs the document numbers and weights, but Whoosh
+# decodes a block whole, and the values — each posting's positions, pickled as one
+# ``_codecs.encode`` call apiece — are nearly all of it. Here only the beginning of the data is
+# inflated and unpickled: the pickle is cut where its values start and closed as a pair.
+
+_BLOCK_LENGTH = struct.Struct("!i")
+_VALUES = b"c_codecs\nencode\n"
+"""How the values of a block start (the first pickled bytes object), found nowhere before them: the
+document numbers are opcodes K, M or J every 2 to 5 bytes and weights opcode G every 9, none of
+which this has."""
+
+
+def _blocks(postfile: Any, offset: int) -> Iterator[tuple[int, int, int, bytes]]:
+    """Each block of the posting list at ``offset`` of ``postfile``: its number of postings, its
+    last document number, its compression level and its (compressed) data."""
+    if postfile.get(offset, 4) != WHOOSH3_HEADER_MAGIC:
+        raise _Unsupported("postings header")
+    pos = offset + 4
+    while True:
+        size = _BLOCK_LENGTH.unpack(postfile.get(pos, 4))[0]
+        block = postfile.get(pos + 4, abs(size))
+        info = pickle.loads(block)  # (the data after it is ignored; pickled again, it has its length)
+        count, max_id, _, compression, _, _ = info
+        yield count, max_id, compression, block[len(pickle.dumps(info, 2)) :]
+        if size < 0:  # the last block
+            return
+        pos += 4 + size
+
+
+def _postings(postfile: Any, offset: int) -> tuple[np.ndarray[Any, Any], list[float]]:
+    """The document numbers and weights of the posting list at ``offset`` of ``postfile``."""
+    deltas: list[int] = []
+    weights: list[float] = []
+    last_id = 0
+    for count, max_id, compression, data in _blocks(postfile, offset):
+        ids, ws = _block(data, compression, count)
+        first = len(deltas)
+        deltas.extend(ids)
+        deltas[first] -= last_id  # each block's deltas start from 0: continue from the previous block
+        last_id = max_id
+        if ws is None or type(ws) is float:
+            weights.extend([1.0 if ws is None else ws] * count)
+        else:
+            weights.extend(ws)
+    return np.cumsum(np.array(deltas, dtype=np.int64)), weights
+
+
+def _positions(postfile: Any, offset: int, docs: np.ndarray[Any, Any]) -> list[bytes]:
+    """The values (encoded positions) of a term's postings in ``docs`` (sorted document numbers
+    that have the term), in their order. Only the blocks holding one of ``docs`` are decoded, whole,
+    as Whoosh decodes them."""
+    values: list[bytes] = []
+    first_id = 0
+    for _, max_id, compression, data in _blocks(postfile, offset):
+        lo, hi = np.searchsorted(docs, [first_id, max_id + 1]).tolist()
+        first_id = max_id + 1
+        if lo < hi:
+            deltas, _, block = pickle.loads(zlib.decompress(data) if compression else data)
+            at = np.searchsorted(np.cumsum(np.array(deltas, dtype=np.int64)), docs[lo:hi])
+            values.extend([block[i] for i in at.tolist()])
+    return values
+
+
+def _decode_positions(fmt: Any, values: list[bytes]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """How many positions each value holds, and all of them one value after the other: what
+    ``fmt.decode_positions`` gives. Whoosh's Positions format pickles each list of position deltas
+    after a 4-byte count; those pickles are unpickled here as one list of lists (one call instead
+    of one a value), then summed up with numpy."""
+    plain = type(fmt).decode_positions is Positions.decode_positions and all(
+        v[4:6] == b"\x80\x02" and v[-1:] == b"." for v in values)
+    if not plain:
+        each = [fmt.decode_positions(v) for v in values]
+        return (np.array([len(p) for p in each], dtype=np.int64),
+                np.array(list(itertools.chain.from_iterable(each)), dtype=np.int64))
+    # (each pickle without its protocol mark and stop pushes its list; LIST gathers them)
+    lists = pickle.loads(b"\x80\x02(" + b"".join(v[6:-1] for v in values) + b"l.")
+    counts = np.array([len(p) for p in lists], dtype=np.int64)
+    flat = np.cumsum(np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())))
+    if not len(flat):
+        return counts, flat
+    ends = np.cumsum(counts)
+    before = np.zeros(len(counts), dtype=np.int64)  # the sum of the deltas before each value's first
+    before[1:] = np.where(ends[:-1] > 0, flat[np.maximum(ends[:-1] - 1, 0)], 0)
+    return counts, flat - np.repeat(before, counts)
+
+
+def _block(data: bytes, compression: int, count: int) -> tuple[tuple[int, ...], Any]:
+    """The document number deltas and weights (None: all 1; a float: all that) of one block."""
+    head = zlib.decompressobj().decompress(data, 14 * count + 64) if compression else data
+    at = head.find(_VALUES)
+    for cut in ((at - 1, at) if head[at - 1 : at] == b"(" else (at,)) if at > 0 else ():
+        try:  # the values' mark or, with fewer than four values, their first item
+            found = pickle.loads(head[:cut] + b"\x86.")
+        except Exception:  # (cut inside a weight that ends with the byte of a mark)
+            continue
+        if type(found) is tuple and len(found) == 2 and _block_shape(found[0], found[1], count):
+            return found[0], found[1]
+    ids, ws, _ = pickle.loads(zlib.decompress(data) if compression else data)
+    return ids, ws
+
+
+def _block_shape(ids: Any, weights: Any, count: int) -> bool:
+    return (type(ids) is tuple and len(ids) == count
+            and (weights is None or type(weights) is float or (type(weights) is tuple and len(weights) == count)))
 
 
 def _length_bytes(release: Release, reader: Any, fieldname: str) -> np.ndarray[Any, Any]:
@@ -696,7 +1063,7 @@ def language_query(release: Release, clauses: list[Clause], key: str, mode: str)
     for c in clauses:
         if not c.negated and (q := clause_query(release, c, key)) is not None:
             # (not Query.existing_terms: in Whoosh 2.7 it skips every field but the first one)
-            if any(term in reader for term in q.iter_all_terms(phrases=True)):
+            if any(frequency(release, reader, f, t) for f, t in q.iter_all_terms(phrases=True)):
                 positive.append(q)
             elif mode == "all":
                 return None
@@ -732,14 +1099,33 @@ def clause_query(release: Release, clause: Clause, key: str) -> wq.Query | None:
     return wq.Or(subqueries) if len(subqueries) > 1 else subqueries[0]
 
 
-def word_positions(key: str, text: str) -> list[list[str]]:
-    """The term variants of each position of ``text`` (a word may give two forms, or two words)."""
+@functools.lru_cache(maxsize=4096)
+def word_positions(key: str, text: str) -> tuple[tuple[str, ...], ...]:
+    """The term variants of each position of ``text`` (a word may give two forms, or two words);
+    memoised: a word clause asks for them once per field."""
     out: dict[int, list[str]] = {}
     for t in analyzer_for(key)(text, positions=True, mode="index"):
         variants = out.setdefault(t.pos, [])
         if t.text not in variants:
             variants.append(t.text)
-    return list(out.values())
+    return tuple(tuple(v) for v in out.values())
+
+
+FREQUENCIES_KEPT = 200_000
+"""Term frequencies memoised per release before the memo starts again (a few MB)."""
+
+
+def frequency(release: Release, reader: Any, fieldname: str, text: str | bytes) -> int:
+    """``reader.doc_frequency(fieldname, text)``, 0 for a field the index lacks (so above 0 exactly
+    when the term is in the reader), memoised: a search looks a term up to build its query, to size
+    the matcher tree and to score it, and again for the "any" words after "all" of them."""
+    key = (id(reader), fieldname, text)
+    found = release.frequencies.get(key)
+    if found is None:
+        if len(release.frequencies) >= FREQUENCIES_KEPT:
+            release.frequencies.clear()
+        found = release.frequencies[key] = reader.doc_frequency(fieldname, text) if fieldname in reader.schema else 0
+    return found
 
 
 # --- hits: snippets and translations --------------------------------------------------------------
@@ -748,7 +1134,7 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")
 """Words as Whoosh's RegexTokenizer finds them, so a snippet marks what the index matched."""
 
 
-def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq.Query | None]) -> SearchHit:
+def make_hit(release: Release, entry: Entry, score: float, terms: dict[str, frozenset[str]]) -> SearchHit:
     doc = entry.document
     others = tuple(
         HitTranslation(e.document.locale, e.document.editions, e.document.title, e.url)
@@ -757,10 +1143,19 @@ def make_hit(release: Release, entry: Entry, score: float, queries: dict[str, wq
         for e in [release.catalog.by_path[m.document.path]]
     )
     return SearchHit(entry.topic.id, doc.locale, doc.editions, doc.title, entry.url, score,
-                     snippet(doc, release.catalog.parts(doc.path), release.keys, queries), others, doc.path)
+                     snippet(doc, release.catalog.parts(doc.path), release.keys, terms), others, doc.path)
 
 
-def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dict[str, wq.Query | None]) -> str:
+def hit_terms(queries: dict[str, wq.Query | None]) -> dict[str, frozenset[str]]:
+    """Per analysis key, the terms its query looks for in that key's fields: what snippets mark."""
+    out = {}
+    for key, q in queries.items():
+        found = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)} if q is not None else set()
+        out[key] = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
+    return out
+
+
+def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], terms_by_key: dict[str, frozenset[str]]) -> str:
     """HTML: the one or two paragraphs with the most distinct query terms, cut around their first
     match, each matched word in ``<mark>``; else the document's description or opening text.
 
@@ -768,26 +1163,17 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dic
     it stems from): the terms are looked for in the folded text of the whole document at once, and
     only the words they occur in are analysed (through the index's word memo)."""
     key = doc_key(doc.locale, keys)
-    q = queries.get(key)
-    found = {t for fname, t in q.iter_all_terms() if fname.endswith("_" + key)} if q is not None else set()
-    terms = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
+    terms = terms_by_key.get(key, frozenset())
     ranked = []
     pattern = term_pattern(terms)
     for i, positions in term_positions(doc, parts, pattern).items():
         part = parts[i]
         spans: list[tuple[int, int]] = []
         matched: set[str] = set()
-        at = 0
-        for m in _WORD.finditer(part):
-            while at < len(positions) and positions[at] < m.start():
-                at += 1
-            if at == len(positions):
-                break
-            if positions[at] >= m.end():
-                continue
+        for m in words_at(part, positions):
             hit = terms.intersection(word_index_terms(key, m.group()))
             if hit:
-                spans.append((m.start(), m.end()))
+                spans.append(m.span())
                 matched |= hit
         if spans:
             ranked.append((-len(matched), i, part, spans))
@@ -801,6 +1187,30 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], queries: dic
     plain = text[:SNIPPET_CHARS]
     cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
     return html.escape(plain[:cut] + " …" if cut > 0 else plain, quote=False)
+
+
+def words_at(part: str, positions: list[int]) -> Iterator[re.Match[str]]:
+    """The words of ``part``, as ``_WORD`` finds them scanning from its start, that one of
+    ``positions`` (ascending) falls in. No word spans a space or a line break, so after one the scan
+    finds the same words from there: it starts again after the last one before the next position
+    instead of going through every word in between."""
+    words = _WORD.finditer(part)
+    scanned, i, n = 0, 0, len(positions)
+    while i < n:
+        at = positions[i]
+        gap = max(part.rfind(" ", scanned, at), part.rfind("\n", scanned, at))
+        if gap >= 0:
+            words = _WORD.finditer(part, gap + 1)
+        for m in words:
+            if m.end() > at:
+                break
+        else:
+            return
+        start, scanned = m.span()
+        i = bisect.bisect_left(positions, start, i, n)
+        if i < n and positions[i] < scanned:
+            yield m
+        i = bisect.bisect_left(positions, scanned, i, n)
 
 
 def term_positions(doc: Document, parts: tuple[str, ...], pattern: re.Pattern[str] | None) -> dict[int, list[int]]:
@@ -826,7 +1236,7 @@ def folded_document(path: str, content_hash: str, parts: tuple[str, ...]) -> tup
     """The folded text of a document's parts joined by newlines, with where each part starts; None
     when folding changed the length of the text (positions would not map back)."""
     joined = "\n".join(parts)
-    folded = fold_text(joined)
+    folded = fold_whole(joined)
     if len(folded) != len(joined):
         return None
     starts, at = [], 0
@@ -836,10 +1246,48 @@ def folded_document(path: str, content_hash: str, parts: tuple[str, ...]) -> tup
     return folded, starts
 
 
+# analysis.fold_text over a text's code points as an array: str.translate looks each character of
+# a non-ASCII text up in a dict, and str.lower is per character too; one table does both, ~6x
+# faster on a Portuguese or Russian page.
+_SPECIAL = 0xFFFFFFFF
+"""In :func:`_fold_codes`: a character the table cannot fold alone."""
+
+
+@functools.cache
+def _fold_codes() -> np.ndarray[Any, Any]:
+    """Per character of the Basic Multilingual Plane, the one character ``fold_text`` makes of it,
+    or :data:`_SPECIAL` when it makes two or more (``İ`` → ``i̇``, ``ĳ`` → ``ij``) or depends on the
+    neighbours (``Σ`` lower-cases to ``ς`` at the end of a word)."""
+    table = np.full(0x10000, _SPECIAL, dtype=np.uint32)
+    for code in range(0x10000):
+        low = chr(code).lower()
+        if len(low) == 1 and code != 0x3A3:
+            folded = FOLD_TABLE.get(ord(low), low)  # (what translate does with the table)
+            if len(folded) == 1:
+                table[code] = ord(folded)
+    return table
+
+
+def fold_whole(text: str) -> str:
+    """:func:`kb.analysis.fold_text` (lower-cased, then folded), the same string faster."""
+    if text.isascii():
+        return text.lower()
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # (a lone surrogate)
+        return fold_text(text)
+    if codes.max() > 0xFFFF:  # (beyond the table: emoji, rare scripts)
+        return fold_text(text)
+    folded = _fold_codes()[codes]
+    if (folded == _SPECIAL).any():
+        return fold_text(text)
+    return folded.tobytes().decode("utf-32-le")
+
+
 @functools.lru_cache(maxsize=256)
 def folded_parts(path: str, content_hash: str, parts: tuple[str, ...]) -> tuple[str, ...]:
     """The folded text of a document's parts (cached: the same documents come up again and again)."""
-    return tuple(fold_text(p) for p in parts)
+    return tuple(fold_whole(p) for p in parts)
 
 
 @functools.lru_cache(maxsize=1024)
