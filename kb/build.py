@@ -21,25 +21,29 @@ import datetime as dt
 import fcntl
 import gc
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from kb import fingerprint
 from kb.align import align
 from kb.cache import ParseCache
 from kb.errors import BuildError, BuildLocked
 from kb.incremental import code_version
-from kb.index import write_index
+from kb.index import index_head, write_index_topics
 from kb.ingest import ingest
-from kb.model import Alignment, Corpus
+from kb.model import Alignment, Corpus, Topic
 from kb.progress import ProgressFn, stage
 from kb.site import render_site
 
@@ -64,6 +68,11 @@ def _after_fork_in_child() -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     _HELD.clear()
+    _die_with(build_pid)
+
+
+def _die_with(build_pid: int) -> None:
+    """Be killed when the build (this process's parent) dies; exit at once if it has died already."""
     with contextlib.suppress(OSError, AttributeError):  # prctl is Linux-only
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
     if os.getppid() != build_pid:  # the build died before prctl took effect
@@ -130,8 +139,33 @@ class BuildResult:
 
 # An output writes one part of a release from the gathered data: (name, writer).
 Writer = Callable[[Path, Corpus, Alignment, BuildOptions], None]
+H = TypeVar("H")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStream(Generic[H]):
+    """A :data:`Writer` that reads the gathered data as a small head, then the topics one at a time,
+    in order, each once: ``write(dest, head(corpus, alignment), alignment.topics, options)``.
+
+    Such a writer can run beside the others without a second copy of the corpus: with more than one
+    job and no session, :func:`write_outputs` spools its head and topics into a file and runs it in a
+    fresh interpreter that reads them back one by one (:func:`_start_writer`). A forked process would
+    share the corpus's memory pages with the build instead, and whichever of them reads an object
+    afterwards writes its reference count and so copies its page: before long each holds the corpus.
+
+    ``head`` and ``write`` are module-level functions (they are pickled by name). The documents of
+    spooled topics come without their skeleton (the site's pre-rendered HTML: no other writer reads it)."""
+
+    head: Callable[[Corpus, Alignment], H]
+    """What the writer needs before the first topic (pickled whole: keep it small)."""
+    write: Callable[[Path, H, Iterable[Topic], BuildOptions], None]
+
+    def __call__(self, dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
+        self.write(dest, self.head(corpus, alignment), alignment.topics, options)
+
+
 OUTPUTS: list[tuple[str, Writer]] = []
-OUTPUTS.append(("index", write_index))
+OUTPUTS.append(("index", TopicStream(index_head, write_index_topics)))
 OUTPUTS.append(("site", render_site))
 
 
@@ -305,65 +339,129 @@ def write_outputs(
 ) -> dict[str, float]:
     """Run every writer of OUTPUTS into ``release``; returns the seconds each took.
 
-    With more than one job and no session, every writer but the last runs in a forked process while
-    the last runs here: the index is written by one core while the site's workers render, instead
-    of one after the other (fork shares the gathered corpus without copying or pickling it). In a
-    session the writers run here, one after the other, so that their memos stay in this process."""
+    With more than one job and no session, every :class:`TopicStream` writer but the last runs in a
+    process of its own while the others run here: the index is written by one core while the site's
+    workers render, instead of one after the other. In a session the writers run here, one after the
+    other, so that their memos stay in this process."""
     timings: dict[str, float] = {}
-    forked = OUTPUTS[:-1] if options.jobs > 1 and options.session is None else []
-    running = [(name, _start_writer(writer, release / name, corpus, alignment, options)) for name, writer in forked]
+    beside = options.jobs > 1 and options.session is None  # a core for writers in processes of their own
+    apart = [(name, w) for name, w in OUTPUTS[:-1] if isinstance(w, TopicStream)] if beside else []
+    running: list[tuple[str, Running]] = []
     try:
-        for name, writer in OUTPUTS[len(forked) :]:
-            t0 = time.perf_counter()
+        for name, stream in apart:
+            running.append((name, _start_writer(stream, release / name, corpus, alignment, options)))
+        for name, writer in OUTPUTS:
+            if name not in {started for started, _ in running}:
+                t0 = time.perf_counter()
+                with stage(progress, name):
+                    writer(release / name, corpus, alignment, options)
+                timings[name] = time.perf_counter() - t0
+        for name, child in running:
             with stage(progress, name):
-                writer(release / name, corpus, alignment, options)
-            timings[name] = time.perf_counter() - t0
+                timings[name] = _finish_writer(name, child)
     except BaseException:
-        for _, (child, _) in running:
-            child.terminate()
-            child.join()
+        for _, child in running:
+            _stop_writer(child)
         raise
-    for name, child in running:
-        with stage(progress, name):
-            timings[name] = _finish_writer(name, child)
     return {name: timings[name] for name, _ in OUTPUTS}
 
 
+@dataclass
+class Running:
+    """A :class:`TopicStream` writer running in a process of its own (:func:`_start_writer`)."""
+
+    process: subprocess.Popen[bytes]
+    conn: Connection
+    """Both ways: its job and when its spool is ready go there; its result comes back."""
+    spool: Path
+    started: float
+    """``time.time()`` when it was started: the writer's seconds end when it reports its result."""
+
+
+# The writer's interpreter: it takes the build's import path, then its job, from the connection.
+_BOOT = (
+    "import sys; from multiprocessing.connection import Connection; conn = Connection({fd}); "
+    "sys.path[:] = conn.recv(); from kb.build import _writer_child; _writer_child(conn)"
+)
+
+
 def _start_writer(
-    writer: Writer, dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions
-) -> tuple[Any, Any]:
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_writer_child, args=(send, writer, dest, corpus, alignment, options))
-    child.start()
-    send.close()
-    return child, receive
-
-
-def _writer_child(send: Any, writer: Writer, dest: Path, corpus: Corpus, alignment: Alignment,
-                  options: BuildOptions) -> None:
-    t0 = time.perf_counter()
+    stream: TopicStream[Any], dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions
+) -> Running:
+    """Start ``stream``'s writer in a fresh interpreter (which inherits none of this process's memory),
+    then spool its head and topics for it: this process reads the corpus now, before the site's
+    workers fork, so that no page of the corpus is copied for that either."""
+    ours, theirs = multiprocessing.Pipe()
+    process = subprocess.Popen([sys.executable, "-c", _BOOT.format(fd=theirs.fileno())], pass_fds=[theirs.fileno()])
+    theirs.close()
+    running = Running(process, ours, dest.with_name(f".{dest.name}.spool"), time.time())
     try:
-        writer(dest, corpus, alignment, options)
+        # (A writer that died already is told nothing more: _finish_writer reports why it stopped.)
+        with contextlib.suppress(OSError):
+            ours.send(sys.path)
+            ours.send((stream, dest, options, os.getpid()))
+        _spool(running.spool, stream.head(corpus, alignment), alignment.topics)
+        with contextlib.suppress(OSError):
+            ours.send(running.spool)
+    except BaseException:
+        _stop_writer(running)
+        raise
+    return running
+
+
+def _spool(path: Path, head: Any, topics: Iterable[Topic]) -> None:
+    """Write a :class:`TopicStream`'s head and topics into ``path``, one pickle each, then None."""
+    with path.open("wb") as f:
+        pickle.dump(head, f, protocol=pickle.HIGHEST_PROTOCOL)
+        for topic in topics:
+            members = [dataclasses.replace(m, document=dataclasses.replace(m.document, skeleton=None))
+                       for m in topic.members]
+            pickle.dump(dataclasses.replace(topic, members=members), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _spooled(f: BinaryIO) -> Iterator[Topic]:
+    """The topics :func:`_spool` wrote after the head, read one at a time."""
+    while (topic := pickle.load(f)) is not None:
+        yield topic
+
+
+def _writer_child(conn: Connection) -> None:
+    """The process of a :class:`TopicStream` writer: its job, then the spool once it is ready."""
+    stream, dest, options, build_pid = conn.recv()
+    _die_with(build_pid)
+    try:
+        with Path(conn.recv()).open("rb") as f:
+            stream.write(dest, pickle.load(f), _spooled(f), options)
     except BaseException as exc:  # reported to the build, which fails with it
-        send.send(("error", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
         raise SystemExit(1) from None
-    send.send(("ok", time.perf_counter() - t0))
+    conn.send(("ok", time.time()))
 
 
-def _finish_writer(name: str, running: tuple[Any, Any]) -> float:
-    """Wait for a forked writer; its seconds, or the error that stopped it."""
-    child, receive = running
+def _finish_writer(name: str, running: Running) -> float:
+    """Wait for a writer started by :func:`_start_writer`; its seconds, or the error that stopped it."""
     try:
-        status, value = receive.recv()
+        status, value = running.conn.recv()
     except EOFError:  # died without a word: killed, or out of memory
         status, value = "error", "the process stopped without a result"
-    child.join()
+    _close_writer(running)
     if status != "ok":
         raise BuildError(f"the {name} writer failed: {value}")
-    return float(value)
+    return float(value) - running.started
+
+
+def _stop_writer(running: Running) -> None:
+    """Stop a writer (the build failed), and wait for it: it must not write into a release being removed."""
+    running.process.terminate()
+    _close_writer(running)
+
+
+def _close_writer(running: Running) -> None:
+    running.process.wait()
+    running.conn.close()
+    running.spool.unlink(missing_ok=True)
 
 
 def _align(corpus: Corpus, session: Session | None) -> Alignment:

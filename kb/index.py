@@ -12,18 +12,20 @@ translations, and serve topics, documents and comparisons without the content fo
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import mmap
+import os
 import pickle
 import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
@@ -199,83 +201,145 @@ def prepare(
     return prepared, fields, words
 
 
-def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
-    """Write the Whoosh index, the vocabulary, the document store and the catalog of one release
-    into ``dest`` (a new folder).
+@dataclass(frozen=True, slots=True)
+class IndexHead:
+    """What the index needs before its first topic arrives (:func:`write_index_topics`)."""
 
-    In an incremental build (:mod:`kb.incremental`) the previous release's index is hard-linked into
-    ``dest`` (Whoosh never rewrites a segment file, it writes new ones) and only the documents whose
-    fields changed are deleted and added again; the previous release stays untouched. Within a
-    session (``kb serve --watch``) what each document gives the index is memoised, so a rebuild
-    after one file changed works on that file alone (and rewrites the small catalog). A clean build
-    adds each document as soon as its fields are made, so they are never all in memory at once."""
+    keys: tuple[str, ...]
+    """The analysis keys of the corpus's languages: which fields the schema has."""
+    warnings: tuple[str, ...]
+    """The alignment's warnings, kept in the catalog."""
+
+
+def index_head(corpus: Corpus, alignment: Alignment) -> IndexHead:
+    keys = sorted({analysis_key(language(loc)) for loc in {d.locale for d in corpus.documents}}) or ["any"]
+    return IndexHead(tuple(keys), tuple(alignment.warnings))
+
+
+def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
+    """Write the index of one release into ``dest`` (a new folder) from the gathered data: see
+    :func:`write_index_topics`."""
+    write_index_topics(dest, index_head(corpus, alignment), alignment.topics, options)
+
+
+def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], options: BuildOptions) -> None:
+    """Write the Whoosh index, the vocabulary, the document store and the catalog of one release
+    into ``dest`` (a new folder), reading the topics once, in order.
+
+    Each document is indexed and stored as it arrives, and only its catalog copy (:func:`light`), its
+    store key and its words' counts are kept: a writer fed the topics one by one (the build's
+    ``TopicStream``) never holds the whole corpus. In an incremental build (:mod:`kb.incremental`)
+    the previous release's index is hard-linked into ``dest`` (Whoosh never rewrites a segment file,
+    it writes new ones) and only the documents whose fields changed are deleted and added again; the
+    previous release stays untouched. Within a session (``kb serve --watch``) what each document gives
+    the index is memoised, so a rebuild after one file changed works on that file alone (and rewrites
+    the small catalog)."""
     dest.mkdir(parents=True, exist_ok=False)
     session_memo = options.session.memo("index") if options.session is not None else None
     memo: dict[str, Prepared] | None = session_memo.setdefault("prepared", {}) if session_memo is not None else None
-    keys = sorted({analysis_key(language(loc)) for loc in {d.locale for d in corpus.documents}}) or ["any"]
     reuse = Reuse.between("index", options.previous_release if options.record_state else None)
-    reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
-    linked = reuse.old.get("") == schema_key and _link_index(reuse, dest)
-    ix = whoosh_index.open_dir(str(dest)) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
-    # The writer is opened only when there is something to write: a cancelled Whoosh writer leaves
-    # the files of its unfinished segment behind.
-    writer: SegmentWriter | None = None
-    prepared: list[Prepared] = []
+    whoosh = _WhooshWriter.open(dest, list(head.keys), reuse)
+    previous = _previous_catalog(reuse, session_memo) if whoosh.linked else None
     counts: Counter[str] = Counter()
-    todo: list[dict[str, Any]] = []
-    gone: set[str] = set()
-    try:
-        for topic in alignment.topics:
-            for member in topic.members:
-                p, fields, words = prepare(topic, member, options.base_url, memo)
-                prepared.append(p)
-                if memo is None:
-                    counts.update(words)
-                path = p.document.path
-                if not linked:
-                    if options.record_state:
-                        reuse.new[path] = p.fingerprint
-                    writer = writer or ix.writer(limitmb=256)
-                    writer.add_document(**(fields or index_fields(topic, member, options.base_url)))
-                elif not reuse.unchanged(path, p.fingerprint):
-                    todo.append(fields or index_fields(topic, member, options.base_url))
-        if linked:
-            changed = {e["path"] for e in todo if e["path"] in reuse.old}
-            gone = ((set(reuse.old) - set(reuse.new)) | changed) - {""}
-            if todo or gone:
-                writer = ix.writer(limitmb=256)
-                for path in sorted(gone):
-                    writer.delete_by_term("path", path)
-                for e in todo:
-                    writer.add_document(**e)
-    except BaseException:
-        if writer is not None:
-            writer.cancel()
-        raise
-    if writer is not None:
-        # Deleted documents still count in Whoosh's term statistics until their segment is merged:
-        # merge when they are more than a tenth of the index, to keep scores near a clean build's.
-        writer.commit(optimize=len(gone) * 10 > len(prepared))
+    words: dict[str, tuple[str, ...]] = {}  # path → its words, in a session
+    catalog: list[Topic] = []
+    with _StoreWriter(dest, previous, reuse.previous) as store:
+        try:
+            for topic in topics:
+                members = []
+                for member in topic.members:
+                    p, fields, found = prepare(topic, member, options.base_url, memo)
+                    path = p.document.path
+                    if memo is None:
+                        counts.update(found)
+                    else:
+                        words[path] = found
+                    whoosh.add(path, p.fingerprint, fields or index_fields(topic, member, options.base_url),
+                               record=options.record_state)
+                    store.add(p.document, p.key)
+                    members.append(dataclasses.replace(member, document=p.light))
+                catalog.append(dataclasses.replace(topic, members=members))
+            whoosh.delete_gone()
+        except BaseException:
+            whoosh.cancel()
+            raise
+        whoosh.commit()
+        files, stored = store.finish(reuse)
     if memo is not None:  # forget deleted documents
-        for path in memo.keys() - {p.document.path for p in prepared}:
+        for path in memo.keys() - stored.keys():
             del memo[path]
-    previous = _previous_catalog(reuse, session_memo) if linked else None
     if options.record_state:
         reuse.save(dest.parent)
     if session_memo is None:
         in_order = {w: counts[w] for w in sorted(counts)}  # in word order, as Whoosh's terms
         (dest / VOCABULARY).write_bytes(pickle.dumps(in_order, protocol=pickle.HIGHEST_PROTOCOL))
     else:
-        (dest / VOCABULARY).write_bytes(vocabulary_bytes(prepared, session_memo))
-    files, stored = write_store(dest, prepared, previous, reuse)
-    by_path = {p.document.path: p.light for p in prepared}
-    topics = [dataclasses.replace(t, members=[dataclasses.replace(m, document=by_path[m.document.path])
-                                              for m in t.members]) for t in alignment.topics]
-    data = CatalogData(CATALOG_VERSION, options.base_url, Alignment(topics, list(alignment.warnings)), files, stored)
+        (dest / VOCABULARY).write_bytes(vocabulary_bytes(words, session_memo))
+    data = CatalogData(CATALOG_VERSION, options.base_url, Alignment(catalog, list(head.warnings)), files, stored)
     with (dest / CATALOG).open("wb") as f:
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
     if session_memo is not None:
         session_memo["catalog"] = (dest.resolve(), data)
+
+
+@dataclass
+class _WhooshWriter:
+    """The Whoosh index of a release being written: a clean one gets every document; one hard-linked
+    from the previous release gets only the changed ones, each deleted and added again."""
+
+    ix: Any
+    linked: bool
+    reuse: Reuse
+    writer: SegmentWriter | None = None
+    """Opened only when there is something to write: a cancelled Whoosh writer leaves the files of
+    its unfinished segment behind."""
+    documents: int = 0
+    deleted: int = 0
+
+    @classmethod
+    def open(cls, dest: Path, keys: list[str], reuse: Reuse) -> _WhooshWriter:
+        reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
+        linked = reuse.old.get("") == schema_key and _link_index(reuse, dest)
+        ix = whoosh_index.open_dir(str(dest)) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
+        return cls(ix, linked, reuse)
+
+    def add(self, path: str, key: str, fields: dict[str, Any], record: bool) -> None:
+        """Index the document at ``path`` whose fields have fingerprint ``key`` (recorded for the next
+        build when ``record``), unless the linked index has it from the same fields."""
+        self.documents += 1
+        if not self.linked:
+            if record:
+                self.reuse.new[path] = key
+        elif self.reuse.unchanged(path, key):
+            return
+        elif path in self.reuse.old:
+            self._writer().delete_by_term("path", path)
+            self.deleted += 1
+        self._writer().add_document(**fields)
+
+    def delete_gone(self) -> None:
+        """Delete the linked index's documents that this release does not have (after the last add)."""
+        if self.linked:
+            for path in sorted(set(self.reuse.old) - set(self.reuse.new) - {""}):
+                self._writer().delete_by_term("path", path)
+                self.deleted += 1
+
+    def commit(self) -> None:
+        if self.writer is not None:
+            # Deleted documents still count in Whoosh's term statistics until their segment is merged:
+            # merge when they are more than a tenth of the index, to keep scores near a clean build's.
+            self.writer.commit(optimize=self.deleted * 10 > self.documents)
+            self.writer = None
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+    def _writer(self) -> SegmentWriter:
+        if self.writer is None:
+            self.writer = self.ix.writer(limitmb=256)
+        return self.writer
 
 
 @dataclass
@@ -288,11 +352,11 @@ class _VocabularyMemo:
     blob: bytes = b""
 
 
-def vocabulary_bytes(prepared: list[Prepared], session_memo: dict[str, Any]) -> bytes:
-    """The pickled :data:`VOCABULARY` in a session: only changed documents' words are counted again,
-    and the previous bytes are kept when no word came or went."""
+def vocabulary_bytes(now: dict[str, tuple[str, ...]], session_memo: dict[str, Any]) -> bytes:
+    """The pickled :data:`VOCABULARY` in a session, from each document's words (path → words): only
+    changed documents' words are counted again, and the previous bytes are kept when no word came or
+    went."""
     memo: _VocabularyMemo = session_memo.setdefault("vocabulary", _VocabularyMemo())
-    now = {p.document.path: p.words for p in prepared}
     changed = False
     for path in memo.words.keys() - now.keys():
         memo.counts.subtract(memo.words.pop(path))
@@ -328,49 +392,99 @@ def _previous_catalog(reuse: Reuse, session_memo: dict[str, Any] | None) -> Cata
     return data if isinstance(data, CatalogData) and data.version == CATALOG_VERSION else None
 
 
-def write_store(
-    dest: Path, prepared: list[Prepared], previous: CatalogData | None, reuse: Reuse
-) -> tuple[tuple[str, ...], dict[str, Stored]]:
-    """Write the document store of the release (see :class:`CatalogData`): take over the previous
-    release's store files where most of what they hold is still current, and write the other
-    documents into one new file."""
-    old = previous.stored if previous is not None else {}
-    live: dict[int, int] = {}  # previous file number → bytes of its documents still current
-    for p in prepared:
-        at = old.get(p.document.path)
-        if at is not None and at[3] == p.key:
-            live[at[0]] = live.get(at[0], 0) + at[2]
-    files: list[str] = []
-    renumber: dict[int, int] = {}
-    if previous is not None and reuse.previous is not None:
-        for number, name in enumerate(previous.files):
-            size = (reuse.previous / name).stat().st_size if (reuse.previous / name).is_file() else 0
-            # Kept while at least half of it is current; else its documents are written again.
-            if size and live.get(number, 0) * 2 >= size and reuse.take(name, dest):
-                renumber[number] = len(files)
-                files.append(name)
-    stored: dict[str, Stored] = {}
-    todo: list[Prepared] = []
-    for p in prepared:
-        at = old.get(p.document.path)
-        if at is not None and at[3] == p.key and at[0] in renumber:
-            stored[p.document.path] = (renumber[at[0]], *at[1:])
+def store_record(doc: Document) -> tuple[bytes, int]:
+    """A document's record in the store (see :data:`Stored`) and the length of its parts."""
+    parts = pickle.dumps(tuple(body_parts(doc)), protocol=pickle.HIGHEST_PROTOCOL)
+    whole = dataclasses.replace(doc, skeleton=None)  # (the site's pre-rendered body: the API never shows it)
+    return parts + pickle.dumps(whole, protocol=pickle.HIGHEST_PROTOCOL), len(parts)
+
+
+class _StoreWriter:
+    """Writes the document store of a release (see :class:`CatalogData`) as the documents arrive.
+
+    A document is appended to a new store file at once, unless the previous release stored it under
+    the same key: then it waits for :meth:`finish`, which takes over each previous store file at least
+    half of which is still current (hard-linked, the waiting records stay where they are) and copies
+    the waiting records of the other files into the new one. The previous files are opened at the
+    start, so that they can be copied from whatever happens to their names meanwhile."""
+
+    NEW = ".documents-new.pickle"
+    """The new store file while it is written; renamed to its :data:`STORE` name at the end."""
+
+    def __init__(self, dest: Path, previous: CatalogData | None, folder: Path | None) -> None:
+        self.dest = dest
+        self.old: dict[str, Stored] = {}
+        self.names: tuple[str, ...] = ()
+        self.sources: dict[int, BinaryIO] = {}
+        if previous is not None and folder is not None:
+            self.old, self.names = previous.stored, previous.files
+            for number, name in enumerate(self.names):
+                with contextlib.suppress(OSError):  # gone: its documents are written anew
+                    self.sources[number] = (folder / name).open("rb")
+        self.new: BinaryIO | None = None
+        self.at: dict[str, Stored] = {}
+        """Path → where its record is: (-1, …) in the new file, else where the previous release has it."""
+
+    def __enter__(self) -> _StoreWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, doc: Document, key: str) -> None:
+        """Store ``doc``, whose :func:`document_key` is ``key``."""
+        at = self.old.get(doc.path)
+        if at is not None and at[3] == key and at[0] in self.sources:
+            self.at[doc.path] = at
         else:
-            todo.append(p)
-    if todo:
-        taken = {int(name.split("-")[1].split(".")[0]) for name in files}
-        name = STORE.format(max(taken, default=-1) + 1)
-        number = len(files)
-        files.append(name)
-        with (dest / name).open("wb") as f:
-            for p in todo:
-                parts = pickle.dumps(tuple(body_parts(p.document)), protocol=pickle.HIGHEST_PROTOCOL)
-                # (without the site's pre-rendered body: the API never shows it)
-                whole = dataclasses.replace(p.document, skeleton=None)
-                blob = parts + pickle.dumps(whole, protocol=pickle.HIGHEST_PROTOCOL)
-                stored[p.document.path] = (number, f.tell(), len(blob), p.key, len(parts))
-                f.write(blob)
-    return tuple(files), stored
+            record, parts = store_record(doc)
+            self.at[doc.path] = self._append(record, key, parts)
+
+    def finish(self, reuse: Reuse) -> tuple[tuple[str, ...], dict[str, Stored]]:
+        """The store's file names and where each document is in them (in the order they came)."""
+        files: list[str] = []
+        renumber: dict[int, int] = {}  # previous file number → its number in this release
+        for number in sorted(self._worth_keeping()):
+            if reuse.take(self.names[number], self.dest):
+                renumber[number] = len(files)
+                files.append(self.names[number])
+        for path, at in self.at.items():
+            if at[0] >= 0 and at[0] not in renumber:
+                source = self.sources[at[0]]
+                source.seek(at[1])
+                self.at[path] = self._append(source.read(at[2]), at[3], at[4])
+        stored = {path: (renumber[at[0]], *at[1:]) if at[0] >= 0 else (len(files), *at[1:])
+                  for path, at in self.at.items()}
+        if self.new is not None:
+            self.new.close()
+            taken = {int(name.split("-")[1].split(".")[0]) for name in files}
+            name = STORE.format(max(taken, default=-1) + 1)
+            (self.dest / self.NEW).rename(self.dest / name)
+            files.append(name)
+        self.close()
+        return tuple(files), stored
+
+    def close(self) -> None:
+        for source in self.sources.values():
+            source.close()
+        if self.new is not None:
+            self.new.close()
+
+    def _worth_keeping(self) -> list[int]:
+        """The previous files at least half of which holds documents that are still current."""
+        live: Counter[int] = Counter()
+        for at in self.at.values():
+            if at[0] >= 0:
+                live[at[0]] += at[2]
+        sizes = {number: os.fstat(source.fileno()).st_size for number, source in self.sources.items()}
+        return [number for number, size in sizes.items() if size and live[number] * 2 >= size]
+
+    def _append(self, record: bytes, key: str, parts: int) -> Stored:
+        if self.new is None:
+            self.new = (self.dest / self.NEW).open("wb")
+        offset = self.new.tell()
+        self.new.write(record)
+        return (-1, offset, len(record), key, parts)
 
 
 def _link_index(reuse: Reuse, dest: Path) -> bool:

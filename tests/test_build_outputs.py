@@ -1,20 +1,26 @@
-"""The writers of a build: with two jobs the index is written by a forked process while the site is
-rendered, and a writer that fails in either place fails the build without publishing anything."""
+"""The writers of a build: with two jobs the index is written by a process of its own, fed the topics,
+while the site is rendered, and a writer that fails in either place fails the build without
+publishing anything (and without leaving a process behind)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from conftest import CONTENT
 
 from kb import build as build_module
-from kb.build import BuildOptions, build
+from kb.build import BuildOptions, TopicStream, build
 from kb.errors import BuildError
-from kb.index import write_index
-from kb.model import Alignment, Corpus
+from kb.index import IndexHead, index_head, write_index_topics
+from kb.model import Alignment, Corpus, Topic
 from kb.site import render_site
+
+INDEX = TopicStream(index_head, write_index_topics)
 
 
 def broken_writer(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
@@ -23,25 +29,63 @@ def broken_writer(dest: Path, corpus: Corpus, alignment: Alignment, options: Bui
     raise OSError(f"disk full while writing {len(corpus.documents)} documents")
 
 
+def broken_stream(dest: Path, head: IndexHead, topics: Iterable[Topic], options: BuildOptions) -> None:
+    """Fails after reading every topic."""
+    dest.mkdir()
+    (dest / "half-written").write_text("x", encoding="utf-8")
+    raise OSError(f"disk full while writing {sum(len(t.members) for t in topics)} documents")
+
+
+def broken_at_once(dest: Path, head: IndexHead, topics: Iterable[Topic], options: BuildOptions) -> None:
+    """Fails before reading anything."""
+    raise OSError("disk full while writing 5 documents")
+
+
+def killed(dest: Path, head: IndexHead, topics: Iterable[Topic], options: BuildOptions) -> None:
+    """Dies mid-stream without a word (as the kernel's out-of-memory killer would do it)."""
+    next(iter(topics))
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def children() -> list[int]:
+    """The processes this one started that still run (or were not waited for)."""
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children", encoding="ascii") as f:
+            found += [int(pid) for pid in f.read().split()]
+    return found
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_concurrent_writers_produce_what_sequential_ones_do(jobs: int, tmp_path: Path) -> None:
     result = build(CONTENT, tmp_path / "out", BuildOptions(jobs=jobs))
     assert list(result.timings) == ["ingest", "align", "index", "site"]
     assert (result.release / "index" / "catalog.pickle").is_file()
     assert (result.release / "site" / "index.html").is_file()
+    assert sorted(p.name for p in result.release.iterdir()) == [".state", "index", "manifest.json", "site"]
     assert result.seconds >= result.timings["ingest"] + result.timings["align"]
 
 
-@pytest.mark.parametrize(("position", "jobs"), [(0, 2), (1, 2), (0, 1)], ids=["forked", "in-process", "one-job"])
+BROKEN = {
+    "forked": (0, 2, TopicStream(index_head, broken_stream)),
+    "forked-at-once": (0, 2, TopicStream(index_head, broken_at_once)),
+    "in-process": (1, 2, broken_writer),
+    "one-job": (0, 1, broken_writer),
+    "one-job-stream": (0, 1, TopicStream(index_head, broken_stream)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
 def test_a_failing_writer_fails_the_build_and_keeps_the_last_release(
-    position: int, jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    position, jobs, broken = BROKEN[case]
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     out = tmp_path / "out"
     good = build(content, out, BuildOptions(jobs=jobs)).release
-    outputs: list[tuple[str, build_module.Writer]] = [("index", write_index), ("site", render_site)]
-    outputs[position] = (outputs[position][0], broken_writer)
+    outputs: list[tuple[str, build_module.Writer]] = [("index", INDEX), ("site", render_site)]
+    outputs[position] = (outputs[position][0], broken)
     monkeypatch.setattr(build_module, "OUTPUTS", outputs)
 
     with pytest.raises(BuildError) as failed:
@@ -50,3 +94,15 @@ def test_a_failing_writer_fails_the_build_and_keeps_the_last_release(
     assert "disk full while writing 5 documents" in str(failed.value)
     assert (out / "current").resolve() == good
     assert sorted(p.name for p in (out / "releases").iterdir()) == [good.name]
+    assert children() == []  # the index's process (the site failed) was stopped and waited for
+
+
+def test_a_writer_process_that_dies_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_module, "OUTPUTS", [("index", TopicStream(index_head, killed)), ("site", render_site)])
+
+    with pytest.raises(BuildError, match="the index writer failed: the process stopped without a result"):
+        build(CONTENT, tmp_path / "out", BuildOptions(jobs=2))
+
+    assert not (tmp_path / "out" / "current").exists()
+    assert list((tmp_path / "out" / "releases").iterdir()) == []
+    assert children() == []

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, SEED_ES, SEED_RU
+from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 from fastapi.testclient import TestClient
 
 from kb.api import create_app
@@ -66,11 +66,15 @@ def test_the_catalog_keeps_documents_without_text_and_the_store_gives_them_whole
     assert list(words) == sorted(words) and words["assinatura"] >= 1
 
 
-@pytest.mark.parametrize("in_session", [False, True], ids=["kb-build", "session"])
-def test_rebuilds_write_only_changed_documents_and_answer_as_a_clean_build(in_session: bool, tmp_path: Path) -> None:
+REBUILDS = {"kb-build": (1, False), "kb-build-2-jobs": (2, False), "session": (1, True)}
+
+
+@pytest.mark.parametrize("rebuild", list(REBUILDS))
+def test_rebuilds_write_only_changed_documents_and_answer_as_a_clean_build(rebuild: str, tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
-    options = BuildOptions(jobs=1, session=Session() if in_session else None)
+    jobs, in_session = REBUILDS[rebuild]
+    options = BuildOptions(jobs=jobs, session=Session() if in_session else None)
     inc = tmp_path / "inc"
     build(content, inc, options)
     edit(content, SEED_RU, "Поддержка нескольких каналов", "Zebraword каналов")
@@ -105,3 +109,29 @@ def test_a_rebuild_with_nothing_changed_links_every_index_file_and_writes_no_oth
     rewritten = {CATALOG, VOCABULARY}
     assert sorted(p.name for p in second.iterdir()) == sorted(p.name for p in first.iterdir())
     assert [p.name for p in second.iterdir() if p.name not in rewritten and p.stat().st_nlink < 2] == []
+
+
+@pytest.mark.parametrize("rebuild", list(REBUILDS))
+def test_a_store_file_mostly_replaced_is_written_again_with_its_current_documents(
+    rebuild: str, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    jobs, in_session = REBUILDS[rebuild]
+    options = BuildOptions(jobs=jobs, session=Session() if in_session else None)
+    inc = tmp_path / "inc"
+    build(content, inc, options)
+    for name in (SEED_PT, SEED_RU, SEED_ES, SEED_IT):  # all but the smallest, SEED_PT_21V
+        with (content / name).open("a", encoding="utf-8") as f:
+            f.write("\n\nZebraword, appended.\n")
+    second = build(content, inc, options).release
+    data = catalog_data(inc)
+    # Four fifths of the first store file replaced: the live document is copied into a new file.
+    assert data.files == ("documents-0.pickle",)
+    assert (second / "index" / "documents-0.pickle").stat().st_nlink == 1
+    assert sorted(data.stored) == sorted(p.name for p in content.iterdir())
+    clean = tmp_path / "clean"
+    build(content, clean, BuildOptions(jobs=1))
+    assert answers(inc) == answers(clean)
+    parsed = {d.path: d for d in ingest(content).documents}
+    assert load_catalog((inc / "index").resolve()).document(SEED_PT_21V) == parsed[SEED_PT_21V]
