@@ -52,7 +52,8 @@ def test_structure_links_code_and_dates_are_kept():
                  "(https://go.microsoft.com/fwlink/p/?LinkId=723577)", "`Get-Item 42`", "\n1. ", "\n2. ",
                  "(other-article.md#section-2)", '<td width="50%">', "> [!NOTE]",
                  "```powershell\nGet-Subscription -Days 365\n```",
-                 "**Aplica-se a**\n\n-   Partner Center operado pela 21Vianet\n-   Partner Center para Microsoft Cloud Germany\n"):
+                 "**Aplica-se a**\n\n-   Partner Center operado pela 21Vianet\n"
+                 "-   Partner Center para Microsoft Cloud Germany\n"):
         assert kept in out
     assert out.count("\n") == ARTICLE.count("\n")
 
