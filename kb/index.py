@@ -338,7 +338,7 @@ class _WhooshWriter:
 
     def _writer(self) -> SegmentWriter:
         if self.writer is None:
-            self.writer = self.ix.writer(limitmb=256)
+            self.writer = self.ix.writer(limitmb=128)
         return self.writer
 
 

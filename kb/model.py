@@ -184,11 +184,11 @@ def _link_tuples(links: tuple[Link, ...]) -> tuple[tuple[str, str, str, int | No
 _KINDS = {kind.value: kind for kind in SegmentKind}
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def unpack_text(packed: bytes) -> DocumentText:
     """The :class:`DocumentText` that :func:`pack_text` made ``packed`` from. The most recently used
-    few thousand are kept (~25 KB each as objects): a stage that goes over each topic's documents
-    several times unpacks each once, and a corpus of any size costs ~100 MB unpacked at most."""
+    thousand are kept (~25 KB each as objects): a stage that goes over each topic's documents several
+    times unpacks each once, and a corpus of any size costs each process ~25 MB unpacked at most."""
     front_matter, segments, (inline, links), body = pickle.loads(zlib.decompress(packed))
     made = []
     intern, kinds = sys.intern, _KINDS

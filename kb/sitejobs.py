@@ -200,7 +200,7 @@ def run_session(job: TopicJob, topics: list[Topic], jobs: int, memo: dict[Any, A
 
 CHUNK_TOPICS = 200
 """At most this many topics in one worker's chunk (a few hundred pages)."""
-WORKER_DOCUMENTS = 5_000
+WORKER_DOCUMENTS = 3_000
 """About how many documents a worker process renders before it is replaced (see :func:`run_topics`)."""
 
 _JOB: TopicJob | None = None
