@@ -392,8 +392,13 @@ def _start_writer(
     then spool its head and topics for it: this process reads the corpus now, before the site's
     workers fork, so that no page of the corpus is copied for that either."""
     ours, theirs = multiprocessing.Pipe()
-    process = subprocess.Popen([sys.executable, "-c", _BOOT.format(fd=theirs.fileno())], pass_fds=[theirs.fileno()])
-    theirs.close()
+    try:
+        process = subprocess.Popen([sys.executable, "-c", _BOOT.format(fd=theirs.fileno())], pass_fds=[theirs.fileno()])
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
     running = Running(process, ours, dest.with_name(f".{dest.name}.spool"), time.time())
     try:
         # (A writer that died already is told nothing more: _finish_writer reports why it stopped.)

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT
 from whoosh import index as whoosh_index
+from whoosh.writing import PostingPool
 
 from kb import build as build_module
+from kb import index as index_module
 from kb.build import BuildOptions, TopicStream, build
 from kb.index import CATALOG, CatalogData, IndexHead, index_head, load_catalog, load_vocabulary
 from kb.model import Alignment, Corpus, Topic
@@ -97,3 +99,21 @@ def test_a_topic_stream_gets_its_head_then_every_topic_once_in_order(
     ]
     # (spooled, the documents come without the site's pre-rendered HTML; here they are the build's own)
     assert any(m.document.skeleton is not None for t in result.alignment.topics for m in t.members)
+
+
+def test_the_index_is_the_same_whatever_the_size_of_whooshs_posting_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(CONTENT, tmp_path / "whole", BuildOptions(jobs=1))
+    runs: list[int] = []
+    save = PostingPool.save
+
+    def counted(pool: PostingPool) -> None:
+        runs.append(len(pool.current))
+        save(pool)
+
+    monkeypatch.setattr(PostingPool, "save", counted)
+    monkeypatch.setattr(index_module, "POOL_MB", 0.01)  # about a hundred postings a run
+    build(CONTENT, tmp_path / "runs", BuildOptions(jobs=1))
+    assert len(runs) >= 5  # merged from several runs
+    assert index_answers(tmp_path / "runs") == index_answers(tmp_path / "whole")
