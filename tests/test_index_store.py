@@ -69,14 +69,20 @@ def test_the_catalog_keeps_documents_without_text_and_the_store_gives_them_whole
 REBUILDS = {"kb-build": (1, False), "kb-build-2-jobs": (2, False), "session": (1, True)}
 
 
-@pytest.mark.parametrize("rebuild", list(REBUILDS))
-def test_rebuilds_write_only_changed_documents_and_answer_as_a_clean_build(rebuild: str, tmp_path: Path) -> None:
+def built_copy(rebuild: str, tmp_path: Path) -> tuple[Path, Path, BuildOptions]:
+    """A copy of the seed content, built once into ``inc`` the way ``rebuild`` builds again."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     jobs, in_session = REBUILDS[rebuild]
     options = BuildOptions(jobs=jobs, session=Session() if in_session else None)
     inc = tmp_path / "inc"
     build(content, inc, options)
+    return content, inc, options
+
+
+@pytest.mark.parametrize("rebuild", list(REBUILDS))
+def test_rebuilds_write_only_changed_documents_and_answer_as_a_clean_build(rebuild: str, tmp_path: Path) -> None:
+    content, inc, options = built_copy(rebuild, tmp_path)
     edit(content, SEED_RU, "Поддержка нескольких каналов", "Zebraword каналов")
     second = build(content, inc, options).release
     data = catalog_data(inc)
@@ -115,12 +121,7 @@ def test_a_rebuild_with_nothing_changed_links_every_index_file_and_writes_no_oth
 def test_a_store_file_mostly_replaced_is_written_again_with_its_current_documents(
     rebuild: str, tmp_path: Path
 ) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    jobs, in_session = REBUILDS[rebuild]
-    options = BuildOptions(jobs=jobs, session=Session() if in_session else None)
-    inc = tmp_path / "inc"
-    build(content, inc, options)
+    content, inc, options = built_copy(rebuild, tmp_path)
     for name in (SEED_PT, SEED_RU, SEED_ES, SEED_IT):  # all but the smallest, SEED_PT_21V
         with (content / name).open("a", encoding="utf-8") as f:
             f.write("\n\nZebraword, appended.\n")
