@@ -83,10 +83,10 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
     result.images = dict(itertools.islice(images.items(), n_images, None))
     if len(check.DETECTED) >= n_detected:
         result.detected = list(itertools.islice(check.DETECTED.items(), n_detected, None))
-    if job.session and len(check._ALIGNED) >= n_aligned:
-        result.aligned = list(itertools.islice(check._ALIGNED.items(), n_aligned, None))
-    elif not job.session:  # only a session's next build reads them again; kept, they pile up in the worker
+    if not job.session:  # only a session's next build reads them again; kept, they pile up in the worker
         check._ALIGNED.clear()
+    elif len(check._ALIGNED) >= n_aligned:
+        result.aligned = list(itertools.islice(check._ALIGNED.items(), n_aligned, None))
     return result
 
 
