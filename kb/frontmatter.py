@@ -85,9 +85,12 @@ def _clean(value: Any, budget: list[int], depth: int = 1) -> Any:
 
 
 def _check_depth(fm: str) -> None:
-    """Refuse front matter nested deeper than :data:`MAX_DEPTH`, before libyaml composes it."""
+    """Refuse front matter nested deeper than :data:`MAX_DEPTH`, before libyaml composes it.
+
+    Read with the pure-Python parser, which hands out events as it scans: libyaml (PyYAML 6.0.4) scans
+    ahead and stops at its own, much deeper, limit with an error that names neither depth nor line."""
     depth = 0
-    for event in yaml.parse(fm, Loader=_BASE_LOADER):
+    for event in yaml.parse(fm, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
