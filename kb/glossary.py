@@ -259,14 +259,22 @@ def _names_used(texts: dict[str, list[Document]], names: tuple[str, ...]) -> dic
 
 
 _TOKEN = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_BREAK = " \x00 "
+"""What stands for characters that are neither word nor white space: a token no rendering has, so that
+splitting the text at white space leaves its words, and two words next to each other there were apart
+only by white space."""
+_KNOWN_MAX = 500_000
 
 
-_Longer = tuple[str, tuple[str, ...], re.Pattern[str]]
-def _follows(first: str) -> re.Pattern[str]:
-    """``first`` and at most three more word characters, white space, and (looked ahead at, so that
-    matches may follow one another) the next word. Starting with a literal, it is searched for as fast
-    as ``str.find``; the caller checks that a match starts a word."""
-    return re.compile(re.escape(first) + r"\w{0,3}\s+(?=(\w+))")
+@dataclass(slots=True)
+class _Node:
+    """The renderings whose words, in order, lead to this node of :class:`_NameScanner`'s word trie."""
+
+    names: list[str]
+    """Renderings that end here."""
+    next: dict[str, _Node]
+    """The next word of longer renderings."""
 
 
 class _NameScanner:
@@ -276,67 +284,74 @@ class _NameScanner:
 
     :func:`variant_pattern` matches a rendering made of word characters exactly where consecutive words
     of the text, apart only by white space, are its words each followed by at most three more
-    characters. So a one-word rendering is looked up among the words of the text less 0 to 3
-    characters; a longer one under its first two words, among the consecutive pairs of such words
-    (which decides a two-word rendering; a longer one is then tried with its pattern where its first
-    word is). Renderings with other characters (``Wi-Fi``, ``C#``) are tried with their pattern on the
+    characters. So renderings are kept in a trie of words, and the text is walked from each of its
+    words that is such a first word, as far as the trie goes. Which words of the text are first words
+    is decided with set operations on the text's distinct words, each word worked out once per
+    scanner. Renderings with other characters (``Wi-Fi``, ``C#``) are tried with their pattern on the
     texts that have all their words."""
 
     def __init__(self, names: tuple[str, ...]) -> None:
-        self.single: dict[str, list[str]] = defaultdict(list)
-        self.pairs: dict[tuple[str, str], list[_Longer]] = defaultdict(list)
-        self.others: dict[str, list[_Longer]] = defaultdict(list)
+        self.trie: dict[str, _Node] = {}
+        self.others: dict[str, list[tuple[str, tuple[str, ...], re.Pattern[str]]]] = defaultdict(list)
         """Keyed by the longest run of word characters in the rendering ("" when it has none)."""
-        self.follows: dict[str, re.Pattern[str]] = {}
-        """First word of a longer rendering → where it ends a word of the text and what word follows."""
-        self.vocabulary: set[str] = set()
+        self.known: set[str] = set()
+        """Words of the texts scanned so far whose keys are worked out."""
+        self.keys: dict[str, list[str]] = {}
+        """Word of a text → the first words and ``others`` keys it is (less 0 to 3 characters)."""
         for name in names:
             words = _words(name)
             if words and all(_TOKEN.fullmatch(w) for w in words):
-                if len(words) == 1:
-                    self.single[words[0]].append(name)
-                    self.vocabulary.add(words[0])
-                else:
-                    self.pairs[words[0], words[1]].append((name, words, variant_pattern(name)))
-                    self.follows.setdefault(words[0], _follows(words[0]))
+                level = self.trie
+                for word in words[:-1]:
+                    level = level.setdefault(word, _Node([], {})).next
+                level.setdefault(words[-1], _Node([], {})).names.append(name)
             else:
                 tokens = _TOKEN.findall(" ".join(words))
                 self.others[max(tokens, key=len, default="")].append((name, words, variant_pattern(name)))
-                self.vocabulary.update(tokens)
 
     def used_in(self, lowered: str) -> frozenset[str]:
-        unique = set(_TOKEN.findall(lowered))
-        stems = {t[: len(t) - k] for t in unique for k in range(min(3, len(t) - 1) + 1)}
-        found = {name for key in stems & self.single.keys() for name in self.single[key]}
-        firsts = stems & self.follows.keys()
-        if firsts:
-            found |= self._pairs(lowered, firsts)
-        for key in (stems & self.others.keys()) | ({""} & self.others.keys()):
+        tokens = _NOT_WORD.sub(_BREAK, lowered).split()
+        unique = set(tokens)
+        self._learn(unique - self.known)
+        present = unique & self.keys.keys()
+        found: set[str] = set()
+        if any(k in self.trie for w in present for k in self.keys[w]):
+            found |= self._walk(tokens, present)
+        others = {k for w in present for k in self.keys[w] if k in self.others} | ({""} & self.others.keys())
+        for key in others:
             found.update(name for name, words, pattern in self.others[key] if _uses(lowered, words, pattern))
         return frozenset(found)
 
-    def _pairs(self, lowered: str, firsts: set[str]) -> set[str]:
+    def _learn(self, words: set[str]) -> None:
+        if len(self.known) + len(words) > _KNOWN_MAX:  # a bound on memory: the scanner outlives no build
+            self.known.clear()
+            self.keys.clear()
+        self.known |= words
+        for word in words:
+            keys = [k for k in _less(word) if k in self.trie or k in self.others]
+            if keys:
+                self.keys[word] = keys
+
+    def _walk(self, tokens: list[str], present: set[str]) -> set[str]:
+        """The renderings of the trie found in the text's ``tokens``."""
         found: set[str] = set()
-        for first in firsts:
-            for m in self.follows[first].finditer(lowered):
-                at = m.start()
-                if at and _is_word(lowered[at - 1]):  # inside a word (which ends at the same place)
-                    continue
-                for second in _less(m.group(1)):
-                    for name, words, pattern in self.pairs.get((first, second), ()):
-                        if name not in found and (len(words) == 2 or pattern.match(lowered, at)):
-                            found.add(name)
+        last = len(tokens) - 1
+        for i in [i for i, token in enumerate(tokens) if token in present]:
+            nodes = [self.trie[k] for k in self.keys[tokens[i]] if k in self.trie]
+            while nodes:
+                for node in nodes:
+                    found.update(node.names)
+                if i == last:
+                    break
+                i += 1
+                nodes = [n for node in nodes if node.next for k in _less(tokens[i]) if (n := node.next.get(k))]
         return found
 
 
-def _is_word(char: str) -> bool:
-    """True for a character ``\\w`` matches."""
-    return char.isalnum() or char == "_"
-
-
-def _less(word: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _less(word: str) -> tuple[str, ...]:
     """``word`` less 0 to 3 of its last characters (at least one character left)."""
-    return [word[: len(word) - k] for k in range(min(3, len(word) - 1) + 1)]
+    return tuple(word[: len(word) - k] for k in range(min(3, len(word) - 1) + 1))
 
 
 def _users_per_locale(texts: dict[str, list[Document]], used: dict[int, frozenset[str]]) -> dict[str, Counter[str]]:
@@ -396,61 +411,90 @@ class _Usage:
     first: dict[str, Segment]
 
 
-def _users(glossary: Glossary, documents: Sequence[Document]) -> dict[str, list[tuple[int, Document]]]:
-    """Each variant of the glossary → (position, document) of the documents whose text uses it."""
+def _used(glossary: Glossary, documents: Sequence[Document]) -> list[frozenset[str]]:
+    """Which variants of the glossary (and maybe other names) each document's text uses, by position."""
     variants = tuple(sorted({v for t in glossary.terms for tl in t.locales for v in tl.variants}))
     # A mined glossary's variants are names mine() just looked for in every document: its answers,
     # still in the memo, serve (a glossary from a file is looked for afresh).
     names = next((n for n in _LAST_NAMES if set(variants) <= set(n)), variants)
     used = _names_used(_texts_by_locale(documents), names)
-    out: dict[str, list[tuple[int, Document]]] = defaultdict(list)
-    for i, doc in enumerate(documents):
-        for v in used[id(doc)]:
-            out[v].append((i, doc))
-    return out
+    return [used[id(doc)] for doc in documents]
+
+
+_Patterns = tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def _patterns(variants: tuple[str, ...]) -> _Patterns:
+    """A term's renderings as patterns, longest first: a match hides the shorter ones it contains."""
+    return tuple(sorted(((v, variant_pattern(v), _words(v)) for v in variants), key=lambda vp: -len(vp[0])))
 
 
 def usage(term: TermLocale, documents: Iterable[Document]) -> dict[str, _Usage]:
-    """document path → how often it uses each variant (longest first: a match hides shorter ones)."""
-    patterns = sorted(((v, variant_pattern(v), _words(v)) for v in term.variants), key=lambda vp: -len(vp[0]))
+    """document path → how often it uses each variant of ``term``."""
     out: dict[str, _Usage] = {}
     for doc in documents:
-        if doc.locale != term.locale:
-            continue
-        found = _MEMO.get(doc, ("usage", term.variants), functools.partial(_doc_usage, doc, patterns))
-        if found is not None:
+        if doc.locale == term.locale and (found := _doc_usages(doc, (term.variants,))[0]) is not None:
             out[doc.path] = found
     return out
 
 
-def _doc_usage(doc: Document, patterns: list[tuple[str, re.Pattern[str], tuple[str, ...]]]) -> _Usage | None:
-    found = _Usage(Counter(), {})
+def _doc_usages(doc: Document, terms: tuple[tuple[str, ...], ...]) -> tuple[_Usage | None, ...]:
+    """How often ``doc`` uses each variant of each of ``terms`` (given by their variants): one read of
+    the document for all the terms it may use."""
+    patterns = [_patterns(variants) for variants in terms]
+    found = [_Usage(Counter(), {}) for _ in terms]
     for seg in doc.segments:
         if seg.kind is SegmentKind.CODE:
             continue
-        text, lowered = seg.text, seg.text.lower()
-        for variant, pattern, words in patterns:
-            if not _may_use(lowered, words):
-                continue
-            text, n = pattern.subn(" ", text)
-            if n:
-                found.counts[variant] += n
-                found.first.setdefault(variant, seg)
-    return found if found.counts else None
+        lowered = seg.text.lower()
+        for term_patterns, usage_ in zip(patterns, found, strict=True):
+            text = seg.text
+            for variant, pattern, words in term_patterns:
+                if not _may_use(lowered, words):
+                    continue
+                text, n = pattern.subn(" ", text)
+                if n:
+                    usage_.counts[variant] += n
+                    usage_.first.setdefault(variant, seg)
+    return tuple(u if u.counts else None for u in found)
+
+
+def _usages(glossary: Glossary, documents: Sequence[Document]) -> dict[tuple[int, int], dict[str, _Usage]]:
+    """(term, locale) positions in the glossary → document path → its use of that term's variants.
+
+    A document is read once for all the terms it uses, and only for the variants its text has: a term's
+    variants grow with the corpus (at 100x, with most of its documents using one of them), and trying
+    each of them on every segment made the check grow faster than the corpus."""
+    checked: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (locale, variant) → terms
+    for t, term in enumerate(glossary.terms):
+        for k, tl in enumerate(term.locales):
+            if len(tl.variants) > 1 or tl.preferred is not None:
+                for v in tl.variants:
+                    checked[tl.locale, v].append((t, k))
+    out: dict[tuple[int, int], dict[str, _Usage]] = defaultdict(dict)
+    for doc, names in zip(documents, _used(glossary, documents), strict=True):
+        keys = sorted({key for name in names for key in checked.get((doc.locale, name), ())})
+        if not keys:
+            continue
+        terms = tuple(
+            tuple(v for v in glossary.terms[t].locales[k].variants if v in names) for t, k in keys
+        )
+        found = _MEMO.get(doc, ("usage", terms), functools.partial(_doc_usages, doc, terms))
+        for key, usage_ in zip(keys, found, strict=True):
+            if usage_ is not None:
+                out[key][doc.path] = usage_
+    return out
 
 
 def inconsistencies(glossary: Glossary, documents: Sequence[Document]) -> list[TermUse]:
     """Documents that use a rendering of a term other than the one their locale uses (or prefers)."""
     by_path = {d.path: d for d in documents}
-    users = _users(glossary, documents)
+    usages = _usages(glossary, documents)
     out: list[TermUse] = []
-    for term in glossary.terms:
-        for tl in term.locales:
-            if len(tl.variants) < 2 and tl.preferred is None:
-                continue
-            # only documents whose text uses one of the variants can: the others are not scanned
-            chosen = {i: d for v in tl.variants for i, d in users.get(v, ())}
-            uses = usage(tl, [chosen[i] for i in sorted(chosen)])
+    for t, term in enumerate(glossary.terms):
+        for k, tl in enumerate(term.locales):
+            uses = usages.get((t, k), {})
             docs_per_variant = Counter(v for u in uses.values() for v in u.counts)
             if not docs_per_variant:
                 continue

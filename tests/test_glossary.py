@@ -1,0 +1,73 @@
+"""The glossary's name scanner: which renderings a text uses, exactly as their patterns say."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb import glossary
+from kb.glossary import _NameScanner, variant_pattern
+
+NAMES = (
+    "Partner Center",
+    "Centro de partners",
+    "Centro per i partner",
+    "Центр партнеров",
+    "Microsoft Partner Network",
+    "Azure",
+    "Wi-Fi",
+    "C#",
+)
+
+
+def by_pattern(names: tuple[str, ...], lowered: str) -> frozenset[str]:
+    return frozenset(n for n in names if variant_pattern(n).search(lowered))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the partner center dashboard", {"Partner Center"}),
+        ("no centro de partners.", {"Centro de partners"}),
+        ("через центре партнеров", {"Центр партнеров"}),  # an inflection: up to three more letters
+        ("partnership center", set()),  # "partnership" is "partner" and four more letters
+        ("partner, center", set()),  # words apart by more than white space
+        ("repartner center", set()),  # a rendering starts a word
+        ("partner\n  center", {"Partner Center"}),
+        ("microsoft partner centers", {"Partner Center"}),  # a three-word rendering's start is not it
+        ("microsoft partner network", {"Microsoft Partner Network"}),
+        ("centro per il partner; azures", {"Centro per i partner", "Azure"}),
+        ("wi-fi and c# code", {"Wi-Fi", "C#"}),
+        ("", set()),
+    ],
+)
+def test_names_used(text, expected):
+    assert _NameScanner(NAMES).used_in(text) == expected
+    assert by_pattern(NAMES, text) == expected
+
+
+ENDINGS = ["", "s", "es", "ers", "e"]
+WORDS = ["centro", "de", "partner", "partners", "per", "i", "il", "center", "azure", "rede", "x"]
+SEPARATORS = [" ", "  ", "\n", ", ", "-", ". ", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join), min_size=1, max_size=8),
+    text=st.lists(
+        st.tuples(st.sampled_from(WORDS), st.sampled_from(ENDINGS), st.sampled_from(SEPARATORS)), max_size=30
+    ),
+)
+def test_scanner_agrees_with_the_patterns(names, text):
+    lowered = "".join(w + suffix + sep for w, suffix, sep in text)
+    names_t = tuple(dict.fromkeys(names))
+    assert _NameScanner(names_t).used_in(lowered) == by_pattern(names_t, lowered)
+
+
+def test_scanner_forgets_words_past_its_bound_and_still_answers(monkeypatch):
+    monkeypatch.setattr(glossary, "_KNOWN_MAX", 3)
+    scanner = _NameScanner(NAMES)
+    texts = ["the partner center", "centro de partners", "azure and wi-fi", "partner center again"]
+    assert [scanner.used_in(t) for t in texts] == [by_pattern(NAMES, t) for t in texts]
+    assert len(scanner.known) <= 3
