@@ -306,19 +306,20 @@ def test_prefix_expansion_is_bounded(index_dir: Path) -> None:
 def test_scoring_every_match_with_numpy_gives_whooshs_scores(
     tree: str, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """kb.search.scored evaluates Whoosh's matcher tree with numpy; it gives exactly what Whoosh's own
+    """kb.scoring.scored evaluates Whoosh's matcher tree with numpy; it gives exactly what Whoosh's own
     search does, order and float scores alike, with the array matcher Whoosh uses for small indexes
     and with the binary tree of union matchers it uses for large ones (forced here)."""
     from whoosh import query as wq
 
-    from kb import search as search_module
-    from kb.search import language_query, open_release, parse_query, scored
+    from kb import scoring
+    from kb.scoring import scored
+    from kb.search import language_query, open_release, parse_query
 
     if tree == "binary":
         monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
     release = open_release(index_dir)
     used = []
-    monkeypatch.setattr(search_module, "_leaf", lambda *a: used.append(1) or LEAF(*a))
+    monkeypatch.setattr(scoring, "leaf", lambda *a: used.append(1) or LEAF(*a))
     for text in ["assinatura", "подписка клиента", "suscripción -azure", "Partner Center", "cancelar assinatura",
                  "title:canais", "multichannel", "abbonamento fatturazione", "csp", "zzzz"]:
         for mode in ("all", "any"):
@@ -330,4 +331,4 @@ def test_scoring_every_match_with_numpy_gives_whooshs_scores(
     assert used, "the numpy path ran"
 
 
-LEAF = __import__("kb.search", fromlist=["_leaf"])._leaf
+LEAF = __import__("kb.scoring", fromlist=["leaf"]).leaf

@@ -1,4 +1,5 @@
-"""kb.search's fast paths against Whoosh itself, on an index large enough for many posting blocks.
+"""kb.scoring's fast paths (and kb.search's grouping, kb.snippets' folding) against Whoosh itself,
+on an index large enough for many posting blocks.
 
 ``_postings`` reads document numbers and weights of a posting list without decoding positions;
 ``scored`` evaluates a query as Whoosh's matcher tree would without building it; ``fold_whole``
@@ -21,22 +22,14 @@ from whoosh.fields import ID, Schema
 from whoosh.formats import Positions
 from whoosh.matching import ReadTooFar
 
-from kb import search as search_module
+from kb import scoring
 from kb.analysis import FOLD_TABLE, fold_text, text_field
-from kb.search import (
-    Release,
-    _block,
-    _decode_positions,
-    _postings,
-    best_per_topic,
-    estimate_size,
-    first_ranked,
-    fold_whole,
-    scored,
-)
+from kb.scoring import _block, _decode_positions, _postings, estimate_size, scored
+from kb.search import Release, best_per_topic, first_ranked
+from kb.snippets import fold_whole
 
 WORDS = [f"w{i}" for i in range(40)]
-LEAF = search_module._leaf
+LEAF = scoring.leaf
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +128,7 @@ def test_scored_is_whooshs_search(release: Release, tree: str, monkeypatch: pyte
         wq.And([wq.Phrase("body_pt", ["w1", "w2"]), term("w4")]),
     ]
     used = []
-    monkeypatch.setattr(search_module, "_leaf", lambda *a: used.append(1) or LEAF(*a))
+    monkeypatch.setattr(scoring, "leaf", lambda *a: used.append(1) or LEAF(*a))
     found = 0
     for q in queries:
         expected = list(release.searcher.search(q, limit=None).items())
