@@ -71,3 +71,41 @@ def test_scanner_forgets_words_past_its_bound_and_still_answers(monkeypatch):
     texts = ["the partner center", "centro de partners", "azure and wi-fi", "partner center again"]
     assert [scanner.used_in(t) for t in texts] == [by_pattern(NAMES, t) for t in texts]
     assert len(scanner.known) <= 3
+
+
+TERMS = """\
+terms:
+  - term: Partner Center
+    locales:
+      es-ES: [Centro de partners, Centro, Partner Center]
+  - term: Azure
+    locales:
+      es-ES: [Azure, Microsoft Azure]
+"""
+DOCS = {
+    "a.md": "El Centro de partners y el centro de partners.\n\nMicrosoft Azure.",
+    "b.md": "El Centro de partners.\n\nAzure.",
+    "c.md": "El Partner Center.\n\nEl Centro.\n\nAzure y Azure.",
+}
+
+
+def test_inconsistencies_count_each_rendering_once_where_a_longer_one_holds_it(tmp_path):
+    from kb.ingest import ingest
+
+    for name, body in DOCS.items():
+        text = f"---\ntitle: {name}\nms.contentlocale: es-ES\n---\n# {name}\n\n{body}\n"
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    documents = ingest(tmp_path).documents
+    found = glossary.inconsistencies(glossary.parse(TERMS), documents)
+    assert [(u.term, u.document.path, u.variant, u.count, u.expected) for u in found] == [
+        ("Partner Center", "c.md", "Centro", 1, "Centro de partners"),
+        ("Partner Center", "c.md", "Partner Center", 1, "Centro de partners"),
+        ("Azure", "a.md", "Microsoft Azure", 1, "Azure"),
+    ]
+    assert found[0].example is not None and found[0].example.path == "a.md"
+    term = glossary.parse(TERMS).terms[0].locales[0]
+    assert {p: dict(u.counts) for p, u in glossary.usage(term, documents).items()} == {
+        "a.md": {"Centro de partners": 2},
+        "b.md": {"Centro de partners": 1},
+        "c.md": {"Partner Center": 1, "Centro": 1},
+    }
