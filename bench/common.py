@@ -83,10 +83,10 @@ class ChildRun:
 
     seconds: float
     tree_peak_rss: int
-    """Largest memory of the command and all its descendants together, sampled every 20 ms (psutil):
-    the sum of their PSS where the kernel reports it. RSS would count the pages a forked worker
-    shares with its parent once in each process, so a build with two workers would seem to use its
-    corpus's memory three times."""
+    """Largest memory of the command and all its descendants together, sampled every 20 ms and less
+    often as the run goes on (see SAMPLE_SHARE): the sum of their PSS where the kernel reports it.
+    RSS would count the pages a forked worker shares with its parent once in each process, so a build
+    with two workers would seem to use its corpus's memory three times."""
     process_peak_rss: int
     """Largest RSS of any single process of the tree (the kernel's own count, via wait4)."""
     stdout: str
@@ -95,10 +95,22 @@ class ChildRun:
 
 def _proportional(p: psutil.Process) -> int:
     """The process's proportional set size (its own pages, plus its share of pages it shares)."""
+    try:  # the kernel's one-line total: psutil's full info parses every mapping of the process
+        with open(f"/proc/{p.pid}/smaps_rollup", encoding="ascii") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+    except (OSError, StopIteration, ValueError):
+        pass
     try:
         return int(p.memory_full_info().pss)
     except (AttributeError, psutil.AccessDenied):  # no PSS on this platform
         return int(p.memory_info().rss)
+
+
+SAMPLE_EVERY = 0.02
+SAMPLE_SHARE = 0.01
+"""The sampler waits SAMPLE_EVERY seconds, or this share of the time measured so far when longer (at
+most a second): reading a process's PSS walks its pages, and while it sampled a 100x build and its
+workers every 20 ms the benchmark's own process used 40 % of a core of the two the build had."""
 
 
 def _sample_tree(pid: int, stop: threading.Event, peak: list[int]) -> None:
@@ -106,6 +118,7 @@ def _sample_tree(pid: int, stop: threading.Event, peak: list[int]) -> None:
         root = psutil.Process(pid)
     except psutil.Error:
         return
+    started = time.perf_counter()
     while not stop.is_set():
         total = 0
         try:
@@ -115,7 +128,7 @@ def _sample_tree(pid: int, stop: threading.Event, peak: list[int]) -> None:
         except psutil.Error:
             return
         peak[0] = max(peak[0], total)
-        stop.wait(0.02)
+        stop.wait(min(1.0, max(SAMPLE_EVERY, SAMPLE_SHARE * (time.perf_counter() - started))))
 
 
 def run_child(

@@ -9,7 +9,8 @@ For each scale (1 = the dev corpus; 10 and 100 = synthetic corpora from bench/sy
 * kb's full build in a fresh process, cold (new build folder, empty parse cache): the time of each
   stage from ``BuildResult.timings`` (ingest, align, index, render = the ``site`` output; a stage not
   registered yet is shown as absent), the process's wall time, and the peak memory of the process
-  and all its workers (psutil, sampled every 20 ms; the kernel's per-process maximum as a floor);
+  and all its workers (sampled every 20 ms, then every 1 % of the time so far; the kernel's
+  per-process maximum as a floor);
 * on the dev corpus, a rebuild after one file changed, twice: a new ``kb build`` process (parse cache
   warm, nothing else in memory), and the rebuilds of a real ``kb serve --watch`` (whose build session
   keeps each stage's memos): the median build call it logs, and the median time from writing the file
