@@ -68,11 +68,15 @@ def _identifier(languages: tuple[str, ...]) -> Any:
 def preload(languages: Iterable[str] = SUPPORTED_LANGUAGES) -> None:
     """Load the language identifier for ``languages`` now: a process about to fork workers that detect
     languages shares one copy of its model with them (~70 MB, loaded in each worker otherwise)."""
-    _identifier(tuple(sorted(set(languages))))
+    _identifier_for(languages)
+
+
+def _identifier_for(languages: Iterable[str]) -> Any:
+    """The identifier restricted to ``languages``, one per set of languages however they are listed."""
+    return _identifier(tuple(sorted(set(languages))))
 
 
 def detect(text: str, languages: Iterable[str] = SUPPORTED_LANGUAGES) -> tuple[str, float]:
     """Detect the locale of ``text`` among ``languages``: (``pt-BR``, confidence in [0, 1])."""
-    langs = tuple(sorted(set(languages)))
-    lang, prob = _identifier(langs).classify(text)
+    lang, prob = _identifier_for(languages).classify(text)
     return f"{lang}-{DEFAULT_REGIONS.get(lang, lang.upper())}", float(prob)

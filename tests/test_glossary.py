@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from kb import glossary
 from kb.glossary import _NameScanner, variant_pattern
+from kb.ingest import ingest
 
 NAMES = (
     "Partner Center",
@@ -90,8 +91,6 @@ DOCS = {
 
 
 def test_inconsistencies_count_each_rendering_once_where_a_longer_one_holds_it(tmp_path):
-    from kb.ingest import ingest
-
     for name, body in DOCS.items():
         text = f"---\ntitle: {name}\nms.contentlocale: es-ES\n---\n# {name}\n\n{body}\n"
         (tmp_path / name).write_text(text, encoding="utf-8")
