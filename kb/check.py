@@ -15,7 +15,7 @@ import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -29,6 +29,7 @@ from kb.model import (
     Corpus,
     Document,
     Finding,
+    FindingCounts,
     Segment,
     SegmentKind,
     SegmentPair,
@@ -1052,11 +1053,9 @@ def _compare_with(topic: Topic, doc: Document, source: str | None) -> str | None
     return main_edition(same_locale).path if same_locale else None
 
 
-def translation_status(
-    corpus: Corpus, alignment: Alignment, findings: Sequence[Finding], source: str | None = None
-) -> list[StatusRow]:
-    """Topics × locales: which documents exist, which are stale or machine-translated, how many
-    findings each has, and what each is compared with (the site links the compare page)."""
+def count_findings(findings: Iterable[Finding]) -> dict[str, FindingCounts]:
+    """Document path → :class:`FindingCounts` of ``findings`` (those about an absent document are not
+    counted: they have no path)."""
     counts: dict[str, Counter[Severity]] = defaultdict(Counter)
     stale = set()
     for f in findings:
@@ -1064,6 +1063,19 @@ def translation_status(
             counts[f.path][f.severity] += 1
             if f.kind == "stale":
                 stale.add(f.path)
+    return {
+        path: FindingCounts(c[Severity.ERROR], c[Severity.WARNING], c[Severity.INFO], path in stale)
+        for path, c in counts.items()
+    }
+
+
+def translation_status(
+    corpus: Corpus, alignment: Alignment, counts: Mapping[str, FindingCounts], source: str | None = None
+) -> list[StatusRow]:
+    """Topics × locales: which documents exist, which are stale or machine-translated, how many
+    findings each has (``counts``, from :func:`count_findings`), and what each is compared with (the
+    site links the compare page)."""
+    none = FindingCounts()
     all_locales = sorted({d.locale for d in corpus.documents})
     rows = []
     for topic in alignment.topics:
@@ -1074,13 +1086,9 @@ def translation_status(
                     doc.path,
                     edition_of(doc),
                     _compare_with(topic, doc, source),
-                    doc.path in stale,
+                    counts.get(doc.path, none).stale,
                     doc.translation.type == "MT",
-                    (
-                        counts[doc.path][Severity.ERROR],
-                        counts[doc.path][Severity.WARNING],
-                        counts[doc.path][Severity.INFO],
-                    ),
+                    counts.get(doc.path, none).severities(),
                 )
                 for doc in topic.documents
                 if doc.locale == loc

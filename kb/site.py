@@ -34,7 +34,7 @@ from kb.editions import EDITIONS
 from kb.errors import InvalidParameter, KbError
 from kb.incremental import Reuse, fingerprint
 from kb.locales import is_locale_folder, language
-from kb.model import Alignment, Corpus, Document, NavNode, Topic, TopicMember
+from kb.model import Alignment, Corpus, Document, FindingCounts, NavNode, Topic, TopicMember
 from kb.render import BodyText, LinkStatus, LinkTarget, render_body
 
 if TYPE_CHECKING:
@@ -672,6 +672,8 @@ class Gatherer:
         self.data = data
         self.navs: dict[str, NavIndex] = {}
         self._findings: dict[str, tuple[Any, ...]] = {}
+        self.counts: dict[str, FindingCounts] = {}
+        """Document path → its :class:`FindingCounts`, once every topic's pages are made."""
 
     def strings(self, lang: str) -> Strings:
         return Strings(lang)
@@ -701,10 +703,13 @@ class Gatherer:
             found = self._findings[topic.id] = tuple(self.checks.topic(topic))
         return found
 
-    @functools.cached_property
-    def findings(self) -> tuple[Any, ...]:
-        """The translators' findings for the whole corpus (what :func:`kb.check.check_corpus` reports)."""
-        return tuple(f for topic in self.data.alignment.topics for f in self.topic_findings(topic))
+    def finding_counts(self, topic: Topic) -> dict[str, FindingCounts]:
+        """:func:`kb.check.count_findings` of the topic's findings; forgets them (its pages are made)."""
+        from kb.check import count_findings
+
+        counts = count_findings(self.topic_findings(topic))
+        self._findings.pop(topic.id, None)
+        return counts
 
     def topic_pages(self, topic: Topic) -> list[Page]:
         """The pages of one topic: its hub, its documents and its compare pages."""
@@ -1037,7 +1042,7 @@ def translation_status_page(g: Gatherer) -> Iterable[Page]:
     topics: dict[str, Topic] = {}
     for t_ in d.alignment.topics:
         topics.setdefault(t_.id, t_)  # as Alignment.topic: the first of an id, without a scan per row
-    for row in translation_status(d.corpus, d.alignment, g.findings):
+    for row in translation_status(d.corpus, d.alignment, g.counts):
         topic = topics.get(row.topic)
         if topic is None or not topic.members:
             continue
@@ -1259,7 +1264,7 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         results = run_topics(job, topics, options.jobs)
     for r in results:
         data.images.update(r.images)
-        g._findings[r.topic] = r.findings
+        g.counts.update(r.counts)
     front = front_pages(g)
     extra = [p for produce in EXTRA_PAGES for p in produce(g)]
     topic_pages = [pt for r in results for pt in r.pages]

@@ -3,12 +3,13 @@
 A topic's pages (its hub, its documents, its compare pages with the findings of the translators' checks)
 depend on the topic and on site-wide indexes only, so :func:`run_topics` hands whole topics to a pool of
 forked workers: they inherit the gathered site data (:class:`TopicJob`) instead of receiving it pickled,
-write their pages themselves, and send back only what the pages over the whole site need (findings,
+write their pages themselves, and send back only what the pages over the whole site need (finding counts,
 sitemap entries, fingerprints, image copies).
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -20,7 +21,7 @@ from typing import Any
 
 from kb import check
 from kb.incremental import Reuse, fingerprint
-from kb.model import Topic
+from kb.model import FindingCounts, Topic
 from kb.site import Gatherer, Page, SiteInfo, SitemapEntry, render_page, sitemap_entry, write_if_changed
 
 
@@ -54,8 +55,8 @@ class TopicResult:
     pages: list[tuple[str, str]]
     """(path, template) of each page written, in site order."""
     sitemap: list[SitemapEntry]
-    findings: tuple[Any, ...]
-    """The translators' findings about the topic's documents (the status page counts them)."""
+    counts: dict[str, FindingCounts]
+    """What the status page shows of the translators' findings about the topic's documents."""
     fingerprints: dict[str, str]
     """Page path → its fingerprint (the parent records them for the next build)."""
     images: dict[str, str] = field(default_factory=dict)
@@ -70,9 +71,9 @@ class TopicResult:
 def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
     g = job.gatherer
     images = g.data.images
-    n_images, n_detected, n_aligned = len(images), len(check.DETECTED), len(check._ALIGNED)
+    n_images = len(images)
     pages = g.topic_pages(topic)
-    result = TopicResult(topic.id, [], [], g.topic_findings(topic), {})
+    result = TopicResult(topic.id, [], [], {}, {})
     for p in pages:
         result.reused += not job.write(p)
         result.pages.append((p.path, p.template))
@@ -80,7 +81,15 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
         entry = sitemap_entry(p)
         if entry is not None:
             result.sitemap.append(entry)
+    result.counts = g.finding_counts(topic)
     result.images = dict(itertools.islice(images.items(), n_images, None))
+    return result
+
+
+def _run_in_worker(job: TopicJob, topic: Topic) -> TopicResult:
+    """:func:`run_topic` in a worker, with the memos it filled there for the parent to keep."""
+    n_detected, n_aligned = len(check.DETECTED), len(check._ALIGNED)
+    result = run_topic(job, topic)
     if len(check.DETECTED) >= n_detected:
         result.detected = list(itertools.islice(check.DETECTED.items(), n_detected, None))
     if not job.session:  # only a session's next build reads them again; kept, they pile up in the worker
@@ -88,6 +97,16 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
     elif len(check._ALIGNED) >= n_aligned:
         result.aligned = list(itertools.islice(check._ALIGNED.items(), n_aligned, None))
     return result
+
+
+def _absorb(job: TopicJob, result: TopicResult) -> None:
+    """Keep in this process what a worker's ``result`` tells of the memos and state it changed there.
+    Done as each result arrives: held until the last, the language detections alone took 1 GB at 100x."""
+    job.reuse.new.update(result.fingerprints)
+    job.reuse.reused += result.reused
+    check.DETECTED.update(result.detected)
+    check._ALIGNED.update(result.aligned)
+    result.detected, result.aligned = [], []
 
 
 # --- reuse within a session (kb serve --watch) ---------------------------------------------------
@@ -198,10 +217,15 @@ def run_session(job: TopicJob, topics: list[Topic], jobs: int, memo: dict[Any, A
     return out
 
 
-CHUNK_TOPICS = 200
-"""At most this many topics in one worker's chunk (a few hundred pages)."""
-WORKER_DOCUMENTS = 3_000
-"""About how many documents a worker process renders before it is replaced (see :func:`run_topics`)."""
+CHUNK_TOPICS = 12
+"""At most this many topics in one worker's chunk (a few dozen pages). Small: when a pool is replaced
+(see WORKER_DOCUMENTS) its other workers wait for the last chunk, and with 100-topic chunks that cost
+a third of the site's time at 10x with pools of 800 documents a worker."""
+WORKER_DOCUMENTS = 800
+"""About how many documents a worker process renders before it is replaced (see :func:`run_topics`).
+At 100x a worker holds ~130 MB of its own after its first 50 topics and takes ~0.45 MB more with
+each (memos, and the pages of the build's memory it reads); at 10x with pools of 3,000 documents a
+worker peaked at 214 MB, with 800 at 125 MB, in the same time."""
 
 _JOB: TopicJob | None = None
 """The job of the running pool: set before the workers fork, so they inherit it."""
@@ -210,7 +234,7 @@ _JOB: TopicJob | None = None
 def _run_chunk(indices: list[int]) -> list[TopicResult]:
     assert _JOB is not None
     topics = _JOB.gatherer.data.alignment.topics
-    return [run_topic(_JOB, topics[i]) for i in indices]
+    return [_run_in_worker(_JOB, topics[i]) for i in indices]
 
 
 def run_topics(job: TopicJob, topics: list[Topic], jobs: int = 1) -> list[TopicResult]:
@@ -225,20 +249,25 @@ def run_topics(job: TopicJob, topics: list[Topic], jobs: int = 1) -> list[TopicR
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
     _JOB = job
     results = []
+    frozen = gc.get_freeze_count() > 0  # by the build (kb.build), which unfreezes when it ends
     try:
         # A worker writes to every page of the build's memory it reads (reference counts), and so gets
         # a copy of it: a new pool for every few thousand documents bounds what the workers hold.
         for group in _groups(chunks, job.gatherer.data.alignment.topics, WORKER_DOCUMENTS * jobs):
+            # What the workers inherit is left out of their cyclic collector's passes: a full pass
+            # writes to the header of every object it visits, and so copied into each worker every
+            # page of the site's data and of the results gathered so far (250 MB in its first 100
+            # topics at 100x).
+            gc.freeze()
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                results += [r for chunk in pool.map(_run_chunk, group) for r in chunk]
+                for chunk in pool.map(_run_chunk, group):
+                    for r in chunk:
+                        _absorb(job, r)
+                    results += chunk
     finally:
         _JOB = None
-    for r in results:
-        job.reuse.new.update(r.fingerprints)
-        job.reuse.reused += r.reused
-        check.DETECTED.update(r.detected)
-        check._ALIGNED.update(r.aligned)
-        r.detected, r.aligned = [], []
+        if not frozen:
+            gc.unfreeze()
     return results
 
 

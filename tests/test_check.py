@@ -15,6 +15,7 @@ from kb.check import (
     KINDS,
     CheckOptions,
     check_corpus,
+    count_findings,
     link_key,
     number_keys,
     numbers,
@@ -25,7 +26,7 @@ from kb.check import (
 )
 from kb.cli import main
 from kb.ingest import ingest, parse_document
-from kb.model import Finding, Severity
+from kb.model import Finding, FindingCounts, Severity
 from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 
 TOPIC = "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"
@@ -573,3 +574,22 @@ def test_check_report_is_grouped_by_topic_and_strict_fails_on_errors(content, ca
     assert f"error   ru-RU number_mismatch     {SEED_RU} › p[1] (line 17): the paragraph" in out
     assert re.fullmatch(r"\d+ findings: 1 error, \d+ warnings(, \d+ info)?", out.rstrip().splitlines()[-1])
     assert main(["check", "--content", str(content), "--strict"]) == 1
+
+
+def _finding(kind: str, severity: Severity, path: str | None) -> Finding:
+    return Finding(kind, severity, "t", "ru-RU", "pt-BR", path, "pt/a.md", None, None, None, "m")
+
+
+def test_count_findings_counts_each_documents_severities_and_stale():
+    findings = [
+        _finding("number_mismatch", Severity.ERROR, "ru/a.md"),
+        _finding("number_mismatch", Severity.ERROR, "ru/a.md"),
+        _finding("stale", Severity.WARNING, "ru/a.md"),
+        _finding("machine_translated", Severity.INFO, "es/a.md"),
+        _finding("missing_translation", Severity.INFO, None),  # about an absent document: not counted
+    ]
+    assert count_findings(findings) == {
+        "ru/a.md": FindingCounts(errors=2, warnings=1, infos=0, stale=True),
+        "es/a.md": FindingCounts(errors=0, warnings=0, infos=1, stale=False),
+    }
+    assert count_findings([]) == {}
