@@ -43,7 +43,7 @@ from kb.errors import BuildError, BuildLocked
 from kb.incremental import code_version
 from kb.index import index_head, write_index_topics
 from kb.ingest import ingest
-from kb.model import Alignment, Corpus, Topic
+from kb.model import Alignment, Corpus, Topic, unpack_text
 from kb.progress import ProgressFn, stage
 from kb.site import render_site
 
@@ -483,6 +483,17 @@ def _align(corpus: Corpus, session: Session | None) -> Alignment:
     return alignment
 
 
+def _forget_documents(documents: int) -> None:
+    """Drop what ingest and alignment remembered of documents (kb.fingerprint's memos, unpacked
+    texts) when there are more documents than the memos keep: what they hold then is only the last few
+    thousand alignment read, of little use to the site's workers. Dropped, their memory (~150 MB)
+    holds the site's data instead of the build growing by as much. A smaller corpus keeps them whole,
+    and the workers inherit them."""
+    if documents > fingerprint.MEMO_SIZE:
+        fingerprint.forget()
+        unpack_text.cache_clear()
+
+
 def write_manifest(release: Path, result: BuildResult) -> None:
     manifest = {
         "release": release.name,
@@ -520,6 +531,8 @@ def build(
         with stage(progress, "align"):
             alignment = _align(corpus, session)
         timings["align"] = time.perf_counter() - t0
+        if session is None:
+            _forget_documents(len(corpus.documents))
         memo = _load_detected(out) if options.incremental else None
         known = _detected_count()
         release = out / "releases" / _release_id()

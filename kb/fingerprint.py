@@ -127,11 +127,14 @@ MEMOS: list[Memo] = []
 """Every memo of document-derived data, for :func:`retain`."""
 
 
-_ANCHORS = Memo(4096)
+MEMO_SIZE = 4096
+"""Documents each memo of document-derived data keeps (the most recently used)."""
+
+_ANCHORS = Memo(MEMO_SIZE)
 MEMOS.append(_ANCHORS)
 
 
-_WORDS = Memo(4096)
+_WORDS = Memo(MEMO_SIZE)
 MEMOS.append(_WORDS)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -189,7 +192,7 @@ def h1_anchor(doc: Document) -> str | None:
     return result
 
 
-_H1 = Memo(4096)
+_H1 = Memo(MEMO_SIZE)
 MEMOS.append(_H1)
 
 
@@ -218,7 +221,7 @@ def applies_to_block(doc: Document) -> set[int]:
     return set()
 
 
-_FEATURES = Memo(4096)
+_FEATURES = Memo(MEMO_SIZE)
 MEMOS.append(_FEATURES)
 
 

@@ -79,7 +79,7 @@ def _body_words(doc: Document) -> list[str]:
     return [w for n, ws in enumerate(fingerprint.document_words(doc)) if n not in skip for w in ws]
 
 
-_BAGS = fingerprint.Memo(4096)
+_BAGS = fingerprint.Memo(fingerprint.MEMO_SIZE)
 fingerprint.MEMOS.append(_BAGS)
 
 
