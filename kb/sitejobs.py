@@ -104,7 +104,7 @@ def _absorb(job: TopicJob, result: TopicResult) -> None:
     Done as each result arrives: held until the last, the language detections alone took 1 GB at 100x."""
     job.reuse.new.update(result.fingerprints)
     job.reuse.reused += result.reused
-    check.DETECTED.update(result.detected)
+    check.remember_detections(result.detected)
     check._ALIGNED.update(result.aligned)
     result.detected, result.aligned = [], []
 
