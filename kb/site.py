@@ -1261,7 +1261,7 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         results = run_session(job, topics, options.jobs, memo.setdefault("topics", {}))
         memo["anchors"] = {p: (data.by_path[p], a) for p, a in data._anchors.items() if p in data.by_path}
     else:
-        results = run_topics(job, topics, options.jobs)
+        results = run_topics(job, topics, options.jobs, options.cores_taken)
     for r in results:
         data.images.update(r.images)
         g.counts.update(r.counts)

@@ -14,6 +14,7 @@ import itertools
 import multiprocessing
 import os
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,8 @@ def _absorb(job: TopicJob, result: TopicResult) -> None:
     check.remember_detections(result.detected)
     check._ALIGNED.update(result.aligned)
     result.detected, result.aligned = [], []
+    if not job.session:  # kept in job.reuse; only a session's memo reads a result's own copy again
+        result.fingerprints = {}
 
 
 # --- reuse within a session (kb serve --watch) ---------------------------------------------------
@@ -237,8 +240,11 @@ def _run_chunk(indices: list[int]) -> list[TopicResult]:
     return [_run_in_worker(_JOB, topics[i]) for i in indices]
 
 
-def run_topics(job: TopicJob, topics: list[Topic], jobs: int = 1) -> list[TopicResult]:
-    """Every topic's work, in topic order, in ``jobs`` forked worker processes (here when 1)."""
+def run_topics(
+    job: TopicJob, topics: list[Topic], jobs: int = 1, cores_taken: Callable[[], int] | None = None
+) -> list[TopicResult]:
+    """Every topic's work, in topic order, in ``jobs`` forked worker processes (here when 1), fewer
+    while ``cores_taken()`` of the cores are taken by other processes of the build (each pool asks)."""
     if jobs <= 1 or len(topics) < 2:
         return [run_topic(job, t) for t in topics]
     global _JOB
@@ -259,7 +265,8 @@ def run_topics(job: TopicJob, topics: list[Topic], jobs: int = 1) -> list[TopicR
             # page of the site's data and of the results gathered so far (250 MB in its first 100
             # topics at 100x).
             gc.freeze()
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            workers = max(1, jobs - cores_taken()) if cores_taken is not None else jobs
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 for chunk in pool.map(_run_chunk, group):
                     for r in chunk:
                         _absorb(job, r)

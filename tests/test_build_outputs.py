@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -109,3 +110,36 @@ def test_a_writer_process_that_dies_fails_the_build(tmp_path: Path, monkeypatch:
     assert not (tmp_path / "out" / "current").exists()
     assert list((tmp_path / "out" / "releases").iterdir()) == []
     assert children() <= before
+
+
+def waits_for_go(dest: Path, head: IndexHead, topics: Iterable[Topic], options: BuildOptions) -> None:
+    """Runs until the writer in the build's process has looked (it creates ``go`` beside ``dest``)."""
+    dest.mkdir()
+    for _ in range(600):
+        if (dest.parent / "go").exists():
+            return
+        time.sleep(0.05)
+
+
+def probe(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
+    """Records how many cores it is told the other writers take, before and after they end."""
+    dest.mkdir()
+    assert options.cores_taken is not None
+    seen = [options.cores_taken()]
+    (dest.parent / "go").touch()
+    for _ in range(600):
+        if options.cores_taken() == 0:
+            break
+        time.sleep(0.05)
+    seen.append(options.cores_taken())
+    (dest / "seen").write_text(" ".join(map(str, seen)), encoding="utf-8")
+
+
+def test_writers_in_the_build_process_are_told_the_cores_the_others_take(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_module, "OUTPUTS", [("index", TopicStream(index_head, waits_for_go)), ("site", probe)])
+
+    result = build(CONTENT, tmp_path / "out", BuildOptions(jobs=2))
+
+    assert (result.release / "site" / "seen").read_text(encoding="utf-8") == "1 0"

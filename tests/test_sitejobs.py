@@ -1,0 +1,60 @@
+"""The site's worker pools (kb.sitejobs): replaced every WORKER_DOCUMENTS documents, each sized when
+it starts by the cores the build's other processes leave it."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CONTENT, SEED_ES, SEED_IT, SEED_RU
+
+from kb import sitejobs
+from kb.align import align
+from kb.build import BuildOptions
+from kb.ingest import ingest
+from kb.site import render_site
+
+
+class RecordedPool(ProcessPoolExecutor):
+    """A real pool that notes how many workers it was given."""
+
+    sizes: list[int] = []
+
+    def __init__(self, max_workers: int, **kwargs: Any) -> None:
+        RecordedPool.sizes.append(max_workers)
+        super().__init__(max_workers, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("taken", "sizes"),
+    [
+        (None, [3, 3]),  # no other process of the build: every job
+        ([2, 0], [1, 3]),  # the index writer takes two cores, then ends
+        ([5, 5], [1, 1]),  # never fewer than one worker
+    ],
+)
+def test_each_pool_leaves_the_cores_other_writers_take(
+    taken: list[int] | None, sizes: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for seed in CONTENT.iterdir():
+        (content / seed.name).write_bytes(seed.read_bytes())
+    for seed in (SEED_RU, SEED_ES, SEED_IT):  # a second article, in three languages
+        other = (CONTENT / seed).read_text(encoding="utf-8").replace("C8B58255-2C7D", "0DDBA11-2C7D")
+        (content / f"other-{seed}").write_text(other, encoding="utf-8")
+    corpus = ingest(content)
+    alignment = align(corpus.documents)
+    assert sorted(len(t.members) for t in alignment.topics) == [3, 5]
+    monkeypatch.setattr(sitejobs, "ProcessPoolExecutor", RecordedPool)
+    monkeypatch.setattr(sitejobs, "WORKER_DOCUMENTS", 1)  # 3 documents a pool of 3: one for each topic
+    monkeypatch.setattr(RecordedPool, "sizes", [])
+    answers = iter(taken or [])
+    options = BuildOptions(jobs=3, cores_taken=None if taken is None else lambda: next(answers))
+
+    render_site(tmp_path / "site", corpus, alignment, options)
+
+    assert RecordedPool.sizes == sizes
+    assert (tmp_path / "site" / "index.html").is_file()
