@@ -206,6 +206,12 @@ class SitemapView:
 
 
 @dataclass(frozen=True, slots=True)
+class SitemapIndexView:
+    sitemaps: tuple[str, ...]
+    """The URL of each part of a sitemap too large for one file."""
+
+
+@dataclass(frozen=True, slots=True)
 class RobotsView:
     base_path: str
     """The site's path on its host (``/`` or ``/docs/``)."""
@@ -954,11 +960,21 @@ class Gatherer:
         )
         return Page("404.html", "404.html", chrome, NotFoundView(homes))
 
-    def sitemap(self, pages: Sequence[Page]) -> Page:
-        return self.sitemap_of(e for p in pages if (e := sitemap_entry(p)) is not None)
+    def sitemaps(self, pages: Sequence[Page]) -> list[Page]:
+        return self.sitemaps_of([e for p in pages if (e := sitemap_entry(p)) is not None])
 
-    def sitemap_of(self, entries: Iterable[SitemapEntry]) -> Page:
-        return Page("sitemap.xml", "sitemap.xml", Chrome("", "sitemap"), SitemapView(tuple(entries)))
+    def sitemaps_of(self, entries: Sequence[SitemapEntry]) -> list[Page]:
+        """``sitemap.xml``, or, over the protocol's limits for one file (SITEMAP_URLS, SITEMAP_BYTES),
+        ``sitemap-1.xml``, ``sitemap-2.xml``, … and ``sitemap.xml`` as their index."""
+        parts = sitemap_parts(entries)
+        if len(parts) == 1:
+            return [Page("sitemap.xml", "sitemap.xml", Chrome("", "sitemap"), SitemapView(parts[0]))]
+        pages = [
+            Page(f"sitemap-{n}.xml", "sitemap.xml", Chrome("", "sitemap"), SitemapView(part))
+            for n, part in enumerate(parts, 1)
+        ]
+        index = SitemapIndexView(tuple(self.data.url(p.path) for p in pages))
+        return [*pages, Page("sitemap.xml", "sitemap_index.xml", Chrome("", "sitemap"), index)]
 
     def robots(self) -> Page:
         sitemap = self.data.url("sitemap.xml")
@@ -967,6 +983,29 @@ class Gatherer:
 
         view = RobotsView(urlsplit(self.data.base_url).path or "/", absolute)
         return Page("robots.txt", "robots.txt", Chrome("", "robots"), view)
+
+
+SITEMAP_URLS = 50_000
+"""The sitemaps protocol's limit of URLs in one file (sitemaps.org): a larger sitemap is split."""
+SITEMAP_BYTES = 50 * 1024 * 1024
+"""Its limit of bytes in one (uncompressed) file."""
+
+
+def sitemap_parts(entries: Sequence[SitemapEntry]) -> list[tuple[SitemapEntry, ...]]:
+    """``entries`` in order, cut into parts within the protocol's limits (one part, maybe empty, when
+    they fit in one file). A part's size is measured over-generously: the template's markup per URL
+    and per alternate, with every character counted as 4 bytes of UTF-8."""
+    parts: list[tuple[SitemapEntry, ...]] = []
+    start, size = 0, 0
+    for i, e in enumerate(entries):
+        chars = len(e.loc) + sum(len(a.lang or "") + len(a.href or "") for a in e.alternates)
+        cost = 4 * chars + 40 + 80 * len(e.alternates)
+        if i > start and (i - start >= SITEMAP_URLS or size + cost > SITEMAP_BYTES - 4096):
+            parts.append(tuple(entries[start:i]))
+            start, size = i, 0
+        size += cost
+    parts.append(tuple(entries[start:]))
+    return parts
 
 
 def sitemap_entry(page: Page) -> SitemapEntry | None:
@@ -1096,7 +1135,7 @@ def collect_pages(data: SiteData) -> list[Page]:
     for produce in EXTRA_PAGES:
         pages += list(produce(g))
     _check_unique((p.path, p.template) for p in pages)
-    pages += [g.sitemap(pages), g.robots()]
+    pages += [*g.sitemaps(pages), g.robots()]
     return pages
 
 
@@ -1272,7 +1311,7 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     entries = [e for p in front if (e := sitemap_entry(p)) is not None]
     entries += [e for r in results for e in r.sitemap]
     entries += [e for p in extra if (e := sitemap_entry(p)) is not None]
-    for p in [*front, *extra, g.sitemap_of(entries), g.robots()]:
+    for p in [*front, *extra, *g.sitemaps_of(entries), g.robots()]:
         job.write(p)
     for name in ASSETS:
         asset = (TEMPLATES / "assets" / name).read_bytes()

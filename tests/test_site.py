@@ -12,6 +12,7 @@ import os
 import pickle
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -452,6 +453,56 @@ def test_sitemap_lists_pages_with_xhtml_alternates(built) -> None:
     ]
     assert "/compare/aaa/pt-br..ru-ru/" not in entries and "/search/" not in entries
     assert set(entries) >= {"/", "/pt-br/", "/topics/aaa/", "/es-es/artigo-c/"}
+
+
+def sitemap_locs(path: Path) -> list[str]:
+    return [u.find("loc").get_text() for u in BeautifulSoup(path.read_text(encoding="utf-8"), "xml").find_all("url")]
+
+
+def test_a_sitemap_over_the_protocol_limit_is_split_under_an_index(
+    tmp_path: Path, built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, corpus, alignment = built
+    whole = sitemap_locs(built[0] / "sitemap.xml")
+    assert len(whole) == 12
+    monkeypatch.setattr(site, "SITEMAP_URLS", 4)
+    dest = tmp_path / "site"
+
+    site.render_site(dest, corpus, alignment, BuildOptions(jobs=1, base_url="https://docs.example.com/kb/"))
+
+    index = ElementTree.parse(dest / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    assert [loc.text for loc in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")] == [
+        f"https://docs.example.com/kb/sitemap-{n}.xml" for n in (1, 2, 3)
+    ]
+    parts = [sitemap_locs(dest / f"sitemap-{n}.xml") for n in (1, 2, 3)]
+    assert [len(p) for p in parts] == [4, 4, 4]
+    assert [loc for p in parts for loc in p] == ["https://docs.example.com/kb" + loc for loc in whole]
+    robots = (dest / "robots.txt").read_text(encoding="utf-8")
+    assert robots.endswith("Sitemap: https://docs.example.com/kb/sitemap.xml\n")
+
+
+@pytest.mark.parametrize(
+    ("urls", "bytes_", "sizes"),
+    [
+        (50_000, 50 * 1024 * 1024, [5]),  # the protocol's limits: one file
+        (2, 50 * 1024 * 1024, [2, 2, 1]),  # by number of URLs
+        (50_000, 4096 + 2 * (4 * 20 + 40), [2, 2, 1]),  # by size: two 20-character URLs a file
+        (50_000, 4096 + 1, [1, 1, 1, 1, 1]),  # a URL larger than a file still gets one of its own
+    ],
+)
+def test_sitemap_parts_keep_each_file_within_the_limits(
+    monkeypatch: pytest.MonkeyPatch, urls: int, bytes_: int, sizes: list[int]
+) -> None:
+    monkeypatch.setattr(site, "SITEMAP_URLS", urls)
+    monkeypatch.setattr(site, "SITEMAP_BYTES", bytes_)
+    entries = [site.SitemapEntry(f"https://x.example/{n}/") for n in range(5)]
+    assert all(len(e.loc) == 20 for e in entries)
+
+    parts = site.sitemap_parts(entries)
+
+    assert [len(p) for p in parts] == sizes
+    assert [e for p in parts for e in p] == entries
 
 
 def test_robots_and_404(built) -> None:
