@@ -14,7 +14,7 @@ import itertools
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +230,12 @@ At 100x a worker holds ~130 MB of its own after its first 50 topics and takes ~0
 each (memos, and the pages of the build's memory it reads); at 10x with pools of 3,000 documents a
 worker peaked at 214 MB, with 800 at 125 MB, in the same time."""
 
+SHARED_POOL_DOCUMENTS = 200
+"""About how many documents a pool renders while other processes of the build take some of the cores
+(it has fewer workers then): few, so that a pool with every core starts soon after they end. With
+pools of WORKER_DOCUMENTS a core stayed idle for up to half a minute after the index writer ended
+(17 s more for the site at 10x)."""
+
 _JOB: TopicJob | None = None
 """The job of the running pool: set before the workers fork, so they inherit it."""
 
@@ -259,13 +265,18 @@ def run_topics(
     try:
         # A worker writes to every page of the build's memory it reads (reference counts), and so gets
         # a copy of it: a new pool for every few thousand documents bounds what the workers hold.
-        for group in _groups(chunks, job.gatherer.data.alignment.topics, WORKER_DOCUMENTS * jobs):
+        pending = iter(chunks)
+        while True:
+            workers = max(1, jobs - cores_taken()) if cores_taken is not None else jobs
+            documents = WORKER_DOCUMENTS * workers if workers == jobs else SHARED_POOL_DOCUMENTS
+            group = _take(pending, job.gatherer.data.alignment.topics, documents)
+            if not group:
+                break
             # What the workers inherit is left out of their cyclic collector's passes: a full pass
             # writes to the header of every object it visits, and so copied into each worker every
             # page of the site's data and of the results gathered so far (250 MB in its first 100
             # topics at 100x).
             gc.freeze()
-            workers = max(1, jobs - cores_taken()) if cores_taken is not None else jobs
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 for chunk in pool.map(_run_chunk, group):
                     for r in chunk:
@@ -278,14 +289,13 @@ def run_topics(
     return results
 
 
-def _groups(chunks: list[list[int]], topics: list[Topic], documents: int) -> list[list[list[int]]]:
-    """``chunks`` in order, cut into groups of about ``documents`` documents."""
-    groups: list[list[list[int]]] = [[]]
+def _take(chunks: Iterator[list[int]], topics: list[Topic], documents: int) -> list[list[int]]:
+    """The next chunks, in order, up to about ``documents`` documents (none when there are no more)."""
+    group: list[list[int]] = []
     size = 0
     for chunk in chunks:
-        if size >= documents:
-            groups.append([])
-            size = 0
-        groups[-1].append(chunk)
+        group.append(chunk)
         size += sum(len(topics[i].members) for i in chunk)
-    return groups
+        if size >= documents:
+            break
+    return group

@@ -3,6 +3,7 @@ it starts by the cores the build's other processes leave it."""
 
 from __future__ import annotations
 
+import itertools
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -28,15 +29,16 @@ class RecordedPool(ProcessPoolExecutor):
 
 
 @pytest.mark.parametrize(
-    ("taken", "sizes"),
+    ("worker_documents", "taken", "sizes"),
     [
-        (None, [3, 3]),  # no other process of the build: every job
-        ([2, 0], [1, 3]),  # the index writer takes two cores, then ends
-        ([5, 5], [1, 1]),  # never fewer than one worker
+        (1, None, [3, 3]),  # no other process of the build: every job, a pool for each 3 documents
+        (1000, None, [3]),
+        (1000, [2, 0], [1, 3]),  # the index writer takes two cores; a pool of one ends after a topic
+        (1, [5, 5], [1, 1]),  # never fewer than one worker
     ],
 )
 def test_each_pool_leaves_the_cores_other_writers_take(
-    taken: list[int] | None, sizes: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    worker_documents: int, taken: list[int] | None, sizes: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     content = tmp_path / "content"
     content.mkdir()
@@ -49,9 +51,10 @@ def test_each_pool_leaves_the_cores_other_writers_take(
     alignment = align(corpus.documents)
     assert sorted(len(t.members) for t in alignment.topics) == [3, 5]
     monkeypatch.setattr(sitejobs, "ProcessPoolExecutor", RecordedPool)
-    monkeypatch.setattr(sitejobs, "WORKER_DOCUMENTS", 1)  # 3 documents a pool of 3: one for each topic
+    monkeypatch.setattr(sitejobs, "WORKER_DOCUMENTS", worker_documents)
+    monkeypatch.setattr(sitejobs, "SHARED_POOL_DOCUMENTS", 1)
     monkeypatch.setattr(RecordedPool, "sizes", [])
-    answers = iter(taken or [])
+    answers = itertools.chain(taken or [], itertools.repeat(0))
     options = BuildOptions(jobs=3, cores_taken=None if taken is None else lambda: next(answers))
 
     render_site(tmp_path / "site", corpus, alignment, options)
