@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kb import check
 from kb.incremental import Reuse, fingerprint
@@ -86,7 +86,7 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
         if entry is not None:
             result.sitemap.append(SitemapEntry(entry.loc, same.setdefault(entry.alternates, entry.alternates)))
     result.counts = g.finding_counts(topic)
-    result.images = dict(itertools.islice(images.items(), n_images, None))
+    result.images = dict(added_since(images, n_images))
     return result
 
 
@@ -94,13 +94,23 @@ def _run_in_worker(job: TopicJob, topic: Topic) -> TopicResult:
     """:func:`run_topic` in a worker, with the memos it filled there for the parent to keep."""
     n_detected, n_aligned = len(check.DETECTED), len(check._ALIGNED)
     result = run_topic(job, topic)
-    if len(check.DETECTED) >= n_detected:
-        result.detected = list(itertools.islice(check.DETECTED.items(), n_detected, None))
+    result.detected = added_since(check.DETECTED, n_detected)
     if not job.session:  # only a session's next build reads them again; kept, they pile up in the worker
         check._ALIGNED.clear()
-    elif len(check._ALIGNED) >= n_aligned:
-        result.aligned = list(itertools.islice(check._ALIGNED.items(), n_aligned, None))
+    else:
+        result.aligned = added_since(check._ALIGNED, n_aligned)
     return result
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def added_since(memo: dict[K, V], size: int) -> list[tuple[K, V]]:
+    """The items added to ``memo`` since it held ``size`` (none if it shrank), oldest first. Read from
+    its end (a dict keeps insertion order): a walk from the start touches every older entry, and in a
+    worker that copies each page holding one: the build's 250,000 detections, at every topic."""
+    return list(itertools.islice(reversed(memo.items()), max(0, len(memo) - size)))[::-1]
 
 
 def _absorb(job: TopicJob, result: TopicResult) -> None:

@@ -61,3 +61,18 @@ def test_each_pool_leaves_the_cores_other_writers_take(
 
     assert RecordedPool.sizes == sizes
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "added"),
+    [
+        ({"a": 1, "b": 2}, {"a": 1, "b": 2, "c": 3, "d": 4}, [("c", 3), ("d", 4)]),
+        ({"a": 1}, {"a": 1}, []),
+        ({"a": 1, "b": 2}, {}, []),  # cleared meanwhile: nothing is known to be new
+        ({}, {"x": 0}, [("x", 0)]),
+    ],
+)
+def test_added_since_gives_the_newest_items_oldest_first(
+    before: dict[str, int], after: dict[str, int], added: list[tuple[str, int]]
+) -> None:
+    assert sitejobs.added_since(after, len(before)) == added
