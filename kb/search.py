@@ -17,6 +17,7 @@ import bisect
 import functools
 import itertools
 import math
+import os
 import re
 import threading
 import time
@@ -347,6 +348,40 @@ WARM_BYTES = 32 * 1024 * 1024
 """What :func:`warm` reads at most: half the posting-list cache, the rest left to the queries."""
 
 
+def read_ahead(index_dir: str | Path, deadline: float, room: int | None = None) -> list[str]:
+    """Read the release's index files once, so that the kernel has them in its page cache, until
+    ``time.monotonic()`` reaches ``deadline``; returns the names of the files read whole.
+
+    Whoosh's files (every query's postings) come first, then the document store (a hit's snippet is
+    read from it), while they fit in ``room`` bytes (default: half the memory the machine has free);
+    the catalog and vocabulary are read whole when a release is opened. After a build the index is
+    often no longer cached (the site written after it pushed it out): at 100x the same 300 queries took
+    p95 28 ms on a cold page cache and 12 ms on a warm one, and reading its 920 MB takes about a
+    second. (``posix_fadvise(WILLNEED)`` would not wait, but read only 8 MB of each file here.)"""
+    from kb.index import STORE, _is_whoosh_file
+
+    folder = Path(index_dir).resolve()
+    store = re.compile(re.escape(STORE).replace(r"\{\}", r"\d+"))
+    files = [p for p in folder.iterdir() if p.is_file() and (_is_whoosh_file(p.name) or store.fullmatch(p.name))]
+    files.sort(key=lambda p: (not _is_whoosh_file(p.name), p.name))
+    left = room if room is not None else os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    buffer = bytearray(4 << 20)
+    named = []
+    for path in files:
+        size = path.stat().st_size
+        if size > left:
+            break
+        left -= size
+        with path.open("rb", buffering=0) as f:
+            while time.monotonic() < deadline:
+                if not f.readinto(buffer):
+                    named.append(path.name)
+                    break
+            else:
+                break
+    return named
+
+
 def warm(index_dir: str | Path, seconds: float, budget: int = WARM_BYTES) -> int:
     """Open the release behind ``index_dir`` (catalog, topic grouping) and read its longest posting
     lists into the cache, longest first, within ``budget`` bytes of scores and about ``seconds``
@@ -355,6 +390,7 @@ def warm(index_dir: str | Path, seconds: float, budget: int = WARM_BYTES) -> int
     common words. ``kb serve`` warms the release it starts with. Returns the number of lists read."""
     release = open_release(index_dir)
     deadline = time.monotonic() + seconds
+    read_ahead(release.path, deadline)
     release.group()
     detect_language(parse_query("warm"), release.catalog.locales)  # (loads the language model)
     searcher = release.searcher

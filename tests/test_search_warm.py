@@ -3,8 +3,10 @@ within the budget, and searches give exactly what they give without it."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from kb.api import create_app
 from kb.build import BuildOptions, publish
 from kb.index import write_index
 from kb.ingest import ingest
-from kb.search import open_release, search, warm
+from kb.search import open_release, read_ahead, search, warm
 
 QUERIES = ["assinatura", "cancelar assinatura", "Azure", "подписка", "suscripción -azure", '"Partner Center"']
 
@@ -60,6 +62,19 @@ def test_warming_stays_within_its_budget(build: Path, tmp_path: Path) -> None:
     release = open_release(out / "index")
     assert sum(docs.size for docs, _ in release.leaves.values()) * 16 <= 16 * 40
     assert warm(copy_of(build, tmp_path / "again") / "index", seconds=0) == 0
+
+
+def test_read_ahead_reads_the_postings_then_the_store_while_they_fit(build: Path) -> None:
+    folder = (build / "index").resolve()
+    size = {p.name: p.stat().st_size for p in folder.iterdir()}
+    whoosh = sorted(n for n in size if n not in ("catalog.pickle", "vocabulary.pickle", "documents-0.pickle"))
+    assert any(n.endswith(".seg") for n in whoosh) and "documents-0.pickle" in size
+    later = time.monotonic() + 30
+
+    assert read_ahead(folder, later) == [*whoosh, "documents-0.pickle"]
+    assert read_ahead(folder, later, room=sum(size[n] for n in whoosh)) == whoosh
+    assert read_ahead(folder, later, room=0) == list(itertools.takewhile(lambda n: size[n] == 0, whoosh))
+    assert read_ahead(folder, time.monotonic() - 1) == []  # past its deadline: nothing
 
 
 def test_kb_serve_warms_the_published_release_before_taking_requests(
