@@ -237,13 +237,13 @@ CHUNK_TOPICS = 12
 """At most this many topics in one worker's chunk (a few dozen pages). Small: when a pool is replaced
 (see WORKER_DOCUMENTS) its other workers wait for the last chunk, and with 100-topic chunks that cost
 a third of the site's time at 10x with pools of 800 documents a worker."""
-WORKER_DOCUMENTS = 800
+WORKER_DOCUMENTS = 400
 """About how many documents a worker process renders before it is replaced (see :func:`run_topics`).
-At 100x a worker holds ~130 MB of its own after its first 50 topics and takes ~0.45 MB more with
-each (memos, and the pages of the build's memory it reads); at 10x with pools of 3,000 documents a
-worker peaked at 214 MB, with 800 at 125 MB, in the same time."""
-
-SHARED_POOL_DOCUMENTS = 200
+A worker copies the pages of the build's memory it writes to (reference counts, memos), so what it
+holds grows with what it renders: at 100x about 160 MB in a pool of 200 documents, 280 MB in one of
+800 (estimated from PSS and RSS mid-pool); at 10x with pools of 3,000 documents a worker peaked at
+214 MB, with 800 at 125 MB, in the same time."""
+SHARED_POOL_DOCUMENTS = 100
 """About how many documents a pool renders while other processes of the build take some of the cores
 (it has fewer workers then): few, so that a pool with every core starts soon after they end. With
 pools of WORKER_DOCUMENTS a core stayed idle for up to half a minute after the index writer ended
