@@ -47,14 +47,14 @@ VOCABULARY = "vocabulary.pickle"
 """``{word: number of documents}`` in word order: what "did you mean" draws its suggestions from.
 Kept beside the Whoosh files rather than as a field of them: it was more than half of the index's
 postings (every distinct word of every document), and Whoosh spent most of its time on them."""
-POOL_MB = 32
+POOL_MB = 16
 """Megabytes of postings (as Whoosh estimates them) its writer buffers before sorting them into a run on
 disk, merged at the commit: most of the index writer's memory beyond the catalog it keeps. The index is
 the same whatever the size (the runs are merged in order). At 10x the writer peaked at 342 MiB PSS with
 256 (no run: the postings are sorted in memory), 224 MiB with 128 (2 runs) and 158 MiB with 64; writing
 and merging runs took about a quarter more of its CPU (44 CPU-seconds with 256, 55 with 128 or 64:
-means of 5 measurements on a loaded machine, before documents were packed). Smaller again (32)
-since the writer's peak adds to the site workers' at 100x, where it ran at ~390 MB with 64."""
+means of 5 measurements on a loaded machine, before documents were packed). Smaller again (16)
+since the writer's peak adds to the site workers' at 100x: ~390 MB with 64, ~360 with 32."""
 TEXT_FIELDS = ("title", "headings", "body")
 """The analysed fields of each language, as ``{name}_{analysis key}``; users prefix words with them."""
 

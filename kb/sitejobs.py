@@ -243,7 +243,7 @@ A worker copies the pages of the build's memory it writes to (reference counts, 
 holds grows with what it renders: at 100x about 160 MB in a pool of 200 documents, 280 MB in one of
 800 (estimated from PSS and RSS mid-pool); at 10x with pools of 3,000 documents a worker peaked at
 214 MB, with 800 at 125 MB, in the same time."""
-SHARED_POOL_DOCUMENTS = 100
+SHARED_POOL_DOCUMENTS = 50
 """About how many documents a pool renders while other processes of the build take some of the cores
 (it has fewer workers then): few, so that a pool with every core starts soon after they end. With
 pools of WORKER_DOCUMENTS a core stayed idle for up to half a minute after the index writer ended
