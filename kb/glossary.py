@@ -230,6 +230,13 @@ _MEMO_MAX = 1_000_000
 _MEMO = _DocMemo()
 
 
+def forget() -> None:
+    """Drop what is remembered of documents' texts: it serves a session's next build, and a one-off
+    build reads it no more once the corpus-wide checks are done."""
+    _MEMO.current.clear()
+    _MEMO.previous.clear()
+
+
 def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[Document]]:
     """Each locale's documents (whose text :func:`_prose` gives)."""
     out: dict[str, list[Document]] = defaultdict(list)

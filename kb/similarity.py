@@ -249,3 +249,10 @@ class ContentIndex:
                             hit[w].append(i)
             self._word_postings[lang] = hit
         return hit
+
+
+def forget() -> None:
+    """Drop the statistics and vectors remembered of the last documents of each language: kept for a
+    session's next build, which reuses them, they are only memory in a one-off build once alignment
+    is done (100 MB at 100x)."""
+    _LanguageStatistics.LAST.clear()

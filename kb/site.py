@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from kb import urls
+from kb import glossary, urls
 from kb.editions import EDITIONS
 from kb.errors import InvalidParameter, KbError
 from kb.incremental import Reuse, fingerprint
 from kb.locales import is_locale_folder, language
-from kb.model import Alignment, Corpus, Document, FindingCounts, NavNode, Topic, TopicMember
+from kb.memory import release_free_memory
+from kb.model import Alignment, Corpus, Document, FindingCounts, NavNode, Topic, TopicMember, unpack_text
 from kb.render import BodyText, LinkStatus, LinkTarget, render_body
 
 if TYPE_CHECKING:
@@ -1294,6 +1295,10 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     for loc in data.locales:
         g.nav(loc)  # before the workers fork, which then share it
     g.checks  # noqa: B018 - the corpus-wide part of the checks, likewise shared
+    if memo is None:  # a one-off build: what the checks remembered of texts serves a session's next build
+        glossary.forget()
+        unpack_text.cache_clear()
+        release_free_memory()
     job = TopicJob(g, site, dest, reuse, session=memo is not None)
     topics = [t for t in alignment.topics if t.members]
     if memo is not None:

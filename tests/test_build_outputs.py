@@ -15,9 +15,12 @@ import pytest
 from conftest import CONTENT
 
 from kb import build as build_module
+from kb import fingerprint, similarity
+from kb.align import align
 from kb.build import BuildOptions, TopicStream, build
 from kb.errors import BuildError
 from kb.index import IndexHead, index_head, write_index_topics
+from kb.ingest import ingest
 from kb.model import Alignment, Corpus, Topic
 from kb.site import render_site
 
@@ -143,3 +146,39 @@ def test_writers_in_the_build_process_are_told_the_cores_the_others_take(
     result = build(CONTENT, tmp_path / "out", BuildOptions(jobs=2))
 
     assert (result.release / "site" / "seen").read_text(encoding="utf-8") == "1 0"
+
+
+def test_repack_replaces_the_corpus_by_an_equal_copy_whose_topics_share_its_documents(tmp_path: Path) -> None:
+    corpus = ingest(CONTENT)
+    alignment = align(corpus.documents)
+    held: list[object] = [corpus, alignment]
+    build_module._repack(held, tmp_path)
+    copy, aligned = held
+    assert isinstance(copy, Corpus) and isinstance(aligned, Alignment)
+    assert copy == corpus and copy is not corpus and aligned == alignment
+    by_path = {id(d): d.path for d in copy.documents}
+    members = [m.document for t in aligned.topics for m in t.members]
+    assert len(members) == 5 and all(by_path.get(id(d)) == d.path for d in members)
+    assert [d.skeleton for d in copy.documents] == [d.skeleton for d in corpus.documents]
+    assert list(tmp_path.iterdir()) == []  # the file had no name
+
+
+def site_files(release: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(release)): p.read_bytes() for p in sorted((release / "site").rglob("*")) if p.is_file()}
+
+
+def test_a_large_one_off_build_forgets_alignment_memos_and_repacks_with_the_same_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = build(CONTENT, tmp_path / "small", BuildOptions(jobs=1, incremental=False))
+    repacked: list[int] = []
+    repack = build_module._repack
+    monkeypatch.setattr(
+        build_module, "_repack", lambda held, folder: repacked.append(len(held)) or repack(held, folder)
+    )
+    monkeypatch.setattr(fingerprint, "MEMO_SIZE", 4)  # the seeds' five documents count as a large corpus
+    large = build(CONTENT, tmp_path / "large", BuildOptions(jobs=1, incremental=False))
+    assert repacked == [2]
+    assert similarity._LanguageStatistics.LAST == {}
+    assert site_files(large.release) == site_files(small.release)
+    assert large.corpus == small.corpus
