@@ -1,6 +1,6 @@
 """Incremental builds: reuse what the previous release already holds when its inputs did not change.
 
-Every output file of a release is a pure function of its data (a site page of its :class:`kb.site.Page`
+Every output file of a release is a pure function of its data (a site page of its :class:`kb.views.Page`
 and the site-wide values; an index entry of its Whoosh fields) and of the code. So each writer
 fingerprints that data (:func:`fingerprint`), keeps ``{file: fingerprint}`` in the release's state
 folder (``OUT/releases/<id>/.state/<writer>.json``), and on the next build hard-links every file whose

@@ -19,7 +19,7 @@ def escape(value: object) -> str:
 
 
 def compare_rows_html(rows: Sequence[Any], lang_a: str, lang_b: str, page_lang: str, t: Any) -> Markup:
-    """The ``<tr>`` of every :class:`kb.site.CompareRow`, each followed by a newline."""
+    """The ``<tr>`` of every :class:`kb.views.CompareRow`, each followed by a newline."""
     la, lb = escape(lang_a), escape(lang_b)
     gap = f'<p class="gap" lang="{escape(page_lang)}">'
     gap_a = f'{gap}{escape(t.fmt("only_in_side", side="B"))}</p>'

@@ -23,7 +23,9 @@ from typing import Any, TypeVar
 from kb import check
 from kb.incremental import Reuse, fingerprint
 from kb.model import FindingCounts, Topic
-from kb.site import Gatherer, Nav, Page, SiteInfo, SitemapEntry, render_page, sitemap_entry, write_if_changed
+from kb.pages import Gatherer, sitemap_entry
+from kb.site import render_page, write_if_changed
+from kb.views import Nav, Page, SiteInfo, SitemapEntry
 
 
 @dataclass

@@ -18,7 +18,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from linkcheck import check_site
 
-from kb import site, urls
+from kb import pages as site_pages
+from kb import site, sitedata, urls, views
 from kb.build import BuildOptions
 from kb.errors import InvalidParameter
 from kb.ingest import ingest
@@ -465,7 +466,7 @@ def test_a_sitemap_over_the_protocol_limit_is_split_under_an_index(
     _, corpus, alignment = built
     whole = sitemap_locs(built[0] / "sitemap.xml")
     assert len(whole) == 12
-    monkeypatch.setattr(site, "SITEMAP_URLS", 4)
+    monkeypatch.setattr(site_pages, "SITEMAP_URLS", 4)
     dest = tmp_path / "site"
 
     site.render_site(dest, corpus, alignment, BuildOptions(jobs=1, base_url="https://docs.example.com/kb/"))
@@ -494,12 +495,12 @@ def test_a_sitemap_over_the_protocol_limit_is_split_under_an_index(
 def test_sitemap_parts_keep_each_file_within_the_limits(
     monkeypatch: pytest.MonkeyPatch, urls: int, bytes_: int, sizes: list[int]
 ) -> None:
-    monkeypatch.setattr(site, "SITEMAP_URLS", urls)
-    monkeypatch.setattr(site, "SITEMAP_BYTES", bytes_)
-    entries = [site.SitemapEntry(f"https://x.example/{n}/") for n in range(5)]
+    monkeypatch.setattr(site_pages, "SITEMAP_URLS", urls)
+    monkeypatch.setattr(site_pages, "SITEMAP_BYTES", bytes_)
+    entries = [views.SitemapEntry(f"https://x.example/{n}/") for n in range(5)]
     assert all(len(e.loc) == 20 for e in entries)
 
-    parts = site.sitemap_parts(entries)
+    parts = site_pages.sitemap_parts(entries)
 
     assert [len(p) for p in parts] == sizes
     assert [e for p in parts for e in p] == entries
@@ -554,9 +555,9 @@ def test_a_bad_base_url_is_refused_naming_the_parameter(tmp_path: Path, built, b
 
 def test_pages_are_data_and_rendering_is_pure_and_poolable(built) -> None:
     _, corpus, alignment = built
-    data = site.SiteData.gather(corpus, alignment, "/")
-    pages = site.collect_pages(data)
-    info = site.SiteInfo("/", "/", site.asset_urls("/"), len(corpus.documents), len(data.locales))
+    data = sitedata.SiteData.gather(corpus, alignment, "/")
+    pages = site_pages.collect_pages(data)
+    info = views.SiteInfo("/", "/", site.asset_urls("/"), len(corpus.documents), len(data.locales))
     serial = dict(site.render_pages(pages, info, jobs=1))
     pooled = dict(site.render_pages(pickle.loads(pickle.dumps(pages)), info, jobs=2, min_pool=1))
     assert serial == pooled
@@ -597,7 +598,7 @@ def _retitle(doc: Document, title: str) -> Document:
 
 
 def test_interface_strings_exist_in_every_language() -> None:
-    data = json.loads((site.TEMPLATES / "strings.json").read_text(encoding="utf-8"))
+    data = json.loads((sitedata.TEMPLATES / "strings.json").read_text(encoding="utf-8"))
     english = set(data["en"])
     for lang in ("pt", "ru", "es", "it"):
         assert set(data[lang]) == english, lang
