@@ -298,41 +298,42 @@ def _manifest_code(release: Path) -> str | None:
 
 
 def _load_detected(out: Path) -> Path:
-    """Fill the checks' language-detection memo from ``OUT/.cache`` (kb.check.DETECTED): detecting the
-    language of every segment again was a third of the checks' time. Returns the memo's path."""
-    from kb import check
+    """Fill the checks' language-detection memo (``kb.detection.DETECTED``) from ``OUT/.cache``:
+    detecting the language of every segment again was a third of the checks' time. Returns the memo's
+    path."""
+    from kb import detection
 
     path = out / ".cache" / f"detected-{code_version()}.pickle"
-    if check.DETECTED:  # this process has it already (a session's later build)
+    if detection.DETECTED:  # this process has it already (a session's later build)
         return path
     with contextlib.suppress(Exception):  # a missing or unreadable memo is only slower
         for old in path.parent.glob("detected-*.pickle"):
             if old != path:
                 old.unlink()
         with path.open("rb") as f:
-            check.DETECTED.update(pickle.load(f))
+            detection.DETECTED.update(pickle.load(f))
     return path
 
 
 def _save_detected(path: Path, known: int) -> None:
     """Write the memo back when this build detected something new (it had ``known`` entries)."""
-    from kb import check
+    from kb import detection
 
-    if len(check.DETECTED) == known:
+    if len(detection.DETECTED) == known:
         return
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
-            pickle.dump(check.DETECTED, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(detection.DETECTED, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
 
 
 def _detected_count() -> int:
-    from kb import check
+    from kb import detection
 
-    return len(check.DETECTED)
+    return len(detection.DETECTED)
 
 
 def _remove(folders: list[Path]) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kb import check
+from kb import check, detection
 from kb.incremental import Reuse, fingerprint
 from kb.model import FindingCounts, Topic
 from kb.pages import Gatherer, sitemap_entry
@@ -94,9 +94,9 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
 
 def _run_in_worker(job: TopicJob, topic: Topic) -> TopicResult:
     """:func:`run_topic` in a worker, with the memos it filled there for the parent to keep."""
-    n_detected, n_aligned = len(check.DETECTED), len(check._ALIGNED)
+    n_detected, n_aligned = len(detection.DETECTED), len(check._ALIGNED)
     result = run_topic(job, topic)
-    result.detected = added_since(check.DETECTED, n_detected)
+    result.detected = added_since(detection.DETECTED, n_detected)
     if not job.session:  # only a session's next build reads them again; kept, they pile up in the worker
         check._ALIGNED.clear()
     else:
@@ -120,7 +120,7 @@ def _absorb(job: TopicJob, result: TopicResult) -> None:
     Done as each result arrives: held until the last, the language detections alone took 1 GB at 100x."""
     job.reuse.new.update(result.fingerprints)
     job.reuse.reused += result.reused
-    check.remember_detections(result.detected)
+    detection.remember_detections(result.detected)
     check._ALIGNED.update(result.aligned)
     result.detected, result.aligned = [], []
     if not job.session:  # kept in job.reuse; only a session's memo reads a result's own copy again

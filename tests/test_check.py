@@ -9,26 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from kb import check, glossary
+from kb import glossary
 from kb.align import align
 from kb.check import (
     KINDS,
     CheckOptions,
     check_corpus,
     count_findings,
-    detected_language,
     link_key,
     number_keys,
     numbers,
     prose_words,
     reference,
-    remember_detections,
     resolve_article,
     stale_documents,
 )
 from kb.cli import main
 from kb.ingest import ingest, parse_document
-from kb.model import Finding, FindingCounts, Segment, SegmentKind, Severity
+from kb.model import Finding, FindingCounts, Severity
 from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 
 TOPIC = "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"
@@ -595,16 +593,3 @@ def test_count_findings_counts_each_documents_severities_and_stale():
         "es/a.md": FindingCounts(errors=0, warnings=0, infos=1, stale=False),
     }
     assert count_findings([]) == {}
-
-
-def test_the_detection_memo_keeps_what_fits_and_is_never_cleared(monkeypatch):
-    monkeypatch.setattr(check, "DETECTED", {(b"a", None): ("pt", 1.0)})
-    monkeypatch.setattr(check, "_DETECTED_MAX", 3)
-    remember_detections([((b"b", None), None), ((b"a", None), ("ru", 0.5)), ((b"c", "es"), ("es", 0.9)),
-                         ((b"d", None), ("it", 0.8))])
-    assert check.DETECTED == {(b"a", None): ("pt", 1.0), (b"b", None): None, (b"c", "es"): ("es", 0.9)}
-    # full: a new segment is detected, and the memo stays as it was
-    text = "Это длинный абзац на русском языке о центре партнеров, его программах и преимуществах."
-    seg = Segment(SegmentKind.PARAGRAPH, "p[1]", text)
-    assert detected_language(seg)[0] == "ru"
-    assert check.DETECTED == {(b"a", None): ("pt", 1.0), (b"b", None): None, (b"c", "es"): ("es", 0.9)}

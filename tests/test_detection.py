@@ -1,0 +1,57 @@
+"""kb.detection: which language a segment's prose is in, and the memo of detections."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import detection
+from kb.detection import detected_language, remember_detections
+from kb.model import Segment, SegmentKind
+
+RU = "Это длинный абзац на русском языке о центре партнеров, его программах и преимуществах."
+PT = "Você pode gerenciar as assinaturas dos seus clientes no Partner Center e também ver as faturas."
+EN = "You can manage the subscriptions of your customers in Partner Center and see their invoices there."
+
+
+@pytest.fixture(autouse=True)
+def empty_memo(monkeypatch):
+    monkeypatch.setattr(detection, "DETECTED", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "expected"),
+    [
+        (RU, "ru", ("ru", 1.0)),  # plainly Russian by its script: no statistical detection
+        (PT, "pt", ("pt", 1.0)),  # plainly Portuguese by its function words
+        (EN, "pt", "en"),  # English left in a Portuguese document: detected
+        ("Partner Center, Azure", "pt", None),  # too few letters to trust a detection
+        ("See https://partner.microsoft.com/pt-br/dashboard/account/v3/organization/legalinfo", None, None),
+    ],
+)
+def test_detected_language(text, own, expected):
+    found = detected_language(Segment(SegmentKind.PARAGRAPH, "p[1]", text), own)
+    if isinstance(expected, str):
+        assert found is not None and found[0] == expected and found[1] >= detection.MIN_DETECT_CONFIDENCE
+    else:
+        assert found == expected
+
+
+def test_a_detection_is_remembered_by_a_digest_of_its_text_and_language():
+    seg = Segment(SegmentKind.PARAGRAPH, "p[1]", EN)
+    found = detected_language(seg, "pt")
+    assert list(detection.DETECTED.values()) == [found]
+    ((digest, own),) = detection.DETECTED
+    assert (len(digest), own) == (12, "pt")
+    detection.DETECTED[(digest, own)] = ("it", 0.5)  # the memo answers without detecting again
+    assert detected_language(seg, "pt") == ("it", 0.5)
+
+
+def test_the_detection_memo_keeps_what_fits_and_is_never_cleared(monkeypatch):
+    monkeypatch.setattr(detection, "DETECTED", {(b"a", None): ("pt", 1.0)})
+    monkeypatch.setattr(detection, "_DETECTED_MAX", 3)
+    remember_detections([((b"b", None), None), ((b"a", None), ("ru", 0.5)), ((b"c", "es"), ("es", 0.9)),
+                         ((b"d", None), ("it", 0.8))])
+    assert detection.DETECTED == {(b"a", None): ("pt", 1.0), (b"b", None): None, (b"c", "es"): ("es", 0.9)}
+    # full: a new segment is detected, and the memo stays as it was
+    assert detected_language(Segment(SegmentKind.PARAGRAPH, "p[1]", RU))[0] == "ru"
+    assert detection.DETECTED == {(b"a", None): ("pt", 1.0), (b"b", None): None, (b"c", "es"): ("es", 0.9)}
