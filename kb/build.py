@@ -491,17 +491,16 @@ def _align(corpus: Corpus, session: Session | None) -> Alignment:
     return alignment
 
 
-def _forget_documents(documents: int) -> None:
-    """Drop what ingest and alignment remembered of documents (kb.fingerprint's memos, unpacked
-    texts) when there are more documents than the memos keep: what they hold then is only the last few
-    thousand alignment read, of little use to the site's workers. Dropped, their memory (~150 MB)
-    holds the site's data instead of the build growing by as much. A smaller corpus keeps them whole,
-    and the workers inherit them."""
-    if documents > fingerprint.MEMO_SIZE:
-        fingerprint.forget()
-        similarity.forget()
-        unpack_text.cache_clear()
-        release_free_memory()
+def _forget_documents() -> None:
+    """Drop what ingest and alignment remembered of documents (kb.fingerprint's and kb.similarity's
+    memos, unpacked texts), for a one-off build of more documents than the memos keep: what they hold
+    then is only the last few thousand alignment read, of little use to the site's workers. Dropped,
+    their memory (~250 MB at 100x) holds the site's data instead of the build growing by as much. A
+    smaller corpus keeps them whole, and the workers inherit them; a session keeps them for its next
+    build."""
+    fingerprint.forget()
+    similarity.forget()
+    unpack_text.cache_clear()
 
 
 def _repack(held: list[Any], folder: Path) -> None:
@@ -555,13 +554,12 @@ def build(
         with stage(progress, "align"):
             alignment = _align(corpus, session)
         timings["align"] = time.perf_counter() - t0
-        if session is None:
-            _forget_documents(len(corpus.documents))
-            if len(corpus.documents) > fingerprint.MEMO_SIZE:
-                held: list[Any] = [corpus, alignment]
-                del corpus, alignment
-                _repack(held, out)
-                corpus, alignment = held
+        if session is None and len(corpus.documents) > fingerprint.MEMO_SIZE:
+            _forget_documents()
+            held: list[Any] = [corpus, alignment]
+            del corpus, alignment
+            _repack(held, out)  # which hands what was forgotten back to the system too
+            corpus, alignment = held
         memo = _load_detected(out) if options.incremental else None
         known = _detected_count()
         release = out / "releases" / _release_id()
