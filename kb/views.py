@@ -13,8 +13,6 @@ from typing import Any
 from kb.model import Document
 from kb.render import LinkTarget
 
-# --- page data -----------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True, slots=True)
 class Nav:
