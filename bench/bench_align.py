@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_align.py                      # the dev corpus
     .venv/bin/python bench/bench_align.py --content content    # any content folder
 
-"parse" is ``kb.ingest.ingest`` in one process; "align" is ``kb.align.align`` (topics) plus
-``kb.segalign.align_segments`` over every comparison each topic offers (``kb.segalign.topic_pairs``:
+"parse" is ``kb.ingest.reader.ingest`` in one process; "align" is ``kb.align.topics.align`` (topics) plus
+``kb.align.segments.align_segments`` over every comparison each topic offers (``kb.align.segments.topic_pairs``:
 each two locales of an edition, each two editions of a locale), also in one process, starting cold
 (nothing remembered from an earlier run). Each figure is the best of ``--repeat`` runs, the least
 disturbed by other work on a shared machine; CPU seconds of this process are shown beside wall time.
@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.align import align  # noqa: E402
-from kb.ingest import ingest  # noqa: E402
+from kb.align.segments import align_segments, forget, pair_kind, topic_pairs  # noqa: E402
+from kb.align.topics import align  # noqa: E402
+from kb.ingest.reader import ingest  # noqa: E402
 from kb.model import Document  # noqa: E402
-from kb.segalign import align_segments, forget, pair_kind, topic_pairs  # noqa: E402
 
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "partner-center-2019"
 

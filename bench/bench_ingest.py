@@ -1,4 +1,4 @@
-"""Ingest speed: documents/s of ``kb.ingest`` in one process, on every core and from a warm parse
+"""Ingest speed: documents/s of ``kb.ingest.reader`` in one process, on every core and from a warm parse
 cache, beside a plain markdown-it-py parse loop over the same files measured in the same run.
 
     .venv/bin/python bench/bench_ingest.py                 # the dev corpus
@@ -25,8 +25,8 @@ import common  # noqa: E402
 import synth  # noqa: E402
 
 sys.path.insert(0, str(common.ROOT))
-from kb.cache import ParseCache  # noqa: E402
-from kb.ingest import ingest  # noqa: E402
+from kb.ingest.cache import ParseCache  # noqa: E402
+from kb.ingest.reader import ingest  # noqa: E402
 
 
 @dataclass(frozen=True)

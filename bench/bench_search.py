@@ -1,6 +1,6 @@
 """Benchmark of the search index and query API on the dev corpus, beside raw Whoosh in the same run.
 
-Prints index build documents/s and query latency p50/p95 — kb in-process (``kb.search.search``), kb over
+Prints index build documents/s and query latency p50/p95 — kb in-process (``kb.search.query.search``), kb over
 HTTP (a real ``kb serve`` on loopback, one keep-alive client), and raw Whoosh (StandardAnalyzer, one
 writer, MultifieldParser over title/headings/body, top 10 with stored paths) on the same documents —
 with kb's overhead as a ratio. kb does more per query than the raw baseline (every language's
@@ -8,7 +8,7 @@ analysis, grouping by topic, translations, snippets, did-you-mean), which the ra
 
     .venv/bin/python bench/bench_search.py [--corpus DIR] [--rounds N] [--repeat N] [--jobs N]
 
-With ``--index DIR`` (an index folder written by ``kb.index.write_index``, e.g. of a synthetic 10x or
+With ``--index DIR`` (an index folder written by ``kb.search.index.write_index``, e.g. of a synthetic 10x or
 100x corpus) nothing is built: the queries of ``bench/run.py`` (title words of ``--corpus``) are run
 once each, in-process and over HTTP, and p50/p95/p99 printed.
 
@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from kb.align import align  # noqa: E402
-from kb.build import BuildOptions, publish  # noqa: E402
-from kb.index import body_text, headings_text, write_index  # noqa: E402
-from kb.ingest import ingest  # noqa: E402
+from kb.align.topics import align  # noqa: E402
+from kb.build.pipeline import BuildOptions, publish  # noqa: E402
+from kb.ingest.reader import ingest  # noqa: E402
 from kb.model import Corpus  # noqa: E402
-from kb.search import Release, search  # noqa: E402
+from kb.search.index import body_text, headings_text, write_index  # noqa: E402
+from kb.search.query import Release, search  # noqa: E402
 
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "partner-center-2019"
 

@@ -3,7 +3,7 @@
     kb_child.py build CONTENT OUT [--jobs N] [--no-cache]   → {"seconds", "timings", "documents", …}
     kb_child.py query OUT QUERIES.json                       → {"latencies": [seconds, …], "errors": n}
 
-``seconds`` is the wall time of the ``kb.build.build`` call itself (interpreter start and imports are
+``seconds`` is the wall time of the ``kb.build.pipeline.build`` call itself (interpreter start and imports are
 left out: the process's total is what the caller measures around it).
 """
 
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def cmd_build(args: argparse.Namespace) -> dict[str, object]:
-    from kb.build import BuildOptions, build
+    from kb.build.pipeline import BuildOptions, build
 
     t0 = time.perf_counter()
     result = build(args.content, args.out, BuildOptions(jobs=args.jobs, parse_cache=not args.no_cache))
@@ -34,9 +34,9 @@ def cmd_build(args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_query(args: argparse.Namespace) -> dict[str, object]:
-    from kb.api import WARM_SECONDS
     from kb.errors import KbError
-    from kb.search import search, warm
+    from kb.search.query import search, warm
+    from kb.serve.api import WARM_SECONDS
 
     queries: list[str] = json.loads(Path(args.queries).read_text(encoding="utf-8"))
     index = Path(args.out) / "index"

@@ -15,7 +15,7 @@ For each scale (1 = the dev corpus; 10 and 100 = synthetic corpora from bench/sy
   warm, nothing else in memory), and the rebuilds of a real ``kb serve --watch`` (whose build session
   keeps each stage's memos): the median build call it logs, and the median time from writing the file
   to the new release being published;
-* query latency p50/p95/p99, in-process (``kb.search.search``) and over HTTP (``kb serve``, one
+* query latency p50/p95/p99, in-process (``kb.search.query.search``) and over HTTP (``kb serve``, one
   keep-alive connection), when those exist;
 * the baselines over the same Markdown: MkDocs (one project per locale), Hugo (one site, four
   languages), raw Whoosh and a markdown-it-py render loop (see bench/baselines.py).
@@ -221,7 +221,7 @@ def queries_for(content: Path, n: int, seed: int) -> list[str]:
 
 
 def search_available() -> bool:
-    return importlib.util.find_spec("kb.search") is not None
+    return importlib.util.find_spec("kb.search.query") is not None
 
 
 def serve_available() -> bool:
@@ -302,7 +302,7 @@ def run_scale(scale: int, args: argparse.Namespace, work: Path) -> ScaleResult:
     log(f"{tag}: the build's writes flushed in {time.perf_counter() - t0:.1f} s")
     queries = queries_for(content, args.queries, args.seed)
     if not search_available():
-        r.notes.append(f"{tag}: query latency skipped: kb.search does not exist yet")
+        r.notes.append(f"{tag}: query latency skipped: kb.search.query does not exist yet")
     else:
         qfile = work / f"queries-x{scale}.json"
         qfile.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")

@@ -64,8 +64,8 @@ def _inspect_args(p: argparse.ArgumentParser) -> None:
 
 @command("inspect", "parse a content folder and report documents and problems", _inspect_args)
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from kb.ingest import ingest
-    from kb.report import inspect_report
+    from kb.ingest.reader import ingest
+    from kb.quality.report import inspect_report
 
     corpus = ingest(args.content, jobs=args.jobs)
     report = inspect_report(corpus)
@@ -103,14 +103,14 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 
 @command("check", "compare the locales and editions of topics: what is missing, stale, wrong", _check_args)
 def cmd_check(args: argparse.Namespace) -> int:
-    from kb.align import align
-    from kb.check import CheckOptions, check_corpus, print_report
-    from kb.ingest import ingest
-    from kb.report import check_report
+    from kb.align.topics import align
+    from kb.ingest.reader import ingest
+    from kb.quality.checks import CheckOptions, check_corpus, print_report
+    from kb.quality.report import check_report
 
     glossary = None
     if args.glossary:
-        from kb.glossary import load
+        from kb.quality.glossary import load
 
         glossary = load(args.glossary)
     corpus = ingest(args.content, jobs=args.jobs)
@@ -127,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _export_args(p: argparse.ArgumentParser) -> None:
     import os
 
-    from kb.export import FORMATS
+    from kb.quality.export import FORMATS
 
     p.add_argument("format", choices=FORMATS, help="tmx (all locales), xliff (--source → --target), csv, or "
                    "glossary (the mined product terms, to edit and give to `kb check --glossary`)")
@@ -141,9 +141,9 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 @command("export", "export aligned segments for translation tools (TMX 1.4, XLIFF 2.0, CSV)", _export_args)
 def cmd_export(args: argparse.Namespace) -> int:
-    from kb.align import align
-    from kb.export import export
-    from kb.ingest import ingest
+    from kb.align.topics import align
+    from kb.ingest.reader import ingest
+    from kb.quality.export import export
 
     corpus = ingest(args.content, jobs=args.jobs)
     n = export(args.format, corpus, align(corpus.documents), args.out, source=args.source, target=args.target,
@@ -161,9 +161,9 @@ def cmd_topics(args: argparse.Namespace) -> int:
     from rich.markup import escape  # paths and titles come from the files: not markup
     from rich.table import Table
 
-    from kb.align import align
-    from kb.ingest import ingest
-    from kb.report import topics_report
+    from kb.align.topics import align
+    from kb.ingest.reader import ingest
+    from kb.quality.report import topics_report
 
     alignment = align(ingest(args.content, jobs=args.jobs).documents)
     report = topics_report(alignment)
@@ -197,10 +197,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from kb.align import align, comparison_sides, find_topic
-    from kb.ingest import ingest
-    from kb.report import compare_report
-    from kb.segalign import align_segments
+    from kb.align.segments import align_segments
+    from kb.align.topics import align, comparison_sides, find_topic
+    from kb.ingest.reader import ingest
+    from kb.quality.report import compare_report
 
     alignment = align(ingest(args.content, jobs=args.jobs).documents)
     topic = find_topic(alignment, args.topic)
@@ -247,7 +247,7 @@ def _build_args(p: argparse.ArgumentParser) -> None:
 
 @command("build", "parse, align, index and render a content folder, and publish it atomically", _build_args)
 def cmd_build(args: argparse.Namespace) -> int:
-    from kb.build import BuildOptions, build
+    from kb.build.pipeline import BuildOptions, build
     from kb.progress import reporter
 
     with reporter(quiet=args.quiet) as progress:
@@ -285,7 +285,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     from rich.markup import escape
 
-    from kb.search import search
+    from kb.search.query import search
 
     result = search(Path(args.build) / "index", args.query, locale=args.locale, edition=args.edition,
                     limit=args.limit, page=args.page)
@@ -321,7 +321,7 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
 
 @command("serve", "serve the site and the query API of a build (picks up new builds live)", _serve_args)
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kb.serve import serve
+    from kb.serve.server import serve
 
     if args.watch and not args.content:
         from kb.errors import InvalidParameter

@@ -245,7 +245,7 @@ class Document:
     """SHA-256 of the file's bytes: the key of the incremental-build cache."""
     skeleton: bytes | None = field(default=None, compare=False, repr=False)
     """The body's HTML, rendered by ingest from the tokens it parsed anyway, with holes for what the
-    site decides (:func:`kb.render.pack_skeleton`, compressed): the site does not parse the body again.
+    site decides (:func:`kb.ingest.render.pack_skeleton`, compressed): the site does not parse the body again.
     None: the site renders from ``body``. Derived from ``body``, so not compared."""
 
     @classmethod
@@ -458,7 +458,7 @@ class Finding:
     """One thing a translator should look at, found by comparing the documents of a topic."""
 
     kind: str
-    """What is wrong, one of :data:`kb.check.KINDS` (``missing_segment``, ``stale``, …)."""
+    """What is wrong, one of :data:`kb.quality.checks.KINDS` (``missing_segment``, ``stale``, …)."""
     severity: Severity
     """``error`` (a defect in the translation), ``warning`` (probably one) or ``info``."""
     topic: str

@@ -63,8 +63,8 @@ def kb(*args: str) -> list[str]:
 def document_path(content: Path, locale: str) -> str:
     """The site path of the first document of ``locale`` that has translations (the richest page)."""
     from kb import urls
-    from kb.align import align
-    from kb.ingest import ingest
+    from kb.align.topics import align
+    from kb.ingest.reader import ingest
 
     topics = align(ingest(content).documents).topics
     ranked = sorted(topics, key=lambda t: (-len(t.locales), t.id))

@@ -19,7 +19,7 @@ SEED_IT = "004_330f0314e31fd612.txt"
 
 @pytest.fixture(scope="session")
 def seeds():
-    from kb.ingest import ingest
+    from kb.ingest.reader import ingest
 
     corpus = ingest(CONTENT)
     return {d.path: d for d in corpus.documents}
@@ -34,6 +34,6 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def dev_corpus(corpus_dir):
-    from kb.ingest import ingest
+    from kb.ingest.reader import ingest
 
     return ingest(corpus_dir, jobs=2)

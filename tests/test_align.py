@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.align import align, assign_slugs, name_key, variant_target
-from kb.ingest import parse_document
+from kb.align.topics import align, assign_slugs, name_key, variant_target
+from kb.ingest.reader import parse_document
 from kb.model import Evidence
 from tests.conftest import SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 

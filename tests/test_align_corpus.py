@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.align import align
-from kb.ingest import ingest
+from kb.align.topics import align
+from kb.ingest.reader import ingest
 from kb.model import Evidence
 
 LOCALES = ("pt-BR", "ru-RU", "es-ES", "it-IT")

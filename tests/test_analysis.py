@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from kb.analysis import FALLBACK, analysis_key, analyzer_for, fold, index_positions, terms
+from kb.search.analysis import FALLBACK, analysis_key, analyzer_for, fold, index_positions, terms
 
 
 def shared(lang: str, a: str, b: str) -> set[str]:
@@ -134,8 +134,8 @@ def test_fast_index_positions_are_the_analyzers(key: str, text: str) -> None:
 
 
 def test_fast_index_positions_on_the_seed_documents(seeds) -> None:
-    from kb.index import body_text, headings_text
     from kb.locales import language
+    from kb.search.index import body_text, headings_text
 
     for doc in seeds.values():
         for text in (doc.title, headings_text(doc), body_text(doc)):

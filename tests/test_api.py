@@ -18,7 +18,7 @@ import pytest
 from search_corpus import BILLING, CANCEL, write_corpus
 from servers import serving
 
-from kb.search import search
+from kb.search.query import search
 
 ROOT = Path(__file__).resolve().parent.parent
 

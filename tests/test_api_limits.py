@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kb.api import MAX_BODY_BYTES, MAX_URL_BYTES
+from kb.serve.api import MAX_BODY_BYTES, MAX_URL_BYTES
 from tests.conftest import CONTENT
 from tests.test_build_lock import holding, release
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kb.build import KEEP_RELEASES, BuildOptions, build, current_release, prune
+from kb.build.pipeline import KEEP_RELEASES, BuildOptions, build, current_release, prune
 from tests.conftest import CONTENT
 from tests.servers import serving
 

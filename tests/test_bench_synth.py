@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import synth  # noqa: E402
 
-from kb.ingest import ingest  # noqa: E402
+from kb.ingest.reader import ingest  # noqa: E402
 
 ARTICLE = """---
 title: Adicionar licenças a uma assinatura existente | Partner Center

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT
 
-from kb import build as build_module
-from kb import fingerprint, similarity
-from kb.align import align
-from kb.build import BuildOptions, TopicStream, build
+from kb.align import fingerprint, similarity
+from kb.align.topics import align
+from kb.build import pipeline as build_module
+from kb.build.pipeline import BuildOptions, TopicStream, build
 from kb.errors import BuildError
-from kb.index import IndexHead, index_head, write_index_topics
-from kb.ingest import ingest
+from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Topic
-from kb.site import render_site
+from kb.search.index import IndexHead, index_head, write_index_topics
+from kb.site.output import render_site
 
 INDEX = TopicStream(index_head, write_index_topics)
 

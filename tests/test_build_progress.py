@@ -6,8 +6,8 @@ import shutil
 
 from conftest import CONTENT
 
-from kb.build import OUTPUTS, BuildOptions, build
-from kb.cache import parser_version
+from kb.build.pipeline import OUTPUTS, BuildOptions, build
+from kb.ingest.cache import parser_version
 
 
 def test_every_stage_starts_and_ends_in_order(tmp_path):

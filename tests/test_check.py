@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kb import glossary
-from kb.align import align
-from kb.check import (
+from kb.align.topics import align
+from kb.cli import main
+from kb.ingest.reader import ingest, parse_document
+from kb.model import Finding, FindingCounts, Severity
+from kb.quality import glossary
+from kb.quality.checks import (
     KINDS,
     CheckOptions,
     check_corpus,
@@ -24,9 +27,6 @@ from kb.check import (
     resolve_article,
     stale_documents,
 )
-from kb.cli import main
-from kb.ingest import ingest, parse_document
-from kb.model import Finding, FindingCounts, Severity
 from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 
 TOPIC = "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"

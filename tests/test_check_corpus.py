@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.align import align
-from kb.check import KINDS, CheckOptions, check_corpus
-from kb.ingest import ingest
+from kb.align.topics import align
+from kb.ingest.reader import ingest
 from kb.model import Finding, Severity
+from kb.quality.checks import KINDS, CheckOptions, check_corpus
 
 LOCALES = ("pt-br", "ru-ru", "es-es", "it-it")
 

@@ -1,11 +1,11 @@
-"""kb.detection: which language a segment's prose is in, and the memo of detections."""
+"""kb.ingest.detection: which language a segment's prose is in, and the memo of detections."""
 
 from __future__ import annotations
 
 import pytest
 
-from kb import detection
-from kb.detection import detected_language, remember_detections
+from kb.ingest import detection
+from kb.ingest.detection import detected_language, remember_detections
 from kb.model import Segment, SegmentKind
 
 RU = "Это длинный абзац на русском языке о центре партнеров, его программах и преимуществах."

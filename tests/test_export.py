@@ -9,11 +9,11 @@ import pytest
 from lxml import etree
 from translate.storage import tmx, xliff2
 
-from kb import glossary
-from kb.align import align
+from kb.align.topics import align
 from kb.cli import main
-from kb.export import XLIFF_NS, edition_units, export, units
-from kb.ingest import ingest, parse_document
+from kb.ingest.reader import ingest, parse_document
+from kb.quality import glossary
+from kb.quality.export import XLIFF_NS, edition_units, export, units
 from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 
 TOPIC = "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb import frontmatter
-from kb.ingest import parse_document
+from kb.ingest import frontmatter
+from kb.ingest.reader import parse_document
 
 
 def test_entities_prefixes_quoted_numbers_and_dates():

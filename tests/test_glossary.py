@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb import glossary
-from kb.glossary import _NameScanner, variant_pattern
-from kb.ingest import ingest
+from kb.ingest.reader import ingest
+from kb.quality import glossary
+from kb.quality.glossary import _NameScanner, variant_pattern
 
 NAMES = (
     "Partner Center",

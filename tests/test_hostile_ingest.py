@@ -15,7 +15,7 @@ import pytest
 
 import kb
 from kb.cli import main
-from kb.ingest import ingest
+from kb.ingest.reader import ingest
 from kb.model import Corpus
 from tests import hostile
 from tests.conftest import ROOT

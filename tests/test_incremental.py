@@ -12,8 +12,8 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 from whoosh import index as whoosh_index
 
-from kb.build import KEEP_RELEASES, BuildOptions, Session, build
-from kb.search import search
+from kb.build.pipeline import KEEP_RELEASES, BuildOptions, Session, build
+from kb.search.query import search
 
 QUERIES = ["multichannel", "подписки", "suscripciones", "abbonamenti", "assinaturas", "zebraword", "CSP"]
 
@@ -127,7 +127,7 @@ def test_a_no_incremental_build_reuses_nothing(content: Path, tmp_path: Path) ->
 def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -> None:
     """A long-running ``kb serve --watch`` must not keep what it derived from every version of a file
     that is edited again and again."""
-    from kb import fingerprint
+    from kb.align import fingerprint
 
     options = BuildOptions(jobs=1, session=Session())
     first = build(content, tmp_path / "out", options)
@@ -146,7 +146,7 @@ def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -
 def test_recycled_releases_equal_clean_builds_and_leave_the_live_ones_alone(
     in_session: bool, content: Path, tmp_path: Path
 ) -> None:
-    """From the fourth build on, a build recycles the oldest kept release (see kb.build.recycle): after
+    """From the fourth build on, a build recycles the oldest kept release (see kb.build.pipeline.recycle): after
     each change of a series, the site still equals a clean build's, and the live release and its
     predecessor are never written to."""
     options = BuildOptions(jobs=1, session=Session() if in_session else None)

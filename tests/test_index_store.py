@@ -12,11 +12,11 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 from fastapi.testclient import TestClient
 
-from kb.api import create_app
-from kb.build import BuildOptions, Session, build
-from kb.index import CATALOG, VOCABULARY, CatalogData, load_catalog
-from kb.ingest import ingest
-from kb.search import search
+from kb.build.pipeline import BuildOptions, Session, build
+from kb.ingest.reader import ingest
+from kb.search.index import CATALOG, VOCABULARY, CatalogData, load_catalog
+from kb.search.query import search
+from kb.serve.api import create_app
 
 
 def edit(content: Path, name: str, old: str, new: str) -> None:

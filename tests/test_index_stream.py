@@ -1,5 +1,5 @@
 """With two jobs the index is written by an interpreter of its own that reads the topics from a spool
-(kb.build.TopicStream) instead of sharing the corpus with the build; it writes exactly the index that a
+(kb.build.pipeline.TopicStream) instead of sharing the corpus with the build; it writes exactly the index that a
 one-job build writes in its own process: the same catalog, stored documents, vocabulary, Whoosh
 documents and search results."""
 
@@ -15,12 +15,12 @@ from conftest import CONTENT
 from whoosh import index as whoosh_index
 from whoosh.writing import PostingPool
 
-from kb import build as build_module
-from kb import index as index_module
-from kb.build import BuildOptions, TopicStream, build
-from kb.index import CATALOG, CatalogData, IndexHead, index_head, load_catalog, load_vocabulary
+from kb.build import pipeline as build_module
+from kb.build.pipeline import BuildOptions, TopicStream, build
 from kb.model import Alignment, Corpus, Topic
-from kb.search import search
+from kb.search import index as index_module
+from kb.search.index import CATALOG, CatalogData, IndexHead, index_head, load_catalog, load_vocabulary
+from kb.search.query import search
 
 QUERIES = ["multichannel", "подписки", "suscripciones", "abbonamenti", "assinaturas", "CSP", "partner center",
            "assinatrua", "title_pt:suporte"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kb.cli import main
-from kb.ingest import IngestOptions, ingest
+from kb.ingest.reader import IngestOptions, ingest
 
 GOOD = "---\ntitle: Bom\nms.contentlocale: pt-BR\n---\n# Bom\n\nTexto.\n"
 

@@ -11,8 +11,8 @@ import pytest
 from linkcheck import PageLinks, check_site
 
 from kb import urls
-from kb.align import align
-from kb.ingest import ingest
+from kb.align.topics import align
+from kb.ingest.reader import ingest
 from kb.model import Alignment
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.ingest import parse_document
+from kb.ingest.reader import parse_document
 
 FM = "---\ntitle: T\nms.contentlocale: pt-BR\n---\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT
 
-from kb.ingest import ingest
+from kb.ingest.reader import ingest
 from kb.model import DocumentText, Link, Segment, SegmentKind, pack_text, unpack_text
 
 INCLUDE = Link("includes/note.md", "", "include", 1)

@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from kb.cache import ParseCache, parser_version
-from kb.ingest import ingest
+from kb.ingest.cache import ParseCache, parser_version
+from kb.ingest.reader import ingest
 
 DOC = (
     "---\ntitle: Documento {n}\nms.contentlocale: pt-BR\nms.assetid: {n:08d}-0000\n---\n"

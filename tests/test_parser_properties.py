@@ -17,8 +17,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kb import frontmatter
-from kb.ingest import ingest, parse_document
+from kb.ingest import frontmatter
+from kb.ingest.reader import ingest, parse_document
 from kb.model import Document, Problem
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,7 +6,7 @@ import io
 import os
 import re
 
-from kb.ingest import ingest
+from kb.ingest.reader import ingest
 from kb.progress import PlainProgress, reporter, stage
 
 DOC = "---\ntitle: Doc {n}\nms.contentlocale: pt-BR\n---\n# Doc {n}\n\nTexto.\n"

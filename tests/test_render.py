@@ -1,4 +1,4 @@
-"""kb.render: document bodies to safe HTML (alerts, anchors, HTML cells, links, images, sanitising)."""
+"""kb.ingest.render: document bodies to safe HTML (alerts, anchors, HTML cells, links, images, sanitising)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pickle
 import pytest
 from bs4 import BeautifulSoup
 
-from kb.render import BodyText, LinkStatus, LinkTarget, render_body, sanitize
+from kb.ingest.render import BodyText, LinkStatus, LinkTarget, render_body, sanitize
 
 PT = BodyText(
     alerts={

@@ -9,8 +9,8 @@ import hostile
 import pytest
 from conftest import CONTENT
 
-from kb import markdown
-from kb.render import (
+from kb.ingest import markdown
+from kb.ingest.render import (
     BodySkeleton,
     BodyText,
     LinkStatus,

@@ -1,9 +1,9 @@
-"""kb.scoring's fast paths (and kb.search's grouping, kb.snippets' folding) against Whoosh itself,
+"""kb.search.scoring's fast paths (and kb.search.query's grouping, kb.search.snippets' folding) against Whoosh itself,
 on an index large enough for many posting blocks.
 
 ``_postings`` reads document numbers and weights of a posting list without decoding positions;
 ``scored`` evaluates a query as Whoosh's matcher tree would without building it; ``fold_whole``
-folds a whole text as :func:`kb.analysis.fold_text` does. Each must give exactly what the slow path
+folds a whole text as :func:`kb.search.analysis.fold_text` does. Each must give exactly what the slow path
 gives: the same documents, the same float scores, the same string.
 """
 
@@ -22,11 +22,11 @@ from whoosh.fields import ID, Schema
 from whoosh.formats import Positions
 from whoosh.matching import ReadTooFar
 
-from kb import scoring
-from kb.analysis import FOLD_TABLE, fold_text, text_field
-from kb.scoring import _block, _decode_positions, _postings, estimate_size, scored
-from kb.search import Release, best_per_topic, first_ranked
-from kb.snippets import fold_whole
+from kb.search import scoring
+from kb.search.analysis import FOLD_TABLE, fold_text, text_field
+from kb.search.query import Release, best_per_topic, first_ranked
+from kb.search.scoring import _block, _decode_positions, _postings, estimate_size, scored
+from kb.search.snippets import fold_whole
 
 WORDS = [f"w{i}" for i in range(40)]
 LEAF = scoring.leaf

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from search_corpus import BILLING, CANCEL, REPORTS, write_corpus
 
-from kb.align import align
-from kb.build import BuildOptions
+from kb.align.topics import align
+from kb.build.pipeline import BuildOptions
 from kb.errors import InvalidParameter, InvalidQuery, KbError, NotFound
-from kb.index import write_index
-from kb.ingest import ingest
-from kb.search import SearchResult, parse_query, search
+from kb.ingest.reader import ingest
+from kb.search.index import write_index
+from kb.search.query import SearchResult, parse_query, search
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +294,7 @@ def test_missing_index_is_reported(tmp_path: Path) -> None:
 
 
 def test_prefix_expansion_is_bounded(index_dir: Path) -> None:
-    from kb.search import MAX_PREFIX_TERMS, language_query, open_release
+    from kb.search.query import MAX_PREFIX_TERMS, language_query, open_release
 
     release = open_release(index_dir)
     q = language_query(release, parse_query("re*"), "pt", "all")
@@ -306,14 +306,14 @@ def test_prefix_expansion_is_bounded(index_dir: Path) -> None:
 def test_scoring_every_match_with_numpy_gives_whooshs_scores(
     tree: str, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """kb.scoring.scored evaluates Whoosh's matcher tree with numpy; it gives exactly what Whoosh's own
+    """kb.search.scoring.scored evaluates Whoosh's matcher tree with numpy; it gives exactly what Whoosh's own
     search does, order and float scores alike, with the array matcher Whoosh uses for small indexes
     and with the binary tree of union matchers it uses for large ones (forced here)."""
     from whoosh import query as wq
 
-    from kb import scoring
-    from kb.scoring import scored
-    from kb.search import language_query, open_release, parse_query
+    from kb.search import scoring
+    from kb.search.query import language_query, open_release, parse_query
+    from kb.search.scoring import scored
 
     if tree == "binary":
         monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
@@ -331,4 +331,4 @@ def test_scoring_every_match_with_numpy_gives_whooshs_scores(
     assert used, "the numpy path ran"
 
 
-LEAF = __import__("kb.scoring", fromlist=["leaf"]).leaf
+LEAF = __import__("kb.search.scoring", fromlist=["leaf"]).leaf

@@ -13,12 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from search_corpus import write_corpus
 
-from kb.align import align
-from kb.api import create_app
-from kb.build import BuildOptions, publish
-from kb.index import write_index
-from kb.ingest import ingest
-from kb.search import open_release, read_ahead, search, warm
+from kb.align.topics import align
+from kb.build.pipeline import BuildOptions, publish
+from kb.ingest.reader import ingest
+from kb.search.index import write_index
+from kb.search.query import open_release, read_ahead, search, warm
+from kb.serve.api import create_app
 
 QUERIES = ["assinatura", "cancelar assinatura", "Azure", "подписка", "suscripción -azure", '"Partner Center"']
 
@@ -81,7 +81,7 @@ def test_kb_serve_warms_the_published_release_before_taking_requests(
     build: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     out = copy_of(build, tmp_path)
-    with caplog.at_level(logging.INFO, logger="kb.api"), TestClient(create_app(out, warm_seconds=30)) as client:
+    with caplog.at_level(logging.INFO, logger="kb.serve.api"), TestClient(create_app(out, warm_seconds=30)) as client:
         assert "posting lists ahead" in caplog.text
         assert open_release(out / "index").leaves
         assert client.get("/api/search", params={"q": "assinatura"}).json() == \

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from kb.ingest import parse_document
+from kb.align.segments import align_segments, pair_kind, unmatched
+from kb.ingest.reader import parse_document
 from kb.model import SegmentKind, SegmentPair
-from kb.segalign import align_segments, pair_kind, unmatched
 from tests.conftest import SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 
 SEEDS = [SEED_PT, SEED_PT_21V, SEED_RU, SEED_ES, SEED_IT]
@@ -186,8 +186,8 @@ def test_kb_compare_two_editions_of_one_locale(capsys, args):
 
 
 def test_compare_json_joins_the_two_segments_of_a_split(capsys):
-    from kb.align import align
-    from kb.report import compare_report
+    from kb.align.topics import align
+    from kb.quality.report import compare_report
 
     pt, it = doc("pt-br/billing.md", "pt-BR", PT), doc("it-it/billing.md", "it-IT", IT_SPLIT)
     topic = align([pt, it]).topics[0]
@@ -252,8 +252,8 @@ def test_kb_compare_table(capsys):
 
 
 def test_topic_pairs_of_the_seeds(seeds):
-    from kb.align import align
-    from kb.segalign import topic_pairs
+    from kb.align.segments import topic_pairs
+    from kb.align.topics import align
 
     topic = align(list(seeds.values())).topics[0]
     got = sorted(tuple(sorted((a.path, b.path))) for a, b in topic_pairs(topic))
@@ -262,8 +262,8 @@ def test_topic_pairs_of_the_seeds(seeds):
 
 
 def test_dev_corpus_every_comparison_keeps_every_segment_once_in_order(dev_corpus):
-    from kb.align import align
-    from kb.segalign import topic_pairs
+    from kb.align.segments import topic_pairs
+    from kb.align.topics import align
 
     comparisons = diagonal = 0
     for topic in align(dev_corpus.documents).topics:

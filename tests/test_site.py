@@ -1,4 +1,4 @@
-"""kb.site on a small corpus written here: pages, links, switchers, alternates, hubs, homes, compare,
+"""kb.site.output on a small corpus written here: pages, links, switchers, alternates, hubs, homes, compare,
 search, sitemap, robots, 404, base URL, incremental writes, and the worker pool.
 
 The alignment is built by hand (explicit topics and slugs) so these tests pin the site's behaviour,
@@ -18,12 +18,15 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from linkcheck import check_site
 
-from kb import pages as site_pages
-from kb import site, sitedata, urls, views
-from kb.build import BuildOptions
+from kb import urls
+from kb.build.pipeline import BuildOptions
 from kb.errors import InvalidParameter
-from kb.ingest import ingest
+from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Document, Evidence, Topic, TopicMember
+from kb.site import data as sitedata
+from kb.site import output as site
+from kb.site import pages as site_pages
+from kb.site import views
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -395,7 +398,7 @@ def test_site_home_lists_locales_with_their_own_names(built) -> None:
 
 
 def test_compare_page_shows_aligned_segments_side_by_side_and_marks_unmatched_ones(built) -> None:
-    pytest.importorskip("kb.segalign")
+    pytest.importorskip("kb.align.segments")
     doc = page(built[0], "compare/aaa/pt-br..pt-br-21vianet")
     table = doc.find("table", class_="compare")
     rows = table.find("tbody").find_all("tr")

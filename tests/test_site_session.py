@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import BuildOptions, Session, build
+from kb.build.pipeline import BuildOptions, Session, build
 
 
 def doc(title: str, locale: str, assetid: str, body: str) -> str:

@@ -1,5 +1,5 @@
 """The translators' checks on the site: the translation status page and the findings on compare pages,
-rendered by kb.site from a small corpus written here."""
+rendered by kb.site.output from a small corpus written here."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from linkcheck import check_site
 
-from kb import site
-from kb.align import align
-from kb.build import BuildOptions
-from kb.ingest import ingest
+from kb.align.topics import align
+from kb.build.pipeline import BuildOptions
+from kb.ingest.reader import ingest
+from kb.site import output as site
 
 
 def front(locale: str, assetid: str, handoff: str, source_hash: str, kind: str = "HT") -> str:

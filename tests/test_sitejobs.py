@@ -1,4 +1,4 @@
-"""The site's worker pools (kb.sitejobs): replaced every WORKER_DOCUMENTS documents, each sized when
+"""The site's worker pools (kb.site.workers): replaced every WORKER_DOCUMENTS documents, each sized when
 it starts by the cores the build's other processes leave it."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_RU
 
-from kb import sitejobs
-from kb.align import align
-from kb.build import BuildOptions
-from kb.ingest import ingest
-from kb.site import render_site
+from kb.align.topics import align
+from kb.build.pipeline import BuildOptions
+from kb.ingest.reader import ingest
+from kb.site import workers as sitejobs
+from kb.site.output import render_site
 
 
 class RecordedPool(ProcessPoolExecutor):

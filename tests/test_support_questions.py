@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.align import align
-from kb.build import BuildOptions
-from kb.index import write_index
+from kb.align.topics import align
+from kb.build.pipeline import BuildOptions
 from kb.model import Corpus
-from kb.search import search
+from kb.search.index import write_index
+from kb.search.query import search
 
 # (locale, the customer's question, the article that answers it, relative to the corpus root)
 QUESTIONS: list[tuple[str, str, str]] = [

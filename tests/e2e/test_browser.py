@@ -24,8 +24,8 @@ from browser_support import (  # noqa: F401
 from playwright.sync_api import Page, expect
 
 from kb import urls
-from kb.align import align
-from kb.ingest import ingest
+from kb.align.topics import align
+from kb.ingest.reader import ingest
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""Documents → Topics: evidence for grouping translations and editions, similarity, segment alignment."""

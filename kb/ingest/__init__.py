@@ -1,0 +1,2 @@
+"""Files → Documents: front matter, the DocFX Markdown dialect, segments, editions, language detection,
+navigation files, the parse cache."""

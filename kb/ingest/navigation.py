@@ -1,0 +1,73 @@
+"""Navigation files: DocFX ``TOC.md`` (headings of links) and ``toc.yml`` (nested items)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from kb.ingest.markdown import normalize_text
+from kb.locales import locale_from_path
+from kb.model import Navigation, NavNode
+
+NAV_NAMES = {"toc.md", "toc.yml", "toc.yaml"}
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)(?:\s+\"[^\"]*\")?\)(?P<rest>.*)$")
+
+
+def is_navigation(path: str) -> bool:
+    return path.rsplit("/", 1)[-1].lower() in NAV_NAMES
+
+
+def _entry(text: str) -> NavNode:
+    m = _LINK.match(text.strip())
+    if m:
+        title = (m.group("title") + m.group("rest")).strip()
+        return NavNode(title=title, href=m.group("href") or None)
+    return NavNode(title=text.strip(), href=None)
+
+
+def parse_toc_md(text: str) -> tuple[NavNode, ...]:
+    """Nest ``#``-level headings into a tree; a heading is a link (``# [Title](a.md)``) or a label."""
+    root: list[Any] = []
+    stack: list[tuple[int, list[Any]]] = [(0, root)]
+    for line in normalize_text(text).split("\n"):
+        m = _HEADING.match(line)
+        if not m:
+            continue
+        level = len(m.group(1))
+        node = _entry(m.group(2))
+        children: list[Any] = []
+        while stack[-1][0] >= level:
+            stack.pop()
+        stack[-1][1].append((node, children))
+        stack.append((level, children))
+    return _freeze(root)
+
+
+def _freeze(items: list[Any]) -> tuple[NavNode, ...]:
+    return tuple(NavNode(node.title, node.href, _freeze(children)) for node, children in items)
+
+
+def parse_toc_yml(text: str) -> tuple[NavNode, ...]:
+    data = yaml.safe_load(normalize_text(text)) or []
+    if isinstance(data, dict):
+        data = data.get("items", [data])
+    return _yml_items(data)
+
+
+def _yml_items(items: Any) -> tuple[NavNode, ...]:
+    out = []
+    for item in items or []:
+        if not isinstance(item, dict):
+            continue
+        href = item.get("href") or item.get("topicHref") or item.get("tocHref")
+        out.append(NavNode(str(item.get("name", "")), str(href) if href else None, _yml_items(item.get("items"))))
+    return tuple(out)
+
+
+def parse_navigation(path: str, text: str) -> Navigation:
+    """Parse a navigation file; raises ``ValueError``/``yaml.YAMLError`` on malformed YAML."""
+    items = parse_toc_md(text) if path.lower().endswith(".md") else parse_toc_yml(text)
+    return Navigation(path=path, locale=locale_from_path(path), items=items)

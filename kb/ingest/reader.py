@@ -1,0 +1,491 @@
+"""Ingest: read a content folder into :class:`~kb.model.Document` objects.
+
+A broken file never stops ingest: every failure becomes a :class:`~kb.model.Problem` naming the file
+(and the line, where known), and the rest of the folder is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kb import locales
+from kb.ingest import frontmatter, markdown
+from kb.ingest.cache import ParseCache, Parsed, cacheable
+from kb.ingest.editions import editions_of
+from kb.ingest.navigation import is_navigation, parse_navigation
+from kb.ingest.render import pack_skeleton
+from kb.ingest.segments import TooComplex, build_segments
+from kb.model import (
+    Corpus,
+    Document,
+    DocumentText,
+    Link,
+    LocaleSource,
+    Navigation,
+    Problem,
+    Segment,
+    SegmentKind,
+    Translation,
+)
+from kb.progress import ProgressFn
+
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
+MAX_INCLUDE_DEPTH = 3
+# Per document: a file including itself 100 times, 3 levels deep, would otherwise mean 10**6 reads.
+MAX_INCLUDES = 100
+MAX_INCLUDED_BYTES = 5 * 1024 * 1024
+MAX_INCLUDE_FILE = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """Settings of one ingest run."""
+
+    languages: tuple[str, ...] = locales.SUPPORTED_LANGUAGES
+    """Languages that detection may choose among (a document's metadata may name any locale)."""
+    max_bytes: int = 5 * 1024 * 1024
+    """Files larger than this are reported and skipped."""
+
+
+class InputProblem(Exception):
+    """Raised inside ingest for a file that must be skipped; becomes a :class:`Problem`."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+# --- discovery -----------------------------------------------------------------------------------
+
+
+def discover(root: Path) -> tuple[list[str], list[str], list[Problem]]:
+    """(document paths, navigation paths, problems), relative to ``root``, sorted."""
+    root_real = root.resolve()
+    docs: list[str] = []
+    navs: list[str] = []
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:  # os.walk does not follow them; say so when they lead outside
+            link = Path(dirpath) / name
+            if link.is_symlink() and not _inside(link.resolve(), root_real):
+                rel = _printable(link.relative_to(root).as_posix())
+                why = "symbolic link to a folder outside the content root; not read"
+                problems.append(Problem(rel, None, why))
+        # Plain strings, not Path objects: a rebuild in a session walks every file again.
+        folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            full = os.path.join(dirpath, name)
+            rel = prefix + name
+            if os.path.islink(full) and not _inside(Path(full).resolve(), root_real):
+                problems.append(
+                    Problem(_printable(rel), None, "symbolic link points outside the content root; not read")
+                )
+                continue
+            wanted = is_navigation(rel) or name.lower().endswith(DOCUMENT_SUFFIXES)
+            if wanted and rel != _printable(rel):  # undecodable bytes would break paths, URLs, reports
+                problems.append(Problem(_printable(rel), None, "file name is not valid UTF-8; not read"))
+                continue
+            if is_navigation(rel):
+                navs.append(rel)
+            elif name.lower().endswith(DOCUMENT_SUFFIXES):
+                docs.append(rel)
+    return sorted(docs), sorted(navs), problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _printable(rel: str) -> str:
+    """A path as text: bytes that are not UTF-8 (kept by os.walk as surrogates) become U+FFFD."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+# --- one document --------------------------------------------------------------------------------
+
+
+def decode(data: bytes, max_bytes: int) -> str:
+    """Bytes → text with normalised line endings, or :class:`InputProblem` saying why not."""
+    if len(data) > max_bytes:
+        raise InputProblem(f"file is too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+    if b"\x00" in data[:8192]:
+        raise InputProblem("file is binary (contains NUL bytes), not Markdown")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        raise InputProblem(f"file is not valid UTF-8 ({where})", line) from None
+    return markdown.normalize_text(text)
+
+
+def expand_includes(
+    body: str, rel: str, root: Path | None, depth: int = 0, budget: list[int] | None = None
+) -> tuple[str, list[Link], list[Problem]]:
+    """Replace ``[!INCLUDE[…](file)]`` by the file's body, when it lies inside the content root.
+
+    ``budget`` is [includes, bytes] left for the whole document, shared by nested includes."""
+    links: list[Link] = []
+    problems: list[Problem] = []
+    top = budget is None
+    budget = [MAX_INCLUDES, MAX_INCLUDED_BYTES] if budget is None else budget
+
+    def replace(m: object) -> str:
+        import re
+
+        assert isinstance(m, re.Match)
+        target = m.group("target")
+        line = body.count("\n", 0, m.start()) + 1
+        links.append(Link(target, m.group("title"), "include", line))
+        if root is None:
+            return ""
+        budget[0] -= 1  # every include counts, expanded or not, so problems stay few too
+        if budget[0] < 0:
+            if budget[0] == -1:
+                why = f"over {MAX_INCLUDES} includes in one document"
+                problems.append(Problem(rel, line, f"include '{target}' and later ones not expanded: {why}"))
+            return ""
+        root_real = root.resolve()
+        path = (root / Path(rel).parent / target).resolve()
+        if not _inside(path, root_real):
+            problems.append(
+                Problem(rel, line, f"include '{target}' reaches outside the content root; not read")
+            )
+            return ""
+        if depth >= MAX_INCLUDE_DEPTH or not path.is_file():
+            why = "includes nest too deeply" if path.is_file() else "file not found"
+            problems.append(Problem(rel, line, f"include '{target}' not expanded: {why}"))
+            return ""
+        size = path.stat().st_size
+        if size > min(budget[1], MAX_INCLUDE_FILE):  # checked before reading: it may be huge
+            why = f"too large ({size:,} bytes; {min(budget[1], MAX_INCLUDE_FILE):,} left to include)"
+            problems.append(Problem(rel, line, f"include '{target}' not expanded: {why}"))
+            return ""
+        budget[1] -= size
+        try:
+            text = decode(path.read_bytes(), MAX_INCLUDE_FILE)
+        except InputProblem as exc:
+            problems.append(Problem(rel, line, f"include '{target}' not expanded: {exc.message}"))
+            return ""
+        _, inc_body, _ = frontmatter.split(text)
+        inc_rel = path.relative_to(root_real).as_posix()
+        expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1, budget)
+        problems.extend(inner_problems)
+        return expanded.strip("\n")
+
+    out = markdown.INCLUDE.sub(replace, body)
+    if top:  # a file included many times repeats its problems: report each once
+        problems = list({(p.path, p.message): p for p in reversed(problems)}.values())[::-1]
+    return out, links, problems
+
+
+def _locale(
+    rel: str, fm: dict[str, object], title: str, segments: list[Segment], opts: IngestOptions
+) -> tuple[str, LocaleSource, float]:
+    declared = frontmatter.get(fm, "contentlocale") or frontmatter.get(fm, "locale")
+    if declared and (tag := locales.normalize(declared)):
+        return tag, LocaleSource.METADATA, 1.0
+    if tag := locales.locale_from_path(rel):
+        return tag, LocaleSource.PATH, 0.9
+    sample = " ".join([title] + [s.text for s in segments if s.kind is not SegmentKind.CODE])[:4000]
+    tag, confidence = locales.detect(sample, opts.languages)
+    return tag, LocaleSource.DETECTED, round(confidence, 4)
+
+
+def parse_document(
+    rel: str, data: bytes, root: Path | None = None, opts: IngestOptions = IngestOptions()
+) -> tuple[Document | None, list[Problem]]:
+    """Parse one file's bytes. Never raises: problems come back beside a document or instead of it."""
+    try:
+        return _parse(rel, data, root, opts)
+    except (InputProblem, TooComplex) as exc:
+        return None, [Problem(rel, exc.line, exc.message)]
+    except frontmatter.FrontMatterError as exc:
+        return None, [Problem(rel, exc.line, str(exc))]
+    except RecursionError:
+        return None, [Problem(rel, None, "document is nested too deeply to parse")]
+    except Exception as exc:  # a parser bug must not stop the build: report it against the file
+        return None, [Problem(rel, None, f"could not be parsed ({type(exc).__name__}: {exc})")]
+
+
+def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Parsed:
+    text = decode(data, opts.max_bytes)
+    fm_text, body, body_line = frontmatter.split(text)
+    if fm_text is None:
+        raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
+    fm = frontmatter.parse(fm_text)
+    if not body.strip():
+        raise InputProblem("document has front matter but an empty body", body_line)
+    body, include_links, problems = expand_includes(body, rel, root)
+    tokens = markdown.parse(body)
+    segments = build_segments(tokens, body_line)
+    if (deep := markdown.nesting_overflow(tokens)) is not None:
+        limit = markdown.parser().options["maxNesting"]
+        why = f"content nested too deeply (over {limit} levels of lists, quotes and items) is left out"
+        problems.append(Problem(rel, body_line + deep, why))
+    if not segments:
+        raise InputProblem("document body has no text", body_line)
+    first_heading = next((s.text for s in segments if s.kind is SegmentKind.HEADING), None)
+    title = frontmatter.get(fm, "title") or first_heading or Path(rel).stem
+    locale, source, confidence = _locale(rel, fm, title, segments, opts)
+    editions, applies_to = editions_of(segments)
+    assetid = frontmatter.get(fm, "assetid")
+    translation = Translation(
+        source_hash=frontmatter.get(fm, "openlocfilehash"),
+        source_commit=frontmatter.get(fm, "sourcegitcommit"),
+        type=(frontmatter.get(fm, "translationtype") or "").upper() or None,
+        handoff=frontmatter.iso_date(frontmatter.get(fm, "lasthandoff")),
+        date=frontmatter.iso_date(frontmatter.get(fm, "date")),
+        locfileid=frontmatter.get(fm, "locfileid"),
+    )
+    parsed = DocumentText(
+        front_matter=fm,
+        segments=tuple(segments),
+        links=tuple(include_links) + tuple(link for s in segments for link in s.links),
+        body=body,
+    )
+    doc = Document.parsed(
+        text=parsed,
+        path=rel,
+        locale=locale,
+        locale_source=source,
+        locale_confidence=confidence,
+        title=title,
+        description=frontmatter.get(fm, "description") or "",
+        assetid=assetid.strip().lower() if assetid else None,
+        editions=editions,
+        applies_to=applies_to,
+        translation=translation,
+        body_line=body_line,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        skeleton=pack_skeleton(tokens),  # last: it may change the tokens
+    )
+    return doc, problems
+
+
+# --- a whole folder ------------------------------------------------------------------------------
+
+
+def _read_bytes(root: Path, rel: str, opts: IngestOptions) -> bytes | Parsed:
+    """The file's bytes, or the problem result that replaces its parse."""
+    path = os.path.join(root, rel)  # strings: a session's rebuild reads every file again
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait forever
+            return None, [Problem(rel, None, "not a regular file (a pipe, socket or device); not read")]
+        size = st.st_size
+        if size > opts.max_bytes:
+            limit = f"{size:,} bytes; the limit is {opts.max_bytes:,}"
+            return None, [Problem(rel, None, f"file is too large ({limit})")]
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        return None, [Problem(rel, None, f"cannot be read: {exc.strerror or exc}")]
+
+
+def read_file(root: Path, rel: str, opts: IngestOptions, cache: ParseCache | None = None) -> Parsed:
+    """Parse one file under ``root``, storing the result in ``cache`` when one is given."""
+    data = _read_bytes(root, rel, opts)
+    if not isinstance(data, bytes):
+        return data
+    result = parse_document(rel, data, root, opts)
+    if cache is not None and cacheable(data):
+        cache.put(cache.key(rel, data, repr(opts)), result)
+    return result
+
+
+def _read_many(args: tuple[str, list[str], IngestOptions, ParseCache | None]) -> list[Parsed]:
+    root, rels, opts, cache = args
+    return [read_file(Path(root), rel, opts, cache) for rel in rels]
+
+
+NavParsed = tuple[Navigation | None, list[Problem]]
+
+
+def read_navigation(
+    root: Path, rel: str, memo: tuple[dict[Any, NavParsed], dict[Any, NavParsed]] | None = None
+) -> NavParsed:
+    """Parse a TOC file. ``memo``: (a session's results of its previous build, this build's), so
+    the same bytes give the same :class:`Navigation` object."""
+    data = _read_bytes(root, rel, IngestOptions())  # the same size and file-type checks as documents
+    if not isinstance(data, bytes):
+        return None, data[1]
+    if memo is None:
+        return _navigation(rel, data)
+    before, now = memo
+    key = (rel, hashlib.sha256(data).hexdigest())
+    found = now[key] = before.get(key) or _navigation(rel, data)
+    return found
+
+
+def _navigation(rel: str, data: bytes) -> tuple[Navigation | None, list[Problem]]:
+    try:
+        text = decode(data, 5 * 1024 * 1024)
+        return parse_navigation(rel, text), []
+    except InputProblem as exc:
+        return None, [Problem(rel, exc.line, exc.message)]
+    except Exception as exc:
+        return None, [Problem(rel, None, f"navigation could not be parsed ({type(exc).__name__}: {exc})")]
+
+
+# Small batches keep both cores busy to the end (article sizes vary 100×) and let progress move;
+# above ~50 documents a batch, the per-batch cost of the pool is already negligible.
+MIN_BATCH, MAX_BATCH = 8, 48
+
+
+def chunks(items: list[str], jobs: int) -> list[list[str]]:
+    """``items`` in order, cut into batches of about an eighth of each worker's share."""
+    size = min(MAX_BATCH, max(MIN_BATCH, len(items) // (jobs * 8)))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _from_cache(
+    root: Path, rels: list[str], opts: IngestOptions, cache: ParseCache, progress: ProgressFn | None
+) -> tuple[dict[str, Parsed], list[str], set[str]]:
+    """(results found in the cache, paths still to parse, every key in use)."""
+    found: dict[str, Parsed] = {}
+    todo: list[str] = []
+    keys: set[str] = set()
+    context = repr(opts)
+    for rel in rels:
+        data = _read_bytes(root, rel, opts)
+        if not isinstance(data, bytes):
+            found[rel] = data
+            continue
+        key = cache.key(rel, data, context)
+        keys.add(key)
+        hit = cache.get(key) if cacheable(data) else None
+        if hit is None:
+            todo.append(rel)
+        else:
+            found[rel] = hit
+            if progress is not None and len(found) % 256 == 0:
+                progress("ingest", len(found), len(rels))
+    return found, todo, keys
+
+
+MemoKey = tuple[str, str, str]
+
+
+def _from_memo(
+    root: Path, rels: list[str], opts: IngestOptions, memo: dict[Any, Any]
+) -> tuple[dict[str, Parsed], list[str], dict[str, MemoKey]]:
+    """(results of the session's previous build for files with the same bytes, paths still to read,
+    the memo key of every file that can be remembered)."""
+    found: dict[str, Parsed] = {}
+    todo: list[str] = []
+    keys: dict[str, MemoKey] = {}
+    context = repr(opts)
+    for rel in rels:
+        data = _read_bytes(root, rel, opts)
+        if isinstance(data, bytes) and cacheable(data):
+            keys[rel] = key = (rel, hashlib.sha256(data).hexdigest(), context)
+            if (hit := memo.get(key)) is not None:
+                found[rel] = hit
+                continue
+        todo.append(rel)
+    return found, todo, keys
+
+
+def _remember(results: dict[str, Parsed], keys: dict[str, MemoKey], memo: dict[Any, Any]) -> None:
+    """Keep this build's results in ``memo``, and only those (deleted and changed files are forgotten)."""
+    navigation = memo.get("navigation")
+    memo.clear()
+    memo.update((key, results[rel]) for rel, key in keys.items())
+    if navigation is not None:
+        memo["navigation"] = navigation
+
+
+def _parse_all(
+    root: Path, rels: list[str], jobs: int, opts: IngestOptions, cache: ParseCache | None,
+    progress: ProgressFn | None, done: int, total: int,
+) -> dict[str, Parsed]:
+    """Parse ``rels``: in a process pool when there are enough of them to pay for it."""
+    out: dict[str, Parsed] = {}
+    if jobs > 1 and len(rels) > 32:
+        markdown.parser()  # built once here, inherited by forked workers
+        batches = chunks(rels, jobs)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_read_many, (str(root), b, opts, cache)): b for b in batches}
+            for future in as_completed(futures):
+                batch = futures[future]
+                out.update(zip(batch, future.result(), strict=True))
+                done += len(batch)
+                if progress is not None and done < total:
+                    progress("ingest", done, total)
+        return out
+    for rel in rels:
+        out[rel] = read_file(root, rel, opts, cache)
+        done += 1
+        if progress is not None and done % 16 == 0 and done < total:
+            progress("ingest", done, total)
+    return out
+
+
+def ingest(
+    root: str | Path,
+    *,
+    jobs: int = 1,
+    opts: IngestOptions = IngestOptions(),
+    cache: ParseCache | None = None,
+    progress: ProgressFn | None = None,
+    memo: dict[Any, Any] | None = None,
+) -> Corpus:
+    """Read every document and navigation file under ``root``.
+
+    ``jobs`` > 1 parses in that many processes; ``cache`` skips files parsed before with the same
+    bytes (and is pruned to the files seen); ``progress`` is told ``("ingest", done, total)``;
+    ``memo`` (a build session's, kept between the builds of one process) hands back the very same
+    :class:`Document` objects for files whose bytes did not change, without reading any cache."""
+    root = Path(root)
+    if not root.is_dir():
+        from kb.errors import InvalidParameter
+
+        raise InvalidParameter(f"--content: '{root}' is not a folder")
+    doc_paths, nav_paths, problems = discover(root)
+    total = len(doc_paths)
+    if progress is not None:
+        progress("ingest", 0, total)
+    results: dict[str, Parsed] = {}
+    todo = doc_paths
+    memo_keys: dict[str, MemoKey] = {}
+    if memo is not None:
+        results, todo, memo_keys = _from_memo(root, doc_paths, opts, memo)
+    if cache is not None and todo:
+        found, todo, keys = _from_cache(root, todo, opts, cache, progress)
+        results.update(found)
+        # Pruning needs every file's cache key; a session's rebuild read only the changed files, so
+        # it leaves pruning to the next one-off build.
+        if memo is None:
+            cache.prune(keys)
+    results.update(_parse_all(root, todo, jobs, opts, cache, progress, total - len(todo), total))
+    if memo is not None:
+        _remember(results, memo_keys, memo)
+    if progress is not None:
+        progress("ingest", total, total)
+    ordered = [results[rel] for rel in doc_paths]
+    documents = [doc for doc, _ in ordered if doc is not None]
+    problems += [p for _, ps in ordered for p in ps]
+    navigation = []
+    nav_memo: tuple[dict[Any, NavParsed], dict[Any, NavParsed]] | None = (
+        None if memo is None else (memo.get("navigation", {}), {})
+    )
+    for rel in nav_paths:
+        nav, nav_problems = read_navigation(root, rel, nav_memo)
+        problems += nav_problems
+        if nav is not None:
+            navigation.append(nav)
+    if memo is not None and nav_memo is not None:  # this build's files only: old versions are forgotten
+        memo["navigation"] = nav_memo[1]
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    return Corpus(str(root), tuple(documents), tuple(navigation), tuple(problems))

@@ -1,0 +1,647 @@
+"""The search index of a release: a Whoosh index with per-language fields, and a catalog.
+
+``write_index(dest, corpus, alignment, options)`` is the build writer of ``OUT/releases/<id>/index``.
+Each document is indexed under the fields of its language's analysis (``title_pt``, ``headings_pt``,
+``body_pt``; ``…_any`` for a language Whoosh cannot analyse) because Whoosh analyses per field;
+a query is run against each language's fields with that language's analysis.
+
+Beside the Whoosh files, ``catalog.pickle`` keeps the topics and documents of the release (the model
+objects from ingest and alignment), so that the query API can group hits by topic, list
+translations, and serve topics, documents and comparisons without the content folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import mmap
+import os
+import pickle
+import re
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, Schema
+from whoosh.writing import SegmentWriter
+
+from kb import urls
+from kb.errors import IndexMissing
+from kb.locales import language
+from kb.model import EMPTY_TEXT, Alignment, Corpus, Document, SegmentKind, Topic, TopicMember
+from kb.output.incremental import Reuse, fingerprint
+from kb.search.analysis import analysis_key, text_field
+
+if TYPE_CHECKING:
+    from kb.build.pipeline import BuildOptions
+
+CATALOG = "catalog.pickle"
+CATALOG_VERSION = 3
+VOCABULARY = "vocabulary.pickle"
+"""``{word: number of documents}`` in word order: what "did you mean" draws its suggestions from.
+Kept beside the Whoosh files rather than as a field of them: it was more than half of the index's
+postings (every distinct word of every document), and Whoosh spent most of its time on them."""
+POOL_MB = 16
+"""Megabytes of postings (as Whoosh estimates them) its writer buffers before sorting them into a run on
+disk, merged at the commit: most of the index writer's memory beyond the catalog it keeps. The index is
+the same whatever the size (the runs are merged in order). At 10x the writer peaked at 342 MiB PSS with
+256 (no run: the postings are sorted in memory), 224 MiB with 128 (2 runs) and 158 MiB with 64; writing
+and merging runs took about a quarter more of its CPU (44 CPU-seconds with 256, 55 with 128 or 64:
+means of 5 measurements on a loaded machine, before documents were packed). Smaller again (16)
+since the writer's peak adds to the site workers' at 100x: ~390 MB with 64, ~360 with 32."""
+TEXT_FIELDS = ("title", "headings", "body")
+"""The analysed fields of each language, as ``{name}_{analysis key}``; users prefix words with them."""
+
+
+def field_name(name: str, key: str) -> str:
+    return f"{name}_{key}"
+
+
+def build_schema(keys: list[str]) -> Schema:
+    """Stored metadata, and title/headings/body for each analysis key."""
+    schema = Schema(
+        path=ID(stored=True, unique=True),
+        topic=ID(stored=True),
+        locale=ID(stored=True),
+        editions=KEYWORD(stored=True, lowercase=True, scorable=False),
+        title=STORED(),
+        url=STORED(),
+        date=ID(stored=True),
+        handoff=ID(stored=True),
+    )
+    for key in keys:
+        for name in TEXT_FIELDS:
+            schema.add(field_name(name, key), text_field(key))
+    return schema
+
+
+def headings_text(doc: Document) -> str:
+    return "\n".join(s.text for s in doc.segments if s.kind is SegmentKind.HEADING)
+
+
+def body_parts(doc: Document) -> list[str]:
+    """The description and every segment that is not a heading, in reading order."""
+    parts = [doc.description] if doc.description else []
+    parts.extend(s.text for s in doc.segments if s.kind is not SegmentKind.HEADING)
+    return parts
+
+
+def body_text(doc: Document) -> str:
+    return "\n".join(body_parts(doc))
+
+
+def member_url(base_url: str, member: TopicMember, topic: Topic) -> str:
+    return urls.join(base_url, urls.document_path(member.document.locale, member.slug or topic.slug))
+
+
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the words Whoosh's RegexTokenizer finds
+
+
+def vocabulary(text: str) -> tuple[str, ...]:
+    """Each distinct word of ``text`` once, lower-cased, as Whoosh's tokenizer finds them."""
+    return tuple(dict.fromkeys(_WORD.findall(text.lower())))
+
+
+def document_vocabulary(doc: Document) -> tuple[str, ...]:
+    """The words of a document's title, headings and body: its share of :data:`VOCABULARY`."""
+    return vocabulary("\n".join((doc.title, headings_text(doc), body_text(doc))))
+
+
+def index_fields(topic: Topic, member: TopicMember, base_url: str) -> dict[str, Any]:
+    """The Whoosh fields of one document."""
+    doc = member.document
+    key = analysis_key(language(doc.locale))
+    headings, body = headings_text(doc), body_text(doc)
+    return {
+        "path": doc.path,
+        "topic": topic.id,
+        "locale": doc.locale,
+        "editions": " ".join(doc.editions),
+        "title": doc.title,
+        "url": member_url(base_url, member, topic),
+        "date": doc.translation.date or "",
+        "handoff": doc.translation.handoff or "",
+        field_name("title", key): doc.title,
+        field_name("headings", key): headings,
+        field_name("body", key): body,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogData:
+    """What ``catalog.pickle`` holds: the release's topics with their documents *without their text*
+    (see :func:`light`), the URL base, and where each full document is in the document store.
+
+    The store is one or more ``documents-<n>.pickle`` files of pickled :class:`Document` objects one
+    after the other; ``stored[path]`` is :data:`Stored`. An incremental build
+    hard-links the previous release's store files and appends only the changed documents, in a new
+    file; a file mostly made of replaced documents is rewritten (its live documents copied)."""
+
+    version: int
+    base_url: str
+    alignment: Alignment
+    files: tuple[str, ...] = ()
+    stored: dict[str, Stored] = field(default_factory=dict)
+
+
+STORE = "documents-{}.pickle"
+Stored = tuple[int, int, int, str, int]
+"""Where a document is in the store: ``(file number, offset, length, key, parts length)``. The
+record is the pickled :func:`body_parts` (``parts length`` bytes: all a search snippet needs, and
+quick to load) followed by the pickled Document; ``key`` says which version of the document it is
+(:func:`document_key`)."""
+
+
+def light(doc: Document) -> Document:
+    """The document without its text (segments, links, body, front matter, pre-rendered HTML): all that the catalog
+    needs to list, group and link it; the full document is read from the store on demand."""
+    return dataclasses.replace(doc, packed=EMPTY_TEXT, skeleton=None)
+
+
+def document_key(doc: Document) -> str:
+    """Which version of a document this is: its file, bytes and body (includes expanded), with kb's
+    code (the fingerprint incremental builds trust for pages)."""
+    return fingerprint(doc)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What the index derives from one member of a topic: the fingerprint of its Whoosh fields, its
+    vocabulary (in a session only), its store key and its catalog copy. Kept in a session's memo
+    while the member's document, topic and URL base stay the same. The fields themselves are not
+    kept: with the document's whole text, all of them at once would cost gigabytes on a large corpus."""
+
+    document: Document
+    inputs: tuple[str, str, str]
+    """The topic's id, the member's slug (or the topic's) and the URL base the fields were made for."""
+    fingerprint: str
+    words: tuple[str, ...]
+    key: str
+    light: Document
+
+
+def prepare(
+    topic: Topic, member: TopicMember, base_url: str, memo: dict[str, Prepared] | None
+) -> tuple[Prepared, dict[str, Any] | None, tuple[str, ...]]:
+    """The member's :class:`Prepared`, with its fields and words when they were computed (None and
+    the memo's words when ``memo`` had it: nothing it depends on changed — ingest gives the same
+    Document object for a file whose bytes did not change)."""
+    doc = member.document
+    inputs = (topic.id, member.slug or topic.slug, base_url)
+    old = memo.get(doc.path) if memo is not None else None
+    if old is not None and old.document is doc and old.inputs == inputs:
+        return old, None, old.words
+    fields = index_fields(topic, member, base_url)
+    if old is not None and old.document is doc:  # only the topic or URL changed: same text
+        words, key, lite = old.words, old.key, old.light
+    else:
+        words, key, lite = document_vocabulary(doc), document_key(doc), light(doc)
+    if memo is None:
+        return Prepared(doc, inputs, fingerprint(fields), (), key, lite), fields, words
+    words = tuple(sys.intern(w) for w in words)  # kept for every document: one string per word
+    prepared = memo[doc.path] = Prepared(doc, inputs, fingerprint(fields), words, key, lite)
+    return prepared, fields, words
+
+
+@dataclass(frozen=True, slots=True)
+class IndexHead:
+    """What the index needs before its first topic arrives (:func:`write_index_topics`)."""
+
+    keys: tuple[str, ...]
+    """The analysis keys of the corpus's languages: which fields the schema has."""
+    warnings: tuple[str, ...]
+    """The alignment's warnings, kept in the catalog."""
+
+
+def index_head(corpus: Corpus, alignment: Alignment) -> IndexHead:
+    keys = sorted({analysis_key(language(loc)) for loc in {d.locale for d in corpus.documents}}) or ["any"]
+    return IndexHead(tuple(keys), tuple(alignment.warnings))
+
+
+def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
+    """Write the index of one release into ``dest`` (a new folder) from the gathered data: see
+    :func:`write_index_topics`."""
+    write_index_topics(dest, index_head(corpus, alignment), alignment.topics, options)
+
+
+def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], options: BuildOptions) -> None:
+    """Write the Whoosh index, the vocabulary, the document store and the catalog of one release
+    into ``dest`` (a new folder), reading the topics once, in order.
+
+    Each document is indexed and stored as it arrives, and only its catalog copy (:func:`light`), its
+    store key and its words' counts are kept: a writer fed the topics one by one (the build's
+    ``TopicStream``) never holds the whole corpus. In an incremental build (:mod:`kb.output.incremental`)
+    the previous release's index is hard-linked into ``dest`` (Whoosh never rewrites a segment file,
+    it writes new ones) and only the documents whose fields changed are deleted and added again; the
+    previous release stays untouched. Within a session (``kb serve --watch``) what each document gives
+    the index is memoised, so a rebuild after one file changed works on that file alone (and rewrites
+    the small catalog)."""
+    dest.mkdir(parents=True, exist_ok=False)
+    session_memo = options.session.memo("index") if options.session is not None else None
+    memo: dict[str, Prepared] | None = session_memo.setdefault("prepared", {}) if session_memo is not None else None
+    reuse = Reuse.between("index", options.previous_release if options.record_state else None)
+    whoosh = _WhooshWriter.open(dest, list(head.keys), reuse)
+    previous = _previous_catalog(reuse, session_memo) if whoosh.linked else None
+    counts: Counter[str] = Counter()
+    words: dict[str, tuple[str, ...]] = {}  # path → its words, in a session
+    catalog: list[Topic] = []
+    with _StoreWriter(dest, previous, reuse.previous) as store:
+        try:
+            for topic in topics:
+                members = []
+                for member in topic.members:
+                    p, fields, found = prepare(topic, member, options.base_url, memo)
+                    path = p.document.path
+                    if memo is None:
+                        counts.update(found)
+                    else:
+                        words[path] = found
+                    whoosh.add(path, p.fingerprint, fields or index_fields(topic, member, options.base_url),
+                               record=options.record_state)
+                    store.add(p.document, p.key)
+                    members.append(dataclasses.replace(member, document=p.light))
+                catalog.append(dataclasses.replace(topic, members=members))
+            whoosh.delete_gone()
+        except BaseException:
+            whoosh.cancel()
+            raise
+        whoosh.commit()
+        files, stored = store.finish(reuse)
+    if memo is not None:  # forget deleted documents
+        for path in memo.keys() - stored.keys():
+            del memo[path]
+    if options.record_state:
+        reuse.save(dest.parent)
+    if session_memo is None:
+        in_order = {w: counts[w] for w in sorted(counts)}  # in word order, as Whoosh's terms
+        (dest / VOCABULARY).write_bytes(pickle.dumps(in_order, protocol=pickle.HIGHEST_PROTOCOL))
+    else:
+        (dest / VOCABULARY).write_bytes(vocabulary_bytes(words, session_memo))
+    data = CatalogData(CATALOG_VERSION, options.base_url, Alignment(catalog, list(head.warnings)), files, stored)
+    with (dest / CATALOG).open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    if session_memo is not None:
+        session_memo["catalog"] = (dest.resolve(), data)
+
+
+@dataclass
+class _WhooshWriter:
+    """The Whoosh index of a release being written: a clean one gets every document; one hard-linked
+    from the previous release gets only the changed ones, each deleted and added again."""
+
+    ix: Any
+    linked: bool
+    reuse: Reuse
+    writer: SegmentWriter | None = None
+    """Opened only when there is something to write: a cancelled Whoosh writer leaves the files of
+    its unfinished segment behind."""
+    documents: int = 0
+    deleted: int = 0
+
+    @classmethod
+    def open(cls, dest: Path, keys: list[str], reuse: Reuse) -> _WhooshWriter:
+        reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
+        linked = reuse.old.get("") == schema_key and _link_index(reuse, dest)
+        ix = whoosh_index.open_dir(str(dest)) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
+        return cls(ix, linked, reuse)
+
+    def add(self, path: str, key: str, fields: dict[str, Any], record: bool) -> None:
+        """Index the document at ``path`` whose fields have fingerprint ``key`` (recorded for the next
+        build when ``record``), unless the linked index has it from the same fields."""
+        self.documents += 1
+        if not self.linked:
+            if record:
+                self.reuse.new[path] = key
+        elif self.reuse.unchanged(path, key):
+            return
+        elif path in self.reuse.old:
+            self._writer().delete_by_term("path", path)
+            self.deleted += 1
+        self._writer().add_document(**fields)
+
+    def delete_gone(self) -> None:
+        """Delete the linked index's documents that this release does not have (after the last add)."""
+        if self.linked:
+            for path in sorted(set(self.reuse.old) - set(self.reuse.new) - {""}):
+                self._writer().delete_by_term("path", path)
+                self.deleted += 1
+
+    def commit(self) -> None:
+        if self.writer is not None:
+            # Deleted documents still count in Whoosh's term statistics until their segment is merged:
+            # merge when they are more than a tenth of the index, to keep scores near a clean build's.
+            self.writer.commit(optimize=self.deleted * 10 > self.documents)
+            self.writer = None
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+    def _writer(self) -> SegmentWriter:
+        if self.writer is None:
+            self.writer = self.ix.writer(limitmb=POOL_MB)
+        return self.writer
+
+
+@dataclass
+class _VocabularyMemo:
+    """A session's running vocabulary: counts kept up to date document by document."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Path → the words counted for it."""
+    blob: bytes = b""
+
+
+def vocabulary_bytes(now: dict[str, tuple[str, ...]], session_memo: dict[str, Any]) -> bytes:
+    """The pickled :data:`VOCABULARY` in a session, from each document's words (path → words): only
+    changed documents' words are counted again, and the previous bytes are kept when no word came or
+    went."""
+    memo: _VocabularyMemo = session_memo.setdefault("vocabulary", _VocabularyMemo())
+    changed = False
+    for path in memo.words.keys() - now.keys():
+        memo.counts.subtract(memo.words.pop(path))
+        changed = True
+    for path, words in now.items():
+        old = memo.words.get(path)
+        if old is not words and old != words:
+            if old is not None:
+                memo.counts.subtract(old)
+            memo.counts.update(words)
+            memo.words[path] = words
+            changed = True
+    if changed or not memo.blob:
+        counts = {w: n for w in sorted(memo.counts) if (n := memo.counts[w]) > 0}
+        memo.counts = Counter(counts)
+        memo.blob = pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL)
+    return memo.blob
+
+
+def _previous_catalog(reuse: Reuse, session_memo: dict[str, Any] | None) -> CatalogData | None:
+    """The previous release's catalog: from the session when it wrote it, else read from disk."""
+    if reuse.previous is None:
+        return None
+    if session_memo is not None and "catalog" in session_memo:
+        where, data = session_memo["catalog"]
+        if where == reuse.previous.resolve():
+            return cast(CatalogData, data)
+    try:
+        with (reuse.previous / CATALOG).open("rb") as f:
+            data = pickle.load(f)
+    except Exception:  # unreadable: the store is written anew
+        return None
+    return data if isinstance(data, CatalogData) and data.version == CATALOG_VERSION else None
+
+
+def store_record(doc: Document) -> tuple[bytes, int]:
+    """A document's record in the store (see :data:`Stored`) and the length of its parts."""
+    parts = pickle.dumps(tuple(body_parts(doc)), protocol=pickle.HIGHEST_PROTOCOL)
+    whole = dataclasses.replace(doc, skeleton=None)  # (the site's pre-rendered body: the API never shows it)
+    return parts + pickle.dumps(whole, protocol=pickle.HIGHEST_PROTOCOL), len(parts)
+
+
+class _StoreWriter:
+    """Writes the document store of a release (see :class:`CatalogData`) as the documents arrive.
+
+    A document is appended to a new store file at once, unless the previous release stored it under
+    the same key: then it waits for :meth:`finish`, which takes over each previous store file at least
+    half of which is still current (hard-linked, the waiting records stay where they are) and copies
+    the waiting records of the other files into the new one. The previous files are opened at the
+    start, so that they can be copied from whatever happens to their names meanwhile."""
+
+    NEW = ".documents-new.pickle"
+    """The new store file while it is written; renamed to its :data:`STORE` name at the end."""
+
+    def __init__(self, dest: Path, previous: CatalogData | None, folder: Path | None) -> None:
+        self.dest = dest
+        self.old: dict[str, Stored] = {}
+        self.names: tuple[str, ...] = ()
+        self.sources: dict[int, BinaryIO] = {}
+        if previous is not None and folder is not None:
+            self.old, self.names = previous.stored, previous.files
+            for number, name in enumerate(self.names):
+                with contextlib.suppress(OSError):  # gone: its documents are written anew
+                    self.sources[number] = (folder / name).open("rb")
+        self.new: BinaryIO | None = None
+        self.at: dict[str, Stored] = {}
+        """Path → where its record is: (-1, …) in the new file, else where the previous release has it."""
+
+    def __enter__(self) -> _StoreWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, doc: Document, key: str) -> None:
+        """Store ``doc``, whose :func:`document_key` is ``key``."""
+        at = self.old.get(doc.path)
+        if at is not None and at[3] == key and at[0] in self.sources:
+            self.at[doc.path] = at
+        else:
+            record, parts = store_record(doc)
+            self.at[doc.path] = self._append(record, key, parts)
+
+    def finish(self, reuse: Reuse) -> tuple[tuple[str, ...], dict[str, Stored]]:
+        """The store's file names and where each document is in them (in the order they came)."""
+        files: list[str] = []
+        renumber: dict[int, int] = {}  # previous file number → its number in this release
+        for number in sorted(self._worth_keeping()):
+            if reuse.take(self.names[number], self.dest):
+                renumber[number] = len(files)
+                files.append(self.names[number])
+        for path, at in self.at.items():
+            if at[0] >= 0 and at[0] not in renumber:
+                source = self.sources[at[0]]
+                source.seek(at[1])
+                self.at[path] = self._append(source.read(at[2]), at[3], at[4])
+        stored = {path: (renumber[at[0]], *at[1:]) if at[0] >= 0 else (len(files), *at[1:])
+                  for path, at in self.at.items()}
+        if self.new is not None:
+            self.new.close()
+            taken = {int(name.split("-")[1].split(".")[0]) for name in files}
+            name = STORE.format(max(taken, default=-1) + 1)
+            (self.dest / self.NEW).rename(self.dest / name)
+            files.append(name)
+        self.close()
+        return tuple(files), stored
+
+    def close(self) -> None:
+        for source in self.sources.values():
+            source.close()
+        if self.new is not None:
+            self.new.close()
+
+    def _worth_keeping(self) -> list[int]:
+        """The previous files at least half of which holds documents that are still current."""
+        live: Counter[int] = Counter()
+        for at in self.at.values():
+            if at[0] >= 0:
+                live[at[0]] += at[2]
+        sizes = {number: os.fstat(source.fileno()).st_size for number, source in self.sources.items()}
+        return [number for number, size in sizes.items() if size and live[number] * 2 >= size]
+
+    def _append(self, record: bytes, key: str, parts: int) -> Stored:
+        if self.new is None:
+            self.new = (self.dest / self.NEW).open("wb")
+        offset = self.new.tell()
+        self.new.write(record)
+        return (-1, offset, len(record), key, parts)
+
+
+def _link_index(reuse: Reuse, dest: Path) -> bool:
+    """Hard-link every file of the previous release's Whoosh index into ``dest`` (the catalog,
+    vocabulary and document store are written by :func:`write_index`)."""
+    if reuse.previous is None or not reuse.previous.is_dir():
+        return False
+    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and _is_whoosh_file(p.name)]
+    if all(reuse.take(name, dest) for name in names if not name.endswith(".lock")) and whoosh_index.exists_in(
+        str(dest)
+    ):
+        return True
+    for leftover in dest.iterdir():  # half linked: start this index from scratch
+        leftover.unlink()
+    return False
+
+
+def _is_whoosh_file(name: str) -> bool:
+    return name not in (CATALOG, VOCABULARY) and not (name.startswith("documents-") and name.endswith(".pickle"))
+
+
+# --- reading a release ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A document of the catalog with its topic, member record and URL."""
+
+    topic: Topic
+    member: TopicMember
+    url: str
+
+    @property
+    def document(self) -> Document:
+        return self.member.document
+
+    @property
+    def slug(self) -> str:
+        return self.member.slug or self.topic.slug
+
+
+@dataclass
+class Catalog:
+    """The topics and documents of a release, with the look-ups the query API needs.
+
+    Its documents are light (:func:`light`: no segments, links or body); :meth:`document` reads a
+    full one from the release's document store."""
+
+    base_url: str
+    alignment: Alignment
+    folder: Path | None = None
+    """The index folder holding the store files (None: the documents are full already)."""
+    files: tuple[str, ...] = ()
+    stored: dict[str, Stored] = field(default_factory=dict)
+    by_path: dict[str, Entry] = field(default_factory=dict)
+    by_slug: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    by_topic: dict[str, Topic] = field(default_factory=dict)
+    _maps: dict[int, mmap.mmap] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        for topic in self.alignment.topics:
+            self.by_topic[topic.id] = topic
+            for member in topic.members:
+                entry = Entry(topic, member, member_url(self.base_url, member, topic))
+                self.by_path[member.document.path] = entry
+                self.by_slug[(member.document.locale.lower(), entry.slug)] = entry
+        # Full documents read from the store, the last few hundred kept: search results and pages
+        # come back to the same documents.
+        self.document = functools.lru_cache(maxsize=256)(self._read_document)  # type: ignore[method-assign]
+        self.parts = functools.lru_cache(maxsize=4096)(self._read_parts)  # type: ignore[method-assign]
+
+    @property
+    def topics(self) -> list[Topic]:
+        return self.alignment.topics
+
+    def entries(self) -> Iterator[Entry]:
+        return iter(self.by_path.values())
+
+    @functools.cached_property
+    def locales(self) -> list[str]:
+        return sorted({e.document.locale for e in self.entries()})
+
+    @functools.cached_property
+    def editions(self) -> list[str]:
+        return sorted({ed for e in self.entries() for ed in e.document.editions})
+
+    def entry_for(self, topic: Topic, locale: str, edition: str | None = None) -> Entry | None:
+        """The topic's document for ``locale`` (and ``edition``, else the global or any edition)."""
+        doc = topic.document_for(locale, edition)
+        return self.by_path[doc.path] if doc is not None else None
+
+    def document(self, path: str) -> Document:
+        """The full document (segments, links, body) at ``path``, read from the store."""
+        return self._read_document(path)  # replaced by a cached version in __post_init__
+
+    def parts(self, path: str) -> tuple[str, ...]:
+        """The document's :func:`body_parts` (what a snippet is cut from), read from the store."""
+        return self._read_parts(path)  # replaced by a cached version in __post_init__
+
+    def _read_document(self, path: str) -> Document:
+        at = self.stored.get(path)
+        if at is None or self.folder is None:
+            return self.by_path[path].document
+        return cast(Document, pickle.loads(self._read(at[0], at[1] + at[4], at[1] + at[2])))
+
+    def _read_parts(self, path: str) -> tuple[str, ...]:
+        at = self.stored.get(path)
+        if at is None or self.folder is None:
+            return tuple(body_parts(self.by_path[path].document))
+        return cast(tuple[str, ...], pickle.loads(self._read(at[0], at[1], at[1] + at[4])))
+
+    def _read(self, number: int, start: int, end: int) -> bytes:
+        with self._lock:
+            view = self._maps.get(number)
+            if view is None:
+                with (self.folder / self.files[number]).open("rb") as f:  # type: ignore[operator]
+                    view = self._maps[number] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            return view[start:end]
+
+    def close(self) -> None:
+        """Unmap the store files (the catalog must not be read afterwards)."""
+        with self._lock:
+            for view in self._maps.values():
+                view.close()
+            self._maps.clear()
+
+
+def load_vocabulary(index_dir: Path) -> dict[str, int]:
+    """Read :data:`VOCABULARY` of an index folder (empty when missing: no suggestions)."""
+    try:
+        with (index_dir / VOCABULARY).open("rb") as f:
+            words = pickle.load(f)
+    except FileNotFoundError:
+        return {}
+    return words if isinstance(words, dict) else {}
+
+
+def load_catalog(index_dir: Path) -> Catalog:
+    """Read ``catalog.pickle`` of an index folder written by :func:`write_index`."""
+    path = index_dir / CATALOG
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+    except FileNotFoundError:
+        raise IndexMissing(f"no catalog at '{path}': rebuild with kb build") from None
+    except Exception as exc:  # an unpickling error of a file from another version of kb
+        raise IndexMissing(f"the catalog '{path}' cannot be read ({exc}): rebuild with kb build") from None
+    if not isinstance(data, CatalogData) or data.version != CATALOG_VERSION:
+        raise IndexMissing(
+            f"the catalog '{path}' was written by another version of kb: rebuild with kb build")
+    return Catalog(data.base_url, data.alignment, index_dir, data.files, data.stored)

@@ -1,0 +1,1 @@
+"""Releases → HTTP: the query API and the static site, served by uvicorn."""

@@ -1,0 +1,118 @@
+"""``kb serve``: run the API and the site of a build folder with uvicorn; with ``--watch``, also
+rebuild the content folder incrementally whenever its files change."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kb.errors import BuildLocked, InvalidParameter, KbError
+
+if TYPE_CHECKING:
+    from kb.build.pipeline import BuildOptions
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Every file under ``root`` → (mtime in ns, size): cheap enough to poll (744 files: a few ms)."""
+    found: Snapshot = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:  # deleted while we looked: the next poll sees it gone
+                continue
+            found[os.path.relpath(path, root)] = (st.st_mtime_ns, st.st_size)
+    return found
+
+
+class Watcher(threading.Thread):
+    """Polls ``content`` and runs an incremental :func:`kb.build.pipeline.build` into ``out`` after a change.
+
+    Polling rather than inotify: it works the same on every platform and network file system, and a
+    build is content-keyed anyway (a touched file with the same bytes reuses everything). A burst of
+    writes (an editor saving, a git checkout) is waited out until two polls agree."""
+
+    def __init__(self, content: Path, out: Path, options: BuildOptions, interval: float = 0.3) -> None:
+        super().__init__(name="kb-watch", daemon=True)
+        self.content, self.out, self.options, self.interval = content, out, options, interval
+        self.stop = threading.Event()
+        self.builds = 0
+
+    def rebuild(self) -> bool:
+        """One incremental build; False when another build holds the lock (retried on the next poll)."""
+        from kb.build.pipeline import build
+
+        t0 = time.perf_counter()
+        try:
+            result = build(self.content, self.out, self.options)
+        except BuildLocked:
+            return False
+        except KbError as exc:  # a broken edit must not stop the server: report it, keep the last site
+            log(f"kb serve: rebuild failed, still serving the last build: {exc}")
+            return True
+        self.builds += 1
+        log(f"kb serve: rebuilt {len(result.corpus.documents)} documents in {time.perf_counter() - t0:.2f} s")
+        return True
+
+    def run(self) -> None:
+        last: Snapshot | None = None
+        while not self.stop.is_set():
+            now = snapshot(self.content)
+            if now != last:
+                time.sleep(self.interval)
+                if snapshot(self.content) == now and self.rebuild():
+                    last = now
+                continue
+            self.stop.wait(self.interval)
+
+
+def serve(
+    build_dir: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    watch: str | Path | None = None,
+    jobs: int = 1,
+    base_url: str = "/",
+) -> None:
+    """Serve ``build_dir`` until interrupted. A missing build is not an error: the API answers 503
+    and the site a 404 until the first ``kb build`` publishes into the folder. ``watch``: a content
+    folder to build now and again after every change (the server picks up each new release)."""
+    import uvicorn
+
+    from kb.serve.api import create_app
+
+    if not 0 < port < 65536:
+        raise InvalidParameter(f"--port must be between 1 and 65535, not {port}")
+    build = Path(build_dir)
+    if build.exists() and not build.is_dir():
+        raise InvalidParameter(f"--build '{build}' is not a folder")
+    watcher = None
+    if watch is not None:
+        from kb.build.pipeline import BuildOptions, Session
+
+        if not Path(watch).is_dir():
+            raise InvalidParameter(f"--content '{watch}' is not a folder")
+        # One session for every rebuild: each stage redoes only what a change touched.
+        options = BuildOptions(jobs=jobs, base_url=base_url, prune_in_background=True, session=Session())
+        watcher = Watcher(Path(watch), build, options)
+        watcher.start()
+    print(f"kb serve: {build} on http://{host}:{port}/ (API at /api, description at /openapi.json)"
+          + (f", watching {watch}" if watch is not None else ""),
+          file=sys.stderr, flush=True)
+    try:
+        uvicorn.run(create_app(build), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        if watcher is not None:
+            watcher.stop.set()

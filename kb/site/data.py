@@ -1,0 +1,266 @@
+"""The site's view of the corpus (:class:`SiteData`, built once per build) and its interface strings
+(:class:`Strings`, from ``site_templates/strings.json``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import posixpath
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from kb import urls
+from kb.errors import KbError
+from kb.ingest.render import BodyText, LinkStatus, LinkTarget
+from kb.locales import is_locale_folder, language
+from kb.model import Alignment, Corpus, Document, Topic, TopicMember
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
+UI_DEFAULT = "en"
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+class TemplatesMissing(KbError):
+    code = "templates_missing"
+    status = 500
+
+
+# --- the site's view of the corpus ---------------------------------------------------------------
+
+
+_ID_ATTR = re.compile(r"""<a\b[^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def title_key(title: str) -> str:
+    """Sort key for titles: case and accents ignored, so "Artículo" sorts between "Arte" and "Astro"."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def locale_key(tag: str) -> str:
+    return tag.lower()
+
+
+@dataclass
+class SiteData:
+    """Indexes over the corpus and alignment that page gathering needs; built once per build."""
+
+    corpus: Corpus
+    alignment: Alignment
+    base_url: str
+    by_path: dict[str, Document] = field(default_factory=dict)
+    member_of: dict[str, tuple[Topic, TopicMember]] = field(default_factory=dict)
+    by_root_path: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
+    by_dir: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
+    by_name: dict[tuple[str, str], list[Document]] = field(default_factory=lambda: defaultdict(list))
+    """(locale, lower-case file name) → its documents (a link's last resort, without scanning them all)."""
+    locales: list[str] = field(default_factory=list)
+    images: dict[str, str] = field(default_factory=dict)
+    """Content path of an image → site path of its copy."""
+    _anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def gather(cls, corpus: Corpus, alignment: Alignment, base_url: str) -> SiteData:
+        data = cls(corpus, alignment, base_url)
+        for doc in corpus.documents:
+            data.by_path[doc.path] = doc
+            data.by_root_path[doc.locale_root_path.lower()].append(doc)
+            data.by_dir[posixpath.dirname(doc.path)].append(doc)
+            data.by_name[(doc.locale, doc.path.rsplit("/", 1)[-1].lower())].append(doc)
+        for topic in alignment.topics:
+            for m in topic.members:
+                data.member_of[m.document.path] = (topic, m)
+        data.locales = sorted({d.locale for d in corpus.documents if d.path in data.member_of}, key=locale_key)
+        return data
+
+    # -- URLs
+    def url(self, path: str) -> str:
+        return urls.join(self.base_url, path)
+
+    def doc_url(self, member: TopicMember) -> str:
+        return self.url(urls.document_path(member.document.locale, member.slug))
+
+    def topic_url(self, topic: Topic) -> str:
+        return self.url(urls.topic_path(topic.id))
+
+    # -- choosing a member of a topic
+    def pick(
+        self, topic: Topic, locale: str, editions: Sequence[str] = (), prefer: Document | None = None
+    ) -> TopicMember | None:
+        """The member of ``topic`` that serves ``locale``, sharing an edition with ``editions`` if
+        one does (``prefer`` first), else the locale's main member."""
+        members = [m for m in topic.members if m.document.locale == locale]
+        if not members:
+            return None
+        wanted = set(editions)
+        ranked = sorted(
+            members,
+            key=lambda m: (
+                not (wanted & set(m.document.editions)),
+                m.document is not prefer,
+                m.slug != topic.slug,
+                m.document.path,
+            ),
+        )
+        return ranked[0]
+
+    # -- links
+    def resolve_path(self, from_dir: str, locale: str, target: str) -> Document | None:
+        """The document a relative ``.md`` path names, seen from ``from_dir`` in ``locale``.
+
+        Tried in order: the exact path; a file in the same folder whose name ends with ``-{name}``
+        (editions published under a prefix, such as ``China-billing.md`` for ``billing.md``); the same
+        path below another locale root; the same file name elsewhere in the locale."""
+        path = posixpath.normpath(posixpath.join(from_dir, target))
+        if path.startswith("../") or path == "..":
+            return None
+        doc = self.by_path.get(path)
+        if doc is not None:
+            return doc
+        folder, name = posixpath.split(path)
+        low = name.lower()
+        variants = [d for d in self.by_dir.get(folder, []) if d.path.rsplit("/", 1)[-1].lower().endswith("-" + low)]
+        if len(variants) == 1:
+            return variants[0]
+        from kb.locales import strip_locale_folder
+
+        same_root = self.by_root_path.get(strip_locale_folder(path).lower(), [])
+        if same_root:
+            return next((d for d in same_root if d.locale == locale), same_root[0])
+        named = self.by_name.get((locale, low), [])
+        return named[0] if len(named) == 1 else None
+
+    def resolve_published(self, locale: str, path: str) -> Document | None:
+        """A site-absolute link as DocFX publishes it (``/partner-center/billing``, ``/pt-br/x/``):
+        the article at that path below the locale root, without or with ``index.md``."""
+        parts = [p for p in path.split("/") if p]
+        if parts and is_locale_folder(parts[0]):
+            parts = parts[1:]
+        stem = "/".join(parts)
+        if not stem:
+            return None
+        candidates = [stem + "/index.md"] if path.endswith("/") else [stem, stem + ".md", stem + "/index.md"]
+        for rel in candidates:
+            docs = self.by_root_path.get(rel.lower(), [])
+            found = next((d for d in docs if d.locale == locale), None)
+            if found is not None:
+                return found
+        return None
+
+    def anchors(self, doc: Document) -> frozenset[str]:
+        """The fragment ids a document's page has: its headings' and the ids/names in its HTML."""
+        found = self._anchors.get(doc.path)
+        if found is None:
+            found = frozenset({s.anchor for s in doc.headings if s.anchor} | set(_ID_ATTR.findall(doc.body)))
+            self._anchors[doc.path] = found
+        return found
+
+    def resolve(self, doc: Document, href: str, t: Strings, self_url: str = "") -> LinkTarget:
+        """Where a link written as ``href`` in ``doc`` goes on the site. A fragment the target page
+        does not have is dropped (the link then opens the page at its top)."""
+        from_dir, locale, editions = posixpath.dirname(doc.path), doc.locale, doc.editions
+        if href.startswith("#"):
+            fragment = href.lstrip("#")
+            if fragment in self.anchors(doc):
+                return LinkTarget(LinkStatus.ANCHOR, "#" + fragment)
+            return LinkTarget(LinkStatus.PAGE, self_url or "#", doc.title)
+        low = href.lower()
+        if low.startswith(("http:", "https:", "mailto:", "//", "ftp:")):
+            return LinkTarget(LinkStatus.EXTERNAL, href)
+        path, _, fragment = href.partition("#")
+        fragment = fragment.lstrip("#")
+        path = unquote(path.split("?", 1)[0])
+        missing = LinkTarget(LinkStatus.MISSING, None, t.fmt("missing_link_title", target=href))
+        if not path or ":" in path.split("/", 1)[0]:
+            return missing  # other schemes (javascript:, data:) are never followed
+        if path.startswith("/"):
+            target = self.resolve_published(locale, path)
+        elif path.lower().endswith(".md"):
+            target = self.resolve_path(from_dir, locale, path)
+        else:
+            return missing
+        if target is None or target.path not in self.member_of:
+            return missing
+        topic, member = self.member_of[target.path]
+        chosen = self.pick(topic, locale, editions, prefer=target)
+        suffix = f"#{fragment}" if fragment and chosen and fragment in self.anchors(chosen.document) else ""
+        if chosen is None:
+            name = t.locale_name(locale)
+            return LinkTarget(
+                LinkStatus.OTHER_LOCALE, self.topic_url(topic), t.fmt("other_locale_title", language=name)
+            )
+        return LinkTarget(LinkStatus.PAGE, self.doc_url(chosen) + suffix, chosen.document.title)
+
+    def image_map(self, doc: Document) -> dict[str, str]:
+        """Image sources of ``doc`` that exist in the content folder → URLs of their site copies."""
+        out: dict[str, str] = {}
+        root = Path(self.corpus.root)
+        for link in doc.links:
+            if link.kind != "image" or link.is_external or not link.target:
+                continue
+            rel = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), unquote(link.target.split("?")[0])))
+            if rel.startswith("..") or posixpath.splitext(rel)[1].lower() not in IMAGE_TYPES:
+                continue
+            if (root / rel).is_file() and not (root / rel).is_symlink():
+                site_path = "files/" + rel
+                self.images[rel] = site_path
+                out[link.target] = self.url(site_path)
+        return out
+
+
+# --- interface strings ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _strings_file() -> dict[str, Any]:
+    path = TEMPLATES / "strings.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TemplatesMissing(f"site templates not found: '{path}' is missing") from None
+    return data
+
+
+@dataclass(frozen=True)
+class Strings:
+    """The interface text of one language, with English for any key a language lacks."""
+
+    lang: str
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("__"):
+            raise AttributeError(key)
+        return self.get(key)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.get(key)
+
+    def get(self, key: str) -> Any:
+        data = _strings_file()
+        own = data.get(language(self.lang), {}) if self.lang else {}
+        return own.get(key, data[UI_DEFAULT].get(key, key))
+
+    def fmt(self, key: str, **values: object) -> str:
+        return str(self.get(key)).format(**values)
+
+    def locale_name(self, tag: str) -> str:
+        names: dict[str, str] = _strings_file()["locale_names"]
+        return names.get(tag) or names.get(language(tag)) or tag
+
+    def locale_names_json(self) -> dict[str, str]:
+        names: dict[str, str] = _strings_file()["locale_names"]
+        return dict(names)
+
+    def edition_name(self, edition: str) -> str:
+        names: dict[str, str] = self.get("edition_names")
+        return names.get(edition, edition)
+
+    def body_text(self) -> BodyText:
+        return BodyText(dict(self.get("alerts")), str(self.get("missing_link")), str(self.get("missing_image")))
