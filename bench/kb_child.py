@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def cmd_build(args: argparse.Namespace) -> dict[str, object]:
-    from kb.build.pipeline import BuildOptions, build
+    from kb.build.pipeline import build
+    from kb.output.options import BuildOptions
 
     t0 = time.perf_counter()
     result = build(args.content, args.out, BuildOptions(jobs=args.jobs, parse_cache=not args.no_cache))

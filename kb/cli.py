@@ -247,7 +247,8 @@ def _build_args(p: argparse.ArgumentParser) -> None:
 
 @command("build", "parse, align, index and render a content folder, and publish it atomically", _build_args)
 def cmd_build(args: argparse.Namespace) -> int:
-    from kb.build.pipeline import BuildOptions, build
+    from kb.build.pipeline import build
+    from kb.output.options import BuildOptions
     from kb.progress import reporter
 
     with reporter(quiet=args.quiet) as progress:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.build.pipeline import BuildOptions, build, build_lock, current_release
+from kb.build.pipeline import build, build_lock, current_release
 from kb.cli import main
 from kb.errors import BuildLocked
+from kb.output.options import BuildOptions
 from tests.conftest import CONTENT
 
 HOLDER = re.compile(r"pid (?P<pid>\d+), started (?P<started>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")

@@ -6,8 +6,9 @@ import shutil
 
 from conftest import CONTENT
 
-from kb.build.pipeline import OUTPUTS, BuildOptions, build
+from kb.build.pipeline import OUTPUTS, build
 from kb.ingest.cache import parser_version
+from kb.output.options import BuildOptions
 
 
 def test_every_stage_starts_and_ends_in_order(tmp_path):

@@ -12,7 +12,8 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 from whoosh import index as whoosh_index
 
-from kb.build.pipeline import KEEP_RELEASES, BuildOptions, Session, build
+from kb.build.pipeline import KEEP_RELEASES, build
+from kb.output.options import BuildOptions, Session
 from kb.search.query import search
 
 QUERIES = ["multichannel", "подписки", "suscripciones", "abbonamenti", "assinaturas", "zebraword", "CSP"]

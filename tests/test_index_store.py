@@ -12,8 +12,9 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 from fastapi.testclient import TestClient
 
-from kb.build.pipeline import BuildOptions, Session, build
+from kb.build.pipeline import build
 from kb.ingest.reader import ingest
+from kb.output.options import BuildOptions, Session
 from kb.search.index import CATALOG, VOCABULARY, CatalogData, load_catalog
 from kb.search.query import search
 from kb.serve.api import create_app

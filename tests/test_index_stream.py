@@ -16,8 +16,9 @@ from whoosh import index as whoosh_index
 from whoosh.writing import PostingPool
 
 from kb.build import pipeline as build_module
-from kb.build.pipeline import BuildOptions, TopicStream, build
+from kb.build.pipeline import TopicStream, build
 from kb.model import Alignment, Corpus, Topic
+from kb.output.options import BuildOptions
 from kb.search import index as index_module
 from kb.search.index import CATALOG, CatalogData, IndexHead, index_head, load_catalog, load_vocabulary
 from kb.search.query import search

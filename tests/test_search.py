@@ -13,9 +13,9 @@ import pytest
 from search_corpus import BILLING, CANCEL, REPORTS, write_corpus
 
 from kb.align.topics import align
-from kb.build.pipeline import BuildOptions
 from kb.errors import InvalidParameter, InvalidQuery, KbError, NotFound
 from kb.ingest.reader import ingest
+from kb.output.options import BuildOptions
 from kb.search.index import write_index
 from kb.search.query import SearchResult, parse_query, search
 

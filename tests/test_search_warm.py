@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from search_corpus import write_corpus
 
 from kb.align.topics import align
-from kb.build.pipeline import BuildOptions, publish
+from kb.build.pipeline import publish
 from kb.ingest.reader import ingest
+from kb.output.options import BuildOptions
 from kb.search.index import write_index
 from kb.search.query import open_release, read_ahead, search, warm
 from kb.serve.api import create_app

@@ -19,10 +19,10 @@ from bs4 import BeautifulSoup, Tag
 from linkcheck import check_site
 
 from kb import urls
-from kb.build.pipeline import BuildOptions
 from kb.errors import InvalidParameter
 from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Document, Evidence, Topic, TopicMember
+from kb.output.options import BuildOptions
 from kb.site import data as sitedata
 from kb.site import output as site
 from kb.site import pages as site_pages

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.build.pipeline import BuildOptions, Session, build
+from kb.build.pipeline import build
+from kb.output.options import BuildOptions, Session
 
 
 def doc(title: str, locale: str, assetid: str, body: str) -> str:

@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup, Tag
 from linkcheck import check_site
 
 from kb.align.topics import align
-from kb.build.pipeline import BuildOptions
 from kb.ingest.reader import ingest
+from kb.output.options import BuildOptions
 from kb.site import output as site
 
 

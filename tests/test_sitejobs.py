@@ -12,8 +12,8 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_RU
 
 from kb.align.topics import align
-from kb.build.pipeline import BuildOptions
 from kb.ingest.reader import ingest
+from kb.output.options import BuildOptions
 from kb.site import workers as sitejobs
 from kb.site.output import render_site
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kb.align.topics import align
-from kb.build.pipeline import BuildOptions
 from kb.model import Corpus
+from kb.output.options import BuildOptions
 from kb.search.index import write_index
 from kb.search.query import search
 

@@ -45,6 +45,7 @@ from kb.ingest.reader import ingest
 from kb.memory import release_free_memory
 from kb.model import Alignment, Corpus, Topic, unpack_text
 from kb.output.incremental import code_version
+from kb.output.options import BuildOptions, Session
 from kb.progress import ProgressFn, stage
 from kb.search.index import index_head, write_index_topics
 from kb.site.output import render_site
@@ -82,49 +83,6 @@ def _die_with(build_pid: int) -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    """Settings of one build."""
-
-    jobs: int = os.cpu_count() or 1
-    """Processes for parsing and rendering."""
-    base_url: str = "/"
-    """URL path the site is served from (``/docs/`` for a sub-path)."""
-    parse_cache: bool = True
-    """Keep parsed documents in ``OUT/.cache`` and reuse them for files whose bytes did not change."""
-    incremental: bool = True
-    """Reuse the files of the previous release whose data did not change (:mod:`kb.output.incremental`)."""
-    previous_release: Path | None = None
-    """Set by :func:`build`: the release the writers may reuse files from."""
-    record_state: bool = False
-    """Set by :func:`build`: writers record their fingerprints in the release for the next build."""
-    prune_in_background: bool = False
-    """Remove old releases in a thread after publishing (a long-running ``kb serve --watch``)."""
-    recycled: Path | None = None
-    """Set by :func:`build`: the release being built is a recycled older one, whose state tells what
-    its files are made of (writers in RECYCLING keep what is still right)."""
-    session: Session | None = None
-    """Memos kept between the builds of one long-running process (``kb serve --watch``)."""
-    cores_taken: Callable[[], int] | None = None
-    """Set by :func:`write_outputs` for the writers that run in this process: how many cores the writers
-    running in processes of their own take now. The site's pools leave them those cores: a third busy
-    process on two cores finishes nothing sooner and holds its memory all the while."""
-
-
-@dataclass
-class Session:
-    """What one long-running process (``kb serve --watch``) keeps between its builds.
-
-    Each stage owns one memo (``session.memo("site")``) in which it may keep what it derived from
-    inputs that did not change, keyed by those inputs, so that the next build redoes only the work a
-    change touched. A one-off ``kb build`` has no session: it starts from the files alone."""
-
-    memos: dict[str, dict[Any, Any]] = field(default_factory=dict)
-
-    def memo(self, stage: str) -> dict[Any, Any]:
-        return self.memos.setdefault(stage, {})
 
 
 @dataclass
@@ -536,12 +494,13 @@ def write_manifest(release: Path, result: BuildResult) -> None:
 
 
 def build(
-    content: str | Path, out: str | Path, options: BuildOptions = BuildOptions(), progress: ProgressFn | None = None
+    content: str | Path, out: str | Path, options: BuildOptions | None = None, progress: ProgressFn | None = None
 ) -> BuildResult:
     """Build every output for ``content`` and publish it under ``out`` atomically.
 
     ``progress`` (see :mod:`kb.progress`) is told when each stage starts and ends, and how ingest goes."""
     out = Path(out)
+    options = options if options is not None else BuildOptions()
     with build_lock(out):
         timings: dict[str, float] = {}
         started = t0 = time.perf_counter()

@@ -39,7 +39,7 @@ from kb.output.incremental import Reuse, fingerprint
 from kb.search.analysis import analysis_key, text_field
 
 if TYPE_CHECKING:
-    from kb.build.pipeline import BuildOptions
+    from kb.output.options import BuildOptions
 
 CATALOG = "catalog.pickle"
 CATALOG_VERSION = 3

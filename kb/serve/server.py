@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kb.errors import BuildLocked, InvalidParameter, KbError
 
 if TYPE_CHECKING:
-    from kb.build.pipeline import BuildOptions
+    from kb.output.options import BuildOptions
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -100,7 +100,7 @@ def serve(
         raise InvalidParameter(f"--build '{build}' is not a folder")
     watcher = None
     if watch is not None:
-        from kb.build.pipeline import BuildOptions, Session
+        from kb.output.options import BuildOptions, Session
 
         if not Path(watch).is_dir():
             raise InvalidParameter(f"--content '{watch}' is not a folder")

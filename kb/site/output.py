@@ -34,7 +34,7 @@ from kb.site.pages import EXTRA_PAGES, Gatherer, check_unique, front_pages, site
 from kb.site.views import CompareRow, CompareView, DocumentView, Page, SiteInfo
 
 if TYPE_CHECKING:
-    from kb.build.pipeline import BuildOptions
+    from kb.output.options import BuildOptions
 
 
 ASSETS = ("site.css", "search.js")
