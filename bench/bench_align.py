@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.align.segments import align_segments, forget, pair_kind, topic_pairs  # noqa: E402
+from kb import memos  # noqa: E402
+from kb.align.segments import align_segments, pair_kind, topic_pairs  # noqa: E402
 from kb.align.topics import align  # noqa: E402
 from kb.ingest.reader import ingest  # noqa: E402
 from kb.model import Document  # noqa: E402
@@ -50,7 +51,7 @@ def best_of(repeat: int, fn: Callable[[], object]) -> Run:
 
 def align_all(documents: tuple[Document, ...]) -> dict[str, int]:
     """Topics, then the segment alignment of every comparison of every topic."""
-    forget()
+    memos.forget()
     alignment = align(documents)
     steps: Counter[str] = Counter()
     comparisons = 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from kb import memos
 
 # The languages kb analyses and detects, with the region a bare language tag resolves to.
 DEFAULT_REGIONS: dict[str, str] = {"pt": "BR", "ru": "RU", "es": "ES", "it": "IT"}
@@ -46,7 +47,7 @@ def locale_from_path(path: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1 << 17)  # alignment asks for every document's, many times a build
+@memos.cached("locale-folders")
 def strip_locale_folder(path: str) -> str:
     """The path relative to its locale root: everything after the last locale folder."""
     parts = path.split("/")
@@ -56,7 +57,7 @@ def strip_locale_folder(path: str) -> str:
     return path
 
 
-@functools.lru_cache(maxsize=8)
+@memos.cached("language-identifiers")
 def _identifier(languages: tuple[str, ...]) -> Any:
     import py3langid.langid as langid
 

@@ -8,7 +8,6 @@ the index, the site, the API and the translators' checks read these and nothing 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
 import pickle
 import sys
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kb import locales
+from kb import locales, memos
 
 
 class SegmentKind(StrEnum):
@@ -184,7 +183,7 @@ def _link_tuples(links: tuple[Link, ...]) -> tuple[tuple[str, str, str, int | No
 _KINDS = {kind.value: kind for kind in SegmentKind}
 
 
-@functools.lru_cache(maxsize=1024)
+@memos.cached("unpacked-texts")
 def unpack_text(packed: bytes) -> DocumentText:
     """The :class:`DocumentText` that :func:`pack_text` made ``packed`` from. The most recently used
     thousand are kept (~25 KB each as objects): a stage that goes over each topic's documents several

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT
 
-from kb.align import fingerprint, similarity
+from kb import memos
 from kb.align.topics import align
 from kb.build import pipeline as build_module
 from kb.build.pipeline import TopicStream, build
@@ -177,9 +177,9 @@ def test_a_large_one_off_build_forgets_alignment_memos_and_repacks_with_the_same
     monkeypatch.setattr(
         build_module, "_repack", lambda held, folder: repacked.append(len(held)) or repack(held, folder)
     )
-    monkeypatch.setattr(fingerprint, "MEMO_SIZE", 4)  # the seeds' five documents count as a large corpus
+    monkeypatch.setattr(memos, "MEMO_SIZE", 4)  # the seeds' five documents count as a large corpus
     large = build(CONTENT, tmp_path / "large", BuildOptions(jobs=1, incremental=False))
     assert repacked == [2]
-    assert similarity._LanguageStatistics.LAST == {}
+    assert memos.size("language-statistics") == 0 and memos.size("document-words") == 0
     assert site_files(large.release) == site_files(small.release)
     assert large.corpus == small.corpus

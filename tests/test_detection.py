@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kb import memos
 from kb.ingest import detection
-from kb.ingest.detection import detected_language, remember_detections
+from kb.ingest.detection import detected_language
 from kb.model import Segment, SegmentKind
 
 RU = "Это длинный абзац на русском языке о центре партнеров, его программах и преимуществах."
@@ -14,8 +15,13 @@ EN = "You can manage the subscriptions of your customers in Partner Center and s
 
 
 @pytest.fixture(autouse=True)
-def empty_memo(monkeypatch):
-    monkeypatch.setattr(detection, "DETECTED", {})
+def empty_memo():
+    memo = memos.mapping("language-detections")
+    kept = dict(memo)
+    memo.clear()
+    yield memo
+    memo.clear()
+    memo.update(kept)
 
 
 @pytest.mark.parametrize(
@@ -36,22 +42,11 @@ def test_detected_language(text, own, expected):
         assert found == expected
 
 
-def test_a_detection_is_remembered_by_a_digest_of_its_text_and_language():
+def test_a_detection_is_remembered_by_a_digest_of_its_text_and_language(empty_memo):
     seg = Segment(SegmentKind.PARAGRAPH, "p[1]", EN)
     found = detected_language(seg, "pt")
-    assert list(detection.DETECTED.values()) == [found]
-    ((digest, own),) = detection.DETECTED
+    assert list(empty_memo.values()) == [found]
+    ((digest, own),) = empty_memo
     assert (len(digest), own) == (12, "pt")
-    detection.DETECTED[(digest, own)] = ("it", 0.5)  # the memo answers without detecting again
+    empty_memo[(digest, own)] = ("it", 0.5)  # the memo answers without detecting again
     assert detected_language(seg, "pt") == ("it", 0.5)
-
-
-def test_the_detection_memo_keeps_what_fits_and_is_never_cleared(monkeypatch):
-    monkeypatch.setattr(detection, "DETECTED", {(b"a", None): ("pt", 1.0)})
-    monkeypatch.setattr(detection, "_DETECTED_MAX", 3)
-    remember_detections([((b"b", None), None), ((b"a", None), ("ru", 0.5)), ((b"c", "es"), ("es", 0.9)),
-                         ((b"d", None), ("it", 0.8))])
-    assert detection.DETECTED == {(b"a", None): ("pt", 1.0), (b"b", None): None, (b"c", "es"): ("es", 0.9)}
-    # full: a new segment is detected, and the memo stays as it was
-    assert detected_language(Segment(SegmentKind.PARAGRAPH, "p[1]", RU))[0] == "ru"
-    assert detection.DETECTED == {(b"a", None): ("pt", 1.0), (b"b", None): None, (b"c", "es"): ("es", 0.9)}

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections import Counter
+from collections.abc import Iterable
 
+from kb import memos
 from kb.ingest.editions import is_label
 from kb.model import Document, Link, Segment, SegmentKind
 
@@ -95,47 +95,10 @@ def segment_anchors(segment: Segment) -> frozenset[str]:
     return frozenset(out)
 
 
-class Memo:
-    """A small least-recently-used memo keyed by a document's path and content hash (documents are
-    immutable but not hashable: their front matter is a dict)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.data: OrderedDict[tuple[str, str], Any] = OrderedDict()
-
-    def get(self, doc: Document, make: Callable[[Document], Any]) -> Any:
-        key = (doc.path, doc.content_hash)
-        if key in self.data:
-            self.data.move_to_end(key)
-            return self.data[key]
-        value = self.data[key] = make(doc)
-        if len(self.data) > self.size:
-            self.data.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        self.data.clear()
-
-    def retain(self, keys: set[tuple[str, str]]) -> None:
-        """Forget every document whose (path, content hash) is not in ``keys`` (older versions of
-        edited files, in a long-running session)."""
-        for key in [k for k in self.data if k not in keys]:
-            del self.data[key]
+_ANCHORS = memos.by_document("document-anchors")
 
 
-MEMOS: list[Memo] = []
-"""Every memo of document-derived data, for :func:`retain`."""
-
-
-MEMO_SIZE = 4096
-"""Documents each memo of document-derived data keeps (the most recently used)."""
-
-_ANCHORS = Memo(MEMO_SIZE)
-MEMOS.append(_ANCHORS)
-
-
-_WORDS = Memo(MEMO_SIZE)
-MEMOS.append(_WORDS)
+_WORDS = memos.by_document("document-words")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -152,19 +115,6 @@ def document_words(doc: Document) -> tuple[tuple[str, ...], ...]:
         doc, lambda d: tuple(tuple(map(sys.intern, words(s.text))) for s in d.segments)
     )
     return result
-
-
-def retain(documents: Iterable[Document]) -> None:
-    """Keep only what is remembered of ``documents`` (the corpus of a session's latest build)."""
-    keys = {(d.path, d.content_hash) for d in documents}
-    for memo in MEMOS:
-        memo.retain(keys)
-
-
-def forget() -> None:
-    """Drop what is remembered of documents."""
-    for memo in MEMOS:
-        memo.clear()
 
 
 def document_anchors(doc: Document) -> tuple[frozenset[str], ...]:
@@ -192,8 +142,7 @@ def h1_anchor(doc: Document) -> str | None:
     return result
 
 
-_H1 = Memo(MEMO_SIZE)
-MEMOS.append(_H1)
+_H1 = memos.by_document("document-h1")
 
 
 def _h1_anchor(doc: Document) -> str | None:
@@ -221,8 +170,7 @@ def applies_to_block(doc: Document) -> set[int]:
     return set()
 
 
-_FEATURES = Memo(MEMO_SIZE)
-MEMOS.append(_FEATURES)
+_FEATURES = memos.by_document("document-features")
 
 
 def document_features(doc: Document) -> Counter[str]:

@@ -29,6 +29,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from kb import memos
 from kb.align import fingerprint
 from kb.locales import language
 from kb.model import Document, SegmentKind, SegmentPair, SegmentRef, Topic
@@ -288,7 +289,7 @@ def _idf(bags: list[frozenset[str]]) -> dict[str, float]:
 # --- the alignment -------------------------------------------------------------------------------
 
 
-_SIDES = fingerprint.Memo(64)
+_SIDES = memos.by_document("segment-sides")
 
 
 def align_segments(a: Document, b: Document) -> list[SegmentPair]:
@@ -512,12 +513,6 @@ def topic_pairs(topic: Topic) -> list[tuple[Document, Document]]:
             for b in docs[i + 1 :]:
                 add(a, b)
     return out
-
-
-def forget() -> None:
-    """Drop what alignment remembers about documents (benchmarks measure from a cold start)."""
-    _SIDES.clear()
-    fingerprint.forget()
 
 
 def pair_kind(pair: SegmentPair) -> str:

@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from kb import memos
 from kb.align import fingerprint
 from kb.locales import language
 from kb.model import Document
@@ -79,8 +80,7 @@ def _body_words(doc: Document) -> list[str]:
     return [w for n, ws in enumerate(fingerprint.document_words(doc)) if n not in skip for w in ws]
 
 
-_BAGS = fingerprint.Memo(fingerprint.MEMO_SIZE)
-fingerprint.MEMOS.append(_BAGS)
+_BAGS = memos.by_document("document-bags")
 
 
 def _bags(doc: Document) -> tuple[Counter[str], Counter[str]]:
@@ -98,7 +98,7 @@ class _LanguageStatistics:
     hash): a rebuild after one Portuguese file changed computes the Portuguese ones again, and the
     Russian, Spanish and Italian ones, with their vectors, are the same objects as before."""
 
-    LAST: dict[str, _LanguageStatistics] = {}
+    LAST = memos.mapping("language-statistics")
 
     def __init__(self, key: tuple[tuple[str, str], ...], docs: Sequence[Document]) -> None:
         self.key = key
@@ -249,10 +249,3 @@ class ContentIndex:
                             hit[w].append(i)
             self._word_postings[lang] = hit
         return hit
-
-
-def forget() -> None:
-    """Drop the statistics and vectors remembered of the last documents of each language: kept for a
-    session's next build, which reuses them, they are only memory in a one-off build once alignment
-    is done (100 MB at 100x)."""
-    _LanguageStatistics.LAST.clear()

@@ -37,13 +37,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
-from kb.align import fingerprint, similarity
+from kb import memos
 from kb.align.topics import align
 from kb.errors import BuildError, BuildLocked
 from kb.ingest.cache import ParseCache
 from kb.ingest.reader import ingest
-from kb.memory import release_free_memory
-from kb.model import Alignment, Corpus, Topic, unpack_text
+from kb.model import Alignment, Corpus, Topic
 from kb.output.incremental import code_version
 from kb.output.options import BuildOptions, Session
 from kb.progress import ProgressFn, stage
@@ -255,45 +254,6 @@ def _manifest_code(release: Path) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _load_detected(out: Path) -> Path:
-    """Fill the checks' language-detection memo (``kb.ingest.detection.DETECTED``) from ``OUT/.cache``:
-    detecting the language of every segment again was a third of the checks' time. Returns the memo's
-    path."""
-    from kb.ingest import detection
-
-    path = out / ".cache" / f"detected-{code_version()}.pickle"
-    if detection.DETECTED:  # this process has it already (a session's later build)
-        return path
-    with contextlib.suppress(Exception):  # a missing or unreadable memo is only slower
-        for old in path.parent.glob("detected-*.pickle"):
-            if old != path:
-                old.unlink()
-        with path.open("rb") as f:
-            detection.DETECTED.update(pickle.load(f))
-    return path
-
-
-def _save_detected(path: Path, known: int) -> None:
-    """Write the memo back when this build detected something new (it had ``known`` entries)."""
-    from kb.ingest import detection
-
-    if len(detection.DETECTED) == known:
-        return
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as f:
-            pickle.dump(detection.DETECTED, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-
-
-def _detected_count() -> int:
-    from kb.ingest import detection
-
-    return len(detection.DETECTED)
-
-
 def _remove(folders: list[Path]) -> None:
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
@@ -444,21 +404,9 @@ def _align(corpus: Corpus, session: Session | None) -> Alignment:
     key = tuple((d.path, d.content_hash) for d in corpus.documents)
     if memo.get("key") != key:
         memo["key"], memo["alignment"] = key, align(corpus.documents)
-        fingerprint.retain(corpus.documents)  # what the session's memos hold of edited-away versions
+        memos.retain(corpus.documents)  # what the session's memos hold of edited-away versions
     alignment: Alignment = memo["alignment"]
     return alignment
-
-
-def _forget_documents() -> None:
-    """Drop what ingest and alignment remembered of documents (kb.align.fingerprint's and kb.align.similarity's
-    memos, unpacked texts), for a one-off build of more documents than the memos keep: what they hold
-    then is only the last few thousand alignment read, of little use to the site's workers. Dropped,
-    their memory (~250 MB at 100x) holds the site's data instead of the build growing by as much. A
-    smaller corpus keeps them whole, and the workers inherit them; a session keeps them for its next
-    build."""
-    fingerprint.forget()
-    similarity.forget()
-    unpack_text.cache_clear()
 
 
 def _repack(held: list[Any], folder: Path) -> None:
@@ -470,7 +418,7 @@ def _repack(held: list[Any], folder: Path) -> None:
     with tempfile.TemporaryFile(dir=folder) as f:
         pickle.dump(held, f, protocol=pickle.HIGHEST_PROTOCOL)
         held.clear()
-        release_free_memory()
+        memos.release_free_memory()
         f.seek(0)
         held[:] = pickle.load(f)
 
@@ -513,14 +461,17 @@ def build(
         with stage(progress, "align"):
             alignment = _align(corpus, session)
         timings["align"] = time.perf_counter() - t0
-        if session is None and len(corpus.documents) > fingerprint.MEMO_SIZE:
-            _forget_documents()
+        if session is None and len(corpus.documents) > memos.MEMO_SIZE:
+            # What ingest and alignment remembered of documents is then only the last few thousand
+            # alignment read, of little use to the site's workers: dropped, its memory (~250 MB at
+            # 100x) holds the site's data instead. A smaller corpus keeps it (the workers inherit
+            # it), and a session keeps it for its next build.
+            memos.forget_after("align")
             held: list[Any] = [corpus, alignment]
             del corpus, alignment
             _repack(held, out)  # which hands what was forgotten back to the system too
             corpus, alignment = held
-        memo = _load_detected(out) if options.incremental else None
-        known = _detected_count()
+        stored = memos.load(out / ".cache", code_version()) if options.incremental else None
         release = out / "releases" / _release_id()
         recycled = recycle(out, release) if options.incremental else False
         if not recycled:
@@ -543,8 +494,8 @@ def build(
         finally:
             gc.unfreeze()
         publish(out, release)
-        if memo is not None:
-            _save_detected(memo, known)
+        if stored is not None:
+            memos.save(out / ".cache", code_version(), stored)
         prune(out, background=options.prune_in_background)
         result.seconds = time.perf_counter() - started
         return result

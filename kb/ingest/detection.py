@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 
-from kb import locales
+from kb import locales, memos
 from kb.model import Segment
 
 URL = re.compile(r"https?://\S+|www\.\S+", re.I)
@@ -94,33 +93,12 @@ def detected_language(seg: Segment, own: str | None = None) -> tuple[str, float]
     # By a digest: keyed by the texts themselves, the memo held a copy of the corpus's prose (in the
     # build, which saves it, and in every site worker).
     key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).digest(), own)
-    if key in DETECTED:
-        return DETECTED[key]
+    memo = memos.mapping("language-detections")
+    if key in memo:
+        return memo[key]
     found = _detected_text(text, own)
-    remember_detections([(key, found)])
+    memo.add(key, found)
     return found
-
-
-DETECTED: dict[tuple[bytes, str | None], tuple[str, float] | None] = {}
-"""Language detection by a digest of the text: each segment is met once per pair it belongs to, a long-running
-``kb serve --watch`` rebuilds a corpus whose texts barely change, and ``kb build`` keeps this memo
-in its cache folder between runs (:mod:`kb.build.pipeline`)."""
-_DETECTED_MAX = 250_000
-"""Detections the memo keeps (~220 bytes each; the 10x benchmark corpus makes 179,000)."""
-
-
-def remember_detections(items: Iterable[tuple[tuple[bytes, str | None], tuple[str, float] | None]]) -> None:
-    """Add ``items`` to DETECTED while it holds fewer than _DETECTED_MAX; the rest are not kept. A full
-    memo is never cleared: a site worker inherits the build's, and clearing it there wrote to every
-    entry's objects and so copied their pages (500 MB a worker at 100x), and the build's own copy,
-    taking every worker's detections, grew past 1 GB."""
-    room = _DETECTED_MAX - len(DETECTED)
-    for key, value in items:
-        if room <= 0:
-            return
-        if key not in DETECTED:
-            DETECTED[key] = value
-            room -= 1
 
 
 def _detected_text(text: str, own: str | None) -> tuple[str, float] | None:

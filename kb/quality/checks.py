@@ -10,7 +10,6 @@ Every check is a small function of a :class:`Context` in the ordered list :data:
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -20,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from kb import locales
+from kb import locales, memos
 from kb.errors import InvalidParameter
 from kb.ingest.detection import DETECT_LANGUAGES, MIN_DETECT_CONFIDENCE, URL, detected_language
 from kb.model import (
@@ -152,23 +151,16 @@ class Context:
                 yield topic, doc
 
 
-_ALIGNED: dict[tuple[tuple[str, str, int], ...], list[SegmentPair]] = {}
-"""Segment alignments by the two documents' files and bodies: a long-running process that checks
-again (``kb serve --watch`` rebuilding after an edit) aligns only the pairs whose documents changed."""
-_ALIGNED_MAX = 20_000
-
-
 def aligned_segments(a: Document, b: Document) -> list[SegmentPair]:
     """:func:`kb.align.segments.align_segments`, memoized by the two documents' files and bodies."""
     from kb.align.segments import align_segments  # the aligner is only needed by segment checks
 
     key = ((a.path, a.content_hash, hash(a.packed)), (b.path, b.content_hash, hash(b.packed)))
-    found = _ALIGNED.get(key)
+    memo = memos.mapping("segment-alignments")
+    found: list[SegmentPair] | None = memo.get(key)
     if found is None:
         found = align_segments(a, b)
-        if len(_ALIGNED) >= _ALIGNED_MAX:
-            _ALIGNED.clear()
-        _ALIGNED[key] = found
+        memo.add(key, found)
     return found
 
 
@@ -540,7 +532,7 @@ def number_keys(written: str) -> list[str]:
     return [g.lstrip("0") or "0" for g in groups]
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a text is met once per pair its document is in; callers never mutate
+@memos.cached("text-numbers")  # callers never mutate the Counter
 def numbers(text: str) -> Counter[str]:
     """The numbers of a text (URLs left out), as :func:`number_keys` writes them."""
     return Counter(k for m in _NUMBER.finditer(URL.sub(" ", text)) for k in number_keys(m.group()))

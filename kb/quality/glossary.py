@@ -23,14 +23,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kb import locales
+from kb import locales, memos
 from kb.errors import KbError
 from kb.ingest.editions import applies_to_entries
 from kb.model import Alignment, Document, Segment, SegmentKind
@@ -177,7 +177,8 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
     components = _components(places)
     every_name = tuple(sorted({spelled[n].most_common(1)[0][0] for comp in components for n in comp}))
     used = _names_used(texts, every_name)
-    _LAST_NAMES[:] = [every_name]
+    _LAST_NAMES.clear()
+    _LAST_NAMES.add("names", every_name)
     users = _users_per_locale(texts, used)
     terms = []
     for comp in components:
@@ -200,41 +201,9 @@ def mine(documents: Sequence[Document], alignment: Alignment) -> Glossary:
     return Glossary(tuple(terms))
 
 
-class _DocMemo:
-    """Values computed from one document, kept while that document (the very same object: ingest
-    keeps the objects of unchanged files in a ``kb serve --watch`` session) is still read, so that a
-    rebuild after one file changed scans only that file's text again. Two generations are kept: the
-    values read since the last :meth:`rotate` and those before."""
-
-    def __init__(self) -> None:
-        self.current: dict[tuple[int, Any], tuple[Document, Any]] = {}
-        self.previous: dict[tuple[int, Any], tuple[Document, Any]] = {}
-
-    def get(self, doc: Document, key: Any, compute: Callable[[], Any]) -> Any:
-        k = (id(doc), key)
-        hit = self.current.get(k) or self.previous.get(k)
-        if hit is None or hit[0] is not doc:
-            if len(self.current) >= _MEMO_MAX:
-                self.current.clear()
-            hit = (doc, compute())
-        self.current[k] = hit
-        return hit[1]
-
-    def rotate(self) -> None:
-        self.previous, self.current = self.current, {}
-
-
-_LAST_NAMES: list[tuple[str, ...]] = []
-"""The names the last :func:`mine` looked for."""
-_MEMO_MAX = 1_000_000
-_MEMO = _DocMemo()
-
-
-def forget() -> None:
-    """Drop what is remembered of documents' texts: it serves a session's next build, and a one-off
-    build reads it no more once the corpus-wide checks are done."""
-    _MEMO.current.clear()
-    _MEMO.previous.clear()
+_MEMO = memos.generations("glossary-texts")
+_LAST_NAMES = memos.mapping("glossary-names")
+"""The names the last :func:`mine` looked for (under ``"names"``)."""
 
 
 def _texts_by_locale(documents: Sequence[Document]) -> dict[str, list[Document]]:
@@ -355,7 +324,7 @@ class _NameScanner:
         return found
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@memos.cached("word-prefixes")
 def _less(word: str) -> tuple[str, ...]:
     """``word`` less 0 to 3 of its last characters (at least one character left)."""
     return tuple(word[: len(word) - k] for k in range(min(3, len(word) - 1) + 1))
@@ -423,7 +392,7 @@ def _used(glossary: Glossary, documents: Sequence[Document]) -> list[frozenset[s
     variants = tuple(sorted({v for t in glossary.terms for tl in t.locales for v in tl.variants}))
     # A mined glossary's variants are names mine() just looked for in every document: its answers,
     # still in the memo, serve (a glossary from a file is looked for afresh).
-    names = next((n for n in _LAST_NAMES if set(variants) <= set(n)), variants)
+    names = next((n for n in _LAST_NAMES.values() if set(variants) <= set(n)), variants)
     used = _names_used(_texts_by_locale(documents), names)
     return [used[id(doc)] for doc in documents]
 
@@ -431,7 +400,7 @@ def _used(glossary: Glossary, documents: Sequence[Document]) -> list[frozenset[s
 _Patterns = tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
 
 
-@functools.lru_cache(maxsize=4096)
+@memos.cached("term-patterns")
 def _patterns(variants: tuple[str, ...]) -> _Patterns:
     """A term's renderings as patterns, longest first: a match hides the shorter ones it contains."""
     return tuple(sorted(((v, variant_pattern(v), _words(v)) for v in variants), key=lambda vp: -len(vp[0])))

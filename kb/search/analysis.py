@@ -29,6 +29,8 @@ from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 
+from kb import memos
+
 FALLBACK = "any"
 """Analysis key of languages Whoosh has neither a stemmer nor stop words for."""
 
@@ -49,7 +51,7 @@ def _fold_char(ch: str) -> str:
     return kept or ch
 
 
-@functools.lru_cache(maxsize=65536)
+@memos.cached("folded-words")
 def fold(word: str) -> str:
     """Remove the accents users leave out: ``suscripción`` → ``suscripcion``, ``счёт`` → ``счет``."""
     if word.isascii():
@@ -80,7 +82,7 @@ def analysis_key(language: str) -> str:
 @functools.cache
 def _stemmer(lang: str) -> Callable[[str], str]:
     """A cached Snowball stemmer: the same few thousand words recur across a corpus."""
-    return functools.lru_cache(maxsize=200_000)(stemmer_for_language(lang))
+    return memos.cached("stemmed-words")(stemmer_for_language(lang))
 
 
 class FoldFilter(Filter):
@@ -183,7 +185,7 @@ def analyzer_for(language: str) -> Analyzer:
     return chain | FoldFilter()
 
 
-@functools.lru_cache(maxsize=100_000)
+@memos.cached("word-terms")
 def word_terms(language: str, word: str) -> frozenset[str]:
     """The index terms of one word (both forms; none for a stop word): to mark it in a snippet."""
     return frozenset(terms(language, word))

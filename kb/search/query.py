@@ -14,7 +14,6 @@ Query syntax (see README): ``word``, ``"a phrase"``, ``title:word`` / ``headings
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import math
 import os
@@ -33,7 +32,7 @@ from whoosh.index import EmptyIndexError, open_dir
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from kb import locales
+from kb import locales, memos
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
 from kb.model import Topic
 from kb.search.analysis import analyzer_for, fold, word_analyzer
@@ -321,9 +320,9 @@ class Grouping:
         return found
 
 
-_RELEASES: dict[Path, Release] = {}
+_RELEASES = memos.mapping("open-releases")
 _RELEASES_LOCK = threading.Lock()
-KEEP_OPEN = 2
+KEEP_OPEN = memos.spec("open-releases").bound or 2
 
 
 def open_release(index_dir: str | Path) -> Release:
@@ -334,7 +333,7 @@ def open_release(index_dir: str | Path) -> Release:
     """
     resolved = Path(index_dir).resolve()
     with _RELEASES_LOCK:
-        release = _RELEASES.get(resolved)
+        release: Release | None = _RELEASES.get(resolved)
         if release is None:
             release = Release.open(resolved)
             _RELEASES[resolved] = release
@@ -686,7 +685,7 @@ def clause_query(release: Release, clause: Clause, key: str) -> wq.Query | None:
     return wq.Or(subqueries) if len(subqueries) > 1 else subqueries[0]
 
 
-@functools.lru_cache(maxsize=4096)
+@memos.cached("word-positions")
 def word_positions(key: str, text: str) -> tuple[tuple[str, ...], ...]:
     """The term variants of each position of ``text`` (a word may give two forms, or two words);
     memoised: a word clause asks for them once per field."""

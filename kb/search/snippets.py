@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from kb import locales
+from kb import locales, memos
 from kb.model import Document
 from kb.search.analysis import FOLD_TABLE, fold_text, word_index_terms
 
@@ -97,7 +97,7 @@ def term_positions(doc: Document, parts: tuple[str, ...], pattern: re.Pattern[st
     return out
 
 
-@functools.lru_cache(maxsize=4096)
+@memos.cached("folded-documents")
 def folded_document(path: str, content_hash: str, parts: tuple[str, ...]) -> tuple[str, list[int]] | None:
     """The folded text of a document's parts joined by newlines, with where each part starts; None
     when folding changed the length of the text (positions would not map back)."""
@@ -150,13 +150,13 @@ def fold_whole(text: str) -> str:
     return folded.tobytes().decode("utf-32-le")
 
 
-@functools.lru_cache(maxsize=256)
+@memos.cached("folded-parts")
 def folded_parts(path: str, content_hash: str, parts: tuple[str, ...]) -> tuple[str, ...]:
     """The folded text of a document's parts (cached: the same documents come up again and again)."""
     return tuple(fold_whole(p) for p in parts)
 
 
-@functools.lru_cache(maxsize=1024)
+@memos.cached("snippet-patterns")
 def term_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
     """One regular expression finding any of ``terms`` in a folded text."""
     if not terms:

@@ -218,7 +218,7 @@ class SiteData:
 # --- interface strings ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
+@functools.cache  # read once a process
 def _strings_file() -> dict[str, Any]:
     path = TEMPLATES / "strings.json"
     try:

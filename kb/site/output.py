@@ -22,13 +22,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb import urls
+from kb import memos, urls
 from kb.errors import InvalidParameter
 from kb.ingest.render import render_body
-from kb.memory import release_free_memory
-from kb.model import Alignment, Corpus, Document, unpack_text
+from kb.model import Alignment, Corpus, Document
 from kb.output.incremental import Reuse, fingerprint
-from kb.quality import glossary
 from kb.site.data import TEMPLATES, UI_DEFAULT, SiteData, Strings, TemplatesMissing
 from kb.site.pages import EXTRA_PAGES, Gatherer, check_unique, front_pages, sitemap_entry
 from kb.site.views import CompareRow, CompareView, DocumentView, Page, SiteInfo
@@ -43,7 +41,7 @@ ASSETS = ("site.css", "search.js")
 # --- rendering (pure) ----------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
+@functools.cache  # made once a process
 def environment() -> Any:
     import jinja2
 
@@ -175,9 +173,8 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         g.nav(loc)  # before the workers fork, which then share it
     g.checks  # noqa: B018 - the corpus-wide part of the checks, likewise shared
     if memo is None:  # a one-off build: what the checks remembered of texts serves a session's next build
-        glossary.forget()
-        unpack_text.cache_clear()
-        release_free_memory()
+        memos.forget_after("checks")
+        memos.release_free_memory()
     job = TopicJob(g, site, dest, reuse, session=memo is not None)
     topics = [t for t in alignment.topics if t.members]
     if memo is not None:

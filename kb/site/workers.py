@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kb.ingest import detection
+from kb import memos
 from kb.model import FindingCounts, Topic
 from kb.output.incremental import Reuse, fingerprint
-from kb.quality import checks as check
 from kb.site.output import render_page, write_if_changed
 from kb.site.pages import Gatherer, sitemap_entry
 from kb.site.views import Nav, Page, SiteInfo, SitemapEntry
@@ -66,10 +65,8 @@ class TopicResult:
     images: dict[str, str] = field(default_factory=dict)
     """Content path of an image its documents show → site path of its copy."""
     reused: int = 0
-    detected: list[tuple[Any, Any]] = field(default_factory=list)
-    """Language detections made here (a worker's memo would be lost, the parent's is saved)."""
-    aligned: list[tuple[Any, Any]] = field(default_factory=list)
-    """Segment alignments made here, in a session (the parent keeps them for the next build)."""
+    handed: memos.Handover = field(default_factory=dict)
+    """What a worker added to the memos its parent keeps (:func:`kb.memos.handover`)."""
 
 
 def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
@@ -94,14 +91,10 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
 
 
 def _run_in_worker(job: TopicJob, topic: Topic) -> TopicResult:
-    """:func:`run_topic` in a worker, with the memos it filled there for the parent to keep."""
-    n_detected, n_aligned = len(detection.DETECTED), len(check._ALIGNED)
+    """:func:`run_topic` in a worker, with what it added to the memos the parent keeps."""
+    since = memos.mark()
     result = run_topic(job, topic)
-    result.detected = added_since(detection.DETECTED, n_detected)
-    if not job.session:  # only a session's next build reads them again; kept, they pile up in the worker
-        check._ALIGNED.clear()
-    else:
-        result.aligned = added_since(check._ALIGNED, n_aligned)
+    result.handed = memos.handover(since, job.session)
     return result
 
 
@@ -121,9 +114,8 @@ def _absorb(job: TopicJob, result: TopicResult) -> None:
     Done as each result arrives: held until the last, the language detections alone took 1 GB at 100x."""
     job.reuse.new.update(result.fingerprints)
     job.reuse.reused += result.reused
-    detection.remember_detections(result.detected)
-    check._ALIGNED.update(result.aligned)
-    result.detected, result.aligned = [], []
+    memos.absorb(result.handed)
+    result.handed = {}
     if not job.session:  # kept in job.reuse; only a session's memo reads a result's own copy again
         result.fingerprints = {}
 
