@@ -308,6 +308,11 @@ def retain(documents: Iterable[Any]) -> None:
             store.retain(keys)
 
 
+def remembered_documents() -> set[tuple[str, str]]:
+    """(path, content hash) of every document a document memo holds something of."""
+    return {key for store in _STORES.values() if isinstance(store, DocumentMemo) for key in store.data}
+
+
 def size(name: str) -> int:
     return len(_STORES[name]) if name in _STORES else 0
 

@@ -12,6 +12,7 @@ import pytest
 from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 from whoosh import index as whoosh_index
 
+from kb import memos
 from kb.build.pipeline import KEEP_RELEASES, build
 from kb.output.options import BuildOptions, Session
 from kb.search.query import search
@@ -128,8 +129,6 @@ def test_a_no_incremental_build_reuses_nothing(content: Path, tmp_path: Path) ->
 def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -> None:
     """A long-running ``kb serve --watch`` must not keep what it derived from every version of a file
     that is edited again and again."""
-    from kb.align import fingerprint
-
     options = BuildOptions(jobs=1, session=Session())
     first = build(content, tmp_path / "out", options)
     old = next(d for d in first.corpus.documents if d.path == SEED_RU)
@@ -137,7 +136,7 @@ def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -
     second = build(content, tmp_path / "out", options)
     new = next(d for d in second.corpus.documents if d.path == SEED_RU)
 
-    remembered = {key for memo in fingerprint.MEMOS for key in memo.data}
+    remembered = memos.remembered_documents()
     assert (SEED_RU, old.content_hash) not in remembered
     assert (SEED_RU, new.content_hash) in remembered
     assert {path for path, _ in remembered} <= {d.path for d in second.corpus.documents}
