@@ -36,7 +36,8 @@ from kb import locales, memos
 from kb.errors import IndexMissing, InvalidParameter, InvalidQuery, NotFound
 from kb.model import Topic
 from kb.search.analysis import analyzer_for, fold, word_analyzer
-from kb.search.index import TEXT_FIELDS, Catalog, Entry, field_name, load_catalog, load_vocabulary
+from kb.search.catalog import Catalog, Entry, load_catalog, load_vocabulary
+from kb.search.layout import STORE, TEXT_FIELDS, field_name, is_whoosh_file
 from kb.search.scoring import Scores, Unsupported, frequency, leaf, matches
 from kb.search.snippets import snippet
 
@@ -357,12 +358,10 @@ def read_ahead(index_dir: str | Path, deadline: float, room: int | None = None) 
     often no longer cached (the site written after it pushed it out): at 100x the same 300 queries took
     p95 28 ms on a cold page cache and 12 ms on a warm one, and reading its 920 MB takes about a
     second. (``posix_fadvise(WILLNEED)`` would not wait, but read only 8 MB of each file here.)"""
-    from kb.search.index import STORE, _is_whoosh_file
-
     folder = Path(index_dir).resolve()
     store = re.compile(re.escape(STORE).replace(r"\{\}", r"\d+"))
-    files = [p for p in folder.iterdir() if p.is_file() and (_is_whoosh_file(p.name) or store.fullmatch(p.name))]
-    files.sort(key=lambda p: (not _is_whoosh_file(p.name), p.name))
+    files = [p for p in folder.iterdir() if p.is_file() and (is_whoosh_file(p.name) or store.fullmatch(p.name))]
+    files.sort(key=lambda p: (not is_whoosh_file(p.name), p.name))
     left = room if room is not None else os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
     buffer = bytearray(4 << 20)
     named = []

@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kb import locales
 from kb.errors import InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
-from kb.search.index import Catalog, Entry
+from kb.search.catalog import Catalog, Entry
 from kb.search.query import DEFAULT_LIMIT, Release, open_release, search, warm
 
 log = logging.getLogger("kb.serve.api")
