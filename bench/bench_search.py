@@ -38,8 +38,10 @@ from kb.build.pipeline import publish  # noqa: E402
 from kb.ingest.reader import ingest  # noqa: E402
 from kb.model import Corpus  # noqa: E402
 from kb.output.options import BuildOptions  # noqa: E402
-from kb.search.index import body_text, headings_text, write_index  # noqa: E402
-from kb.search.query import Release, search  # noqa: E402
+from kb.search.index import write_index  # noqa: E402
+from kb.search.layout import body_text, headings_text  # noqa: E402
+from kb.search.query import search  # noqa: E402
+from kb.search.release import Release  # noqa: E402
 
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "partner-center-2019"
 

@@ -244,7 +244,7 @@ class Document:
     """SHA-256 of the file's bytes: the key of the incremental-build cache."""
     skeleton: bytes | None = field(default=None, compare=False, repr=False)
     """The body's HTML, rendered by ingest from the tokens it parsed anyway, with holes for what the
-    site decides (:func:`kb.ingest.render.pack_skeleton`, compressed): the site does not parse the body again.
+    site decides (:func:`kb.ingest.skeleton.pack_skeleton`, compressed): the site does not parse the body again.
     None: the site renders from ``body``. Derived from ``body``, so not compared."""
 
     @classmethod

@@ -135,7 +135,7 @@ def test_fast_index_positions_are_the_analyzers(key: str, text: str) -> None:
 
 def test_fast_index_positions_on_the_seed_documents(seeds) -> None:
     from kb.locales import language
-    from kb.search.index import body_text, headings_text
+    from kb.search.layout import body_text, headings_text
 
     for doc in seeds.values():
         for text in (doc.title, headings_text(doc), body_text(doc)):

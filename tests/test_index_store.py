@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from kb.build.pipeline import build
 from kb.ingest.reader import ingest
 from kb.output.options import BuildOptions, Session
-from kb.search.index import CATALOG, VOCABULARY, CatalogData, load_catalog
+from kb.search.catalog import load_catalog
+from kb.search.layout import CATALOG, VOCABULARY, CatalogData
 from kb.search.query import search
 from kb.serve.api import create_app
 

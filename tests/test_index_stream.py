@@ -20,7 +20,9 @@ from kb.build.pipeline import TopicStream, build
 from kb.model import Alignment, Corpus, Topic
 from kb.output.options import BuildOptions
 from kb.search import index as index_module
-from kb.search.index import CATALOG, CatalogData, IndexHead, index_head, load_catalog, load_vocabulary
+from kb.search.catalog import load_catalog, load_vocabulary
+from kb.search.index import IndexHead, index_head
+from kb.search.layout import CATALOG, CatalogData
 from kb.search.query import search
 
 QUERIES = ["multichannel", "подписки", "suscripciones", "abbonamenti", "assinaturas", "CSP", "partner center",

@@ -10,15 +10,9 @@ import pytest
 from conftest import CONTENT
 
 from kb.ingest import markdown
-from kb.ingest.render import (
-    BodySkeleton,
-    BodyText,
-    LinkStatus,
-    LinkTarget,
-    pack_skeleton,
-    render_body,
-    unpack_skeleton,
-)
+from kb.ingest.html_rules import BodyText, LinkStatus, LinkTarget
+from kb.ingest.render import render_body
+from kb.ingest.skeleton import BodySkeleton, pack_skeleton, unpack_skeleton
 
 TEXT = BodyText({"NOTE": "Observação", "WARNING": "Aviso"}, "não está aqui", "imagem ausente")
 

@@ -1,4 +1,4 @@
-"""kb.search.scoring's fast paths (and kb.search.query's grouping, kb.search.snippets' folding) against Whoosh itself,
+"""kb.search.scoring's fast paths (and kb.search.ranking's grouping, kb.search.snippets' folding) against Whoosh itself,
 on an index large enough for many posting blocks.
 
 ``_postings`` reads document numbers and weights of a posting list without decoding positions;
@@ -24,7 +24,8 @@ from whoosh.matching import ReadTooFar
 
 from kb.search import scoring
 from kb.search.analysis import FOLD_TABLE, fold_text, text_field
-from kb.search.query import Release, best_per_topic, first_ranked
+from kb.search.ranking import best_per_topic, first_ranked
+from kb.search.release import Release
 from kb.search.scoring import _block, _decode_positions, _postings, estimate_size, scored
 from kb.search.snippets import fold_whole
 

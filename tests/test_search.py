@@ -17,7 +17,8 @@ from kb.errors import InvalidParameter, InvalidQuery, KbError, NotFound
 from kb.ingest.reader import ingest
 from kb.output.options import BuildOptions
 from kb.search.index import write_index
-from kb.search.query import SearchResult, parse_query, search
+from kb.search.query import SearchResult, search
+from kb.search.request import parse_query
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +295,8 @@ def test_missing_index_is_reported(tmp_path: Path) -> None:
 
 
 def test_prefix_expansion_is_bounded(index_dir: Path) -> None:
-    from kb.search.query import MAX_PREFIX_TERMS, language_query, open_release
+    from kb.search.ranking import MAX_PREFIX_TERMS, language_query
+    from kb.search.release import open_release
 
     release = open_release(index_dir)
     q = language_query(release, parse_query("re*"), "pt", "all")
@@ -312,7 +314,9 @@ def test_scoring_every_match_with_numpy_gives_whooshs_scores(
     from whoosh import query as wq
 
     from kb.search import scoring
-    from kb.search.query import language_query, open_release, parse_query
+    from kb.search.ranking import language_query
+    from kb.search.release import open_release
+    from kb.search.request import parse_query
     from kb.search.scoring import scored
 
     if tree == "binary":

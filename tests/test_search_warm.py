@@ -18,7 +18,8 @@ from kb.build.pipeline import publish
 from kb.ingest.reader import ingest
 from kb.output.options import BuildOptions
 from kb.search.index import write_index
-from kb.search.query import open_release, read_ahead, search, warm
+from kb.search.query import search, warm
+from kb.search.release import open_release, read_ahead
 from kb.serve.api import create_app
 
 QUERIES = ["assinatura", "cancelar assinatura", "Azure", "подписка", "suscripción -azure", '"Partner Center"']

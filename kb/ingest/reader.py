@@ -19,8 +19,8 @@ from kb.ingest import frontmatter, markdown
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.editions import editions_of
 from kb.ingest.navigation import is_navigation, parse_navigation
-from kb.ingest.render import pack_skeleton
 from kb.ingest.segments import TooComplex, build_segments
+from kb.ingest.skeleton import pack_skeleton
 from kb.model import (
     Corpus,
     Document,

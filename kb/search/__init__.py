@@ -1,1 +1,2 @@
-"""Topics → the Whoosh index and its queries: per-language analysis, the index writer, scoring, snippets."""
+"""Topics → the Whoosh index and its queries: per-language analysis, the index writer (index, layout) and its
+readers (catalog, release), the query call (query: request → ranking → scoring), snippets, suggestions."""

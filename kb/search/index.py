@@ -1,4 +1,5 @@
-"""The search index of a release: a Whoosh index with per-language fields, and a catalog.
+"""Writing the search index of a release: a Whoosh index with per-language fields, a document store,
+the vocabulary and the catalog (what the folder holds: :mod:`kb.search.layout`).
 
 ``write_index(dest, corpus, alignment, options)`` is the build writer of ``OUT/releases/<id>/index``.
 Each document is indexed under the fields of its language's analysis (``title_pt``, ``headings_pt``,
@@ -7,22 +8,20 @@ a query is run against each language's fields with that language's analysis.
 
 Beside the Whoosh files, ``catalog.pickle`` keeps the topics and documents of the release (the model
 objects from ingest and alignment), so that the query API can group hits by topic, list
-translations, and serve topics, documents and comparisons without the content folder.
+translations, and serve topics, documents and comparisons without the content folder
+(:mod:`kb.search.catalog` reads it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import mmap
 import os
 import pickle
 import re
 import sys
-import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -31,22 +30,29 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.writing import SegmentWriter
 
-from kb import urls
-from kb.errors import IndexMissing
 from kb.locales import language
-from kb.model import EMPTY_TEXT, Alignment, Corpus, Document, SegmentKind, Topic, TopicMember
+from kb.model import EMPTY_TEXT, Alignment, Corpus, Document, Topic, TopicMember
 from kb.output.incremental import Reuse, fingerprint
 from kb.search.analysis import analysis_key, text_field
+from kb.search.layout import (
+    CATALOG,
+    CATALOG_VERSION,
+    STORE,
+    TEXT_FIELDS,
+    VOCABULARY,
+    CatalogData,
+    Stored,
+    body_parts,
+    body_text,
+    field_name,
+    headings_text,
+    is_whoosh_file,
+    member_url,
+)
 
 if TYPE_CHECKING:
     from kb.output.options import BuildOptions
 
-CATALOG = "catalog.pickle"
-CATALOG_VERSION = 3
-VOCABULARY = "vocabulary.pickle"
-"""``{word: number of documents}`` in word order: what "did you mean" draws its suggestions from.
-Kept beside the Whoosh files rather than as a field of them: it was more than half of the index's
-postings (every distinct word of every document), and Whoosh spent most of its time on them."""
 POOL_MB = 16
 """Megabytes of postings (as Whoosh estimates them) its writer buffers before sorting them into a run on
 disk, merged at the commit: most of the index writer's memory beyond the catalog it keeps. The index is
@@ -55,12 +61,6 @@ the same whatever the size (the runs are merged in order). At 10x the writer pea
 and merging runs took about a quarter more of its CPU (44 CPU-seconds with 256, 55 with 128 or 64:
 means of 5 measurements on a loaded machine, before documents were packed). Smaller again (16)
 since the writer's peak adds to the site workers' at 100x: ~390 MB with 64, ~360 with 32."""
-TEXT_FIELDS = ("title", "headings", "body")
-"""The analysed fields of each language, as ``{name}_{analysis key}``; users prefix words with them."""
-
-
-def field_name(name: str, key: str) -> str:
-    return f"{name}_{key}"
 
 
 def build_schema(keys: list[str]) -> Schema:
@@ -79,25 +79,6 @@ def build_schema(keys: list[str]) -> Schema:
         for name in TEXT_FIELDS:
             schema.add(field_name(name, key), text_field(key))
     return schema
-
-
-def headings_text(doc: Document) -> str:
-    return "\n".join(s.text for s in doc.segments if s.kind is SegmentKind.HEADING)
-
-
-def body_parts(doc: Document) -> list[str]:
-    """The description and every segment that is not a heading, in reading order."""
-    parts = [doc.description] if doc.description else []
-    parts.extend(s.text for s in doc.segments if s.kind is not SegmentKind.HEADING)
-    return parts
-
-
-def body_text(doc: Document) -> str:
-    return "\n".join(body_parts(doc))
-
-
-def member_url(base_url: str, member: TopicMember, topic: Topic) -> str:
-    return urls.join(base_url, urls.document_path(member.document.locale, member.slug or topic.slug))
 
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")  # the words Whoosh's RegexTokenizer finds
@@ -131,31 +112,6 @@ def index_fields(topic: Topic, member: TopicMember, base_url: str) -> dict[str, 
         field_name("headings", key): headings,
         field_name("body", key): body,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogData:
-    """What ``catalog.pickle`` holds: the release's topics with their documents *without their text*
-    (see :func:`light`), the URL base, and where each full document is in the document store.
-
-    The store is one or more ``documents-<n>.pickle`` files of pickled :class:`Document` objects one
-    after the other; ``stored[path]`` is :data:`Stored`. An incremental build
-    hard-links the previous release's store files and appends only the changed documents, in a new
-    file; a file mostly made of replaced documents is rewritten (its live documents copied)."""
-
-    version: int
-    base_url: str
-    alignment: Alignment
-    files: tuple[str, ...] = ()
-    stored: dict[str, Stored] = field(default_factory=dict)
-
-
-STORE = "documents-{}.pickle"
-Stored = tuple[int, int, int, str, int]
-"""Where a document is in the store: ``(file number, offset, length, key, parts length)``. The
-record is the pickled :func:`body_parts` (``parts length`` bytes: all a search snippet needs, and
-quick to load) followed by the pickled Document; ``key`` says which version of the document it is
-(:func:`document_key`)."""
 
 
 def light(doc: Document) -> Document:
@@ -500,7 +456,7 @@ def _link_index(reuse: Reuse, dest: Path) -> bool:
     vocabulary and document store are written by :func:`write_index`)."""
     if reuse.previous is None or not reuse.previous.is_dir():
         return False
-    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and _is_whoosh_file(p.name)]
+    names = [p.name for p in reuse.previous.iterdir() if p.is_file() and is_whoosh_file(p.name)]
     if all(reuse.take(name, dest) for name in names if not name.endswith(".lock")) and whoosh_index.exists_in(
         str(dest)
     ):
@@ -508,140 +464,3 @@ def _link_index(reuse: Reuse, dest: Path) -> bool:
     for leftover in dest.iterdir():  # half linked: start this index from scratch
         leftover.unlink()
     return False
-
-
-def _is_whoosh_file(name: str) -> bool:
-    return name not in (CATALOG, VOCABULARY) and not (name.startswith("documents-") and name.endswith(".pickle"))
-
-
-# --- reading a release ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A document of the catalog with its topic, member record and URL."""
-
-    topic: Topic
-    member: TopicMember
-    url: str
-
-    @property
-    def document(self) -> Document:
-        return self.member.document
-
-    @property
-    def slug(self) -> str:
-        return self.member.slug or self.topic.slug
-
-
-@dataclass
-class Catalog:
-    """The topics and documents of a release, with the look-ups the query API needs.
-
-    Its documents are light (:func:`light`: no segments, links or body); :meth:`document` reads a
-    full one from the release's document store."""
-
-    base_url: str
-    alignment: Alignment
-    folder: Path | None = None
-    """The index folder holding the store files (None: the documents are full already)."""
-    files: tuple[str, ...] = ()
-    stored: dict[str, Stored] = field(default_factory=dict)
-    by_path: dict[str, Entry] = field(default_factory=dict)
-    by_slug: dict[tuple[str, str], Entry] = field(default_factory=dict)
-    by_topic: dict[str, Topic] = field(default_factory=dict)
-    _maps: dict[int, mmap.mmap] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        for topic in self.alignment.topics:
-            self.by_topic[topic.id] = topic
-            for member in topic.members:
-                entry = Entry(topic, member, member_url(self.base_url, member, topic))
-                self.by_path[member.document.path] = entry
-                self.by_slug[(member.document.locale.lower(), entry.slug)] = entry
-        # Full documents read from the store, the last few hundred kept: search results and pages
-        # come back to the same documents.
-        self.document = functools.lru_cache(maxsize=256)(self._read_document)  # type: ignore[method-assign]
-        self.parts = functools.lru_cache(maxsize=4096)(self._read_parts)  # type: ignore[method-assign]
-
-    @property
-    def topics(self) -> list[Topic]:
-        return self.alignment.topics
-
-    def entries(self) -> Iterator[Entry]:
-        return iter(self.by_path.values())
-
-    @functools.cached_property
-    def locales(self) -> list[str]:
-        return sorted({e.document.locale for e in self.entries()})
-
-    @functools.cached_property
-    def editions(self) -> list[str]:
-        return sorted({ed for e in self.entries() for ed in e.document.editions})
-
-    def entry_for(self, topic: Topic, locale: str, edition: str | None = None) -> Entry | None:
-        """The topic's document for ``locale`` (and ``edition``, else the global or any edition)."""
-        doc = topic.document_for(locale, edition)
-        return self.by_path[doc.path] if doc is not None else None
-
-    def document(self, path: str) -> Document:
-        """The full document (segments, links, body) at ``path``, read from the store."""
-        return self._read_document(path)  # replaced by a cached version in __post_init__
-
-    def parts(self, path: str) -> tuple[str, ...]:
-        """The document's :func:`body_parts` (what a snippet is cut from), read from the store."""
-        return self._read_parts(path)  # replaced by a cached version in __post_init__
-
-    def _read_document(self, path: str) -> Document:
-        at = self.stored.get(path)
-        if at is None or self.folder is None:
-            return self.by_path[path].document
-        return cast(Document, pickle.loads(self._read(at[0], at[1] + at[4], at[1] + at[2])))
-
-    def _read_parts(self, path: str) -> tuple[str, ...]:
-        at = self.stored.get(path)
-        if at is None or self.folder is None:
-            return tuple(body_parts(self.by_path[path].document))
-        return cast(tuple[str, ...], pickle.loads(self._read(at[0], at[1], at[1] + at[4])))
-
-    def _read(self, number: int, start: int, end: int) -> bytes:
-        with self._lock:
-            view = self._maps.get(number)
-            if view is None:
-                with (self.folder / self.files[number]).open("rb") as f:  # type: ignore[operator]
-                    view = self._maps[number] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            return view[start:end]
-
-    def close(self) -> None:
-        """Unmap the store files (the catalog must not be read afterwards)."""
-        with self._lock:
-            for view in self._maps.values():
-                view.close()
-            self._maps.clear()
-
-
-def load_vocabulary(index_dir: Path) -> dict[str, int]:
-    """Read :data:`VOCABULARY` of an index folder (empty when missing: no suggestions)."""
-    try:
-        with (index_dir / VOCABULARY).open("rb") as f:
-            words = pickle.load(f)
-    except FileNotFoundError:
-        return {}
-    return words if isinstance(words, dict) else {}
-
-
-def load_catalog(index_dir: Path) -> Catalog:
-    """Read ``catalog.pickle`` of an index folder written by :func:`write_index`."""
-    path = index_dir / CATALOG
-    try:
-        with path.open("rb") as f:
-            data = pickle.load(f)
-    except FileNotFoundError:
-        raise IndexMissing(f"no catalog at '{path}': rebuild with kb build") from None
-    except Exception as exc:  # an unpickling error of a file from another version of kb
-        raise IndexMissing(f"the catalog '{path}' cannot be read ({exc}): rebuild with kb build") from None
-    if not isinstance(data, CatalogData) or data.version != CATALOG_VERSION:
-        raise IndexMissing(
-            f"the catalog '{path}' was written by another version of kb: rebuild with kb build")
-    return Catalog(data.base_url, data.alignment, index_dir, data.files, data.stored)

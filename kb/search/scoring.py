@@ -9,7 +9,7 @@ import pickle
 import struct
 import zlib
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -20,8 +20,7 @@ from whoosh.scoring import BM25FScorer
 from whoosh.searching import SearchContext, Searcher
 from whoosh.util.numeric import byte_to_length
 
-if TYPE_CHECKING:
-    from kb.search.query import Release
+from kb.search.release import Release, Scores
 
 # Grouping by topic needs every matching document with its score, which Whoosh computes one document
 # at a time through a tree of Python matchers: most of a query's time on a large index. Here the
@@ -38,9 +37,6 @@ if TYPE_CHECKING:
 class Unsupported(Exception):
     pass
 
-
-Scores = tuple["np.ndarray[Any, Any]", "np.ndarray[Any, Any]"]
-"""Sorted document numbers of one segment and their scores."""
 
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY: Scores = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))

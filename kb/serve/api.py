@@ -30,8 +30,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kb import locales
 from kb.errors import InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
-from kb.search.index import Catalog, Entry
-from kb.search.query import DEFAULT_LIMIT, Release, open_release, search, warm
+from kb.search.catalog import Catalog, Entry
+from kb.search.query import search, warm
+from kb.search.release import Release, open_release
+from kb.search.request import DEFAULT_LIMIT
 
 log = logging.getLogger("kb.serve.api")
 

@@ -1,0 +1,395 @@
+"""The site's rules for turning a body's tokens into HTML, shared by rendering from the Markdown
+(:mod:`kb.ingest.render`) and by skeletons rendered at ingest (:mod:`kb.ingest.skeleton`).
+
+The site decides where every link goes (:class:`LinkTarget`, gathered before rendering); the rules
+here turn those decisions into HTML: alerts styled by kind, HTML blocks kept with the Markdown that
+writers put inside HTML cells rendered too, links pointed at their pages or marked as not in the
+corpus, images with alt text. :class:`SiteRenderer` is markdown-it's HTML renderer with these rules;
+the ``rule_*`` functions are the rules themselves, each a function of the render state and its
+token's data, so that a skeleton's holes can be filled by the same code. Also here: what both paths
+do to the tokens first (HTML lists joined, the leading ``<h1>`` and the headings found).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+
+class LinkStatus(StrEnum):
+    """What a link in a document leads to on the site."""
+
+    PAGE = "page"
+    """An article of the corpus, in the page's locale (and edition when it has one)."""
+    OTHER_LOCALE = "other-locale"
+    """An article of the corpus that is not translated into the page's locale: its topic hub."""
+    MISSING = "missing"
+    """An article, file or site path that is not in the corpus: shown as such, never a 404."""
+    EXTERNAL = "external"
+    """An absolute URL elsewhere."""
+    ANCHOR = "anchor"
+    """A fragment of the same page."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where one link of a document goes, decided by the site before rendering."""
+
+    status: LinkStatus
+    href: str | None = None
+    """The URL to use (a site URL, an external URL or ``#fragment``); None for a missing target."""
+    title: str = ""
+    """A tooltip: the target's title, or why the target is not there."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyText:
+    """The words the renderer adds to a body, in the page's language."""
+
+    alerts: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "NOTE": "Note",
+            "TIP": "Tip",
+            "IMPORTANT": "Important",
+            "WARNING": "Warning",
+            "CAUTION": "Caution",
+        }
+    )
+    """Alert titles by kind (``NOTE`` → ``Note``)."""
+    missing_link: str = "not in this knowledge base"
+    """Said (visually hidden) after the text of a link whose target is not in the corpus."""
+    missing_image: str = "image not available"
+    """Said beside the alt text of an image that is not in the corpus."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+# --- links and images ----------------------------------------------------------------------------
+
+
+def _is_external(href: str) -> bool:
+    return href.lower().startswith(("http:", "https:", "mailto:", "//", "ftp:"))
+
+
+def target_of(href: str, links: Mapping[str, LinkTarget]) -> LinkTarget:
+    """The site's decision for ``href``; an href the site did not decide on is external, a fragment,
+    or (for anything else, including ``javascript:``) missing."""
+    found = links.get(href)
+    if found is not None:
+        return found
+    if href.startswith("#"):
+        return LinkTarget(LinkStatus.ANCHOR, href)
+    if _is_external(href):
+        return LinkTarget(LinkStatus.EXTERNAL, href)
+    return LinkTarget(LinkStatus.MISSING, None, href)
+
+
+def _attrs(pairs: Sequence[tuple[str, str]]) -> str:
+    return "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in pairs)
+
+
+def open_link(target: LinkTarget) -> tuple[str, str]:
+    """The opening and closing tags for a link to ``target``."""
+    if target.status is LinkStatus.MISSING or target.href is None:
+        return f'<span class="link-missing"{_attrs([("title", target.title)])}>', "</span>"
+    pairs: list[tuple[str, str]] = [("href", target.href)]
+    if target.status is LinkStatus.EXTERNAL:
+        pairs += [("class", "link-external"), ("rel", "noopener noreferrer")]
+    elif target.status is LinkStatus.OTHER_LOCALE:
+        pairs.append(("class", "link-other-locale"))
+    if target.title:
+        pairs.append(("title", target.title))
+    return f"<a{_attrs(pairs)}>", "</a>"
+
+
+def missing_suffix(text: BodyText) -> str:
+    return f'<span class="visually-hidden"> ({html.escape(text.missing_link)})</span>'
+
+
+def image_html(src: str, alt: str, images: Mapping[str, str], text: BodyText) -> str:
+    """An ``<img>`` for an image the site has, else its alt text marked as not available."""
+    url = images.get(src) or (src if src.lower().startswith(("http:", "https:")) else None)
+    if url:
+        return f"<img{_attrs([('src', url), ('alt', alt), ('loading', 'lazy')])}>"
+    label = f"{alt} ({text.missing_image})" if alt else text.missing_image
+    attrs = _attrs([("aria-label", label), ("title", src)])
+    return f'<span class="image-missing" role="img"{attrs}>{html.escape(alt or text.missing_image)}</span>'
+
+
+# --- the Markdown renderer -----------------------------------------------------------------------
+
+
+@dataclass
+class RenderState:
+    """Per-render state kept in markdown-it's ``env``: what each open element has to close with."""
+
+    links: Mapping[str, LinkTarget]
+    images: Mapping[str, str]
+    text: BodyText
+    ids: set[str] = field(default_factory=set)
+    """Ids already on the page (headings first), so an anchor never repeats one."""
+    closers: list[str] = field(default_factory=list)
+    blockquotes: list[str] = field(default_factory=list)
+    html_links: list[str] = field(default_factory=list)
+
+
+def _state(env: EnvType) -> RenderState:
+    state = env["kb"]
+    assert isinstance(state, RenderState)
+    return state
+
+
+# The rules whose output depends on the site (where links go, which images exist, the page's words,
+# ids already used): each is a function of its token's data and the render state, so that a body can
+# be rendered once without the site (kb.ingest.skeleton, at ingest) and these filled in later.
+
+
+def _link_tags(st: RenderState, href: str) -> tuple[str, str]:
+    """The opening tag of a link to ``href`` and what closes it (with the missing-page mark)."""
+    target = target_of(href, st.links)
+    opening, closing = open_link(target)
+    if target.status is LinkStatus.MISSING:
+        closing = missing_suffix(st.text) + closing
+    return opening, closing
+
+
+def rule_link_open(st: RenderState, href: str) -> str:
+    opening, closing = _link_tags(st, href)
+    st.closers.append(closing)
+    return opening
+
+
+def rule_link_close(st: RenderState) -> str:
+    return st.closers.pop() if st.closers else "</a>"
+
+
+def rule_image(st: RenderState, src: str, alt: str) -> str:
+    return image_html(src, alt, st.images, st.text)
+
+
+def rule_blockquote_open(st: RenderState, alert: str | None, div: str | None) -> str:
+    if alert:
+        title = st.text.alerts.get(alert, alert.title())
+        st.blockquotes.append("</div>\n")
+        return (
+            f'<div class="alert alert-{alert.lower()}" role="note"{_attrs([("aria-label", title)])}>\n'
+            f'<p class="alert-title">{html.escape(title)}</p>\n'
+        )
+    if div is not None:
+        st.blockquotes.append("</div>\n")
+        classes = " ".join(["docfx-div", *div.split()])
+        return f"<div{_attrs([('class', classes)])}>\n"
+    st.blockquotes.append("</blockquote>\n")
+    return "<blockquote>\n"
+
+
+def rule_blockquote_close(st: RenderState) -> str:
+    return st.blockquotes.pop() if st.blockquotes else "</blockquote>\n"
+
+
+def quote_args(tok: Token) -> tuple[str | None, str | None]:
+    meta = tok.meta or {}
+    return (str(meta["alert"]) if meta.get("alert") else None), (str(meta["div"]) if "div" in meta else None)
+
+
+class SiteRenderer(RendererHTML):
+    """markdown-it's HTML renderer with the site's rules for links, images, alerts and raw HTML."""
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return rule_link_open(_state(env), str(tokens[idx].attrGet("href") or ""))
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return rule_link_close(_state(env))
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        tok = tokens[idx]
+        alt = self.renderInlineAsText(tok.children or [], options, env)
+        return rule_image(_state(env), str(tok.attrGet("src") or ""), alt)
+
+    def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return rule_blockquote_open(_state(env), *quote_args(tokens[idx]))
+
+    def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return rule_blockquote_close(_state(env))
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return render_html(tokens[idx].content, _state(env))
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return rule_html_inline(tokens[idx].content, _state(env))
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        tok = tokens[idx]
+        lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+        cls = f' class="language-{html.escape(lang)}"' if lang else ""
+        return f'<pre tabindex="0"><code{cls}>{html.escape(tok.content)}</code></pre>\n'
+
+
+_HTML_A_OPEN = re.compile(r"""^<a\b(?P<attrs>[^>]*)>$""", re.I | re.S)
+_HTML_ATTR = re.compile(
+    r"""\b(?P<name>href|id|name)\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s>]+))""", re.I
+)
+_HTML_IMG = re.compile(r"^<img\b", re.I)
+
+
+def _html_attrs(attrs: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _HTML_ATTR.finditer(attrs):
+        value = (
+            m.group("d")
+            if m.group("d") is not None
+            else m.group("s")
+            if m.group("s") is not None
+            else m.group("u")
+        )
+        out.setdefault(m.group("name").lower(), html.unescape(value or ""))
+    return out
+
+
+def _anchor(st: RenderState, name: str) -> str:
+    """A fragment target for ``<a name>`` / ``<a href="" id>``, unless a heading already has that id."""
+    if not name or name in st.ids:
+        return ""
+    st.ids.add(name)
+    return f"<span{_attrs([('id', name)])}></span>"
+
+
+def rule_html_inline(content: str, st: RenderState) -> str:
+    """Inline raw HTML: ``<a href>`` and ``<img>`` go through the same decisions as Markdown ones;
+    anchors (``<a name>``, ``<a href="" id>``) become ids."""
+    m = _HTML_A_OPEN.match(content.strip())
+    if m:
+        attrs = _html_attrs(m.group("attrs"))
+        href = attrs.get("href", "")
+        if not href:
+            st.html_links.append("")
+            return _anchor(st, attrs.get("id") or attrs.get("name") or "")
+        opening, closing = _link_tags(st, href)
+        st.html_links.append(closing)
+        return opening
+    if content.strip().lower() == "</a>":
+        return st.html_links.pop() if st.html_links else ""
+    if _HTML_IMG.match(content.strip()):
+        tag = BeautifulSoup(content, "html.parser").find("img")
+        if isinstance(tag, Tag):
+            return image_html(str(tag.get("src") or ""), str(tag.get("alt") or ""), st.images, st.text)
+    return content
+
+
+# Markdown inside HTML text: inline only, and with raw HTML off (BeautifulSoup already decoded the
+# text's entities, so ``&lt;b&gt;`` must not become a tag).
+_INLINE: MarkdownIt | None = None
+_MARKDOWN_HINT = re.compile(r"\[[^\]]*\]\([^)]*\)|`[^`]+`|\*\*?[^*\s][^*]*\*|\b_[^_]+_\b|!\[")
+
+
+def _inline_parser() -> MarkdownIt:
+    global _INLINE
+    if _INLINE is None:
+        _INLINE = MarkdownIt("commonmark", {"html": False}, renderer_cls=SiteRenderer)
+        _INLINE.enable(["strikethrough"])
+    return _INLINE
+
+
+def render_html(content: str, st: RenderState) -> str:
+    """A raw HTML block with its links resolved and the Markdown inside its text rendered."""
+    soup = BeautifulSoup(content, "html.parser")
+    for a in soup.find_all("a"):
+        href = str(a.get("href") or "")
+        if not href:
+            anchor = _anchor(st, str(a.get("id") or a.get("name") or ""))
+            if anchor or a.contents:
+                a.replace_with(BeautifulSoup(anchor + a.decode_contents(), "html.parser"))
+            else:
+                a.decompose()
+            continue
+        target = target_of(href, st.links)
+        a.replace_with(_link_element(soup, a, target, st.text))
+    for img in soup.find_all("img"):
+        img.replace_with(
+            BeautifulSoup(
+                image_html(str(img.get("src") or ""), str(img.get("alt") or ""), st.images, st.text),
+                "html.parser",
+            )
+        )
+    for node in list(soup.find_all(string=True)):
+        if type(node) is not NavigableString or not _MARKDOWN_HINT.search(str(node)):
+            continue
+        if node.find_parent(["code", "pre", "a", "script", "style"]) is not None:
+            continue
+        rendered = _inline_parser().renderInline(str(node), {"kb": st})
+        node.replace_with(BeautifulSoup(rendered, "html.parser"))
+    return str(soup)
+
+
+def _link_element(soup: BeautifulSoup, a: Tag, target: LinkTarget, text: BodyText) -> Tag:
+    opening, closing = open_link(target)
+    inner = a.decode_contents()
+    if target.status is LinkStatus.MISSING:
+        closing = missing_suffix(text) + closing
+    new = BeautifulSoup(opening + inner + closing, "html.parser")
+    first = next(c for c in new.children if isinstance(c, Tag))
+    return first
+
+
+# --- the body's tokens, before either path renders them ------------------------------------------
+
+
+def headings_of(tokens: list[Token]) -> tuple[Heading, ...]:
+    """Every heading of the tokens with its id and its text, in order."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            text = "".join(
+                c.content for c in tokens[i + 1].children or [] if c.type in ("text", "code_inline")
+            )
+            out.append(Heading(int(tok.tag[1]), str(tok.attrGet("id") or ""), " ".join(text.split())))
+    return tuple(out)
+
+
+_LIST_OPEN = re.compile(r"<(?:ol|ul|dl)\b", re.I)
+_LIST_CLOSE = re.compile(r"</(?:ol|ul|dl)\s*>", re.I)
+
+
+def join_html_lists(tokens: list[Token]) -> list[Token]:
+    """Join an HTML list that blank lines cut into several HTML blocks back into one block.
+
+    CommonMark ends a raw HTML block at a blank line, DocFX does not: ``<ol>``, blank line, ``<li>``…
+    would otherwise become a closed empty list followed by stray list items."""
+    out: list[Token] = []
+    depth = 0
+    for tok in tokens:
+        if tok.type == "html_block" and depth > 0 and out and out[-1].type == "html_block":
+            out[-1].content += "\n" + tok.content
+        else:
+            depth = 0
+            out.append(tok)
+        if tok.type == "html_block":
+            depth += len(_LIST_OPEN.findall(tok.content)) - len(_LIST_CLOSE.findall(tok.content))
+    return out
+
+
+def leading_h1(tokens: list[Token]) -> int | None:
+    """Index of the ``heading_open`` of an ``<h1>`` that starts the body (after anchor-only HTML)."""
+    for i, tok in enumerate(tokens):
+        if tok.type == "html_block" and not BeautifulSoup(tok.content, "html.parser").get_text().strip():
+            continue
+        return i if tok.type == "heading_open" and tok.tag == "h1" else None
+    return None
+
+
+def heading_ids(tokens: list[Token]) -> tuple[str, ...]:
+    return tuple(str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id"))
