@@ -23,7 +23,7 @@ from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -32,6 +32,7 @@ from kb.errors import InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
 from kb.search.index import Catalog, Entry
 from kb.search.query import DEFAULT_LIMIT, Release, open_release, search, warm
+from kb.serve.static import site_response
 
 log = logging.getLogger("kb.serve.api")
 
@@ -377,35 +378,6 @@ def warm_release(index_dir: Path, seconds: float) -> None:
         log.exception("warming the release at %s failed; it is opened by the first request", index_dir)
         return
     log.info("opened %s and read %d posting lists ahead in %.1f s", index_dir, lists, time.perf_counter() - t0)
-
-
-# --- static site ----------------------------------------------------------------------------------
-
-
-def site_response(site: Path, path: str) -> Response:
-    """A file of the published site: a folder's ``index.html``; ``404.html`` (status 404) if missing."""
-    if path == "api" or path.startswith("api/"):
-        raise NotFound(f"no API route '/{path}'; see /openapi.json")
-    root = site.resolve()
-    if not root.is_dir():
-        return PlainTextResponse("No site has been built yet: run kb build.", status_code=404)
-    target = (root / path).resolve()
-    if not target.is_relative_to(root):
-        return not_found_page(root)
-    if target.is_dir():
-        if path and not path.endswith("/"):
-            return RedirectResponse("/" + path + "/", status_code=308)
-        target = target / "index.html"
-    if not target.is_file():
-        return not_found_page(root)
-    return FileResponse(target)
-
-
-def not_found_page(root: Path) -> Response:
-    page = root / "404.html"
-    if page.is_file():
-        return FileResponse(page, status_code=404)
-    return PlainTextResponse("Not found.", status_code=404)
 
 
 # --- request limits -------------------------------------------------------------------------------
