@@ -32,6 +32,7 @@ from kb.errors import InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
 from kb.search.index import Catalog, Entry
 from kb.search.query import DEFAULT_LIMIT, Release, open_release, search, warm
+from kb.serve.security import hide_paths
 from kb.serve.static import site_response
 
 log = logging.getLogger("kb.serve.api")
@@ -282,7 +283,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    install_error_handlers(app)
+    install_error_handlers(app, build)
     app.add_middleware(RequestLimits)
 
     def release() -> Release:
@@ -443,12 +444,14 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """The one place errors become ``{"error": {"code", "message"}}`` responses."""
+def install_error_handlers(app: FastAPI, build: Path | None = None) -> None:
+    """The one place errors become ``{"error": {"code", "message"}}`` responses; a message naming a
+    file of ``build`` names it ``OUT/…``, never by the server's absolute path."""
 
     @app.exception_handler(KbError)
     async def kb_error(request: Request, exc: KbError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        message = hide_paths(exc.message, build) if build is not None else exc.message
+        return error_response(exc.status, exc.code, message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -463,8 +466,10 @@ def install_error_handlers(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed"}
         message = {404: f"no route '{request.url.path}'; see /openapi.json",
                    405: f"{request.method} is not allowed on '{request.url.path}'"}
-        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
-                              message.get(exc.status_code, str(exc.detail)))
+        response = error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
+                                  message.get(exc.status_code, str(exc.detail)))
+        response.headers.update(exc.headers or {})  # 405's Allow
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import BuildLocked, InvalidParameter, KbError
 
@@ -91,8 +91,6 @@ def serve(
     folder to build now and again after every change (the server picks up each new release)."""
     import uvicorn
 
-    from kb.serve.api import create_app
-
     if not 0 < port < 65536:
         raise InvalidParameter(f"--port must be between 1 and 65535, not {port}")
     build = Path(build_dir)
@@ -112,7 +110,16 @@ def serve(
           + (f", watching {watch}" if watch is not None else ""),
           file=sys.stderr, flush=True)
     try:
-        uvicorn.run(create_app(build), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(server_app(build), host=host, port=port, log_level="warning", access_log=False)
     finally:
         if watcher is not None:
             watcher.stop.set()
+
+
+def server_app(build: Path) -> Any:
+    """The ASGI app ``kb serve`` runs: the API and the site (:func:`kb.serve.api.create_app`) inside
+    the security middleware (every response, FastAPI's own 500 included)."""
+    from kb.serve.api import create_app
+    from kb.serve.security import Hardened
+
+    return Hardened(create_app(build), build / "site")
