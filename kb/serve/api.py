@@ -32,6 +32,7 @@ from kb.errors import InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
 from kb.search.index import Catalog, Entry
 from kb.search.query import DEFAULT_LIMIT, Release, open_release, search, warm
+from kb.serve.docs import install_docs
 from kb.serve.security import hide_paths
 from kb.serve.static import site_response
 
@@ -279,11 +280,12 @@ def create_app(
         title="kb query API",
         version="1",
         description="Search, topics, documents and comparisons of a multilingual documentation build.",
-        docs_url="/api/docs",
+        docs_url=None,  # kb.serve.docs: Swagger UI from installed files, under the CSP
         redoc_url=None,
         openapi_url="/openapi.json",
     )
     install_error_handlers(app, build)
+    install_docs(app)
     app.add_middleware(RequestLimits)
 
     def release() -> Release:
