@@ -15,6 +15,11 @@ from kb.errors import BuildLocked, InvalidParameter, KbError
 if TYPE_CHECKING:
     from kb.output.options import BuildOptions
 
+READ_TIMEOUT = 10.0
+"""Seconds a client has to send a whole request (``--read-timeout``); see :mod:`kb.serve.protocol`."""
+KEEP_ALIVE = 5
+"""Seconds an idle connection is kept open between requests (``--keep-alive``; uvicorn's default)."""
+
 Snapshot = dict[str, tuple[int, int]]
 
 
@@ -85,14 +90,22 @@ def serve(
     watch: str | Path | None = None,
     jobs: int = 1,
     base_url: str = "/",
+    read_timeout: float = READ_TIMEOUT,
+    keep_alive: int = KEEP_ALIVE,
 ) -> None:
     """Serve ``build_dir`` until interrupted. A missing build is not an error: the API answers 503
     and the site a 404 until the first ``kb build`` publishes into the folder. ``watch``: a content
-    folder to build now and again after every change (the server picks up each new release)."""
+    folder to build now and again after every change (the server picks up each new release).
+    ``read_timeout``: seconds a client has to send a whole request once it starts one (or once it
+    connects); ``keep_alive``: seconds an idle connection is kept between requests."""
     import uvicorn
+
+    from kb.serve.protocol import protocol
 
     if not 0 < port < 65536:
         raise InvalidParameter(f"--port must be between 1 and 65535, not {port}")
+    if read_timeout < 0 or keep_alive < 0:
+        raise InvalidParameter("--read-timeout and --keep-alive are seconds, 0 or more")
     build = Path(build_dir)
     if build.exists() and not build.is_dir():
         raise InvalidParameter(f"--build '{build}' is not a folder")
@@ -110,7 +123,8 @@ def serve(
           + (f", watching {watch}" if watch is not None else ""),
           file=sys.stderr, flush=True)
     try:
-        uvicorn.run(server_app(build), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(server_app(build), host=host, port=port, log_level="warning", access_log=False,
+                    http=protocol(read_timeout), timeout_keep_alive=keep_alive)
     finally:
         if watcher is not None:
             watcher.stop.set()
