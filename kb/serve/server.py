@@ -14,6 +14,7 @@ from kb.errors import BuildLocked, InvalidParameter, KbError
 
 if TYPE_CHECKING:
     from kb.output.options import BuildOptions
+    from kb.serve.accesslog import AccessLogFile
 
 READ_TIMEOUT = 10.0
 """Seconds a client has to send a whole request (``--read-timeout``); see :mod:`kb.serve.protocol`."""
@@ -90,12 +91,14 @@ def serve(
     watch: str | Path | None = None,
     jobs: int = 1,
     base_url: str = "/",
+    access_log: str | None = None,
     read_timeout: float = READ_TIMEOUT,
     keep_alive: int = KEEP_ALIVE,
 ) -> None:
     """Serve ``build_dir`` until interrupted. A missing build is not an error: the API answers 503
     and the site a 404 until the first ``kb build`` publishes into the folder. ``watch``: a content
     folder to build now and again after every change (the server picks up each new release).
+    ``access_log``: a file to append one JSON line per request to, or ``-`` for standard output.
     ``read_timeout``: seconds a client has to send a whole request once it starts one (or once it
     connects); ``keep_alive``: seconds an idle connection is kept between requests."""
     import uvicorn
@@ -109,6 +112,7 @@ def serve(
     build = Path(build_dir)
     if build.exists() and not build.is_dir():
         raise InvalidParameter(f"--build '{build}' is not a folder")
+    sink = open_access_log(access_log)  # before the watcher starts: a bad --access-log stops at once
     watcher = None
     if watch is not None:
         from kb.output.options import BuildOptions, Session
@@ -123,17 +127,35 @@ def serve(
           + (f", watching {watch}" if watch is not None else ""),
           file=sys.stderr, flush=True)
     try:
-        uvicorn.run(server_app(build), host=host, port=port, log_level="warning", access_log=False,
+        uvicorn.run(server_app(build, sink), host=host, port=port, log_level="warning", access_log=False,
                     http=protocol(read_timeout), timeout_keep_alive=keep_alive)
     finally:
         if watcher is not None:
             watcher.stop.set()
+        if sink is not None:
+            sink.close()
 
 
-def server_app(build: Path) -> Any:
+def open_access_log(target: str | None) -> AccessLogFile | None:
+    if target is None:
+        return None
+    from kb.serve.accesslog import AccessLogFile
+
+    try:
+        return AccessLogFile(target)
+    except OSError as exc:
+        raise InvalidParameter(f"--access-log '{target}' cannot be opened: {exc.strerror}") from None
+
+
+def server_app(build: Path, sink: AccessLogFile | None) -> Any:
     """The ASGI app ``kb serve`` runs: the API and the site (:func:`kb.serve.api.create_app`) inside
-    the security middleware (every response, FastAPI's own 500 included)."""
+    the security middleware (every response, FastAPI's own 500 included), inside the access log."""
     from kb.serve.api import create_app
     from kb.serve.security import Hardened
 
-    return Hardened(create_app(build), build / "site")
+    app: Any = Hardened(create_app(build), build / "site")
+    if sink is not None:
+        from kb.serve.accesslog import AccessLog
+
+        app = AccessLog(app, sink)
+    return app
