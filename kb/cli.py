@@ -318,6 +318,11 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", help="the content folder to watch (with --watch)")
     p.add_argument("--jobs", type=jobs_arg, default=1, help="build processes for --watch (default 1)")
     p.add_argument("--base-url", default="/", help="URL path of the site, for --watch builds (default /)")
+    p.add_argument("--access-log", metavar="FILE|-", help="append one JSON line per request to FILE (- : stdout)")
+    p.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="close a connection whose request has not arrived whole after this long (default 10)")
+    p.add_argument("--keep-alive", type=int, default=5, metavar="SECONDS",
+                   help="close a connection idle for this long between requests (default 5)")
 
 
 @command("serve", "serve the site and the query API of a build (picks up new builds live)", _serve_args)
@@ -328,7 +333,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from kb.errors import InvalidParameter
 
         raise InvalidParameter("--watch needs --content: the folder to watch and build")
-    serve(args.build, args.host, args.port, args.content if args.watch else None, args.jobs, args.base_url)
+    serve(args.build, args.host, args.port, args.content if args.watch else None, args.jobs, args.base_url,
+          access_log=args.access_log, read_timeout=args.read_timeout, keep_alive=args.keep_alive)
     return 0
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -34,6 +34,9 @@ from kb.search.catalog import Catalog, Entry
 from kb.search.query import search, warm
 from kb.search.release import Release, open_release
 from kb.search.request import DEFAULT_LIMIT
+from kb.serve.docs import install_docs
+from kb.serve.security import hide_paths
+from kb.serve.static import site_response
 
 log = logging.getLogger("kb.serve.api")
 
@@ -279,11 +282,12 @@ def create_app(
         title="kb query API",
         version="1",
         description="Search, topics, documents and comparisons of a multilingual documentation build.",
-        docs_url="/api/docs",
+        docs_url=None,  # kb.serve.docs: Swagger UI from installed files, under the CSP
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    install_error_handlers(app)
+    install_error_handlers(app, build)
+    install_docs(app)
     app.add_middleware(RequestLimits)
 
     def release() -> Release:
@@ -381,35 +385,6 @@ def warm_release(index_dir: Path, seconds: float) -> None:
     log.info("opened %s and read %d posting lists ahead in %.1f s", index_dir, lists, time.perf_counter() - t0)
 
 
-# --- static site ----------------------------------------------------------------------------------
-
-
-def site_response(site: Path, path: str) -> Response:
-    """A file of the published site: a folder's ``index.html``; ``404.html`` (status 404) if missing."""
-    if path == "api" or path.startswith("api/"):
-        raise NotFound(f"no API route '/{path}'; see /openapi.json")
-    root = site.resolve()
-    if not root.is_dir():
-        return PlainTextResponse("No site has been built yet: run kb build.", status_code=404)
-    target = (root / path).resolve()
-    if not target.is_relative_to(root):
-        return not_found_page(root)
-    if target.is_dir():
-        if path and not path.endswith("/"):
-            return RedirectResponse("/" + path + "/", status_code=308)
-        target = target / "index.html"
-    if not target.is_file():
-        return not_found_page(root)
-    return FileResponse(target)
-
-
-def not_found_page(root: Path) -> Response:
-    page = root / "404.html"
-    if page.is_file():
-        return FileResponse(page, status_code=404)
-    return PlainTextResponse("Not found.", status_code=404)
-
-
 # --- request limits -------------------------------------------------------------------------------
 
 
@@ -473,12 +448,14 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """The one place errors become ``{"error": {"code", "message"}}`` responses."""
+def install_error_handlers(app: FastAPI, build: Path | None = None) -> None:
+    """The one place errors become ``{"error": {"code", "message"}}`` responses; a message naming a
+    file of ``build`` names it ``OUT/…``, never by the server's absolute path."""
 
     @app.exception_handler(KbError)
     async def kb_error(request: Request, exc: KbError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        message = hide_paths(exc.message, build) if build is not None else exc.message
+        return error_response(exc.status, exc.code, message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -493,8 +470,10 @@ def install_error_handlers(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed"}
         message = {404: f"no route '{request.url.path}'; see /openapi.json",
                    405: f"{request.method} is not allowed on '{request.url.path}'"}
-        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
-                              message.get(exc.status_code, str(exc.detail)))
+        response = error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
+                                  message.get(exc.status_code, str(exc.detail)))
+        response.headers.update(exc.headers or {})  # 405's Allow
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -8,12 +8,18 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import BuildLocked, InvalidParameter, KbError
 
 if TYPE_CHECKING:
     from kb.output.options import BuildOptions
+    from kb.serve.accesslog import AccessLogFile
+
+READ_TIMEOUT = 10.0
+"""Seconds a client has to send a whole request (``--read-timeout``); see :mod:`kb.serve.protocol`."""
+KEEP_ALIVE = 5
+"""Seconds an idle connection is kept open between requests (``--keep-alive``; uvicorn's default)."""
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -85,19 +91,28 @@ def serve(
     watch: str | Path | None = None,
     jobs: int = 1,
     base_url: str = "/",
+    access_log: str | None = None,
+    read_timeout: float = READ_TIMEOUT,
+    keep_alive: int = KEEP_ALIVE,
 ) -> None:
     """Serve ``build_dir`` until interrupted. A missing build is not an error: the API answers 503
     and the site a 404 until the first ``kb build`` publishes into the folder. ``watch``: a content
-    folder to build now and again after every change (the server picks up each new release)."""
+    folder to build now and again after every change (the server picks up each new release).
+    ``access_log``: a file to append one JSON line per request to, or ``-`` for standard output.
+    ``read_timeout``: seconds a client has to send a whole request once it starts one (or once it
+    connects); ``keep_alive``: seconds an idle connection is kept between requests."""
     import uvicorn
 
-    from kb.serve.api import create_app
+    from kb.serve.protocol import protocol
 
     if not 0 < port < 65536:
         raise InvalidParameter(f"--port must be between 1 and 65535, not {port}")
+    if read_timeout < 0 or keep_alive < 0:
+        raise InvalidParameter("--read-timeout and --keep-alive are seconds, 0 or more")
     build = Path(build_dir)
     if build.exists() and not build.is_dir():
         raise InvalidParameter(f"--build '{build}' is not a folder")
+    sink = open_access_log(access_log)  # before the watcher starts: a bad --access-log stops at once
     watcher = None
     if watch is not None:
         from kb.output.options import BuildOptions, Session
@@ -112,7 +127,35 @@ def serve(
           + (f", watching {watch}" if watch is not None else ""),
           file=sys.stderr, flush=True)
     try:
-        uvicorn.run(create_app(build), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(server_app(build, sink), host=host, port=port, log_level="warning", access_log=False,
+                    http=protocol(read_timeout), timeout_keep_alive=keep_alive)
     finally:
         if watcher is not None:
             watcher.stop.set()
+        if sink is not None:
+            sink.close()
+
+
+def open_access_log(target: str | None) -> AccessLogFile | None:
+    if target is None:
+        return None
+    from kb.serve.accesslog import AccessLogFile
+
+    try:
+        return AccessLogFile(target)
+    except OSError as exc:
+        raise InvalidParameter(f"--access-log '{target}' cannot be opened: {exc.strerror}") from None
+
+
+def server_app(build: Path, sink: AccessLogFile | None) -> Any:
+    """The ASGI app ``kb serve`` runs: the API and the site (:func:`kb.serve.api.create_app`) inside
+    the security middleware (every response, FastAPI's own 500 included), inside the access log."""
+    from kb.serve.api import create_app
+    from kb.serve.security import Hardened
+
+    app: Any = Hardened(create_app(build), build / "site")
+    if sink is not None:
+        from kb.serve.accesslog import AccessLog
+
+        app = AccessLog(app, sink)
+    return app

@@ -1,0 +1,66 @@
+"""The published site of a build, served by ``kb serve`` at ``/``: a file, a folder's ``index.html``,
+a redirect that adds a folder's trailing slash, or ``404.html`` with status 404.
+
+A request path names a file by its segments only: an empty segment (``//``), ``.`` or ``..`` names
+nothing, so ``//evil.example/%2e%2e/<the build path>/site/pt-br`` is a 404 and not a redirect to
+``//evil.example/…`` (which a browser reads as another host). Redirects are built from the checked
+segments, percent-encoded, and so always start with exactly one ``/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+
+from kb.errors import NotFound
+
+
+def site_response(site: Path, path: str) -> Response:
+    """A file of the published site: a folder's ``index.html``; ``404.html`` (status 404) if missing."""
+    if path == "api" or path.startswith("api/"):
+        raise NotFound(f"no API route '/{path}'; see /openapi.json")
+    root = site.resolve()
+    if not root.is_dir():
+        return PlainTextResponse("No site has been built yet: run kb build.", status_code=404)
+    parts = segments(path)
+    if parts is None:
+        return not_found_page(root)
+    target = root.joinpath(*parts).resolve()
+    if not target.is_relative_to(root):  # a symbolic link out of the site
+        return not_found_page(root)
+    if target.is_dir():
+        if path and not path.endswith("/"):
+            return RedirectResponse(local_url(parts) + "/", status_code=308)
+        target = target / "index.html"
+    if not target.is_file():
+        return not_found_page(root)
+    return FileResponse(target)
+
+
+def segments(path: str) -> list[str] | None:
+    """The names ``path`` (the request path without its leading ``/``) walks down, or None when it
+    cannot name a file of the site: an empty, ``.`` or ``..`` segment, a backslash (a separator to
+    some browsers and file systems) or a control character (NUL cannot even be given to ``open``)."""
+    if "\\" in path or any(ord(c) < 0x20 or c == "\x7f" for c in path):
+        return None
+    parts = path.split("/")
+    if parts[-1] == "":  # a folder's trailing slash
+        parts.pop()
+    if any(p in ("", ".", "..") for p in parts):
+        return None
+    return parts
+
+
+def local_url(parts: list[str]) -> str:
+    """The absolute path of the site naming ``parts``: one leading ``/``, every segment
+    percent-encoded, so no ``//`` or ``/\\`` that a browser would read as another host."""
+    return "/" + "/".join(quote(p, safe="") for p in parts)
+
+
+def not_found_page(root: Path) -> Response:
+    page = root / "404.html"
+    if page.is_file():
+        return FileResponse(page, status_code=404)
+    return PlainTextResponse("Not found.", status_code=404)
