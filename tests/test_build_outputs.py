@@ -17,7 +17,8 @@ from conftest import CONTENT
 from kb import memos
 from kb.align.topics import align
 from kb.build import pipeline as build_module
-from kb.build.pipeline import TopicStream, build
+from kb.build.pipeline import build
+from kb.build.workers import TopicStream
 from kb.errors import BuildError
 from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Topic
