@@ -24,7 +24,7 @@ from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Topic
 from kb.output.options import BuildOptions
 from kb.search.index import IndexHead, index_head, write_index_topics
-from kb.site.output import render_site
+from kb.site.writer import render_site
 
 INDEX = TopicStream(index_head, write_index_topics)
 

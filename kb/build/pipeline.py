@@ -30,7 +30,7 @@ from kb.output.incremental import code_version
 from kb.output.options import BuildOptions, Session
 from kb.progress import ProgressFn, stage
 from kb.search.index import index_head, write_index_topics
-from kb.site.output import render_site
+from kb.site.writer import render_site
 
 
 @dataclass
