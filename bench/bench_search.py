@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from kb.align.topics import align  # noqa: E402
-from kb.build.pipeline import publish  # noqa: E402
+from kb.build.releases import publish  # noqa: E402
 from kb.ingest.reader import ingest  # noqa: E402
 from kb.model import Corpus  # noqa: E402
 from kb.output.options import BuildOptions  # noqa: E402

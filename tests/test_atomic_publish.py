@@ -21,7 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kb.build.pipeline import KEEP_RELEASES, build, current_release, prune
+from kb.build.pipeline import build
+from kb.build.releases import KEEP_RELEASES, current_release, prune
 from kb.output.options import BuildOptions
 from tests.conftest import CONTENT
 from tests.servers import serving

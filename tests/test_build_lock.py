@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.build.pipeline import build, build_lock, current_release
+from kb.build.pipeline import build
+from kb.build.releases import build_lock, current_release
 from kb.cli import main
 from kb.errors import BuildLocked
 from kb.output.options import BuildOptions
@@ -23,8 +24,8 @@ HOLDER = re.compile(r"pid (?P<pid>\d+), started (?P<started>\d{4}-\d\d-\d\dT\d\d
 
 
 def holding(out: Path) -> subprocess.Popen[str]:
-    """Another process holding the lock of ``out`` (kb.build.pipeline.build_lock) until its stdin closes."""
-    code = ("import sys; from pathlib import Path; from kb.build.pipeline import build_lock\n"
+    """Another process holding the lock of ``out`` (kb.build.releases.build_lock) until its stdin closes."""
+    code = ("import sys; from pathlib import Path; from kb.build.releases import build_lock\n"
             "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    sys.stdin.read()\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(out)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)

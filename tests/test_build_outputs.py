@@ -17,13 +17,14 @@ from conftest import CONTENT
 from kb import memos
 from kb.align.topics import align
 from kb.build import pipeline as build_module
-from kb.build.pipeline import TopicStream, build
+from kb.build.pipeline import build
+from kb.build.workers import TopicStream
 from kb.errors import BuildError
 from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Topic
 from kb.output.options import BuildOptions
 from kb.search.index import IndexHead, index_head, write_index_topics
-from kb.site.output import render_site
+from kb.site.writer import render_site
 
 INDEX = TopicStream(index_head, write_index_topics)
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kb.build.pipeline import KEEP_RELEASES
+from kb.build.releases import KEEP_RELEASES
 from tests.conftest import CONTENT
 
 

@@ -13,7 +13,8 @@ from conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 from whoosh import index as whoosh_index
 
 from kb import memos
-from kb.build.pipeline import KEEP_RELEASES, build
+from kb.build.pipeline import build
+from kb.build.releases import KEEP_RELEASES
 from kb.output.options import BuildOptions, Session
 from kb.search.query import search
 
@@ -146,7 +147,7 @@ def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -
 def test_recycled_releases_equal_clean_builds_and_leave_the_live_ones_alone(
     in_session: bool, content: Path, tmp_path: Path
 ) -> None:
-    """From the fourth build on, a build recycles the oldest kept release (see kb.build.pipeline.recycle): after
+    """From the fourth build on, a build recycles the oldest kept release (see kb.build.releases.recycle): after
     each change of a series, the site still equals a clean build's, and the live release and its
     predecessor are never written to."""
     options = BuildOptions(jobs=1, session=Session() if in_session else None)

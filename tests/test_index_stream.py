@@ -1,5 +1,5 @@
 """With two jobs the index is written by an interpreter of its own that reads the topics from a spool
-(kb.build.pipeline.TopicStream) instead of sharing the corpus with the build; it writes exactly the index that a
+(kb.build.workers.TopicStream) instead of sharing the corpus with the build; it writes exactly the index that a
 one-job build writes in its own process: the same catalog, stored documents, vocabulary, Whoosh
 documents and search results."""
 
@@ -16,7 +16,8 @@ from whoosh import index as whoosh_index
 from whoosh.writing import PostingPool
 
 from kb.build import pipeline as build_module
-from kb.build.pipeline import TopicStream, build
+from kb.build.pipeline import build
+from kb.build.workers import TopicStream
 from kb.model import Alignment, Corpus, Topic
 from kb.output.options import BuildOptions
 from kb.search import index as index_module

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from search_corpus import write_corpus
 
 from kb.align.topics import align
-from kb.build.pipeline import publish
+from kb.build.releases import publish
 from kb.ingest.reader import ingest
 from kb.output.options import BuildOptions
 from kb.search.index import write_index

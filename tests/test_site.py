@@ -1,4 +1,4 @@
-"""kb.site.output on a small corpus written here: pages, links, switchers, alternates, hubs, homes, compare,
+"""kb.site.writer on a small corpus written here: pages, links, switchers, alternates, hubs, homes, compare,
 search, sitemap, robots, 404, base URL, incremental writes, and the worker pool.
 
 The alignment is built by hand (explicit topics and slugs) so these tests pin the site's behaviour,
@@ -24,9 +24,8 @@ from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Document, Evidence, Topic, TopicMember
 from kb.output.options import BuildOptions
 from kb.site import data as sitedata
-from kb.site import output as site
-from kb.site import pages as site_pages
-from kb.site import views
+from kb.site import sitemaps, sitewide, templates, views
+from kb.site import writer as site
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -469,7 +468,7 @@ def test_a_sitemap_over_the_protocol_limit_is_split_under_an_index(
     _, corpus, alignment = built
     whole = sitemap_locs(built[0] / "sitemap.xml")
     assert len(whole) == 12
-    monkeypatch.setattr(site_pages, "SITEMAP_URLS", 4)
+    monkeypatch.setattr(sitemaps, "SITEMAP_URLS", 4)
     dest = tmp_path / "site"
 
     site.render_site(dest, corpus, alignment, BuildOptions(jobs=1, base_url="https://docs.example.com/kb/"))
@@ -498,12 +497,12 @@ def test_a_sitemap_over_the_protocol_limit_is_split_under_an_index(
 def test_sitemap_parts_keep_each_file_within_the_limits(
     monkeypatch: pytest.MonkeyPatch, urls: int, bytes_: int, sizes: list[int]
 ) -> None:
-    monkeypatch.setattr(site_pages, "SITEMAP_URLS", urls)
-    monkeypatch.setattr(site_pages, "SITEMAP_BYTES", bytes_)
+    monkeypatch.setattr(sitemaps, "SITEMAP_URLS", urls)
+    monkeypatch.setattr(sitemaps, "SITEMAP_BYTES", bytes_)
     entries = [views.SitemapEntry(f"https://x.example/{n}/") for n in range(5)]
     assert all(len(e.loc) == 20 for e in entries)
 
-    parts = site_pages.sitemap_parts(entries)
+    parts = sitemaps.sitemap_parts(entries)
 
     assert [len(p) for p in parts] == sizes
     assert [e for p in parts for e in p] == entries
@@ -559,10 +558,10 @@ def test_a_bad_base_url_is_refused_naming_the_parameter(tmp_path: Path, built, b
 def test_pages_are_data_and_rendering_is_pure_and_poolable(built) -> None:
     _, corpus, alignment = built
     data = sitedata.SiteData.gather(corpus, alignment, "/")
-    pages = site_pages.collect_pages(data)
+    pages = sitewide.collect_pages(data)
     info = views.SiteInfo("/", "/", site.asset_urls("/"), len(corpus.documents), len(data.locales))
-    serial = dict(site.render_pages(pages, info, jobs=1))
-    pooled = dict(site.render_pages(pickle.loads(pickle.dumps(pages)), info, jobs=2, min_pool=1))
+    serial = dict(templates.render_pages(pages, info, jobs=1))
+    pooled = dict(templates.render_pages(pickle.loads(pickle.dumps(pages)), info, jobs=2, min_pool=1))
     assert serial == pooled
     assert len(serial) == len(pages) == 22
 

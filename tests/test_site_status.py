@@ -1,5 +1,5 @@
 """The translators' checks on the site: the translation status page and the findings on compare pages,
-rendered by kb.site.output from a small corpus written here."""
+rendered by kb.site.writer from a small corpus written here."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from linkcheck import check_site
 from kb.align.topics import align
 from kb.ingest.reader import ingest
 from kb.output.options import BuildOptions
-from kb.site import output as site
+from kb.site import writer as site
 
 
 def front(locale: str, assetid: str, handoff: str, source_hash: str, kind: str = "HT") -> str:

@@ -15,7 +15,7 @@ from kb.align.topics import align
 from kb.ingest.reader import ingest
 from kb.output.options import BuildOptions
 from kb.site import workers as sitejobs
-from kb.site.output import render_site
+from kb.site.writer import render_site
 
 
 class RecordedPool(ProcessPoolExecutor):

@@ -1,5 +1,5 @@
 """The settings of one build, which every writer of a release reads (:mod:`kb.search.index`,
-:mod:`kb.site.output`), and the memos a long-running ``kb serve --watch`` keeps between builds."""
+:mod:`kb.site.writer`), and the memos a long-running ``kb serve --watch`` keeps between builds."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,6 +153,16 @@ class SiteData:
             if found is not None:
                 return found
         return None
+
+    def adopt_anchors(self, found: Mapping[str, tuple[Document, frozenset[str]]]) -> None:
+        """Take the anchors a previous build found (:meth:`found_anchors`) of the documents that did not
+        change since: the very same objects (a session's build keeps them)."""
+        self._anchors.update({p: a for p, (doc, a) in found.items() if self.by_path.get(p) is doc})
+
+    def found_anchors(self) -> dict[str, tuple[Document, frozenset[str]]]:
+        """Document path → (the document, its anchors), for every document of this build whose anchors
+        were found so far: what a session's next build adopts (:meth:`adopt_anchors`)."""
+        return {p: (self.by_path[p], a) for p, a in self._anchors.items() if p in self.by_path}
 
     def anchors(self, doc: Document) -> frozenset[str]:
         """The fragment ids a document's page has: its headings' and the ids/names in its HTML."""

@@ -1,6 +1,8 @@
-"""Gathering the site's pages as data (:class:`kb.site.views.Page`): :class:`Gatherer` decides every page,
-link and switcher from :class:`kb.site.data.SiteData`; the translation status page and the sitemaps
-come last, from what the topics' pages gathered.
+"""Gathering each topic's pages as data (:class:`kb.site.views.Page`): its hub, its documents and its
+compare pages, with every link, switcher and crumb decided from :class:`kb.site.data.SiteData`.
+
+:class:`Gatherer` also holds what they share with the pages over the whole site (:mod:`kb.site.sitewide`):
+the locales' navigation, the translators' checks and the search URLs.
 """
 
 from __future__ import annotations
@@ -8,47 +10,29 @@ from __future__ import annotations
 import contextlib
 import functools
 import posixpath
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
 from kb import urls
-from kb.errors import KbError
 from kb.ingest.editions import EDITIONS
 from kb.model import Document, FindingCounts, NavNode, Topic, TopicMember
-from kb.site.data import UI_DEFAULT, SiteData, Strings, locale_key, title_key
+from kb.site.data import UI_DEFAULT, SiteData, Strings, locale_key
 from kb.site.views import (
     Chrome,
     CompareSide,
     CompareView,
     DocumentView,
-    HomeView,
-    LocaleHomeView,
     Nav,
     NavTree,
-    NotFoundView,
     Page,
-    RobotsView,
-    SearchView,
-    SitemapEntry,
-    SitemapIndexView,
-    SitemapView,
-    StatusLink,
-    StatusTopicRow,
-    StatusView,
     TopicCell,
     TopicRow,
     TopicView,
 )
 
 SEARCH_PATH = "search/"
-API_SEARCH = "/api/search"
-API_HEALTH = "/api/health"
-
-
-# --- gathering pages -----------------------------------------------------------------------------
 
 
 def side_key(topic: Topic, member: TopicMember) -> str:
@@ -229,7 +213,7 @@ def freshness(topic: Topic, doc: Document) -> tuple[str, int | None]:
 
 
 class Gatherer:
-    """Builds every :class:`Page` of the site from :class:`SiteData`; no rendering, no I/O."""
+    """Builds the :class:`Page` of each topic from :class:`SiteData`; no rendering, no I/O."""
 
     def __init__(self, data: SiteData) -> None:
         self.data = data
@@ -393,262 +377,3 @@ class Gatherer:
 
         found = findings_about(self.topic_findings(topic), (ma.document.path, mb.document.path))
         return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic), sa, sb, found))
-
-    # -- homes
-    def locale_home(self, locale: str) -> Page:
-        d = self.data
-        t = self.strings(locale)
-        nav = self.nav(locale)
-        members = [(topic, m) for topic in d.alignment.topics for m in topic.members if m.document.locale == locale]
-        others = sorted(
-            (
-                Nav(
-                    m.document.title,
-                    d.doc_url(m),
-                    locale,
-                    note=", ".join(t.edition_name(e) for e in m.document.editions if e != "global"),
-                )
-                for topic, m in members
-                if m.document.path not in nav.reached
-            ),
-            key=lambda n: title_key(n.label),
-        )
-        untranslated = []
-        for topic in d.alignment.topics:
-            if locale in topic.locales or not topic.members:
-                continue
-            src = topic.source or topic.members[0].document
-            untranslated.append(Nav(src.title, d.topic_url(topic), src.locale, note=t.locale_name(src.locale)))
-        untranslated.sort(key=lambda n: title_key(n.label))
-        homes = tuple(
-            Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc, current=loc == locale) for loc in d.locales
-        )
-        chrome = Chrome(
-            lang=locale,
-            title=f"{t.site_name} — {t.locale_name(locale)}",
-            canonical=d.url(urls.locale_home_path(locale)),
-            alternates=(
-                *(Nav(n.lang or "", n.href, n.lang) for n in homes),
-                Nav("x-default", d.url(""), "x-default"),
-            ),
-            breadcrumbs=(self.home_crumb(t), Nav(t.locale_name(locale), None, locale, current=True)),
-            languages=homes,
-            search=self.search_url(locale),
-            search_locale=locale,
-        )
-        view = LocaleHomeView(locale, nav.sections, tuple(others), tuple(untranslated))
-        return Page(urls.locale_home_path(locale) + "index.html", "locale_home.html", chrome, view)
-
-    def site_home(self) -> Page:
-        d = self.data
-        t = self.strings(UI_DEFAULT)
-        counts: dict[str, int] = defaultdict(int)
-        for topic in d.alignment.topics:
-            for m in topic.members:
-                counts[m.document.locale] += 1
-        homes = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
-        chrome = Chrome(
-            lang=UI_DEFAULT,
-            title=t.site_name,
-            canonical=d.url(""),
-            alternates=(
-                *(Nav(n.lang or "", n.href, n.lang) for n in homes),
-                Nav("x-default", d.url(""), "x-default"),
-            ),
-            languages=(),
-            search=self.search_url(),
-        )
-        return Page("index.html", "home.html", chrome, HomeView(homes, tuple(counts[loc] for loc in d.locales)))
-
-    # -- search, 404, sitemap, robots
-    def search_page(self, locale: str | None) -> Page:
-        d = self.data
-        t = self.strings(locale or UI_DEFAULT)
-        filters = tuple(Nav(t.locale_name(loc), loc, loc, current=loc == locale) for loc in d.locales)
-        editions = sorted(
-            {e for doc in d.corpus.documents for e in doc.editions},
-            key=lambda e: EDITIONS.index(e) if e in EDITIONS else len(EDITIONS),
-        )
-        eds = tuple(Nav(t.edition_name(e), e) for e in editions)
-        others = tuple(Nav(t.locale_name(loc), self.search_url(loc), loc, current=loc == locale) for loc in d.locales)
-        chrome = Chrome(
-            lang=locale or UI_DEFAULT,
-            title=f"{t.search_title} — {t.site_name}",
-            canonical=self.search_url(locale),
-            breadcrumbs=(self.home_crumb(t), Nav(t.search_title, None, current=True)),
-            languages=others,
-            search=self.search_url(locale),
-            search_locale=locale or "",
-            noindex=True,
-        )
-        path = SEARCH_PATH + (f"{locale.lower()}/" if locale else "") + "index.html"
-        return Page(path, "search.html", chrome, SearchView(locale or "", filters, eds, API_SEARCH, API_HEALTH))
-
-    def not_found(self) -> Page:
-        d = self.data
-        t = self.strings(UI_DEFAULT)
-        homes = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
-        chrome = Chrome(
-            lang=UI_DEFAULT,
-            title=t.not_found_title,
-            search=self.search_url(),
-            noindex=True,
-            breadcrumbs=(self.home_crumb(t), Nav(t.not_found_title, None, current=True)),
-        )
-        return Page("404.html", "404.html", chrome, NotFoundView(homes))
-
-    def sitemaps(self, pages: Sequence[Page]) -> list[Page]:
-        return self.sitemaps_of([e for p in pages if (e := sitemap_entry(p)) is not None])
-
-    def sitemaps_of(self, entries: Sequence[SitemapEntry]) -> list[Page]:
-        """``sitemap.xml``, or, over the protocol's limits for one file (SITEMAP_URLS, SITEMAP_BYTES),
-        ``sitemap-1.xml``, ``sitemap-2.xml``, … and ``sitemap.xml`` as their index."""
-        parts = sitemap_parts(entries)
-        if len(parts) == 1:
-            return [Page("sitemap.xml", "sitemap.xml", Chrome("", "sitemap"), SitemapView(parts[0]))]
-        pages = [
-            Page(f"sitemap-{n}.xml", "sitemap.xml", Chrome("", "sitemap"), SitemapView(part))
-            for n, part in enumerate(parts, 1)
-        ]
-        index = SitemapIndexView(tuple(self.data.url(p.path) for p in pages))
-        return [*pages, Page("sitemap.xml", "sitemap_index.xml", Chrome("", "sitemap"), index)]
-
-    def robots(self) -> Page:
-        sitemap = self.data.url("sitemap.xml")
-        absolute = sitemap if sitemap.lower().startswith(("http:", "https:")) else None
-        from urllib.parse import urlsplit
-
-        view = RobotsView(urlsplit(self.data.base_url).path or "/", absolute)
-        return Page("robots.txt", "robots.txt", Chrome("", "robots"), view)
-
-
-SITEMAP_URLS = 50_000
-"""The sitemaps protocol's limit of URLs in one file (sitemaps.org): a larger sitemap is split."""
-SITEMAP_BYTES = 50 * 1024 * 1024
-"""Its limit of bytes in one (uncompressed) file."""
-
-
-def sitemap_parts(entries: Sequence[SitemapEntry]) -> list[tuple[SitemapEntry, ...]]:
-    """``entries`` in order, cut into parts within the protocol's limits (one part, maybe empty, when
-    they fit in one file). A part's size is measured over-generously: the template's markup per URL
-    and per alternate, with every character counted as 4 bytes of UTF-8."""
-    parts: list[tuple[SitemapEntry, ...]] = []
-    start, size = 0, 0
-    for i, e in enumerate(entries):
-        chars = len(e.loc) + sum(len(a.lang or "") + len(a.href or "") for a in e.alternates)
-        cost = 4 * chars + 40 + 80 * len(e.alternates)
-        if i > start and (i - start >= SITEMAP_URLS or size + cost > SITEMAP_BYTES - 4096):
-            parts.append(tuple(entries[start:i]))
-            start, size = i, 0
-        size += cost
-    parts.append(tuple(entries[start:]))
-    return parts
-
-
-def sitemap_entry(page: Page) -> SitemapEntry | None:
-    """The sitemap's entry for ``page``: pages with a canonical URL that search engines may index."""
-    if not page.chrome.canonical or page.chrome.noindex:
-        return None
-    return SitemapEntry(page.chrome.canonical, tuple(a for a in page.chrome.alternates if a.href))
-
-
-# Further page producers (the translators' status page registers one): gathered after the rest.
-PageProducer = Callable[[Gatherer], Iterable[Page]]
-EXTRA_PAGES: list[PageProducer] = []
-
-
-# --- the translation status page (the translators' checks, kb.quality.checks) ------------------------------
-
-STATUS_PATH = "translation-status/"
-
-
-def _status_link(g: Gatherer, topic: Topic, entry: Any, t: Strings) -> StatusLink:
-    d = g.data
-    member = d.member_of[entry.path][1]
-    other = d.member_of.get(entry.compare_with or "")
-    pairs = compare_pairs(topic)
-    compare = None
-    if other is not None and ((member, other[1]) in pairs or (other[1], member) in pairs):
-        compare = compare_url(d, topic, member, other[1])
-    label = ""
-    if len(topic.editions) > 1:
-        label = ", ".join(t.edition_name(e) for e in member.document.editions)
-    return StatusLink(label, d.doc_url(member), compare, entry.stale, entry.machine_translated, entry.counts)
-
-
-def translation_status_page(g: Gatherer) -> Iterable[Page]:
-    """``/translation-status/``: topics × locales — present, missing, stale, MT, findings — linking
-    every document to its compare page."""
-    from kb.quality.checks import translation_status
-
-    d, t = g.data, g.strings(UI_DEFAULT)
-    totals = {loc: [0, 0, 0, 0, 0] for loc in d.locales}
-    rows = []
-    topics: dict[str, Topic] = {}
-    for t_ in d.alignment.topics:
-        topics.setdefault(t_.id, t_)  # as Alignment.topic: the first of an id, without a scan per row
-    for row in translation_status(d.corpus, d.alignment, g.counts):
-        topic = topics.get(row.topic)
-        if topic is None or not topic.members:
-            continue
-        cells = []
-        for loc, entries in row.cells:
-            if loc not in totals:
-                continue
-            links = tuple(_status_link(g, topic, e, t) for e in entries if e.path in d.member_of)
-            cells.append(links)
-            n = totals[loc]
-            n[0] += len(links)
-            n[1] += 0 if links else 1
-            n[2] += sum(link.stale for link in links)
-            n[3] += sum(link.mt for link in links)
-            n[4] += sum(link.counts[0] for link in links)
-        loc, title = sorted(topic.titles.items())[0]
-        rows.append(StatusTopicRow(Nav(title, d.topic_url(topic), loc), tuple(cells)))
-    rows.sort(key=lambda r: title_key(r.title.label))
-    locales = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
-    chrome = Chrome(
-        lang=UI_DEFAULT,
-        title=f"{t.status_title} — {t.site_name}",
-        canonical=d.url(STATUS_PATH),
-        breadcrumbs=(g.home_crumb(t), Nav(t.status_title, None, current=True)),
-        search=g.search_url(),
-        noindex=True,
-    )
-    counts = tuple((a, b, c, e, f) for a, b, c, e, f in (totals[loc] for loc in d.locales))
-    view = StatusView(locales, tuple(rows), counts)
-    return [Page(STATUS_PATH + "index.html", "status.html", chrome, view)]
-
-
-EXTRA_PAGES.append(translation_status_page)
-
-
-def front_pages(g: Gatherer) -> list[Page]:
-    """The pages before the topics': the homes, 404 and the search pages."""
-    pages: list[Page] = [g.site_home(), g.not_found(), g.search_page(None)]
-    for loc in g.data.locales:
-        pages += [g.locale_home(loc), g.search_page(loc)]
-    return pages
-
-
-def collect_pages(data: SiteData) -> list[Page]:
-    """Every page of the site, as data."""
-    g = Gatherer(data)
-    pages = front_pages(g)
-    for topic in data.alignment.topics:
-        if topic.members:
-            pages += g.topic_pages(topic)
-    for produce in EXTRA_PAGES:
-        pages += list(produce(g))
-    check_unique((p.path, p.template) for p in pages)
-    pages += [*g.sitemaps(pages), g.robots()]
-    return pages
-
-
-def check_unique(pages: Iterable[tuple[str, str]]) -> None:
-    """No two pages go to one file: (path, template) of every page."""
-    seen: dict[str, str] = {}
-    for path, template in pages:
-        if path in seen:
-            raise KbError(f"two pages would be written to '{path}' ({seen[path]} and {template})")
-        seen[path] = template

@@ -1,6 +1,6 @@
 """The site's page data: plain frozen dataclasses, every link already decided, one per kind of page.
 
-A page (:class:`Page`) is a template, its chrome and its view; :func:`kb.site.output.render_page` turns it
+A page (:class:`Page`) is a template, its chrome and its view; :func:`kb.site.templates.render_page` turns it
 into text, a pure function of this data.
 """
 

@@ -23,8 +23,10 @@ from typing import Any, TypeVar
 from kb import memos
 from kb.model import FindingCounts, Topic
 from kb.output.incremental import Reuse, fingerprint
-from kb.site.output import render_page, write_if_changed
-from kb.site.pages import Gatherer, sitemap_entry
+from kb.site.files import write_if_changed
+from kb.site.pages import Gatherer
+from kb.site.sitemaps import sitemap_entry
+from kb.site.templates import render_page
 from kb.site.views import Nav, Page, SiteInfo, SitemapEntry
 
 

@@ -1,0 +1,35 @@
+"""Writing the site's files: a file is written only when its bytes change, always beside and renamed,
+and the files a recycled release holds beyond this build's are removed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; True when written."""
+    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def remove_stale(dest: Path, paths: list[str]) -> None:
+    """Remove files a recycled release had and this one does not, and the folders they leave empty."""
+    for rel in paths:
+        path = dest / rel
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        for folder in path.parents:
+            if folder == dest:
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or gone): the folders above are not empty either
+                break

@@ -1,0 +1,158 @@
+"""Gathering the pages over the whole site as data: the site's and each locale's home, the search pages and
+``404.html``; then every page of the site in order, with the status page, the sitemaps and ``robots.txt``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from kb import urls
+from kb.errors import KbError
+from kb.ingest.editions import EDITIONS
+from kb.site.data import UI_DEFAULT, SiteData, title_key
+from kb.site.pages import SEARCH_PATH, Gatherer
+from kb.site.sitemaps import robots, sitemaps
+from kb.site.status import translation_status_page
+from kb.site.views import Chrome, HomeView, LocaleHomeView, Nav, NotFoundView, Page, SearchView
+
+API_SEARCH = "/api/search"
+API_HEALTH = "/api/health"
+
+
+def locale_home(g: Gatherer, locale: str) -> Page:
+    d = g.data
+    t = g.strings(locale)
+    nav = g.nav(locale)
+    members = [(topic, m) for topic in d.alignment.topics for m in topic.members if m.document.locale == locale]
+    others = sorted(
+        (
+            Nav(
+                m.document.title,
+                d.doc_url(m),
+                locale,
+                note=", ".join(t.edition_name(e) for e in m.document.editions if e != "global"),
+            )
+            for topic, m in members
+            if m.document.path not in nav.reached
+        ),
+        key=lambda n: title_key(n.label),
+    )
+    untranslated = []
+    for topic in d.alignment.topics:
+        if locale in topic.locales or not topic.members:
+            continue
+        src = topic.source or topic.members[0].document
+        untranslated.append(Nav(src.title, d.topic_url(topic), src.locale, note=t.locale_name(src.locale)))
+    untranslated.sort(key=lambda n: title_key(n.label))
+    homes = tuple(
+        Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc, current=loc == locale) for loc in d.locales
+    )
+    chrome = Chrome(
+        lang=locale,
+        title=f"{t.site_name} — {t.locale_name(locale)}",
+        canonical=d.url(urls.locale_home_path(locale)),
+        alternates=(
+            *(Nav(n.lang or "", n.href, n.lang) for n in homes),
+            Nav("x-default", d.url(""), "x-default"),
+        ),
+        breadcrumbs=(g.home_crumb(t), Nav(t.locale_name(locale), None, locale, current=True)),
+        languages=homes,
+        search=g.search_url(locale),
+        search_locale=locale,
+    )
+    view = LocaleHomeView(locale, nav.sections, tuple(others), tuple(untranslated))
+    return Page(urls.locale_home_path(locale) + "index.html", "locale_home.html", chrome, view)
+
+def site_home(g: Gatherer) -> Page:
+    d = g.data
+    t = g.strings(UI_DEFAULT)
+    counts: dict[str, int] = defaultdict(int)
+    for topic in d.alignment.topics:
+        for m in topic.members:
+            counts[m.document.locale] += 1
+    homes = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
+    chrome = Chrome(
+        lang=UI_DEFAULT,
+        title=t.site_name,
+        canonical=d.url(""),
+        alternates=(
+            *(Nav(n.lang or "", n.href, n.lang) for n in homes),
+            Nav("x-default", d.url(""), "x-default"),
+        ),
+        languages=(),
+        search=g.search_url(),
+    )
+    return Page("index.html", "home.html", chrome, HomeView(homes, tuple(counts[loc] for loc in d.locales)))
+
+def search_page(g: Gatherer, locale: str | None) -> Page:
+    d = g.data
+    t = g.strings(locale or UI_DEFAULT)
+    filters = tuple(Nav(t.locale_name(loc), loc, loc, current=loc == locale) for loc in d.locales)
+    editions = sorted(
+        {e for doc in d.corpus.documents for e in doc.editions},
+        key=lambda e: EDITIONS.index(e) if e in EDITIONS else len(EDITIONS),
+    )
+    eds = tuple(Nav(t.edition_name(e), e) for e in editions)
+    others = tuple(Nav(t.locale_name(loc), g.search_url(loc), loc, current=loc == locale) for loc in d.locales)
+    chrome = Chrome(
+        lang=locale or UI_DEFAULT,
+        title=f"{t.search_title} — {t.site_name}",
+        canonical=g.search_url(locale),
+        breadcrumbs=(g.home_crumb(t), Nav(t.search_title, None, current=True)),
+        languages=others,
+        search=g.search_url(locale),
+        search_locale=locale or "",
+        noindex=True,
+    )
+    path = SEARCH_PATH + (f"{locale.lower()}/" if locale else "") + "index.html"
+    return Page(path, "search.html", chrome, SearchView(locale or "", filters, eds, API_SEARCH, API_HEALTH))
+
+def not_found(g: Gatherer) -> Page:
+    d = g.data
+    t = g.strings(UI_DEFAULT)
+    homes = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
+    chrome = Chrome(
+        lang=UI_DEFAULT,
+        title=t.not_found_title,
+        search=g.search_url(),
+        noindex=True,
+        breadcrumbs=(g.home_crumb(t), Nav(t.not_found_title, None, current=True)),
+    )
+    return Page("404.html", "404.html", chrome, NotFoundView(homes))
+
+
+# Further page producers (the translators' status page is one): gathered after the rest.
+PageProducer = Callable[[Gatherer], Iterable[Page]]
+EXTRA_PAGES: list[PageProducer] = [translation_status_page]
+
+
+def front_pages(g: Gatherer) -> list[Page]:
+    """The pages before the topics': the homes, 404 and the search pages."""
+    pages: list[Page] = [site_home(g), not_found(g), search_page(g, None)]
+    for loc in g.data.locales:
+        pages += [locale_home(g, loc), search_page(g, loc)]
+    return pages
+
+
+def collect_pages(data: SiteData) -> list[Page]:
+    """Every page of the site, as data."""
+    g = Gatherer(data)
+    pages = front_pages(g)
+    for topic in data.alignment.topics:
+        if topic.members:
+            pages += g.topic_pages(topic)
+    for produce in EXTRA_PAGES:
+        pages += list(produce(g))
+    check_unique((p.path, p.template) for p in pages)
+    pages += [*sitemaps(data, pages), robots(data)]
+    return pages
+
+
+def check_unique(pages: Iterable[tuple[str, str]]) -> None:
+    """No two pages go to one file: (path, template) of every page."""
+    seen: dict[str, str] = {}
+    for path, template in pages:
+        if path in seen:
+            raise KbError(f"two pages would be written to '{path}' ({seen[path]} and {template})")
+        seen[path] = template

@@ -1,0 +1,90 @@
+"""Rendering a page to text with the Jinja2 templates of ``site_templates/``: a pure function of the
+page's data (:class:`kb.site.views.Page`), so a pool of processes can share the work."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from kb.ingest.render import render_body
+from kb.model import Document
+from kb.site.data import TEMPLATES, UI_DEFAULT, Strings, TemplatesMissing
+from kb.site.views import CompareRow, CompareView, DocumentView, Page, SiteInfo
+
+
+@functools.cache  # made once a process
+def environment() -> Any:
+    import jinja2
+
+    if not (TEMPLATES / "base.html").is_file():
+        raise TemplatesMissing(f"site templates not found in '{TEMPLATES}'")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render_page(page: Page, site: SiteInfo) -> str:
+    """The text of one page: a pure function of its data (and the templates)."""
+    from markupsafe import Markup
+
+    t = Strings(page.chrome.lang or UI_DEFAULT)
+    extra: dict[str, Any] = {}
+    if isinstance(page.view, DocumentView):
+        doc = page.view.document
+        body = render_body(doc.body, page.view.links, page.view.images, t.body_text(), doc.skeleton)
+        extra = {"body": Markup(body.html), "h1": Markup(body.h1), "headings": body.headings}
+    elif isinstance(page.view, CompareView):
+        from kb.site.loops import compare_rows_html, findings_html
+
+        rows = compare_rows(page.view.a.document, page.view.b.document)
+        lang_a, lang_b = page.view.a.document.locale, page.view.b.document.locale
+        extra = {
+            "rows": rows,
+            "rows_html": compare_rows_html(rows or (), lang_a, lang_b, page.chrome.lang, t),
+            "findings_html": findings_html(page.view.findings, t),
+        }
+    template = environment().get_template(page.template)
+    return str(template.render(page=page, chrome=page.chrome, view=page.view, site=site, t=t, **extra))
+
+
+def compare_rows(a: Document, b: Document) -> tuple[CompareRow, ...] | None:
+    """The aligned segments of two documents as rows, or None when segment alignment is unavailable."""
+    try:
+        from kb.quality.checks import aligned_segments  # the checks' memo: a pair they aligned is not redone
+    except ImportError:
+        return None
+    rows = []
+    for pair in aligned_segments(a, b):
+        sa = tuple((r.segment, r.text) for r in pair.a)
+        sb = tuple((r.segment, r.text) for r in pair.b)
+        status = "matched" if sa and sb else ("only-a" if sa else "only-b")
+        rows.append(CompareRow(sa, sb, pair.score, status))
+    return tuple(rows)
+
+
+def _render_chunk(args: tuple[list[Page], SiteInfo]) -> list[tuple[str, str]]:
+    pages, site = args
+    return [(p.path, render_page(p, site)) for p in pages]
+
+
+def render_pages(
+    pages: Sequence[Page], site: SiteInfo, jobs: int = 1, min_pool: int = 200
+) -> Iterator[tuple[str, str]]:
+    """(path, text) of every page, in ``jobs`` worker processes when there are ``min_pool`` pages or
+    more (below that, starting workers costs more than it saves)."""
+    if jobs <= 1 or len(pages) < min_pool:
+        for p in pages:
+            yield p.path, render_page(p, site)
+        return
+    size = max(8, len(pages) // (jobs * 4) + 1)
+    chunks = [(list(pages[i : i + size]), site) for i in range(0, len(pages), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for rendered in pool.map(_render_chunk, chunks):
+            yield from rendered

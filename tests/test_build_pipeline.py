@@ -1,0 +1,53 @@
+"""kb.build.pipeline's steps apart from a whole build: the release a build writes into and the options its
+writers get, and a failed write that removes the release. (Whole builds: tests/test_build_outputs.py,
+tests/test_incremental.py and the other tests of builds.)"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT
+
+from kb.build import pipeline
+from kb.build.pipeline import BuildResult, build, new_release, write_release
+from kb.build.releases import current_release
+from kb.errors import BuildError
+from kb.model import Alignment, Corpus
+from kb.output.options import BuildOptions
+
+
+def test_a_one_off_release_is_a_fresh_folder_that_records_its_state(tmp_path: Path) -> None:
+    release, options = new_release(tmp_path, BuildOptions(incremental=False))
+    assert release.parent == tmp_path / "releases" and list(release.iterdir()) == []
+    assert options.record_state and options.previous_release is None and options.recycled is None
+
+
+def test_an_incremental_release_knows_the_live_one(tmp_path: Path) -> None:
+    live = build(CONTENT, tmp_path, BuildOptions(jobs=1)).release
+    release, options = new_release(tmp_path, BuildOptions(jobs=1))
+    assert options.previous_release == current_release(tmp_path) == live
+    assert options.recycled is None and release.is_dir() and release != live  # too few releases to recycle
+
+
+def broken(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
+    dest.mkdir()
+    raise OSError("disk full")
+
+
+def test_a_failed_write_removes_the_release_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = build(CONTENT, tmp_path / "first", BuildOptions(jobs=1))
+    monkeypatch.setattr(pipeline, "OUTPUTS", [("site", broken)])
+    release, options = new_release(tmp_path, BuildOptions(jobs=1, incremental=False))
+    result = BuildResult(release, built.corpus, built.alignment, {"ingest": 0.5})
+    with pytest.raises(BuildError, match="nothing was published: OSError: disk full"):
+        write_release(result, options, None)
+    assert not release.exists()
+
+
+def test_the_manifest_lists_the_seconds_of_every_stage_in_order(tmp_path: Path) -> None:
+    result = build(CONTENT, tmp_path, BuildOptions(jobs=1))
+    manifest = json.loads((result.release / "manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["timings"]) == ["ingest", "align", *(name for name, _ in pipeline.OUTPUTS)]
+    assert manifest["timings"] == result.timings

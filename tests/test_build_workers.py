@@ -1,0 +1,89 @@
+"""kb.build.workers: a child forked while a build holds its lock does not keep the lock, and a
+TopicStream writer runs in a fresh interpreter that reads the spooled topics one at a time. (Writers that
+fail or die under a real build: tests/test_build_outputs.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT
+
+from kb.align.topics import align
+from kb.build.workers import TopicStream, finish_writer, register_build_lock, start_writer, unregister_build_lock
+from kb.errors import BuildError
+from kb.ingest.reader import ingest
+from kb.model import Alignment, Corpus, Topic
+from kb.output.options import BuildOptions
+
+
+def child_has(fd: int) -> bool:
+    """Whether a child forked now has ``fd`` open."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.fstat(fd)
+        except OSError:
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_child_forked_while_the_build_holds_its_lock_closes_its_copy(tmp_path: Path) -> None:
+    fd = os.open(tmp_path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        register_build_lock(fd)
+        try:
+            assert not child_has(fd)
+        finally:
+            unregister_build_lock(fd)
+        assert child_has(fd)  # once let go, children are left alone
+    finally:
+        os.close(fd)
+
+
+def head(corpus: Corpus, alignment: Alignment) -> int:
+    return len(corpus.documents)
+
+
+def record(dest: Path, documents: int, topics: Iterable[Topic], options: BuildOptions) -> None:
+    """Writes what it was given: the head, then each topic's documents and whether they kept a skeleton."""
+    seen = [[(m.document.path, m.document.skeleton is None) for m in topic.members] for topic in topics]
+    dest.write_text(json.dumps({"head": documents, "topics": seen, "pid": os.getpid()}), encoding="utf-8")
+
+
+def fail(dest: Path, documents: int, topics: Iterable[Topic], options: BuildOptions) -> None:
+    raise OSError("no space left")
+
+
+@pytest.fixture(scope="module")
+def gathered() -> tuple[Corpus, Alignment]:
+    corpus = ingest(CONTENT)
+    return corpus, align(corpus.documents)
+
+
+def test_a_topic_stream_writer_runs_apart_and_reads_the_topics_in_order(tmp_path: Path, gathered) -> None:
+    corpus, alignment = gathered
+    dest = tmp_path / "record.json"
+
+    running = start_writer(TopicStream(head, record), dest, corpus, alignment, BuildOptions(jobs=2))
+    seconds = finish_writer("record", running)
+
+    written = json.loads(dest.read_text(encoding="utf-8"))
+    assert written["pid"] != os.getpid() and seconds >= 0
+    assert written["head"] == len(corpus.documents)
+    expected = [[[m.document.path, True] for m in t.members] for t in alignment.topics]
+    assert written["topics"] == expected  # in order, each document without its skeleton
+    assert not running.spool.exists()  # removed once the writer is done
+
+
+def test_a_failing_writer_fails_with_its_error(tmp_path: Path, gathered) -> None:
+    corpus, alignment = gathered
+    running = start_writer(TopicStream(head, fail), tmp_path / "x", corpus, alignment, BuildOptions(jobs=2))
+    with pytest.raises(BuildError, match="the x writer failed: OSError: no space left"):
+        finish_writer("x", running)
+    assert running.process.returncode == 1 and not running.spool.exists()

@@ -1,0 +1,43 @@
+"""kb.site.data.SiteData: how a session's builds hand each other the anchors of unchanged documents.
+(Links, switchers and the rest of what SiteData decides: tests/test_site.py.)"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from conftest import CONTENT
+
+from kb.align.topics import align
+from kb.ingest.reader import ingest
+from kb.model import Alignment, Corpus
+from kb.site.data import SiteData
+
+
+@pytest.fixture(scope="module")
+def gathered() -> tuple[Corpus, Alignment]:
+    corpus = ingest(CONTENT)
+    return corpus, align(corpus.documents)
+
+
+def test_found_anchors_are_those_asked_for_so_far_with_their_documents(gathered) -> None:
+    corpus, alignment = gathered
+    data = SiteData.gather(corpus, alignment, "/")
+    assert data.found_anchors() == {}
+    doc = corpus.documents[0]
+    anchors = data.anchors(doc)
+    assert data.found_anchors() == {doc.path: (doc, anchors)}
+
+
+def test_a_next_build_adopts_the_anchors_of_the_very_same_documents_only(gathered) -> None:
+    corpus, alignment = gathered
+    same, edited = corpus.documents[0], corpus.documents[1]
+    data = SiteData.gather(corpus, alignment, "/")
+    data.adopt_anchors({
+        same.path: (same, frozenset({"adopted"})),
+        edited.path: (dataclasses.replace(edited), frozenset({"stale"})),  # an equal document, not the same one
+        "gone.md": (same, frozenset({"gone"})),  # no longer in the corpus
+    })
+    assert data.anchors(same) == {"adopted"}
+    assert data.anchors(edited) == SiteData.gather(corpus, alignment, "/").anchors(edited)
+    assert set(data.found_anchors()) == {same.path, edited.path}
