@@ -34,6 +34,7 @@ runs the same comparison on the project's ``content/`` only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import io
 import json
@@ -95,8 +96,8 @@ def prepare(name: str, work: Path) -> Revision:
     """The revision's source tree: the project folder for WORKTREE, else a ``git archive`` export."""
     if name == WORKTREE:
         head = git("rev-parse", "--short", "HEAD")
-        changed = [line for line in git("status", "--porcelain", "--untracked-files=no").splitlines() if line]
-        state = f"{len(changed)} tracked files changed" if changed else "clean"
+        changed = [line for line in git("status", "--porcelain", "--", "kb", "site_templates").splitlines() if line]
+        state = f"{len(changed)} files changed or new under kb/ and site_templates/" if changed else "clean"
         return Revision(name, f"WORKTREE (HEAD {head}, {state})", common.ROOT)
     sha = git("rev-parse", "--verify", f"{name}^{{commit}}")
     dest = work / "src" / sha[:12]
@@ -575,6 +576,8 @@ def compare_corpus(name: str, content: Path, revs: tuple[Revision, Revision], wo
             return r
         r.problems += problems
         out.rename(kept)
+    with contextlib.suppress(OSError):
+        out.parent.rmdir()  # empty once every corpus's builds are moved aside
     volatile = (volatile_strings(r.builds["before"]), volatile_strings(r.builds["after"]))
     log(f"{name}: comparing the sites")
     r.site = compare_sites(work / "before" / name / "site", work / "after" / name / "site", volatile)
