@@ -1,0 +1,101 @@
+"""kb.site.loops writes the very bytes of the Jinja loops it replaced in ``compare.html`` and
+``partials/_findings.html`` (commit 782b394): the reference loops are kept here, rendered with the
+site's own Jinja environment, and both paths must agree on rows and findings with every branch and
+every character autoescape rewrites."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.model import Finding, Severity
+from kb.site.data import Strings
+from kb.site.loops import compare_rows_html, findings_html
+from kb.site.templates import environment
+from kb.site.views import CompareRow
+
+ROWS_LOOP = """  <tbody>
+    {% for row in rows %}
+    <tr class="row-{{ row.status }}">
+      <td data-side="A" lang="{{ lang_a }}">
+        {% for path, text in row.a %}<p><span class="seg-path">{{ path }}</span> {{ text }}</p>{% endfor %}
+        {% if not row.a %}<p class="gap" lang="{{ page_lang }}">{{ t.fmt("only_in_side", side="B") }}</p>{% endif %}
+      </td>
+      <td data-side="B" lang="{{ lang_b }}">
+        {% for path, text in row.b %}<p><span class="seg-path">{{ path }}</span> {{ text }}</p>{% endfor %}
+        {% if not row.b %}<p class="gap" lang="{{ page_lang }}">{{ t.fmt("only_in_side", side="A") }}</p>{% endif %}
+      </td>
+      <td class="score">{% if row.status == "matched" %}{{ "%.0f" | format(row.score * 100) }}%{% else %}—{% endif %}</td>
+    </tr>
+    {% endfor %}
+  </tbody>"""
+ROWS_NOW = """  <tbody>
+{# one <tr> per row of aligned segments #}
+{{ rows_html }}  </tbody>"""
+
+FINDINGS_LOOP = """  <ul class="findings-list">
+    {% for f in findings %}
+    <li class="finding finding-{{ f.severity.value }}" data-kind="{{ f.kind }}" data-path="{{ f.path }}"\
+{% if f.segment %} data-segment="{{ f.segment }}"{% endif %}>
+      <span class="badge">{{ t.severity_names[f.severity.value] }}</span>
+      <code>{{ f.kind }}</code>
+      <span class="note">{{ f.locale }} · <code>{{ f.path }}</code>{% if f.segment %} › <code>{{ f.segment }}</code>\
+{% endif %}{% if f.line %} ({{ t.fmt("line_n", n=f.line) }}){% endif %}</span>
+      <span class="finding-message">{{ f.message }}</span>
+    </li>
+    {% endfor %}
+  </ul>"""
+FINDINGS_NOW = """  <ul class="findings-list">
+{# one <li> per finding #}
+{{ findings_html }}  </ul>"""
+
+HOSTILE = "<b>\"Q&A\"</b> it's 5 > 3 & 2 < 4"
+
+ROWS = [
+    CompareRow((("p[1]", "Olá, mundo"),), (("p[1]", "Привет, мир"),), 0.8749, "matched"),
+    CompareRow((("table[0]/tr[1]/td[0]", HOSTILE), ("p[2]", "dois")), (("p[2]", "два"),), 0.5, "matched"),
+    CompareRow((("h2[3]", "Só aqui"),), (), 0.0, "only-a"),
+    CompareRow((), (("li[4]", HOSTILE),), 0.0, "only-b"),
+]
+
+
+def finding(**changes: object) -> Finding:
+    values: dict[str, object] = {
+        "kind": "missing_segment", "severity": Severity.WARNING, "topic": "t", "locale": "ru-RU",
+        "other_locale": "pt-BR", "path": "ru-ru/a.md", "other_path": "pt-br/a.md", "segment": "p[3]",
+        "other_segment": None, "line": 12, "message": HOSTILE,
+    }
+    values.update(changes)
+    return Finding(**values)  # type: ignore[arg-type]
+
+
+FINDINGS = [
+    finding(),
+    finding(severity=Severity.ERROR, segment=None, line=None, path="a&b <c>.md"),
+    finding(severity=Severity.INFO, kind="stale", line=None, segment="table[0]/tr[1]/td[\"x\"]"),
+]
+
+
+@pytest.mark.parametrize("lang", ["pt-BR", "ru-RU", "es-ES", "it-IT"])
+def test_compare_rows_are_the_template_loops_bytes(lang: str) -> None:
+    t = Strings(lang)
+    values = {"rows": ROWS, "lang_a": "pt-BR", "lang_b": "ru-RU", "page_lang": lang, "t": t}
+    loop = environment().from_string(ROWS_LOOP).render(**values)
+    now = environment().from_string(ROWS_NOW).render(
+        rows_html=compare_rows_html(ROWS, "pt-BR", "ru-RU", lang, t), **values
+    )
+    assert now == loop
+    assert "&lt;b&gt;&#34;Q&amp;A&#34;&lt;/b&gt; it&#39;s" in now and "87%" in now and "—" in now
+
+
+@pytest.mark.parametrize("lang", ["pt-BR", "ru-RU", "es-ES", "it-IT"])
+def test_findings_are_the_template_loops_bytes(lang: str) -> None:
+    t = Strings(lang)
+    loop = environment().from_string(FINDINGS_LOOP).render(findings=FINDINGS, t=t)
+    now = environment().from_string(FINDINGS_NOW).render(findings_html=findings_html(FINDINGS, t), t=t)
+    assert now == loop
+    assert now.count("<li ") == 3 and 'data-segment="table[0]/tr[1]/td[&#34;x&#34;]"' in now
+
+
+def test_no_rows_and_no_findings_write_nothing() -> None:
+    t = Strings("pt-BR")
+    assert compare_rows_html([], "pt-BR", "ru-RU", "pt-BR", t) == "" and findings_html([], t) == ""
