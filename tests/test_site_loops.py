@@ -24,7 +24,8 @@ ROWS_LOOP = """  <tbody>
         {% for path, text in row.b %}<p><span class="seg-path">{{ path }}</span> {{ text }}</p>{% endfor %}
         {% if not row.b %}<p class="gap" lang="{{ page_lang }}">{{ t.fmt("only_in_side", side="A") }}</p>{% endif %}
       </td>
-      <td class="score">{% if row.status == "matched" %}{{ "%.0f" | format(row.score * 100) }}%{% else %}—{% endif %}</td>
+      <td class="score">{% if row.status == "matched" %}{{ "%.0f" | format(row.score * 100) }}%\
+{% else %}—{% endif %}</td>
     </tr>
     {% endfor %}
   </tbody>"""
