@@ -243,6 +243,8 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", default="/", help="URL path the site is served from (default /)")
     p.add_argument("--strict", action="store_true", help="exit 1 when any document has a problem")
     p.add_argument("--quiet", action="store_true", help="no progress bars or progress lines on stderr")
+    p.add_argument("--clean", action="store_true",
+                   help="reuse nothing: no file of a previous release, no parse cache (a build from scratch)")
 
 
 @command("build", "parse, align, index and render a content folder, and publish it atomically", _build_args)
@@ -252,7 +254,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kb.progress import reporter
 
     with reporter(quiet=args.quiet) as progress:
-        options = BuildOptions(jobs=args.jobs, base_url=args.base_url)
+        options = BuildOptions(jobs=args.jobs, base_url=args.base_url, parse_cache=not args.clean,
+                               incremental=not args.clean)
         result = build(args.content, args.build, options, progress)
     from rich.markup import escape as escape_markup  # paths and messages come from the files
 
@@ -261,11 +264,37 @@ def cmd_build(args: argparse.Namespace) -> int:
     for p in corpus.problems:
         where = f"{p.path}:{p.line}" if p.line else p.path
         out.print(f"[yellow]problem[/] {escape_markup(where)}: {escape_markup(p.message)}", markup=True)
+    for warning in result.warnings:  # a damaged file of the previous release, written afresh
+        out.print(f"[yellow]warning[/] {escape_markup(warning)}", markup=True, soft_wrap=True)
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
     out.print(f"built {len(corpus.documents)} documents, {len(result.alignment.topics)} topics, "
               f"{len(corpus.problems)} problems in {result.seconds:.1f}s ({stages})\n"
               f"published {result.release}", markup=False, soft_wrap=True)
     return 1 if args.strict and corpus.problems else 0
+
+
+def _verify_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--build", required=True, help="the build folder given to kb build")
+    p.add_argument("--json", action="store_true", help="print JSON (see README for the shape)")
+    p.add_argument("--sizes-only", action="store_true", help="check sizes only, not hashes (quick)")
+
+
+@command("verify", "check the published release's index files against the sizes and hashes its manifest "
+         "records; exit 1 when one is damaged", _verify_args)
+def cmd_verify(args: argparse.Namespace) -> int:
+    from kb.build.verify import verify_build
+
+    report = verify_build(args.build, hashes=not args.sizes_only)
+    if args.json:
+        emit_json(report)
+    elif report["damaged"]:
+        for d in report["damaged"]:
+            print(f"damaged: {d['file']} {d['problem']}")
+        print(f"release {report['release']}: {len(report['damaged'])} of {report['checked']} files damaged; "
+              "rebuild with kb build")
+    else:
+        print(f"release {report['release']}: healthy ({report['checked']} files checked)")
+    return 1 if report["damaged"] else 0
 
 
 def _search_args(p: argparse.ArgumentParser) -> None:

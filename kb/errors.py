@@ -62,3 +62,15 @@ class IndexMissing(KbError):
 
     code = "index_missing"
     status = 503
+
+
+class IndexDamaged(KbError):
+    """A file of the published release is not what its manifest records (truncated, changed or gone):
+    ``files`` names each one relative to the release (``index/documents-0.pickle``)."""
+
+    code = "index_damaged"
+    status = 503
+
+    def __init__(self, message: str, files: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.files = files

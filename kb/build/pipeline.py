@@ -27,6 +27,7 @@ from kb.ingest.cache import ParseCache
 from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus
 from kb.output.incremental import code_version
+from kb.output.integrity import record, refusals, verify
 from kb.output.options import BuildOptions, Session
 from kb.progress import ProgressFn, stage
 from kb.search.index import index_head, write_index_topics
@@ -47,6 +48,8 @@ class BuildResult:
     """Seconds spent per stage, in stage order (the index and site stages may overlap)."""
     seconds: float = 0.0
     """Wall-clock seconds of the whole build, publishing included."""
+    warnings: list[str] = field(default_factory=list)
+    """Files of the previous release that were damaged, and so written afresh instead of reused."""
 
 
 # An output writes one part of a release from the gathered data: (name, writer).
@@ -159,7 +162,13 @@ def write_release(result: BuildResult, options: BuildOptions, progress: Progress
     gc.freeze()
     try:
         result.timings.update(write_outputs(release, result.corpus, result.alignment, options, progress))
-        write_manifest(release, result.corpus, result.alignment, result.timings)
+        result.warnings = refusals(release)
+        # Every index file hashed (or, linked from the previous release, verified before it was): what
+        # servers, kb verify and the next build check the files against.
+        files = record(release, options.previous_release)
+        write_manifest(release, result.corpus, result.alignment, result.timings, files, result.warnings)
+        if damage := verify(release, hashes=False):  # (a file shrunk or gone since it was verified)
+            raise BuildError(f"a file of the new release changed before it was published: {damage[0]}")
     except Exception as exc:
         shutil.rmtree(release, ignore_errors=True)
         raise BuildError(f"build failed, nothing was published: {type(exc).__name__}: {exc}") from exc

@@ -21,13 +21,14 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kb.build.workers import register_build_lock, unregister_build_lock
 from kb.errors import BuildLocked
 from kb.model import Alignment, Corpus
 from kb.output.incremental import code_version
+from kb.output.integrity import FileRecord
 
 KEEP_RELEASES = 3
 """The live release, its predecessor (which a server may still be reading) and the one before, which
@@ -165,8 +166,14 @@ def _remove(folders: list[Path]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_manifest(release: Path, corpus: Corpus, alignment: Alignment, timings: dict[str, float]) -> None:
-    """``manifest.json``: what the release was built from and how, and (by being there) that it is finished."""
+def write_manifest(
+    release: Path, corpus: Corpus, alignment: Alignment, timings: dict[str, float],
+    files: Mapping[str, FileRecord] | None = None, refused: Iterable[str] = (),
+) -> None:
+    """``manifest.json``: what the release was built from and how, and (by being there) that it is finished.
+
+    ``files``: the size and hash of each index file (:func:`kb.output.integrity.record`), which readers
+    check the files against; ``refused``: the damaged files of the previous release the build wrote afresh."""
     manifest = {
         "release": release.name,
         "built": dt.datetime.now().isoformat(timespec="seconds"),
@@ -177,6 +184,8 @@ def write_manifest(release: Path, corpus: Corpus, alignment: Alignment, timings:
         "warnings": alignment.warnings,
         "timings": timings,
         "code": code_version(),
+        "refused": list(refused),
+        "files": {name: r.as_dict() for name, r in sorted((files or {}).items())},
     }
     # Written beside and renamed: a manifest marks a release finished, so it must never be half there.
     tmp = release / ".manifest.json.tmp"

@@ -9,7 +9,9 @@ construction, byte for byte what a clean build writes: reuse never depends on ti
 data the file is made from and on :func:`code_version`.
 
 Releases are immutable once published, so a hard link shared between two releases is never written
-through: a changed file is always a new file, written beside and renamed.
+through: a changed file is always a new file, written beside and renamed. A file the previous release's
+manifest records (its index) is linked only after its size and hash are checked
+(:class:`kb.output.integrity.Trust`): a damaged one is produced again, never linked into another release.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.model import Document
+from kb.output.integrity import Trust
 
 STATE = ".state"
 """The folder of a release that holds the writers' fingerprints (never served)."""
@@ -101,6 +104,8 @@ class Reuse:
     (:func:`kb.build.pipeline.build`), which stay where their fingerprint is unchanged."""
     reused: int = 0
     produced: int = 0
+    trust: Trust = field(default_factory=lambda: Trust(None))
+    """Which of the previous release's files may be linked (checked against its manifest)."""
 
     @classmethod
     def between(cls, name: str, previous_release: Path | None, recycled: Path | None = None) -> Reuse:
@@ -109,7 +114,13 @@ class Reuse:
         present = _state(recycled, name) if recycled is not None else {}
         if previous_release is None:
             return cls(name, present=present)
-        return cls(name, previous_release / name, _state(previous_release, name), present=present)
+        return cls(name, previous_release / name, _state(previous_release, name), present=present,
+                   trust=Trust(previous_release))
+
+    def trusted(self, rel: str, dest: str | Path) -> bool:
+        """Whether the previous release's ``rel`` may be reused into ``dest`` (this writer's output
+        folder): False for a file that is not what the previous manifest records (noted in the build)."""
+        return self.trust.trusted(f"{self.name}/{rel}", Path(dest).parent)
 
     def in_place(self, rel: str) -> bool:
         """True when the output folder already holds ``rel`` made from its new fingerprint."""
@@ -127,12 +138,14 @@ class Reuse:
 
     def take(self, rel: str, dest: Path) -> bool:
         """Hard-link (or copy, across file systems) ``rel`` from the previous release into ``dest``
-        (nothing to do when ``dest`` already holds it); False when the previous file is gone (the
-        caller produces it)."""
+        (nothing to do when ``dest`` already holds it); False when the previous file is gone or damaged
+        (the caller produces it)."""
         if self.in_place(rel):
             self.reused += 1
             return True
         assert self.previous is not None
+        if not self.trusted(rel, dest):
+            return False
         src, dst = os.path.join(self.previous, rel), os.path.join(dest, rel)
         # A rebuild links thousands of files into a fresh folder: try the link first and make the
         # folder or clear the way only when it fails (a third of the time went to mkdir and unlink).

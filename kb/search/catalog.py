@@ -1,11 +1,15 @@
 """Reading a release's catalog: its topics and documents with the look-ups the query API and search
 need (by path, by slug, by topic), full documents read from the document store on demand, and the
-vocabulary "did you mean" draws from. The files are written by :mod:`kb.search.index`."""
+vocabulary "did you mean" draws from. The files are written by :mod:`kb.search.index`.
+
+The document store is read with ``pread``, never a memory map: a mapped file that shrinks (truncated
+while the server runs) turns the next read past its end into a SIGBUS that kills the server; a
+``pread`` of it comes back short, and the read says which file is damaged (:class:`IndexDamaged`)."""
 
 from __future__ import annotations
 
 import functools
-import mmap
+import os
 import pickle
 import threading
 from collections.abc import Iterator
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from kb.errors import IndexMissing
+from kb.errors import IndexDamaged, IndexMissing
 from kb.model import Alignment, Document, Topic, TopicMember
 from kb.search.layout import CATALOG, CATALOG_VERSION, VOCABULARY, CatalogData, Stored, body_parts, member_url
 
@@ -51,7 +55,8 @@ class Catalog:
     by_path: dict[str, Entry] = field(default_factory=dict)
     by_slug: dict[tuple[str, str], Entry] = field(default_factory=dict)
     by_topic: dict[str, Topic] = field(default_factory=dict)
-    _maps: dict[int, mmap.mmap] = field(default_factory=dict)
+    _files: dict[int, StoreFile] = field(default_factory=dict)
+    """Store file number → the file, opened on first use."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -107,19 +112,35 @@ class Catalog:
         return cast(tuple[str, ...], pickle.loads(self._read(at[0], at[1], at[1] + at[4])))
 
     def _read(self, number: int, start: int, end: int) -> bytes:
-        with self._lock:
-            view = self._maps.get(number)
-            if view is None:
-                with (self.folder / self.files[number]).open("rb") as f:  # type: ignore[operator]
-                    view = self._maps[number] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            return view[start:end]
+        file = self._files.get(number)
+        if file is None:
+            with self._lock:
+                file = self._files.get(number)
+                if file is None:
+                    file = self._files[number] = StoreFile(self.folder / self.files[number])  # type: ignore[operator]
+        data = os.pread(file.fd, end - start, start)  # (positional: no shared file position, no lock)
+        if len(data) != end - start:
+            name = f"{self.folder.name}/{self.files[number]}"  # type: ignore[union-attr]
+            raise IndexDamaged(f"the document store {name} ends before a document it holds (at {start:,}, "
+                               f"{end - start:,} bytes): rebuild with kb build", (name,))
+        return data
 
     def close(self) -> None:
-        """Unmap the store files (the catalog must not be read afterwards)."""
+        """Let go of the store files (each is closed once the reads still under way end)."""
         with self._lock:
-            for view in self._maps.values():
-                view.close()
-            self._maps.clear()
+            self._files.clear()
+
+
+class StoreFile:
+    """A store file open for ``pread``, closed when the last reader lets go of it: a catalog closed
+    (its release replaced) while a request still reads must not close the descriptor under that read,
+    which could then read another file opened meanwhile under the same number."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+
+    def __del__(self) -> None:
+        os.close(self.fd)
 
 
 def load_vocabulary(index_dir: Path) -> dict[str, int]:

@@ -30,6 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.writing import SegmentWriter
 
+from kb.errors import IndexDamaged
 from kb.locales import language
 from kb.model import EMPTY_TEXT, Alignment, Corpus, Document, Topic, TopicMember
 from kb.output.incremental import Reuse, fingerprint
@@ -49,6 +50,7 @@ from kb.search.layout import (
     is_whoosh_file,
     member_url,
 )
+from kb.search.storage import open_dir
 
 if TYPE_CHECKING:
     from kb.output.options import BuildOptions
@@ -203,11 +205,11 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
     memo: dict[str, Prepared] | None = session_memo.setdefault("prepared", {}) if session_memo is not None else None
     reuse = Reuse.between("index", options.previous_release if options.record_state else None)
     whoosh = _WhooshWriter.open(dest, list(head.keys), reuse)
-    previous = _previous_catalog(reuse, session_memo) if whoosh.linked else None
+    previous = _previous_catalog(reuse, session_memo, dest) if whoosh.linked else None
     counts: Counter[str] = Counter()
     words: dict[str, tuple[str, ...]] = {}  # path → its words, in a session
     catalog: list[Topic] = []
-    with _StoreWriter(dest, previous, reuse.previous) as store:
+    with _StoreWriter(dest, previous, reuse) as store:
         try:
             for topic in topics:
                 members = []
@@ -264,7 +266,7 @@ class _WhooshWriter:
     def open(cls, dest: Path, keys: list[str], reuse: Reuse) -> _WhooshWriter:
         reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
         linked = reuse.old.get("") == schema_key and _link_index(reuse, dest)
-        ix = whoosh_index.open_dir(str(dest)) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
+        ix = open_dir(dest) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
         return cls(ix, linked, reuse)
 
     def add(self, path: str, key: str, fields: dict[str, Any], record: bool) -> None:
@@ -340,14 +342,17 @@ def vocabulary_bytes(now: dict[str, tuple[str, ...]], session_memo: dict[str, An
     return memo.blob
 
 
-def _previous_catalog(reuse: Reuse, session_memo: dict[str, Any] | None) -> CatalogData | None:
-    """The previous release's catalog: from the session when it wrote it, else read from disk."""
+def _previous_catalog(reuse: Reuse, session_memo: dict[str, Any] | None, dest: Path) -> CatalogData | None:
+    """The previous release's catalog: from the session when it wrote it, else read from disk (when it
+    is what the previous manifest records: a damaged one could point into the store wrongly)."""
     if reuse.previous is None:
         return None
     if session_memo is not None and "catalog" in session_memo:
         where, data = session_memo["catalog"]
         if where == reuse.previous.resolve():
             return cast(CatalogData, data)
+    if not reuse.trusted(CATALOG, dest):
+        return None
     try:
         with (reuse.previous / CATALOG).open("rb") as f:
             data = pickle.load(f)
@@ -370,21 +375,24 @@ class _StoreWriter:
     the same key: then it waits for :meth:`finish`, which takes over each previous store file at least
     half of which is still current (hard-linked, the waiting records stay where they are) and copies
     the waiting records of the other files into the new one. The previous files are opened at the
-    start, so that they can be copied from whatever happens to their names meanwhile."""
+    start, so that they can be copied from whatever happens to their names meanwhile; only those that
+    are what the previous manifest records (:meth:`Reuse.trusted`): the others' documents are written anew."""
 
     NEW = ".documents-new.pickle"
     """The new store file while it is written; renamed to its :data:`STORE` name at the end."""
 
-    def __init__(self, dest: Path, previous: CatalogData | None, folder: Path | None) -> None:
+    def __init__(self, dest: Path, previous: CatalogData | None, reuse: Reuse) -> None:
         self.dest = dest
         self.old: dict[str, Stored] = {}
         self.names: tuple[str, ...] = ()
         self.sources: dict[int, BinaryIO] = {}
-        if previous is not None and folder is not None:
+        if previous is not None and reuse.previous is not None:
             self.old, self.names = previous.stored, previous.files
             for number, name in enumerate(self.names):
+                if not reuse.trusted(name, dest):  # damaged: its documents are written anew
+                    continue
                 with contextlib.suppress(OSError):  # gone: its documents are written anew
-                    self.sources[number] = (folder / name).open("rb")
+                    self.sources[number] = (reuse.previous / name).open("rb")
         self.new: BinaryIO | None = None
         self.at: dict[str, Stored] = {}
         """Path → where its record is: (-1, …) in the new file, else where the previous release has it."""
@@ -416,7 +424,11 @@ class _StoreWriter:
             if at[0] >= 0 and at[0] not in renumber:
                 source = self.sources[at[0]]
                 source.seek(at[1])
-                self.at[path] = self._append(source.read(at[2]), at[3], at[4])
+                record = source.read(at[2])
+                if len(record) != at[2]:  # shrunk since it was verified: stop rather than store a part
+                    raise IndexDamaged(f"{self.names[at[0]]} of the previous release shrank while it was read: "
+                                       "build again (the next build writes it afresh)")
+                self.at[path] = self._append(record, at[3], at[4])
         stored = {path: (renumber[at[0]], *at[1:]) if at[0] >= 0 else (len(files), *at[1:])
                   for path, at in self.at.items()}
         if self.new is not None:

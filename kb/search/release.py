@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.index import EmptyIndexError, open_dir
+from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
 from kb import locales, memos
 from kb.errors import IndexMissing
 from kb.model import Topic
+from kb.output.integrity import check_sizes
 from kb.search.catalog import Catalog, Entry, load_catalog, load_vocabulary
 from kb.search.layout import STORE, is_whoosh_file
+from kb.search.storage import open_dir  # (never a memory map: a shrunk file must not SIGBUS)
 from kb.search.suggestions import Vocabulary
 
 Scores = tuple["np.ndarray[Any, Any]", "np.ndarray[Any, Any]"]
@@ -151,6 +153,7 @@ def open_release(index_dir: str | Path) -> Release:
     every call is how a long-running server notices a new release (a few ``readlink`` calls).
     """
     resolved = Path(index_dir).resolve()
+    check_sizes(resolved.parent)  # a damaged release answers IndexDamaged, the release or not opened
     with _RELEASES_LOCK:
         release: Release | None = _RELEASES.get(resolved)
         if release is None:

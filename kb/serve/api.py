@@ -28,13 +28,14 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb import locales
-from kb.errors import InvalidParameter, KbError, NotFound
+from kb.errors import IndexDamaged, InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
 from kb.search.catalog import Catalog, Entry
 from kb.search.query import search, warm
 from kb.search.release import Release, open_release
 from kb.search.request import DEFAULT_LIMIT
 from kb.serve.docs import install_docs
+from kb.serve.integrity import damage_now, damaged_health
 from kb.serve.security import hide_paths
 from kb.serve.static import site_response
 
@@ -294,9 +295,13 @@ def create_app(
         return open_release(build / "index")
 
     @app.get("/api/health", response_model=HealthOut, responses=ERRORS, tags=["api"])
-    async def health() -> dict[str, Any]:
-        """The published release and what it holds (503 before the first build)."""
-        rel = release()
+    async def health() -> dict[str, Any] | JSONResponse:
+        """The published release and what it holds (503 before the first build, and with
+        ``"status": "damaged"`` while a file of the release is not what its manifest records)."""
+        try:
+            rel = release()
+        except IndexDamaged as exc:
+            return damaged_health(exc, build)
         return {"status": "ok", "release": rel.path.parent.name, "documents": len(rel.catalog.by_path),
                 "topics": len(rel.catalog.topics), "locales": rel.catalog.locales,
                 "editions": rel.catalog.editions}
@@ -477,6 +482,9 @@ def install_error_handlers(app: FastAPI, build: Path | None = None) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        damage = damage_now(build) if build is not None else None
+        if damage is not None:  # a file shrank under the request's reads: the release is damaged
+            return await kb_error(request, damage)
         log.exception("unexpected error on %s", request.url.path)
         message = "an unexpected error occurred; the server log has details"
         return error_response(500, "internal_error", message)
