@@ -129,6 +129,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("snippet-patterns", Lifetime.PROCESS, 1024, "a set of terms → one pattern finding them in folded text"),
     Spec("open-releases", Lifetime.PROCESS, 2,
          "index folder → the opened release (its searchers and stores), reopened when the folder's links move"),
+    Spec("release-manifests", Lifetime.PROCESS, 16,
+         "a published release → the size and hash its manifest records of each index file (never changes)"),
     # the shared vocabulary
     Spec("locale-folders", Lifetime.PROCESS, 1 << 17, "path → the path under its locale folder (alignment asks often)"),
     Spec("language-identifiers", Lifetime.PROCESS, 8, "a set of languages → py3langid's identifier restricted to them"),

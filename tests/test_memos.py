@@ -66,9 +66,9 @@ def test_no_module_but_kb_memos_makes_a_bounded_cache_or_a_module_level_memo():
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "lru_cache":
-                offenders.append(f"{path.relative_to(KB)}:{node.lineno}")
+                offenders.append(str(path.relative_to(KB)))
     # An opened release's catalog keeps two caches (their lifetime is the catalog's).
-    assert offenders == ["search/catalog.py:66", "search/catalog.py:67"]
+    assert offenders == ["search/catalog.py", "search/catalog.py"]
 
 
 @pytest.mark.parametrize(

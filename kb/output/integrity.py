@@ -15,7 +15,6 @@ operator's ``> file``) damages every release sharing its inode. So:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -23,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb import memos
 from kb.errors import IndexDamaged
 
 HASH = "sha256"
@@ -157,7 +157,7 @@ def damaged_error(release: Path, damage: list[Damage]) -> IndexDamaged:
         tuple(d.file for d in damage))
 
 
-@functools.lru_cache(maxsize=16)
+@memos.cached("release-manifests")
 def _sizes(release: Path) -> tuple[tuple[str, str, FileRecord], ...]:
     """(name, path, record) of each recorded file of a published release, read once: a release's
     manifest never changes."""
