@@ -34,7 +34,9 @@ from kb.model import (
     Severity,
     Topic,
 )
-from kb.quality.glossary import Glossary, inconsistencies, mine
+from kb.quality.glossary import Glossary
+from kb.quality.term_check import inconsistencies
+from kb.quality.term_mining import mine
 
 KINDS: tuple[str, ...] = (
     "missing_translation",
@@ -727,7 +729,7 @@ def check_broken_links(ctx: Context) -> Iterator[Finding]:
 
 
 def check_terms(ctx: Context) -> Iterator[Finding]:
-    """One product term rendered differently across a locale's documents (see :mod:`kb.quality.glossary`)."""
+    """One product term rendered differently across a locale's documents (see :mod:`kb.quality.term_check`)."""
     glossary = ctx.options.glossary or mine(ctx.corpus.documents, ctx.alignment)
     topic_of = {d.path: t for t in ctx.alignment.topics for d in t.documents}
     checked = {d.path for _, d in ctx.documents}

@@ -295,10 +295,11 @@ def export(
     if target and not source:
         raise InvalidParameter(f"export {fmt}: --target needs --source (the two locales to export)")
     if fmt == "glossary":
-        from kb.quality import glossary
+        from kb.quality.glossary import dump
+        from kb.quality.term_mining import mine
 
-        g = glossary.mine(corpus.documents, alignment)
-        _write(out, glossary.dump(g).encode("utf-8"))
+        g = mine(corpus.documents, alignment)
+        _write(out, dump(g).encode("utf-8"))
         return len(g.terms)
     if fmt == "xliff":
         if not source or not target:
