@@ -105,7 +105,9 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from kb.align.topics import align
     from kb.ingest.reader import ingest
-    from kb.quality.checks import CheckOptions, check_corpus, print_report
+    from kb.quality.checks import check_corpus
+    from kb.quality.console import print_report
+    from kb.quality.context import CheckOptions
     from kb.quality.report import check_report
 
     glossary = None

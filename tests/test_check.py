@@ -14,19 +14,13 @@ from kb.cli import main
 from kb.ingest.reader import ingest, parse_document
 from kb.model import Finding, FindingCounts, Severity
 from kb.quality import glossary
-from kb.quality.checks import (
-    KINDS,
-    CheckOptions,
-    check_corpus,
-    count_findings,
-    link_key,
-    number_keys,
-    numbers,
-    prose_words,
-    reference,
-    resolve_article,
-    stale_documents,
-)
+from kb.quality.checks import check_corpus
+from kb.quality.context import KINDS, CheckOptions
+from kb.quality.document_checks import resolve_article, stale_documents
+from kb.quality.numbers import number_keys, numbers
+from kb.quality.pairs import reference
+from kb.quality.segment_checks import link_key, prose_words
+from kb.quality.status import count_findings
 from kb.quality.term_check import usage
 from kb.quality.term_mining import mine
 from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU

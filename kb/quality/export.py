@@ -19,7 +19,8 @@ from lxml import etree
 
 from kb.errors import InvalidParameter
 from kb.model import Alignment, Corpus, Document, SegmentKind, SegmentPair
-from kb.quality.checks import edition_groups, reference, select_locales, select_topics
+from kb.quality.context import select_locales, select_topics
+from kb.quality.pairs import edition_groups, reference
 
 FORMATS: tuple[str, ...] = ("tmx", "xliff", "csv", "glossary")
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"

@@ -251,8 +251,8 @@ class Gatherer:
         return found
 
     def finding_counts(self, topic: Topic) -> dict[str, FindingCounts]:
-        """:func:`kb.quality.checks.count_findings` of the topic's findings; forgets them (its pages are made)."""
-        from kb.quality.checks import count_findings
+        """:func:`kb.quality.status.count_findings` of the topic's findings; forgets them (its pages are made)."""
+        from kb.quality.status import count_findings
 
         counts = count_findings(self.topic_findings(topic))
         self._findings.pop(topic.id, None)
@@ -373,7 +373,7 @@ class Gatherer:
             noindex=True,
         )
         path = urls.compare_path(topic.id, ka, kb_) + "index.html"
-        from kb.quality.checks import findings_about
+        from kb.quality.status import findings_about
 
         found = findings_about(self.topic_findings(topic), (ma.document.path, mb.document.path))
         return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic), sa, sb, found))
