@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb import locales, memos
+from kb import memos
+from kb.align.resolve import By, Refusal, TopicIndex, TopicLookup, content_locale
 from kb.errors import InvalidParameter
 from kb.model import Alignment, Corpus, Document, Finding, Segment, SegmentPair, Severity, Topic
 from kb.quality.glossary import Glossary
@@ -181,31 +182,21 @@ def quote(text: str, limit: int = 60) -> str:
 
 # --- the topics and locales the options name -----------------------------------------------------
 
+OPTION_TOPIC = TopicLookup(
+    steps=((By.SLUG,), (By.ID,), (By.SLUG_LOWERED,), (By.ID_LOWERED,)),
+    unknown=Refusal(InvalidParameter, "--topic: no topic '{key}' in the content (give a topic id or slug)"),
+)
+"""``--topic`` of ``kb check`` and ``kb export``: an id or slug (a slug first), as given or lower-cased."""
+OPTION_LOCALE = Refusal(InvalidParameter, "--locale: '{name}' is not a locale of the content ({have})")
+"""A locale option (``--locale``, ``--source``, ``--target``) that names no locale of the content."""
+
 
 def select_topics(alignment: Alignment, wanted: Sequence[str]) -> list[Topic]:
     """The topics named by id or slug (all when none is named); an unknown name is an error."""
-    if not wanted:
-        return list(alignment.topics)
-    by_name = {t.id: t for t in alignment.topics} | {t.slug: t for t in alignment.topics}
-    out: list[Topic] = []
-    for name in wanted:
-        topic = by_name.get(name) or by_name.get(name.lower())
-        if topic is None:
-            raise InvalidParameter(f"--topic: no topic '{name}' in the content (give a topic id or slug)")
-        if topic not in out:
-            out.append(topic)
-    return out
+    return TopicIndex(alignment.topics).select(wanted, OPTION_TOPIC)
 
 
 def select_locales(corpus: Corpus, wanted: Sequence[str]) -> tuple[str, ...]:
     """Normalised locale tags; one that is not a locale of the corpus is an error."""
     present = sorted({d.locale for d in corpus.documents})
-    out = []
-    for name in wanted:
-        tag = locales.normalize(name)
-        if tag is None or tag not in present:
-            raise InvalidParameter(
-                f"--locale: '{name}' is not a locale of the content ({', '.join(present)})"
-            )
-        out.append(tag)
-    return tuple(out)
+    return tuple(content_locale(name, present, OPTION_LOCALE) for name in wanted)
