@@ -1,6 +1,6 @@
 """The resolver (kb.align.resolve): one set of look-up rules, each caller's words. A table of names →
-the topic, document or error each caller answers: ``kb compare`` (CLI), the HTTP API, and the
-``--topic``/``--locale`` options of ``kb check`` and ``kb export``."""
+the topic, document or error each caller answers: ``kb compare`` (CLI), the HTTP API, the
+``--topic``/``--locale`` options of ``kb check`` and ``kb export``, and a search's ``locale``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kb.align.resolve import (
+    Refusal,
     TopicIndex,
     comparison_sides,
     content_locale,
@@ -24,6 +25,7 @@ from kb.cli import compare_lookups
 from kb.errors import InvalidParameter, KbError, NotFound
 from kb.model import Topic
 from kb.quality.context import OPTION_LOCALE, OPTION_TOPIC
+from kb.search.request import UNKNOWN_LOCALE
 from kb.serve.api import SIDE as API_SIDE
 from kb.serve.api import TOPIC as API_TOPIC
 from tests.conftest import SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
@@ -103,23 +105,34 @@ def test_select_names_each_topic_once_in_the_order_named_and_all_by_default(topi
 # --- locales of the content ----------------------------------------------------------------------
 
 
+def option_error(name: str) -> tuple[type[KbError], str]:
+    return InvalidParameter, f"--locale: '{name}' is not a locale of the content ({HAVE})"
+
+
+def search_error(name: str) -> tuple[type[KbError], str]:
+    return InvalidParameter, f"unknown locale '{name}' for 'locale': use auto or one of {HAVE}"
+
+
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("name", "option", "search"),
     [
-        ("pt-BR", "pt-BR"),
-        ("pt", "pt-BR"),
-        ("PT_br", "pt-BR"),
-        (" ru-ru ", "ru-RU"),
-        ("fr-FR", (InvalidParameter, f"--locale: 'fr-FR' is not a locale of the content ({HAVE})")),
-        ("xx_yy_zz", (InvalidParameter, f"--locale: 'xx_yy_zz' is not a locale of the content ({HAVE})")),
+        ("pt-BR", "pt-BR", "pt-BR"),
+        ("pt", "pt-BR", "pt-BR"),
+        ("PT_br", "pt-BR", "pt-BR"),
+        (" ru-ru ", "ru-RU", "ru-RU"),
+        ("fr-FR", option_error("fr-FR"), search_error("fr-FR")),
+        ("xx_yy_zz", option_error("xx_yy_zz"), search_error("xx_yy_zz")),
     ],
 )
-def test_a_locale_of_the_content(name, expected):
-    try:
-        found: Any = content_locale(name, HAVE.split(", "), OPTION_LOCALE)
-    except KbError as exc:
-        found = type(exc), exc.message
-    assert found == expected
+def test_a_locale_of_the_content_for_the_options_and_for_a_search(name, option, search):
+    def found(refusal: Refusal) -> Any:
+        try:
+            return content_locale(name, HAVE.split(", "), refusal)
+        except KbError as exc:
+            return type(exc), exc.message
+
+    assert found(OPTION_LOCALE) == option
+    assert found(UNKNOWN_LOCALE) == search
 
 
 @pytest.mark.parametrize(
