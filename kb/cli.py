@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import KbError
+
+if TYPE_CHECKING:
+    from kb.align.resolve import ComparisonLookup, TopicLookup
 
 Handler = Callable[[argparse.Namespace], int]
 Arguments = Callable[[argparse.ArgumentParser], None]
@@ -105,7 +108,9 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from kb.align.topics import align
     from kb.ingest.reader import ingest
-    from kb.quality.checks import CheckOptions, check_corpus, print_report
+    from kb.quality.checks import check_corpus
+    from kb.quality.console import print_report
+    from kb.quality.context import CheckOptions
     from kb.quality.report import check_report
 
     glossary = None
@@ -192,20 +197,52 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--edition", help="the edition of both sides (e.g. global), or one each: global,21vianet")
 
 
+def compare_lookups() -> tuple[TopicLookup, ComparisonLookup]:
+    """``kb compare``'s words for the resolver (:mod:`kb.align.resolve`): ``TOPIC``, ``--locales``,
+    ``--edition``; a topic also by a document's path, white space around names ignored."""
+    from kb.align.resolve import By, ComparisonLookup, Refusal, SideLookup, TopicLookup
+    from kb.errors import InvalidParameter, NotFound
+
+    topic = TopicLookup(
+        steps=((By.ID, By.SLUG, By.ID_LOWERED), (By.PATH,)),
+        unknown=Refusal(NotFound, "TOPIC: no topic '{key}' (give a topic id, slug or document path; "
+                        "`kb topics` lists them)"),
+        strip=True,
+    )
+    sides = SideLookup(
+        not_a_locale=Refusal(InvalidParameter, "{parameter}: '{tag}' is not a locale (such as pt-BR)"),
+        no_locale=Refusal(NotFound, "{parameter}: topic '{topic}' has no {locale} document; it has {locales}"),
+        no_edition=Refusal(NotFound, "{parameter}: topic '{topic}' has no {locale} document of edition "
+                           "'{edition}'; {locale} has {editions}"),
+        strip=True,
+    )
+    comparison = ComparisonLookup(
+        sides, "--locales", "--edition",
+        too_many=Refusal(InvalidParameter, "--locales and --edition take at most two values each, one for each side"),
+        one_document=Refusal(InvalidParameter, "--locales: topic '{topic}' has one {locale} document ({path}); "
+                             "name a second locale"),
+        same_document=Refusal(InvalidParameter, "--locales/--edition: both sides are {path}; "
+                              "name two locales or two editions"),
+    )
+    return topic, comparison
+
+
 @command("compare", "align the segments of two documents of a topic (locales or editions)", _compare_args)
 def cmd_compare(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
+    from kb.align.resolve import TopicIndex, comparison_sides
     from kb.align.segments import align_segments
-    from kb.align.topics import align, comparison_sides, find_topic
+    from kb.align.topics import align
     from kb.ingest.reader import ingest
     from kb.quality.report import compare_report
 
     alignment = align(ingest(args.content, jobs=args.jobs).documents)
-    topic = find_topic(alignment, args.topic)
+    topic_words, comparison_words = compare_lookups()
+    topic = TopicIndex(alignment.topics).find(args.topic, topic_words)
     sides = [s.strip() for s in (args.locales or "").split(",") if s.strip()]
-    a, b = comparison_sides(topic, sides, args.edition)
+    a, b = comparison_sides(topic, sides, args.edition, comparison_words)
     report = compare_report(topic, a, b, align_segments(a, b))
     if args.json:
         emit_json(report)

@@ -457,7 +457,7 @@ class Finding:
     """One thing a translator should look at, found by comparing the documents of a topic."""
 
     kind: str
-    """What is wrong, one of :data:`kb.quality.checks.KINDS` (``missing_segment``, ``stale``, …)."""
+    """What is wrong, one of :data:`kb.quality.context.KINDS` (``missing_segment``, ``stale``, …)."""
     severity: Severity
     """``error`` (a defect in the translation), ``warning`` (probably one) or ``info``."""
     topic: str

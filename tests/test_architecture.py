@@ -25,10 +25,7 @@ MAX_LINES = 600
 KNOWN_CYCLES: list[frozenset[str]] = []
 
 # Modules over MAX_LINES lines, being split in their own branches (paths relative to kb/).
-KNOWN_LONG: set[str] = {
-    "quality/checks.py",
-    "quality/glossary.py",
-}
+KNOWN_LONG: set[str] = set()
 
 # Private names one kb module uses of another, being made public in their own branches:
 # "user module: used module._name".

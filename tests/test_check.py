@@ -14,19 +14,15 @@ from kb.cli import main
 from kb.ingest.reader import ingest, parse_document
 from kb.model import Finding, FindingCounts, Severity
 from kb.quality import glossary
-from kb.quality.checks import (
-    KINDS,
-    CheckOptions,
-    check_corpus,
-    count_findings,
-    link_key,
-    number_keys,
-    numbers,
-    prose_words,
-    reference,
-    resolve_article,
-    stale_documents,
-)
+from kb.quality.checks import check_corpus
+from kb.quality.context import KINDS, CheckOptions
+from kb.quality.document_checks import resolve_article, stale_documents
+from kb.quality.numbers import number_keys, numbers
+from kb.quality.pairs import reference
+from kb.quality.segment_checks import link_key, prose_words
+from kb.quality.status import count_findings
+from kb.quality.term_check import usage
+from kb.quality.term_mining import mine
 from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_PT_21V, SEED_RU
 
 TOPIC = "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"
@@ -458,7 +454,7 @@ def test_russian_inflections_count_as_one_rendering():
     g = glossary.parse(GLOSSARY)
     ru = next(tl for tl in g.terms[0].locales if tl.locale == "ru-RU")
     corpus = ingest(CONTENT)
-    uses = glossary.usage(ru, corpus.documents)
+    uses = usage(ru, corpus.documents)
     # "Центр партнеров" in the list, "Центр партнеров Microsoft Cloud…", "через Центр партнеров"
     assert sum(uses[SEED_RU].counts.values()) >= 3
     assert set(uses[SEED_RU].counts) == {"Центр партнеров"}
@@ -466,7 +462,7 @@ def test_russian_inflections_count_as_one_rendering():
 
 def test_mined_glossary_of_the_seeds_links_the_product_name_across_locales():
     corpus = ingest(CONTENT)
-    mined = glossary.mine(corpus.documents, align(corpus.documents))
+    mined = mine(corpus.documents, align(corpus.documents))
     renderings = {tl.locale: tl.variants for t in mined.terms for tl in t.locales}
     assert renderings["pt-BR"][0] == "Partner Center"
     assert renderings["es-ES"][0] == "Centro de partners"

@@ -11,7 +11,8 @@ import pytest
 from kb.align.topics import align
 from kb.ingest.reader import ingest
 from kb.model import Finding, Severity
-from kb.quality.checks import KINDS, CheckOptions, check_corpus
+from kb.quality.checks import check_corpus
+from kb.quality.context import KINDS, CheckOptions
 
 LOCALES = ("pt-br", "ru-ru", "es-es", "it-it")
 

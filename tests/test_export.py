@@ -14,6 +14,7 @@ from kb.cli import main
 from kb.ingest.reader import ingest, parse_document
 from kb.quality import glossary
 from kb.quality.export import XLIFF_NS, edition_units, export, units
+from kb.quality.term_mining import mine
 from tests.conftest import CONTENT, SEED_ES, SEED_IT, SEED_PT, SEED_RU
 
 TOPIC = "c8b58255-2c7d-4338-a5b0-572bc0f54c0d"
@@ -179,7 +180,7 @@ def test_exported_glossary_loads_back(tmp_path, seed_corpus, capsys):
     out = tmp_path / "glossary.yml"
     assert main(["export", "glossary", "--content", str(CONTENT), "--out", str(out)]) == 0
     loaded = glossary.load(out)
-    assert loaded == glossary.mine(seed_corpus.documents, align(seed_corpus.documents))
+    assert loaded == mine(seed_corpus.documents, align(seed_corpus.documents))
     assert out.read_text(encoding="utf-8").startswith("# kb glossary")
 
 

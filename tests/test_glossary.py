@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.ingest.reader import ingest
-from kb.quality import glossary
-from kb.quality.glossary import _NameScanner, variant_pattern
+from kb.quality import glossary, term_scan
+from kb.quality.term_check import inconsistencies, usage
+from kb.quality.term_scan import NameScanner, variant_pattern
 
 NAMES = (
     "Partner Center",
@@ -44,7 +45,7 @@ def by_pattern(names: tuple[str, ...], lowered: str) -> frozenset[str]:
     ],
 )
 def test_names_used(text, expected):
-    assert _NameScanner(NAMES).used_in(text) == expected
+    assert NameScanner(NAMES).used_in(text) == expected
     assert by_pattern(NAMES, text) == expected
 
 
@@ -63,12 +64,12 @@ SEPARATORS = [" ", "  ", "\n", ", ", "-", ". ", ""]
 def test_scanner_agrees_with_the_patterns(names, text):
     lowered = "".join(w + suffix + sep for w, suffix, sep in text)
     names_t = tuple(dict.fromkeys(names))
-    assert _NameScanner(names_t).used_in(lowered) == by_pattern(names_t, lowered)
+    assert NameScanner(names_t).used_in(lowered) == by_pattern(names_t, lowered)
 
 
 def test_scanner_forgets_words_past_its_bound_and_still_answers(monkeypatch):
-    monkeypatch.setattr(glossary, "_KNOWN_MAX", 3)
-    scanner = _NameScanner(NAMES)
+    monkeypatch.setattr(term_scan, "_KNOWN_MAX", 3)
+    scanner = NameScanner(NAMES)
     texts = ["the partner center", "centro de partners", "azure and wi-fi", "partner center again"]
     assert [scanner.used_in(t) for t in texts] == [by_pattern(NAMES, t) for t in texts]
     assert len(scanner.known) <= 3
@@ -95,7 +96,7 @@ def test_inconsistencies_count_each_rendering_once_where_a_longer_one_holds_it(t
         text = f"---\ntitle: {name}\nms.contentlocale: es-ES\n---\n# {name}\n\n{body}\n"
         (tmp_path / name).write_text(text, encoding="utf-8")
     documents = ingest(tmp_path).documents
-    found = glossary.inconsistencies(glossary.parse(TERMS), documents)
+    found = inconsistencies(glossary.parse(TERMS), documents)
     assert [(u.term, u.document.path, u.variant, u.count, u.expected) for u in found] == [
         ("Partner Center", "c.md", "Centro", 1, "Centro de partners"),
         ("Partner Center", "c.md", "Partner Center", 1, "Centro de partners"),
@@ -103,7 +104,7 @@ def test_inconsistencies_count_each_rendering_once_where_a_longer_one_holds_it(t
     ]
     assert found[0].example is not None and found[0].example.path == "a.md"
     term = glossary.parse(TERMS).terms[0].locales[0]
-    assert {p: dict(u.counts) for p, u in glossary.usage(term, documents).items()} == {
+    assert {p: dict(u.counts) for p, u in usage(term, documents).items()} == {
         "a.md": {"Centro de partners": 2},
         "b.md": {"Centro de partners": 1},
         "c.md": {"Partner Center": 1, "Centro": 1},

@@ -19,7 +19,8 @@ from lxml import etree
 
 from kb.errors import InvalidParameter
 from kb.model import Alignment, Corpus, Document, SegmentKind, SegmentPair
-from kb.quality.checks import edition_groups, reference, select_locales, select_topics
+from kb.quality.context import select_locales, select_topics
+from kb.quality.pairs import edition_groups, reference
 
 FORMATS: tuple[str, ...] = ("tmx", "xliff", "csv", "glossary")
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -295,10 +296,11 @@ def export(
     if target and not source:
         raise InvalidParameter(f"export {fmt}: --target needs --source (the two locales to export)")
     if fmt == "glossary":
-        from kb.quality import glossary
+        from kb.quality.glossary import dump
+        from kb.quality.term_mining import mine
 
-        g = glossary.mine(corpus.documents, alignment)
-        _write(out, glossary.dump(g).encode("utf-8"))
+        g = mine(corpus.documents, alignment)
+        _write(out, dump(g).encode("utf-8"))
         return len(g.terms)
     if fmt == "xliff":
         if not source or not target:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from kb.align.resolve import TopicIndex
 from kb.errors import IndexDamaged, IndexMissing
 from kb.model import Alignment, Document, Topic, TopicMember
 from kb.search.layout import CATALOG, CATALOG_VERSION, VOCABULARY, CatalogData, Stored, body_parts, member_url
@@ -77,6 +78,11 @@ class Catalog:
 
     def entries(self) -> Iterator[Entry]:
         return iter(self.by_path.values())
+
+    @functools.cached_property
+    def topic_index(self) -> TopicIndex:
+        """The topics by id, slug and path, built at the first look-up by name (:mod:`kb.align.resolve`)."""
+        return TopicIndex(self.alignment.topics)
 
     @functools.cached_property
     def locales(self) -> list[str]:

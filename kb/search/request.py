@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kb import locales
+from kb.align.resolve import Refusal, content_locale, edition_name
 from kb.errors import InvalidParameter, InvalidQuery
 from kb.search.analysis import fold
 from kb.search.catalog import Catalog
@@ -135,21 +136,22 @@ def _locale(catalog: Catalog, query: str, clauses: list[Clause], value: str | No
     if value.strip().lower() == "auto":
         detected = detect_language(clauses, known)
         return detected[0] if detected else None
-    tag = locales.normalize(value)
-    match = next((loc for loc in known if tag and loc.lower() == tag.lower()), None)
-    if match is None:
-        raise InvalidParameter(
-            f"unknown locale '{value}' for 'locale': use auto or one of {', '.join(known)}")
-    return match
+    return content_locale(value, known, UNKNOWN_LOCALE)
+
+
+UNKNOWN_LOCALE = Refusal(InvalidParameter, "unknown locale '{name}' for 'locale': use auto or one of {have}")
+"""The ``locale`` parameter of a search (``kb search --locale``, ``/api/search?locale=``) names none of
+the release's locales."""
 
 
 def _edition(catalog: Catalog, value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     known = catalog.editions
-    if value.strip().lower() not in known:
+    edition = edition_name(value, strip=True)
+    if edition not in known:
         raise InvalidParameter(f"unknown edition '{value}' for 'edition': use one of {', '.join(known)}")
-    return value.strip().lower()
+    return edition
 
 
 def detect_language(clauses: list[Clause], known_locales: list[str]) -> tuple[str, float] | None:

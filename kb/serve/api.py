@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb import locales
+from kb.align.resolve import By, Refusal, SideLookup, TopicLookup, side
 from kb.errors import IndexDamaged, InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
 from kb.search.catalog import Catalog, Entry
@@ -233,32 +234,27 @@ def document_json(entry: Entry, catalog: Catalog) -> dict[str, Any]:
     }
 
 
+# --- the API's words for the resolver (kb.align.resolve) -------------------------------------------
+
+TOPIC = TopicLookup(
+    steps=((By.ID,), (By.SLUG,)),
+    unknown=Refusal(NotFound, "no topic '{key}' (by id or slug); GET /api/topics lists them"),
+)
+"""A topic in a URL's path: its id, else its slug, as given."""
+_NO_LOCALE = Refusal(NotFound, "topic '{topic}' has no locale '{tag}' for '{parameter}': it has {locales}")
+SIDE = SideLookup(
+    not_a_locale=_NO_LOCALE,
+    no_locale=_NO_LOCALE,
+    no_edition=Refusal(NotFound, "topic '{topic}' has no {locale} document of edition '{edition}' ('{parameter}')"),
+    missing=Refusal(InvalidParameter, "'{parameter}' is missing: give a locale of the topic ({locales})"),
+    site_keys=True,
+)
+"""A side of a comparison (``a``, ``b``): ``pt-BR``, or with its edition ``pt-BR:21vianet`` or as the site's
+compare pages spell it, ``pt-br-21vianet``."""
+
+
 def find_topic(catalog: Catalog, topic_id: str) -> Topic:
-    topic = catalog.by_topic.get(topic_id) or next((t for t in catalog.topics if t.slug == topic_id), None)
-    if topic is None:
-        raise NotFound(f"no topic '{topic_id}' (by id or slug); GET /api/topics lists them")
-    return topic
-
-
-def find_side(catalog: Catalog, topic: Topic, name: str, value: str | None, edition: str | None) -> Document:
-    """A side of a comparison: ``pt-BR``, or with its edition ``pt-BR:21vianet`` / ``pt-br-21vianet``."""
-    have = ", ".join(topic.locales)
-    if not value:
-        raise InvalidParameter(f"'{name}' is missing: give a locale of the topic ({have})")
-    tag, _, ed = value.partition(":")
-    wanted = (locales.normalize(tag) or tag).lower()
-    locale = next((loc for loc in topic.locales if loc.lower() == wanted), None)
-    if locale is None and not ed:  # the site's spelling: pt-br-21vianet
-        for loc in topic.locales:
-            if tag.lower().startswith(loc.lower() + "-"):
-                locale, ed = loc, tag[len(loc) + 1 :]
-    if locale is None:
-        raise NotFound(f"topic '{topic.id}' has no locale '{tag}' for '{name}': it has {have}")
-    want_edition = (ed or edition or "").lower() or None
-    doc = topic.document_for(locale, want_edition)
-    if doc is None:
-        raise NotFound(f"topic '{topic.id}' has no {locale} document of edition '{want_edition}' ('{name}')")
-    return doc
+    return catalog.topic_index.find(topic_id, TOPIC)
 
 
 # --- the app --------------------------------------------------------------------------------------
@@ -362,7 +358,7 @@ def create_app(
 
         catalog = release().catalog
         t = find_topic(catalog, topic_id)
-        side_a, side_b = find_side(catalog, t, "a", a, edition), find_side(catalog, t, "b", b, edition)
+        side_a, side_b = side(t, a, edition, "a", SIDE), side(t, b, edition, "b", SIDE)
         doc_a, doc_b = catalog.document(side_a.path), catalog.document(side_b.path)  # with their segments
         return compare_report(t, doc_a, doc_b, align_segments(doc_a, doc_b))
 

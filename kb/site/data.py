@@ -10,13 +10,14 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from kb import urls
+from kb.align.resolve import serving_member
 from kb.errors import KbError
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget
 from kb.locales import is_locale_folder, language
@@ -89,27 +90,6 @@ class SiteData:
 
     def topic_url(self, topic: Topic) -> str:
         return self.url(urls.topic_path(topic.id))
-
-    # -- choosing a member of a topic
-    def pick(
-        self, topic: Topic, locale: str, editions: Sequence[str] = (), prefer: Document | None = None
-    ) -> TopicMember | None:
-        """The member of ``topic`` that serves ``locale``, sharing an edition with ``editions`` if
-        one does (``prefer`` first), else the locale's main member."""
-        members = [m for m in topic.members if m.document.locale == locale]
-        if not members:
-            return None
-        wanted = set(editions)
-        ranked = sorted(
-            members,
-            key=lambda m: (
-                not (wanted & set(m.document.editions)),
-                m.document is not prefer,
-                m.slug != topic.slug,
-                m.document.path,
-            ),
-        )
-        return ranked[0]
 
     # -- links
     def resolve_path(self, from_dir: str, locale: str, target: str) -> Document | None:
@@ -199,7 +179,7 @@ class SiteData:
         if target is None or target.path not in self.member_of:
             return missing
         topic, member = self.member_of[target.path]
-        chosen = self.pick(topic, locale, editions, prefer=target)
+        chosen = serving_member(topic, locale, editions, prefer=target)
         suffix = f"#{fragment}" if fragment and chosen and fragment in self.anchors(chosen.document) else ""
         if chosen is None:
             name = t.locale_name(locale)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from kb import urls
+from kb.align.resolve import serving_member, side_key
 from kb.ingest.editions import EDITIONS
 from kb.model import Document, FindingCounts, NavNode, Topic, TopicMember
 from kb.site.data import UI_DEFAULT, SiteData, Strings, locale_key
@@ -33,14 +34,6 @@ from kb.site.views import (
 )
 
 SEARCH_PATH = "search/"
-
-
-def side_key(topic: Topic, member: TopicMember) -> str:
-    """A compare side: ``pt-br`` for the locale's main member, ``pt-br-21vianet`` for another edition."""
-    loc = member.document.locale.lower()
-    if member.slug == topic.slug:
-        return loc
-    return f"{loc}-{member.document.editions[0]}"
 
 
 def compare_pairs(topic: Topic) -> list[tuple[TopicMember, TopicMember]]:
@@ -86,7 +79,7 @@ def language_switcher(data: SiteData, topic: Topic, member: TopicMember, t: Stri
         if loc == doc.locale:
             out.append(Nav(name, data.doc_url(member), loc, current=True))
             continue
-        chosen = data.pick(topic, loc, doc.editions)
+        chosen = serving_member(topic, loc, doc.editions)
         if chosen is None:
             out.append(Nav(name, None, loc, note=t.unavailable))
             continue
@@ -109,7 +102,7 @@ def edition_switcher(data: SiteData, topic: Topic, member: TopicMember, t: Strin
         if ed in doc.editions:
             out.append(Nav(label, data.doc_url(member), doc.locale, current=True))
             continue
-        here = data.pick(topic, doc.locale, (ed,))
+        here = serving_member(topic, doc.locale, (ed,))
         if here is not None and ed in here.document.editions:
             out.append(Nav(label, data.doc_url(here), doc.locale))
             continue
@@ -130,7 +123,7 @@ def alternates(data: SiteData, topic: Topic, editions: Sequence[str]) -> tuple[N
     (the topic hub, which lists them all)."""
     out = []
     for loc in sorted(topic.locales, key=locale_key):
-        m = data.pick(topic, loc, editions)
+        m = serving_member(topic, loc, editions)
         if m is not None:
             out.append(Nav(loc, data.doc_url(m), loc))
     out.append(Nav("x-default", data.topic_url(topic), "x-default"))
@@ -251,8 +244,8 @@ class Gatherer:
         return found
 
     def finding_counts(self, topic: Topic) -> dict[str, FindingCounts]:
-        """:func:`kb.quality.checks.count_findings` of the topic's findings; forgets them (its pages are made)."""
-        from kb.quality.checks import count_findings
+        """:func:`kb.quality.status.count_findings` of the topic's findings; forgets them (its pages are made)."""
+        from kb.quality.status import count_findings
 
         counts = count_findings(self.topic_findings(topic))
         self._findings.pop(topic.id, None)
@@ -373,7 +366,7 @@ class Gatherer:
             noindex=True,
         )
         path = urls.compare_path(topic.id, ka, kb_) + "index.html"
-        from kb.quality.checks import findings_about
+        from kb.quality.status import findings_about
 
         found = findings_about(self.topic_findings(topic), (ma.document.path, mb.document.path))
         return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic), sa, sb, found))

@@ -32,7 +32,7 @@ def _status_link(g: Gatherer, topic: Topic, entry: Any, t: Strings) -> StatusLin
 def translation_status_page(g: Gatherer) -> Iterable[Page]:
     """``/translation-status/``: topics × locales — present, missing, stale, MT, findings — linking
     every document to its compare page."""
-    from kb.quality.checks import translation_status
+    from kb.quality.status import translation_status
 
     d, t = g.data, g.strings(UI_DEFAULT)
     totals = {loc: [0, 0, 0, 0, 0] for loc in d.locales}

@@ -57,7 +57,7 @@ def render_page(page: Page, site: SiteInfo) -> str:
 def compare_rows(a: Document, b: Document) -> tuple[CompareRow, ...] | None:
     """The aligned segments of two documents as rows, or None when segment alignment is unavailable."""
     try:
-        from kb.quality.checks import aligned_segments  # the checks' memo: a pair they aligned is not redone
+        from kb.quality.context import aligned_segments  # the checks' memo: a pair they aligned is not redone
     except ImportError:
         return None
     rows = []

@@ -1,0 +1,202 @@
+"""What every translation check reads and writes: the kinds and severities of findings, the options
+of a run, the :class:`Context` (the topics and document pairs checked, segment alignments computed
+once), the helpers that build a :class:`~kb.model.Finding`, and the look-up of the topics and locales
+the options name (in the words of ``kb check`` and ``kb export``, whose options they are).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb import memos
+from kb.align.resolve import By, Refusal, TopicIndex, TopicLookup, content_locale
+from kb.errors import InvalidParameter
+from kb.model import Alignment, Corpus, Document, Finding, Segment, SegmentPair, Severity, Topic
+from kb.quality.glossary import Glossary
+from kb.quality.pairs import DocPair, Relation
+
+KINDS: tuple[str, ...] = (
+    "missing_translation",
+    "stale",
+    "machine_translated",
+    "missing_segment",
+    "extra_segment",
+    "number_mismatch",
+    "link_mismatch",
+    "code_mismatch",
+    "untranslated",
+    "broken_link",
+    "term_inconsistency",
+)
+"""Every kind of finding, in report order (the names used in JSON)."""
+
+SEVERITY: dict[str, Severity] = {
+    "missing_translation": Severity.WARNING,
+    "stale": Severity.WARNING,
+    "machine_translated": Severity.INFO,
+    "missing_segment": Severity.ERROR,
+    "extra_segment": Severity.ERROR,
+    "number_mismatch": Severity.ERROR,
+    "link_mismatch": Severity.ERROR,
+    "code_mismatch": Severity.ERROR,
+    "untranslated": Severity.ERROR,
+    "broken_link": Severity.WARNING,
+    "term_inconsistency": Severity.WARNING,
+}
+"""The severity of each kind between two locales of one edition. Between two editions of one locale
+content is expected to differ, so an error there is reported as a warning."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What to check."""
+
+    locales: tuple[str, ...] = ()
+    """Report only findings about these locales (all when empty)."""
+    topics: tuple[str, ...] = ()
+    """Check only these topics, by id or slug (all when empty)."""
+    source: str | None = None
+    """The reference locale translations are compared with; None: the newest document of each edition."""
+    glossary: Glossary | None = None
+    """The terms ``term_inconsistency`` checks; None: mined from the corpus."""
+
+
+@dataclass
+class Context:
+    """Everything the checks read; segment alignments are computed once, on first use."""
+
+    corpus: Corpus
+    alignment: Alignment
+    topics: list[Topic]
+    """The topics being checked (after ``--topic``)."""
+    pairs: list[DocPair]
+    """The document pairs being compared, in topic order."""
+    options: CheckOptions
+    _segment_pairs: dict[tuple[str, str], list[SegmentPair]] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Values derived from the whole corpus (its locales, its known paths), computed once and shared by
+    the per-topic contexts of :class:`CorpusChecks`, so checking topic by topic stays linear."""
+
+    @property
+    def corpus_locales(self) -> list[str]:
+        if "locales" not in self.shared:
+            self.shared["locales"] = sorted({d.locale for d in self.corpus.documents})
+        found: list[str] = self.shared["locales"]
+        return found
+
+    @property
+    def known_paths(self) -> set[str]:
+        """Lower-cased paths of every file of the corpus a link may name (documents, problems, TOCs)."""
+        if "known" not in self.shared:
+            c = self.corpus
+            known = {d.path.lower() for d in c.documents}
+            self.shared["known"] = known | {p.path.lower() for p in c.problems} | {n.path.lower() for n in c.navigation}
+        found: set[str] = self.shared["known"]
+        return found
+
+    def segment_pairs(self, pair: DocPair) -> list[SegmentPair]:
+        key = (pair.a.path, pair.b.path)
+        if key not in self._segment_pairs:
+            self._segment_pairs[key] = aligned_segments(pair.a, pair.b)
+        return self._segment_pairs[key]
+
+    @property
+    def documents(self) -> Iterator[tuple[Topic, Document]]:
+        for topic in self.topics:
+            for doc in topic.documents:
+                yield topic, doc
+
+
+def aligned_segments(a: Document, b: Document) -> list[SegmentPair]:
+    """:func:`kb.align.segments.align_segments`, memoized by the two documents' files and bodies."""
+    from kb.align.segments import align_segments  # the aligner is only needed by segment checks
+
+    key = ((a.path, a.content_hash, hash(a.packed)), (b.path, b.content_hash, hash(b.packed)))
+    memo = memos.mapping("segment-alignments")
+    found: list[SegmentPair] | None = memo.get(key)
+    if found is None:
+        found = align_segments(a, b)
+        memo.add(key, found)
+    return found
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+def severity(kind: str, relation: Relation = Relation.LOCALE) -> Severity:
+    sev = SEVERITY[kind]
+    return Severity.WARNING if relation is Relation.EDITION and sev is Severity.ERROR else sev
+
+
+def pair_finding(
+    kind: str, pair: DocPair, message: str, seg: Segment | None = None, other: Segment | None = None
+) -> Finding:
+    """A finding about ``pair.b``, compared with ``pair.a``."""
+    return Finding(
+        kind=kind,
+        severity=severity(kind, pair.relation),
+        topic=pair.topic.id,
+        locale=pair.b.locale,
+        other_locale=pair.a.locale,
+        path=pair.b.path,
+        other_path=pair.a.path,
+        segment=seg.path if seg else None,
+        other_segment=other.path if other else None,
+        line=seg.line if seg else None,
+        message=message,
+    )
+
+
+def doc_finding(
+    kind: str,
+    topic: Topic,
+    doc: Document,
+    message: str,
+    *,
+    other: Document | None = None,
+    seg: Segment | None = None,
+    sev: Severity | None = None,
+) -> Finding:
+    """A finding about one document (``other`` optionally named beside it)."""
+    return Finding(
+        kind=kind,
+        severity=sev or SEVERITY[kind],
+        topic=topic.id,
+        locale=doc.locale,
+        other_locale=other.locale if other else None,
+        path=doc.path,
+        other_path=other.path if other else None,
+        segment=seg.path if seg else None,
+        other_segment=None,
+        line=seg.line if seg else None,
+        message=message,
+    )
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """A segment's text shortened for a message."""
+    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"
+
+
+# --- the topics and locales the options name -----------------------------------------------------
+
+OPTION_TOPIC = TopicLookup(
+    steps=((By.SLUG,), (By.ID,), (By.SLUG_LOWERED,), (By.ID_LOWERED,)),
+    unknown=Refusal(InvalidParameter, "--topic: no topic '{key}' in the content (give a topic id or slug)"),
+)
+"""``--topic`` of ``kb check`` and ``kb export``: an id or slug (a slug first), as given or lower-cased."""
+OPTION_LOCALE = Refusal(InvalidParameter, "--locale: '{name}' is not a locale of the content ({have})")
+"""A locale option (``--locale``, ``--source``, ``--target``) that names no locale of the content."""
+
+
+def select_topics(alignment: Alignment, wanted: Sequence[str]) -> list[Topic]:
+    """The topics named by id or slug (all when none is named); an unknown name is an error."""
+    return TopicIndex(alignment.topics).select(wanted, OPTION_TOPIC)
+
+
+def select_locales(corpus: Corpus, wanted: Sequence[str]) -> tuple[str, ...]:
+    """Normalised locale tags; one that is not a locale of the corpus is an error."""
+    present = sorted({d.locale for d in corpus.documents})
+    return tuple(content_locale(name, present, OPTION_LOCALE) for name in wanted)

@@ -1,0 +1,172 @@
+"""The checks of whole documents and topics: a locale or an edition a topic lacks, a translation
+made from an older source or by a machine, a link to an article the corpus does not have, and a
+product term rendered otherwise than in the rest of its locale (see :mod:`kb.quality.term_check`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
+
+from kb.model import Document, Finding, Severity, Topic
+from kb.quality.context import SEVERITY, Context, doc_finding
+from kb.quality.pairs import edition_groups, freshness, reference
+from kb.quality.term_check import inconsistencies
+from kb.quality.term_mining import mine
+
+# --- topic checks --------------------------------------------------------------------------------
+
+
+def absent(topic: Topic, locale: str, ref: Document, sev: Severity, message: str) -> Finding:
+    """A ``missing_translation`` finding: no document in ``locale``, ``ref`` named beside it."""
+    return Finding(
+        kind="missing_translation",
+        severity=sev,
+        topic=topic.id,
+        locale=locale,
+        other_locale=ref.locale,
+        path=None,
+        other_path=ref.path,
+        segment=None,
+        other_segment=None,
+        line=None,
+        message=message,
+    )
+
+
+def check_missing_translation(ctx: Context) -> Iterator[Finding]:
+    """A locale of the corpus the topic has no document in (warning), or an edition of the topic a
+    locale has no document for while other locales do (info)."""
+    all_locales = ctx.corpus_locales
+    for topic in ctx.topics:
+        present = set(topic.locales)
+        groups = edition_groups(topic)
+        main_docs = groups.get("global") or next(iter(groups.values()))
+        ref = reference(main_docs, ctx.options.source)
+        for loc in all_locales:
+            if loc not in present:
+                yield absent(
+                    topic,
+                    loc,
+                    ref,
+                    SEVERITY["missing_translation"],
+                    f"“{ref.title}” has no {loc} translation (it exists in {', '.join(sorted(present))})",
+                )
+        for edition, docs in sorted(groups.items()):
+            if len(groups) < 2:
+                break
+            ref = reference(docs, ctx.options.source)
+            for loc in sorted(present - set(docs)):
+                yield absent(
+                    topic,
+                    loc,
+                    ref,
+                    Severity.INFO,
+                    f"the {edition} edition of “{ref.title}” has no {loc} document "
+                    f"(it exists in {', '.join(sorted(docs))})",
+                )
+
+
+def stale_documents(docs: dict[str, Document]) -> list[tuple[Document, Document]]:
+    """(stale document, the newest one) for one edition of a topic: a document whose source hash
+    differs from the newest version's, and which is older than it."""
+    dated = {loc: d for loc, d in docs.items() if d.translation.source_hash and any(freshness(d))}
+    if len(dated) < 2:
+        return []
+    newest = reference(dated)
+    out = []
+    for _, doc in sorted(dated.items()):
+        if (
+            freshness(doc) < freshness(newest)
+            and doc.translation.source_hash != newest.translation.source_hash
+        ):
+            out.append((doc, newest))
+    return out
+
+
+def _when(doc: Document) -> str:
+    t = doc.translation
+    return f"handed off {t.handoff}" if t.handoff else f"dated {t.date}"
+
+
+def check_stale(ctx: Context) -> Iterator[Finding]:
+    """A translation made from an older version of the source than the newest locale's."""
+    for topic in ctx.topics:
+        for _, docs in sorted(edition_groups(topic).items()):
+            for doc, newest in stale_documents(docs):
+                old, new = doc.translation, newest.translation
+                yield doc_finding(
+                    "stale",
+                    topic,
+                    doc,
+                    f"{doc.locale} was translated from an older source ({(old.source_hash or '')[:7]}, "
+                    f"{_when(doc)}) than {newest.locale} ({(new.source_hash or '')[:7]}, {_when(newest)}); "
+                    f"update it from the newer source",
+                    other=newest,
+                )
+
+
+def check_machine_translated(ctx: Context) -> Iterator[Finding]:
+    """A document marked ``ms.translationtype: MT``."""
+    for topic, doc in ctx.documents:
+        if doc.translation.type == "MT":
+            yield doc_finding(
+                "machine_translated",
+                topic,
+                doc,
+                f"{doc.locale} is machine-translated (ms.translationtype: MT): no person has reviewed it",
+            )
+
+
+# --- links to articles ---------------------------------------------------------------------------
+
+
+def resolve_article(doc_path: str, target: str) -> str | None:
+    """The corpus path a relative article link points to (lower case), or None when it leaves the root."""
+    path = unquote(urlsplit(target).path)
+    # "/a/b.md" is relative to the content root; anything else to the linking document's folder
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc_path), path)
+    norm = posixpath.normpath(joined)
+    return None if norm.startswith("..") else norm.lower()
+
+
+def check_broken_links(ctx: Context) -> Iterator[Finding]:
+    """A relative link to an article (``.md``) that is not in the corpus."""
+    known = ctx.known_paths
+    for topic, doc in ctx.documents:
+        for seg in doc.segments:
+            for link in seg.links:
+                if link.kind != "link" or not link.is_article:
+                    continue
+                resolved = resolve_article(doc.path, link.target)
+                if resolved is None or resolved not in known:
+                    where = "outside the content folder" if resolved is None else "not in the corpus"
+                    yield doc_finding(
+                        "broken_link",
+                        topic,
+                        doc,
+                        f"the link “{link.text or link.target}” points to '{link.target}', which is {where}",
+                        seg=seg,
+                    )
+
+
+# --- terms ---------------------------------------------------------------------------------------
+
+
+def check_terms(ctx: Context) -> Iterator[Finding]:
+    """One product term rendered differently across a locale's documents (see :mod:`kb.quality.term_check`)."""
+    glossary = ctx.options.glossary or mine(ctx.corpus.documents, ctx.alignment)
+    topic_of = {d.path: t for t in ctx.alignment.topics for d in t.documents}
+    checked = {d.path for _, d in ctx.documents}
+    for use in inconsistencies(glossary, ctx.corpus.documents):
+        if use.document.path not in checked or use.document.path not in topic_of:
+            continue
+        yield doc_finding(
+            "term_inconsistency",
+            topic_of[use.document.path],
+            use.document,
+            use.message,
+            other=use.example,
+            seg=use.segment,
+        )

@@ -1,0 +1,297 @@
+"""The checks that compare a segment with its counterpart (segments aligned by
+:func:`kb.quality.context.aligned_segments`): a segment with none (``missing_segment``,
+``extra_segment``), numbers, links or inline code that differ, and text left untranslated.
+
+When every translation of an edition differs from its reference the same way, the reference is the
+odd one out: :func:`outvoted` turns those findings into one about the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from kb import locales
+from kb.ingest.detection import MIN_DETECT_CONFIDENCE, detected_language
+from kb.model import Document, Finding, Segment, SegmentKind
+from kb.quality.context import Context, doc_finding, pair_finding, quote, severity
+from kb.quality.numbers import numbers
+from kb.quality.pairs import DocPair, Relation
+
+
+def _segment(doc: Document, index: int) -> Segment:
+    return doc.segments[index]
+
+
+def matched(ctx: Context) -> Iterator[tuple[DocPair, list[Segment], list[Segment]]]:
+    """(pair, its segments in a, their counterparts in b) for every matched step of every pair."""
+    for pair in ctx.pairs:
+        for sp in ctx.segment_pairs(pair):
+            if sp.a and sp.b:
+                yield (
+                    pair,
+                    [_segment(pair.a, r.index) for r in sp.a],
+                    [_segment(pair.b, r.index) for r in sp.b],
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """What a segment of ``pair.b`` lacks (``missing``) or adds (``extra``) against ``pair.a``."""
+
+    pair: DocPair
+    a: tuple[Segment, ...]
+    """The reference's segments (empty when ``b``'s have no counterpart)."""
+    b: tuple[Segment, ...]
+    """The checked document's segments (empty when ``a``'s have no counterpart)."""
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+
+def outvoted(ctx: Context, diffs: list[Difference]) -> tuple[list[Difference], list[list[Difference]]]:
+    """Split differences into those to report against each translation, and groups in which *every*
+    other locale of an edition differs the same way from the reference: there the reference is the
+    odd one out, and one finding about it replaces them."""
+    compared = Counter(p.a.path for p in ctx.pairs if p.relation is Relation.LOCALE)
+    same: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[Difference]] = defaultdict(
+        list
+    )
+    for d in diffs:
+        if d.pair.relation is Relation.LOCALE and d.a:
+            same[(d.pair.a.path, tuple(s.path for s in d.a), d.missing, d.extra)].append(d)
+    groups = [
+        g for g in same.values() if compared[g[0].pair.a.path] >= 2 and len(g) == compared[g[0].pair.a.path]
+    ]
+    grouped = {id(d) for g in groups for d in g}
+    return [d for d in diffs if id(d) not in grouped], groups
+
+
+def _locales_of(group: list[Difference]) -> str:
+    names = sorted(d.pair.b.locale for d in group)
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def reference_finding(kind: str, group: list[Difference], message: str) -> Finding:
+    """A finding about the reference document of ``group`` (every translation differs from it)."""
+    first = group[0]
+    pair = first.pair
+    return Finding(
+        kind=kind,
+        severity=severity(kind),
+        topic=pair.topic.id,
+        locale=pair.a.locale,
+        other_locale=pair.b.locale,
+        path=pair.a.path,
+        other_path=pair.b.path,
+        segment=first.a[0].path,
+        other_segment=first.b[0].path if first.b else None,
+        line=first.a[0].line,
+        message=message,
+    )
+
+
+def check_missing_segments(ctx: Context) -> Iterator[Finding]:
+    """A segment with no counterpart in the other locale or edition (``missing_segment`` in the
+    document that lacks it, ``extra_segment`` in the document that has it alone)."""
+    diffs: list[Difference] = []
+    for pair in ctx.pairs:
+        for sp in ctx.segment_pairs(pair):
+            if sp.a and not sp.b:
+                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a]
+            elif sp.b and not sp.a:
+                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b]
+    single, groups = outvoted(ctx, diffs)
+    for d in single:
+        what = "edition" if d.pair.relation is Relation.EDITION else "translation"
+        if d.a:
+            seg = d.a[0]
+            yield pair_finding(
+                "missing_segment",
+                d.pair,
+                f"{_kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
+                f"has no counterpart in this {what}",
+                other=seg,
+            )
+        else:
+            seg = d.b[0]
+            yield pair_finding(
+                "extra_segment",
+                d.pair,
+                f"{_kind_word(seg)} {quote(seg.text)} has no counterpart "
+                f"in {d.pair.a.locale} ({d.pair.a.path})",
+                seg=seg,
+            )
+    for group in groups:
+        seg = group[0].a[0]
+        yield reference_finding(
+            "extra_segment",
+            group,
+            f"{_kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
+        )
+
+
+def _kind_word(seg: Segment) -> str:
+    return {
+        SegmentKind.HEADING: "the heading",
+        SegmentKind.PARAGRAPH: "the paragraph",
+        SegmentKind.LIST_ITEM: "the list item",
+        SegmentKind.TABLE_CELL: "the table cell",
+        SegmentKind.ALERT: "the note",
+        SegmentKind.CODE: "the code block",
+    }[seg.kind]
+
+
+def _text(segs: Sequence[Segment]) -> str:
+    return " ".join(s.text for s in segs)
+
+
+def _describe(
+    missing: Sequence[str], extra: Sequence[str], what: str, other: str, plural: bool = False
+) -> str:
+    has, lacks = ("have", "lack") if plural else ("has", "lacks")
+    parts = []
+    if missing:
+        parts.append(f"lacks {what} {', '.join(missing)} that {other} {has}")
+    if extra:
+        parts.append(f"has {what} {', '.join(extra)} that {other} {lacks}")
+    return " and ".join(parts)
+
+
+Extract = Callable[[Sequence[Segment]], Counter[str]]
+
+
+def compare_matched(
+    ctx: Context, kind: str, what: str, extract: Extract, code_too: bool = True
+) -> Iterator[Finding]:
+    """Findings of ``kind`` where what ``extract`` finds in a segment differs from its counterpart's."""
+    diffs = []
+    for pair, a, b in matched(ctx):
+        if not code_too and any(s.kind is SegmentKind.CODE for s in a + b):
+            continue
+        ea, eb = extract(a), extract(b)
+        if ea != eb:
+            missing, extra = tuple(sorted((ea - eb).elements())), tuple(sorted((eb - ea).elements()))
+            diffs.append(Difference(pair, tuple(a), tuple(b), missing, extra))
+    single, groups = outvoted(ctx, diffs)
+    for d in single:
+        seg = d.b[0]
+        yield pair_finding(
+            kind,
+            d.pair,
+            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
+            seg=seg,
+            other=d.a[0],
+        )
+    for group in groups:
+        d, seg = group[0], group[0].a[0]
+        others = _locales_of(group)
+        yield reference_finding(
+            kind,
+            group,
+            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.extra, d.missing, what, others, plural=True)}",
+        )
+
+
+def check_numbers(ctx: Context) -> Iterator[Finding]:
+    """Numbers that differ between a segment and its counterpart."""
+    return compare_matched(ctx, "number_mismatch", "the number(s)", lambda segs: numbers(_text(segs)), False)
+
+
+_LOCALE_IN_URL = re.compile(r"(?<=/)[a-z]{2}-[a-z]{2}(?=/|$)", re.I)
+
+
+def link_key(target: str) -> str | None:
+    """A link target as compared across locales, or None for one not compared (an anchor in the page).
+
+    Article links compare by file (anchors are localized); URLs without their locale folder
+    (``/pt-br/``), query locale or trailing slash, since each locale links its own language's page."""
+    target = target.strip()
+    if not target or target.startswith("#"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme in ("http", "https") or target.startswith("//"):
+        path = _LOCALE_IN_URL.sub("", parts.path).replace("//", "/").rstrip("/").lower()
+        query = "&".join(
+            q for q in parts.query.split("&") if q and not q.lower().startswith(("ui-locale=", "lang="))
+        )
+        return f"{parts.netloc.lower()}{path}" + (f"?{query.lower()}" if query else "")
+    if parts.scheme:
+        return target.lower()
+    return unquote(parts.path).lower()
+
+
+def link_targets(segs: Sequence[Segment]) -> Counter[str]:
+    keys = (link_key(link.target) for s in segs for link in s.links if link.kind == "link")
+    return Counter(k for k in keys if k)
+
+
+def check_links(ctx: Context) -> Iterator[Finding]:
+    """Links (relative ``.md`` targets and URLs) that differ between a segment and its counterpart."""
+    return compare_matched(ctx, "link_mismatch", "the link(s) to", link_targets)
+
+
+def inline_code(segs: Sequence[Segment]) -> Counter[str]:
+    return Counter(f"`{c.strip()}`" for s in segs for c in s.code if c.strip())
+
+
+def check_code(ctx: Context) -> Iterator[Finding]:
+    """Inline code that differs between a segment and its counterpart (code is never translated)."""
+    return compare_matched(ctx, "code_mismatch", "the inline code", inline_code, False)
+
+
+# --- untranslated text ---------------------------------------------------------------------------
+
+MIN_IDENTICAL_WORDS = 5
+"""A segment identical to its counterpart counts as untranslated from this many lower-case words:
+shorter ones are names, lists of products or ids ("Office 365, Dynamics CRM Online"), or phrases
+that close languages share ("Requisitos para cada modelo CSP" is Spanish and Portuguese)."""
+
+
+def prose_words(text: str) -> int:
+    """How many lower-case words (space-separated, letters only) a text has: prose has many, names,
+    ids, e-mail addresses and paths none."""
+    words = (t.strip(".,;:!?()«»“”\"'") for t in text.split())
+    return sum(1 for w in words if len(w) > 2 and w.isalpha() and w[0].islower())
+
+
+def check_untranslated(ctx: Context) -> Iterator[Finding]:
+    """A segment left in another language: identical to its counterpart in another language, or
+    detected (confidently) in another language than its document's."""
+    seen: set[tuple[str, str]] = set()
+    for pair, a, b in matched(ctx):
+        if pair.relation is not Relation.LOCALE or any(s.kind is SegmentKind.CODE for s in b):
+            continue
+        if _text(a) == _text(b) and prose_words(_text(b)) >= MIN_IDENTICAL_WORDS:
+            seen.update((pair.b.path, s.path) for s in b)
+            yield pair_finding(
+                "untranslated",
+                pair,
+                f"{_kind_word(b[0])} {quote(b[0].text)} is identical to {pair.a.locale}: "
+                "it was not translated",
+                seg=b[0],
+                other=a[0],
+            )
+    for topic, doc in ctx.documents:
+        own = locales.language(doc.locale)
+        for seg in doc.segments:
+            if seg.kind is SegmentKind.CODE or (doc.path, seg.path) in seen:
+                continue
+            found = detected_language(seg, own)
+            if found is None or found[0] == own or found[1] < MIN_DETECT_CONFIDENCE:
+                continue
+            other = next((d for d in topic.documents if locales.language(d.locale) == found[0]), None)
+            yield doc_finding(
+                "untranslated",
+                topic,
+                doc,
+                f"{_kind_word(seg)} {quote(seg.text)} is in {_LANGUAGE_NAMES.get(found[0], found[0])}, "
+                f"not in {_LANGUAGE_NAMES.get(own, own)}",
+                other=other,
+                seg=seg,
+            )
+
+
+_LANGUAGE_NAMES = {"pt": "Portuguese", "ru": "Russian", "es": "Spanish", "it": "Italian", "en": "English"}
