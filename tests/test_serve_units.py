@@ -1,0 +1,100 @@
+"""The parts of ``kb serve`` below the routes, one at a time: the static site's path rules
+(kb.serve.static), the request-line repair and raw error responses (kb.serve.protocol), the access
+log file (kb.serve.accesslog), the docs' installed assets (kb.serve.docs) and the watcher's snapshot
+(kb.serve.server). The whole server is tested live in tests/test_serve_hardening.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kb.errors import NotFound
+from kb.serve.accesslog import AccessLogFile
+from kb.serve.docs import asset_path
+from kb.serve.protocol import error_bytes, percent_encode_request_line
+from kb.serve.server import snapshot
+from kb.serve.static import local_url, segments, site_response
+
+
+@pytest.mark.parametrize(
+    ("path", "parts"),
+    [
+        ("", []),
+        ("pt-br/", ["pt-br"]),
+        ("pt-br/multichannel/index.html", ["pt-br", "multichannel", "index.html"]),
+        ("/evil.example/x", None),  # an empty segment: the path began with //
+        ("pt-br/../../etc/passwd", None),
+        ("pt-br/./x", None),
+        ("a\\b", None),
+        ("a\x00b", None),
+        ("a\x7fb", None),
+    ],
+)
+def test_a_site_path_names_files_by_its_segments(path: str, parts: list[str] | None) -> None:
+    assert segments(path) == parts
+
+
+def test_a_local_url_never_names_another_host() -> None:
+    assert local_url(["a b", "ç"]) == "/a%20b/%C3%A7"
+    assert local_url(["\\evil.example"]) == "/%5Cevil.example"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "pt-br" / "a").mkdir(parents=True)
+    (tmp_path / "pt-br" / "a" / "index.html").write_text("<p>a</p>", encoding="utf-8")
+    (tmp_path / "404.html").write_text("<p>not here</p>", encoding="utf-8")
+    return tmp_path
+
+
+def test_the_site_answers_files_folders_and_its_404_page(site: Path) -> None:
+    page = site_response(site, "pt-br/a/")
+    assert Path(page.path) == site.resolve() / "pt-br" / "a" / "index.html"  # type: ignore[attr-defined]
+    redirect = site_response(site, "pt-br/a")
+    assert (redirect.status_code, redirect.headers["location"]) == (308, "/pt-br/a/")
+    for bad in ("pt-br/b/", "../x", "a\x00"):
+        missing = site_response(site, bad)
+        assert (missing.status_code, missing.body) == (404, b"<p>not here</p>")  # type: ignore[attr-defined]
+    with pytest.raises(NotFound, match="no API route '/api/nothing'"):
+        site_response(site, "api/nothing")
+
+
+def test_raw_utf8_in_a_request_line_is_percent_encoded_and_nothing_else_is_touched() -> None:
+    data = "\r\nGET /api/search?q=подписка HTTP/1.1\r\nX-Name: é\r\n\r\n".encode()
+    assert percent_encode_request_line(data) == (
+        b"\r\nGET /api/search?q=%D0%BF%D0%BE%D0%B4%D0%BF%D0%B8%D1%81%D0%BA%D0%B0 HTTP/1.1\r\nX-Name: \xc3\xa9\r\n\r\n"
+    )
+    plain = b"GET / HTTP/1.1\r\n\r\n"
+    assert percent_encode_request_line(plain) is plain
+
+
+def test_a_raw_error_response_is_the_json_error_shape_and_closes() -> None:
+    head, _, body = error_bytes(408, "request_timeout", "too slow").partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ") and b"\r\nconnection: close" in head.lower()
+    assert json.loads(body) == {"error": {"code": "request_timeout", "message": "too slow"}}
+
+
+def test_the_access_log_appends_one_json_line_per_record(tmp_path: Path) -> None:
+    target = tmp_path / "access.log"
+    log = AccessLogFile(str(target))
+    log.write({"method": "GET", "path": "/pt-br/", "status": 200})
+    log.write({"method": "HEAD", "path": "/api/search?q=подписка", "status": 200})
+    log.close()
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["path"] for line in lines] == ["/pt-br/", "/api/search?q=подписка"]
+
+
+def test_swagger_ui_comes_from_installed_files() -> None:
+    bundle = asset_path("swagger-ui-bundle.js")
+    assert bundle.is_file() and bundle.stat().st_size > 100_000
+
+
+def test_the_watchers_snapshot_sees_files_but_not_hidden_folders(tmp_path: Path) -> None:
+    (tmp_path / "pt-br").mkdir()
+    (tmp_path / "pt-br" / "a.md").write_text("# A", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+    found = snapshot(tmp_path)
+    assert list(found) == ["pt-br/a.md"] and found["pt-br/a.md"][1] == 3
