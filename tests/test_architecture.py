@@ -200,3 +200,23 @@ def test_the_private_name_finder_sees_imports_and_attributes(tmp_path: Path) -> 
         "kb.site.user: kb.site.data._strings_file",
         "kb.site.user: kb.site.pages._member_label",
     ]
+
+
+def test_every_module_is_imported_by_a_test() -> None:
+    """Tests mirror the package: each module of kb has a test that imports it (``kb.__main__`` is run
+    as ``python -m kb``; a package counts through its modules)."""
+    tests = Path(__file__).parent
+    imported: set[str] = set()
+    for path in tests.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if '"-m", "kb"' in text:
+            imported.add("kb.__main__")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kb"):
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    modules = {".".join(p.relative_to(KB.parent).with_suffix("").parts) for p in KB.rglob("*.py")}
+    untested = sorted(m for m in modules if not m.endswith("__init__") and m not in imported)
+    assert untested == [], f"modules no test imports: {untested}"

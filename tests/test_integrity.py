@@ -13,17 +13,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CONTENT, ROOT, SEED_PT
 from fastapi.testclient import TestClient
 
 from kb.build.pipeline import BuildResult, build
 from kb.build.releases import current_release
+from kb.build.verify import verify_build
 from kb.cli import main
 from kb.errors import IndexDamaged
 from kb.output.integrity import read_records, recorded_files, verify
 from kb.output.options import BuildOptions
 from kb.search.query import search
 from kb.search.release import open_release
-from tests.conftest import CONTENT, ROOT, SEED_PT
+from kb.search.storage import open_dir
+from kb.serve.integrity import damage_now
 
 STORE = "index/documents-0.pickle"
 
@@ -144,6 +147,8 @@ import os, sys
 from pathlib import Path
 from kb.search.query import run
 from kb.search.release import open_release
+from kb.search.storage import open_dir
+from kb.serve.integrity import damage_now
 from kb.search.request import validate
 index, victim = Path(sys.argv[1]), sys.argv[2]
 release = open_release(index)
@@ -257,3 +262,22 @@ def test_kb_build_clean_links_nothing_and_reads_no_parse_cache(
     shared = set(inodes(old)) & set(inodes(new))
     assert not shared, f"files of the clean release linked from the old one: {sorted(inodes(new)[s] for s in shared)}"
     assert verify(new) == []
+
+
+def test_the_library_calls_behind_kb_verify_and_the_api_name_the_same_file(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = make(content, out)
+    release = result.release
+    assert verify_build(out) == {
+        "release": release.name, "status": "healthy", "checked": len(read_records(release) or {}), "damaged": [],
+    }
+    assert damage_now(out) is None
+    ix = open_dir(release / "index")  # plain reads, no memory map
+    try:
+        assert ix.doc_count() == len(result.corpus.documents)
+    finally:
+        ix.close()
+    truncate(release / STORE)
+    assert [d["file"] for d in verify_build(out, hashes=False)["damaged"]] == [STORE]
+    damage = damage_now(out)
+    assert damage is not None and damage.files == (STORE,)
