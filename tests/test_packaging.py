@@ -1,15 +1,18 @@
 """What an install of kb holds: every import declared, a parser that imports nothing it does not need,
-and ``kb --version``."""
+``kb --version``, and the site templates found (and hashed) both in a source tree and as a wheel lays them out."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -78,3 +81,55 @@ def test_kb_version_prints_the_installed_version(tmp_path: Path) -> None:
                           timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"kb {PYPROJECT['project']['version']}\n", "")
     assert metadata.version("kb") == PYPROJECT["project"]["version"]
+
+
+# --- the site templates in the wheel --------------------------------------------------------------
+
+
+def test_pyproject_lists_every_package_under_kb() -> None:
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "kb").rglob("__init__.py")}
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert set(setuptools["packages"]) == on_disk | {"kb.site_templates"}
+    assert setuptools["package-dir"] == {"kb.site_templates": "site_templates"}
+    assert (ROOT / "site_templates" / "base.html").is_file()
+
+
+PROBE = ("import json\nfrom kb.site.data import TEMPLATES\nfrom kb.output.incremental import code_version\n"
+         "print(json.dumps([str(TEMPLATES), code_version()]))")
+
+
+def copy_kb(dest: Path) -> None:
+    shutil.copytree(ROOT / "kb", dest, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+@pytest.mark.parametrize("layout", ["source tree", "wheel"])
+def test_templates_are_found_and_hashed_in_each_layout(layout: str, tmp_path: Path) -> None:
+    """A source tree (and an editable install) keeps site_templates/ beside kb/; a wheel puts it inside,
+    as kb/site_templates/. kb finds it either way, and a template's change changes code_version() (so an
+    incremental build does not reuse pages rendered by the old template)."""
+    copy_kb(tmp_path / "kb")
+    templates = tmp_path / "site_templates" if layout == "source tree" else tmp_path / "kb" / "site_templates"
+    shutil.copytree(ROOT / "site_templates", templates)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    found, before = json.loads(run_python(PROBE, cwd=elsewhere, pythonpath=tmp_path))
+    assert found == str(templates)
+    assert json.loads(run_python(PROBE, cwd=elsewhere, pythonpath=tmp_path))[1] == before  # stable
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "<!-- changed -->\n", encoding="utf-8")
+    found_after, after = json.loads(run_python(PROBE, cwd=elsewhere, pythonpath=tmp_path))
+    assert found_after == str(templates) and after != before
+
+
+def test_a_kb_without_templates_says_where_it_looked(tmp_path: Path) -> None:
+    copy_kb(tmp_path / "kb")
+    done = subprocess.run(
+        [sys.executable, "-m", "kb", "build", "--content", str(ROOT / "content"), "--build", str(tmp_path / "out"),
+         "--jobs", "1", "--quiet"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (
+        2, "kb build: build failed, nothing was published: TemplatesMissing: site templates not found in "
+           f"'{tmp_path / 'kb' / 'site_templates'}'\n")
+    assert not (tmp_path / "out" / "current").exists()
