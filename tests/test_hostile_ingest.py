@@ -20,6 +20,8 @@ from kb.model import Corpus
 from kb.site.data import TEMPLATES
 from tests import hostile
 
+pytestmark = pytest.mark.slow  # a real, audited `kb build` process over the hostile corpus
+
 
 def printable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -102,6 +102,7 @@ def copy_kb(dest: Path) -> None:
     shutil.copytree(ROOT / "kb", dest, ignore=shutil.ignore_patterns("__pycache__"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["source tree", "wheel"])
 def test_templates_are_found_and_hashed_in_each_layout(layout: str, tmp_path: Path) -> None:
     """A source tree (and an editable install) keeps site_templates/ beside kb/; a wheel puts it inside,
@@ -122,6 +123,7 @@ def test_templates_are_found_and_hashed_in_each_layout(layout: str, tmp_path: Pa
     assert found_after == str(templates) and after != before
 
 
+@pytest.mark.slow
 def test_a_kb_without_templates_says_where_it_looked(tmp_path: Path) -> None:
     copy_kb(tmp_path / "kb")
     done = subprocess.run(
