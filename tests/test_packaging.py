@@ -1,5 +1,8 @@
 """What an install of kb holds: every import declared, a parser that imports nothing it does not need,
-``kb --version``, and the site templates found (and hashed) both in a source tree and as a wheel lays them out."""
+``kb --version``, and the site templates found (and hashed) both in a source tree and as a wheel lays them out.
+
+The installs themselves (a fresh virtualenv with no extras, a wheel used from another folder) are
+.ci/check-install and .ci/check-wheel: they need PyPI, which tests do not reach."""
 
 from __future__ import annotations
 
