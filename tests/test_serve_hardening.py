@@ -26,6 +26,8 @@ from servers import answers, free_port, kb, wait_until
 
 from kb.serve.security import CONTENT_SECURITY_POLICY, META_POLICY
 
+pytestmark = pytest.mark.slow  # a real `kb serve` process, and the timeouts it waits out
+
 ROOT = Path(__file__).resolve().parent.parent
 READ_TIMEOUT = 2.0
 """The server's --read-timeout here: short, so that the slowloris test stays short."""
