@@ -210,11 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", type=Path, default=DEV_CORPUS)
     ap.add_argument("--out", type=Path, default=DEFAULT_BASE, help=f"parent folder (default {DEFAULT_BASE})")
     args = ap.parse_args(argv)
+    if args.scale < 1:  # before the corpus: a bad argument is refused wherever it runs
+        print("synth: --scale must be at least 1", file=sys.stderr)
+        return 2
     if not args.source.is_dir():
         print(f"synth: the source corpus '{args.source}' is not a folder", file=sys.stderr)
-        return 2
-    if args.scale < 1:
-        print("synth: --scale must be at least 1", file=sys.stderr)
         return 2
     print(generate(args.scale, args.seed, args.source, args.out))
     return 0

@@ -1,4 +1,8 @@
-"""The ``kb`` command line: a thin layer over the library calls, one function per command."""
+"""The ``kb`` command line: a thin layer over the library calls, one function per command.
+
+Building the parser imports nothing beyond the standard library and :mod:`kb.errors`: each command imports
+what it uses when it runs, so ``kb --help`` and every command's arguments work whatever else fails to import
+(tests/test_packaging.py holds this)."""
 
 from __future__ import annotations
 
@@ -129,13 +133,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if args.strict and any(f.severity == "error" for f in findings) else 0
 
 
+EXPORT_FORMATS = ("tmx", "xliff", "csv", "glossary")
+"""kb.quality.export.FORMATS, spelled out so that the parser does not import the exporters (and lxml)."""
+
+
 def _export_args(p: argparse.ArgumentParser) -> None:
     import os
 
-    from kb.quality.export import FORMATS
-
-    p.add_argument("format", choices=FORMATS, help="tmx (all locales), xliff (--source → --target), csv, or "
-                   "glossary (the mined product terms, to edit and give to `kb check --glossary`)")
+    p.add_argument("format", choices=EXPORT_FORMATS, help="tmx (all locales), xliff (--source → --target), csv, "
+                   "or glossary (the mined product terms, to edit and give to `kb check --glossary`)")
     p.add_argument("--content", required=True, help="the content folder")
     p.add_argument("--out", required=True, help="the file to write")
     p.add_argument("--source", help="source locale (required for xliff; the first column of csv)")
@@ -407,8 +413,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- argument parsing ----------------------------------------------------------------------------
 
 
+def version() -> str:
+    """The installed distribution's version (``unknown`` when kb runs from a source tree not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("kb")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="A multilingual documentation knowledge base.")
+    parser.add_argument("--version", action="version", version=f"kb {version()}", help="print kb's version")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help, arguments, _) in COMMANDS.items():
         arguments(sub.add_parser(name, help=help, description=help))

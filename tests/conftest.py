@@ -17,6 +17,16 @@ SEED_ES = "003_2b98cdb811fc5d19.txt"
 SEED_IT = "004_330f0314e31fd612.txt"
 
 
+CORPUS_FIXTURES = {"corpus_dir", "dev_corpus"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test of the dev corpus (744 documents) is slow: it ingests, builds or searches all of it."""
+    for item in items:
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def seeds():
     from kb.ingest.reader import ingest

@@ -16,9 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 from search_corpus import BILLING, CANCEL, write_corpus
-from servers import serving
+from servers import WAIT, serving
 
 from kb.search.query import search
+
+pytestmark = pytest.mark.slow  # real `kb build` and `kb serve` processes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -288,7 +290,10 @@ def test_new_build_is_served_without_restart_and_old_until_the_swap(tmp_path: Pa
         poller.start()
         try:
             kb("build", "--content", content, "--build", out, "--jobs", "1")
-            time.sleep(0.3)
+            deadline = time.monotonic() + WAIT
+            while not (seen and seen[-1][1] == 1):  # until the poller has been answered from the new release
+                assert time.monotonic() < deadline and poller.is_alive(), f"never served the new release: {seen[-3:]}"
+                time.sleep(0.05)
         finally:
             stop.set()
             poller.join()

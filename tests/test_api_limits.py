@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from browser_support import _serve, free_port, kb  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a real `kb serve` process, and a search that must time out
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:

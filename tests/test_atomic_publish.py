@@ -27,6 +27,8 @@ from kb.output.options import BuildOptions
 from tests.conftest import CONTENT
 from tests.servers import serving
 
+pytestmark = pytest.mark.slow  # real `kb build` processes killed at random moments
+
 KILLS = 20
 SEED = 8
 

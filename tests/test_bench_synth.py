@@ -91,6 +91,14 @@ def test_a_generated_corpus_is_reused_and_ingests(corpus_dir, tmp_path):
 
 
 @pytest.mark.parametrize("scale", [0, -1])
-def test_bad_scale_is_refused(scale, capsys):
-    assert synth.main(["--scale", str(scale)]) == 2
-    assert "--scale must be at least 1" in capsys.readouterr().err
+def test_bad_scale_is_refused(scale, capsys, tmp_path):
+    """Before the corpus is looked for: refused the same with or without ../shared."""
+    assert synth.main(["--scale", str(scale), "--source", str(tmp_path / "absent"), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "synth: --scale must be at least 1\n"
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_missing_source_corpus_is_refused(capsys, tmp_path):
+    assert synth.main(["--scale", "2", "--source", str(tmp_path / "absent"), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"synth: the source corpus '{tmp_path / 'absent'}' is not a folder\n"
+    assert sorted(tmp_path.iterdir()) == []

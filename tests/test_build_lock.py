@@ -39,6 +39,7 @@ def release(proc: subprocess.Popen[str]) -> None:
     assert proc.wait(timeout=30) == 0
 
 
+@pytest.mark.slow
 def test_a_second_build_fails_with_build_locked_naming_the_holder(tmp_path: Path) -> None:
     out = tmp_path / "out"
     holder = holding(out)
@@ -105,6 +106,7 @@ def many(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_killing_a_build_frees_the_lock_even_with_pool_workers(many: Path, tmp_path: Path) -> None:
     """A SIGKILLed build's forked workers die with it and do not keep the lock (they used to)."""
     out = tmp_path / "out"

@@ -82,6 +82,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_a_failing_writer_fails_the_build_and_keeps_the_last_release(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -105,6 +106,7 @@ def test_a_failing_writer_fails_the_build_and_keeps_the_last_release(
     assert children() <= before  # the index's process (the site failed) was stopped and waited for
 
 
+@pytest.mark.slow
 def test_a_writer_process_that_dies_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build_module, "OUTPUTS", [("index", TopicStream(index_head, killed)), ("site", render_site)])
     before = children()
@@ -140,6 +142,7 @@ def probe(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOption
     (dest / "seen").write_text(" ".join(map(str, seen)), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_writers_in_the_build_process_are_told_the_cores_the_others_take(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kb.build.releases import KEEP_RELEASES
 from tests.conftest import CONTENT
+
+pytestmark = pytest.mark.slow  # real `kb build` processes
 
 
 def test_relative_build_folder_keeps_the_published_release(tmp_path: Path) -> None:

@@ -17,8 +17,10 @@ import kb
 from kb.cli import main
 from kb.ingest.reader import ingest
 from kb.model import Corpus
+from kb.site.data import TEMPLATES
 from tests import hostile
-from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # a real, audited `kb build` process over the hostile corpus
 
 
 def printable(path: str) -> str:
@@ -118,13 +120,14 @@ sys.exit(main(sys.argv[2:]))
 def _allowed_roots(content: Path, out: Path, tmp: Path) -> list[Path]:
     """Where a build may open files: the content root, the build folder, its own temporary folder,
     and the program itself — the interpreter's standard library and site-packages, the zipped
-    standard library on sys.path (import probes it), kb's package and the site templates shipped
-    beside it — and /dev/null (multiprocessing points a worker's stdin there). Nothing else: the
-    hostile files' targets lie beside the content root (outside/), in the same temporary folder."""
+    standard library on sys.path (import probes it), kb's package and the site templates it found
+    (beside it in a source tree, inside it when installed) — and /dev/null (multiprocessing points a
+    worker's stdin there). Nothing else: the hostile files' targets lie beside the content root
+    (outside/), in the same temporary folder."""
     paths = sysconfig.get_paths()
     program = [Path(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib")]
     program += [Path(p) for p in sys.path if p.endswith(".zip")]
-    program += [Path(kb.__file__).parent, ROOT / "site_templates", Path(os.devnull)]
+    program += [Path(kb.__file__).parent, TEMPLATES, Path(os.devnull)]
     return [Path(os.path.realpath(p)) for p in [content, out, tmp, *program]]
 
 

@@ -143,6 +143,7 @@ def test_a_session_forgets_edited_away_versions(content: Path, tmp_path: Path) -
     assert {path for path, _ in remembered} <= {d.path for d in second.corpus.documents}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_session", [False, True], ids=["kb-build", "session"])
 def test_recycled_releases_equal_clean_builds_and_leave_the_live_ones_alone(
     in_session: bool, content: Path, tmp_path: Path

@@ -82,6 +82,7 @@ def built_copy(rebuild: str, tmp_path: Path) -> tuple[Path, Path, BuildOptions]:
     return content, inc, options
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rebuild", list(REBUILDS))
 def test_rebuilds_write_only_changed_documents_and_answer_as_a_clean_build(rebuild: str, tmp_path: Path) -> None:
     content, inc, options = built_copy(rebuild, tmp_path)
@@ -119,6 +120,7 @@ def test_a_rebuild_with_nothing_changed_links_every_index_file_and_writes_no_oth
     assert [p.name for p in second.iterdir() if p.name not in rewritten and p.stat().st_nlink < 2] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rebuild", list(REBUILDS))
 def test_a_store_file_mostly_replaced_is_written_again_with_its_current_documents(
     rebuild: str, tmp_path: Path

@@ -59,6 +59,7 @@ def no_site(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOpti
     dest.mkdir()
 
 
+@pytest.mark.slow
 def test_a_forked_index_is_the_in_process_one(tmp_path: Path) -> None:
     one = build(CONTENT, tmp_path / "one", BuildOptions(jobs=1))
     two = build(CONTENT, tmp_path / "two", BuildOptions(jobs=2))
@@ -87,6 +88,7 @@ def recorder(dest: Path, head: IndexHead, topics: Iterable[Topic], options: Buil
     (dest / "seen.json").write_text(json.dumps({"head": [head.keys, head.warnings], "topics": seen}), "utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_topic_stream_gets_its_head_then_every_topic_once_in_order(
     jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

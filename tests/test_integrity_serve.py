@@ -24,6 +24,7 @@ def kb(*args: str | Path) -> subprocess.CompletedProcess[str]:
                           timeout=300)
 
 
+@pytest.mark.slow  # real kb build and kb serve processes, a build per case
 @pytest.mark.parametrize("victim", ["documents-0.pickle", "segment", "toc"])
 def test_a_truncated_file_of_the_live_release_is_answered_index_damaged_and_a_rebuild_heals(
     victim: str, tmp_path: Path

@@ -62,6 +62,7 @@ def assert_alternates(pages: dict[str, PageLinks], alignment: Alignment, base: s
     return checked
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("base", ["/", "/docs/"])
 def test_seed_site_links_all_resolve_and_pages_carry_hreflang(tmp_path: Path, base: str) -> None:
     site = kb_build(CONTENT, tmp_path / "out", "--jobs", "1", "--base-url", base)

@@ -103,6 +103,7 @@ def test_a_document_with_an_include_is_never_cached(tmp_path):
     assert (cache.stats.hits, cache.stats.misses) == (0, 1)  # part.md changed; main.md is not looked up
 
 
+@pytest.mark.slow
 def test_workers_fill_the_cache_and_the_parent_reads_it(tmp_path):
     write_docs(tmp_path / "content", 40)
     cache = ParseCache.under(tmp_path / "out")

@@ -13,6 +13,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 from kb.ingest import frontmatter
 from kb.ingest.reader import ingest, parse_document
 from kb.model import Document, Problem
+
+pytestmark = pytest.mark.slow  # hypothesis runs hundreds of documents per property
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FM = "---\ntitle: Título\nms.contentlocale: pt-BR\n---\n"

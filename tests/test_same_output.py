@@ -106,6 +106,7 @@ def _git_head() -> bool:
     return done.returncode == 0
 
 
+@pytest.mark.slow  # builds the seeds twice, from HEAD and from the working tree
 @pytest.mark.skipif(not _git_head(), reason="not a git checkout: no HEAD to compare the working tree with")
 def test_head_and_the_working_tree_give_the_same_output_on_the_seeds(tmp_path):
     args = same_output.parse_args(["--before", "HEAD", "--after", "WORKTREE", "--content", str(ROOT / "content"),

@@ -144,6 +144,7 @@ def test_scored_is_whooshs_search(release: Release, tree: str, monkeypatch: pyte
     assert found >= len(queries) - 5  # (the missing words, and what they make empty)
 
 
+@pytest.mark.slow
 def test_fold_whole_is_fold_text() -> None:
     """Character by character, and in long texts of mixed scripts that the table folds (Latin with
     accents, Cyrillic with ё, Greek with its final sigma) and that it leaves to fold_text."""

@@ -8,6 +8,7 @@ refuses, slowloris); httpx elsewhere."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import socket
@@ -25,6 +26,8 @@ from bs4 import BeautifulSoup
 from servers import answers, free_port, kb, wait_until
 
 from kb.serve.security import CONTENT_SECURITY_POLICY, META_POLICY
+
+pytestmark = pytest.mark.slow  # a real `kb serve` process, and the timeouts it waits out
 
 ROOT = Path(__file__).resolve().parent.parent
 READ_TIMEOUT = 2.0
@@ -449,7 +452,9 @@ async def slowloris(port: int, url: str) -> tuple[list[float], list[int]]:
 
 def test_slow_clients_are_closed_after_the_read_timeout(server: Server) -> None:
     # Bounded: 40 connections on loopback for at most ~12 s, while an ordinary client keeps asking.
-    closed_after, statuses = asyncio.run(slowloris(server.port, server.url))
+    # In a thread of its own: after the browser tests, the session's Playwright runs an event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        closed_after, statuses = pool.submit(asyncio.run, slowloris(server.port, server.url)).result()
     assert max(closed_after) < READ_TIMEOUT + 6, closed_after  # (slack for a loaded 2-core machine)
     assert min(closed_after) >= READ_TIMEOUT - 0.5, closed_after  # the timeout, not an early refusal
     assert statuses and set(statuses) == {200}

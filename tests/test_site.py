@@ -566,6 +566,7 @@ def test_pages_are_data_and_rendering_is_pure_and_poolable(built) -> None:
     assert len(serial) == len(pages) == 22
 
 
+@pytest.mark.slow
 def test_a_rebuild_writes_only_pages_whose_content_changed(tmp_path: Path, built) -> None:
     _, corpus, alignment = built
     dest = tmp_path / "site"

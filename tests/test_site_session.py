@@ -78,6 +78,7 @@ def site_files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_every_rebuild_of_a_session_equals_a_clean_build(tmp_path: Path, jobs: int) -> None:
     content = tmp_path / "content"

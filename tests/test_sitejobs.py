@@ -28,6 +28,7 @@ class RecordedPool(ProcessPoolExecutor):
         super().__init__(max_workers, **kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("worker_documents", "taken", "sizes"),
     [

@@ -15,6 +15,8 @@ import pytest
 from conftest import CONTENT, ROOT, SEED_IT, SEED_RU
 from servers import WAIT, free_port, kb, running, wait_until
 
+pytestmark = pytest.mark.slow  # a real `kb serve --watch` process
+
 
 def wait_for(what: str, ok: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
     wait_until(ok, proc, "kb serve --watch", f"show that {what}", WAIT, poll=0.2)

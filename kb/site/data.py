@@ -23,7 +23,18 @@ from kb.ingest.render import BodyText, LinkStatus, LinkTarget
 from kb.locales import is_locale_folder, language
 from kb.model import Alignment, Corpus, Document, Topic, TopicMember
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
+
+def _templates() -> Path:
+    """``site_templates/``: inside the package when kb is installed from a wheel (``pip install .``,
+    ``pipx``), else at the project root beside ``kb/`` (a source tree, an editable install)."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "site_templates", package.parent / "site_templates"):
+        if (folder / "base.html").is_file():
+            return folder
+    return package / "site_templates"  # neither: the build stops with TemplatesMissing naming this folder
+
+
+TEMPLATES = _templates()
 UI_DEFAULT = "en"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
