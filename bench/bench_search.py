@@ -46,7 +46,7 @@ from kb.search.release import Release  # noqa: E402
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "partner-center-2019"
 
 # Short queries a support agent types, in each language, with some syntax; the 20 support
-# questions of tests/test_support_questions.py are added to them.
+# questions of tests/search/test_support_questions.py are added to them.
 SHORT_QUERIES: list[tuple[str | None, str]] = [
     (None, "assinatura"), (None, "подписка"), (None, "suscripción"), (None, "abbonamento"),
     (None, "Azure"), (None, "CSP"), (None, "faturamento"), (None, "счет"), (None, "factura"),

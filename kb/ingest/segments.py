@@ -202,7 +202,7 @@ class SegmentBuilder:
             return BeautifulSoup(content, "html.parser")
         except ParserRejectedMarkup:
             # html.parser rejects a '<![' that opens neither CDATA nor a Word conditional (found by
-            # tests/test_parser_properties.py); read it as text rather than lose the document.
+            # tests/ingest/test_parser_properties.py); read it as text rather than lose the document.
             return BeautifulSoup(content.replace("<![", "&lt;!["), "html.parser")
 
     def html_block(self, content: str, line: int | None, context_kind: SegmentKind) -> None:

@@ -75,7 +75,7 @@ class BodySkeleton:
 
 RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py")
 """The modules of ``kb/ingest`` whose code a body's HTML comes from: every one the renderer imports
-from ``kb.ingest`` (``tests/test_skeleton.py`` holds this list to the imports)."""
+from ``kb.ingest`` (``tests/ingest/test_skeleton.py`` holds this list to the imports)."""
 
 
 @functools.cache

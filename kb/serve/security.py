@@ -49,7 +49,7 @@ def policy(skip: Iterable[str] = ()) -> str:
 CONTENT_SECURITY_POLICY = policy()
 META_POLICY = policy(META_IGNORED)
 """The policy ``site_templates/base.html`` states in ``<meta http-equiv>`` for a plain static host
-(tests/test_serve_hardening.py checks the two agree)."""
+(tests/serve/test_serve_hardening.py checks the two agree)."""
 
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),

@@ -1,6 +1,6 @@
 """kb.build.releases on folders made here: what recycle takes and strips, the manifest that marks a
 release finished, and release ids in the order builds start. (Locking, publishing and pruning under
-real builds: tests/test_build_lock.py and tests/test_atomic_publish.py.)"""
+real builds: tests/build/test_build_lock.py and tests/build/test_atomic_publish.py.)"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """kb.ingest.skeleton: the version of a skeleton covers every module its HTML comes from.
 
-Skeletons rendered from the Markdown give the same bytes as rendering the Markdown: tests/test_render_skeleton.py.
+Skeletons rendered from the Markdown give the same bytes as rendering the Markdown:
+tests/ingest/test_render_skeleton.py.
 """
 
 from __future__ import annotations

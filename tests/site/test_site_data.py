@@ -1,5 +1,5 @@
 """kb.site.data.SiteData: how a session's builds hand each other the anchors of unchanged documents.
-(Links, switchers and the rest of what SiteData decides: tests/test_site.py.)"""
+(Links, switchers and the rest of what SiteData decides: tests/site/test_site.py.)"""
 
 from __future__ import annotations
 

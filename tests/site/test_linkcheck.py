@@ -15,7 +15,7 @@ from kb.align.topics import align
 from kb.ingest.reader import ingest
 from kb.model import Alignment
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 def kb_build(content: Path, out: Path, *extra: str) -> Path:

@@ -1,5 +1,5 @@
 """kb.site.sitewide: the pages over the whole site, in the order the site lists them, and no two pages to
-one file. (What those pages show: tests/test_site.py and tests/test_site_status.py.)"""
+one file. (What those pages show: tests/site/test_site.py and tests/site/test_site_status.py.)"""
 
 from __future__ import annotations
 

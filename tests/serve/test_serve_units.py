@@ -1,7 +1,7 @@
 """The parts of ``kb serve`` below the routes, one at a time: the static site's path rules
 (kb.serve.static), the request-line repair and raw error responses (kb.serve.protocol), the access
 log file (kb.serve.accesslog), the docs' installed assets (kb.serve.docs) and the watcher's snapshot
-(kb.serve.server). The whole server is tested live in tests/test_serve_hardening.py."""
+(kb.serve.server). The whole server is tested live in tests/serve/test_serve_hardening.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """kb.search.suggestions: "did you mean" from the index's vocabulary, without an index.
 
-Suggestions of a real index: tests/test_search.py (test_did_you_mean)."""
+Suggestions of a real index: tests/search/test_search.py (test_did_you_mean)."""
 
 from __future__ import annotations
 

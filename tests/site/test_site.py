@@ -2,7 +2,7 @@
 search, sitemap, robots, 404, base URL, incremental writes, and the worker pool.
 
 The alignment is built by hand (explicit topics and slugs) so these tests pin the site's behaviour,
-not the aligner's; tests/test_linkcheck.py runs the whole `kb build` on the seeds and the dev corpus.
+not the aligner's; tests/site/test_linkcheck.py runs the whole `kb build` on the seeds and the dev corpus.
 """
 
 from __future__ import annotations

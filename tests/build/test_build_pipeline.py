@@ -1,6 +1,6 @@
 """kb.build.pipeline's steps apart from a whole build: the release a build writes into and the options its
-writers get, and a failed write that removes the release. (Whole builds: tests/test_build_outputs.py,
-tests/test_incremental.py and the other tests of builds.)"""
+writers get, and a failed write that removes the release. (Whole builds: tests/build/test_build_outputs.py,
+tests/output/test_incremental.py and the other tests of builds.)"""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from kb.search.query import search
 
 pytestmark = pytest.mark.slow  # real `kb build` and `kb serve` processes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def kb(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,5 +1,5 @@
 """kb.site.sitemaps: which pages a sitemap lists, the index over its parts past the protocol's limits, and
-robots.txt. (Rendered sitemaps of a real site and the part sizes: tests/test_site.py.)"""
+robots.txt. (Rendered sitemaps of a real site and the part sizes: tests/site/test_site.py.)"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """kb.ingest.html_rules: the site's rules for links and raw HTML, and what both rendering paths do to the tokens.
 
-Whole bodies rendered with these rules: tests/test_render.py; filled into skeletons: tests/test_render_skeleton.py.
+Whole bodies rendered with these rules: tests/ingest/test_render.py; filled into skeletons:
+tests/ingest/test_render_skeleton.py.
 """
 
 from __future__ import annotations

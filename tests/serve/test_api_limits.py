@@ -13,12 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
+from locks import holding, release
 
 from kb.serve.api import MAX_BODY_BYTES, MAX_URL_BYTES
 from tests.conftest import CONTENT
-from tests.test_build_lock import holding, release
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from browser_support import _serve, free_port, kb  # noqa: E402
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from locks import holding, release
 
 from kb.build.pipeline import build
 from kb.build.releases import build_lock, current_release
@@ -21,22 +22,6 @@ from kb.output.options import BuildOptions
 from tests.conftest import CONTENT
 
 HOLDER = re.compile(r"pid (?P<pid>\d+), started (?P<started>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
-
-
-def holding(out: Path) -> subprocess.Popen[str]:
-    """Another process holding the lock of ``out`` (kb.build.releases.build_lock) until its stdin closes."""
-    code = ("import sys; from pathlib import Path; from kb.build.releases import build_lock\n"
-            "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    sys.stdin.read()\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(out)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline() == "held\n"
-    return proc
-
-
-def release(proc: subprocess.Popen[str]) -> None:
-    assert proc.stdin is not None
-    proc.stdin.close()
-    assert proc.wait(timeout=30) == 0
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ from kb.serve.security import CONTENT_SECURITY_POLICY, META_POLICY
 
 pytestmark = pytest.mark.slow  # a real `kb serve` process, and the timeouts it waits out
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 READ_TIMEOUT = 2.0
 """The server's --read-timeout here: short, so that the slowloris test stays short."""
 

@@ -1,6 +1,6 @@
 """kb.build.workers: a child forked while a build holds its lock does not keep the lock, and a
 TopicStream writer runs in a fresh interpreter that reads the spooled topics one at a time. (Writers that
-fail or die under a real build: tests/test_build_outputs.py.)"""
+fail or die under a real build: tests/build/test_build_outputs.py.)"""
 
 from __future__ import annotations
 
