@@ -8,11 +8,12 @@ millisecond: the release's lexicon, no Whoosh reader, no lock), and refused ther
   same worker thread, on the release's own searcher (cheap searches take turns at its lock, a few
   milliseconds each);
 - **heavy** (within budget but expensive: a broad prefix, a phrase of common words, many common
-  words): at most ``slots`` run at once (the cores: they are CPU-bound), each in a thread pool of
-  the lane's own and on a sibling of the release (the same release with a Whoosh searcher and lock
-  of its own, :meth:`kb.search.release.Release.sibling`), so they never hold the cheap lane's lock
-  or threads. Up to ``queue`` more wait at most ``wait`` seconds for a slot; any other is answered
-  at once 429 ``search_busy`` with ``Retry-After``.
+  words): at most ``slots`` run at once (one less than the cores, at least one: they are CPU-bound,
+  and one core is left to the event loop and the cheap lane), each in a thread pool of the lane's
+  own and on a sibling of the release (the same release with a Whoosh searcher and lock of its own,
+  :meth:`kb.search.release.Release.sibling`), so they never hold the cheap lane's lock or threads.
+  Up to ``queue`` more wait at most ``wait`` seconds for a slot; any other is answered at once 429
+  ``search_busy`` with ``Retry-After``.
 
 A heavy search that outlives the server's search timeout keeps its slot until it ends (a thread
 cannot be stopped), so never more than ``slots`` heavy searches run, whatever clients do."""
@@ -51,7 +52,7 @@ class Lanes:
 
     def __init__(self, slots: int | None = None, queue: int | None = None, wait: float = 1.0,
                  budget: Budget = BUDGET) -> None:
-        self.slots = slots or os.cpu_count() or 1
+        self.slots = slots or max(1, (os.cpu_count() or 1) - 1)
         self.queue = 2 * self.slots if queue is None else queue
         self.wait = wait
         self.budget = budget
