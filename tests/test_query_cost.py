@@ -8,11 +8,14 @@ that a cheap query is admitted while the expensive lane is full."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import itertools
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -169,6 +172,13 @@ PREFIXES_ARE_HEAVY = Budget(heavy_prefix_terms=0)
 """A budget under which any prefix query is expensive and a word query cheap."""
 
 
+def run_loop(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """``asyncio.run`` in a thread of its own: the session's sync Playwright (browser tests) owns
+    this thread's event loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+
+
 def test_a_cheap_query_is_admitted_while_the_expensive_lane_is_full(build: Path) -> None:
     index = build / "index"
     lanes = Lanes(slots=1, queue=0, budget=PREFIXES_ARE_HEAVY)
@@ -188,7 +198,7 @@ def test_a_cheap_query_is_admitted_while_the_expensive_lane_is_full(build: Path)
         assert lanes.free == [0]  # given back when the search ended
 
     try:
-        asyncio.run(scenario())
+        run_loop(scenario)
     finally:
         lanes.close()
 
@@ -210,7 +220,7 @@ def test_an_expensive_query_waits_for_a_slot_within_the_wait(build: Path) -> Non
         assert await waiting == 0  # handed the slot given back
 
     try:
-        asyncio.run(scenario())
+        run_loop(scenario)
     finally:
         lanes.close()
 
@@ -248,7 +258,7 @@ def test_no_more_expensive_searches_run_than_slots_even_past_a_timeout(
         assert sorted(lanes.free) == [0, 1]
 
     try:
-        asyncio.run(scenario())
+        run_loop(scenario)
     finally:
         go.set()
         lanes.close()

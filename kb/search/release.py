@@ -168,7 +168,8 @@ class Release:
         with self.siblings_lock:
             found = self.siblings.get(number)
             if found is None:
-                self.group()  # (computed once here, so that every sibling holds the same one)
+                with self.lock:  # (computed once, so that every sibling holds the same one)
+                    self.group()
                 searcher = open_dir(str(self.path)).searcher()
                 found = dataclasses.replace(self, searcher=searcher, lock=threading.Lock(), siblings={},
                                             siblings_lock=threading.Lock())

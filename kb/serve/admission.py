@@ -115,9 +115,9 @@ class Lanes:
         self.free.append(slot)
 
     def busy(self) -> SearchBusy:
-        return SearchBusy(f"the server is busy with {self.slots} expensive searches; this one is expensive too "
-                          f"(a broad prefix, a phrase or many common words): retry in {RETRY_AFTER} s, "
-                          "or make the query narrower")
+        return SearchBusy(f"the server runs as many expensive searches as it may ({self.slots} at a time) and this "
+                          "one is expensive too (a broad prefix, a phrase or many common words): retry in "
+                          f"{RETRY_AFTER} s, or make the query narrower")
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
