@@ -43,6 +43,13 @@ class InvalidQuery(KbError):
     status = 422
 
 
+class OverBudget(KbError):
+    """A valid query that would take more work than a query may (see :mod:`kb.search.cost`)."""
+
+    code = "over_budget"
+    status = 422
+
+
 class BuildError(KbError):
     """A build could not be completed (nothing was published)."""
 

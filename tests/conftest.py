@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,14 @@ def dev_corpus(corpus_dir):
     from kb.ingest.reader import ingest
 
     return ingest(corpus_dir, jobs=2)
+
+
+@pytest.fixture(scope="session")
+def dev_build(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dev corpus built once for the session (``OUT``): the load tests serve it."""
+    out = tmp_path_factory.mktemp("load") / "out"
+    cmd = [sys.executable, "-m", "kb", "build", "--content", str(corpus_dir), "--build", str(out), "--quiet",
+           "--jobs", "2"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out

@@ -2,13 +2,14 @@
 :func:`warm`, which readies a release for its first queries (``kb serve`` at start).
 
 ``search(index_dir, query, locale=, edition=, limit=, page=)`` parses the query and checks the
-parameters (:mod:`kb.search.request`), runs it against every language's fields with that language's
-analysis and ranks the topics (:mod:`kb.search.ranking`, scored by :mod:`kb.search.scoring`) over the
-opened release (:mod:`kb.search.release`), and answers each topic with its document in the requested
-locale — so a question asked in Portuguese can be read in Italian. Words must all match; when no
-document has them all, any of them may match. Snippets highlight the matched words
-(:mod:`kb.search.snippets`); words that are not in the index's vocabulary get "did you mean"
-suggestions (:mod:`kb.search.suggestions`).
+parameters (:mod:`kb.search.request`) and the query's cost against its budget (:mod:`kb.search.cost`;
+:func:`prepare` does that much alone, so that a server can choose when to :func:`execute` it), runs
+it against every language's fields with that language's analysis and ranks the topics
+(:mod:`kb.search.ranking`, scored by :mod:`kb.search.scoring`) over the opened release
+(:mod:`kb.search.release`), and answers each topic with its document in the requested locale — so a
+question asked in Portuguese can be read in Italian. Words must all match; when no document has them
+all, any of them may match. Snippets highlight the matched words (:mod:`kb.search.snippets`); words
+that are not in the index's vocabulary get "did you mean" suggestions (:mod:`kb.search.suggestions`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from whoosh import query as wq
 
 from kb.errors import NotFound
 from kb.search.catalog import Entry
+from kb.search.cost import BUDGET, Budget, Cost, estimate
 from kb.search.layout import TEXT_FIELDS, field_name
 from kb.search.ranking import language_query, language_weights, rank
 from kb.search.release import Release, open_release, read_ahead
@@ -127,13 +129,45 @@ def search(
     edition: str | None = None,
     limit: int = DEFAULT_LIMIT,
     page: int = 1,
+    budget: Budget = BUDGET,
 ) -> SearchResult:
     """Search the index at ``index_dir`` (``OUT/index``). ``locale``: results in that locale, or
     ``auto`` for the query's language, or None for the best document of each topic in any locale.
-    Raises :class:`~kb.errors.KbError` subclasses for bad parameters, syntax or pages."""
+    Raises :class:`~kb.errors.KbError` subclasses for bad parameters, syntax or pages, and
+    :class:`~kb.errors.OverBudget` for a query over ``budget`` (:data:`kb.search.cost.UNLIMITED`: none)."""
+    return execute(prepare(index_dir, query, locale, edition, limit, page, budget))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A search checked and costed, not run yet."""
+
+    release: Release
+    request: Request
+    cost: Cost
+    heavy: bool
+    """Within budget but expensive (:meth:`Budget.heavy`)."""
+
+
+def prepare(
+    index_dir: str | Path, query: str | None, locale: str | None = None, edition: str | None = None,
+    limit: int = DEFAULT_LIMIT, page: int = 1, budget: Budget = BUDGET,
+) -> Prepared:
+    """The search's release, its checked parameters and its cost, refused (:class:`~kb.errors.OverBudget`)
+    when over ``budget``: all from the catalog and the release's lexicon, without the release's lock."""
     release = open_release(index_dir)
-    with release.lock:
-        return run(release, validate(release.catalog, query, locale, edition, limit, page))
+    request = validate(release.catalog, query, locale, edition, limit, page)
+    cost = estimate(release, request.clauses)
+    budget.check(cost)
+    return Prepared(release, request, cost, budget.heavy(cost))
+
+
+def execute(prepared: Prepared, release: Release | None = None) -> SearchResult:
+    """Run a prepared search on its release, or on ``release`` (one of its siblings: the same release
+    with a searcher of its own, see :meth:`Release.sibling`)."""
+    on = release or prepared.release
+    with on.lock:
+        return run(on, prepared.request)
 
 
 def run(release: Release, req: Request) -> SearchResult:
@@ -194,6 +228,7 @@ def warm(index_dir: str | Path, seconds: float, budget: int = WARM_BYTES) -> int
     deadline = time.monotonic() + seconds
     read_ahead(release.path, deadline)
     release.group()
+    release.lexicon()  # (what every query's cost is reckoned from)
     detect_language(parse_query("warm"), release.catalog.locales)  # (loads the language model)
     searcher = release.searcher
     context = searcher.context()

@@ -1,5 +1,6 @@
 """An opened release: its Whoosh searcher, catalog and vocabulary, with what searches over it derive
-once and keep (topic grouping as arrays, field lengths, scored posting lists, term frequencies).
+once and keep (topic grouping as arrays, field lengths, scored posting lists, term frequencies, the
+terms of each field with their frequencies: :class:`Lexicon`).
 
 :func:`open_release` keeps the last releases opened (the ``open-releases`` memo of :mod:`kb.memos`)
 and reopens one when its folder's links move to a new release; :func:`read_ahead` reads a release's
@@ -8,6 +9,8 @@ files into the page cache.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import os
 import re
 import threading
@@ -25,12 +28,98 @@ from kb.errors import IndexMissing
 from kb.model import Topic
 from kb.output.integrity import check_sizes
 from kb.search.catalog import Catalog, Entry, load_catalog, load_vocabulary
-from kb.search.layout import STORE, is_whoosh_file
+from kb.search.layout import STORE, TEXT_FIELDS, field_name, is_whoosh_file
 from kb.search.storage import open_dir  # (never a memory map: a shrunk file must not SIGBUS)
 from kb.search.suggestions import Vocabulary
 
 Scores = tuple["np.ndarray[Any, Any]", "np.ndarray[Any, Any]"]
 """Sorted document numbers of one segment and their scores (see :mod:`kb.search.scoring`)."""
+
+LEAF_CACHE_BYTES = 64 * 1024 * 1024
+"""Scored posting lists kept per release (the common words come back in query after query)."""
+
+
+@dataclass
+class LeafCache:
+    """Scored posting lists read lately, least recently used first, within ``bound`` bytes (see
+    :func:`kb.search.scoring.leaf`). One object, so that a release and its siblings share the bound."""
+
+    bound: int = LEAF_CACHE_BYTES
+    lists: dict[tuple[int, str, bytes], Scores] = field(default_factory=dict)
+    size: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __len__(self) -> int:
+        return len(self.lists)
+
+    def get(self, key: tuple[int, str, bytes]) -> Scores | None:
+        with self.lock:
+            found = self.lists.pop(key, None)
+            if found is not None:  # the most recently used last: the others are dropped first
+                self.lists[key] = found
+            return found
+
+    def put(self, key: tuple[int, str, bytes], value: Scores) -> None:
+        with self.lock:
+            old = self.lists.pop(key, None)
+            if old is not None:  # (read by two searches at once)
+                self.size -= old[0].nbytes + old[1].nbytes
+            self.lists[key] = value
+            self.size += value[0].nbytes + value[1].nbytes
+            while self.size > self.bound and len(self.lists) > 1:
+                old = self.lists.pop(next(iter(self.lists)))
+                self.size -= old[0].nbytes + old[1].nbytes
+
+
+@dataclass(frozen=True)
+class FieldTerms:
+    """The terms of one field in Whoosh's order, each with how many documents have it: what a
+    query's cost is reckoned from (:mod:`kb.search.cost`) without Whoosh, its files or its lock."""
+
+    terms: list[str]
+    before: np.ndarray[Any, Any]
+    """``before[i]``: the documents of ``terms[:i]`` added up (one more item than ``terms``)."""
+
+    def frequency(self, term: str) -> int:
+        i = bisect.bisect_left(self.terms, term)
+        return int(self.before[i + 1] - self.before[i]) if i < len(self.terms) and self.terms[i] == term else 0
+
+    def prefix(self, prefix: str, most: int) -> tuple[int, int]:
+        """The first ``most`` terms starting with ``prefix`` (what ``reader.expand_prefix`` gives,
+        cut there): how many, and their documents added up."""
+        lo = bisect.bisect_left(self.terms, prefix)
+        hi = bisect.bisect_right(self.terms, prefix, lo, key=lambda t: t[: len(prefix)])
+        hi = min(hi, lo + most)
+        return hi - lo, int(self.before[hi] - self.before[lo])
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Per text field of the index, its :class:`FieldTerms` (a field the index lacks has none)."""
+
+    fields: dict[str, FieldTerms]
+
+    def of(self, fieldname: str) -> FieldTerms:
+        return self.fields.get(fieldname) or _NO_TERMS
+
+    @classmethod
+    def read(cls, reader: Any, keys: list[str]) -> Lexicon:
+        """Every term of the text fields of ``keys`` (UTF-8 order is code point order: Whoosh's)."""
+        fields = {}
+        for name in (field_name(n, key) for key in keys for n in TEXT_FIELDS):
+            if name not in reader.schema:
+                continue
+            terms, counts = [], []
+            for tbytes, info in reader.iter_field(name):
+                terms.append(tbytes.decode("utf-8"))
+                counts.append(info.doc_frequency())
+            before = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=before[1:])
+            fields[name] = FieldTerms(terms, before)
+        return cls(fields)
+
+
+_NO_TERMS = FieldTerms([], np.zeros(1, dtype=np.int64))
 
 
 @dataclass
@@ -47,20 +136,45 @@ class Release:
     lengths: dict[tuple[int, str], np.ndarray[Any, Any]] = field(default_factory=dict)
     """Field lengths per (segment reader, field), read on first use (see :func:`kb.search.scoring.scored`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held by a search for its whole run: Whoosh's readers are not safe to share between threads."""
     grouping: Grouping | None = None
-    leaves: dict[tuple[int, str, bytes], Scores] = field(default_factory=dict)
-    """Scored posting lists read lately, least recently used first (see :func:`kb.search.scoring.leaf`)."""
-    leaves_bytes: int = 0
-    leaves_lock: threading.Lock = field(default_factory=threading.Lock)
+    leaves: LeafCache = field(default_factory=LeafCache)
     shown: dict[tuple[int, str, str | None], Entry | None] = field(default_factory=dict)
     """(topic number, locale, edition) → the entry answering it (see :meth:`Catalog.entry_for`)."""
     frequencies: dict[tuple[int, str, str | bytes], int] = field(default_factory=dict)
     """(reader, field, term) → how many documents have the term (see :func:`frequency`)."""
+    lexicon_read: Lexicon | None = None
+    siblings: dict[int, Release] = field(default_factory=dict)
+    """Number → the same release with a searcher of its own (:meth:`sibling`)."""
+    siblings_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def group(self) -> Grouping:
         if self.grouping is None:
             self.grouping = Grouping.of(self)
         return self.grouping
+
+    def lexicon(self) -> Lexicon:
+        """The terms of the text fields, read once (under :attr:`lock`: through the searcher)."""
+        if self.lexicon_read is None:
+            with self.lock:
+                if self.lexicon_read is None:
+                    self.lexicon_read = Lexicon.read(self.searcher.reader(), self.keys)
+        return self.lexicon_read
+
+    def sibling(self, number: int) -> Release:
+        """The same release with a Whoosh searcher and lock of its own, sharing everything else
+        (catalog, grouping, caches), opened on first use: searches on siblings run beside the
+        searches on this one, where the one searcher would make them wait for one another."""
+        with self.siblings_lock:
+            found = self.siblings.get(number)
+            if found is None:
+                with self.lock:  # (computed once, so that every sibling holds the same one)
+                    self.group()
+                searcher = open_dir(str(self.path)).searcher()
+                found = dataclasses.replace(self, searcher=searcher, lock=threading.Lock(), siblings={},
+                                            siblings_lock=threading.Lock())
+                self.siblings[number] = found
+            return found
 
     @classmethod
     def open(cls, path: Path) -> Release:
@@ -80,6 +194,8 @@ class Release:
         return cls(path, searcher, catalog, keys, entries, Vocabulary(load_vocabulary(path)))
 
     def close(self) -> None:
+        for sibling in self.siblings.values():
+            sibling.searcher.close()
         self.searcher.close()
         self.catalog.close()
 

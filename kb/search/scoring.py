@@ -287,26 +287,13 @@ def _in_sequence(
     return found
 
 
-LEAF_CACHE_BYTES = 64 * 1024 * 1024
-"""Scored posting lists kept per release (the common words come back in query after query)."""
-
-
 def leaf(release: Release, searcher: Searcher, context: SearchContext, fieldname: str, tbytes: bytes) -> Scores:
     """The documents and BM25F scores of one posting list, from the release's cache or read."""
-    reader = searcher.reader()
-    key = (id(reader), fieldname, tbytes)
-    with release.leaves_lock:
-        found = release.leaves.pop(key, None)
-        if found is not None:  # the most recently used last: the cache drops the others first
-            release.leaves[key] = found
-            return found
-    found = _read_leaf(release, searcher, context, fieldname, tbytes)
-    with release.leaves_lock:
-        release.leaves[key] = found
-        release.leaves_bytes += found[0].nbytes + found[1].nbytes
-        while release.leaves_bytes > LEAF_CACHE_BYTES and len(release.leaves) > 1:
-            old = release.leaves.pop(next(iter(release.leaves)))
-            release.leaves_bytes -= old[0].nbytes + old[1].nbytes
+    key = (id(searcher.reader()), fieldname, tbytes)
+    found = release.leaves.get(key)
+    if found is None:
+        found = _read_leaf(release, searcher, context, fieldname, tbytes)
+        release.leaves.put(key, found)
     return found
 
 

@@ -32,9 +32,10 @@ from kb.align.resolve import By, Refusal, SideLookup, TopicLookup, side
 from kb.errors import IndexDamaged, InvalidParameter, KbError, NotFound
 from kb.model import Document, Topic
 from kb.search.catalog import Catalog, Entry
-from kb.search.query import search, warm
+from kb.search.query import warm
 from kb.search.release import Release, open_release
 from kb.search.request import DEFAULT_LIMIT
+from kb.serve.admission import Lanes
 from kb.serve.docs import install_docs
 from kb.serve.integrity import damage_now, damaged_health
 from kb.serve.security import hide_paths
@@ -189,7 +190,8 @@ class CompareOut(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A missing, malformed or out-of-range parameter"},
     404: {"model": ErrorBody, "description": "No such topic, document, locale or page"},
-    422: {"model": ErrorBody, "description": "Query syntax that cannot be parsed"},
+    422: {"model": ErrorBody, "description": "Query syntax that cannot be parsed, or a query over its work budget"},
+    429: {"model": ErrorBody, "description": "An expensive search while the server runs as many as it may"},
     413: {"model": ErrorBody, "description": "A request body over the limit"},
     414: {"model": ErrorBody, "description": "A request URL over the limit"},
     503: {"model": ErrorBody, "description": "No build has been published yet, or the search timed out"},
@@ -261,18 +263,22 @@ def find_topic(catalog: Catalog, topic_id: str) -> Topic:
 
 
 def create_app(
-    build_dir: str | Path, search_timeout: float = SEARCH_TIMEOUT, warm_seconds: float = WARM_SECONDS
+    build_dir: str | Path, search_timeout: float = SEARCH_TIMEOUT, warm_seconds: float = WARM_SECONDS,
+    lanes: Lanes | None = None,
 ) -> FastAPI:
     """The API under ``/api`` (described at ``/openapi.json``) and the site of ``build_dir`` at ``/``;
     ``search_timeout`` in seconds (``KB_SEARCH_TIMEOUT``, default 5). At start (before the first
     request is taken) the published release, if any, is opened and warmed for up to
-    ``warm_seconds`` (``KB_WARM_SECONDS``, default 5; see :func:`kb.search.query.warm`)."""
+    ``warm_seconds`` (``KB_WARM_SECONDS``, default 5; see :func:`kb.search.query.warm`). Searches
+    are admitted by ``lanes`` (default: :class:`~kb.serve.admission.Lanes` sized to the cores)."""
     build = Path(build_dir)
+    admission = lanes or Lanes()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(warm_release, build / "index", warm_seconds)
         yield
+        admission.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -311,10 +317,10 @@ def create_app(
         page: int = Query(1, description="page number, from 1"),
     ) -> dict[str, Any]:
         """Topics matching the query, best first, each answered in the requested locale."""
-        # In a worker thread, so that a long search does not stall the other requests, and bounded:
+        # In worker threads, so that a long search does not stall the other requests, admitted by its
+        # cost (cheap ones at once, expensive ones a few at a time: kb.serve.admission), and bounded:
         # a search still running after the timeout finishes unseen, the client gets a 503 at once.
-        call = asyncio.to_thread(search, build / "index", q, locale=locale, edition=edition, limit=limit,
-                                 page=page)
+        call = admission.search(build / "index", q, locale, edition, limit, page)
         try:
             result = await asyncio.wait_for(call, timeout=search_timeout)
         except TimeoutError:
@@ -456,7 +462,9 @@ def install_error_handlers(app: FastAPI, build: Path | None = None) -> None:
     @app.exception_handler(KbError)
     async def kb_error(request: Request, exc: KbError) -> JSONResponse:
         message = hide_paths(exc.message, build) if build is not None else exc.message
-        return error_response(exc.status, exc.code, message)
+        response = error_response(exc.status, exc.code, message)
+        response.headers.update(getattr(exc, "headers", {}))  # 429's Retry-After
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

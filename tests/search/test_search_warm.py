@@ -51,7 +51,7 @@ def test_warming_reads_the_longest_lists_and_changes_no_result(build: Path, tmp_
     release = open_release(out / "index")
     assert lists == len(release.leaves) > 0
     reader = release.searcher.reader()
-    read = max(reader.doc_frequency(name, tbytes) for _, name, tbytes in release.leaves)
+    read = max(reader.doc_frequency(name, tbytes) for _, name, tbytes in release.leaves.lists)
     longest = max(info.doc_frequency() for key in release.keys for name in ("title", "headings", "body")
                   for _, info in reader.iter_field(f"{name}_{key}"))
     assert read == longest
@@ -62,7 +62,7 @@ def test_warming_stays_within_its_budget(build: Path, tmp_path: Path) -> None:
     out = copy_of(build, tmp_path)
     assert warm(out / "index", seconds=30, budget=16 * 40) > 0
     release = open_release(out / "index")
-    assert sum(docs.size for docs, _ in release.leaves.values()) * 16 <= 16 * 40
+    assert sum(docs.size for docs, _ in release.leaves.lists.values()) * 16 <= 16 * 40
     assert warm(copy_of(build, tmp_path / "again") / "index", seconds=0) == 0
 
 

@@ -16,7 +16,6 @@ import asyncio
 import concurrent.futures
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -57,15 +56,6 @@ class Call:
     path: str
     params: dict[str, Any]
     status: int
-
-
-@pytest.fixture(scope="module")
-def dev_build(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("load") / "out"
-    cmd = kb("build", "--content", str(corpus_dir), "--build", str(out), "--quiet", "--jobs", "2")
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
 
 
 @pytest.fixture(scope="module")
