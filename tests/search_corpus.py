@@ -92,3 +92,20 @@ def write_corpus(root: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def published_build(root: Path) -> Path:
+    """``root/out``: a build folder with one published release (an index, an empty site) of the corpus
+    :func:`write_corpus` writes under ``root/content``, served from ``/docs/``."""
+    from kb.align.topics import align
+    from kb.build.releases import publish
+    from kb.ingest.reader import ingest
+    from kb.output.options import BuildOptions
+    from kb.search.index import write_index
+
+    corpus = ingest(write_corpus(root / "content"), jobs=1)
+    release = root / "out" / "releases" / "one"
+    write_index(release / "index", corpus, align(corpus.documents), BuildOptions(jobs=1, base_url="/docs/"))
+    (release / "site").mkdir()
+    publish(root / "out", release)
+    return root / "out"

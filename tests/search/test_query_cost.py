@@ -19,17 +19,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from search_corpus import write_corpus
+from search_corpus import published_build
 from whoosh import query as wq
 
-from kb.align.topics import align
-from kb.build.pipeline import publish
 from kb.errors import OverBudget
-from kb.ingest.reader import ingest
-from kb.output.options import BuildOptions
 from kb.search import query as search_query
 from kb.search.cost import BUDGET, UNLIMITED, Budget, estimate
-from kb.search.index import write_index
 from kb.search.layout import field_name
 from kb.search.query import run, search
 from kb.search.ranking import FIELD_BOOSTS, MAX_PREFIX_TERMS, clause_query
@@ -47,13 +42,7 @@ QUERIES = ["assinatura", "cancelar assinatura", "Azure", "подписка", "su
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build folder with one published release of the search test corpus."""
-    root = tmp_path_factory.mktemp("cost")
-    corpus = ingest(write_corpus(root / "content"), jobs=1)
-    release = root / "out" / "releases" / "one"
-    write_index(release / "index", corpus, align(corpus.documents), BuildOptions(jobs=1, base_url="/docs/"))
-    (release / "site").mkdir()
-    publish(root / "out", release)
-    return root / "out"
+    return published_build(tmp_path_factory.mktemp("cost"))
 
 
 def whoosh_prefix_terms(index: Path, prefix: str) -> int:

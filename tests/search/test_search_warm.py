@@ -11,13 +11,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from search_corpus import write_corpus
+from search_corpus import published_build
 
-from kb.align.topics import align
-from kb.build.releases import publish
-from kb.ingest.reader import ingest
-from kb.output.options import BuildOptions
-from kb.search.index import write_index
 from kb.search.query import search, warm
 from kb.search.release import open_release, read_ahead
 from kb.serve.api import create_app
@@ -28,13 +23,7 @@ QUERIES = ["assinatura", "cancelar assinatura", "Azure", "подписка", "su
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build folder with one published release of the search test corpus."""
-    root = tmp_path_factory.mktemp("warm")
-    corpus = ingest(write_corpus(root / "content"), jobs=1)
-    release = root / "out" / "releases" / "one"
-    write_index(release / "index", corpus, align(corpus.documents), BuildOptions(jobs=1, base_url="/docs/"))
-    (release / "site").mkdir()
-    publish(root / "out", release)
-    return root / "out"
+    return published_build(tmp_path_factory.mktemp("warm"))
 
 
 def copy_of(build: Path, tmp_path: Path) -> Path:
