@@ -55,14 +55,12 @@ class Catalog:
     stored: dict[str, Stored] = field(default_factory=dict)
     by_path: dict[str, Entry] = field(default_factory=dict)
     by_slug: dict[tuple[str, str], Entry] = field(default_factory=dict)
-    by_topic: dict[str, Topic] = field(default_factory=dict)
     _files: dict[int, StoreFile] = field(default_factory=dict)
     """Store file number → the file, opened on first use."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         for topic in self.alignment.topics:
-            self.by_topic[topic.id] = topic
             for member in topic.members:
                 entry = Entry(topic, member, member_url(self.base_url, member, topic))
                 self.by_path[member.document.path] = entry
