@@ -7,6 +7,7 @@ ordinary tokens with metadata: alerts, ``[!div]`` blocks, heading anchors and ta
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 from collections.abc import Callable
@@ -14,27 +15,34 @@ from collections.abc import Callable
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+
+from kb.ingest import docfx
 
 # --- text-level rewrites -------------------------------------------------------------------------
 
 # Every scan below stops at the next directive or after a bounded length: an unbounded lazy scan
 # per occurrence would make text with thousands of unclosed directives take hours (quadratic).
-_IMAGE = re.compile(
-    r":::image\b(?P<attrs>[^:]*?):::(?:(?:(?!:::image\b(?!-end)).)*?:::image-end:::)?", re.S
-)
 _NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(["'])(?P<text>.{0,200}?)\1\s*:::""")
-_ZONE = re.compile(r"^[ \t]*:::\s*zone\b.*$|^[ \t]*:::\s*zone-end\s*:::?\s*$", re.M)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(["'])(.*?)\2""")
 _NBSP_LINE = re.compile(r"^[ \t\u00a0\u2000-\u200b\u202f\u3000]+$", re.M)
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<title>[^\]\n]{0,1000})\]\((?P<target>[^)\s]{1,1000})\)\s*\]", re.I)
 
 
-def _image(m: re.Match[str]) -> str:
-    attrs = {k.lower(): v for k, _, v in _ATTR.findall(m.group("attrs"))}
-    alt = attrs.get("alt-text", "").replace("]", "\\]")
-    source = attrs.get("source", "")
-    newlines = "\n" * m.group(0).count("\n")
-    return f"![{alt}]({source})" + newlines
+_LINE_LEAD = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
+
+
+def indent_included(text: str, body: str, start: int) -> str:
+    """Included text as it must read at ``start`` of ``body``: an include in a list item or a quote
+    continues that item or quote on every line (a list marker's width becomes spaces), so the list
+    goes on after it instead of being cut off."""
+    lead = body[body.rfind("\n", 0, start) + 1 : start]
+    if "\n" not in text or not lead or _LINE_LEAD.fullmatch(lead) is None:
+        return text
+    prefix = re.sub(r"[^\s>]", " ", lead).replace("\t", "    ")
+    lines = text.split("\n")
+    return "\n".join([lines[0], *((prefix + line).rstrip() if line.strip() else prefix.rstrip() for line in lines[1:])])
 
 
 def normalize_text(text: str) -> str:
@@ -44,15 +52,43 @@ def normalize_text(text: str) -> str:
 
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
-    ("image", lambda s: _IMAGE.sub(_image, s)),
+    *docfx.PREPROCESSORS,
     ("no_loc", lambda s: _NO_LOC.sub(lambda m: m.group("text"), s)),
-    ("zone", lambda s: _ZONE.sub("", s)),
 ]
 
 
 _TABLE_SPAN = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+
+
+MARKDOWN_COMMENT = "kb-markdown:"
+"""Starts an HTML comment that holds Markdown blocks found inside an HTML table (base64 of UTF-8)."""
+_QUOTE_CHUNK = re.compile(r"(?<=\n<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<!---->)?$)[^\n]*)*)", re.M)
+
+
+def _encode_chunk(m: re.Match[str]) -> str:
+    chunk = m.group(1)
+    data = base64.b64encode(chunk.encode("utf-8")).decode("ascii")
+    # One line, then empty comments for the chunk's other lines: no blank line may end the HTML block.
+    return f"\n<!--{MARKDOWN_COMMENT}{data}-->" + "\n<!---->" * (chunk.count("\n") - 1)
+
+
+def markdown_comment(text: str) -> str | None:
+    """The Markdown a :data:`MARKDOWN_COMMENT` comment holds, or None for any other comment."""
+    if not text.startswith(MARKDOWN_COMMENT):
+        return None
+    try:
+        return base64.b64decode(text[len(MARKDOWN_COMMENT) :]).decode("utf-8")
+    except ValueError:
+        return None
+
+
+def _join_table(table: str) -> str:
+    joined = _BLANK_LINE.sub("\n<!---->", table)
+    # After a blank line, a '>' line is Markdown for DocFX (an alert in a cell): kept whole in a comment
+    # that the segments and the renderer read as Markdown.
+    return _QUOTE_CHUNK.sub(_encode_chunk, joined) if "\n<!---->\n" in joined else joined
 
 
 def _join_html_tables(body: str) -> str:
@@ -62,7 +98,7 @@ def _join_html_tables(body: str) -> str:
     # Only text up to the last '</table>' can hold a table; a '<table' after it would be scanned to
     # the end of the text for each occurrence (quadratic in hostile input).
     end = max((m.end() for m in _TABLE_CLOSE.finditer(body)), default=0)
-    head = _TABLE_SPAN.sub(lambda m: _BLANK_LINE.sub("\n<!---->", m.group(0)), body[:end])
+    head = _TABLE_SPAN.sub(lambda m: _join_table(m.group(0)), body[:end])
     return head + body[end:]
 
 
@@ -123,7 +159,7 @@ def _strip_bold_label(inline: Token) -> str | None:
     ch = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
     if len(ch) < 3 or ch[0].type != "strong_open" or ch[1].type != "text" or ch[2].type != "strong_close":
         return None
-    label = ch[1].content.strip().rstrip(".:").strip().lower()
+    label = ch[1].content.strip().rstrip(".:!").strip().lower()
     kind = ALERT_LABELS.get(label)
     if kind is None:
         return None
@@ -192,14 +228,17 @@ def heading_anchors(state: StateCore) -> None:
         anchor = pending
         pending = None
         kept: list[Token] = []
+        dropped = False  # the '</a>' after the anchor taken as the heading's id goes with it
         for child in inline.children or []:
             if child.type == "html_inline":
                 m = _A_NAME.match(child.content)
-                if m:
-                    anchor = anchor or m.group(1)
+                if m and not anchor:
+                    anchor, dropped = m.group(1), True
                     continue
-                if child.content.lower() == "</a>":
+                if child.content.lower() == "</a>" and dropped:
+                    dropped = False
                     continue
+                # Further anchors stay, and render as empty elements with their ids (links to them land).
             kept.append(child)
         inline.children = kept
         _tab_heading(inline, tok)
@@ -224,6 +263,7 @@ def _tab_heading(inline: Token, heading: Token) -> None:
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
     ("docfx_alerts", alerts),
     ("docfx_heading_anchors", heading_anchors),
+    *docfx.CORE_RULES,
 ]
 
 
@@ -232,6 +272,10 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["maxNesting"] = 50
+    # ':::image' becomes an image with its classes and lightbox (kb.ingest.docfx): attributes in braces
+    # are read after images only, so '{…}' anywhere else stays text.
+    attrs_plugin(md, after=("image",), allowed=("class", "lightbox"))
+    container_plugin(md, "docfx-zone")  # '::: zone pivot' fences, renamed by kb.ingest.docfx
     for name, rule in CORE_RULES:
         md.core.ruler.push(name, rule)
     return md

@@ -32,6 +32,7 @@ from kb.ingest.html_rules import (
     SiteRenderer,
     heading_ids,
     headings_of,
+    image_args,
     join_html_lists,
     leading_h1,
     quote_args,
@@ -50,7 +51,7 @@ body whose HTML already holds one gets no skeleton)."""
 
 Hole = tuple[str, ...]
 """A site-dependent rule and its token's data: ``("link_open", href)``, ``("link_close",)``,
-``("image", src, alt)``, ``("quote_open", alert, div)`` (empty strings for None, plus a flag),
+``("image", src, alt, classes, lightbox)``, ``("quote_open", alert, div)`` (empty strings for None, plus a flag),
 ``("quote_close",)``, ``("html_block", content)``, ``("html_inline", content)``."""
 
 
@@ -73,7 +74,7 @@ class BodySkeleton:
     """The headings' ids (anchors in raw HTML never repeat them)."""
 
 
-RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py")
+RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py", "docfx.py", "highlight.py")
 """The modules of ``kb/ingest`` whose code a body's HTML comes from: every one the renderer imports
 from ``kb.ingest`` (``tests/ingest/test_skeleton.py`` holds this list to the imports)."""
 
@@ -85,7 +86,7 @@ def skeleton_version() -> str:
     h = hashlib.sha256()
     for name in RENDERING_MODULES:
         h.update((Path(__file__).resolve().parent / name).read_bytes())
-    for lib in ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "nh3"):
+    for lib in ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "nh3", "Pygments"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"{lib}={metadata.version(lib)}".encode())
     return h.hexdigest()[:16]
@@ -107,7 +108,7 @@ class _SkeletonRenderer(SiteRenderer):
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         tok = tokens[idx]
         alt = self.renderInlineAsText(tok.children or [], options, env)
-        return self._hole(env, "image", str(tok.attrGet("src") or ""), alt)
+        return self._hole(env, "image", str(tok.attrGet("src") or ""), alt, *image_args(tok))
 
     def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         alert, div = quote_args(tokens[idx])
