@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
+from typing import Literal
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -94,7 +95,9 @@ def _zones(text: str) -> str:
 
 # --- pipe tables: a '|' inside a code span does not split the cell (as in Markdig) ---------------
 
-_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$")
+_DELIMITER_ROW = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$"
+)
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 
 
@@ -137,7 +140,7 @@ PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
 # --- core rules --------------------------------------------------------------------------------
 
 
-def _block(kind: str, tag: str, nesting: int, level: int, **attrs: str) -> Token:
+def _block(kind: str, tag: str, nesting: Literal[-1, 0, 1], level: int, **attrs: str) -> Token:
     tok = Token(kind, tag, nesting)
     tok.block, tok.level = True, level
     for key, value in attrs.items():

@@ -60,4 +60,4 @@ def code_html(code: str, language: str) -> str:
 
 def stylesheet() -> str:
     """The CSS of the token classes (``site_templates/assets/docfx.css`` holds it, light and dark)."""
-    return str(_FORMATTER.get_style_defs(".highlight"))
+    return str(HtmlFormatter(style="vs").get_style_defs(".highlight"))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,6 +25,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from kb.ingest import markdown
+from kb.ingest.docfx import normalize_href
 from kb.ingest.highlight import code_html
 
 
@@ -93,6 +93,8 @@ def target_of(href: str, links: Mapping[str, LinkTarget]) -> LinkTarget:
     """The site's decision for ``href``; an href the site did not decide on is external, a fragment,
     or (for anything else, including ``javascript:``) missing."""
     found = links.get(href)
+    if found is None and "\\" in href:  # raw HTML's '..\x.md': the model holds it as '../x.md'
+        found = links.get(normalize_href(href))
     if found is not None:
         return found
     if href.startswith("#"):
@@ -220,6 +222,12 @@ def rule_blockquote_close(st: RenderState) -> str:
     return st.blockquotes.pop() if st.blockquotes else "</blockquote>\n"
 
 
+def rule_alert_label(st: RenderState, alert: str) -> str:
+    """An alert's title inside a line of text (where no alert block can start)."""
+    title = st.text.alerts.get(alert, alert.title())
+    return f'<strong class="alert-label alert-label-{alert.lower()}">{html.escape(title)}:</strong> '
+
+
 def quote_args(tok: Token) -> tuple[str | None, str | None]:
     meta = tok.meta or {}
     return (str(meta["alert"]) if meta.get("alert") else None), (str(meta["div"]) if "div" in meta else None)
@@ -241,6 +249,9 @@ class SiteRenderer(RendererHTML):
 
     def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return rule_blockquote_open(_state(env), *quote_args(tokens[idx]))
+
+    def alert_label(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return rule_alert_label(_state(env), str((tokens[idx].meta or {}).get("alert", "NOTE")))
 
     def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return rule_blockquote_close(_state(env))
@@ -382,7 +393,7 @@ def _block_markdown(text: str, st: RenderState) -> str:
     global _BLOCK
     if _BLOCK is None:
         _BLOCK = SiteRenderer(markdown.parser())
-    tokens = markdown.parse(textwrap.dedent(text.strip("\n")))
+    tokens = markdown.parse(text)
     return _BLOCK.render(tokens, markdown.parser().options, {"kb": st})
 
 

@@ -79,9 +79,14 @@ def markdown_comment(text: str) -> str | None:
     if not text.startswith(MARKDOWN_COMMENT):
         return None
     try:
-        return base64.b64decode(text[len(MARKDOWN_COMMENT) :]).decode("utf-8")
+        found = base64.b64decode(text[len(MARKDOWN_COMMENT) :]).decode("utf-8")
     except ValueError:
         return None
+    # The chunk is a blockquote indented with the table (tabs and spaces mixed): '>' starts each line.
+    return _INDENT.sub("", found.strip("\n"))
+
+
+_INDENT = re.compile(r"^[ \t]+", re.M)
 
 
 def _join_table(table: str) -> str:
@@ -203,6 +208,98 @@ def alerts(state: StateCore) -> None:
             tok.meta = {**(tok.meta or {}), "alert": label}
 
 
+def _alert_start(children: list[Token]) -> int | None:
+    """Index of the text child that starts a further alert after a line break (``> [!NOTE]`` lines
+    with no blank line between them: Learn shows one alert each)."""
+    for j in range(1, len(children)):
+        prev, child = children[j - 1], children[j]
+        if prev.type in ("softbreak", "hardbreak") and child.type == "text":
+            m = _ALERT_MARK.match(child.content)
+            if m and m.group("kind").upper() in ALERT_KINDS:
+                return j
+    return None
+
+
+def split_alerts(state: StateCore) -> None:
+    """Split an alert whose paragraph holds a further ``[!KIND]`` line into one alert per marker."""
+    tokens = state.tokens
+    out: list[Token] = []
+    quotes: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        out.append(tok)
+        if tok.type == "blockquote_open":
+            quotes.append(tok)
+        elif tok.type == "blockquote_close" and quotes:
+            quotes.pop()
+        elif (tok.type == "paragraph_open" and quotes and (quotes[-1].meta or {}).get("alert")
+              and tok.level == quotes[-1].level + 1 and i + 1 < len(tokens)):
+            inline = tokens[i + 1]
+            while (j := _alert_start(inline.children or [])) is not None:
+                children = inline.children or []
+                m = _ALERT_MARK.match(children[j].content)
+                assert m is not None
+                kind = m.group("kind").upper()
+                head, tail = children[: j - 1], children[j:]
+                tail[0].content = tail[0].content[m.end() :]
+                inline.children = head
+                quote = Token("blockquote_open", "blockquote", 1)
+                quote.block, quote.level, quote.map, quote.meta = True, quotes[-1].level, tok.map, {"alert": kind}
+                closing = Token("blockquote_close", "blockquote", -1)
+                closing.block, closing.level = True, quote.level
+                para_close = Token("paragraph_close", "p", -1)
+                para_close.block, para_close.level = True, tok.level
+                para_open = Token("paragraph_open", "p", 1)
+                para_open.block, para_open.level, para_open.map = True, tok.level, tok.map
+                out.extend([inline, para_close, closing, quote, para_open])
+                quotes[-1] = quote
+                inline = Token("inline", "", 0)
+                inline.level, inline.map = tok.level + 1, tok.map
+                inline.children = [c for c in tail if not (c.type == "text" and not c.content)]
+                while inline.children and inline.children[0].type in ("softbreak", "hardbreak"):
+                    inline.children.pop(0)
+                inline.content = "".join(c.content for c in inline.children)
+            out.append(inline)
+            i += 2
+            continue
+        i += 1
+    state.tokens = out
+
+
+_INLINE_ALERT = re.compile(r"(?:>[ \t]*)?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*>?[ \t]*", re.I)
+
+
+def inline_alerts(state: StateCore) -> None:
+    """An alert marker inside a line (``<br/> > [!IMPORTANT]>`` in a pipe table's cell, where no block can
+    start) becomes an ``alert_label`` token: the alert's title, in the page's language."""
+    for tok in state.tokens:
+        if tok.type != "inline" or "[!" not in tok.content:
+            continue
+        children: list[Token] = []
+        for child in tok.children or []:
+            if child.type != "text" or "[!" not in child.content:
+                children.append(child)
+                continue
+            rest = child.content
+            while m := _INLINE_ALERT.search(rest):
+                if m.start():
+                    children.append(_text(rest[: m.start()]))
+                label = Token("alert_label", "strong", 0)
+                label.meta = {"alert": m.group(1).upper()}
+                children.append(label)
+                rest = rest[m.end() :]
+            if rest:
+                children.append(_text(rest))
+        tok.children = children
+
+
+def _text(content: str) -> Token:
+    tok = Token("text", "", 0)
+    tok.content = content
+    return tok
+
+
 def slugify(text: str) -> str:
     """A GitHub/DocFX-style anchor id: lower case, words joined by ``-``, accents kept as letters."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -262,6 +359,8 @@ def _tab_heading(inline: Token, heading: Token) -> None:
 
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
     ("docfx_alerts", alerts),
+    ("docfx_split_alerts", split_alerts),
+    ("docfx_inline_alerts", inline_alerts),
     ("docfx_heading_anchors", heading_anchors),
     *docfx.CORE_RULES,
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 import sys
-import textwrap
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, ParserRejectedMarkup, Tag
@@ -130,7 +129,7 @@ def block_markdown(text: str, line: int | None) -> Inline:
     """Text, links and code of Markdown blocks inside an HTML table (an alert in a cell, kept by
     :func:`kb.ingest.markdown.preprocess` in a comment), alert markers removed."""
     out = Inline()
-    for tok in markdown.parser().parse(textwrap.dedent(text.strip("\n"))):
+    for tok in markdown.parse(text):
         if tok.type == "inline":
             out.extend(inline_tokens(tok.children or [], line))
     out.parts.append(" ")

@@ -37,6 +37,7 @@ from kb.ingest.html_rules import (
     leading_h1,
     quote_args,
     render_html,
+    rule_alert_label,
     rule_blockquote_close,
     rule_blockquote_open,
     rule_html_inline,
@@ -52,7 +53,7 @@ body whose HTML already holds one gets no skeleton)."""
 Hole = tuple[str, ...]
 """A site-dependent rule and its token's data: ``("link_open", href)``, ``("link_close",)``,
 ``("image", src, alt, classes, lightbox)``, ``("quote_open", alert, div)`` (empty strings for None, plus a flag),
-``("quote_close",)``, ``("html_block", content)``, ``("html_inline", content)``."""
+``("quote_close",)``, ``("alert_label", kind)``, ``("html_block", content)``, ``("html_inline", content)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,9 @@ class _SkeletonRenderer(SiteRenderer):
 
     def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self._hole(env, "quote_close")
+
+    def alert_label(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._hole(env, "alert_label", str((tokens[idx].meta or {}).get("alert", "NOTE")))
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self._hole(env, "html_block", tokens[idx].content)
@@ -197,6 +201,7 @@ _FILL: dict[str, Any] = {
     "image": rule_image,
     "quote_open": _fill_quote,
     "quote_close": rule_blockquote_close,
+    "alert_label": rule_alert_label,
     "html_block": lambda st, content: render_html(content, st),
     "html_inline": lambda st, content: rule_html_inline(content, st),
 }
