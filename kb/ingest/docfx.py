@@ -226,15 +226,21 @@ def tabs(state: StateCore) -> None:
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 
+_FRAGMENT_HASHES = re.compile(r"#{2,}")
+
+
 def normalize_href(href: str) -> str:
     """A relative link written with Windows separators (``..\\x.md``, percent-encoded ``%5C`` after
-    markdown-it) as the ordinary path DocFX resolves it to."""
+    markdown-it) as the ordinary path DocFX resolves it to; a fragment written ``##x`` as ``#x``."""
+    if "##" in href:
+        href = _FRAGMENT_HASHES.sub("#", href, count=1)
     if ("\\" in href or "%5C" in href or "%5c" in href) and not _EXTERNAL.match(href):
         return href.replace("%5C", "/").replace("%5c", "/").replace("\\", "/")
     return href
 
 
-def backslash_links(state: StateCore) -> None:
+def link_paths(state: StateCore) -> None:
+    """Links' hrefs through :func:`normalize_href`."""
     for tok in state.tokens:
         for child in tok.children or ():
             if child.type == "link_open":
@@ -247,5 +253,5 @@ def backslash_links(state: StateCore) -> None:
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
     ("docfx_zones", zones),
     ("docfx_tabs", tabs),
-    ("docfx_backslash_links", backslash_links),
+    ("docfx_link_paths", link_paths),
 ]

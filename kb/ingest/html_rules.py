@@ -93,12 +93,12 @@ def target_of(href: str, links: Mapping[str, LinkTarget]) -> LinkTarget:
     """The site's decision for ``href``; an href the site did not decide on is external, a fragment,
     or (for anything else, including ``javascript:``) missing."""
     found = links.get(href)
-    if found is None and "\\" in href:  # raw HTML's '..\x.md': the model holds it as '../x.md'
+    if found is None and ("\\" in href or "##" in href):  # raw HTML's '..\x.md': the model has '../x.md'
         found = links.get(normalize_href(href))
     if found is not None:
         return found
     if href.startswith("#"):
-        return LinkTarget(LinkStatus.ANCHOR, href)
+        return LinkTarget(LinkStatus.ANCHOR, normalize_href(href))
     if _is_external(href):
         return LinkTarget(LinkStatus.EXTERNAL, href)
     return LinkTarget(LinkStatus.MISSING, None, href)

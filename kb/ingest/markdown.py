@@ -181,6 +181,33 @@ def _strip_bold_label(inline: Token) -> str | None:
     return kind
 
 
+_CODE_ALERT = re.compile(r"\A\s*>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
+
+
+def indented_alerts(state: StateCore) -> None:
+    """An indented code block that starts with an alert marker (``-     > [!IMPORTANT]``: a converter's
+    extra spaces after a list marker) is the alert it was meant to be, not code."""
+    if not any(t.type == "code_block" and _CODE_ALERT.match(t.content) for t in state.tokens):
+        return
+    out: list[Token] = []
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "code_block" or not (m := _CODE_ALERT.match(tok.content)):
+            out.append(tok)
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if not tok.content[m.end() :].strip() and after and after.type == "blockquote_open" and after.level == tok.level:
+            # Only the marker was indented: the quote below it is the alert's text.
+            after.meta = {**(after.meta or {}), "alert": m.group(1).upper()}
+            continue
+        for inner in state.md.parse(tok.content, state.env):
+            inner.level += tok.level
+            if inner.map and tok.map:
+                inner.map = [inner.map[0] + tok.map[0], inner.map[1] + tok.map[0]]
+            out.append(inner)
+    state.tokens = out
+
+
 def alerts(state: StateCore) -> None:
     """Mark blockquotes that are DocFX alerts or ``[!div]`` blocks, removing their marker."""
     tokens = state.tokens
@@ -358,6 +385,7 @@ def _tab_heading(inline: Token, heading: Token) -> None:
 
 
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
+    ("docfx_indented_alerts", indented_alerts),
     ("docfx_alerts", alerts),
     ("docfx_split_alerts", split_alerts),
     ("docfx_inline_alerts", inline_alerts),

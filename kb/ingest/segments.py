@@ -279,9 +279,15 @@ class SegmentBuilder:
         line = _source_line(li, block)
         path = self.push("item")
         self.emit(SegmentKind.LIST_ITEM, path, html_inline(li, line), line)
-        for sub in li.find_all(["ul", "ol"], recursive=False):
-            self._html_node(sub, block, SegmentKind.LIST_ITEM)
+        self._nested(li, block, SegmentKind.LIST_ITEM)
         self.pop()
+
+    def _nested(self, node: Tag, block: int | None, kind: SegmentKind) -> None:
+        """Lists and tables at any depth inside ``node`` (an item or a cell), but not inside another one
+        of them: :func:`html_inline` leaves their text out of ``node``'s own."""
+        for sub in node.find_all(_NESTED):
+            if sub.find_parent(_CONTAINERS) is node:
+                self._html_node(sub, block, kind)
 
     def _html_table(self, table: Tag, line: int | None) -> None:
         self.push("table")
@@ -294,9 +300,7 @@ class SegmentBuilder:
                 cell_line = _source_line(cell, line)
                 cell_path = self.push("cell")
                 self.emit(SegmentKind.TABLE_CELL, cell_path, html_inline(cell, cell_line), cell_line)
-                for lst in cell.find_all(["ul", "ol"]):
-                    if lst.find_parent(["ul", "ol", "td", "th"]) is cell:
-                        self._html_node(lst, line, SegmentKind.LIST_ITEM)
+                self._nested(cell, line, SegmentKind.LIST_ITEM)
                 self.pop()
             self.pop()
         self.pop()
@@ -310,6 +314,8 @@ def _source_line(node: Tag, block_line: int | None) -> int | None:
     return block_line + int(sourceline) - 1
 
 
+_NESTED = ["ul", "ol", "table"]
+_CONTAINERS = ["ul", "ol", "li", "table", "td", "th"]
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
 
 

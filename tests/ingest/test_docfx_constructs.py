@@ -176,6 +176,19 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ['<td>Text <br> <strong class="alert-label alert-label-important">Importante:</strong> Needed.</td>'],
     ),
     (
+        "3-alert-indented-like-code-after-a-list-marker",
+        "- Intro.\n-     > [!IMPORTANT]\n    > After [B](b.md).\n",
+        [("list_item", "list[0]/item[0]", "Intro.", (), None),
+         ("alert", "list[0]/item[1]/alert[0]", "After B.", ("b.md",), "IMPORTANT")],
+        ['<p class="alert-title">Importante</p>\n<p>After <a href="/pt-br/b/" title="B">B</a>.</p>'],
+    ),
+    (
+        "4-fragment-written-with-two-hashes",
+        "## Process\n\n[Up](##process) and [B](b.md##x)\n",
+        [("heading", "heading[0]", "Process", (), None), ("paragraph", "p[0]", "Up and B", ("#process", "b.md#x"), None)],
+        ['<a href="#process">Up</a>'],
+    ),
+    (
         "5-code-highlighted-with-classes",
         "```powershell\nGet-CsUser -Identity \"x\"\n```\n",
         [("code", "code[0]", 'Get-CsUser -Identity "x"', (), None)],
