@@ -196,7 +196,8 @@ def indented_alerts(state: StateCore) -> None:
             out.append(tok)
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if not tok.content[m.end() :].strip() and after and after.type == "blockquote_open" and after.level == tok.level:
+        alone = not tok.content[m.end() :].strip()
+        if alone and after and after.type == "blockquote_open" and after.level == tok.level:
             # Only the marker was indented: the quote below it is the alert's text.
             after.meta = {**(after.meta or {}), "alert": m.group(1).upper()}
             continue

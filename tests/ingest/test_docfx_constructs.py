@@ -185,7 +185,8 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
     (
         "4-fragment-written-with-two-hashes",
         "## Process\n\n[Up](##process) and [B](b.md##x)\n",
-        [("heading", "heading[0]", "Process", (), None), ("paragraph", "p[0]", "Up and B", ("#process", "b.md#x"), None)],
+        [("heading", "heading[0]", "Process", (), None),
+         ("paragraph", "p[0]", "Up and B", ("#process", "b.md#x"), None)],
         ['<a href="#process">Up</a>'],
     ),
     (
