@@ -101,8 +101,12 @@ def test_no_docfx_marker_is_left_literal(rendered: Rendered) -> None:
 
 
 def test_every_fragment_names_an_element_of_its_target_page(rendered: Rendered) -> None:
+    """Every anchor of a page is kept, so a link's fragment lands, unless the target's source has no
+    such anchor at all (skype-2024's translations of one article name all four of their anchors
+    '__toc328126910' and link to …911, …912, …913: Learn's pages land at the top too)."""
     ids = {path: {str(t.get("id")) for t in page.find_all(id=True)} for path, page in rendered.pages.items()}
-    dead = []
+    bodies = {d.path: d.body for d in rendered.corpus.documents}
+    dead, broken_in_source = [], []
     for path, page in rendered.pages.items():
         for a in page.find_all("a", href=True):
             href = str(a["href"])
@@ -111,8 +115,10 @@ def test_every_fragment_names_an_element_of_its_target_page(rendered: Rendered) 
             target, _, fragment = href.partition("#")
             target = target[1:] if target else path
             if target in ids and unquote(fragment) not in ids[target]:
-                dead.append(f"{path} → {href}")
+                named = re.search(rf"""(?:name|id)\s*=\s*["']{re.escape(unquote(fragment))}["']""", bodies[target])
+                (dead if named else broken_in_source).append(f"{path} → {href}")
     assert dead == []
+    assert len(broken_in_source) <= 12
 
 
 # --- search finds what pages show --------------------------------------------------------------
@@ -148,7 +154,7 @@ def test_200_random_visible_sentences_find_their_page(tmp_path: Path) -> None:
         for path in sorted(rendered.pages):
             picked.extend((path, s) for s in _sentences(rendered.pages[path]))
         for path, sentence in rng.sample(picked, 100):
-            phrase = " ".join(_WORD.findall(sentence))
+            phrase = sentence.replace('"', " ")  # the index's analyzer splits it as it split the page
             found = search(index, f'"{phrase}"', locale=documents[path].locale, limit=100)
             if not any(hit.path == path or hit.topic == topic_of[path] for hit in found.results):
                 missed.append(f"{path}: {phrase}")
