@@ -181,7 +181,7 @@ def expand_includes(
         inc_rel = path.relative_to(root_real).as_posix()
         expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1, budget)
         problems.extend(inner_problems)
-        return expanded.strip("\n")
+        return markdown.indent_included(expanded.strip("\n"), body, m.start())
 
     out = markdown.INCLUDE.sub(replace, body)
     if top:  # a file included many times repeats its problems: report each once
@@ -223,10 +223,13 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Par
     fm_text, body, body_line = frontmatter.split(text)
     if fm_text is None:
         raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
+    fm_text, control_line = frontmatter.without_controls(fm_text)
     fm = frontmatter.parse(fm_text)
     if not body.strip():
         raise InputProblem("document has front matter but an empty body", body_line)
     body, include_links, problems = expand_includes(body, rel, root)
+    if control_line is not None:
+        problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
     tokens = markdown.parse(body)
     segments = build_segments(tokens, body_line)
     if (deep := markdown.nesting_overflow(tokens)) is not None:
