@@ -284,10 +284,22 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--build", required=True, help="the build folder (OUT): releases, current, index, site")
     p.add_argument("--jobs", type=jobs_arg, default=os.cpu_count() or 1, help="parser processes")
     p.add_argument("--base-url", default="/", help="URL path the site is served from (default /)")
+    p.add_argument("--link-base", default="https://learn.microsoft.com/{locale}",
+                   help="where links to other docsets (/azure/…, xref:) go; {locale} is the page's "
+                   "(default https://learn.microsoft.com/{locale}; '' shows them as missing)")
     p.add_argument("--strict", action="store_true", help="exit 1 when any document has a problem")
     p.add_argument("--quiet", action="store_true", help="no progress bars or progress lines on stderr")
     p.add_argument("--clean", action="store_true",
                    help="reuse nothing: no file of a previous release, no parse cache (a build from scratch)")
+
+
+def check_link_base(value: str) -> str:
+    """``--link-base``: empty, or an http(s) URL that a link can hold."""
+    from kb.errors import InvalidParameter
+
+    if value and (not value.lower().startswith(("http://", "https://")) or any(c in value for c in "\"'<> \\")):
+        raise InvalidParameter(f"--link-base must be empty or an http(s):// URL, not '{value}'")
+    return value
 
 
 @command("build", "parse, align, index and render a content folder, and publish it atomically", _build_args)
@@ -297,8 +309,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kb.progress import reporter
 
     with reporter(quiet=args.quiet) as progress:
-        options = BuildOptions(jobs=args.jobs, base_url=args.base_url, parse_cache=not args.clean,
-                               incremental=not args.clean)
+        options = BuildOptions(jobs=args.jobs, base_url=args.base_url, link_base=check_link_base(args.link_base),
+                               parse_cache=not args.clean, incremental=not args.clean)
         result = build(args.content, args.build, options, progress)
     from rich.markup import escape as escape_markup  # paths and messages come from the files
 

@@ -18,6 +18,9 @@ class BuildOptions:
     """Processes for parsing and rendering."""
     base_url: str = "/"
     """URL path the site is served from (``/docs/`` for a sub-path)."""
+    link_base: str = "https://learn.microsoft.com/{locale}"
+    """Where links to other docsets (``/azure/…``, ``xref:``) go, ``{locale}`` replaced by the page's
+    (``kb build --link-base``); empty: they are shown as not in the knowledge base."""
     parse_cache: bool = True
     """Keep parsed documents in ``OUT/.cache`` and reuse them for files whose bytes did not change."""
     incremental: bool = True
