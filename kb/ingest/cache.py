@@ -33,9 +33,9 @@ Parsed = tuple[Document | Redirect | None, list[Problem]]
 
 # Modules whose code decides what a Document looks like, and libraries they parse with.
 _PARSER_MODULES = (
-    "ingest/cache", "ingest/docfx", "ingest/editions", "ingest/frontmatter", "ingest/reader", "locales",
-    "ingest/markdown", "model", "ingest/navigation", "ingest/render", "ingest/segments", "ingest/skeleton",
-    "ingest/html_rules",
+    "ingest/cache", "ingest/editions", "ingest/frontmatter", "ingest/reader", "locales", "ingest/markdown", "model",
+    "ingest/navigation", "ingest/render", "ingest/segments", "ingest/skeleton", "ingest/html_rules",
+    "ingest/docsets",
 )
 _PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid")
 _INCLUDE = re.compile(rb"\[!include", re.I)

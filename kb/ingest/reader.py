@@ -18,7 +18,7 @@ from typing import Any
 from kb import locales
 from kb.ingest import frontmatter, markdown
 from kb.ingest.cache import ParseCache, Parsed, cacheable
-from kb.ingest.docfx import CONFIG, Docsets, Role, with_metadata
+from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
 from kb.ingest.navigation import is_navigation, parse_navigation
 from kb.ingest.segments import TooComplex, build_segments
@@ -82,7 +82,7 @@ class Discovered:
 
 def discover(root: Path) -> Discovered:
     """Every document, navigation file and resource below ``root``, as its ``docfx.json`` files say
-    (:mod:`kb.ingest.docfx`; without any, every Markdown file is a document)."""
+    (:mod:`kb.ingest.docsets`; without any, every Markdown file is a document)."""
     docs, navs, others, configs, problems = _walk(root)
     docsets, config_problems = Docsets.load(root, configs)
     problems += config_problems

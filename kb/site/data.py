@@ -287,11 +287,14 @@ class SiteData:
         self.images[rel] = site_path
         return self.url(site_path)
 
-    def image_map(self, doc: Document) -> dict[str, str]:
-        """Image sources of ``doc`` that exist in the content folder → URLs of their site copies."""
+    def image_map(self, doc: Document, written: set[str] | None = None) -> dict[str, str]:
+        """Image sources of ``doc`` that exist in the content folder → URLs of their site copies.
+        ``written``: the sources its body holds (:func:`body_references`), when the caller has them."""
         out: dict[str, str] = {}
         folder = posixpath.dirname(doc.path)
-        sources = {link.target for link in doc.links if link.kind == "image"} | body_references(doc.body)[1]
+        text = doc.text
+        written = body_references(text.body)[1] if written is None else written
+        sources = {link.target for link in text.links if link.kind == "image"} | written
         for src in sorted(sources):
             if not src or src.lower().startswith(("http:", "https:", "//", "data:")):
                 continue

@@ -264,7 +264,9 @@ class Gatherer:
         d, doc = self.data, member.document
         t = self.strings(doc.locale)
         # Every href the body may render gets a decision, also those inside raw HTML that no segment took.
-        hrefs = {link.target for link in doc.links if link.kind == "link"} | body_references(doc.body)[0]
+        text = doc.text  # unpacked once
+        written_hrefs, written_images = body_references(text.body)
+        hrefs = {link.target for link in text.links if link.kind == "link"} | written_hrefs
         links = {href: d.resolve(doc, href, t, d.doc_url(member)) for href in sorted(hrefs)}
         crumbs = (
             self.home_crumb(t),
@@ -281,7 +283,7 @@ class Gatherer:
         view = DocumentView(
             document=doc,
             links=links,
-            images=d.image_map(doc),
+            images=d.image_map(doc, written_images),
             edition_labels=tuple(t.edition_name(e) for e in doc.editions),
             topic_url=d.topic_url(topic),
             compare=compare,

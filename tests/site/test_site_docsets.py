@@ -9,12 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from docsets_fixture import make_repository
+
 from kb.build.pipeline import build
+from kb.model import Redirect
 from kb.output.options import BuildOptions
 from kb.site.redirects import redirect_slug
-from kb.model import Redirect
 
 
 def _build(tmp: Path, **options: object) -> Path:

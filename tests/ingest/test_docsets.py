@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from docsets_fixture import DOCFX, make_repository
-from kb.ingest.docfx import Docsets, Role, glob_regex, with_metadata
+
+from kb.ingest.docsets import Docsets, Role, glob_regex, with_metadata
 from kb.ingest.reader import discover, ingest, parse_document
 from kb.model import Redirect
 
@@ -84,7 +84,8 @@ def test_metadata_file_over_global_and_front_matter_over_both() -> None:
 def test_nearest_docfx_json_governs() -> None:
     outer = {"build": {"content": [{"files": ["**/*.md"]}]}}
     inner = {"build": {"content": [{"files": ["only.md"]}]}}
-    docsets, _ = Docsets.of([("docfx.json", json.dumps(outer).encode()), ("sub/docfx.json", json.dumps(inner).encode())])
+    configs = [("docfx.json", json.dumps(outer).encode()), ("sub/docfx.json", json.dumps(inner).encode())]
+    docsets, _ = Docsets.of(configs)
     assert docsets.role("a.md") is Role.DOCUMENT
     assert docsets.role("sub/only.md") is Role.DOCUMENT
     assert docsets.role("sub/other.md") is Role.SKIPPED
