@@ -160,3 +160,14 @@ def test_docset_metadata_takes_part_in_the_parse_cache_key(tmp_path: Path) -> No
     second = ingest(root, cache=cache)
     assert {d.locale for d in first.documents if d.path.startswith("docs/")} == {"pt-BR"}
     assert {d.locale for d in second.documents if d.path.startswith("docs/")} == {"es-ES"}
+
+
+def test_inspect_json_lists_the_redirects(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kb.cli import main
+
+    assert main(["inspect", "--content", str(make_repository(tmp_path)), "--json", "--jobs", "1"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == []
+    assert report["redirects"][2] == {
+        "path": "docs/articles/moved.md", "locale": "pt-BR", "target": "b", "target_path": "docs/articles/b.md",
+    }
