@@ -53,6 +53,7 @@ def test_relative_links_resolve_or_stay_marked_missing(site: Path) -> None:
     assert links["barra"] == links["B"]  # ..\articles\b.md
     assert links["movido"] == links["B"]  # a link to a redirect stub goes where the stub leads
     assert links["B em HTML"] == links["B"]  # raw HTML in a table
+    assert links["Outro"] == '<a href="/pt-br/outro/" title="Outro">'  # a document outside the docset
     assert links["ausente"] == '<span class="link-missing" title="“gone.md” não está nesta base de conhecimento">'
     assert links["PDF"] == '<a href="/files/docs/articles/files/guide.pdf">'
     assert (site / "files" / "docs" / "articles" / "files" / "guide.pdf").read_text() == "%PDF-1.4 fixture"
