@@ -28,7 +28,8 @@ FILES = {
     "docs/articles/a.md": (
         "---\ntitle: Artigo A\n---\n# Artigo A\n\n"
         "Veja [B](b.md), [C](old/c.md), [barra](..\\articles\\b.md), [ausente](gone.md), [movido](moved.md), "
-        "[Outro](../../other/x.md), [Azure](/azure/virtual-machines/overview), [API](xref:System.String), [PDF](files/guide.pdf).\n\n"
+        "[Outro](../../other/x.md), [Azure](/azure/virtual-machines/overview), [API](xref:System.String), "
+        "[PDF](files/guide.pdf).\n\n"
         "![Imagem](media/p.png)\n\n![Privada](private/q.png)\n\n![Fora](../../outside.png)\n\n"
         "<table><tr><td><a href=\"b.md\">B em HTML</a></td></tr></table>\n"
     ),

@@ -106,7 +106,8 @@ def test_every_image_shown_is_a_file_of_the_site(corpus_build: tuple[BuildResult
     local = [src for src in sources if not src.startswith(("https://", "http://"))]
     absent = [src for src in local if not (site / unquote(src).lstrip("/")).is_file()]
     assert absent == []
-    assert local, "the corpus shows images"
+    if Path(result.corpus.root).name == SKYPE.name:  # partner-center-2019 has no image files
+        assert len(local) > 500, "the corpus shows its images"
 
 
 def test_every_image_whose_file_exists_is_shown(corpus_build: tuple[BuildResult, Path]) -> None:
