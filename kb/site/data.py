@@ -43,8 +43,6 @@ FILE_TYPES = IMAGE_TYPES | {
 }
 """Files a document may link to that the site copies: never a type a browser runs as a page (``.html``,
 ``.js``, ``.xml``), which a copy on the site's own origin would let a document's files script."""
-LINK_BASE = "https://learn.microsoft.com/{locale}"
-"""Where links to other docsets go (``/azure/…``, ``xref:``): ``kb build --link-base``."""
 XREF_PATH = "/dotnet/api/"
 """An ``xref:UID`` link goes to the link base, this path, and the UID lower-cased (Learn's API pages)."""
 
@@ -107,7 +105,8 @@ class SiteData:
     alignment: Alignment
     base_url: str
     link_base: str = ""
-    """Where links to other docsets go (``{locale}`` in it replaced); empty: they are shown missing."""
+    """Where links to other docsets go (``{locale}`` in it replaced; ``kb.output.options.LINK_BASE`` by
+    default in a build); empty: they are shown missing."""
     by_path: dict[str, Document] = field(default_factory=dict)
     member_of: dict[str, tuple[Topic, TopicMember]] = field(default_factory=dict)
     by_root_path: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))

@@ -18,8 +18,8 @@ from conftest import CORPUS, ROOT
 from kb import urls
 from kb.build.pipeline import BuildResult, build
 from kb.ingest.render import LinkStatus
-from kb.output.options import BuildOptions
-from kb.site.data import LINK_BASE, SiteData, Strings, body_references
+from kb.output.options import LINK_BASE, BuildOptions
+from kb.site.data import SiteData, Strings, body_references
 from kb.site.redirects import redirect_slug
 
 SKYPE = ROOT.parent / "shared" / "corpus" / "skype-2024"
