@@ -99,9 +99,10 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     entries += [e for p in extra if (e := sitemap_entry(p)) is not None]
     for p in [*front, *extra, *sitemaps_of(data, entries), robots(data)]:
         job.write(p)
-    moves = redirects_json(data, same_site)
-    if not (reuse.unchanged(REDIRECTS_FILE, fingerprint(moves)) and reuse.take(REDIRECTS_FILE, dest)):
-        write_if_changed(dest / REDIRECTS_FILE, moves)
+    if same_site:  # what kb serve answers 301 from; a site without redirect_url stubs has none
+        moves = redirects_json(data, same_site)
+        if not (reuse.unchanged(REDIRECTS_FILE, fingerprint(moves)) and reuse.take(REDIRECTS_FILE, dest)):
+            write_if_changed(dest / REDIRECTS_FILE, moves)
     for name in ASSETS:
         asset = (TEMPLATES / "assets" / name).read_bytes()
         if not (reuse.unchanged(f"assets/{name}", fingerprint(asset)) and reuse.take(f"assets/{name}", dest)):
