@@ -19,7 +19,7 @@ from kb import urls
 from kb.align.resolve import serving_member, side_key
 from kb.ingest.editions import EDITIONS
 from kb.model import Document, FindingCounts, NavNode, Topic, TopicMember
-from kb.site.data import UI_DEFAULT, SiteData, Strings, locale_key
+from kb.site.data import UI_DEFAULT, SiteData, Strings, body_references, locale_key
 from kb.site.views import (
     Chrome,
     CompareSide,
@@ -120,11 +120,12 @@ def edition_switcher(data: SiteData, topic: Topic, member: TopicMember, t: Strin
 
 def alternates(data: SiteData, topic: Topic, editions: Sequence[str]) -> tuple[Nav, ...]:
     """hreflang alternates: one per locale of the topic (same edition where it exists), and x-default
-    (the topic hub, which lists them all)."""
+    (the topic hub, which lists them all). A page that search engines must not index (``ROBOTS:
+    NOINDEX``) is no one's alternate, so the sitemap never names it."""
     out = []
     for loc in sorted(topic.locales, key=locale_key):
         m = serving_member(topic, loc, editions)
-        if m is not None:
+        if m is not None and not data.noindex(m.document):
             out.append(Nav(loc, data.doc_url(m), loc))
     out.append(Nav("x-default", data.topic_url(topic), "x-default"))
     return tuple(out)
@@ -262,9 +263,11 @@ class Gatherer:
     def document_page(self, topic: Topic, member: TopicMember) -> Page:
         d, doc = self.data, member.document
         t = self.strings(doc.locale)
-        links = {
-            link.target: d.resolve(doc, link.target, t, d.doc_url(member)) for link in doc.links if link.kind == "link"
-        }
+        # Every href the body may render gets a decision, also those inside raw HTML that no segment took.
+        text = doc.text  # unpacked once
+        written_hrefs, written_images = body_references(text.body)
+        hrefs = {link.target for link in text.links if link.kind == "link"} | written_hrefs
+        links = {href: d.resolve(doc, href, t, d.doc_url(member)) for href in sorted(hrefs)}
         crumbs = (
             self.home_crumb(t),
             Nav(t.locale_name(doc.locale), d.url(urls.locale_home_path(doc.locale)), doc.locale),
@@ -280,7 +283,7 @@ class Gatherer:
         view = DocumentView(
             document=doc,
             links=links,
-            images=d.image_map(doc),
+            images=d.image_map(doc, written_images),
             edition_labels=tuple(t.edition_name(e) for e in doc.editions),
             topic_url=d.topic_url(topic),
             compare=compare,
@@ -296,6 +299,7 @@ class Gatherer:
             editions=edition_switcher(d, topic, member, t),
             search=self.search_url(doc.locale),
             search_locale=doc.locale,
+            noindex=d.noindex(doc),
         )
         return Page(urls.document_path(doc.locale, member.slug) + "index.html", "document.html", chrome, view)
 
