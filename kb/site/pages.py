@@ -65,9 +65,11 @@ def page_alternates(languages: tuple[Nav, ...], default: str) -> tuple[Nav, ...]
 
 
 def title_in(topic: Topic, locale: str) -> tuple[str, str]:
-    """(title, its locale): the topic's title in ``locale``, else its source's (or first member's)."""
-    if locale in topic.titles:
-        return topic.titles[locale], locale
+    """(title, its locale): the title of the topic's main version in ``locale``, else its source's (or
+    first member's)."""
+    main = serving_member(topic, locale)
+    if main is not None:
+        return main.document.title, locale
     src = topic.source or topic.members[0].document
     return src.title, src.locale
 
@@ -240,15 +242,13 @@ class Gatherer:
         return counts
 
     def topic_pages(self, topic: Topic) -> list[Page]:
-        """The pages of one topic: its hub and its compare pages in every locale of the site, its
-        documents, and the stubs that send the old addresses (without a locale) on."""
-        from kb.site.stubs import topic_stubs
-
+        """The pages of one topic: its hub and its compare pages in every locale of the site, and its
+        documents (the stubs of its old addresses: :func:`kb.site.stubs.topic_stubs`)."""
         locales = self.data.locales
         pages = [self.topic_page(topic, loc) for loc in locales]
         pages += [self.document_page(topic, m) for m in topic.members]
         pages += [self.compare_page(topic, a, b, loc) for a, b in compare_pairs(topic) for loc in locales]
-        return pages + topic_stubs(self, topic)
+        return pages
 
     # -- documents
     def document_page(self, topic: Topic, member: TopicMember) -> Page:

@@ -14,6 +14,7 @@ from kb.site.data import UI_DEFAULT, SiteData, title_key
 from kb.site.pages import Gatherer, page_languages
 from kb.site.sitemaps import robots, sitemaps
 from kb.site.status import translation_status_page
+from kb.site.stubs import site_stubs, topic_stubs
 from kb.site.views import Chrome, HomeView, LocaleHomeView, Nav, NotFoundView, Page, SearchView, TocView
 
 API_SEARCH = "/api/search"
@@ -163,8 +164,6 @@ EXTRA_PAGES: list[PageProducer] = [translation_status_page]
 def front_pages(g: Gatherer) -> list[Page]:
     """The pages before the topics': the homes, 404 and the search pages (each in every locale), and
     the stubs of their old addresses."""
-    from kb.site.stubs import site_stubs
-
     pages: list[Page] = [site_home(g), not_found(g, None)]
     for loc in g.data.locales:
         pages += [locale_home(g, loc), search_page(g, loc), not_found(g, loc), *toc_pages(g, loc)]
@@ -177,7 +176,7 @@ def collect_pages(data: SiteData) -> list[Page]:
     pages = front_pages(g)
     for topic in data.alignment.topics:
         if topic.members:
-            pages += g.topic_pages(topic)
+            pages += g.topic_pages(topic) + topic_stubs(g, topic)
     for produce in EXTRA_PAGES:
         pages += list(produce(g))
     check_unique((p.path, p.template) for p in pages)

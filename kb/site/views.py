@@ -227,6 +227,8 @@ class RobotsView:
     """The site's path on its host (``/`` or ``/docs/``)."""
     sitemap: str | None
     """The sitemap's absolute URL, when the base URL names the host."""
+    locales: tuple[str, ...] = ()
+    """The locale folders (``pt-br``): their compare pages are not for search engines either."""
 
 
 @dataclass(frozen=True, slots=True)
