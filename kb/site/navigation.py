@@ -173,11 +173,11 @@ def article_nav(index: NavIndex, doc: Document, href: str, base_url: str) -> Art
     me = next((i for i, item in enumerate(order) if item.href == href), None)
     prev = order[me - 1] if me is not None and me > 0 else None
     nxt = order[me + 1] if me is not None and me + 1 < len(order) else None
-    tree = _branch(section.tree, place)
+    tree = branch(section.tree, place)
     return ArticleNav(section, tree, prev, nxt, urls.join(base_url, section.toc), not place)
 
 
-def _branch(nodes: tuple[NavTree, ...], place: Place) -> tuple[NavTree, ...]:
+def branch(nodes: tuple[NavTree, ...], place: Place) -> tuple[NavTree, ...]:
     """``nodes`` with only the entries along ``place`` open (the last one current, its children
     shown); a level longer than ``2 * WINDOW + 1`` entries is cut to a window around the branch."""
     here = place[0] if place else 0
@@ -189,7 +189,7 @@ def _branch(nodes: tuple[NavTree, ...], place: Place) -> tuple[NavTree, ...]:
         node = nodes[i]
         if place and i == here:
             last = len(place) == 1
-            kids = _branch(node.children, () if last else place[1:])
+            kids = branch(node.children, () if last else place[1:])
             out.append(NavTree(node.label, node.href, kids, current=last, open=True))
         else:
             out.append(NavTree(node.label, node.href, (), more=bool(node.children)))
