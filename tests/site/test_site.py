@@ -354,7 +354,8 @@ def test_topic_hub_lists_locales_by_editions_with_titles_dates_translation_and_f
         (
             "Русский",
             [
-                "Статья A Data: 10 de jan. de 2019 Tradução: Humana (HT) Atualidade: 81 dias mais antiga que a mais recente",
+                "Статья A Data: 10 de jan. de 2019 Tradução: Humana (HT) "
+                "Atualidade: 81 dias mais antiga que a mais recente",
                 "ausente",
             ],
         ),

@@ -37,7 +37,8 @@ FILES = {
     "pt-br/main/create.md": doc("Criar conta"),
     "pt-br/main/delete.md": doc("Excluir conta"),
     "pt-br/main/billing.md": doc(
-        "Cobrança", body="## Faturas\n\n- [Ler](create.md)\n- [Pagar](delete.md)\n\n## Ajuda\n\n- [Contas](accounts.md)\n"
+        "Cobrança",
+        body="## Faturas\n\n- [Ler](create.md)\n- [Pagar](delete.md)\n\n## Ajuda\n\n- [Contas](accounts.md)\n",
     ),
 }
 
