@@ -77,6 +77,7 @@ class SiteData:
     images: dict[str, str] = field(default_factory=dict)
     """Content path of an image → site path of its copy."""
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+    _main_locale: str = ""
 
     @classmethod
     def gather(cls, corpus: Corpus, alignment: Alignment, base_url: str) -> SiteData:
@@ -106,10 +107,12 @@ class SiteData:
     def main_locale(self) -> str:
         """The locale with the most documents (the first by tag among equals): where the old addresses
         without a locale send a reader, and the language of the site-wide ``404.html``."""
-        counts: dict[str, int] = defaultdict(int)
-        for doc in self.corpus.documents:
-            counts[doc.locale] += 1
-        return min(self.locales, key=lambda loc: (-counts[loc], locale_key(loc)))
+        if not self._main_locale:  # counted once: every document page asks (its x-default alternate)
+            counts: dict[str, int] = defaultdict(int)
+            for doc in self.corpus.documents:
+                counts[doc.locale] += 1
+            self._main_locale = min(self.locales, key=lambda loc: (-counts[loc], locale_key(loc)), default="")
+        return self._main_locale
 
     # -- links
     def resolve_path(self, from_dir: str, locale: str, target: str) -> Document | None:
@@ -275,13 +278,19 @@ class Strings:
             return ""
         import datetime as dt
 
+        from babel.core import UnknownLocaleError
         from babel.dates import format_date
 
         try:
             day = dt.date.fromisoformat(iso[:10])
         except ValueError:
             return iso
-        return str(format_date(day, format="medium", locale=self.lang.replace("-", "_") or UI_DEFAULT))
+        for tag in (self.lang.replace("-", "_"), language(self.lang), UI_DEFAULT):
+            try:
+                return str(format_date(day, format="medium", locale=tag))
+            except (UnknownLocaleError, ValueError):
+                continue  # a locale CLDR does not know: its language's format, else English
+        return iso
 
     def edition_name(self, edition: str) -> str:
         names: dict[str, str] = self.get("edition_names")
