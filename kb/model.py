@@ -120,9 +120,10 @@ class Translation:
     type: str | None = None
     """``ms.translationtype``: ``HT`` (human) or ``MT`` (machine)."""
     handoff: str | None = None
-    """``ms.lasthandoff`` as an ISO date (``2019-04-23``) when parseable, else as written."""
+    """``ms.lasthandoff`` as an ISO 8601 date (``2019-04-23``), read at ingest (``M/D/YY`` month first,
+    as Microsoft docs write it); None when absent or unreadable (then reported as a problem)."""
     date: str | None = None
-    """``ms.date`` as an ISO date when parseable, else as written."""
+    """``ms.date`` as an ISO 8601 date, read as :attr:`handoff` is; None when absent or unreadable."""
     locfileid: str | None = None
     """``ms.locfileid``: the localization system's file id."""
 

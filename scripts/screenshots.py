@@ -108,7 +108,7 @@ def shoot(base: str, doc: str, query: str, locale: str, out: Path) -> list[Path]
             written.append(out / f"compare-{name}.png")
             page.screenshot(path=str(written[-1]), full_page=True)
 
-            page.goto(f"{base}/search/{locale.lower()}/?q={urllib.parse.quote(query)}")
+            page.goto(f"{base}/{locale.lower()}/search/?q={urllib.parse.quote(query)}")
             page.locator("#results li.result, #api-missing:not([hidden])").first.wait_for()
             written.append(out / f"search-{name}.png")
             page.screenshot(path=str(written[-1]), full_page=True)

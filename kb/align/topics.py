@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from kb import urls
 from kb.align import fingerprint
 from kb.align.similarity import ContentIndex
 from kb.model import Alignment, Document, Evidence, Topic, TopicMember
@@ -404,7 +405,7 @@ def _topics(groups: list[_Group]) -> list[Topic]:
     # Larger topics choose first, so an article keeps its slug over a stray copy of its title page.
     drafts.sort(key=lambda d: (-len(d[1]), d[2]))
     ids: set[str] = set()
-    slugs: set[str] = set()
+    slugs: set[str] = set(urls.RESERVED_SLUGS)  # the site's own folders below a locale (kb.urls)
     topics = []
     for _, members, topic_id in drafts:
         topic_id = _unique(topic_id, ids, _stem(members[0].doc))

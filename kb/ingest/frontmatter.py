@@ -155,18 +155,40 @@ def get(fm: dict[str, Any], key: str) -> str | None:
     return None
 
 
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.+\-Z]*)?$")
 
 
 def iso_date(value: str | None) -> str | None:
-    """``10/29/2018`` → ``2018-10-29``; ISO dates pass through; anything else is kept as written."""
+    """A front matter date as ISO 8601 (``2019-03-05``), or None when it cannot be read as one.
+
+    ``ms.date`` and ``ms.lasthandoff`` are written the en-US way in every locale of Microsoft docs,
+    so ``M/D/YYYY`` and ``M/D/YY`` read month first (``3/5/19`` is 5 March 2019); a two-digit year is
+    20YY below 70, as ``strptime``'s ``%y``. ISO dates (and YAML's, with a time) pass through."""
     if value is None:
         return None
-    m = _US_DATE.match(value.strip())
+    text = value.strip()
+    m = _ISO_DATE.match(text)
     if m:
+        year, month, day = (int(g) for g in m.groups())
+    elif (m := _SLASH_DATE.match(text)) is not None:
         month, day, year = (int(g) for g in m.groups())
-        try:
-            return dt.date(year, month, day).isoformat()
-        except ValueError:
-            return value
-    return value.strip()
+        if len(m.group(3)) == 2:
+            year += 2000 if year < 70 else 1900
+    else:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def key_line(fm_text: str, key: str) -> int | None:
+    """The 1-based file line of ``key`` (with or without ``ms.``) in front matter text that starts on
+    line 2 (after ``---``), for a problem's location."""
+    wanted = {key.lower(), f"ms.{key.lower()}"}
+    for n, line in enumerate(fm_text.split("\n"), 2):
+        name = line.split(":", 1)[0].strip().strip("'\"").lower()
+        if ":" in line and name in wanted:
+            return n
+    return None

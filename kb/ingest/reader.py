@@ -266,6 +266,17 @@ def _redirect(rel: str, fm: dict[str, Any], target: str) -> Redirect:
     return Redirect(rel, locale, target.strip())
 
 
+def _date(rel: str, fm: dict[str, object], fm_text: str, key: str, problems: list[Problem]) -> str | None:
+    """The front matter date ``key`` as ISO 8601, read once here; a value that is no date is left out
+    and reported against the file (the site and the API then show none)."""
+    raw = frontmatter.get(fm, key)
+    iso = frontmatter.iso_date(raw)
+    if raw is not None and iso is None:
+        why = f"ms.{key} '{raw[:40]}' is not a date (M/D/YYYY as Microsoft docs write it, or YYYY-MM-DD): left out"
+        problems.append(Problem(rel, frontmatter.key_line(fm_text, key), why))
+    return iso
+
+
 def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metadata: dict[str, Any]) -> Parsed:
     text = decode(data, opts.max_bytes)
     fm_text, body, body_line = frontmatter.split(text)
@@ -297,8 +308,8 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         source_hash=frontmatter.get(fm, "openlocfilehash"),
         source_commit=frontmatter.get(fm, "sourcegitcommit"),
         type=(frontmatter.get(fm, "translationtype") or "").upper() or None,
-        handoff=frontmatter.iso_date(frontmatter.get(fm, "lasthandoff")),
-        date=frontmatter.iso_date(frontmatter.get(fm, "date")),
+        handoff=_date(rel, fm, fm_text, "lasthandoff", problems),
+        date=_date(rel, fm, fm_text, "date", problems),
         locfileid=frontmatter.get(fm, "locfileid"),
     )
     parsed = DocumentText(

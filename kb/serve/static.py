@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
 from kb.errors import NotFound
+from kb.locales import is_locale_folder
 
 
 def site_response(site: Path, path: str) -> Response:
@@ -31,7 +32,7 @@ def site_response(site: Path, path: str) -> Response:
         return not_found_page(root)
     target = root.joinpath(*parts).resolve()
     if not target.is_relative_to(root):  # a symbolic link out of the site
-        return not_found_page(root)
+        return not_found_page(root, parts)
     if target.is_dir():
         if path and not path.endswith("/"):
             return RedirectResponse(local_url(parts) + "/", status_code=308)
@@ -40,7 +41,7 @@ def site_response(site: Path, path: str) -> Response:
             return RedirectResponse(moved, status_code=301)
         target = target / "index.html"
     if not target.is_file():
-        return not_found_page(root)
+        return not_found_page(root, parts)
     return FileResponse(target)
 
 
@@ -85,8 +86,12 @@ def local_url(parts: list[str]) -> str:
     return "/" + "/".join(quote(p, safe="") for p in parts)
 
 
-def not_found_page(root: Path) -> Response:
+def not_found_page(root: Path, parts: list[str] | None = None) -> Response:
+    """``404.html`` with status 404: the one of the locale folder the path starts in (``pt-br/404.html``,
+    in the reader's language) when there is one, else the site's."""
     page = root / "404.html"
+    if parts and is_locale_folder(parts[0]) and (root / parts[0] / "404.html").is_file():
+        page = root / parts[0] / "404.html"
     if page.is_file():
         return FileResponse(page, status_code=404)
     return PlainTextResponse("Not found.", status_code=404)

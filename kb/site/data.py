@@ -120,6 +120,7 @@ class SiteData:
     """Content path of a ``redirect_url`` stub → the stub."""
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     _noindex: dict[str, bool] = field(default_factory=dict)
+    _main_locale: str = ""
 
     @classmethod
     def gather(cls, corpus: Corpus, alignment: Alignment, base_url: str, link_base: str = "") -> SiteData:
@@ -143,8 +144,19 @@ class SiteData:
     def doc_url(self, member: TopicMember) -> str:
         return self.url(urls.document_path(member.document.locale, member.slug))
 
-    def topic_url(self, topic: Topic) -> str:
-        return self.url(urls.topic_path(topic.id))
+    def topic_url(self, topic: Topic, locale: str) -> str:
+        """The topic's hub in ``locale``'s interface."""
+        return self.url(urls.topic_path(topic.id, locale))
+
+    def main_locale(self) -> str:
+        """The locale with the most documents (the first by tag among equals): where the old addresses
+        without a locale send a reader, and the language of the site-wide ``404.html``."""
+        if not self._main_locale:  # counted once: every document page asks (its x-default alternate)
+            counts: dict[str, int] = defaultdict(int)
+            for doc in self.corpus.documents:
+                counts[doc.locale] += 1
+            self._main_locale = min(self.locales, key=lambda loc: (-counts[loc], locale_key(loc)), default="")
+        return self._main_locale
 
     # -- links
     def resolve_path(self, from_dir: str, locale: str, target: str) -> Document | None:
@@ -251,7 +263,7 @@ class SiteData:
         if chosen is None:
             name = t.locale_name(locale)
             return LinkTarget(
-                LinkStatus.OTHER_LOCALE, self.topic_url(topic), t.fmt("other_locale_title", language=name)
+                LinkStatus.OTHER_LOCALE, self.topic_url(topic, locale), t.fmt("other_locale_title", language=name)
             )
         return LinkTarget(LinkStatus.PAGE, self.doc_url(chosen) + suffix, chosen.document.title)
 
@@ -345,6 +357,27 @@ class Strings:
     def locale_names_json(self) -> dict[str, str]:
         names: dict[str, str] = _strings_file()["locale_names"]
         return dict(names)
+
+    def format_date(self, iso: str | None) -> str:
+        """An ISO date (``2019-03-05``) in this language's medium format with Babel: ``5 de mar. de
+        2019``, ``5 мар. 2019 г.``; a value that is not an ISO date is shown as written."""
+        if not iso:
+            return ""
+        import datetime as dt
+
+        from babel.core import UnknownLocaleError
+        from babel.dates import format_date
+
+        try:
+            day = dt.date.fromisoformat(iso[:10])
+        except ValueError:
+            return iso
+        for tag in (self.lang.replace("-", "_"), language(self.lang), UI_DEFAULT):
+            try:
+                return str(format_date(day, format="medium", locale=tag))
+            except (UnknownLocaleError, ValueError):
+                continue  # a locale CLDR does not know: its language's format, else English
+        return iso
 
     def edition_name(self, edition: str) -> str:
         names: dict[str, str] = self.get("edition_names")

@@ -9,31 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import posixpath
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import unquote
 
 from kb import urls
 from kb.align.resolve import serving_member, side_key
 from kb.ingest.editions import EDITIONS
-from kb.model import Document, FindingCounts, NavNode, Topic, TopicMember
-from kb.site.data import UI_DEFAULT, SiteData, Strings, body_references, locale_key
+from kb.model import Document, FindingCounts, Segment, SegmentKind, Topic, TopicMember
+from kb.site.data import SiteData, Strings, body_references, locale_key
+from kb.site.navigation import NavIndex, article_nav, build_nav
 from kb.site.views import (
     Chrome,
     CompareSide,
     CompareView,
     DocumentView,
     Nav,
-    NavTree,
     Page,
     TopicCell,
     TopicRow,
     TopicView,
 )
-
-SEARCH_PATH = "search/"
 
 
 def compare_pairs(topic: Topic) -> list[tuple[TopicMember, TopicMember]]:
@@ -50,9 +45,33 @@ def compare_pairs(topic: Topic) -> list[tuple[TopicMember, TopicMember]]:
     return pairs
 
 
-def compare_url(data: SiteData, topic: Topic, a: TopicMember, b: TopicMember) -> str:
+def compare_url(data: SiteData, topic: Topic, a: TopicMember, b: TopicMember, locale: str) -> str:
+    """The compare page of two members, in ``locale``'s interface."""
     ka, kb_ = sorted((side_key(topic, a), side_key(topic, b)))
-    return data.url(urls.compare_path(topic.id, ka, kb_))
+    return data.url(urls.compare_path(topic.id, ka, kb_, locale))
+
+
+def page_languages(data: SiteData, t: Strings, locale: str, path_of: Callable[[str], str]) -> tuple[Nav, ...]:
+    """The language switcher of a page every locale has (a topic hub, a compare page, the status page):
+    the same page in each locale of the site."""
+    return tuple(
+        Nav(t.locale_name(loc), data.url(path_of(loc)), loc, current=loc == locale) for loc in data.locales
+    )
+
+
+def page_alternates(languages: tuple[Nav, ...], default: str) -> tuple[Nav, ...]:
+    """hreflang alternates of such a page: each locale's version, and ``default`` as x-default."""
+    return (*(Nav(n.lang or "", n.href, n.lang) for n in languages), Nav("x-default", default, "x-default"))
+
+
+def title_in(topic: Topic, locale: str) -> tuple[str, str]:
+    """(title, its locale): the title of the topic's main version in ``locale``, else its source's (or
+    first member's)."""
+    main = serving_member(topic, locale)
+    if main is not None:
+        return main.document.title, locale
+    src = topic.source or topic.members[0].document
+    return src.title, src.locale
 
 
 def _member_label(t: Strings, topic: Topic, m: TopicMember, full: bool = True) -> str:
@@ -127,64 +146,28 @@ def alternates(data: SiteData, topic: Topic, editions: Sequence[str]) -> tuple[N
         m = serving_member(topic, loc, editions)
         if m is not None and not data.noindex(m.document):
             out.append(Nav(loc, data.doc_url(m), loc))
-    out.append(Nav("x-default", data.topic_url(topic), "x-default"))
+    out.append(Nav("x-default", data.topic_url(topic, data.main_locale()), "x-default"))
     return tuple(out)
 
 
-@dataclass
-class NavIndex:
-    """A locale's navigation trees with every entry resolved, and where each document sits in them."""
-
-    sections: tuple[NavTree, ...] = ()
-    crumbs: dict[str, tuple[Nav, ...]] = field(default_factory=dict)
-    """Document path → its ancestors in the navigation (outermost first)."""
-    reached: set[str] = field(default_factory=set)
+LANDING_LAYOUTS = {"landingpage", "hubpage", "landing-page", "hub-page"}
 
 
-def build_nav(data: SiteData, locale: str, t: Strings) -> NavIndex:
-    out = NavIndex()
-    sections: list[NavTree] = []
-    for nav in data.corpus.navigation:
-        if nav.locale != locale:
-            continue
-        folder = posixpath.dirname(nav.path)
-        trees = tuple(
-            tree for node in nav.items if (tree := _nav_tree(data, locale, folder, node, (), out, t)) is not None
-        )
-        if not trees:
-            continue  # a TOC that reaches no article (DocFX breadcrumb files) adds nothing
-        sections.extend(trees if len(trees) == 1 else [NavTree("", None, trees)])
-    out.sections = tuple(sections)
-    return out
+def is_landing(doc: Document) -> bool:
+    """A landing page: DocFX's hub or landing layout (``layout``, ``ms.topic``), or a body of headed
+    lists of links (every paragraph a list item that is one link)."""
+    text = doc.text
+    for key in ("layout", "ms.topic", "topic"):
+        value = text.front_matter.get(key)
+        if isinstance(value, str) and value.strip().lower() in LANDING_LAYOUTS:
+            return True
+    heads = [s for s in text.segments if s.kind is SegmentKind.HEADING]
+    items = [s for s in text.segments if s.kind is not SegmentKind.HEADING]
+    return len(heads) >= 2 and len(items) >= 3 and all(_one_link(s) for s in items)
 
 
-def _nav_tree(
-    data: SiteData,
-    locale: str,
-    folder: str,
-    node: NavNode,
-    ancestors: tuple[Nav, ...],
-    out: NavIndex,
-    t: Strings,
-) -> NavTree | None:
-    href: str | None = None
-    doc: Document | None = None
-    if node.href and node.href.lower().split("#")[0].endswith(".md") and "://" not in node.href:
-        doc = data.resolve_path(folder, locale, unquote(node.href.split("#")[0]))
-        if doc is not None and doc.path in data.member_of and doc.locale == locale:
-            href = data.doc_url(data.member_of[doc.path][1])
-        else:
-            doc = None
-    me = Nav(node.title, href, locale)
-    children = tuple(
-        c for child in node.children if (c := _nav_tree(data, locale, folder, child, (*ancestors, me), out, t))
-    )
-    if doc is not None:
-        out.reached.add(doc.path)
-        out.crumbs.setdefault(doc.path, ancestors)
-    if href is None and not children:
-        return None
-    return NavTree(node.title, href, children)
+def _one_link(segment: Segment) -> bool:
+    return segment.kind is SegmentKind.LIST_ITEM and len(segment.links) == 1
 
 
 def freshness(topic: Topic, doc: Document) -> tuple[str, int | None]:
@@ -221,14 +204,21 @@ class Gatherer:
 
     def nav(self, locale: str) -> NavIndex:
         if locale not in self.navs:
-            self.navs[locale] = build_nav(self.data, locale, self.strings(locale))
+            self.navs[locale] = build_nav(self.data, locale)
         return self.navs[locale]
 
-    def search_url(self, locale: str | None = None) -> str:
-        return self.data.url(SEARCH_PATH + (f"{locale.lower()}/" if locale else ""))
+    def search_url(self, locale: str) -> str:
+        return self.data.url(urls.search_path(locale))
 
     def home_crumb(self, t: Strings) -> Nav:
         return Nav(t.home, self.data.url(""))
+
+    def locale_crumb(self, t: Strings, locale: str) -> Nav:
+        return Nav(t.locale_name(locale), self.data.url(urls.locale_home_path(locale)), locale)
+
+    @functools.cached_property
+    def main_locale(self) -> str:
+        return self.data.main_locale()
 
     @functools.cached_property
     def checks(self) -> Any:
@@ -253,10 +243,12 @@ class Gatherer:
         return counts
 
     def topic_pages(self, topic: Topic) -> list[Page]:
-        """The pages of one topic: its hub, its documents and its compare pages."""
-        pages = [self.topic_page(topic)]
+        """The pages of one topic: its hub and its compare pages in every locale of the site, and its
+        documents (the stubs of its old addresses: :func:`kb.site.stubs.topic_stubs`)."""
+        locales = self.data.locales
+        pages = [self.topic_page(topic, loc) for loc in locales]
         pages += [self.document_page(topic, m) for m in topic.members]
-        pages += [self.compare_page(topic, a, b) for a, b in compare_pairs(topic)]
+        pages += [self.compare_page(topic, a, b, loc) for a, b in compare_pairs(topic) for loc in locales]
         return pages
 
     # -- documents
@@ -275,7 +267,7 @@ class Gatherer:
             Nav(doc.title, None, doc.locale, current=True),
         )
         compare = tuple(
-            Nav(pair_labels(t, topic, member, other)[1], compare_url(d, topic, a, b), other.document.locale)
+            Nav(pair_labels(t, topic, member, other)[1], compare_url(d, topic, a, b, doc.locale), other.document.locale)
             for a, b in compare_pairs(topic)
             if member in (a, b)
             for other in [b if a is member else a]
@@ -285,8 +277,10 @@ class Gatherer:
             links=links,
             images=d.image_map(doc, written_images),
             edition_labels=tuple(t.edition_name(e) for e in doc.editions),
-            topic_url=d.topic_url(topic),
+            topic_url=d.topic_url(topic, doc.locale),
             compare=compare,
+            nav=article_nav(self.nav(doc.locale), doc, d.doc_url(member), d.base_url),
+            landing=is_landing(doc),
         )
         chrome = Chrome(
             lang=doc.locale,
@@ -304,9 +298,11 @@ class Gatherer:
         return Page(urls.document_path(doc.locale, member.slug) + "index.html", "document.html", chrome, view)
 
     # -- topic hubs
-    def topic_page(self, topic: Topic) -> Page:
+    def topic_page(self, topic: Topic, locale: str) -> Page:
+        """The topic's hub in ``locale``'s interface: locales × editions, titled in that locale when the
+        topic has it."""
         d = self.data
-        t = self.strings(UI_DEFAULT)
+        t = self.strings(locale)
         eds = tuple(e for e in EDITIONS if e in topic.editions) + tuple(sorted(set(topic.editions) - set(EDITIONS)))
         rows = []
         for loc in sorted(topic.locales, key=locale_key):
@@ -328,49 +324,64 @@ class Gatherer:
                     )
                 )
             rows.append(TopicRow(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc), tuple(cells)))
-        titles = tuple(Nav(title, None, loc) for loc, title in sorted(topic.titles.items()))
-        first = titles[0].label if titles else topic.id
+        first, first_lang = title_in(topic, locale)
+        others = tuple(Nav(title, None, loc) for loc, title in sorted(topic.titles.items()) if title != first)
+        titles = (Nav(first, None, first_lang), *others)
         compare = tuple(
-            Nav(" ↔ ".join(pair_labels(t, topic, a, b)), compare_url(d, topic, a, b)) for a, b in compare_pairs(topic)
+            Nav(" ↔ ".join(pair_labels(t, topic, a, b)), compare_url(d, topic, a, b, locale))
+            for a, b in compare_pairs(topic)
         )
+        languages = page_languages(d, t, locale, lambda loc: urls.topic_path(topic.id, loc))
         chrome = Chrome(
-            lang=UI_DEFAULT,
+            lang=locale,
             title=f"{first} — {t.topic_title}",
-            canonical=d.topic_url(topic),
-            alternates=alternates(d, topic, ()),
-            breadcrumbs=(self.home_crumb(t), Nav(first, None, current=True)),
-            search=self.search_url(),
+            canonical=d.topic_url(topic, locale),
+            alternates=page_alternates(languages, d.topic_url(topic, self.main_locale)),
+            breadcrumbs=(
+                self.home_crumb(t),
+                self.locale_crumb(t, locale),
+                Nav(first, None, first_lang, current=True),
+            ),
+            languages=languages,
+            search=self.search_url(locale),
+            search_locale=locale,
         )
         return Page(
-            urls.topic_path(topic.id) + "index.html",
+            urls.topic_path(topic.id, locale) + "index.html",
             "topic.html",
             chrome,
             TopicView(topic.id, titles, eds, tuple(rows), compare),
         )
 
     # -- compare pages
-    def compare_page(self, topic: Topic, a: TopicMember, b: TopicMember) -> Page:
+    def compare_page(self, topic: Topic, a: TopicMember, b: TopicMember, locale: str) -> Page:
+        """Two members side by side, in ``locale``'s interface."""
         d = self.data
-        t = self.strings(UI_DEFAULT)
+        t = self.strings(locale)
         (ka, ma), (kb_, mb) = sorted(((side_key(topic, a), a), (side_key(topic, b), b)))
         la, lb = pair_labels(t, topic, ma, mb)
         sa = CompareSide(ka, ma.document, la, d.doc_url(ma))
         sb = CompareSide(kb_, mb.document, lb, d.doc_url(mb))
         title = t.fmt("compare_title", a=sa.label, b=sb.label)
+        name, name_lang = title_in(topic, locale)
+        languages = page_languages(d, t, locale, lambda loc: urls.compare_path(topic.id, ka, kb_, loc))
         chrome = Chrome(
-            lang=UI_DEFAULT,
-            title=f"{title} — {ma.document.title}",
-            canonical=compare_url(d, topic, a, b),
+            lang=locale,
+            title=f"{title} — {name}",
+            canonical=compare_url(d, topic, a, b, locale),
             breadcrumbs=(
                 self.home_crumb(t),
-                Nav(ma.document.title, d.topic_url(topic), ma.document.locale),
+                self.locale_crumb(t, locale),
+                Nav(name, d.topic_url(topic, locale), name_lang),
                 Nav(title, None, current=True),
             ),
-            search=self.search_url(),
+            languages=languages,
+            search=self.search_url(locale),
+            search_locale=locale,
             noindex=True,
         )
-        path = urls.compare_path(topic.id, ka, kb_) + "index.html"
+        path = urls.compare_path(topic.id, ka, kb_, locale) + "index.html"
         from kb.quality.status import findings_about
 
         found = findings_about(self.topic_findings(topic), (ma.document.path, mb.document.path))
-        return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic), sa, sb, found))
+        return Page(path, "compare.html", chrome, CompareView(topic.id, d.topic_url(topic, locale), sa, sb, found))

@@ -61,5 +61,5 @@ def robots(data: SiteData) -> Page:
     absolute = sitemap if sitemap.lower().startswith(("http:", "https:")) else None
     from urllib.parse import urlsplit
 
-    view = RobotsView(urlsplit(data.base_url).path or "/", absolute)
+    view = RobotsView(urlsplit(data.base_url).path or "/", absolute, tuple(loc.lower() for loc in data.locales))
     return Page("robots.txt", "robots.txt", Chrome("", "robots"), view)

@@ -11,10 +11,11 @@ from kb import urls
 from kb.errors import KbError
 from kb.ingest.editions import EDITIONS
 from kb.site.data import UI_DEFAULT, SiteData, title_key
-from kb.site.pages import SEARCH_PATH, Gatherer
+from kb.site.pages import Gatherer, page_languages
 from kb.site.sitemaps import robots, sitemaps
 from kb.site.status import translation_status_page
-from kb.site.views import Chrome, HomeView, LocaleHomeView, Nav, NotFoundView, Page, SearchView
+from kb.site.stubs import site_stubs, topic_stubs
+from kb.site.views import Chrome, HomeView, LocaleHomeView, Nav, NotFoundView, Page, SearchView, TocView
 
 API_SEARCH = "/api/search"
 API_HEALTH = "/api/health"
@@ -43,7 +44,7 @@ def locale_home(g: Gatherer, locale: str) -> Page:
         if locale in topic.locales or not topic.members:
             continue
         src = topic.source or topic.members[0].document
-        untranslated.append(Nav(src.title, d.topic_url(topic), src.locale, note=t.locale_name(src.locale)))
+        untranslated.append(Nav(src.title, d.topic_url(topic, locale), src.locale, note=t.locale_name(src.locale)))
     untranslated.sort(key=lambda n: title_key(n.label))
     homes = tuple(
         Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc, current=loc == locale) for loc in d.locales
@@ -64,6 +65,30 @@ def locale_home(g: Gatherer, locale: str) -> Page:
     view = LocaleHomeView(locale, nav.sections, tuple(others), tuple(untranslated))
     return Page(urls.locale_home_path(locale) + "index.html", "locale_home.html", chrome, view)
 
+def toc_pages(g: Gatherer, locale: str) -> list[Page]:
+    """Each docset's whole tree in ``locale``, once: its articles carry only their branch of it."""
+    d = g.data
+    t = g.strings(locale)
+    homes = tuple(
+        Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc, current=loc == locale) for loc in d.locales
+    )
+    pages = []
+    for section in g.nav(locale).sections:
+        name = section.name or t.navigation
+        chrome = Chrome(
+            lang=locale,
+            title=f"{name} — {t.site_name}",
+            canonical=d.url(section.toc),
+            breadcrumbs=(g.home_crumb(t), g.locale_crumb(t, locale), Nav(name, None, locale, current=True)),
+            languages=homes,
+            search=g.search_url(locale),
+            search_locale=locale,
+            noindex=True,
+        )
+        pages.append(Page(section.toc + "index.html", "toc.html", chrome, TocView(section)))
+    return pages
+
+
 def site_home(g: Gatherer) -> Page:
     d = g.data
     t = g.strings(UI_DEFAULT)
@@ -81,45 +106,54 @@ def site_home(g: Gatherer) -> Page:
             Nav("x-default", d.url(""), "x-default"),
         ),
         languages=(),
-        search=g.search_url(),
+        search=g.search_url(g.main_locale),
     )
-    return Page("index.html", "home.html", chrome, HomeView(homes, tuple(counts[loc] for loc in d.locales)))
+    view = HomeView(homes, tuple(counts[loc] for loc in d.locales), d.url(urls.status_path(g.main_locale)))
+    return Page("index.html", "home.html", chrome, view)
 
-def search_page(g: Gatherer, locale: str | None) -> Page:
+def search_page(g: Gatherer, locale: str) -> Page:
     d = g.data
-    t = g.strings(locale or UI_DEFAULT)
+    t = g.strings(locale)
     filters = tuple(Nav(t.locale_name(loc), loc, loc, current=loc == locale) for loc in d.locales)
     editions = sorted(
         {e for doc in d.corpus.documents for e in doc.editions},
         key=lambda e: EDITIONS.index(e) if e in EDITIONS else len(EDITIONS),
     )
     eds = tuple(Nav(t.edition_name(e), e) for e in editions)
-    others = tuple(Nav(t.locale_name(loc), g.search_url(loc), loc, current=loc == locale) for loc in d.locales)
     chrome = Chrome(
-        lang=locale or UI_DEFAULT,
+        lang=locale,
         title=f"{t.search_title} — {t.site_name}",
         canonical=g.search_url(locale),
-        breadcrumbs=(g.home_crumb(t), Nav(t.search_title, None, current=True)),
-        languages=others,
+        breadcrumbs=(g.home_crumb(t), g.locale_crumb(t, locale), Nav(t.search_title, None, current=True)),
+        languages=page_languages(d, t, locale, urls.search_path),
         search=g.search_url(locale),
-        search_locale=locale or "",
+        search_locale=locale,
         noindex=True,
     )
-    path = SEARCH_PATH + (f"{locale.lower()}/" if locale else "") + "index.html"
-    return Page(path, "search.html", chrome, SearchView(locale or "", filters, eds, API_SEARCH, API_HEALTH))
+    path = urls.search_path(locale) + "index.html"
+    return Page(path, "search.html", chrome, SearchView(locale, filters, eds, API_SEARCH, API_HEALTH))
 
-def not_found(g: Gatherer) -> Page:
+
+def not_found(g: Gatherer, locale: str | None) -> Page:
+    """``{locale}/404.html`` in that locale's language (``kb serve`` answers it below the locale's
+    folder); ``404.html`` (``locale`` None) in the site's main language, its text in every locale."""
     d = g.data
-    t = g.strings(UI_DEFAULT)
+    lang = locale or g.main_locale
+    t = g.strings(lang)
     homes = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
+    texts = () if locale else tuple(Nav(g.strings(loc).not_found_text, None, loc) for loc in d.locales)
+    crumbs = (g.home_crumb(t), *((g.locale_crumb(t, locale),) if locale else ()))
     chrome = Chrome(
-        lang=UI_DEFAULT,
+        lang=lang,
         title=t.not_found_title,
-        search=g.search_url(),
+        search=g.search_url(lang),
+        search_locale=lang,
         noindex=True,
-        breadcrumbs=(g.home_crumb(t), Nav(t.not_found_title, None, current=True)),
+        breadcrumbs=(*crumbs, Nav(t.not_found_title, None, current=True)),
+        languages=page_languages(d, t, lang, lambda loc: urls.locale_home_path(loc) + "404.html") if locale else (),
     )
-    return Page("404.html", "404.html", chrome, NotFoundView(homes))
+    path = (urls.locale_home_path(locale) if locale else "") + "404.html"
+    return Page(path, "404.html", chrome, NotFoundView(homes, texts))
 
 
 # Further page producers (the translators' status page is one): gathered after the rest.
@@ -128,11 +162,12 @@ EXTRA_PAGES: list[PageProducer] = [translation_status_page]
 
 
 def front_pages(g: Gatherer) -> list[Page]:
-    """The pages before the topics': the homes, 404 and the search pages."""
-    pages: list[Page] = [site_home(g), not_found(g), search_page(g, None)]
+    """The pages before the topics': the homes, 404 and the search pages (each in every locale), and
+    the stubs of their old addresses."""
+    pages: list[Page] = [site_home(g), not_found(g, None)]
     for loc in g.data.locales:
-        pages += [locale_home(g, loc), search_page(g, loc)]
-    return pages
+        pages += [locale_home(g, loc), search_page(g, loc), not_found(g, loc), *toc_pages(g, loc)]
+    return pages + site_stubs(g)
 
 
 def collect_pages(data: SiteData) -> list[Page]:
@@ -141,7 +176,7 @@ def collect_pages(data: SiteData) -> list[Page]:
     pages = front_pages(g)
     for topic in data.alignment.topics:
         if topic.members:
-            pages += g.topic_pages(topic)
+            pages += g.topic_pages(topic) + topic_stubs(g, topic)
     for produce in EXTRA_PAGES:
         pages += list(produce(g))
     check_unique((p.path, p.template) for p in pages)

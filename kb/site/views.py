@@ -35,6 +35,44 @@ class NavTree:
     label: str
     href: str | None
     children: tuple[NavTree, ...] = ()
+    current: bool = False
+    """The page showing it (an article's branch)."""
+    open: bool = False
+    """On the branch that leads to the current page: its children are shown."""
+    more: bool = False
+    """It has children that an article's branch leaves out."""
+
+
+@dataclass(frozen=True, slots=True)
+class NavSection:
+    """One docset's navigation in a locale (a ``TOC.md`` or ``toc.yml``), under its own name."""
+
+    name: str
+    """Its own name (its root entry); empty when it has none."""
+    href: str | None
+    """The page of that entry."""
+    tree: tuple[NavTree, ...]
+    documents: int
+    """How many articles of the locale it reaches (the most: the main docset, shown first)."""
+    toc: str
+    """Site path of the page with its whole tree (``pt-br/toc/partner-center/``)."""
+    source: str
+    """The navigation file it comes from."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleNav:
+    """An article's place in its docset's navigation."""
+
+    section: NavSection
+    branch: tuple[NavTree, ...]
+    """The section's tree with only the branch to the article open."""
+    prev: Nav | None
+    next: Nav | None
+    toc: str
+    """URL of the page with the section's whole tree."""
+    is_head: bool = False
+    """The article is the entry naming the section."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +109,10 @@ class DocumentView:
     topic_url: str
     compare: tuple[Nav, ...]
     on_this_page: bool = True
+    nav: ArticleNav | None = None
+    """Its docset's navigation (None: no TOC reaches it)."""
+    landing: bool = False
+    """A landing page (DocFX's hub and landing layouts, or headed lists of links): shown as cards."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +146,8 @@ class TopicView:
 @dataclass(frozen=True, slots=True)
 class LocaleHomeView:
     locale: str
-    sections: tuple[NavTree, ...]
-    """One per ``TOC.md`` of the locale."""
+    sections: tuple[NavSection, ...]
+    """One per ``TOC.md`` or ``toc.yml`` of the locale, the main docset first."""
     others: tuple[Nav, ...]
     """Articles of the locale that no TOC reaches (all of them when there is no TOC), by title."""
     untranslated: tuple[Nav, ...]
@@ -113,9 +155,18 @@ class LocaleHomeView:
 
 
 @dataclass(frozen=True, slots=True)
+class TocView:
+    """The whole tree of one docset in one locale (``/{locale}/toc/{name}/``)."""
+
+    section: NavSection
+
+
+@dataclass(frozen=True, slots=True)
 class HomeView:
     locales: tuple[Nav, ...]
     counts: tuple[int, ...]
+    status: str = ""
+    """The translation status page (in the site's main locale)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +200,8 @@ class SearchView:
 @dataclass(frozen=True, slots=True)
 class NotFoundView:
     locales: tuple[Nav, ...]
+    texts: tuple[Nav, ...] = ()
+    """The site-wide 404: its text in each locale (``lang`` set), after the page's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +227,8 @@ class RobotsView:
     """The site's path on its host (``/`` or ``/docs/``)."""
     sitemap: str | None
     """The sitemap's absolute URL, when the base URL names the host."""
+    locales: tuple[str, ...] = ()
+    """The locale folders (``pt-br``): their compare pages are not for search engines either."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from kb.output.incremental import Reuse, fingerprint
 from kb.site.files import write_if_changed
 from kb.site.pages import Gatherer
 from kb.site.sitemaps import sitemap_entry
+from kb.site.stubs import topic_stubs
 from kb.site.templates import render_page
 from kb.site.views import Nav, Page, SiteInfo, SitemapEntry
 
@@ -75,7 +76,7 @@ def run_topic(job: TopicJob, topic: Topic) -> TopicResult:
     g = job.gatherer
     images = g.data.images
     n_images = len(images)
-    pages = g.topic_pages(topic)
+    pages = g.topic_pages(topic) + topic_stubs(g, topic)
     result = TopicResult(topic.id, [], [], {}, {})
     # The topic's pages list the same alternates: one tuple for all, pickled once, held once by the
     # parent until the sitemap is written (~1 KB a document otherwise, 100 MB at 100x).

@@ -6,10 +6,12 @@ frozen dataclasses of :mod:`kb.site.views`, every link already decided), rendere
 only the files whose content changed) by worker processes (:mod:`kb.site.workers`); the pages over the
 whole site (:mod:`kb.site.sitewide`) follow here. All site paths come from :mod:`kb.urls`.
 
-Pages: ``/`` (the locales), ``/{locale}/`` (navigation from ``TOC.md``, else by title, and the topics
-not yet translated), ``/{locale}/{slug}/`` (a document), ``/topics/{id}/`` (locales × editions),
-``/compare/{topic}/{a}..{b}/`` (segments side by side), ``/search/`` and ``/search/{locale}/`` (calls
-``/api/search`` of ``kb serve``), ``404.html``, ``sitemap.xml`` and ``robots.txt``.
+Pages: ``/`` (the locales), and in every locale: ``/{locale}/`` (its docsets' navigation, the main one
+first, and the topics not yet translated), ``/{locale}/{slug}/`` (a document), ``/{locale}/toc/{docset}/``
+(a docset's whole tree), ``/{locale}/topics/{id}/`` (locales × editions), ``/{locale}/compare/{topic}/{a}..{b}/``
+(segments side by side), ``/{locale}/search/`` (calls ``/api/search`` of ``kb serve``),
+``/{locale}/translation-status/`` and ``/{locale}/404.html``; ``404.html``, ``sitemap.xml``, ``robots.txt``,
+and redirect stubs at the old addresses without a locale (:mod:`kb.site.stubs`).
 """
 
 from __future__ import annotations

@@ -81,20 +81,21 @@ def test_read_switch_language_and_edition_compare_search_and_follow(
 
     # The compare page: the 21Vianet and global Portuguese articles side by side.
     page.get_by_role("navigation", name="Comparar traduções").get_by_role("link").first.click()
-    expect(page).to_have_url(re.compile(r"/compare/[^/]+/pt-br\.\.pt-br-21vianet/$"))
-    expect(page.locator("main h1")).to_contain_text("Compare")
+    expect(page).to_have_url(re.compile(r"/pt-br/compare/[^/]+/pt-br\.\.pt-br-21vianet/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "pt-BR")  # the reader's language still
+    expect(page.locator("main h1")).to_contain_text("Comparar")
     rows = page.locator("table.compare tbody tr")
     expect(rows.first).to_be_visible()
     assert rows.count() > 5
     assert page.locator("tr.row-matched").count() > 0
     assert page.locator("tr.row-only-a, tr.row-only-b").count() > 0  # unmatched segments are marked
-    expect(page.locator("tr.row-only-a td[data-side=B] .gap").first).to_have_text("only in A")
+    expect(page.locator("tr.row-only-a td[data-side=B] .gap").first).to_have_text("somente em A")
 
     # Search through kb serve from the header, and follow a result.
-    page.get_by_role("searchbox", name="Search the knowledge base").fill("canais")
-    page.get_by_role("search").get_by_role("button", name="Search").click()
-    expect(page).to_have_url(re.compile(r"/search/\?q=canais$"))
-    expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ results? for “canais”$"))
+    page.get_by_role("searchbox", name="Pesquisar na base de conhecimento").fill("canais")
+    page.get_by_role("search").get_by_role("button", name="Pesquisar").click()
+    expect(page).to_have_url(re.compile(r"/pt-br/search/\?q=canais&locale=pt-BR$"))
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ resultados? para “canais”$"))
     expect(page.locator("#api-missing")).to_be_hidden()
     result = page.locator("#results li.result").first
     link = result.locator("h2 a")
@@ -112,7 +113,8 @@ def test_read_switch_language_and_edition_compare_search_and_follow(
 
 
 def test_search_form_filters_by_locale_and_shows_translations(page: Page, kb_serve: Server) -> None:
-    page.goto(kb_serve.url + "/search/ru-ru/")
+    page.goto(kb_serve.url + "/search/ru-ru/")  # the old address: a stub that refreshes to /ru-ru/search/
+    expect(page).to_have_url(kb_serve.url + "/ru-ru/search/")
     expect(page.locator("html")).to_have_attribute("lang", "ru-RU")
     expect(page.get_by_role("combobox", name="Язык")).to_have_value("ru-RU")
     page.get_by_label("Что искать").fill("каналов")
@@ -125,7 +127,7 @@ def test_search_form_filters_by_locale_and_shows_translations(page: Page, kb_ser
 
 
 def test_static_hosting_says_search_needs_the_api(page: Page, static_host: Server) -> None:
-    page.goto(static_host.url + "/search/pt-br/?q=canais")
+    page.goto(static_host.url + "/pt-br/search/?q=canais")
     notice = page.locator("#api-missing")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("A pesquisa precisa da API de consulta do kb")
@@ -159,7 +161,7 @@ def test_keyboard_reaches_the_skip_link_and_switchers_with_a_visible_focus(
     expect(page.locator("html")).to_have_attribute("lang", "ru-RU")
 
 
-@pytest.mark.parametrize("path", ["doc", "/search/", "/topics/"])
+@pytest.mark.parametrize("path", ["doc", "/pt-br/search/", "/topics/"])
 def test_a_phone_width_page_does_not_scroll_sideways(
     browser, kb_serve: Server, seed_urls: dict[str, str], path: str
 ) -> None:
@@ -222,7 +224,7 @@ def test_text_contrast_is_at_least_4_5_to_1(
     targets = {
         "document": seed_urls[SEED_PT],
         "compare": page.locator(".compare-links a").last.get_attribute("href"),
-        "search": "/search/pt-br/?q=canais",
+        "search": "/pt-br/search/?q=canais",
         "topic": x_default(page),
         "locale": "/pt-br/",
         "home": "/",

@@ -33,7 +33,24 @@ def test_bom_crlf_and_nbsp_lines():
 
 @pytest.mark.parametrize(
     ("value", "iso"),
-    [("10/29/2018", "2018-10-29"), ("2019-04-23", "2019-04-23"), ("13/45/2018", "13/45/2018"), (None, None)],
+    [
+        ("10/29/2018", "2018-10-29"),
+        ("2019-04-23", "2019-04-23"),
+        ("3/5/19", "2019-03-05"),  # en-US, month first: 5 March (a Brazilian reader would say 3 May)
+        ("12/31/99", "1999-12-31"),
+        ("2019-04-23T10:00:00", "2019-04-23"),
+        ("13/45/2018", None),
+        ("soon", None),
+        (None, None),
+    ],
 )
 def test_iso_date(value, iso):
     assert frontmatter.iso_date(value) == iso
+
+
+def test_an_unreadable_date_is_a_problem_naming_the_file_and_line():
+    text = "---\ntitle: T\nms.date: 31/31/2019\nms.lasthandoff: 3/5/19\n---\nUm texto.\n"
+    doc, problems = parse_document("pt-br/a.md", text.encode("utf-8"))
+    assert (doc.translation.date, doc.translation.handoff) == (None, "2019-03-05")
+    assert [(p.path, p.line) for p in problems] == [("pt-br/a.md", 3)]
+    assert "ms.date '31/31/2019' is not a date" in problems[0].message

@@ -128,6 +128,12 @@ def test_search_cross_language_and_auto_over_http(api: str) -> None:
     assert data["locale"] == "it-IT" and data["results"][0]["path"] == "it-it/cancel-subscription.md"
 
 
+def test_dates_are_iso_8601_in_the_api(api: str) -> None:
+    # written "ms.date: 03/01/2019" (month first, as Microsoft docs do): 1 March, parsed once at ingest
+    doc = get(api + "/api/documents/pt-br/azure-billing").json()
+    assert doc["translation"]["date"] == "2019-03-01"
+
+
 def test_topics_topic_document(api: str) -> None:
     topics = get(api + "/api/topics").json()
     assert topics["total"] == len(topics["topics"])

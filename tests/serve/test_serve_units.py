@@ -61,6 +61,14 @@ def test_the_site_answers_files_folders_and_its_404_page(site: Path) -> None:
         site_response(site, "api/nothing")
 
 
+def test_a_missing_page_below_a_locale_answers_that_locales_404_page(site: Path) -> None:
+    (site / "pt-br" / "404.html").write_text("<p>não está aqui</p>", encoding="utf-8")
+    missing = site_response(site, "pt-br/nada/")
+    assert (missing.status_code, Path(missing.path)) == (404, site.resolve() / "pt-br" / "404.html")  # type: ignore[attr-defined]
+    other = site_response(site, "ru-ru/nothing/")  # no Russian 404 page: the site's
+    assert (other.status_code, Path(other.path)) == (404, site.resolve() / "404.html")  # type: ignore[attr-defined]
+
+
 def test_raw_utf8_in_a_request_line_is_percent_encoded_and_nothing_else_is_touched() -> None:
     data = "\r\nGET /api/search?q=подписка HTTP/1.1\r\nX-Name: é\r\n\r\n".encode()
     assert percent_encode_request_line(data) == (

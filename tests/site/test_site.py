@@ -145,17 +145,42 @@ def test_every_document_topic_locale_compare_and_special_page_is_written(built) 
         *[f"assets/{name}" for name in sorted(site.ASSETS)],
         "compare/aaa/pt-br..pt-br-21vianet/index.html",
         "compare/aaa/pt-br..ru-ru/index.html",
+        "es-es/404.html",
         "es-es/artigo-c/index.html",
+        "es-es/compare/aaa/pt-br..pt-br-21vianet/index.html",
+        "es-es/compare/aaa/pt-br..ru-ru/index.html",
         "es-es/index.html",
+        "es-es/search/index.html",
+        "es-es/topics/aaa/index.html",
+        "es-es/topics/bbb/index.html",
+        "es-es/topics/ccc/index.html",
+        "es-es/translation-status/index.html",
         "files/pt-br/guide/media/flow.png",
         "index.html",
+        "pt-br/404.html",
         "pt-br/artigo-a-21vianet/index.html",
         "pt-br/artigo-a/index.html",
         "pt-br/artigo-b/index.html",
+        "pt-br/compare/aaa/pt-br..pt-br-21vianet/index.html",
+        "pt-br/compare/aaa/pt-br..ru-ru/index.html",
         "pt-br/index.html",
+        "pt-br/search/index.html",
+        "pt-br/toc/guide/index.html",
+        "pt-br/topics/aaa/index.html",
+        "pt-br/topics/bbb/index.html",
+        "pt-br/topics/ccc/index.html",
+        "pt-br/translation-status/index.html",
         "robots.txt",
+        "ru-ru/404.html",
         "ru-ru/artigo-a/index.html",
+        "ru-ru/compare/aaa/pt-br..pt-br-21vianet/index.html",
+        "ru-ru/compare/aaa/pt-br..ru-ru/index.html",
         "ru-ru/index.html",
+        "ru-ru/search/index.html",
+        "ru-ru/topics/aaa/index.html",
+        "ru-ru/topics/bbb/index.html",
+        "ru-ru/topics/ccc/index.html",
+        "ru-ru/translation-status/index.html",
         "search/es-es/index.html",
         "search/index.html",
         "search/pt-br/index.html",
@@ -237,7 +262,7 @@ def test_a_link_to_an_article_not_translated_into_the_locale_opens_its_topic_hub
     found = links_of(page(built[0], "ru-ru/artigo-a"))
     assert found["B"] == (
         "a",
-        "/topics/bbb/",
+        "/ru-ru/topics/bbb/",  # the hub in the reader's language
         "Недоступно на языке Русский: открывает список языков, на которых статья есть",
     )
     assert found["A"] == ("a", "/ru-ru/artigo-a/", "Статья A")  # its own page; #uso is not a Russian id
@@ -284,19 +309,20 @@ def alternates(doc: BeautifulSoup) -> list[tuple[str, str]]:
 
 
 def test_every_page_carries_hreflang_alternates_for_its_topics_locales(built) -> None:
+    # x-default: the hub in the site's main locale (the most documents: pt-BR)
     assert alternates(page(built[0], "pt-br/artigo-a")) == [
         ("pt-BR", "/pt-br/artigo-a/"),
         ("ru-RU", "/ru-ru/artigo-a/"),
-        ("x-default", "/topics/aaa/"),
+        ("x-default", "/pt-br/topics/aaa/"),
     ]
     assert alternates(page(built[0], "pt-br/artigo-a-21vianet")) == [
         ("pt-BR", "/pt-br/artigo-a-21vianet/"),
         ("ru-RU", "/ru-ru/artigo-a/"),
-        ("x-default", "/topics/aaa/"),
+        ("x-default", "/pt-br/topics/aaa/"),
     ]
     assert alternates(page(built[0], "es-es/artigo-c")) == [
         ("es-ES", "/es-es/artigo-c/"),
-        ("x-default", "/topics/ccc/"),
+        ("x-default", "/pt-br/topics/ccc/"),
     ]
 
 
@@ -304,10 +330,12 @@ def test_every_page_carries_hreflang_alternates_for_its_topics_locales(built) ->
 
 
 def test_topic_hub_lists_locales_by_editions_with_titles_dates_translation_and_freshness(built) -> None:
-    hub = page(built[0], "topics/aaa")
+    hub = page(built[0], "pt-br/topics/aaa")
+    assert hub.html["lang"] == "pt-BR"
+    assert (hub.find("h1").get_text(), hub.find("h1")["lang"]) == ("Artigo A | Centro", "pt-BR")
     table = hub.find("table", class_="matrix")
     assert [th.get_text() for th in table.find("thead").find_all("th")] == [
-        "Language",
+        "Idioma",
         "Global",
         "21Vianet (China)",
     ]
@@ -319,22 +347,25 @@ def test_topic_hub_lists_locales_by_editions_with_titles_dates_translation_and_f
         (
             "Português (Brasil)",
             [
-                "Artigo A | Centro Date: 2019-03-04 Translation: Machine (MT) Freshness: newest",
-                "Artigo A (21Vianet) Date: — Translation: — Freshness: no date",
+                "Artigo A | Centro Data: 4 de mar. de 2019 Tradução: Automática (MT) Atualidade: mais recente",
+                "Artigo A (21Vianet) Data: — Tradução: — Atualidade: sem data",
             ],
         ),
         (
             "Русский",
             [
-                "Статья A Date: 2019-01-10 Translation: Human (HT) Freshness: 81 days older than the newest",
-                "missing",
+                "Статья A Data: 10 de jan. de 2019 Tradução: Humana (HT) "
+                "Atualidade: 81 dias mais antiga que a mais recente",
+                "ausente",
             ],
         ),
     ]
     assert [a["href"] for a in hub.find("section").find_all("a")] == [
-        "/compare/aaa/pt-br..pt-br-21vianet/",
-        "/compare/aaa/pt-br..ru-ru/",
+        "/pt-br/compare/aaa/pt-br..pt-br-21vianet/",
+        "/pt-br/compare/aaa/pt-br..ru-ru/",
     ]
+    ru = page(built[0], "ru-ru/topics/bbb")  # a topic without Russian: titled in its own language
+    assert (ru.html["lang"], ru.find("h1").get_text(), ru.find("h1")["lang"]) == ("ru-RU", "Artigo B", "pt-BR")
 
 
 def test_locale_home_has_toc_navigation_other_articles_and_untranslated_topics(built) -> None:
@@ -350,7 +381,7 @@ def test_locale_home_has_toc_navigation_other_articles_and_untranslated_topics(b
     ]
     untranslated = home.find("section", class_="untranslated")
     assert [(a.get_text(), a["href"], a["lang"]) for a in untranslated.find_all("a")] == [
-        ("Artículo C", "/topics/ccc/", "es-ES")
+        ("Artículo C", "/pt-br/topics/ccc/", "es-ES")
     ]
     ru = page(built[0], "ru-ru")
     assert ru.html["lang"] == "ru-RU"
@@ -398,7 +429,8 @@ def test_site_home_lists_locales_with_their_own_names(built) -> None:
 
 def test_compare_page_shows_aligned_segments_side_by_side_and_marks_unmatched_ones(built) -> None:
     pytest.importorskip("kb.align.segments")
-    doc = page(built[0], "compare/aaa/pt-br..pt-br-21vianet")
+    doc = page(built[0], "pt-br/compare/aaa/pt-br..pt-br-21vianet")
+    assert doc.html["lang"] == "pt-BR"
     table = doc.find("table", class_="compare")
     rows = table.find("tbody").find_all("tr")
     assert rows, "no aligned rows"
@@ -409,9 +441,9 @@ def test_compare_page_shows_aligned_segments_side_by_side_and_marks_unmatched_on
         a, b, score = tr.find_all("td")
         assert (a["lang"], b["lang"]) == ("pt-BR", "pt-BR")
         if "row-only-a" in tr["class"]:
-            assert b.get_text(strip=True) == "only in A" and score.get_text() == "—"
+            assert b.get_text(strip=True) == "somente em A" and score.get_text() == "—"
         if "row-only-b" in tr["class"]:
-            assert a.get_text(strip=True) == "only in B"
+            assert a.get_text(strip=True) == "somente em B"
     first = rows[0].find_all("td")
     assert first[0].find(class_="seg-path").get_text() == "heading[0]"
     assert "Artigo A" in first[0].get_text() and "Artigo A na China" in first[1].get_text()
@@ -419,7 +451,7 @@ def test_compare_page_shows_aligned_segments_side_by_side_and_marks_unmatched_on
 
 
 def test_search_page_calls_the_api_and_explains_static_hosting(built) -> None:
-    doc = page(built[0], "search/pt-br")
+    doc = page(built[0], "pt-br/search")
     form = doc.find("form", id="search-form")
     assert (form["data-api"], form["data-health"], form["data-base"]) == ("/api/search", "/api/health", "/")
     assert [o["value"] for o in form.find("select", id="locale").find_all("option")] == [
@@ -452,10 +484,17 @@ def test_sitemap_lists_pages_with_xhtml_alternates(built) -> None:
     assert entries["/pt-br/artigo-a/"] == [
         ("pt-BR", "/pt-br/artigo-a/"),
         ("ru-RU", "/ru-ru/artigo-a/"),
-        ("x-default", "/topics/aaa/"),
+        ("x-default", "/pt-br/topics/aaa/"),
     ]
-    assert "/compare/aaa/pt-br..ru-ru/" not in entries and "/search/" not in entries
-    assert set(entries) >= {"/", "/pt-br/", "/topics/aaa/", "/es-es/artigo-c/"}
+    assert entries["/ru-ru/topics/aaa/"] == [
+        ("es-ES", "/es-es/topics/aaa/"),
+        ("pt-BR", "/pt-br/topics/aaa/"),
+        ("ru-RU", "/ru-ru/topics/aaa/"),
+        ("x-default", "/pt-br/topics/aaa/"),
+    ]
+    assert "/pt-br/compare/aaa/pt-br..ru-ru/" not in entries and "/pt-br/search/" not in entries
+    assert not {e for e in entries if e.startswith(("/topics/", "/compare/", "/search/"))}  # stubs are not listed
+    assert set(entries) >= {"/", "/pt-br/", "/pt-br/topics/aaa/", "/es-es/artigo-c/"}
 
 
 def sitemap_locs(path: Path) -> list[str]:
@@ -467,8 +506,8 @@ def test_a_sitemap_over_the_protocol_limit_is_split_under_an_index(
 ) -> None:
     _, corpus, alignment = built
     whole = sitemap_locs(built[0] / "sitemap.xml")
-    assert len(whole) == 12
-    monkeypatch.setattr(sitemaps, "SITEMAP_URLS", 4)
+    assert len(whole) == 18
+    monkeypatch.setattr(sitemaps, "SITEMAP_URLS", 6)
     dest = tmp_path / "site"
 
     site.render_site(dest, corpus, alignment, BuildOptions(jobs=1, base_url="https://docs.example.com/kb/"))
@@ -479,7 +518,7 @@ def test_a_sitemap_over_the_protocol_limit_is_split_under_an_index(
         f"https://docs.example.com/kb/sitemap-{n}.xml" for n in (1, 2, 3)
     ]
     parts = [sitemap_locs(dest / f"sitemap-{n}.xml") for n in (1, 2, 3)]
-    assert [len(p) for p in parts] == [4, 4, 4]
+    assert [len(p) for p in parts] == [6, 6, 6]
     assert [loc for p in parts for loc in p] == ["https://docs.example.com/kb" + loc for loc in whole]
     robots = (dest / "robots.txt").read_text(encoding="utf-8")
     assert robots.endswith("Sitemap: https://docs.example.com/kb/sitemap.xml\n")
@@ -511,9 +550,14 @@ def test_sitemap_parts_keep_each_file_within_the_limits(
 def test_robots_and_404(built) -> None:
     assert (built[0] / "robots.txt").read_text(
         encoding="utf-8"
-    ) == "User-agent: *\nDisallow: /compare/\nAllow: /\n"
-    nf = page(built[0], "404.html")
-    assert nf.find("h1").get_text() == "Page not found"
+    ) == "User-agent: *\nDisallow: /compare/\nDisallow: /es-es/compare/\nDisallow: /pt-br/compare/\n" + (
+        "Disallow: /ru-ru/compare/\nAllow: /\n"
+    )
+    nf = page(built[0], "404.html")  # the site's: in its main language, the text in every other too
+    assert (nf.html["lang"], nf.find("h1").get_text()) == ("pt-BR", "Página não encontrada")
+    assert [p["lang"] for p in nf.find_all("p", lang=True)] == ["es-ES", "ru-RU"]
+    ru = page(built[0], "ru-ru/404.html")
+    assert (ru.html["lang"], ru.find("h1").get_text()) == ("ru-RU", "Страница не найдена")
     assert [a["href"] for a in nf.find("ul", class_="locale-cards").find_all("a")] == [
         "/es-es/",
         "/pt-br/",
@@ -537,13 +581,14 @@ def test_a_base_url_puts_every_link_under_the_sub_path(tmp_path: Path, built) ->
     assert alternates(doc)[0] == ("pt-BR", "https://docs.example.com/kb/pt-br/artigo-a/")
     robots = (dest / "robots.txt").read_text(encoding="utf-8")
     assert robots == (
-        "User-agent: *\nDisallow: /kb/compare/\nAllow: /kb/\nSitemap: https://docs.example.com/kb/sitemap.xml\n"
+        "User-agent: *\nDisallow: /kb/compare/\nDisallow: /kb/es-es/compare/\nDisallow: /kb/pt-br/compare/\n"
+        "Disallow: /kb/ru-ru/compare/\nAllow: /kb/\nSitemap: https://docs.example.com/kb/sitemap.xml\n"
     )
     sub = tmp_path / "sub"
     site.render_site(sub, corpus, alignment, BuildOptions(jobs=1, base_url="/docs"))
     pages, problems = check_site(sub, "/docs/")
     assert problems == []
-    assert len(pages) == 20
+    assert len(pages) == 45
 
 
 @pytest.mark.parametrize("bad", ["docs/", "javascript:alert(1)", "/a b/", '/"x/'])
@@ -563,7 +608,7 @@ def test_pages_are_data_and_rendering_is_pure_and_poolable(built) -> None:
     serial = dict(templates.render_pages(pages, info, jobs=1))
     pooled = dict(templates.render_pages(pickle.loads(pickle.dumps(pages)), info, jobs=2, min_pool=1))
     assert serial == pooled
-    assert len(serial) == len(pages) == 22
+    assert len(serial) == len(pages) == 47
 
 
 @pytest.mark.slow
@@ -585,12 +630,16 @@ def test_a_rebuild_writes_only_pages_whose_content_changed(tmp_path: Path, built
     # hub; not the Portuguese home (its TOC names B as TOC.md does) nor anything else.
     assert rewritten == [
         "es-es/index.html",
+        "es-es/topics/bbb/index.html",  # titled with B's title: the topic has no Spanish version
+        "es-es/translation-status/index.html",  # lists B's title, as every locale's status page does
         "pt-br/artigo-a-21vianet/index.html",
         "pt-br/artigo-a/index.html",
         "pt-br/artigo-b/index.html",
+        "pt-br/topics/bbb/index.html",
+        "pt-br/translation-status/index.html",
         "ru-ru/index.html",
-        "topics/bbb/index.html",
-        "translation-status/index.html",  # lists B's title
+        "ru-ru/topics/bbb/index.html",
+        "ru-ru/translation-status/index.html",
     ]
 
 

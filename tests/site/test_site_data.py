@@ -41,3 +41,20 @@ def test_a_next_build_adopts_the_anchors_of_the_very_same_documents_only(gathere
     assert data.anchors(same) == {"adopted"}
     assert data.anchors(edited) == SiteData.gather(corpus, alignment, "/").anchors(edited)
     assert set(data.found_anchors()) == {same.path, edited.path}
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("pt-BR", "5 de mar. de 2019"),
+        ("ru-RU", "5 мар. 2019\u202fг."),  # CLDR: a narrow no-break space before "г."
+        ("es-ES", "5 mar 2019"),
+        ("it-IT", "5 mar 2019"),
+        ("xx-YY", "Mar 5, 2019"),  # a locale CLDR does not know: English
+    ],
+)
+def test_dates_are_shown_in_each_locales_format(lang: str, shown: str) -> None:
+    from kb.site.data import Strings
+
+    assert Strings(lang).format_date("2019-03-05") == shown
+    assert Strings(lang).format_date("as written") == "as written"

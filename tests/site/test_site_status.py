@@ -68,8 +68,10 @@ def table(doc: BeautifulSoup, cls: str) -> Tag:
 
 
 def test_status_summary_counts_each_locale(built):
-    doc = page(built, "translation-status")
-    assert doc.html["lang"] == "en" and doc.find("h1").get_text() == "Translation status"
+    doc = page(built, "pt-br/translation-status")
+    assert doc.html["lang"] == "pt-BR" and doc.find("h1").get_text() == "Status da tradução"
+    ru = page(built, "ru-ru/translation-status")  # every locale has it, in its language
+    assert ru.html["lang"] == "ru-RU" and ru.find("h1").get_text() != doc.find("h1").get_text()
     rows = table(doc, "status-summary").find("tbody").find_all("tr")
     got = {tr["data-locale"]: [td.get_text() for td in tr.find_all("td")] for tr in rows}
     # documents, topics missing, stale, machine-translated, error findings
@@ -87,32 +89,40 @@ def cells(doc: BeautifulSoup, topic_title: str) -> dict[str, Tag]:
     raise AssertionError(f"no row for {topic_title}")
 
 
+def all_cells(doc: BeautifulSoup) -> list[tuple[str, dict[str, Tag]]]:
+    return [
+        (tr.find("th").get_text(strip=True), {td["data-locale"]: td for td in tr.find_all("td")})
+        for tr in table(doc, "status").find("tbody").find_all("tr")
+    ]
+
+
 def test_status_table_shows_present_missing_stale_mt_and_findings(built):
-    doc = page(built, "translation-status")
+    doc = page(built, "pt-br/translation-status")
     heads = [th.get_text() for th in table(doc, "status").find("thead").find_all("th")]
-    assert heads == ["Topic", "Español", "Português (Brasil)", "Русский"]
-    a = cells(doc, "T es-ES")
+    assert heads == ["Tópico", "Español", "Português (Brasil)", "Русский"]
+    rows = all_cells(doc)  # each topic under its title in the page's language: both are "T pt-BR"
+    assert [title for title, _ in rows] == ["T pt-BR", "T pt-BR"]
+    a, b = sorted((c for _, c in rows), key=lambda c: "missing-cell" in c["ru-RU"].get("class", []))
     ru = a["ru-RU"]
-    assert [b.get_text() for b in ru.find_all(class_="badge")] == ["stale", "MT"]
+    assert [b.get_text() for b in ru.find_all(class_="badge")] == ["desatualizado", "MT"]
     findings = ru.find("a", class_="status-findings")
-    assert findings.get_text() == "1 errors, 1 warnings"
-    assert findings["href"] == "/compare/aaa/es-es..ru-ru/"
+    assert findings.get_text() == "1 erros, 1 avisos"
+    assert findings["href"] == "/pt-br/compare/aaa/es-es..ru-ru/"
     assert title_of(built, ru.find("a")["href"]) == ("ru-RU", "T ru-RU")
     assert a["es-ES"].find(class_="badge") is None
-    b = cells(doc, "T pt-BR")
     assert {
         loc: td.get_text(strip=True) for loc, td in b.items() if "missing-cell" in td.get("class", [])
     } == {
-        "es-ES": "missing",
-        "ru-RU": "missing",
+        "es-ES": "ausente",
+        "ru-RU": "ausente",
     }
     assert title_of(built, b["pt-BR"].find("a")["href"]) == ("pt-BR", "T pt-BR")
 
 
 def test_compare_page_lists_the_findings_of_its_two_documents(built):
-    doc = page(built, "compare/aaa/es-es..ru-ru")
+    doc = page(built, "pt-br/compare/aaa/es-es..ru-ru")
     section = doc.find("section", class_="findings")
-    assert section.find("h2").get_text() == "Translation checks"
+    assert section.find("h2").get_text() == "Verificações de tradução"
     items = {li["data-kind"]: li for li in section.find_all("li", class_="finding")}
     assert set(items) == {"stale", "machine_translated", "number_mismatch"}
     number = items["number_mismatch"]
@@ -120,21 +130,21 @@ def test_compare_page_lists_the_findings_of_its_two_documents(built):
     assert (number["data-path"], number["data-segment"]) == ("ru-ru/a.md", "p[0]")
     message = number.find(class_="finding-message").get_text()
     assert "60" in message and "30" in message and "es-ES" in message
-    assert "line 11" in number.get_text()
+    assert "linha 11" in number.get_text()
     assert "3.5" not in section.get_text()
     # the status page is one click away
-    assert section.find("a", href="/translation-status/")
+    assert section.find("a", href="/pt-br/translation-status/")
 
 
 def test_compare_page_without_findings_says_so(built):
-    section = page(built, "compare/aaa/es-es..pt-br").find("section", class_="findings")
+    section = page(built, "pt-br/compare/aaa/es-es..pt-br").find("section", class_="findings")
     assert section.find_all("li") == []
-    assert "report nothing" in section.get_text()
+    assert "não relatam nada" in section.get_text()
 
 
 def test_home_links_the_status_page_and_every_status_link_resolves(built):
     home = page(built, "")
-    assert home.find("a", href="/translation-status/")
+    assert home.find("a", href="/pt-br/translation-status/")  # in the site's main locale
     pages, problems = check_site(built, "/")
     assert problems == []
-    assert "/translation-status/" in pages
+    assert {"/pt-br/translation-status/", "/ru-ru/translation-status/", "/translation-status/"} <= set(pages)

@@ -1,0 +1,127 @@
+"""kb.site.navigation: a locale's docsets in order (the one reaching the most articles first, each under
+its own name), an article's branch of its docset's tree, previous/next, and the whole tree's page;
+kb.site.pages.is_landing: which articles show as cards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from kb.ingest.reader import ingest
+from kb.model import Alignment, Evidence, Topic, TopicMember
+from kb.output.options import BuildOptions
+from kb.site import navigation
+from kb.site import writer as site
+from kb.site.data import SiteData
+from kb.site.pages import is_landing
+
+
+def doc(title: str, extra: str = "", body: str = "") -> str:
+    return f"---\ntitle: {title}\nms.contentlocale: pt-BR\n{extra}---\n# {title}\n\n{body or 'Texto.'}\n"
+
+
+FILES = {
+    # an edition's docset: one root entry, two articles
+    "pt-br/Archive/TOC.md": "# [Edição da China](index.md)\n## [Cobrança na China](billing.md)\n",
+    "pt-br/Archive/index.md": doc("Edição da China"),
+    "pt-br/Archive/billing.md": doc("Cobrança na China"),
+    # the main docset: an "about" entry, then several roots; four articles
+    "pt-br/main/TOC.md": (
+        "# [Sobre o produto](index.md)\n\n# [Contas](accounts.md)\n## [Criar conta](create.md)\n"
+        "## Grupo\n### [Excluir conta](delete.md)\n# [Cobrança](billing.md)\n"
+    ),
+    "pt-br/main/index.md": doc("Sobre o produto", "layout: LandingPage\n"),
+    "pt-br/main/accounts.md": doc("Contas"),
+    "pt-br/main/create.md": doc("Criar conta"),
+    "pt-br/main/delete.md": doc("Excluir conta"),
+    "pt-br/main/billing.md": doc(
+        "Cobrança",
+        body="## Faturas\n\n- [Ler](create.md)\n- [Pagar](delete.md)\n\n## Ajuda\n\n- [Contas](accounts.md)\n",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> SiteData:
+    root = tmp_path_factory.mktemp("nav")
+    for rel, text in FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    corpus = ingest(root)
+    assert corpus.problems == ()
+    topics = []
+    for d in corpus.documents:
+        slug = d.path.removeprefix("pt-br/").removesuffix(".md").replace("/", "-").lower()
+        topics.append(Topic(slug, slug, [TopicMember(d, Evidence.PATH, 1.0, slug)]))
+    return SiteData.gather(corpus, Alignment(topics), "/")
+
+
+def test_the_docset_reaching_the_most_articles_comes_first_under_its_own_name(data: SiteData) -> None:
+    nav = navigation.build_nav(data, "pt-BR")
+    assert [(s.name, s.href, s.documents, s.toc, s.source) for s in nav.sections] == [
+        ("Sobre o produto", "/pt-br/main-index/", 5, "pt-br/toc/main/", "pt-br/main/TOC.md"),
+        ("Edição da China", "/pt-br/archive-index/", 2, "pt-br/toc/archive/", "pt-br/Archive/TOC.md"),
+    ]
+    main = nav.sections[0]
+    assert [n.label for n in main.tree] == ["Contas", "Cobrança"]  # the naming entry heads, not repeats
+    assert nav.places["pt-br/main/delete.md"] == (0, (0, 1, 0))
+    assert nav.places["pt-br/main/index.md"] == (0, ())
+
+
+def test_an_article_shows_its_branch_open_and_current_with_previous_and_next(data: SiteData) -> None:
+    nav = navigation.build_nav(data, "pt-BR")
+    delete = data.by_path["pt-br/main/delete.md"]
+    art = navigation.article_nav(nav, delete, "/pt-br/main-delete/", "/")
+    assert art is not None
+    (contas, cobranca) = art.branch
+    assert (contas.open, contas.current, cobranca.open, cobranca.children) == (True, False, False, ())
+    create, group = contas.children
+    assert (create.label, create.open, group.label, group.open) == ("Criar conta", False, "Grupo", True)
+    (me,) = group.children
+    assert (me.label, me.current, me.href) == ("Excluir conta", True, "/pt-br/main-delete/")
+    assert (art.prev.label, art.next.label) == ("Criar conta", "Cobrança")
+    assert art.toc == "/pt-br/toc/main/"
+    head = navigation.article_nav(nav, data.by_path["pt-br/main/index.md"], "/pt-br/main-index/", "/")
+    assert head is not None and head.is_head and head.prev is None and head.next.label == "Contas"
+    assert [n.more for n in head.branch] == [True, False]  # collapsed: "Contas" has more below
+
+
+def test_a_long_level_is_cut_to_a_window_around_the_branch() -> None:
+    level = tuple(navigation.NavTree(f"n{i}", f"/n{i}/") for i in range(100))
+    shown = navigation.branch(level, (50,))
+    w = navigation.WINDOW
+    assert [n.label for n in shown] == [f"n{i}" for i in range(50 - w, 50 + w + 1)]
+    assert [n.label for n in shown if n.current] == ["n50"]
+
+
+def test_landing_pages_are_layouts_or_headed_lists_of_links(data: SiteData) -> None:
+    assert is_landing(data.by_path["pt-br/main/index.md"])  # layout: LandingPage
+    assert is_landing(data.by_path["pt-br/main/billing.md"])  # headed lists of one link each
+    assert not is_landing(data.by_path["pt-br/main/accounts.md"])
+
+
+def test_the_site_renders_the_branch_the_tree_page_and_the_home_main_docset_first(
+    data: SiteData, tmp_path: Path
+) -> None:
+    dest = tmp_path / "site"
+    site.render_site(dest, data.corpus, data.alignment, BuildOptions(jobs=1, base_url="/"))
+    page = BeautifulSoup((dest / "pt-br/main-delete/index.html").read_text(encoding="utf-8"), "html.parser")
+    nav = page.find("nav", class_="doc-nav")
+    assert nav.find("a", attrs={"aria-current": "page"})["href"] == "/pt-br/main-delete/"
+    assert [a["href"] for a in nav.select("li.open > a")] == ["/pt-br/main-accounts/", "/pt-br/main-delete/"]
+    assert nav.find("p", class_="doc-nav-all").find("a")["href"] == "/pt-br/toc/main/"
+    assert [a["rel"][0] + " " + a["href"] for a in page.select(".prev-next a")] == [
+        "prev /pt-br/main-create/",
+        "next /pt-br/main-billing/",
+    ]
+    crumbs = [li.get_text(strip=True) for li in page.select(".breadcrumbs li")]
+    assert crumbs == ["Início", "Português (Brasil)", "Contas", "Grupo", "Excluir conta"]
+    whole = BeautifulSoup((dest / "pt-br/toc/main/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert whole.html["lang"] == "pt-BR"
+    assert len(whole.select("nav.toc-full a")) == 4
+    home = BeautifulSoup((dest / "pt-br/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [h.get_text(strip=True) for h in home.select("nav.toc h2")] == ["Sobre o produto", "Edição da China"]
+    landing = BeautifulSoup((dest / "pt-br/main-billing/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "landing" in landing.find("article")["class"]
