@@ -147,6 +147,7 @@ def test_every_document_topic_locale_compare_and_special_page_is_written(built) 
         "compare/aaa/pt-br..ru-ru/index.html",
         "es-es/artigo-c/index.html",
         "es-es/index.html",
+        "favicon.ico",
         "files/pt-br/guide/media/flow.png",
         "index.html",
         "pt-br/artigo-a-21vianet/index.html",
