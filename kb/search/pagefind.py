@@ -105,7 +105,7 @@ def write_pagefind(dest: Path, head: None, topics: Iterable[Topic], options: Bui
     if not (reuse.old and _link_previous(reuse, key, bundle)):
         reuse.new.clear()
         try:
-            asyncio.run(_index(found, bundle))
+            _write_checked(found, bundle)
         except Exception as exc:  # noqa: BLE001 - any failure of Pagefind: the site is published without it
             shutil.rmtree(bundle, ignore_errors=True)
             note_refusal(release, f"pagefind: no static search bundle was written ({_reason(exc)}); "
@@ -134,6 +134,36 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, (FileNotFoundError, ImportError)):
         return "the Pagefind binary was not found: install kb with pip to get pagefind[extended]"
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'Pagefind failed'}"[:300]
+
+
+def _write_checked(found: list[Record], bundle: Path) -> None:
+    """Write the bundle, and check it is whole: under load the service was seen to leave
+    ``pagefind-entry.json`` empty (it is stopped once it has answered that the files are written).
+    A broken bundle is written once more, then reported."""
+    for attempt in (1, 2):
+        asyncio.run(_index(found, bundle))
+        problem = bundle_problem(bundle)
+        if problem is None:
+            return
+        shutil.rmtree(bundle, ignore_errors=True)
+        if attempt == 2:
+            raise RuntimeError(f"Pagefind wrote an incomplete bundle: {problem}")
+
+
+def bundle_problem(bundle: Path) -> str | None:
+    """What is wrong with the bundle in ``bundle`` (None when its entry, and each language's meta
+    and WASM files it names, are there and not empty)."""
+    try:
+        languages = json.loads((bundle / "pagefind-entry.json").read_bytes())["languages"]
+        needed = [f"pagefind.{v['hash']}.pf_meta" for v in languages.values()]
+        needed += [f"wasm.{v['wasm']}.pagefind" for v in languages.values()]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"pagefind-entry.json unreadable ({type(exc).__name__})"
+    for name in needed:
+        path = bundle / name
+        if not path.is_file() or path.stat().st_size == 0:
+            return f"{name} missing or empty"
+    return None
 
 
 async def _index(found: list[Record], bundle: Path) -> None:

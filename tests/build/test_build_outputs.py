@@ -66,7 +66,7 @@ def children() -> set[int]:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_concurrent_writers_produce_what_sequential_ones_do(jobs: int, tmp_path: Path) -> None:
     result = build(CONTENT, tmp_path / "out", BuildOptions(jobs=jobs))
-    assert list(result.timings) == ["ingest", "align", "index", "site"]
+    assert list(result.timings) == ["ingest", "align", "index", "pagefind", "site"]
     assert (result.release / "index" / "catalog.pickle").is_file()
     assert (result.release / "site" / "index.html").is_file()
     assert sorted(p.name for p in result.release.iterdir()) == [".state", "index", "manifest.json", "site"]

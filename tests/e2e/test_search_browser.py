@@ -6,56 +6,26 @@ the box, "did you mean" above the results, no pager for an empty search, filters
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 # ruff: noqa: F811 (the fixtures come by import, see browser_support.py)
-from browser_support import Server, browser, page  # noqa: F401
+from browser_support import (  # noqa: F401
+    Server,
+    browser,
+    built_search_site,
+    page,
+    served_search_site,
+    static_search_site,
+)
 from playwright.sync_api import Page, Request, expect
-from servers import answers, free_port, kb, running
 
 pytestmark = pytest.mark.browser
 
-SITE = Path(__file__).resolve().parent / "search_site" / "content"
-
 
 def search_url(lang: str) -> str:
-    """The locale's search page, as the site links it (read from the locale home, not assumed)."""
+    """The locale's search page."""
     return f"/search/{lang}/"
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("search-site") / "out"
-    done = subprocess.run(kb("build", "--content", str(SITE), "--build", str(out), "--quiet", "--jobs", "1"),
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert "warning" not in done.stdout, done.stdout  # the Pagefind bundle was written
-    return out
-
-
-@pytest.fixture(scope="module")
-def static_site(built_site: Path) -> Iterator[Server]:
-    """The site as plain files: `python -m http.server`, a real process on loopback, no API."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    site = str((built_site / "site").resolve())
-    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site]
-    with running(cmd, answers(url + "/")):
-        yield Server(url, built_site)
-
-
-@pytest.fixture(scope="module")
-def served_site(built_site: Path) -> Iterator[Server]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with running(kb("serve", "--build", str(built_site), "--host", "127.0.0.1", "--port", str(port)),
-                 answers(url + "/api/health")):
-        yield Server(url, built_site)
 
 
 def requests_of(page: Page) -> list[str]:
@@ -70,11 +40,11 @@ def type_senha(page: Page, base: str) -> None:
     page.locator("#q").press_sequentially("senha", delay=40)  # no Enter: results come as you type
 
 
-def test_static_host_searches_the_pagefind_bundle_in_portuguese(page: Page, static_site: Server) -> None:
+def test_static_host_searches_the_pagefind_bundle_in_portuguese(page: Page, static_search_site: Server) -> None:
     seen = requests_of(page)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    type_senha(page, static_site.url)
+    type_senha(page, static_search_site.url)
     results = page.locator("#results li.result")
     expect(results.first).to_be_visible()
     expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ resultados? para “senha”$"))
@@ -102,17 +72,17 @@ def test_static_host_searches_the_pagefind_bundle_in_portuguese(page: Page, stat
     expect(page.locator("html")).to_have_attribute("lang", "pt-BR")
 
 
-def test_static_host_searches_another_locale_and_all(page: Page, static_site: Server) -> None:
-    page.goto(static_site.url + search_url("pt-br") + "?q=пароль&locale=ru-RU")
+def test_static_host_searches_another_locale_and_all(page: Page, static_search_site: Server) -> None:
+    page.goto(static_search_site.url + search_url("pt-br") + "?q=пароль&locale=ru-RU")
     first = page.locator("#results li.result h2 a").first
     expect(first).to_have_attribute("lang", "ru-RU")
     page.locator("#locale").select_option("")
     expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ resultados? para “пароль”$"))
 
 
-def test_kb_serve_answers_the_same_page_through_the_api(page: Page, served_site: Server) -> None:
+def test_kb_serve_answers_the_same_page_through_the_api(page: Page, served_search_site: Server) -> None:
     seen = requests_of(page)
-    type_senha(page, served_site.url)
+    type_senha(page, served_search_site.url)
     results = page.locator("#results li.result")
     expect(results.first.locator("h2 a")).to_have_attribute("lang", "pt-BR")
     expect(results.first.locator(".snippet mark").first).to_have_text(re.compile("senha", re.I))
@@ -121,8 +91,8 @@ def test_kb_serve_answers_the_same_page_through_the_api(page: Page, served_site:
     assert not any("/pagefind/" in u for u in seen)
 
 
-def test_did_you_mean_is_a_link_above_the_results(page: Page, served_site: Server) -> None:
-    page.goto(served_site.url + search_url("pt-br") + "?q=sehna")
+def test_did_you_mean_is_a_link_above_the_results(page: Page, served_search_site: Server) -> None:
+    page.goto(served_search_site.url + search_url("pt-br") + "?q=sehna")
     suggest = page.locator("#suggest")
     expect(suggest).to_be_visible()
     expect(suggest.get_by_role("link")).to_have_text(["senha"])
@@ -134,9 +104,9 @@ def test_did_you_mean_is_a_link_above_the_results(page: Page, served_site: Serve
 
 @pytest.mark.parametrize("which", ["static", "served"])
 def test_an_empty_search_shows_no_pager_and_slash_focuses_the_box(
-    page: Page, static_site: Server, served_site: Server, which: str
+    page: Page, static_search_site: Server, served_search_site: Server, which: str
 ) -> None:
-    base = static_site.url if which == "static" else served_site.url
+    base = static_search_site.url if which == "static" else served_search_site.url
     page.goto(base + search_url("pt-br"))
     expect(page.locator("#pager")).to_be_hidden()
     expect(page.locator("#prev")).to_be_hidden()

@@ -4,6 +4,8 @@ file of site/ byte for byte, and the index's documents and search results."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -60,9 +62,29 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 }
 
 
+# Pagefind writes a locale's filter values in hash-map order, different at each run: its filter files,
+# and the meta and entry files naming them by hash, are not reproducible even between two clean
+# builds. They are compared by what they are (which locales, how many pages); every other file of the
+# bundle (the indexes, the fragments, the JS and WASM), like every page, byte for byte.
+UNSTABLE = re.compile(r"^(pagefind/filter/[a-z-]+_|pagefind/pagefind\.[a-z-]+_)[0-9a-f]+(\.pf_filter|\.pf_meta)$")
+
+
 def site_files(out: Path) -> dict[str, bytes]:
     site = (out / "site").resolve()
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    files = {}
+    for p in sorted(site.rglob("*")):
+        rel = p.relative_to(site).as_posix()
+        if not p.is_file():
+            continue
+        if rel == "pagefind/pagefind-entry.json":
+            languages = json.loads(p.read_bytes())["languages"]
+            files[rel] = json.dumps({k: v["page_count"] for k, v in languages.items()}, sort_keys=True).encode()
+        elif m := UNSTABLE.match(rel):
+            key = m.group(1) + "*" + m.group(2)
+            files[key] = str(int(files.get(key, b"0")) + 1).encode()
+        else:
+            files[rel] = p.read_bytes()
+    return files
 
 
 def index_documents(out: Path) -> list[dict[str, object]]:
