@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -141,13 +142,26 @@ def _write_checked(found: list[Record], bundle: Path) -> None:
     ``pagefind-entry.json`` empty (it is stopped once it has answered that the files are written).
     A broken bundle is written once more, then reported."""
     for attempt in (1, 2):
-        asyncio.run(_index(found, bundle))
+        in_thread_of_its_own(lambda: asyncio.run(_index(found, bundle)))
         problem = bundle_problem(bundle)
         if problem is None:
             return
         shutil.rmtree(bundle, ignore_errors=True)
         if attempt == 2:
             raise RuntimeError(f"Pagefind wrote an incomplete bundle: {problem}")
+
+
+def in_thread_of_its_own(call: Callable[[], None]) -> None:
+    """Run ``call`` here, or in a thread of its own when this thread runs an event loop already
+    (``asyncio.run`` refuses to start a second one: a build called from async code, or beside
+    Playwright's sync API in a test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        call()
+        return
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kb-pagefind") as pool:
+        pool.submit(call).result()
 
 
 def bundle_problem(bundle: Path) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +24,8 @@ from typing import Any, Literal
 from whoosh import query as wq
 
 from kb.errors import NotFound
+from kb.locales import language
+from kb.search.analysis import analysis_key, analyzer_for
 from kb.search.catalog import Entry
 from kb.search.cost import BUDGET, Budget, Cost, estimate
 from kb.search.layout import TEXT_FIELDS, field_name
@@ -188,8 +191,21 @@ def run(release: Release, req: Request) -> SearchResult:
     page = ranked[(req.page - 1) * req.limit : req.page * req.limit]
     terms = hit_terms(queries)
     hits = tuple(make_hit(release, entry, score, terms) for entry, score in page)
-    suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses))
+    suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses,
+                                in_language=words_of(release, req.locale or (detected[0] if detected else None))))
     return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match)
+
+
+def words_of(release: Release, locale: str | None) -> Callable[[str], bool] | None:
+    """Whether a word is found in ``locale``'s language in the release (its stem in that language's
+    body field); None when the language has no fields of its own."""
+    if locale is None:
+        return None
+    key = analysis_key(language(locale))
+    if key not in release.keys:
+        return None
+    body, analyze = release.lexicon().of(field_name("body", key)), analyzer_for(key)
+    return lambda word: any(body.frequency(t.text) for t in analyze(word, mode="query"))
 
 
 # --- hits: snippets and translations --------------------------------------------------------------
