@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,7 +29,7 @@ from kb.search.analysis import analysis_key, analyzer_for
 from kb.search.catalog import Entry
 from kb.search.cost import BUDGET, Budget, Cost, estimate
 from kb.search.layout import TEXT_FIELDS, field_name
-from kb.search.ranking import language_query, language_weights, rank
+from kb.search.ranking import Ranked, language_query, language_weights, rank
 from kb.search.release import Release, open_release, read_ahead
 from kb.search.request import DEFAULT_LIMIT, Request, detect_language, parse_query, validate
 from kb.search.scoring import Unsupported, leaf
@@ -101,6 +101,9 @@ class SearchResult:
     edition: str | None
     match: Literal["all", "any"]
     """``all`` when every word matched; ``any`` when that found nothing and any word may match."""
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    """``{"locale": {tag: topics}, "edition": {edition: topics}}``: how many topics the search finds
+    with that locale (or edition) instead of the one asked for, the other filter kept."""
 
     @property
     def pages(self) -> int:
@@ -119,6 +122,7 @@ class SearchResult:
             "locale": self.locale,
             "edition": self.edition,
             "match": self.match,
+            "facets": self.facets,
         }
 
 
@@ -193,7 +197,9 @@ def run(release: Release, req: Request) -> SearchResult:
     hits = tuple(make_hit(release, entry, score, terms) for entry, score in page)
     suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses,
                                 in_language=words_of(release, req.locale or (detected[0] if detected else None))))
-    return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match)
+    facets = ranked.facets() if isinstance(ranked, Ranked) else {"locale": {}, "edition": {}}
+    return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match,
+                        facets)
 
 
 def words_of(release: Release, locale: str | None) -> Callable[[str], bool] | None:

@@ -39,7 +39,7 @@
     const resp = await fetch(api + "?" + qs.toString(), { headers: { Accept: "application/json" } });
     const data = await resp.json();
     if (!resp.ok) throw new Error((data.error && data.error.message) || String(resp.status));
-    return { ...data, counts: null };
+    return { ...data, counts: data.facets || null };
   }
 
   // Pagefind loads the index of the page's <html lang>; the other locales' indexes are merged in, so
@@ -156,7 +156,7 @@
     });
   }
 
-  // The filters say how many results each choice has (when the backend counts them).
+  // The filters say how many results each choice gives (the API's facets, Pagefind's filter counts).
   function counts(found) {
     for (const [select, key] of [[form.locale, "locale"], [form.edition, "edition"]]) {
       for (const option of select.options) {

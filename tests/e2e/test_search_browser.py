@@ -89,6 +89,9 @@ def test_kb_serve_answers_the_same_page_through_the_api(page: Page, served_searc
     expect(results.first.locator(".also")).to_contain_text("Também em")
     assert any("/api/search?" in u and "q=senha" in u for u in seen)
     assert not any("/pagefind/" in u for u in seen)
+    # Filters with counts, from the API's facets: topics found with each choice.
+    expect(page.locator("#edition option[value='21vianet']")).to_have_text(re.compile(r"\(1\)$"))
+    expect(page.locator("#locale option[value='ru-RU']")).to_have_text(re.compile(r"\(2\)$"))
 
 
 def test_did_you_mean_is_a_link_above_the_results(page: Page, served_search_site: Server) -> None:
