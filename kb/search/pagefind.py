@@ -9,7 +9,9 @@ writes one index per locale, with its language's stemming, and a search page loa
 documents for "also in") and its filters the locale and editions, which Pagefind counts.
 
 The bundle is a pure function of the records and of Pagefind's version: an incremental build whose
-records did not change hard-links the previous release's bundle (:mod:`kb.output.incremental`). A
+records did not change hard-links the previous release's bundle (:mod:`kb.output.incremental`). The
+builds of ``kb serve --watch`` write none: its pages search through its API, and Pagefind cannot
+update a bundle, only index everything again. A
 missing or failing Pagefind binary never stops a build: the site is published without the bundle and
 the build warns (the search page then says that search needs ``kb serve``).
 """
@@ -98,6 +100,10 @@ def write_pagefind(dest: Path, head: None, topics: Iterable[Topic], options: Bui
     release = dest.parent
     bundle = release / SITE / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
+    if options.session is not None:
+        # kb serve --watch: its pages search through its API, and Pagefind indexes every record again
+        # for any change (seconds on the dev corpus, where a rebuild takes a fraction of one).
+        return
     found = list(records(topics, options.base_url))
     key = fingerprint(pagefind_version(), found)
     reuse = Reuse.between(BUNDLE, options.previous_release if options.record_state else None)

@@ -14,7 +14,7 @@ from conftest import CONTENT
 from kb.align.topics import align
 from kb.build.pipeline import build
 from kb.ingest.reader import ingest
-from kb.output.options import BuildOptions
+from kb.output.options import BuildOptions, Session
 from kb.search.pagefind import BUNDLE, records
 
 SITE = Path(__file__).resolve().parents[1] / "e2e" / "search_site" / "content"
@@ -51,10 +51,10 @@ def test_the_build_writes_one_index_per_locale_into_the_site_and_reuses_an_uncha
         assert (bundle / name).is_file(), name
     assert not (first.release / BUNDLE).exists()  # inside the site, where a static host serves it
     second = build(SITE, out, BuildOptions(jobs=1))
-    files = sorted(p.relative_to(second.release / "site" / BUNDLE) for p in (second.release / "site" / BUNDLE).rglob("*")
-                   if p.is_file())
+    again = second.release / "site" / BUNDLE
+    files = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(bundle) for p in bundle.rglob("*") if p.is_file())
-    linked = [f for f in files if (second.release / "site" / BUNDLE / f).stat().st_nlink > 1]
+    linked = [f for f in files if (again / f).stat().st_nlink > 1]
     assert linked == files  # hard links of the first release's bundle, nothing written again
 
 
@@ -71,3 +71,12 @@ def test_a_missing_pagefind_binary_warns_and_the_site_is_still_published(
     site = (tmp_path / "out" / "site").resolve()
     assert (site / "index.html").is_file() and (site / "search" / "index.html").is_file()
     assert not (site / BUNDLE).exists()
+
+
+def test_kb_serve_watch_builds_write_no_bundle(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(CONTENT, out, BuildOptions(jobs=1))  # a one-off build first: its bundle is not carried over
+    result = build(CONTENT, out, BuildOptions(jobs=1, session=Session()))
+    assert result.warnings == []
+    assert (result.release / "site" / "index.html").is_file()
+    assert not (result.release / "site" / BUNDLE).exists()
