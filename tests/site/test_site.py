@@ -155,6 +155,7 @@ def test_every_document_topic_locale_compare_and_special_page_is_written(built) 
         "es-es/topics/bbb/index.html",
         "es-es/topics/ccc/index.html",
         "es-es/translation-status/index.html",
+        "favicon.ico",
         "files/pt-br/guide/media/flow.png",
         "index.html",
         "pt-br/404.html",
