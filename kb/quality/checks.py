@@ -25,6 +25,8 @@ from kb.quality.document_checks import (
     check_stale,
     check_terms,
 )
+from kb.quality.markup import check_markup
+from kb.quality.pair_checks import check_alignment, check_editions
 from kb.quality.pairs import document_pairs
 from kb.quality.segment_checks import (
     check_code,
@@ -45,6 +47,9 @@ CHECKS: list[tuple[str, Check]] = [
     ("untranslated", check_untranslated),
     ("broken_link", check_broken_links),
     ("term_inconsistency", check_terms),
+    ("malformed_markup", check_markup),
+    ("edition_difference", check_editions),
+    ("alignment_uncertain", check_alignment),
 ]
 """The checks, in the order they run (``missing_segment`` also reports ``extra_segment``)."""
 

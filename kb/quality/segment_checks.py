@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from kb import locales
+from kb.align.blocks import CONFIDENT_PAIR, is_block
 from kb.ingest.detection import MIN_DETECT_CONFIDENCE, detected_language
 from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, pair_finding, quote, severity
-from kb.quality.numbers import numbers
+from kb.quality.document_checks import resolve_article
+from kb.quality.numbers import figures, unaccounted
 from kb.quality.pairs import DocPair, Relation
 
 
@@ -27,10 +29,12 @@ def _segment(doc: Document, index: int) -> Segment:
 
 
 def matched(ctx: Context) -> Iterator[tuple[DocPair, list[Segment], list[Segment]]]:
-    """(pair, its segments in a, their counterparts in b) for every matched step of every pair."""
-    for pair in ctx.pairs:
+    """(pair, its segments in a, their counterparts in b) for every confidently matched step of
+    every pair compared segment by segment (a step scoring below the confidence bound says nothing
+    about its content: see ``alignment_uncertain``)."""
+    for pair in ctx.content_pairs:
         for sp in ctx.segment_pairs(pair):
-            if sp.a and sp.b:
+            if sp.a and sp.b and (sp.score >= CONFIDENT_PAIR or is_block(sp)):
                 yield (
                     pair,
                     [_segment(pair.a, r.index) for r in sp.a],
@@ -52,18 +56,21 @@ class Difference:
 
 
 def outvoted(ctx: Context, diffs: list[Difference]) -> tuple[list[Difference], list[list[Difference]]]:
-    """Split differences into those to report against each translation, and groups in which *every*
-    other locale of an edition differs the same way from the reference: there the reference is the
-    odd one out, and one finding about it replaces them."""
-    compared = Counter(p.a.path for p in ctx.pairs if p.relation is Relation.LOCALE)
+    """Split differences into those to report against each translation, and groups in which most
+    locales of an edition (of three or more) differ the same way from the reference: there the
+    reference is the odd one out, and one finding about it replaces them."""
+    compared = Counter(p.a.path for p in ctx.content_pairs)
     same: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[Difference]] = defaultdict(
         list
     )
     for d in diffs:
         if d.pair.relation is Relation.LOCALE and d.a:
             same[(d.pair.a.path, tuple(s.path for s in d.a), d.missing, d.extra)].append(d)
+    # Majority blame: the reference and the translations that agree with it are outnumbered.
     groups = [
-        g for g in same.values() if compared[g[0].pair.a.path] >= 2 and len(g) == compared[g[0].pair.a.path]
+        g
+        for g in same.values()
+        if compared[g[0].pair.a.path] >= 2 and len(g) > compared[g[0].pair.a.path] - len(g) + 1
     ]
     grouped = {id(d) for g in groups for d in g}
     return [d for d in diffs if id(d) not in grouped], groups
@@ -97,12 +104,13 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
     """A segment with no counterpart in the other locale or edition (``missing_segment`` in the
     document that lacks it, ``extra_segment`` in the document that has it alone)."""
     diffs: list[Difference] = []
-    for pair in ctx.pairs:
+    for pair in ctx.content_pairs:
         for sp in ctx.segment_pairs(pair):
+            # an alert marker the parser could not read is ``malformed_markup``, not a missing paragraph
             if sp.a and not sp.b:
-                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a]
+                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a if not _marker(r.text)]
             elif sp.b and not sp.a:
-                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b]
+                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b if not _marker(r.text)]
     single, groups = outvoted(ctx, diffs)
     for d in single:
         what = "edition" if d.pair.relation is Relation.EDITION else "translation"
@@ -133,6 +141,14 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
         )
 
 
+_MARKER = re.compile(r"^\[![^\]]*\]$")
+
+
+def _marker(text: str) -> bool:
+    """A segment that is only an alert marker the parser did not read (``[! NOTAS]``)."""
+    return bool(_MARKER.match(text.strip()))
+
+
 def _kind_word(seg: Segment) -> str:
     return {
         SegmentKind.HEADING: "the heading",
@@ -160,20 +176,33 @@ def _describe(
     return " and ".join(parts)
 
 
-Extract = Callable[[Sequence[Segment]], Counter[str]]
+Extract = Callable[[Sequence[Segment], Document], Counter[str]]
+Differ = Callable[[Sequence[Segment], Document, Sequence[Segment], Document], tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def set_difference(extract: Extract) -> Differ:
+    """What ``extract`` finds in a's segments and not in b's, and in b's and not in a's, as sets
+    (a link or a code name given once or twice says the same)."""
+
+    def differ(
+        a: Sequence[Segment], doc_a: Document, b: Sequence[Segment], doc_b: Document
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        ea, eb = set(extract(a, doc_a)), set(extract(b, doc_b))
+        return tuple(sorted(ea - eb)), tuple(sorted(eb - ea))
+
+    return differ
 
 
 def compare_matched(
-    ctx: Context, kind: str, what: str, extract: Extract, code_too: bool = True
+    ctx: Context, kind: str, what: str, differ: Differ, code_too: bool = True
 ) -> Iterator[Finding]:
-    """Findings of ``kind`` where what ``extract`` finds in a segment differs from its counterpart's."""
+    """Findings of ``kind`` where what ``differ`` finds differs between a segment and its counterpart."""
     diffs = []
     for pair, a, b in matched(ctx):
         if not code_too and any(s.kind is SegmentKind.CODE for s in a + b):
             continue
-        ea, eb = extract(a), extract(b)
-        if ea != eb:
-            missing, extra = tuple(sorted((ea - eb).elements())), tuple(sorted((eb - ea).elements()))
+        missing, extra = differ(a, pair.a, b, pair.b)
+        if missing or extra:
             diffs.append(Difference(pair, tuple(a), tuple(b), missing, extra))
     single, groups = outvoted(ctx, diffs)
     for d in single:
@@ -195,9 +224,36 @@ def compare_matched(
         )
 
 
+_PATHLIKE = re.compile(
+    r"[\w.-]*[^\W\d_][\w.-]*[/\\][^\s)]*"  # a path: letters, then a slash (not 11/2/17, not $4/mes)
+    r"|[^\s(]+\.(?:png|jpe?g|gif|svg|md|html?|aspx|exe|msi|xml|json|ps1|dll|zip|cab)\b",
+    re.IGNORECASE,
+)
+
+
+def figure_text(segs: Sequence[Segment]) -> str:
+    """The text of segments whose numbers count: without inline code, link or image targets, paths
+    and file names (numbers there are names, not figures)."""
+    text = _text(segs)
+    for s in segs:
+        for code in s.code:
+            text = text.replace(code, " ")
+        for link in s.links:
+            if len(link.target) > 3:
+                text = text.replace(link.target, " ")
+    return _PATHLIKE.sub(" ", text)
+
+
+def number_difference(
+    a: Sequence[Segment], _a: Document, b: Sequence[Segment], _b: Document
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return unaccounted(figures(figure_text(a)), figures(figure_text(b)))
+
+
 def check_numbers(ctx: Context) -> Iterator[Finding]:
-    """Numbers that differ between a segment and its counterpart."""
-    return compare_matched(ctx, "number_mismatch", "the number(s)", lambda segs: numbers(_text(segs)), False)
+    """Numbers one segment writes that its counterpart does not account for, in any way a reader
+    takes for the same value (see :mod:`kb.quality.numbers`)."""
+    return compare_matched(ctx, "number_mismatch", "the number(s)", number_difference, False)
 
 
 _LOCALE_IN_URL = re.compile(r"(?<=/)[a-z]{2}-[a-z]{2}(?=/|$)", re.I)
@@ -223,23 +279,40 @@ def link_key(target: str) -> str | None:
     return unquote(parts.path).lower()
 
 
-def link_targets(segs: Sequence[Segment]) -> Counter[str]:
+def link_targets(segs: Sequence[Segment], _doc: Document | None = None) -> Counter[str]:
     keys = (link_key(link.target) for s in segs for link in s.links if link.kind == "link")
     return Counter(k for k in keys if k)
 
 
 def check_links(ctx: Context) -> Iterator[Finding]:
-    """Links (relative ``.md`` targets and URLs) that differ between a segment and its counterpart."""
-    return compare_matched(ctx, "link_mismatch", "the link(s) to", link_targets)
+    """Links (relative ``.md`` targets and URLs) that differ between a segment and its counterpart.
+    A link of the reference to an article the corpus does not have is the reference's
+    ``broken_link``, not something the translation lacks; a translation's link that its reference
+    lacks is a mismatch in the translation, whether or not its target exists."""
+    known = ctx.known_paths
+
+    def differ(
+        a: Sequence[Segment], doc_a: Document, b: Sequence[Segment], doc_b: Document
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        keys_a, keys_b = set(link_targets(a)), set(link_targets(b))
+        broken = {
+            link_key(link.target)
+            for s in a
+            for link in s.links
+            if link.kind == "link" and link.is_article and resolve_article(doc_a.path, link.target) not in known
+        }
+        return tuple(sorted(keys_a - keys_b - broken)), tuple(sorted(keys_b - keys_a))
+
+    return compare_matched(ctx, "link_mismatch", "the link(s) to", differ)
 
 
-def inline_code(segs: Sequence[Segment]) -> Counter[str]:
+def inline_code(segs: Sequence[Segment], _doc: Document | None = None) -> Counter[str]:
     return Counter(f"`{c.strip()}`" for s in segs for c in s.code if c.strip())
 
 
 def check_code(ctx: Context) -> Iterator[Finding]:
     """Inline code that differs between a segment and its counterpart (code is never translated)."""
-    return compare_matched(ctx, "code_mismatch", "the inline code", inline_code, False)
+    return compare_matched(ctx, "code_mismatch", "the inline code", set_difference(inline_code), False)
 
 
 # --- untranslated text ---------------------------------------------------------------------------
