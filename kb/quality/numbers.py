@@ -25,10 +25,12 @@ from kb.ingest.detection import URL
 # A number: digits with thousands or decimal separators, not glued to a word ("21Vianet", "Office365"
 # are names, the same in every language).
 _NUMBER = re.compile(
-    r"(?<!\d)(?<![^\W\d_]{3})"  # not the end of a longer number or of a word
+    r"(?<!\d)(?<![^\W\d_]{3})(?<!_)"  # not the end of a longer number, of a word or of an identifier
     r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*"
-    r"(?!\d)(?![^\W\d_]{3})"
+    r"(?!\d)(?![^\W\d_]{3})(?!_)"
 )
+_ENUMERATOR = re.compile(r"(?:(?<=\s)|^|(?<=[(:;]))\(?\d{1,2}\)(?=\s)")
+"""``1)`` or ``(2)`` numbering a clause: an enumeration one language writes and another may not."""
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
 _THOUSANDS_WORD = re.compile(
     r"\s?(?:k\b|mil\b|mila\b|тыс\b\.?|тысяч\w*|thousand\b|mille\b)", re.IGNORECASE
@@ -76,6 +78,9 @@ _WORDS: dict[int, tuple[str, ...]] = {
     90: ("ninety", "noventa", "novanta"),
     100: ("hundred", "cien", "ciento", "cem", "cento", "centinaia"),
     1000: ("thousand", "mil", "mille"),
+    # midnight and noon are clock times: 0, 12 and 24
+    -24: ("midnight", "medianoche", "meia-noite", "mezzanotte", "полночь", "полночи", "полуночи"),
+    -12: ("noon", "midday", "mediodía", "meio-dia", "mezzogiorno", "полдень", "полудня"),
 }
 _RUSSIAN_STEMS: dict[int, tuple[str, ...]] = {
     1: ("перв",),  # первый, первого
@@ -112,6 +117,8 @@ def _russian_table() -> dict[str, int]:
 
 
 _LATIN = {word: abs(value) for value, words in _WORDS.items() for word in words}
+_CLOCK_WORDS = {w: ("0", "12", "24") for w in _WORDS[-24]} | {w: ("12",) for w in _WORDS[-12]}
+"""Midnight and noon (some hyphenated: meia-noite) account for these hours."""
 _RUSSIAN = _russian_table()
 
 
@@ -194,7 +201,12 @@ def _spelled(text: str) -> set[str]:
         if previous is not None and previous % 10 == 0 and previous >= 20 and value < 10:
             found.add(previous + value)  # vigésimo quinto, vinte e cinco, двадцать пять
         previous = value
-    return {str(v) for v in found}
+    out = {str(v) for v in found}
+    low = text.lower()
+    for word, hours in _CLOCK_WORDS.items():
+        if word in low:
+            out.update(hours)
+    return out
 
 
 def _russian(word: str) -> int | None:
@@ -268,7 +280,7 @@ def _plain(value: float) -> str:
 @memos.cached("text-figures")  # Figures are frozen
 def figures(text: str) -> Figures:
     """The :class:`Figures` of a text (URLs left out; callers strip link targets and inline code)."""
-    text = URL.sub(" ", text)
+    text = _ENUMERATOR.sub(" ", URL.sub(" ", text))
     written, extra, parts = _keys(text)
     accounts = set(extra) | _spelled(text) | _month_numbers(text)
     for key in [*written, *extra]:

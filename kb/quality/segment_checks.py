@@ -16,11 +16,10 @@ from urllib.parse import unquote, urlsplit
 
 from kb import locales
 from kb.align.blocks import CONFIDENT_PAIR, is_block
-from kb.ingest.detection import MIN_DETECT_CONFIDENCE, detected_language
 from kb.model import Document, Finding, Segment, SegmentKind
-from kb.quality.context import Context, doc_finding, pair_finding, quote, severity
+from kb.quality.context import Context, pair_finding, quote, severity
 from kb.quality.document_checks import resolve_article
-from kb.quality.numbers import figures, unaccounted
+from kb.quality.numbers import Figures, figures, unaccounted
 from kb.quality.pairs import DocPair, Relation
 
 
@@ -119,7 +118,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             yield pair_finding(
                 "missing_segment",
                 d.pair,
-                f"{_kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
+                f"{kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
                 f"has no counterpart in this {what}",
                 other=seg,
             )
@@ -128,7 +127,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             yield pair_finding(
                 "extra_segment",
                 d.pair,
-                f"{_kind_word(seg)} {quote(seg.text)} has no counterpart "
+                f"{kind_word(seg)} {quote(seg.text)} has no counterpart "
                 f"in {d.pair.a.locale} ({d.pair.a.path})",
                 seg=seg,
             )
@@ -137,7 +136,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
         yield reference_finding(
             "extra_segment",
             group,
-            f"{_kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
+            f"{kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
         )
 
 
@@ -149,7 +148,7 @@ def _marker(text: str) -> bool:
     return bool(_MARKER.match(text.strip()))
 
 
-def _kind_word(seg: Segment) -> str:
+def kind_word(seg: Segment) -> str:
     return {
         SegmentKind.HEADING: "the heading",
         SegmentKind.PARAGRAPH: "the paragraph",
@@ -210,7 +209,7 @@ def compare_matched(
         yield pair_finding(
             kind,
             d.pair,
-            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
+            f"{kind_word(seg)} {quote(seg.text)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
             seg=seg,
             other=d.a[0],
         )
@@ -220,7 +219,7 @@ def compare_matched(
         yield reference_finding(
             kind,
             group,
-            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.extra, d.missing, what, others, plural=True)}",
+            f"{kind_word(seg)} {quote(seg.text)} {_describe(d.extra, d.missing, what, others, plural=True)}",
         )
 
 
@@ -244,16 +243,48 @@ def figure_text(segs: Sequence[Segment]) -> str:
     return _PATHLIKE.sub(" ", text)
 
 
-def number_difference(
-    a: Sequence[Segment], _a: Document, b: Sequence[Segment], _b: Document
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return unaccounted(figures(figure_text(a)), figures(figure_text(b)))
+_NAMED = re.compile(r"\b[A-Z][\w+.-]*[ \u00a0]\d{1,4}\b")
+"""A product name's last word with its version: ``Server 2013``, ``Office 365``, ``Windows 10``."""
+NAME_LANGUAGES = 3
+"""A name with a number that documents of this many languages write (or of every language, in a
+corpus of fewer) is a protected name, not a figure: "El 1" and "Paso 1" are one language's words."""
+
+
+def protected_names(ctx: Context) -> frozenset[str]:
+    """Names with a number (``Lync Server 2013``) that the corpus writes in several documents: product
+    and version names every locale may keep, drop or shorten, whose numbers are no figures."""
+    if "names" not in ctx.shared:
+        found: dict[str, set[str]] = defaultdict(set)
+        languages = {locales.language(d.locale) for d in ctx.corpus.documents}
+        for doc in ctx.corpus.documents:
+            lang = locales.language(doc.locale)
+            for s in doc.segments:
+                for m in _NAMED.finditer(s.text):
+                    found[m.group()].add(lang)
+        least = min(NAME_LANGUAGES, len(languages))
+        ctx.shared["names"] = frozenset(n for n, langs in found.items() if len(langs) >= least)
+    names: frozenset[str] = ctx.shared["names"]
+    return names
 
 
 def check_numbers(ctx: Context) -> Iterator[Finding]:
     """Numbers one segment writes that its counterpart does not account for, in any way a reader
-    takes for the same value (see :mod:`kb.quality.numbers`)."""
-    return compare_matched(ctx, "number_mismatch", "the number(s)", number_difference, False)
+    takes for the same value (see :mod:`kb.quality.numbers`); product names with their version
+    (learned from the corpus, see :func:`protected_names`) are names, not figures."""
+    names = protected_names(ctx)
+
+    def figures_of(segs: Sequence[Segment]) -> Figures:
+        # a name's number need not be written by the other side, but accounts for one it writes
+        text = figure_text(segs)
+        every, unnamed = figures(text), figures(_NAMED.sub(lambda m: " " if m.group() in names else m.group(), text))
+        return Figures(unnamed.written, every.accounts, unnamed.parts)
+
+    def differ(
+        a: Sequence[Segment], _a: Document, b: Sequence[Segment], _b: Document
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return unaccounted(figures_of(a), figures_of(b))
+
+    return compare_matched(ctx, "number_mismatch", "the number(s)", differ, False)
 
 
 _LOCALE_IN_URL = re.compile(r"(?<=/)[a-z]{2}-[a-z]{2}(?=/|$)", re.I)
@@ -263,15 +294,19 @@ def link_key(target: str) -> str | None:
     """A link target as compared across locales, or None for one not compared (an anchor in the page).
 
     Article links compare by file (anchors are localized); URLs without their locale folder
-    (``/pt-br/``), query locale or trailing slash, since each locale links its own language's page."""
+    (``/pt-br/``), query locale (``clcid=0x416``) or trailing slash, since each locale links its own
+    language's page."""
     target = target.strip()
     if not target or target.startswith("#"):
         return None
     parts = urlsplit(target)
     if parts.scheme in ("http", "https") or target.startswith("//"):
         path = _LOCALE_IN_URL.sub("", parts.path).replace("//", "/").rstrip("/").lower()
+        path = path.replace("/fwlink/p", "/fwlink")  # go.microsoft.com/fwlink/p/?linkid= is /fwlink?linkid=
         query = "&".join(
-            q for q in parts.query.split("&") if q and not q.lower().startswith(("ui-locale=", "lang="))
+            q
+            for q in unquote(parts.query).split("&")
+            if q and not q.lower().startswith(("ui-locale=", "lang=", "clcid="))
         )
         return f"{parts.netloc.lower()}{path}" + (f"?{query.lower()}" if query else "")
     if parts.scheme:
@@ -301,9 +336,24 @@ def check_links(ctx: Context) -> Iterator[Finding]:
             for link in s.links
             if link.kind == "link" and link.is_article and resolve_article(doc_a.path, link.target) not in known
         }
-        return tuple(sorted(keys_a - keys_b - broken)), tuple(sorted(keys_b - keys_a))
+        missing, extra = keys_a - keys_b - broken, keys_b - keys_a
+        # one resource under two addresses: the same article id (a KB number, a GUID) in both
+        for x in list(missing):
+            twin = next((y for y in extra if _ids(x) & _ids(y)), None)
+            if twin is not None:
+                missing.discard(x)
+                extra.discard(twin)
+        return tuple(sorted(missing)), tuple(sorted(extra))
 
     return compare_matched(ctx, "link_mismatch", "the link(s) to", differ)
+
+
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<!\d)\d{5,}(?!\d)")
+
+
+def _ids(key: str | None) -> set[str]:
+    """The article ids in a link key: GUIDs and numbers of five digits or more."""
+    return set(_ID.findall(key or ""))
 
 
 def inline_code(segs: Sequence[Segment], _doc: Document | None = None) -> Counter[str]:
@@ -330,41 +380,4 @@ def prose_words(text: str) -> int:
     return sum(1 for w in words if len(w) > 2 and w.isalpha() and w[0].islower())
 
 
-def check_untranslated(ctx: Context) -> Iterator[Finding]:
-    """A segment left in another language: identical to its counterpart in another language, or
-    detected (confidently) in another language than its document's."""
-    seen: set[tuple[str, str]] = set()
-    for pair, a, b in matched(ctx):
-        if pair.relation is not Relation.LOCALE or any(s.kind is SegmentKind.CODE for s in b):
-            continue
-        if _text(a) == _text(b) and prose_words(_text(b)) >= MIN_IDENTICAL_WORDS:
-            seen.update((pair.b.path, s.path) for s in b)
-            yield pair_finding(
-                "untranslated",
-                pair,
-                f"{_kind_word(b[0])} {quote(b[0].text)} is identical to {pair.a.locale}: "
-                "it was not translated",
-                seg=b[0],
-                other=a[0],
-            )
-    for topic, doc in ctx.documents:
-        own = locales.language(doc.locale)
-        for seg in doc.segments:
-            if seg.kind is SegmentKind.CODE or (doc.path, seg.path) in seen:
-                continue
-            found = detected_language(seg, own)
-            if found is None or found[0] == own or found[1] < MIN_DETECT_CONFIDENCE:
-                continue
-            other = next((d for d in topic.documents if locales.language(d.locale) == found[0]), None)
-            yield doc_finding(
-                "untranslated",
-                topic,
-                doc,
-                f"{_kind_word(seg)} {quote(seg.text)} is in {_LANGUAGE_NAMES.get(found[0], found[0])}, "
-                f"not in {_LANGUAGE_NAMES.get(own, own)}",
-                other=other,
-                seg=seg,
-            )
-
-
-_LANGUAGE_NAMES = {"pt": "Portuguese", "ru": "Russian", "es": "Spanish", "it": "Italian", "en": "English"}
+LANGUAGE_NAMES = {"pt": "Portuguese", "ru": "Russian", "es": "Spanish", "it": "Italian", "en": "English"}

@@ -1,5 +1,9 @@
-"""The translation status page, ``/translation-status/``: topics × locales (present, missing, stale,
-machine-translated, the translators' findings), each document linked to its compare page."""
+"""The translation status pages: ``/translation-status/`` (each locale in numbers, linking its page)
+and ``/translation-status/<locale>/`` (every topic in one locale — present, missing, stale,
+machine-translated, the translators' findings by severity and kind — each document linked to its
+compare page). The locale pages filter by language, kind and severity and sort by any column in the
+browser (``assets/status.js``: an asset, since the CSP allows no inline script); without script they
+are plain tables."""
 
 from __future__ import annotations
 
@@ -10,9 +14,23 @@ from kb import urls
 from kb.model import Topic
 from kb.site.data import UI_DEFAULT, Strings, title_key
 from kb.site.pages import Gatherer, compare_pairs, compare_url
-from kb.site.views import Chrome, Nav, Page, StatusLink, StatusTopicRow, StatusView
+from kb.site.views import (
+    Chrome,
+    LocaleStatusRow,
+    LocaleStatusView,
+    Nav,
+    Page,
+    StatusLink,
+    StatusTopicRow,
+    StatusView,
+)
 
 STATUS_PATH = "translation-status/"
+
+
+def locale_status_path(locale: str) -> str:
+    """The status page of one locale: ``translation-status/pt-br/``."""
+    return f"{STATUS_PATH}{locale.lower()}/"
 
 
 def _status_link(g: Gatherer, topic: Topic, entry: Any, t: Strings) -> StatusLink:
@@ -26,12 +44,24 @@ def _status_link(g: Gatherer, topic: Topic, entry: Any, t: Strings) -> StatusLin
     label = ""
     if len(topic.editions) > 1:
         label = ", ".join(t.edition_name(e) for e in member.document.editions)
-    return StatusLink(label, d.doc_url(member), compare, entry.stale, entry.machine_translated, entry.counts)
+    return StatusLink(
+        label, d.doc_url(member), compare, entry.stale, entry.machine_translated, entry.counts, entry.kinds
+    )
+
+
+def _chrome(g: Gatherer, t: Strings, title: str, path: str, crumbs: tuple[Nav, ...]) -> Chrome:
+    return Chrome(
+        lang=UI_DEFAULT,
+        title=f"{title} — {t.site_name}",
+        canonical=g.data.url(path),
+        breadcrumbs=(g.home_crumb(t), *crumbs),
+        search=g.search_url(),
+        noindex=True,
+    )
 
 
 def translation_status_page(g: Gatherer) -> Iterable[Page]:
-    """``/translation-status/``: topics × locales — present, missing, stale, MT, findings — linking
-    every document to its compare page."""
+    """``/translation-status/`` (each locale in numbers) and one page per locale listing its topics."""
     from kb.quality.status import translation_status
 
     d, t = g.data, g.strings(UI_DEFAULT)
@@ -60,14 +90,32 @@ def translation_status_page(g: Gatherer) -> Iterable[Page]:
         rows.append(StatusTopicRow(Nav(title, d.topic_url(topic), loc), tuple(cells)))
     rows.sort(key=lambda r: title_key(r.title.label))
     locales = tuple(Nav(t.locale_name(loc), d.url(urls.locale_home_path(loc)), loc) for loc in d.locales)
-    chrome = Chrome(
-        lang=UI_DEFAULT,
-        title=f"{t.status_title} — {t.site_name}",
-        canonical=d.url(STATUS_PATH),
-        breadcrumbs=(g.home_crumb(t), Nav(t.status_title, None, current=True)),
-        search=g.search_url(),
-        noindex=True,
-    )
+    pages = tuple(Nav(t.locale_name(loc), d.url(locale_status_path(loc)), loc) for loc in d.locales)
     counts = tuple((a, b, c, e, f) for a, b, c, e, f in (totals[loc] for loc in d.locales))
-    view = StatusView(locales, tuple(rows), counts)
-    return [Page(STATUS_PATH + "index.html", "status.html", chrome, view)]
+    view = StatusView(locales, tuple(rows), counts, tuple(p.href or "" for p in pages))
+    title = Nav(t.status_title, None, current=True)
+    out = [Page(STATUS_PATH + "index.html", "status.html", _chrome(g, t, t.status_title, STATUS_PATH, (title,)), view)]
+    index = Nav(t.status_title, d.url(STATUS_PATH))
+    for n, loc in enumerate(d.locales):
+        view_of = _locale_view(pages[n], pages, rows, n, index.href or "", t)
+        name = f"{t.status_title}: {pages[n].label}"
+        chrome = _chrome(g, t, name, locale_status_path(loc), (index, Nav(pages[n].label, None, loc, current=True)))
+        out.append(Page(locale_status_path(loc) + "index.html", "status_locale.html", chrome, view_of))
+    return out
+
+
+def _locale_view(
+    locale: Nav, pages: tuple[Nav, ...], rows: list[StatusTopicRow], n: int, index: str, t: Strings
+) -> LocaleStatusView:
+    """The rows of locale ``n``: each document of it, and each topic it lacks."""
+    out: list[LocaleStatusRow] = []
+    kinds: set[str] = set()
+    for row in rows:
+        links = row.cells[n]
+        if not links:
+            out.append(LocaleStatusRow(row.title, None, ""))
+            kinds.add("missing_translation")
+        for link in links:
+            out.append(LocaleStatusRow(row.title, link, link.label))
+            kinds.update(link.kinds)
+    return LocaleStatusView(locale, pages, tuple(out), tuple(sorted(kinds)), index)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from kb.output.options import BuildOptions
 
 
-ASSETS = ("site.css", "search.js")
+ASSETS = ("site.css", "search.js", "status.js")
 
 
 def asset_urls(base_url: str) -> dict[str, str]:

@@ -579,7 +579,7 @@ def test_count_findings_counts_each_documents_severities_and_stale():
         _finding("missing_translation", Severity.INFO, None),  # about an absent document: not counted
     ]
     assert count_findings(findings) == {
-        "ru/a.md": FindingCounts(errors=2, warnings=1, infos=0, stale=True),
-        "es/a.md": FindingCounts(errors=0, warnings=0, infos=1, stale=False),
+        "ru/a.md": FindingCounts(errors=2, warnings=1, infos=0, stale=True, kinds=("number_mismatch", "stale")),
+        "es/a.md": FindingCounts(errors=0, warnings=0, infos=1, stale=False, kinds=("machine_translated",)),
     }
     assert count_findings([]) == {}
