@@ -164,7 +164,10 @@ def test_every_document_topic_locale_compare_and_special_page_is_written(built) 
         "topics/aaa/index.html",
         "topics/bbb/index.html",
         "topics/ccc/index.html",
+        "translation-status/es-es/index.html",
         "translation-status/index.html",
+        "translation-status/pt-br/index.html",
+        "translation-status/ru-ru/index.html",
     ]
     assert (dest / "files/pt-br/guide/media/flow.png").read_bytes() == PNG
 
@@ -543,7 +546,7 @@ def test_a_base_url_puts_every_link_under_the_sub_path(tmp_path: Path, built) ->
     site.render_site(sub, corpus, alignment, BuildOptions(jobs=1, base_url="/docs"))
     pages, problems = check_site(sub, "/docs/")
     assert problems == []
-    assert len(pages) == 20
+    assert len(pages) == 23  # 20, and one translation status page per locale
 
 
 @pytest.mark.parametrize("bad", ["docs/", "javascript:alert(1)", "/a b/", '/"x/'])
@@ -563,7 +566,7 @@ def test_pages_are_data_and_rendering_is_pure_and_poolable(built) -> None:
     serial = dict(templates.render_pages(pages, info, jobs=1))
     pooled = dict(templates.render_pages(pickle.loads(pickle.dumps(pages)), info, jobs=2, min_pool=1))
     assert serial == pooled
-    assert len(serial) == len(pages) == 22
+    assert len(serial) == len(pages) == 25  # with one translation status page per locale
 
 
 @pytest.mark.slow
