@@ -88,7 +88,9 @@ def test_status_language_filter(page: Page, static_host: Server) -> None:
     total = rows.count()
     assert total >= 3
     page.select_option("select[name=locale]", "ru-RU")
-    visible = page.eval_on_selector_all("#status-summary tbody tr", "rs => rs.filter(r => !r.hidden).map(r => r.dataset.locale)")
+    visible = page.eval_on_selector_all(
+        "#status-summary tbody tr", "rs => rs.filter(r => !r.hidden).map(r => r.dataset.locale)"
+    )
     assert visible == ["ru-RU"]
     # and each locale page switches to another language's page
     page.goto(static_host.url + "/translation-status/pt-br/")
