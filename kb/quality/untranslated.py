@@ -89,13 +89,13 @@ def check_untranslated(ctx: Context) -> Iterator[Finding]:
     by_doc: dict[str, list[tuple[Topic, Document, Segment, Finding]]] = defaultdict(list)
     for found in _candidates(ctx):
         by_doc[found[1].path].append(found)
-    for found in by_doc.values():
-        if len(found) <= MAX_SEGMENTS_REPORTED:
-            yield from (f for *_, f in found)
+    for group in by_doc.values():
+        if len(group) <= MAX_SEGMENTS_REPORTED:
+            yield from (f for *_, f in group)
             continue
-        found.sort(key=lambda x: x[3].line or 0)
-        first = found[0][3]
+        group.sort(key=lambda x: x[3].line or 0)
+        first = group[0][3]
         yield replace(
             first,
-            message=f"{len(found)} segments of this document are left in another language; the first: {first.message}",
+            message=f"{len(group)} segments of this document are left in another language; the first: {first.message}",
         )

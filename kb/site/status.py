@@ -93,19 +93,19 @@ def translation_status_page(g: Gatherer) -> Iterable[Page]:
     pages = tuple(Nav(t.locale_name(loc), d.url(locale_status_path(loc)), loc) for loc in d.locales)
     counts = tuple((a, b, c, e, f) for a, b, c, e, f in (totals[loc] for loc in d.locales))
     view = StatusView(locales, tuple(rows), counts, tuple(p.href or "" for p in pages))
-    title = Nav(t.status_title, None, current=True)
-    out = [Page(STATUS_PATH + "index.html", "status.html", _chrome(g, t, t.status_title, STATUS_PATH, (title,)), view)]
+    here = Nav(t.status_title, None, current=True)
+    out = [Page(STATUS_PATH + "index.html", "status.html", _chrome(g, t, t.status_title, STATUS_PATH, (here,)), view)]
     index = Nav(t.status_title, d.url(STATUS_PATH))
-    for n, loc in enumerate(d.locales):
-        view_of = _locale_view(pages[n], pages, rows, n, index.href or "", t)
-        name = f"{t.status_title}: {pages[n].label}"
-        chrome = _chrome(g, t, name, locale_status_path(loc), (index, Nav(pages[n].label, None, loc, current=True)))
+    for k, loc in enumerate(d.locales):
+        view_of = _locale_view(pages[k], pages, rows, k, index.href or "")
+        name = f"{t.status_title}: {pages[k].label}"
+        chrome = _chrome(g, t, name, locale_status_path(loc), (index, Nav(pages[k].label, None, loc, current=True)))
         out.append(Page(locale_status_path(loc) + "index.html", "status_locale.html", chrome, view_of))
     return out
 
 
 def _locale_view(
-    locale: Nav, pages: tuple[Nav, ...], rows: list[StatusTopicRow], n: int, index: str, t: Strings
+    locale: Nav, pages: tuple[Nav, ...], rows: list[StatusTopicRow], n: int, index: str
 ) -> LocaleStatusView:
     """The rows of locale ``n``: each document of it, and each topic it lacks."""
     out: list[LocaleStatusRow] = []
