@@ -84,7 +84,7 @@ _WORDS: dict[int, tuple[str, ...]] = {
 }
 _RUSSIAN_STEMS: dict[int, tuple[str, ...]] = {
     1: ("перв",),  # первый, первого
-    2: ("втор",),  # второй
+    2: ("втор", "двусторонн"),  # второй; двусторонний (two-way)
     3: ("трет",),  # третий
     4: ("четыр", "четвер"),
     5: ("пят",),
@@ -254,6 +254,8 @@ def _keys(text: str) -> tuple[list[str], set[str], list[tuple[str, tuple[str, ..
         hour, minute, second = int(time.group(1)), int(time.group(2)), int(time.group(3) or 0)
         written += [str(hour)] + [str(v) for v in (minute, second) if v]
         extra.add(str(hour - 12 if hour > 12 else hour + 12))  # 18:00 is 6 p.m.
+        if hour in (0, 12, 24):
+            extra.update(("0", "12", "24"))  # midnight is 0:00, 24:00 or 12:00 AM
     text = _TIME.sub(" ", text)
     for m in _NUMBER.finditer(text):
         token = m.group()

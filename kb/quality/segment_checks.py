@@ -107,9 +107,9 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
         for sp in ctx.segment_pairs(pair):
             # an alert marker the parser could not read is ``malformed_markup``, not a missing paragraph
             if sp.a and not sp.b:
-                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a if not _marker(r.text)]
+                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a if _content(r.text)]
             elif sp.b and not sp.a:
-                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b if not _marker(r.text)]
+                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b if _content(r.text)]
     single, groups = outvoted(ctx, diffs)
     for d in single:
         what = "edition" if d.pair.relation is Relation.EDITION else "translation"
@@ -143,9 +143,11 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
 _MARKER = re.compile(r"^\[![^\]]*\]$")
 
 
-def _marker(text: str) -> bool:
-    """A segment that is only an alert marker the parser did not read (``[! NOTAS]``)."""
-    return bool(_MARKER.match(text.strip()))
+def _content(text: str) -> bool:
+    """Whether a segment alone is content a translation can lack: not empty, not a lead-in of one or
+    two words ("Por ejemplo:", which a translation joins to what follows), not an alert marker the
+    parser did not read (``[! NOTAS]``: that is ``malformed_markup``)."""
+    return len(re.findall(r"[^\W\d_]{2,}", text)) > 2 and not _MARKER.match(text.strip())
 
 
 def kind_word(seg: Segment) -> str:
@@ -224,10 +226,14 @@ def compare_matched(
 
 
 _PATHLIKE = re.compile(
-    r"[\w.-]*[^\W\d_][\w.-]*[/\\][^\s)]*"  # a path: letters, then a slash (not 11/2/17, not $4/mes)
-    r"|[^\s(]+\.(?:png|jpe?g|gif|svg|md|html?|aspx|exe|msi|xml|json|ps1|dll|zip|cab)\b",
+    r"[^\s()\[\]]*[/\\][^\s()\[\]]*\.(?:png|jpe?g|gif|svg|md|html?|aspx|exe|msi|xml|json|ps1|dll|zip|cab)\b"
+    r"|[^\s(]+\.(?:png|jpe?g|gif|svg|md|html?|aspx|exe|msi|xml|json|ps1|dll|zip|cab)\b"
+    r"|\S*[^\W\d_]:?\\\S*"  # a Windows path: C:\Program Files\..., \\server\share
+    r"|(?<!\S)\.{0,2}/[\w./-]*[^\W\d_][\w./-]*",  # a path from the root or relative: /partner-center/x2
     re.IGNORECASE,
 )
+"""File names and paths, whose numbers are names (``media/image12.png``); not ``A/V/RTP/50 000``,
+not ``11/2/17``, not ``$4/mês``."""
 
 
 def figure_text(segs: Sequence[Segment]) -> str:
@@ -243,11 +249,14 @@ def figure_text(segs: Sequence[Segment]) -> str:
     return _PATHLIKE.sub(" ", text)
 
 
-_NAMED = re.compile(r"\b[A-Z][\w+.-]*[ \u00a0]\d{1,4}\b")
+_NAMED = re.compile(r"\b[A-Z][\w+.-]*[ \u00a0]\d{1,4}(?:\.\d+)*(?![\w.,]*\d)")
 """A product name's last word with its version: ``Server 2013``, ``Office 365``, ``Windows 10``."""
 NAME_LANGUAGES = 3
 """A name with a number that documents of this many languages write (or of every language, in a
 corpus of fewer) is a protected name, not a figure: "El 1" and "Paso 1" are one language's words."""
+
+
+_DIGITS = re.compile(r"\D+")
 
 
 def protected_names(ctx: Context) -> frozenset[str]:
@@ -277,11 +286,15 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
         # a name's number need not be written by the other side, but accounts for one it writes
         text = figure_text(segs)
         every, unnamed = figures(text), figures(_NAMED.sub(lambda m: " " if m.group() in names else m.group(), text))
-        return Figures(unnamed.written, every.accounts, unnamed.parts)
+        return Figures(unnamed.written, every.accounts | unnamed.accounts, unnamed.parts)
 
     def differ(
         a: Sequence[Segment], _a: Document, b: Sequence[Segment], _b: Document
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        # the same digits in the same order are the same figures, whatever separates them
+        # (24,824 and 24 824; 1:51 and 1'51; 16^4 and 16<sup>4</sup>)
+        if _DIGITS.sub("", figure_text(a)) == _DIGITS.sub("", figure_text(b)):
+            return (), ()
         return unaccounted(figures_of(a), figures_of(b))
 
     return compare_matched(ctx, "number_mismatch", "the number(s)", differ, False)
@@ -337,9 +350,9 @@ def check_links(ctx: Context) -> Iterator[Finding]:
             if link.kind == "link" and link.is_article and resolve_article(doc_a.path, link.target) not in known
         }
         missing, extra = keys_a - keys_b - broken, keys_b - keys_a
-        # one resource under two addresses: the same article id (a KB number, a GUID) in both
+        # one resource under two sites' addresses: the same article id (a KB number, a GUID) in both
         for x in list(missing):
-            twin = next((y for y in extra if _ids(x) & _ids(y)), None)
+            twin = next((y for y in extra if _ids(x) & _ids(y) and _host(x) != _host(y)), None)
             if twin is not None:
                 missing.discard(x)
                 extra.discard(twin)
@@ -349,6 +362,10 @@ def check_links(ctx: Context) -> Iterator[Finding]:
 
 
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<!\d)\d{5,}(?!\d)")
+
+
+def _host(key: str) -> str:
+    return key.split("/", 1)[0]
 
 
 def _ids(key: str | None) -> set[str]:
