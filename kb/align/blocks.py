@@ -60,8 +60,8 @@ def resynchronise(pairs: Sequence[SegmentPair]) -> list[SegmentPair]:
     the module docstring). A joined block's score is its length fit, in (0, 1]."""
     ratio = length_ratio(pairs)
     items: list[SegmentPair | list[SegmentPair]] = []
-    for p in pairs:
-        if p.a and p.b:
+    for k, p in enumerate(pairs):
+        if p.a and p.b and (p.score >= CONFIDENT_PAIR or not _loose(pairs, k)):
             items.append(p)
         elif items and isinstance(items[-1], list):
             items[-1].append(p)
@@ -74,6 +74,9 @@ def resynchronise(pairs: Sequence[SegmentPair]) -> list[SegmentPair]:
             continue
         a = tuple(r for p in item for r in p.a)
         b = tuple(r for p in item for r in p.b)
+        if all(p.a and p.b for p in item):  # low-scoring pairs with nothing unpaired around them
+            out.extend(item)
+            continue
         if a and b and _fit(a, b, ratio) <= RESYNC_FIT:
             out.append(SegmentPair(a, b, _score(a, b, ratio)))
             continue
@@ -89,6 +92,13 @@ def resynchronise(pairs: Sequence[SegmentPair]) -> list[SegmentPair]:
     return out
 
 
+def _loose(pairs: Sequence[SegmentPair], k: int) -> bool:
+    """Whether the pair ``pairs[k]`` (scoring below :data:`CONFIDENT_PAIR`) stands next to an
+    unpaired segment: then it is part of the region to re-synchronise, not an anchor."""
+    near = [pairs[j] for j in (k - 1, k + 1) if 0 <= j < len(pairs)]
+    return any(not (q.a and q.b) for q in near)
+
+
 def _join(
     out: list[SegmentPair], run: list[SegmentPair], following: object, ratio: float
 ) -> str | None:
@@ -98,16 +108,17 @@ def _join(
     b = tuple(r for p in run for r in p.b)
     options: list[tuple[float, str]] = []
     before = out[-1] if out and out[-1].a and out[-1].b else None
+    # next to a block already re-synchronised, the re-segmented text goes on: any gain will do
     if before is not None:
         gain = _fit(before.a, before.b, ratio) - _fit(before.a + a, before.b + b, ratio)
-        options.append((gain, "previous"))
+        options.append((gain + (RESYNC_GAIN if is_block(before) else 0.0), "previous"))
     if isinstance(following, SegmentPair):
         gain = _fit(following.a, following.b, ratio) - _fit(a + following.a, b + following.b, ratio)
-        options.append((gain, "next"))
+        options.append((gain + (RESYNC_GAIN if is_block(following) else 0.0), "next"))
     if not options:
         return None
     gain, where = max(options)
-    if gain < RESYNC_GAIN:
+    if gain <= RESYNC_GAIN:
         return None
     if where == "previous":
         assert before is not None

@@ -117,8 +117,22 @@ def _russian_table() -> dict[str, int]:
 
 
 _LATIN = {word: abs(value) for value, words in _WORDS.items() for word in words}
-_CLOCK_WORDS = {w: ("0", "12", "24") for w in _WORDS[-24]} | {w: ("12",) for w in _WORDS[-12]}
-"""Midnight and noon (some hyphenated: meia-noite) account for these hours."""
+_CLOCK_WORDS = (
+    {w: ("0", "12", "24") for w in _WORDS[-24]}
+    | {w: ("12",) for w in _WORDS[-12]}
+    # round the clock (24/7, "24 ore su 24 e 7 giorni su 7"), written as a word
+    | {w: ("24", "7") for w in ("ininterrump", "ininterrupt", "круглосуточн", "around the clock", "24x7")}
+    # 100 %, written as a word: entirely, exclusively
+    | {
+        w: ("100",)
+        for w in (
+            "completamente", "totalmente", "interamente", "enteramente", "integralmente", "exclusivamente",
+            "esclusivamente", "полностью", "исключительно", "стопроцентн", "entirely", "completely",
+        )
+    }
+)
+"""Words (or their stems; some hyphenated: meia-noite) that account for numbers: midnight and noon for
+hours, round-the-clock for 24 and 7, entirely for 100 (per cent)."""
 _RUSSIAN = _russian_table()
 
 
