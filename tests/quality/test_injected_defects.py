@@ -73,10 +73,10 @@ def _copy(root: Path, rel: str, dest: Path) -> None:
             shutil.copy(loc / rel, dest / loc.name / rel)
 
 
-def _errors(root: Path) -> set[tuple[str, str, str | None]]:
+def _errors(root: Path) -> set[tuple[str, str, str | None, str]]:
     corpus = ingest(root)
     return {
-        (f.kind, f.path or "", f.segment)
+        (f.kind, f.path or "", f.segment, f.message)
         for f in check_corpus(corpus, align(corpus.documents))
         if f.severity is Severity.ERROR
     }
@@ -108,16 +108,19 @@ def _inject(target: Path, reference: Path, counterpart: dict[int, int], rng: ran
     free = [i for i in _paragraph_lines("\n".join(lines)) if counterpart.get(i, -1) >= 0]
     rng.shuffle(free)
     where: dict[str, int] = {}
+    # a link or a number may be in any line of a matched segment (a table row too)
     linked = sorted(i for i in counterpart if _LINK.search(lines[i]))
     rng.shuffle(linked)
     if linked:
         where["link"] = linked[0]
+    counted = sorted(i for i in counterpart if _NUMBER.search(_LINK.sub("", lines[i])) and i not in where.values())
+    rng.shuffle(counted)
+    if counted:
+        where["number"] = counted[0]
     for i in free:
         if i in where.values():
             continue
-        if "number" not in where and _NUMBER.search(_LINK.sub("", lines[i])):
-            where["number"] = i
-        elif "untranslated" not in where and ref_lines[counterpart[i]].strip() != lines[i].strip():
+        if "untranslated" not in where and ref_lines[counterpart[i]].strip() != lines[i].strip():
             where["untranslated"] = i
         elif "drop" not in where:
             where["drop"] = i
@@ -168,7 +171,7 @@ def _recall(root: Path, tmp: Path) -> tuple[Counter[str], Counter[str], list[str
             continue
         done += 1
         path = str(target[0].relative_to(folder))
-        new = {kind for kind, p, _ in _errors(folder) - before if p == path}
+        new = {kind for kind, p, *_ in _errors(folder) - before if p == path}
         for defect, kind in KINDS.items():
             injected[defect] += 1
             if kind in new:
