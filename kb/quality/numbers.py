@@ -37,6 +37,7 @@ _THOUSANDS_WORD = re.compile(
 )
 _DAY_MONTH = re.compile(r"^(0?[1-9]|[12]\d|3[01])[.](0[1-9]|1[0-2])$")
 _DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
+_DIGIT_RUN = re.compile(r"\d+")
 _CLOCK = re.compile(r"\s?(?:[ap]\.?\s?m\b\.?|h\b|ч\b)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -298,7 +299,9 @@ def figures(text: str) -> Figures:
     """The :class:`Figures` of a text (URLs left out; callers strip link targets and inline code)."""
     text = _ENUMERATOR.sub(" ", URL.sub(" ", text))
     written, extra, parts = _keys(text)
-    accounts = set(extra) | _spelled(text) | _month_numbers(text)
+    # digits glued to a word are no figure to account for, but account for one (IPv6 = "IP версии 6")
+    glued = {d.lstrip("0") or "0" for d in _DIGIT_RUN.findall(text)}
+    accounts = set(extra) | _spelled(text) | _month_numbers(text) | glued
     for key in [*written, *extra]:
         accounts |= _variants(key)
     return Figures(frozenset(written), frozenset(accounts), tuple(parts))

@@ -8,6 +8,7 @@ odd one out: :func:`outvoted` turns those findings into one about the reference.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -16,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from kb import locales
 from kb.align.blocks import CONFIDENT_PAIR, is_block
-from kb.model import Document, Finding, Segment, SegmentKind
+from kb.model import Document, Finding, Segment, SegmentKind, SegmentPair
 from kb.quality.context import Context, pair_finding, quote, severity
 from kb.quality.document_checks import resolve_article
 from kb.quality.numbers import Figures, figures, unaccounted
@@ -52,6 +53,8 @@ class Difference:
     """The checked document's segments (empty when ``a``'s have no counterpart)."""
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    after: str = ""
+    """For a segment only ``b`` has: the reference's segment before it (where the others have it too)."""
 
 
 def outvoted(ctx: Context, diffs: list[Difference]) -> tuple[list[Difference], list[list[Difference]]]:
@@ -102,15 +105,27 @@ def reference_finding(kind: str, group: list[Difference], message: str) -> Findi
 def check_missing_segments(ctx: Context) -> Iterator[Finding]:
     """A segment with no counterpart in the other locale or edition (``missing_segment`` in the
     document that lacks it, ``extra_segment`` in the document that has it alone)."""
-    diffs: list[Difference] = []
-    for pair in ctx.content_pairs:
-        for sp in ctx.segment_pairs(pair):
-            # an alert marker the parser could not read is ``malformed_markup``, not a missing paragraph
-            if sp.a and not sp.b:
-                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a if _content(r.text)]
-            elif sp.b and not sp.a:
-                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b if _content(r.text)]
+    diffs: list[Difference] = [d for pair in ctx.content_pairs for d in _alone(pair, ctx.segment_pairs(pair))]
     single, groups = outvoted(ctx, diffs)
+    # most translations have a segment the reference lacks: the reference lacks it
+    extras, lacking = _outvoted_extras(ctx, [d for d in single if not d.a])
+    single = [d for d in single if d.a] + extras
+    for group in lacking:
+        seg = group[0].b[0]
+        yield Finding(
+            kind="missing_segment",
+            severity=severity("missing_segment"),
+            topic=group[0].pair.topic.id,
+            locale=group[0].pair.a.locale,
+            other_locale=group[0].pair.b.locale,
+            path=group[0].pair.a.path,
+            other_path=group[0].pair.b.path,
+            segment=None,
+            other_segment=seg.path,
+            line=None,
+            message=f"{kind_word(seg)} {quote(seg.text)} that {_locales_of(group)} have "
+            f"(after {group[0].after or 'the start'}) has no counterpart here",
+        )
     for d in single:
         what = "edition" if d.pair.relation is Relation.EDITION else "translation"
         if d.a:
@@ -148,6 +163,69 @@ def _content(text: str) -> bool:
     two words ("Por ejemplo:", which a translation joins to what follows), not an alert marker the
     parser did not read (``[! NOTAS]``: that is ``malformed_markup``)."""
     return len(re.findall(r"[^\W\d_]{2,}", text)) > 2 and not _MARKER.match(text.strip())
+
+
+MOVE_WINDOW = 6
+"""A segment alone and one alone in the other document at most this many steps apart, of lengths
+that fit, are one text the alignment did not pair (moved, or of another kind: an alert written as a
+paragraph): neither is missing."""
+
+
+def _alone(pair: DocPair, steps: list[SegmentPair]) -> list[Difference]:
+    """The segments of each side with no counterpart, less those paired off as moved text."""
+    from kb.align.blocks import RESYNC_FIT, length_ratio
+
+    ratio = length_ratio(steps)
+    only_a = [(n, r) for n, sp in enumerate(steps) if not sp.b for r in sp.a if _content(r.text)]
+    only_b = [(n, r) for n, sp in enumerate(steps) if not sp.a for r in sp.b if _content(r.text)]
+    used: set[int] = set()
+    kept_a = []
+    for n, ra in only_a:
+        near = [
+            (abs(m - n), k)
+            for k, (m, rb) in enumerate(only_b)
+            if k not in used
+            and abs(m - n) <= MOVE_WINDOW
+            and abs(math.log((len(rb.text) + 8) / (ratio * len(ra.text) + 8))) <= RESYNC_FIT
+        ]
+        if near:
+            used.add(min(near)[1])
+        else:
+            kept_a.append(ra)
+    before: dict[int, str] = {}
+    last = ""
+    for n, sp in enumerate(steps):
+        before[n] = last
+        if sp.a:
+            last = sp.a[-1].segment
+    out = [Difference(pair, (_segment(pair.a, r.index),), ()) for r in kept_a]
+    out += [
+        Difference(pair, (), (_segment(pair.b, rb.index),), after=before[m])
+        for k, (m, rb) in enumerate(only_b)
+        if k not in used
+    ]
+    return out
+
+
+def _outvoted_extras(ctx: Context, extras: list[Difference]) -> tuple[list[Difference], list[list[Difference]]]:
+    """Segments only translations have, split into those to report against each translation and
+    groups in which most translations have one at the same place of the reference (majority blame)."""
+    compared = Counter(p.a.path for p in ctx.content_pairs)
+    same: dict[tuple[str, str], list[Difference]] = defaultdict(list)
+    for d in extras:
+        same[(d.pair.a.path, d.after)].append(d)
+    groups = []
+    for (ref, _), group in same.items():
+        locales_with = {d.pair.b.locale for d in group}
+        if compared[ref] >= 2 and len(locales_with) > compared[ref] - len(locales_with) + 1:
+            firsts: dict[str, Difference] = {}
+            for d in group:
+                firsts.setdefault(d.pair.b.locale, d)
+            groups.append(list(firsts.values()))
+    grouped = {id(d) for g in groups for d in g} | {
+        id(d) for d in extras if any(d.pair.a.path == g[0].pair.a.path and d.after == g[0].after for g in groups)
+    }
+    return [d for d in extras if id(d) not in grouped], groups
 
 
 def kind_word(seg: Segment) -> str:
@@ -319,7 +397,7 @@ def link_key(target: str) -> str | None:
         query = "&".join(
             q
             for q in unquote(parts.query).split("&")
-            if q and not q.lower().startswith(("ui-locale=", "lang=", "clcid="))
+            if q and not q.lower().startswith(("ui-locale=", "lang=", "clcid=", "cc="))
         )
         return f"{parts.netloc.lower()}{path}" + (f"?{query.lower()}" if query else "")
     if parts.scheme:
@@ -373,8 +451,13 @@ def _ids(key: str | None) -> set[str]:
     return set(_ID.findall(key or ""))
 
 
+_PLACEHOLDER = re.compile(r"<[^<>\s][^<>]*>")
+
+
 def inline_code(segs: Sequence[Segment], _doc: Document | None = None) -> Counter[str]:
-    return Counter(f"`{c.strip()}`" for s in segs for c in s.code if c.strip())
+    """Inline code as compared: a placeholder in angle brackets (``<domain>``, ``<dominio>``) is the
+    translator's to translate."""
+    return Counter(f"`{_PLACEHOLDER.sub('<…>', c.strip())}`" for s in segs for c in s.code if c.strip())
 
 
 def check_code(ctx: Context) -> Iterator[Finding]:
