@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from kb.output.options import BuildOptions
 
 
-ASSETS = ("site.css", "search.js", "favicon.svg", "docfx.css", "docfx.js")  # docfx.*: kb.ingest.docfx
+ASSETS = ("site.css", "search.js", "favicon.svg", "docfx.css", "docfx.js", "status.js")  # docfx.*: kb.ingest.docfx
 ROOT_FILES = ("favicon.ico",)
 """Files of the site's root that browsers ask for by name (``/favicon.ico``), copied from the templates."""
 
