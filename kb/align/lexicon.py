@@ -8,8 +8,8 @@ have as many of them — and counts, on analysed stems (:func:`kb.wordforms.stem
 together in paired units. A pair of words scores its Dice coefficient (``2·n(a,b) / (n(a) + n(b))``),
 the co-occurrence association hunalign bootstraps its dictionary with; a word keeps its few best
 translations, those within :data:`KEEP_SHARE` of its best one. Numbers and words with digits are not
-translated (product names and versions stay as written: a word found as itself on the other side is
-its own best translation, which adds nothing).
+translated (product names and versions stay as written: a word found as itself on the other side,
+among its best translations, is its only one, which adds nothing to a query).
 
 The :class:`BilingualLexicon` is one component with two users: the search expands a query's words
 into their translations (:meth:`BilingualLexicon.translations`), and segment alignment scores how
@@ -39,12 +39,17 @@ from kb.model import Document, SegmentKind, Topic
 from kb.wordforms import stems, word_stem, words
 
 FORMAT_VERSION = 1
+MIN_TOPICS = 10
+"""Two languages must share this many topics to be given translations (see :class:`Miner`)."""
 MIN_CONFIDENCE = 0.8
 """Documents aligned to their topic with less confidence give no pairs."""
 MAX_UNIT_STEMS = 12
-"""Paragraphs and list items pair only when both are this short (long ones say too much at once)."""
+"""Sentences of paragraphs and list items pair only when both are this short (long ones say too much
+at once)."""
 MIN_PAIRS = 2
 """A translation must be seen in at least this many paired units."""
+SHORT_UNIT = 6
+"""…or once, in a title, heading or cell of at most this many terms on both sides."""
 MIN_DICE = 0.2
 """…and score at least this."""
 KEEP_SHARE = 0.6
@@ -55,6 +60,9 @@ PAIRED_KINDS = (SegmentKind.HEADING, SegmentKind.TABLE_CELL, SegmentKind.PARAGRA
 COLUMNS = ("term", "language", "translation", "translation_language", "weight")
 """The columns of an exported or curated lexicon."""
 _DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+_PARAGRAPH_END = (-1,)
+"""Ends a paragraph's sentences among a document's units (no term has a negative number)."""
 
 Translations = tuple[tuple[str, float], ...]
 """Translations of one term into one language, best first: (term, weight)."""
@@ -110,7 +118,11 @@ class BilingualLexicon:
 
     def dump(self, path: Path) -> None:
         """Store the lexicon (a release keeps it in its index folder)."""
-        path.write_bytes(pickle.dumps((FORMAT_VERSION, self.table, self.words), protocol=pickle.HIGHEST_PROTOCOL))
+        path.write_bytes(self.to_bytes())
+
+    def to_bytes(self) -> bytes:
+        """What :meth:`dump` writes (the same lexicon gives the same bytes)."""
+        return pickle.dumps((FORMAT_VERSION, self.table, self.words), protocol=pickle.HIGHEST_PROTOCOL)
 
     def rows(self) -> Iterator[Row]:
         """Every translation, by language pair then term, as words (re-read by :func:`read_curated`)."""
@@ -121,8 +133,9 @@ class BilingualLexicon:
                               self.words.get((lb, translation), translation), lb, round(weight, 4))
 
     def merged(self, rows: Iterable[Row]) -> BilingualLexicon:
-        """This lexicon with curated rows: a row sets the weight of its translation both ways (a new
-        translation or a mined one reweighed; weight 0 removes it)."""
+        """This lexicon with curated rows: a row sets the weight of its translation from its term's
+        language into its translation's (a new translation or a mined one reweighed; weight 0 removes
+        it); the other way round is a row of its own, as an export writes it."""
         table = {pair: dict(terms) for pair, terms in self.table.items()}
         written = dict(self.words)
         for row in rows:
@@ -130,7 +143,6 @@ class BilingualLexicon:
             written.setdefault((row.language, a), row.term.lower())
             written.setdefault((row.translation_language, b), row.translation.lower())
             _set(table, (row.language, row.translation_language), a, b, row.weight)
-            _set(table, (row.translation_language, row.language), b, a, row.weight)
         return BilingualLexicon({k: v for k, v in table.items() if v}, written)
 
 
@@ -264,9 +276,12 @@ def _row(name: str, number: int, cells: dict[str, str]) -> Row:
 
 class Miner:
     """Mines a :class:`BilingualLexicon` from topics given one at a time (:meth:`add`), keeping only
-    each document's units as numbered terms: a writer fed topics one by one never holds the corpus."""
+    each document's units as numbered terms: a writer fed topics one by one never holds the corpus.
+    Two languages sharing fewer than ``min_topics`` topics get no translations: so few co-occurrences
+    are noise (every word of a three-article corpus "translates" every other)."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_topics: int = MIN_TOPICS) -> None:
+        self.min_topics = min_topics
         self.ids: dict[str, dict[str, int]] = defaultdict(dict)
         """Language → term → its number."""
         self.surface: dict[str, Counter[tuple[int, str]]] = defaultdict(Counter)
@@ -289,11 +304,13 @@ class Miner:
             "description": [self._terms(doc.description, lang)] if doc.description else [],
         }
         for seg in doc.segments:
-            if seg.kind in PAIRED_KINDS:
-                key = "text" if seg.kind in (SegmentKind.PARAGRAPH, SegmentKind.LIST_ITEM) else seg.kind.value
-                # (a paragraph too long to pair keeps its place, unread: stemming is most of the work)
-                long = key == "text" and len(words(seg.text)) > 2 * MAX_UNIT_STEMS
-                units.setdefault(key, []).append(() if long else self._terms(seg.text, lang))
+            if seg.kind in (SegmentKind.PARAGRAPH, SegmentKind.LIST_ITEM):
+                # each paragraph as its sentences, told apart by a mark standing for the paragraph's end
+                for sentence in _SENTENCE_END.split(seg.text):
+                    units.setdefault("text", []).append(self._terms(sentence, lang))
+                units["text"].append(_PARAGRAPH_END)
+            elif seg.kind in PAIRED_KINDS:
+                units.setdefault(seg.kind.value, []).append(self._terms(seg.text, lang))
         return units
 
     def _terms(self, text: str, lang: str) -> tuple[int, ...]:
@@ -323,16 +340,22 @@ class Miner:
               ) -> tuple[dict[str, Translations], dict[str, Translations]]:
         """Dice scores of the terms of ``la`` and ``lb`` met in paired units, kept as translations."""
         na, nb = len(self.ids[la]), len(self.ids[lb])
+        if sum(1 for units in self.topics if la in units and lb in units) < self.min_topics:
+            return {}, {}
         seen_a: list[int] = []
         seen_b: list[int] = []
         met: list[int] = []
+        short: list[int] = []
         for units in self.topics:
             if la not in units or lb not in units:
                 continue
             for ua, ub in _paired(units[la], units[lb]):
                 seen_a.extend(ua)
                 seen_b.extend(ub)
-                met.extend(x * nb + y for x in ua for y in ub)
+                pairs = [x * nb + y for x in ua for y in ub]
+                met.extend(pairs)
+                if max(len(ua), len(ub)) <= SHORT_UNIT:
+                    short.extend(pairs)
         if not met:
             return {}, {}
         count_a = np.bincount(np.array(seen_a, dtype=np.int64), minlength=na)
@@ -340,7 +363,8 @@ class Miner:
         keys, together = np.unique(np.array(met, dtype=np.int64), return_counts=True)
         a, b = keys // nb, keys % nb
         dice = 2.0 * together / (count_a[a] + count_b[b])
-        keep = (together >= MIN_PAIRS) & (dice >= MIN_DICE)
+        once = np.isin(keys, np.array(short, dtype=np.int64))
+        keep = ((together >= MIN_PAIRS) | once) & (dice >= MIN_DICE)
         a, b, dice = a[keep], b[keep], dice[keep]
         return (_best(a, b, dice, names[la], names[lb], lb),
                 _best(b, a, dice, names[lb], names[la], la))
@@ -365,15 +389,37 @@ def _preferred(doc: Document, other: Document) -> bool:
 
 def _paired(a: dict[str, list[tuple[int, ...]]], b: dict[str, list[tuple[int, ...]]]
             ) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The units of two documents said one for one: of each kind, when both have as many."""
+    """The units of two documents said one for one: of each kind, when both have as many; the
+    sentences of two paragraphs when they have as many (and the documents as many paragraphs)."""
     for kind, units in a.items():
         others = b.get(kind, [])
-        if len(units) != len(others):
+        if kind == "text":
+            yield from _paired_sentences(units, others)
             continue
-        short = kind == "text"
-        for ua, ub in zip(units, others, strict=True):
-            if ua and ub and not (short and max(len(ua), len(ub)) > MAX_UNIT_STEMS):
-                yield ua, ub
+        if len(units) == len(others):
+            yield from ((ua, ub) for ua, ub in zip(units, others, strict=True) if ua and ub)
+
+
+def _paired_sentences(a: list[tuple[int, ...]], b: list[tuple[int, ...]]
+                      ) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
+    paragraphs_a, paragraphs_b = _split(a), _split(b)
+    if len(paragraphs_a) != len(paragraphs_b):
+        return
+    for pa, pb in zip(paragraphs_a, paragraphs_b, strict=True):
+        if len(pa) == len(pb):
+            for ua, ub in zip(pa, pb, strict=True):
+                if ua and ub and max(len(ua), len(ub)) <= MAX_UNIT_STEMS:
+                    yield ua, ub
+
+
+def _split(units: list[tuple[int, ...]]) -> list[list[tuple[int, ...]]]:
+    out: list[list[tuple[int, ...]]] = [[]]
+    for unit in units:
+        if unit == _PARAGRAPH_END:
+            out.append([])
+        else:
+            out[-1].append(unit)
+    return out[:-1]
 
 
 def _best(a: np.ndarray, b: np.ndarray, dice: np.ndarray, names_a: list[str], names_b: list[str],
@@ -392,6 +438,10 @@ def _best(a: np.ndarray, b: np.ndarray, dice: np.ndarray, names_a: list[str], na
         if _DIGIT.search(term):
             continue
         top = float(dice[chunk[0]])
+        alike = [j for j in chunk if dice[j] >= top and _alike(term, names_b[int(b[j])])]
+        if alike:  # a name or a shared word, found as itself: its own translation, alone
+            out[term] = ((names_b[int(b[alike[0]])], round(top, 4)),)
+            continue
         kept = tuple((names_b[int(b[j])], round(float(dice[j]), 4)) for j in chunk[:MAX_TRANSLATIONS]
                      if dice[j] >= KEEP_SHARE * top and not _DIGIT.search(names_b[int(b[j])]))
         if kept:
@@ -399,9 +449,14 @@ def _best(a: np.ndarray, b: np.ndarray, dice: np.ndarray, names_a: list[str], na
     return out
 
 
-def mine(topics: Iterable[Topic]) -> BilingualLexicon:
+def _alike(a: str, b: str) -> bool:
+    """The same term, or one the other's stem (``azur``, ``azure``: stemmed in one language, not another)."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+def mine(topics: Iterable[Topic], min_topics: int = MIN_TOPICS) -> BilingualLexicon:
     """The lexicon of ``topics`` (see :class:`Miner`)."""
-    miner = Miner()
+    miner = Miner(min_topics)
     for topic in topics:
         miner.add(topic)
     return miner.lexicon()

@@ -24,11 +24,13 @@ from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
 from kb import locales, memos
+from kb.align.lexicon import BilingualLexicon
+from kb.align.lexicon import load as load_bilingual
 from kb.errors import IndexMissing
 from kb.model import Topic
 from kb.output.integrity import check_sizes
 from kb.search.catalog import Catalog, Entry, load_catalog, load_vocabulary
-from kb.search.layout import STORE, TEXT_FIELDS, field_name, is_whoosh_file
+from kb.search.layout import LEXICON, STORE, TEXT_FIELDS, field_name, is_whoosh_file
 from kb.search.storage import open_dir  # (never a memory map: a shrunk file must not SIGBUS)
 from kb.search.suggestions import Vocabulary
 
@@ -144,6 +146,7 @@ class Release:
     frequencies: dict[tuple[int, str, str | bytes], int] = field(default_factory=dict)
     """(reader, field, term) → how many documents have the term (see :func:`frequency`)."""
     lexicon_read: Lexicon | None = None
+    bilingual_read: BilingualLexicon | None = None
     siblings: dict[int, Release] = field(default_factory=dict)
     """Number → the same release with a searcher of its own (:meth:`sibling`)."""
     siblings_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -161,6 +164,12 @@ class Release:
                     self.lexicon_read = Lexicon.read(self.searcher.reader(), self.keys)
         return self.lexicon_read
 
+    def bilingual(self) -> BilingualLexicon:
+        """The release's bilingual lexicon (what a query's words are translated with), read once."""
+        if self.bilingual_read is None:
+            self.bilingual_read = load_bilingual(self.path / LEXICON)
+        return self.bilingual_read
+
     def sibling(self, number: int) -> Release:
         """The same release with a Whoosh searcher and lock of its own, sharing everything else
         (catalog, grouping, caches), opened on first use: searches on siblings run beside the
@@ -170,6 +179,7 @@ class Release:
             if found is None:
                 with self.lock:  # (computed once, so that every sibling holds the same one)
                     self.group()
+                self.bilingual()
                 searcher = open_dir(str(self.path)).searcher()
                 found = dataclasses.replace(self, searcher=searcher, lock=threading.Lock(), siblings={},
                                             siblings_lock=threading.Lock())

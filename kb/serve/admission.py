@@ -62,9 +62,10 @@ class Lanes:
         self.pool = ThreadPoolExecutor(self.slots, thread_name_prefix="kb-heavy")
 
     async def search(self, index_dir: Path, q: str | None, locale: str | None, edition: str | None, limit: int,
-                     page: int) -> SearchResult:
+                     page: int, fallback: str | None = None, explain: bool = False) -> SearchResult:
         """The search's result: run at once when cheap, admitted to the heavy lane when not."""
-        outcome = await asyncio.to_thread(self.prepare_or_run, index_dir, q, locale, edition, limit, page)
+        outcome = await asyncio.to_thread(self.prepare_or_run, index_dir, q, locale, edition, limit, page,
+                                          fallback, explain)
         if isinstance(outcome, SearchResult):
             return outcome
         slot = await self.enter()
@@ -75,8 +76,8 @@ class Lanes:
         return await asyncio.wrap_future(future)
 
     def prepare_or_run(self, index_dir: Path, q: str | None, locale: str | None, edition: str | None, limit: int,
-                       page: int) -> SearchResult | Prepared:
-        prepared = prepare(index_dir, q, locale, edition, limit, page, self.budget)
+                       page: int, fallback: str | None = None, explain: bool = False) -> SearchResult | Prepared:
+        prepared = prepare(index_dir, q, locale, edition, limit, page, self.budget, fallback, explain)
         return prepared if prepared.heavy else execute(prepared)
 
     def try_enter(self) -> int | None:

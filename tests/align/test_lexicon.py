@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data" / "lexicon"
 @pytest.fixture(scope="module")
 def lexicon() -> BilingualLexicon:
     corpus = ingest(DATA, jobs=1)
-    return mine(align(corpus.documents).topics)
+    return mine(align(corpus.documents).topics, min_topics=1)
 
 
 def one(word: str, lang: str) -> str:
@@ -76,7 +76,7 @@ def test_curated_rows_add_reweigh_and_remove(lexicon: BilingualLexicon, tmp_path
                     "fattura\tit\tfactura\tes\t0\n", encoding="utf-8")
     merged = lexicon.merged(read_curated(path))
     assert merged.translations(one("federazione", "it"), "it", "es") == ((one("federación", "es"), 0.9),)
-    assert merged.translations(one("federación", "es"), "es", "it") == ((one("federazione", "it"), 0.9),)
+    assert merged.translations(one("federación", "es"), "es", "it") == ()  # (a row of its own)
     assert one("factura", "es") not in dict(merged.translations(one("fattura", "it"), "it", "es"))
     dumped = tmp_path / "lexicon.pickle"
     merged.dump(dumped)
@@ -104,6 +104,11 @@ def test_curated_errors_name_file_and_line(tmp_path: Path, name: str, text: str,
         read_curated(tmp_path / name)
     assert str(e.value).startswith(message)
     assert str(tmp_path) not in str(e.value)
+
+
+def test_languages_sharing_few_topics_get_no_translations() -> None:
+    corpus = ingest(DATA, jobs=1)
+    assert len(mine(align(corpus.documents).topics)) == 0  # (five topics: below MIN_TOPICS)
 
 
 def test_rows_show_words_not_stems(lexicon: BilingualLexicon) -> None:
