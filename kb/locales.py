@@ -81,3 +81,31 @@ def detect(text: str, languages: Iterable[str] = SUPPORTED_LANGUAGES) -> tuple[s
     """Detect the locale of ``text`` among ``languages``: (``pt-BR``, confidence in [0, 1])."""
     lang, prob = _identifier_for(languages).classify(text)
     return f"{lang}-{DEFAULT_REGIONS.get(lang, lang.upper())}", float(prob)
+
+
+CLOSEST: dict[str, tuple[str, ...]] = {
+    "it": ("es", "pt", "fr", "ca", "ro"),
+    "es": ("pt", "it", "ca", "gl", "fr"),
+    "pt": ("es", "gl", "it", "fr", "ca"),
+    "fr": ("it", "es", "ca", "pt"),
+    "ca": ("es", "fr", "it", "pt"),
+    "ro": ("it", "fr", "es", "pt"),
+    "ru": ("uk", "be", "bg", "sr", "pl", "cs"),
+    "uk": ("ru", "be", "pl", "bg"),
+    "de": ("nl", "da", "sv", "en"),
+    "nl": ("de", "en"),
+    "pl": ("cs", "sk", "uk", "ru"),
+    "cs": ("sk", "pl"),
+}
+"""Per language, the languages its readers read best after their own, closest first: the default
+order in which a search answers a topic the requested locale lacks."""
+
+
+def fallback_order(locale: str, present: Iterable[str]) -> tuple[str, ...]:
+    """The locales of ``present`` other than ``locale``, in the order a reader of ``locale`` would
+    rather read them: another region of the language, its closest languages (:data:`CLOSEST`),
+    English, then the rest as listed."""
+    lang = language(locale)
+    others = [loc for loc in present if loc != locale]
+    ranks = {other: n for n, other in enumerate((lang, *CLOSEST.get(lang, ()), "en"))}
+    return tuple(sorted(others, key=lambda loc: ranks.get(language(loc), len(ranks))))

@@ -124,6 +124,7 @@ SPECS: tuple[Spec, ...] = (
     # search
     Spec("folded-words", Lifetime.PROCESS, 65536, "word → without the accents users leave out"),
     Spec("stemmed-words", Lifetime.PROCESS, 200_000, "word → its Snowball stem, one memo of this bound per language"),
+    Spec("word-stems", Lifetime.PROCESS, 200_000, "(language, word) → its query-mode term (kb.wordforms, lexicon)"),
     Spec("word-terms", Lifetime.PROCESS, 100_000, "(language, word) → its index terms, to mark it in a snippet"),
     Spec("word-positions", Lifetime.PROCESS, 4096, "(analysis, query text) → the term variants of each position"),
     Spec("folded-documents", Lifetime.PROCESS, 4096, "a document's parts → their folded text (snippets)"),

@@ -37,6 +37,9 @@ class BuildOptions:
     recycled: Path | None = None
     """Set by :func:`build`: the release being built is a recycled older one, whose state tells what
     its files are made of (writers in RECYCLING keep what is still right)."""
+    lexicon: Path | None = None
+    """A curated bilingual lexicon (TSV or YAML, :func:`kb.align.lexicon.read_curated`) merged over the
+    one mined from the corpus (``kb build --lexicon FILE``)."""
     session: Session | None = None
     """Memos kept between the builds of one long-running process (``kb serve --watch``)."""
     cores_taken: Callable[[], int] | None = None

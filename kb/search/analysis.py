@@ -20,69 +20,24 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
-from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
+from whoosh.lang import has_stemmer, has_stopwords
 
 from kb import memos
+from kb.wordforms import CYRILLIC_LANGUAGES, fold, is_cyrillic, stemmer, stop_words
 
 FALLBACK = "any"
 """Analysis key of languages Whoosh has neither a stemmer nor stop words for."""
-
-# Languages whose words are written in Cyrillic: their stemmers must not see Latin words, and the
-# Latin-script stemmers must not see Cyrillic ones.
-CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "bg", "be", "sr", "mk"})
-
-
-def _fold_char(ch: str) -> str:
-    """Latin letters lose their diacritics (``ç`` → ``c``, ``ã`` → ``a``); Cyrillic keeps them
-    (``й`` is its own letter) except ``ё``, which Russian readers treat as ``е``."""
-    if ch in "ёЁ":
-        return "е" if ch == "ё" else "Е"
-    if "\u0400" <= ch <= "\u04ff" or ord(ch) < 0xC0:
-        return ch
-    base = unicodedata.normalize("NFKD", ch)
-    kept = "".join(c for c in base if not unicodedata.combining(c))
-    return kept or ch
-
-
-@memos.cached("folded-words")
-def fold(word: str) -> str:
-    """Remove the accents users leave out: ``suscripción`` → ``suscripcion``, ``счёт`` → ``счет``."""
-    if word.isascii():
-        return word
-    return "".join(_fold_char(c) for c in word)
-
-
-# fold() for whole texts at C speed (str.translate): the Latin letters with diacritics, and ё.
-FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xC0, 0x250) if _fold_char(chr(cp)) != chr(cp)}
-FOLD_TABLE.update({ord("ё"): "е", ord("Ё"): "Е"})
-
-
-def fold_text(text: str) -> str:
-    """Lower-case and fold a whole text the way the analyzers fold words (to look for terms in it)."""
-    return text.lower().translate(FOLD_TABLE)
-
-
-def is_cyrillic(word: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in word)
-
 
 def analysis_key(language: str) -> str:
     """The analysis a language gets: its own code when Whoosh knows it, else :data:`FALLBACK`."""
     lang = language.lower()
     return lang if has_stemmer(lang) or has_stopwords(lang) else FALLBACK
-
-
-@functools.cache
-def _stemmer(lang: str) -> Callable[[str], str]:
-    """A cached Snowball stemmer: the same few thousand words recur across a corpus."""
-    return memos.cached("stemmed-words")(stemmer_for_language(lang))
 
 
 class FoldFilter(Filter):
@@ -120,7 +75,7 @@ class FoldStemFilter(Filter):
         return hash((type(self), self.lang))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stem = _stemmer(self.lang)
+        stem = stemmer(self.lang)
         cyrillic = self.lang in CYRILLIC_LANGUAGES
         for t in tokens:
             word = t.text
@@ -137,11 +92,6 @@ class FoldStemFilter(Filter):
                 if stemmed != plain:
                     t.text = stemmed
                     yield t
-
-
-def stop_words(lang: str) -> frozenset[str]:
-    """The language's stop words, folded: ``não`` is listed as ``nao``."""
-    return frozenset(fold(w) for w in stopwords_for_language(lang))
 
 
 class FoldingStopFilter(StopFilter):

@@ -12,7 +12,8 @@ fields:
 - **phrase candidates**: documents whose word positions a phrase checks, at most as many as its
   rarest word's (per field and language): decoding positions is the costliest read there is;
 - **postings** (documents scored): the documents of every term of the query added up, negated ones
-  included: each is read and scored.
+  included, and those of the translations of its words (:mod:`kb.search.translation`): each is
+  read and scored.
 
 :meth:`Budget.check` refuses a query over a limit with :class:`~kb.errors.OverBudget` (422), naming
 the part of the query that is too broad; :meth:`Budget.heavy` tells a query that is within budget but
@@ -28,6 +29,7 @@ from kb.search.layout import field_name
 from kb.search.ranking import FIELD_BOOSTS, MAX_PREFIX_TERMS, word_positions
 from kb.search.release import Lexicon, Release
 from kb.search.request import Clause
+from kb.search.translation import Expansions, expand
 
 
 @dataclass
@@ -109,14 +111,20 @@ BUDGET = Budget()
 UNLIMITED = Budget(prefix_terms=2**62, phrase_candidates=2**62, postings=2**62)
 
 
-def estimate(release: Release, clauses: list[Clause]) -> Cost:
-    """The cost of ``clauses`` over ``release``, from its lexicon (read on first use)."""
+def estimate(release: Release, clauses: list[Clause], expansions: Expansions | None = None) -> Cost:
+    """The cost of ``clauses`` over ``release``, from its lexicon (read on first use), with the
+    postings of their translations (:func:`kb.search.translation.expand`, made here when not given)
+    in their clauses' share."""
     lexicon = release.lexicon()
+    expansions = expand(release, clauses) if expansions is None else expansions
     cost = Cost(exclusions=any(c.negated for c in clauses))
     for clause in clauses:
         for key in release.keys:
             terms, candidates, postings = clause_cost(lexicon, clause, key)
             cost.add(clause, terms, candidates, postings)
+    for (number, key), translations in expansions.translations.items():
+        fields = [lexicon.of(field_name(name, key)) for name in FIELD_BOOSTS]
+        cost.add(clauses[number], 0, 0, sum(f.frequency(t.translation) for t in translations for f in fields))
     return cost
 
 

@@ -1,5 +1,5 @@
 """Writing the search index of a release: a Whoosh index with per-language fields, a document store,
-the vocabulary and the catalog (what the folder holds: :mod:`kb.search.layout`).
+the vocabulary, the bilingual lexicon and the catalog (what the folder holds: :mod:`kb.search.layout`).
 
 ``write_index(dest, corpus, alignment, options)`` is the build writer of ``OUT/releases/<id>/index``.
 Each document is indexed under the fields of its language's analysis (``title_pt``, ``headings_pt``,
@@ -30,6 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.writing import SegmentWriter
 
+from kb.align.lexicon import Miner, read_curated
 from kb.errors import IndexDamaged
 from kb.locales import language
 from kb.model import EMPTY_TEXT, Alignment, Corpus, Document, Topic, TopicMember
@@ -38,6 +39,7 @@ from kb.search.analysis import analysis_key, text_field
 from kb.search.layout import (
     CATALOG,
     CATALOG_VERSION,
+    LEXICON,
     STORE,
     TEXT_FIELDS,
     VOCABULARY,
@@ -209,9 +211,11 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
     counts: Counter[str] = Counter()
     words: dict[str, tuple[str, ...]] = {}  # path → its words, in a session
     catalog: list[Topic] = []
+    miner = Miner()
     with _StoreWriter(dest, previous, reuse) as store:
         try:
             for topic in topics:
+                miner.add(topic)
                 members = []
                 for member in topic.members:
                     p, fields, found = prepare(topic, member, options.base_url, memo)
@@ -234,6 +238,7 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
     if memo is not None:  # forget deleted documents
         for path in memo.keys() - stored.keys():
             del memo[path]
+    write_lexicon(dest, miner, options, reuse)
     if options.record_state:
         reuse.save(dest.parent)
     if session_memo is None:
@@ -246,6 +251,26 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
     if session_memo is not None:
         session_memo["catalog"] = (dest.resolve(), data)
+
+
+def write_lexicon(dest: Path, miner: Miner, options: BuildOptions, reuse: Reuse) -> None:
+    """The bilingual lexicon mined from the topics, merged with the curated one of ``--lexicon``:
+    linked from the previous release when it is the same."""
+    lexicon = miner.lexicon()
+    if options.lexicon is not None:
+        lexicon = lexicon.merged(read_curated(options.lexicon))
+    data = lexicon.to_bytes()
+    previous = reuse.previous / LEXICON if reuse.previous is not None else None
+    # (compared by its bytes, not recorded in the index's state: that state lists documents)
+    if not (previous is not None and _same_bytes(previous, data) and reuse.take(LEXICON, dest)):
+        (dest / LEXICON).write_bytes(data)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 @dataclass

@@ -3,7 +3,8 @@
 and which text of a document goes into which field.
 
 The folder holds Whoosh's files, :data:`CATALOG` (the topics and light documents), :data:`VOCABULARY`
-(the words "did you mean" draws from) and the document store (:data:`STORE` files of full documents).
+(the words "did you mean" draws from), :data:`LEXICON` (the bilingual lexicon) and the document store
+(:data:`STORE` files of full documents).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ VOCABULARY = "vocabulary.pickle"
 """``{word: number of documents}`` in word order: what "did you mean" draws its suggestions from.
 Kept beside the Whoosh files rather than as a field of them: it was more than half of the index's
 postings (every distinct word of every document), and Whoosh spent most of its time on them."""
+LEXICON = "lexicon.pickle"
+"""The release's bilingual lexicon (:mod:`kb.align.lexicon`): what a query's words are translated with."""
 TEXT_FIELDS = ("title", "headings", "body")
 """The analysed fields of each language, as ``{name}_{analysis key}``; users prefix words with them."""
 
@@ -72,5 +75,6 @@ quick to load) followed by the pickled Document; ``key`` says which version of t
 
 
 def is_whoosh_file(name: str) -> bool:
-    """Whether a file of an index folder is one of Whoosh's (not the catalog, vocabulary or store)."""
-    return name not in (CATALOG, VOCABULARY) and not (name.startswith("documents-") and name.endswith(".pickle"))
+    """Whether a file of an index folder is one of Whoosh's (not the catalog, vocabulary, lexicon or store)."""
+    store = name.startswith("documents-") and name.endswith(".pickle")
+    return name not in (CATALOG, VOCABULARY, LEXICON) and not store

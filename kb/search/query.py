@@ -25,17 +25,20 @@ from whoosh import query as wq
 
 from kb.errors import NotFound
 from kb.locales import language
-from kb.search.analysis import analysis_key, analyzer_for
+from kb.search.analysis import analysis_key, analyzer_for, index_positions
 from kb.search.catalog import Entry
 from kb.search.cost import BUDGET, Budget, Cost, estimate
-from kb.search.layout import TEXT_FIELDS, field_name
+from kb.search.layout import TEXT_FIELDS, body_text, field_name, headings_text
 from kb.search.ranking import Ranked, language_query, language_weights, rank
 from kb.search.release import Release, open_release, read_ahead
 from kb.search.request import DEFAULT_LIMIT, Request, detect_language, parse_query, validate
 from kb.search.scoring import Unsupported, leaf
 from kb.search.snippets import snippet
 from kb.search.suggestions import suggest
+from kb.search.translation import Expansions, expand
 
+SHOWN_TRANSLATED = 0.25
+"""See :func:`shown_weights`."""
 WARM_BYTES = 32 * 1024 * 1024
 """What :func:`warm` reads at most: half the posting-list cache, the rest left to the queries."""
 
@@ -70,8 +73,13 @@ class SearchHit:
     translations: tuple[HitTranslation, ...]
     path: str
     """The document's source path (relative to the content folder)."""
+    fallback: bool = False
+    """The requested locale has no document of the topic: shown in the first locale of the fallback order."""
+    explain: tuple[dict[str, Any], ...] | None = None
+    """With ``explain``: the query's translated terms found in the topic's documents."""
 
     def as_dict(self) -> dict[str, Any]:
+        extra = {"explain": list(self.explain)} if self.explain is not None else {}
         return {
             "topic": self.topic,
             "locale": self.locale,
@@ -82,6 +90,8 @@ class SearchHit:
             "snippet": self.snippet,
             "translations": [t.as_dict() for t in self.translations],
             "path": self.path,
+            "fallback": self.fallback,
+            **extra,
         }
 
 
@@ -104,6 +114,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     """``{"locale": {tag: topics}, "edition": {edition: topics}}``: how many topics the search finds
     with that locale (or edition) instead of the one asked for, the other filter kept."""
+    expansions: tuple[dict[str, Any], ...] | None = None
+    """With ``explain``: every translation of the query's words that was searched for."""
 
     @property
     def pages(self) -> int:
@@ -123,6 +135,7 @@ class SearchResult:
             "edition": self.edition,
             "match": self.match,
             "facets": self.facets,
+            **({"expansions": list(self.expansions)} if self.expansions is not None else {}),
         }
 
 
@@ -137,12 +150,17 @@ def search(
     limit: int = DEFAULT_LIMIT,
     page: int = 1,
     budget: Budget = BUDGET,
+    fallback: str | None = None,
+    explain: bool = False,
 ) -> SearchResult:
     """Search the index at ``index_dir`` (``OUT/index``). ``locale``: results in that locale, or
     ``auto`` for the query's language, or None for the best document of each topic in any locale.
     Raises :class:`~kb.errors.KbError` subclasses for bad parameters, syntax or pages, and
-    :class:`~kb.errors.OverBudget` for a query over ``budget`` (:data:`kb.search.cost.UNLIMITED`: none)."""
-    return execute(prepare(index_dir, query, locale, edition, limit, page, budget))
+    :class:`~kb.errors.OverBudget` for a query over ``budget`` (:data:`kb.search.cost.UNLIMITED`: none).
+    ``fallback``: the locales that answer, in order, for a topic the requested locale lacks
+    (comma-separated; ``none``: such topics are left out; default: the closest languages first).
+    ``explain``: each result says which translated terms of the query it matched."""
+    return execute(prepare(index_dir, query, locale, edition, limit, page, budget, fallback, explain))
 
 
 @dataclass(frozen=True)
@@ -158,12 +176,13 @@ class Prepared:
 
 def prepare(
     index_dir: str | Path, query: str | None, locale: str | None = None, edition: str | None = None,
-    limit: int = DEFAULT_LIMIT, page: int = 1, budget: Budget = BUDGET,
+    limit: int = DEFAULT_LIMIT, page: int = 1, budget: Budget = BUDGET, fallback: str | None = None,
+    explain: bool = False,
 ) -> Prepared:
     """The search's release, its checked parameters and its cost, refused (:class:`~kb.errors.OverBudget`)
     when over ``budget``: all from the catalog and the release's lexicon, without the release's lock."""
     release = open_release(index_dir)
-    request = validate(release.catalog, query, locale, edition, limit, page)
+    request = validate(release.catalog, query, locale, edition, limit, page, fallback, explain)
     cost = estimate(release, request.clauses)
     budget.check(cost)
     return Prepared(release, request, cost, budget.heavy(cost))
@@ -178,26 +197,34 @@ def execute(prepared: Prepared) -> SearchResult:
 def run(release: Release, req: Request) -> SearchResult:
     detected = detect_language(req.clauses, release.catalog.locales)
     weights = language_weights(release.catalog.locales, detected)
+    expansions = expand(release, req.clauses)
+    coverage: dict[str, float] = {}
     match: Literal["all", "any"] = "all"
-    queries = {key: language_query(release, req.clauses, key, "all") for key in release.keys}
-    ranked = rank(release, req, queries, weights)
+    queries = {key: language_query(release, req.clauses, key, "all", expansions.of(key), coverage)
+               for key in release.keys}
+    ranked = rank(release, req, queries, shown_weights(weights, coverage), translated_weights(weights, coverage),
+                  coverage)
     positives = [c for c in req.clauses if not c.negated]
     if not ranked and len(positives) > 1:
         match = "any"
-        queries = {key: language_query(release, req.clauses, key, "any") for key in release.keys}
-        ranked = rank(release, req, queries, weights)
+        coverage.clear()
+        queries = {key: language_query(release, req.clauses, key, "any", expansions.of(key), coverage)
+                   for key in release.keys}
+        ranked = rank(release, req, queries, shown_weights(weights, coverage), translated_weights(weights, coverage),
+                  coverage)
     total = len(ranked)
     pages = max(1, math.ceil(total / req.limit))
     if req.page > pages:
         raise NotFound(f"page {req.page} is beyond the last page ({pages}) of {total} results")
     page = ranked[(req.page - 1) * req.limit : req.page * req.limit]
     terms = hit_terms(queries)
-    hits = tuple(make_hit(release, entry, score, terms) for entry, score in page)
+    hits = tuple(make_hit(release, req, entry, score, terms, expansions) for entry, score in page)
     suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses,
                                 in_language=words_of(release, req.locale or (detected[0] if detected else None))))
     facets = ranked.facets() if isinstance(ranked, Ranked) else {"locale": {}, "edition": {}}
+    tried = tuple(t.as_dict(release.bilingual().words) for t in expansions.all())
     return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match,
-                        facets)
+                        facets, tried if req.explain else None)
 
 
 def words_of(release: Release, locale: str | None) -> Callable[[str], bool] | None:
@@ -212,9 +239,30 @@ def words_of(release: Release, locale: str | None) -> Callable[[str], bool] | No
     return lambda word: any(body.frequency(t.text) for t in analyze(word, mode="query"))
 
 
+def shown_weights(weights: dict[str, float], coverage: dict[str, float]) -> dict[str, float]:
+    """The weights that choose the document standing for a topic: a document found through the
+    translations of the query's words counts :data:`SHOWN_TRANSLATED` times less, so that the
+    topic's document in the query's own language is the one shown when it matched."""
+    out = dict(weights)
+    for key in coverage:
+        out[key] = weights.get(key, 1.0) * SHOWN_TRANSLATED
+    return out
+
+
+def translated_weights(weights: dict[str, float], coverage: dict[str, float]) -> dict[str, float]:
+    """The weights of the topics' scores: the languages the query was translated into count as
+    much as its own (they are searched for its words, not for another language's words that look
+    alike)."""
+    out = dict(weights)
+    for key in coverage:
+        out[key] = 1.0
+    return out
+
+
 # --- hits: snippets and translations --------------------------------------------------------------
 
-def make_hit(release: Release, entry: Entry, score: float, terms: dict[str, frozenset[str]]) -> SearchHit:
+def make_hit(release: Release, req: Request, entry: Entry, score: float, terms: dict[str, frozenset[str]],
+             expansions: Expansions) -> SearchHit:
     doc = entry.document
     others = tuple(
         HitTranslation(e.document.locale, e.document.editions, e.document.title, e.url)
@@ -222,8 +270,32 @@ def make_hit(release: Release, entry: Entry, score: float, terms: dict[str, froz
         if m.document.path != doc.path
         for e in [release.catalog.by_path[m.document.path]]
     )
+    fallback = req.locale is not None and doc.locale != req.locale
+    explained = matched(release, entry, expansions) if req.explain else None
     return SearchHit(entry.topic.id, doc.locale, doc.editions, doc.title, entry.url, score,
-                     snippet(doc, release.catalog.parts(doc.path), release.keys, terms), others, doc.path)
+                     snippet(doc, release.catalog.parts(doc.path), release.keys, terms), others, doc.path,
+                     fallback, explained)
+
+
+def matched(release: Release, entry: Entry, expansions: Expansions) -> tuple[dict[str, Any], ...]:
+    """The translations of the query's words that the topic's documents hold (``explain``), each
+    with the locales of the documents that hold it."""
+    held: dict[str, set[str]] = {}  # analysis key → the terms of its documents of the topic
+    locales_of: dict[tuple[str, str], list[str]] = {}
+    for m in entry.topic.members:
+        key = analysis_key(language(m.document.locale))
+        full = release.catalog.document(m.document.path)
+        found = index_positions(key, "\n".join((full.title, headings_text(full), body_text(full))))
+        held.setdefault(key, set()).update(found)
+        for term in found:
+            locales_of.setdefault((key, term), []).append(m.document.locale)
+    words = release.bilingual().words
+    out = []
+    for t in expansions.all():
+        key = t.translation_language
+        if t.translation in held.get(key, ()):
+            out.append({**t.as_dict(words), "locales": sorted(set(locales_of[(key, t.translation)]))})
+    return tuple(out)
 
 
 def hit_terms(queries: dict[str, wq.Query | None]) -> dict[str, frozenset[str]]:
@@ -249,6 +321,7 @@ def warm(index_dir: str | Path, seconds: float, budget: int = WARM_BYTES) -> int
     read_ahead(release.path, deadline)
     release.group()
     release.lexicon()  # (what every query's cost is reckoned from)
+    release.bilingual()  # (what its words are translated with)
     detect_language(parse_query("warm"), release.catalog.locales)  # (loads the language model)
     searcher = release.searcher
     context = searcher.context()

@@ -26,6 +26,10 @@ from kb.search.scoring import frequency, matches
 MAX_PREFIX_TERMS = 200
 """A prefix (``abo*``) expands to at most this many index terms per field: the cost stays bounded."""
 FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "body": 1.0}
+TRANSLATED_SHARE = 0.4
+"""In a language the query's words were translated into, the share of its clauses that must have a
+term there (the lexicon does not know every word): the others are left out of that language's query."""
+COORDINATION = 1.0
 OTHER_LANGUAGE_DISCOUNT = 0.5
 """How much less a match counts in a language the query is confidently not written in."""
 
@@ -41,17 +45,29 @@ def language_weights(known_locales: list[str], detected: tuple[str, float] | Non
 
 
 def rank(
-    release: Release, req: Request, queries: dict[str, wq.Query | None], weights: dict[str, float]
+    release: Release, req: Request, queries: dict[str, wq.Query | None], weights: dict[str, float],
+    scoring: dict[str, float] | None = None, coverage: dict[str, float] | None = None,
 ) -> Ranked | list[tuple[Entry, float]]:
     """Topics that match, best first, each as the entry to show (the requested locale's document).
 
     A topic's score is its best document's, weighted by language; among equal weighted scores the
     document found first (by Whoosh's order: score, then document number) stands for it. Topics of
-    equal scores are in the order of their ids. Done with arrays: large indexes match thousands."""
-    subqueries = [q for q in queries.values() if q is not None]
-    if not subqueries:
+    equal scores are in the order of their ids. Done with arrays: large indexes match thousands.
+
+    ``scoring``, when given, weighs the languages for the topics' scores instead of ``weights``,
+    which then only choose the document that stands for a topic: the languages the query was
+    translated into count fully for finding a topic, while its document in the query's own
+    language is still the one shown. The queries of the languages in ``coverage`` (translated
+    into: any of their clauses may match) are scored by :func:`coordinated`."""
+    coverage = coverage or {}
+    subqueries = [q for key, q in queries.items() if q is not None and key not in coverage]
+    found = [coordinated(release, q, coverage[key]) for key, q in queries.items() if q is not None and key in coverage]
+    if subqueries:
+        found.append(matches(release, wq.Or(subqueries)))
+    if not found:
         return []
-    ids, scores = matches(release, wq.Or(subqueries))
+    # (a document is in the fields of one language only: the parts do not overlap)
+    ids, scores = (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
     matched = ids
     g = release.group()
     topic = g.topic_of[ids]
@@ -60,13 +76,35 @@ def rank(
         keep &= g.with_edition(req.edition)[ids]
     ids, scores, topic = ids[keep], scores[keep], topic[keep]
     factor = np.array([weights.get(lang, 1.0) for lang in g.languages], dtype=np.float64)
-    places, docs, best = best_per_topic(len(g.topics), g.topic_order[topic], ids, scores,
-                                        scores * factor[g.language_of[ids]])
+    weighted = scores * factor[g.language_of[ids]]
+    places, docs, best = best_per_topic(len(g.topics), g.topic_order[topic], ids, scores, weighted)
     topics = g.by_order[places]
-    if req.locale is not None:  # topics without a document for the locale (and edition) drop out
-        answers = g.answers(release, req.locale, req.edition)[topics]
+    if scoring is not None and scoring != weights:
+        factor = np.array([scoring.get(lang, 1.0) for lang in g.languages], dtype=np.float64)
+        best = best_per_topic(len(g.topics), g.topic_order[topic], ids, scores, scores * factor[g.language_of[ids]])[2]
+    if req.locale is not None:  # topics without a document for the locale (and edition) drop out,
+        answers = g.answers(release, req.locale, req.edition)[topics]  # unless a fallback locale has one
+        for other in req.fallback:
+            answers |= g.answers(release, other, req.edition)[topics]
         docs, topics, best = docs[answers], topics[answers], best[answers]
     return Ranked(release, req, docs, topics, best, matched)
+
+
+def coordinated(release: Release, q: wq.Query, share: float) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The documents matching any clause of ``q`` (an Or of clauses, ``share`` of the query's
+    clauses), each scored the sum of its clauses' scores times the share of the query's clauses it
+    matched: a translated document matching one word of two counts half (a translation is a guess;
+    the words of a query in its own language must all match)."""
+    clauses = q.subqueries if isinstance(q, wq.Or) else [q]
+    parts = [matches(release, c) for c in clauses]
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ids = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    unique, where = np.unique(ids, return_inverse=True)
+    total = np.bincount(where, weights=scores, minlength=len(unique))
+    count = np.bincount(where, minlength=len(unique))
+    return unique, total * q.boost * (count * share / len(clauses)) ** COORDINATION
 
 
 def best_per_topic(
@@ -138,10 +176,19 @@ class Ranked:
                                      self.scores[chosen].tolist(), strict=True):
             entry = g.entries[doc]
             if self.req.locale is not None:
-                entry = shown_entry(self.release, topic, self.req.locale, self.req.edition)
+                entry = answering(self.release, topic, self.req)
             assert entry is not None
             out.append((entry, score))
         return out
+
+
+def answering(release: Release, topic: int, req: Request) -> Entry | None:
+    """The entry showing topic number ``topic``: the requested locale's, else the first fallback locale's."""
+    for locale in (req.locale, *req.fallback) if req.locale is not None else ():
+        entry = shown_entry(release, topic, locale, req.edition)
+        if entry is not None:
+            return entry
+    return None
 
 
 def first_ranked(scores: np.ndarray[Any, Any], count: int) -> np.ndarray[Any, Any]:
@@ -159,28 +206,49 @@ def first_ranked(scores: np.ndarray[Any, Any], count: int) -> np.ndarray[Any, An
 # --- building the Whoosh query of one language ----------------------------------------------------
 
 
-def language_query(release: Release, clauses: list[Clause], key: str, mode: str) -> wq.Query | None:
+Translated = dict[int, tuple[tuple[str, float], ...]]
+"""Clause number → its translations into one language: (index term, boost factor) (:mod:`kb.search.translation`)."""
+
+
+def language_query(release: Release, clauses: list[Clause], key: str, mode: str,
+                   translated: Translated | None = None, coverage: dict[str, float] | None = None
+                   ) -> wq.Query | None:
     """The query over ``key``'s fields: every (mode ``all``) or any positive clause, minus the
     negated ones. None when no document of the language can match: every clause is only stop words
     in it, or (mode ``all``) a clause has no term in its fields — which spares Whoosh the postings
-    of the other clauses, the main cost of a query asked in another language."""
+    of the other clauses, the main cost of a query asked in another language. A clause's
+    ``translated`` terms are alternatives to its own in these fields; a clause translated into
+    nothing (a stop word of the query's language) is not looked for. ``coverage`` gets, for a
+    language translated into, the share of the clauses that have a term there."""
     reader = release.searcher.reader()
     positive = []
-    for c in clauses:
-        if not c.negated and (q := clause_query(release, c, key)) is not None:
+    missing = 0
+    for n, c in enumerate(clauses):
+        if translated is not None and n in translated and not translated[n]:
+            continue
+        if not c.negated and (q := clause_query(release, c, key, (translated or {}).get(n, ()))) is not None:
             # (not Query.existing_terms: in Whoosh 2.7 it skips every field but the first one)
             if any(frequency(release, reader, f, t) for f, t in q.iter_all_terms(phrases=True)):
                 positive.append(q)
-            elif mode == "all":
+            elif mode == "all" and translated is None:
                 return None
+            else:
+                missing += 1
+    if mode == "all" and missing > (len(positive) + missing) * (1.0 - TRANSLATED_SHARE):
+        return None
+    if translated is not None and coverage is not None and positive:
+        coverage[key] = len(positive) / (len(positive) + missing)
     negative = [q for c in clauses if c.negated if (q := clause_query(release, c, key)) is not None]
     if not positive:
         return None
-    combined: wq.Query = (wq.And if mode == "all" else wq.Or)(positive)
+    # (translated, any clause may match: a translation is a guess, and the documents matching more
+    # of them score higher anyway)
+    combined: wq.Query = (wq.And if mode == "all" and translated is None else wq.Or)(positive)
     return (wq.AndNot(combined, wq.Or(negative)) if negative else combined).normalize()
 
 
-def clause_query(release: Release, clause: Clause, key: str) -> wq.Query | None:
+def clause_query(release: Release, clause: Clause, key: str,
+                 translations: tuple[tuple[str, float], ...] = ()) -> wq.Query | None:
     fields = [clause.field] if clause.field else list(FIELD_BOOSTS)
     subqueries: list[wq.Query] = []
     for name in fields:
@@ -198,10 +266,14 @@ def clause_query(release: Release, clause: Clause, key: str) -> wq.Query | None:
                               else wq.Term(fname, words[0], boost=boost))
         else:
             positions = word_positions(key, clause.text)
-            if not positions:
+            if not positions and not translations:
                 return None
             parts = [wq.Or([wq.Term(fname, v, boost=boost) for v in variants]) for variants in positions]
-            subqueries.append(parts[0] if len(parts) == 1 else wq.And(parts))
+            own = [parts[0] if len(parts) == 1 else wq.And(parts)] if parts else []
+            others = [wq.Term(fname, t, boost=boost * w) for t, w in translations]
+            # (the best of a word's readings counts, not their sum: "centro" translated as both
+            # words of "centro de partners" must not count twice)
+            subqueries.append(wq.DisjunctionMax(own + others) if others else own[0])
     return wq.Or(subqueries) if len(subqueries) > 1 else subqueries[0]
 
 

@@ -23,11 +23,13 @@ from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
 from kb import locales, memos
+from kb.align.lexicon import BilingualLexicon
+from kb.align.lexicon import load as load_bilingual
 from kb.errors import IndexMissing
 from kb.model import Topic
 from kb.output.integrity import check_sizes
 from kb.search.catalog import Catalog, Entry, load_catalog, load_vocabulary
-from kb.search.layout import STORE, TEXT_FIELDS, field_name, is_whoosh_file
+from kb.search.layout import LEXICON, STORE, TEXT_FIELDS, field_name, is_whoosh_file
 from kb.search.storage import open_dir  # (never a memory map: a shrunk file must not SIGBUS)
 from kb.search.suggestions import Vocabulary
 
@@ -143,6 +145,7 @@ class Release:
     frequencies: dict[tuple[int, str, str | bytes], int] = field(default_factory=dict)
     """(reader, field, term) → how many documents have the term (see :func:`frequency`)."""
     lexicon_read: Lexicon | None = None
+    bilingual_read: BilingualLexicon | None = None
 
     def group(self) -> Grouping:
         if self.grouping is None:
@@ -156,6 +159,12 @@ class Release:
                 if self.lexicon_read is None:
                     self.lexicon_read = Lexicon.read(self.searcher.reader(), self.keys)
         return self.lexicon_read
+
+    def bilingual(self) -> BilingualLexicon:
+        """The release's bilingual lexicon (what a query's words are translated with), read once."""
+        if self.bilingual_read is None:
+            self.bilingual_read = load_bilingual(self.path / LEXICON)
+        return self.bilingual_read
 
     @classmethod
     def open(cls, path: Path) -> Release:

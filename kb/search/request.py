@@ -110,10 +110,15 @@ class Request:
     edition: str | None
     limit: int
     page: int
+    fallback: tuple[str, ...] = ()
+    """The locales that answer, in order, for a topic ``locale`` lacks (none: such topics are left out)."""
+    explain: bool = False
+    """Say which translated terms each result matched."""
 
 
 def validate(
-    catalog: Catalog, query: str | None, locale: str | None, edition: str | None, limit: int, page: int
+    catalog: Catalog, query: str | None, locale: str | None, edition: str | None, limit: int, page: int,
+    fallback: str | None = None, explain: bool = False,
 ) -> Request:
     if query is None or not query.strip():
         raise InvalidParameter("the query 'q' is missing: give 1 to 1,000 characters to search for")
@@ -125,8 +130,22 @@ def validate(
     if not 1 <= page <= MAX_PAGE:
         raise InvalidParameter(f"'page' must be between 1 and {MAX_PAGE}, not {page}")
     clauses = parse_query(query)
-    return Request(query, clauses, _locale(catalog, query, clauses, locale), _edition(catalog, edition),
-                   limit, page)
+    tag = _locale(catalog, query, clauses, locale)
+    return Request(query, clauses, tag, _edition(catalog, edition), limit, page,
+                   _fallback(catalog, tag, fallback), explain)
+
+
+def _fallback(catalog: Catalog, locale: str | None, value: str | None) -> tuple[str, ...]:
+    """The fallback order: the default one (:func:`kb.locales.fallback_order`) for None, none for
+    ``none``, else the locales listed (comma-separated)."""
+    if locale is None:
+        return ()
+    if value is None or not value.strip():
+        return locales.fallback_order(locale, catalog.locales)
+    if value.strip().lower() == "none":
+        return ()
+    listed = [content_locale(v, catalog.locales, UNKNOWN_FALLBACK) for v in value.split(",") if v.strip()]
+    return tuple(dict.fromkeys(loc for loc in listed if loc != locale))
 
 
 def _locale(catalog: Catalog, query: str, clauses: list[Clause], value: str | None) -> str | None:
@@ -142,6 +161,11 @@ def _locale(catalog: Catalog, query: str, clauses: list[Clause], value: str | No
 UNKNOWN_LOCALE = Refusal(InvalidParameter, "unknown locale '{name}' for 'locale': use auto or one of {have}")
 """The ``locale`` parameter of a search (``kb search --locale``, ``/api/search?locale=``) names none of
 the release's locales."""
+
+
+UNKNOWN_FALLBACK = Refusal(InvalidParameter, "unknown locale '{name}' in 'fallback': use none or a comma-separated "
+                           "list of {have}")
+"""A locale of the ``fallback`` parameter names none of the release's locales."""
 
 
 def _edition(catalog: Catalog, value: str | None) -> str | None:

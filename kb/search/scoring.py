@@ -85,6 +85,9 @@ def _query_scores(release: Release, searcher: Searcher, context: SearchContext, 
         return _phrase_scores(release, searcher, context, q)
     if q is wq.NullQuery:
         return _EMPTY
+    if kind is wq.DisjunctionMax and not q.tiebreak and q.subqueries:
+        return _boosted(_best_of([_query_scores(release, searcher, context, s) for s in q.subqueries],
+                                 searcher.doc_count_all()), q.boost)
     if kind is not wq.And and kind is not wq.Or:
         raise Unsupported(kind.__name__)
     subs = q.subqueries
@@ -114,7 +117,7 @@ def estimate_size(release: Release, reader: Any, q: wq.Query) -> int:
         return 0 if tbytes is None else frequency(release, reader, q.fieldname, tbytes)
     if kind is wq.And:
         return min(estimate_size(release, reader, s) for s in q.subqueries)
-    if kind is wq.Or:
+    if kind is wq.Or or kind is wq.DisjunctionMax:
         return min(sum(estimate_size(release, reader, s) for s in q.subqueries), reader.doc_count())
     return int(q.estimate_size(reader))
 
@@ -187,6 +190,16 @@ def _union(a: Scores, b: Scores, size: int) -> Scores:
     present[a[0]] = True
     present[b[0]] = True
     ids = np.flatnonzero(present)
+    return ids, dense[ids]
+
+
+def _best_of(children: list[Scores], size: int) -> Scores:
+    """``DisjunctionMaxMatcher`` without a tie-break: the documents any child matches, each with
+    its best child's score (a word and its translations: the best reading counts, once)."""
+    dense = np.full(size, -np.inf)
+    for ids, scores in children:
+        np.maximum.at(dense, ids, scores)
+    ids = np.flatnonzero(dense > -np.inf)
     return ids, dense[ids]
 
 

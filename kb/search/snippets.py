@@ -13,7 +13,8 @@ import numpy as np
 
 from kb import locales, memos
 from kb.model import Document
-from kb.search.analysis import FOLD_TABLE, fold_text, word_index_terms
+from kb.search.analysis import word_index_terms
+from kb.wordforms import FOLD_TABLE, fold_text
 
 SNIPPET_CHARS = 240
 

@@ -79,9 +79,10 @@ class Lanes:
         self.pool = self.make_pool(self.slots)
 
     async def search(self, index_dir: Path, q: str | None, locale: str | None, edition: str | None, limit: int,
-                     page: int) -> SearchResult:
+                     page: int, fallback: str | None = None, explain: bool = False) -> SearchResult:
         """The search's result: run at once when cheap, admitted to the heavy lane when not."""
-        outcome = await asyncio.to_thread(self.prepare_or_run, index_dir, q, locale, edition, limit, page)
+        outcome = await asyncio.to_thread(self.prepare_or_run, index_dir, q, locale, edition, limit, page,
+                                          fallback, explain)
         if isinstance(outcome, SearchResult):
             return outcome
         slot = await self.enter()
@@ -102,8 +103,9 @@ class Lanes:
     def submit(self, prepared: Prepared) -> Future[SearchResult]:
         """``prepared`` running in the pool, which is replaced first if a dead worker broke it."""
         request = prepared.request
+        fallback = ",".join(request.fallback) or "none"  # (the order the request resolved to)
         args = (str(prepared.release.path), request.text, request.locale, request.edition,
-                request.limit, request.page, self.budget)
+                request.limit, request.page, self.budget, fallback, request.explain)
         try:
             return self.pool.submit(run_heavy, *args)
         except BrokenProcessPool:
@@ -118,8 +120,8 @@ class Lanes:
             self.pool.submit(open_in_worker, str(index_dir))
 
     def prepare_or_run(self, index_dir: Path, q: str | None, locale: str | None, edition: str | None, limit: int,
-                       page: int) -> SearchResult | Prepared:
-        prepared = prepare(index_dir, q, locale, edition, limit, page, self.budget)
+                       page: int, fallback: str | None = None, explain: bool = False) -> SearchResult | Prepared:
+        prepared = prepare(index_dir, q, locale, edition, limit, page, self.budget, fallback, explain)
         return prepared if prepared.heavy else execute(prepared)
 
     def try_enter(self) -> int | None:
@@ -184,10 +186,10 @@ def init_worker(server_pid: int) -> None:
 
 
 def run_heavy(index_dir: str, query: str, locale: str | None, edition: str | None, limit: int, page: int,
-              budget: Budget) -> SearchResult:
+              budget: Budget, fallback: str | None = None, explain: bool = False) -> SearchResult:
     """A heavy search, in a worker: on the release the worker has open (opened on first use, and
     again when a build published another)."""
-    return execute(prepare(index_dir, query, locale, edition, limit, page, budget))
+    return execute(prepare(index_dir, query, locale, edition, limit, page, budget, fallback, explain))
 
 
 def open_in_worker(index_dir: str) -> None:

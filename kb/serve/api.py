@@ -82,6 +82,16 @@ class TranslationOut(BaseModel):
     url: str
 
 
+class TranslatedOut(BaseModel):
+    word: str
+    language: str
+    term: str
+    translation: str
+    translation_language: str
+    weight: float
+    locales: list[str] | None = None
+
+
 class HitOut(BaseModel):
     topic: str
     locale: str
@@ -92,6 +102,8 @@ class HitOut(BaseModel):
     snippet: str
     translations: list[TranslationOut]
     path: str
+    fallback: bool
+    explain: list[TranslatedOut] | None = None
 
 
 class SearchOut(BaseModel):
@@ -106,6 +118,7 @@ class SearchOut(BaseModel):
     edition: str | None
     match: str
     facets: dict[str, dict[str, int]]
+    expansions: list[TranslatedOut] | None = None
 
 
 class HealthOut(BaseModel):
@@ -311,19 +324,24 @@ def create_app(
                 "topics": len(rel.catalog.topics), "locales": rel.catalog.locales,
                 "editions": rel.catalog.editions}
 
-    @app.get("/api/search", response_model=SearchOut, responses=ERRORS, tags=["api"])
+    @app.get("/api/search", response_model=SearchOut, response_model_exclude_unset=True, responses=ERRORS,
+             tags=["api"])
     async def api_search(
         q: str | None = Query(None, description="words, \"phrases\", title:word, -word, prefix*"),
         locale: str | None = Query(None, description="answer in this locale, or auto (the query's language)"),
         edition: str | None = Query(None, description="only documents of this edition"),
         limit: int = Query(DEFAULT_LIMIT, description="results per page, 1-100"),
         page: int = Query(1, description="page number, from 1"),
+        fallback: str | None = Query(None, description="with locale: the locales answering, in order, for a topic "
+                                     "the locale lacks (comma-separated), or none (default: the closest first)"),
+        explain: bool = Query(False, description="say which translated words of the query each result matched"),
     ) -> dict[str, Any]:
-        """Topics matching the query, best first, each answered in the requested locale."""
+        """Topics matching the query, best first, each answered in the requested locale (or, for a topic
+        without it, in the first fallback locale that has it: ``"fallback": true``)."""
         # In worker threads, so that a long search does not stall the other requests, admitted by its
         # cost (cheap ones at once, expensive ones a few at a time: kb.serve.admission), and bounded:
         # a search still running after the timeout finishes unseen, the client gets a 503 at once.
-        call = admission.search(build / "index", q, locale, edition, limit, page)
+        call = admission.search(build / "index", q, locale, edition, limit, page, fallback, explain)
         try:
             result = await asyncio.wait_for(call, timeout=search_timeout)
         except TimeoutError:

@@ -23,11 +23,12 @@ from whoosh.formats import Positions
 from whoosh.matching import ReadTooFar
 
 from kb.search import scoring
-from kb.search.analysis import FOLD_TABLE, fold_text, text_field
+from kb.search.analysis import text_field
 from kb.search.ranking import best_per_topic, first_ranked
 from kb.search.release import Release
 from kb.search.scoring import _block, _decode_positions, _postings, estimate_size, scored
 from kb.search.snippets import fold_whole
+from kb.wordforms import FOLD_TABLE, fold_text
 
 WORDS = [f"w{i}" for i in range(40)]
 LEAF = scoring.leaf

@@ -1,0 +1,121 @@
+"""A query's words translated into the release's other languages with its bilingual lexicon
+(:mod:`kb.align.lexicon`, mined from the corpus at build time), so that a question asked in a
+language that lacks the article still reaches the article's other versions.
+
+Each word clause is analysed in the query's language (the detected one; nothing is translated
+when the detection is unsure) and each of its terms looked up: its translations into another language are
+searched in that language's fields beside the word itself, weighed by the lexicon's weight times
+:data:`TRANSLATION_WEIGHT` (the original word is always kept), a word's best reading counting
+once (``DisjunctionMax``). Product names and acronyms (``Azure``, ``CSP``) add nothing: the lexicon
+translates a word found as itself on the other side as itself. Phrases, prefixes, field-restricted
+and excluded words are left as written, and numbers are never translated (the lexicon has none).
+In a language translated into, any clause may match (a translation is a guess; documents matching
+more of them score higher), and a clause that is only stop words in the query's language is left out.
+The translations count toward the query's work budget (:mod:`kb.search.cost`) like its own terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kb import locales
+from kb.align.lexicon import BilingualLexicon
+from kb.search.ranking import word_positions
+from kb.search.release import Release
+from kb.search.request import Clause, detect_language
+
+TRANSLATION_WEIGHT = 1.0
+"""How much a translated word's match counts against the word's own (times the lexicon's weight)."""
+SURE = 0.6
+"""Below this confidence in the query's language, nothing is translated."""
+MAX_PER_TERM = 2
+"""Translations of one term into one language, best first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One translated term of a query: what it was, into what, and with which weight."""
+
+    clause: int
+    """The clause's place in the query."""
+    word: str
+    """The clause as typed."""
+    language: str
+    term: str
+    """The analysed term (a stem) of the word in ``language``."""
+    translation_language: str
+    translation: str
+    """The analysed term of the translation: an index term of ``translation_language``'s fields."""
+    weight: float
+    """The lexicon's weight of the translation, in [0, 1]."""
+
+    def as_dict(self, words: dict[tuple[str, str], str]) -> dict[str, object]:
+        """The public shape (``explain``): the words as the lexicon shows them, and the weight."""
+        return {"word": self.word, "language": self.language,
+                "term": words.get((self.language, self.term), self.term),
+                "translation": words.get((self.translation_language, self.translation), self.translation),
+                "translation_language": self.translation_language, "weight": round(self.weight, 4)}
+
+
+@dataclass(frozen=True)
+class Expansions:
+    """The translations of a query's words into the release's other languages."""
+
+    translations: dict[tuple[int, str], tuple[Translation, ...]] = field(default_factory=dict)
+    """(clause number, analysis key) → the clause's translations into that key's language."""
+    stopped: frozenset[int] = frozenset()
+    """Clauses that are only stop words in the query's language: the other languages do not look
+    for them ("per" is Italian for "for", not a word to find in Spanish)."""
+    into: frozenset[str] = frozenset()
+    """The analysis keys of the languages the query was translated into (all but its own)."""
+
+    def all(self) -> list[Translation]:
+        return [t for _, ts in sorted(self.translations.items()) for t in ts]
+
+    def of(self, key: str) -> dict[int, tuple[tuple[str, float], ...]] | None:
+        """Per clause, its translations into ``key``'s language as (term, boost factor), and no
+        term for a stopped clause; None when the query was not translated into it."""
+        if key not in self.into:
+            return None
+        out: dict[int, tuple[tuple[str, float], ...]] = {n: () for n in self.stopped}
+        for (n, k), ts in self.translations.items():
+            if k == key:
+                out[n] = tuple((t.translation, t.weight * TRANSLATION_WEIGHT) for t in ts)
+        return out
+
+
+def expand(release: Release, clauses: list[Clause]) -> Expansions:
+    """The translations of the query's word clauses into every language of the release."""
+    lexicon = release.bilingual()
+    if not lexicon.table:
+        return Expansions()
+    keys = release.keys
+    detected = detect_language(clauses, release.catalog.locales)
+    if detected is None or detected[1] < SURE or locales.language(detected[0]) not in keys:
+        return Expansions()  # (which words to translate from which language is anybody's guess)
+    source = locales.language(detected[0])
+    out: dict[tuple[int, str], list[Translation]] = {}
+    stopped = set()
+    for number, clause in enumerate(clauses):
+        if clause.kind != "word" or clause.negated or clause.field:
+            continue
+        positions = word_positions(source, clause.text)
+        if not positions:
+            stopped.add(number)
+        for variants in positions:
+            for target in keys:
+                if target != source:
+                    add(out, lexicon, number, clause.text, source, variants[0], target)
+    into = frozenset(keys) - {source}
+    return Expansions({k: tuple(v) for k, v in out.items()}, frozenset(stopped), into)
+
+
+def add(out: dict[tuple[int, str], list[Translation]], lexicon: BilingualLexicon,
+        number: int, word: str, source: str, term: str, target: str) -> None:
+    """The translations of one term of clause ``number`` into ``target`` (not those the word
+    itself gives there)."""
+    own = {v for variants in word_positions(target, word) for v in variants}
+    for translation, weight in lexicon.translations(term, source, target)[:MAX_PER_TERM]:
+        found = out.get((number, target), [])
+        if translation not in own and not any(t.translation == translation for t in found):
+            out[(number, target)] = [*found, Translation(number, word, source, term, target, translation, weight)]

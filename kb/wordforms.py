@@ -1,0 +1,110 @@
+"""Words as kb's search index and its bilingual lexicon see them: accents folded, stop words dropped,
+Snowball stems (the shared vocabulary of :mod:`kb.search.analysis` and :mod:`kb.align.lexicon`).
+
+:func:`stems` gives the terms of a text exactly as the index's analyzer does in query mode
+(``stem(fold(word))`` per word; ``tests/test_wordforms.py`` holds the two together), so that a
+term the lexicon mined is a term the index can be searched for.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+
+from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
+
+from kb import memos
+
+# Languages whose words are written in Cyrillic: their stemmers must not see Latin words, and the
+# Latin-script stemmers must not see Cyrillic ones.
+CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "bg", "be", "sr", "mk"})
+
+MIN_WORD = 2
+"""Shorter words are dropped with the stop words (Whoosh's StopFilter ``minsize``)."""
+
+
+def fold_char(ch: str) -> str:
+    """Latin letters lose their diacritics (``ç`` → ``c``, ``ã`` → ``a``); Cyrillic keeps them
+    (``й`` is its own letter) except ``ё``, which Russian readers treat as ``е``."""
+    if ch in "ёЁ":
+        return "е" if ch == "ё" else "Е"
+    if "\u0400" <= ch <= "\u04ff" or ord(ch) < 0xC0:
+        return ch
+    base = unicodedata.normalize("NFKD", ch)
+    kept = "".join(c for c in base if not unicodedata.combining(c))
+    return kept or ch
+
+
+@memos.cached("folded-words")
+def fold(word: str) -> str:
+    """Remove the accents users leave out: ``suscripción`` → ``suscripcion``, ``счёт`` → ``счет``."""
+    if word.isascii():
+        return word
+    return "".join(fold_char(c) for c in word)
+
+
+# fold() for whole texts at C speed (str.translate): the Latin letters with diacritics, and ё.
+FOLD_TABLE = {cp: fold_char(chr(cp)) for cp in range(0xC0, 0x250) if fold_char(chr(cp)) != chr(cp)}
+FOLD_TABLE.update({ord("ё"): "е", ord("Ё"): "Е"})
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and fold a whole text the way the analyzers fold words (to look for terms in it)."""
+    return text.lower().translate(FOLD_TABLE)
+
+
+def is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in word)
+
+
+@functools.cache
+def stemmer(lang: str) -> Callable[[str], str]:
+    """A cached Snowball stemmer: the same few thousand words recur across a corpus."""
+    return memos.cached("stemmed-words")(stemmer_for_language(lang))
+
+
+@functools.cache
+def stop_words(lang: str) -> frozenset[str]:
+    """The language's stop words, folded: ``não`` is listed as ``nao``."""
+    return frozenset(fold(w) for w in stopwords_for_language(lang)) if has_stopwords(lang) else frozenset()
+
+
+@functools.cache
+def _analysis(lang: str) -> tuple[bool, bool]:
+    """Whether Whoosh has stop words and a stemmer for ``lang`` (it looks them up in a table each time)."""
+    return has_stopwords(lang), has_stemmer(lang)
+
+
+TOKEN = re.compile(r"\w+(?:\.?\w+)*")
+"""The words Whoosh's RegexTokenizer finds."""
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, lower-cased, as the index's tokenizer finds them."""
+    return TOKEN.findall(text.lower())
+
+
+@memos.cached("word-stems")
+def word_stem(lang: str, word: str) -> str | None:
+    """The query-mode term of one lower-cased word in ``lang`` (None: a stop word or too short)."""
+    folded = fold(word)
+    has_stops, has_stems = _analysis(lang)
+    if has_stops and (len(word) < MIN_WORD or folded in stop_words(lang)):
+        return None
+    if not has_stems or is_cyrillic(word) != (lang in CYRILLIC_LANGUAGES):
+        return folded
+    return stemmer(lang)(folded)
+
+
+def stems(text: str, lang: str) -> list[str]:
+    """The terms of ``text`` in ``lang`` (``pt`` or ``pt-BR``), in order: what the index's analyzer
+    gives in query mode."""
+    lang = lang.split("-", 1)[0].lower()
+    out = []
+    for word in words(text):
+        stem = word_stem(lang, word)
+        if stem is not None:
+            out.append(stem)
+    return out
