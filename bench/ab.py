@@ -1,14 +1,15 @@
-"""Queries over HTTP, this checkout against another revision, interleaved query by query.
+"""This checkout against another revision: full builds and queries over HTTP, interleaved.
 
-Two ``kb serve`` run side by side, each on a build its own code made of the same corpus; one client
-sends every query to both, alternating which goes first, for several rounds. Whatever else the
-machine does slows both alike, so the ratio of their latencies holds on a noisy machine where two
-runs one after the other (``bench/run.py --quick`` twice) differ by more than the change measured.
+Builds: each side builds the same corpus from scratch (``kb build --clean``), alternating, ``--builds``
+times; the fastest of each is compared. Queries: two ``kb serve`` run side by side, each on a build
+its own code made; one client sends every query to both, alternating which goes first, for several
+rounds. Whatever else the machine does slows both alike, so the ratios hold on a noisy machine where
+two runs one after the other (``bench/run.py --quick`` twice) differ by more than the change measured.
 
-    git worktree add /tmp/kb-old 9a426fd
-    .venv/bin/python bench/ab_http.py --other /tmp/kb-old            # the dev corpus, 300 queries × 3
+    git worktree add /tmp/kb-old 87ad775
+    .venv/bin/python bench/ab.py --other /tmp/kb-old        # the dev corpus: 3 builds, 300 queries × 3
 
-Prints p50, p95 and mean of each side and this checkout's ratio to the other's.
+Prints each side's build time and query p50, p95 and mean, and this checkout's ratio to the other's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,9 +36,13 @@ def kb_command(tree: Path, *args: str) -> tuple[list[str], dict[str, str]]:
     return [common.PYTHON, "-m", "kb", *args], {**os.environ, "PYTHONPATH": str(tree)}
 
 
-def build(tree: Path, content: Path, out: Path) -> None:
+def build(tree: Path, content: Path, out: Path) -> float:
+    """Seconds a build from scratch takes (``--clean``; older revisions without it start from an empty folder)."""
+    shutil.rmtree(out, ignore_errors=True)
     cmd, env = kb_command(tree, "build", "--content", str(content), "--build", str(out), "--quiet")
+    t0 = time.perf_counter()
     subprocess.run(cmd, env=env, cwd=out.parent, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
 
 
 def connect(port: int, server: subprocess.Popen[bytes]) -> http.client.HTTPConnection:
@@ -86,16 +92,20 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds (one untimed round warms both first)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--builds", type=int, default=3, help="builds of each side (the fastest counts)")
     args = ap.parse_args()
     sides = {"this": common.ROOT, "other": args.other.resolve()}
     queries = queries_for(args.content, args.queries, args.seed)
     with tempfile.TemporaryDirectory(prefix="kb-ab-") as scratch:
         servers, conns = [], {}
+        builds: dict[str, list[float]] = {name: [] for name in sides}
+        for round_ in range(args.builds):
+            for name in (list(sides) if round_ % 2 == 0 else list(reversed(sides))):
+                print(f"building {args.content.name} with {name} ({sides[name]})", file=sys.stderr)
+                builds[name].append(build(sides[name], args.content, Path(scratch) / name))
         try:
             for name, tree in sides.items():
                 out = Path(scratch) / name
-                print(f"building {args.content.name} with {name} ({tree})", file=sys.stderr)
-                build(tree, args.content, out)
                 port = free_port()
                 cmd, env = kb_command(tree, "serve", "--build", str(out), "--port", str(port))
                 servers.append(subprocess.Popen(cmd, env=env, cwd=scratch, stdout=subprocess.DEVNULL,
@@ -113,6 +123,10 @@ def main() -> None:
             for server in servers:
                 server.terminate()
                 server.wait(30)
+    fastest = {name: min(b) for name, b in builds.items()}
+    print(f"build    this {fastest['this']:.2f} s, other {fastest['other']:.2f} s: "
+          f"{fastest['this'] / fastest['other']:.3f}x (fastest of {args.builds} each; all: "
+          + "; ".join(f"{n} " + ", ".join(f"{x:.1f}" for x in b) for n, b in builds.items()) + ")")
     figures = {name: summary(s) for name, s in samples.items()}
     print(f"{'':8} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}   ({len(queries)} queries × {args.rounds} rounds)")
     for name, (p50, p95, mean) in figures.items():
