@@ -55,9 +55,18 @@ class TemplatesMissing(KbError):
 # --- the site's view of the corpus ---------------------------------------------------------------
 
 
-_ID_ATTR = re.compile(r"""<a\b[^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
-_HTML_REF = re.compile(r"""<(a|img)\b[^>]*?\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
-_MD_REF = re.compile(r"""(!?)\[[^\]\n]*\]\(\s*<?([^\s)>]+)""")
+# Each pattern stops at the next "<" (or "[") so that a search from every opening never scans past the
+# next one: linear in the body, where "[^>]*?" read a hostile "<a <a <a …" quadratically (8,000 of them: 42 s).
+_TAG = re.compile(r"<(a|img)\b([^<>]*)", re.I)
+_ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"'<>]+)["']""", re.I)
+_REF_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'<>]+)["']""", re.I)
+_MD_REF = re.compile(r"""(!?)\[[^\[\]\n]*\]\(\s*<?([^\s)>]+)""")
+
+
+def anchor_ids(body: str) -> set[str]:
+    """The ids and names of the ``<a>`` elements written in a body (raw HTML anchors)."""
+    return {m.group(1) for tag, attrs in _TAG.findall(body) if tag.lower() == "a"
+            for m in [_ID_ATTR.search(attrs)] if m}
 
 
 def body_references(body: str) -> tuple[set[str], set[str]]:
@@ -65,8 +74,9 @@ def body_references(body: str) -> tuple[set[str], set[str]]:
     render, whether or not ingest collected them as the links of a segment."""
     hrefs: set[str] = set()
     srcs: set[str] = set()
-    for tag, value in _HTML_REF.findall(body):
-        (srcs if tag.lower() == "img" else hrefs).add(html.unescape(value))
+    for tag, attrs in _TAG.findall(body):
+        if (ref := _REF_ATTR.search(attrs)) is not None:
+            (srcs if tag.lower() == "img" else hrefs).add(html.unescape(ref.group(1)))
     for bang, value in _MD_REF.findall(body):
         (srcs if bang else hrefs).add(value)
     return hrefs, srcs
@@ -222,7 +232,7 @@ class SiteData:
         """The fragment ids a document's page has: its headings' and the ids/names in its HTML."""
         found = self._anchors.get(doc.path)
         if found is None:
-            found = frozenset({s.anchor for s in doc.headings if s.anchor} | set(_ID_ATTR.findall(doc.body)))
+            found = frozenset({s.anchor for s in doc.headings if s.anchor} | anchor_ids(doc.body))
             self._anchors[doc.path] = found
         return found
 

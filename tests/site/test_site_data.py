@@ -11,7 +11,7 @@ from conftest import CONTENT
 from kb.align.topics import align
 from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus
-from kb.site.data import SiteData
+from kb.site.data import SiteData, anchor_ids, body_references
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,20 @@ def test_dates_are_shown_in_each_locales_format(lang: str, shown: str) -> None:
 
     assert Strings(lang).format_date("2019-03-05") == shown
     assert Strings(lang).format_date("as written") == "as written"
+
+
+@pytest.mark.parametrize(
+    ("body", "hrefs", "srcs", "ids"),
+    [
+        ('<a name="q" href="a.md#x">A</a> <IMG alt="x" src="i.png">', {"a.md#x"}, {"i.png"}, {"q"}),
+        ("[t](b.md) ![i](c.png) [<x>](<d.md>)", {"b.md", "d.md"}, {"c.png"}, set()),
+        ('## <a name="first"></a><a id="4"></a>Title', set(), set(), {"first", "4"}),
+        ('<a href="a&amp;b.md">x</a>', {"a&b.md"}, set(), set()),
+        # hostile: every opening unclosed. Each search stops at the next opening, so this takes a second
+        # (the patterns that scanned to the end from each one took hours on it)
+        ("<a " * 200_000 + "[" * 200_000 + '<a id="end" href="x.md">', {"x.md"}, set(), {"end"}),
+    ],
+)
+def test_references_and_anchor_ids_written_in_a_body(body: str, hrefs: set[str], srcs: set[str], ids: set[str]) -> None:
+    assert body_references(body) == (hrefs, srcs)
+    assert anchor_ids(body) == ids
