@@ -40,12 +40,12 @@ def all_rows(page: Page) -> list[dict[str, str]]:
 def test_status_filters_by_kind_and_severity_and_sorts(page: Page, static_host: Server) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))  # a script error (a missing favicon is none)
-    page.goto(static_host.url + "/translation-status/pt-br/")
+    page.goto(static_host.url + "/pt-br/translation-status/pt-br/")  # in the Portuguese interface
     form = page.locator("form.status-filters")
     expect(form).to_be_visible()  # shown by the script
     every = all_rows(page)
     assert len(every) >= 2 and len(visible_rows(page)) == len(every)
-    expect(page.locator("output.status-shown")).to_have_text(f"{len(every)} of {len(every)} rows shown")
+    expect(page.locator("output.status-shown")).to_have_text(f"{len(every)} de {len(every)} linhas exibidas")
 
     # severity: only the rows with an info finding (the 21Vianet edition's difference)
     page.select_option("select[name=severity]", "info")
@@ -57,7 +57,7 @@ def test_status_filters_by_kind_and_severity_and_sorts(page: Page, static_host: 
     page.select_option("select[name=kind]", "edition_difference")
     shown = visible_rows(page)
     assert len(shown) == 1 and "edition_difference" in shown[0]["kinds"].split()
-    expect(page.locator("output.status-shown")).to_have_text(f"1 of {len(every)} rows shown")
+    expect(page.locator("output.status-shown")).to_have_text(f"1 de {len(every)} linhas exibidas")
 
     # back to everything
     page.select_option("select[name=kind]", "")
@@ -65,7 +65,7 @@ def test_status_filters_by_kind_and_severity_and_sorts(page: Page, static_host: 
     assert len(visible_rows(page)) == len(every)
 
     # sort by the info column: ascending, then descending
-    header = page.locator("#status-locale thead th", has_text="info")
+    header = page.locator("#status-locale thead th", has_text="informação")
     header.locator("button").click()
     expect(header).to_have_attribute("aria-sort", "ascending")
     infos = [int(r["info"]) for r in visible_rows(page)]
@@ -83,7 +83,7 @@ def test_status_filters_by_kind_and_severity_and_sorts(page: Page, static_host: 
 
 
 def test_status_language_filter(page: Page, static_host: Server) -> None:
-    page.goto(static_host.url + "/translation-status/")
+    page.goto(static_host.url + "/pt-br/translation-status/")
     rows = page.locator("#status-summary tbody tr")
     total = rows.count()
     assert total >= 3
@@ -93,7 +93,7 @@ def test_status_language_filter(page: Page, static_host: Server) -> None:
     )
     assert visible == ["ru-RU"]
     # and each locale page switches to another language's page
-    page.goto(static_host.url + "/translation-status/pt-br/")
+    page.goto(static_host.url + "/pt-br/translation-status/pt-br/")  # in the Portuguese interface
     page.select_option("form.status-filters select[name=locale]", label="Русский")
     page.wait_for_url("**/translation-status/ru-ru/")
     expect(page.locator("h1")).to_contain_text("Русский")
