@@ -117,8 +117,8 @@ def test_every_fragment_names_an_element_of_its_target_page(rendered: Rendered) 
             if target in ids and unquote(fragment) not in ids[target]:
                 named = re.search(rf"""(?:name|id)\s*=\s*["']{re.escape(unquote(fragment))}["']""", bodies[target])
                 (dead if named else broken_in_source).append(f"{path} → {href}")
-    assert dead == []
-    assert len(broken_in_source) <= 12
+    assert dead == [], "\n".join(dead)
+    assert len(broken_in_source) <= 12, "\n".join(broken_in_source)
 
 
 # --- search finds what pages show --------------------------------------------------------------
@@ -158,4 +158,4 @@ def test_200_random_visible_sentences_find_their_page(tmp_path: Path) -> None:
             found = search(index, f'"{phrase}"', locale=documents[path].locale, limit=100)
             if not any(hit.path == path or hit.topic == topic_of[path] for hit in found.results):
                 missed.append(f"{path}: {phrase}")
-    assert missed == []
+    assert missed == [], "\n".join(missed)
