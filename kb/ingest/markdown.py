@@ -64,7 +64,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 MARKDOWN_COMMENT = "kb-markdown:"
 """Starts an HTML comment that holds Markdown blocks found inside an HTML table (base64 of UTF-8)."""
-_QUOTE_CHUNK = re.compile(r"(?<=\n<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<!---->)?$)[^\n]*)*)", re.M)
+# The quote runs to a blank line or to a line that starts HTML again ('</td>': it ends the quote, as an
+# HTML block interrupts a paragraph).
+_QUOTE_CHUNK = re.compile(r"(?<=\n<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<|$))[^\n]*)*)", re.M)
 
 
 def _encode_chunk(m: re.Match[str]) -> str:
