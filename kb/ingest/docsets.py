@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -226,8 +227,10 @@ class Docsets:
         for rel in configs:
             path = root / rel
             try:
-                if path.stat().st_size > MAX_CONFIG_BYTES:
-                    problems.append(Problem(rel, None, "docfx.json is too large; its folder is read without it"))
+                st = path.stat()
+                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CONFIG_BYTES:  # a pipe would never end
+                    why = "is too large" if stat.S_ISREG(st.st_mode) else "is not a regular file"
+                    problems.append(Problem(rel, None, f"docfx.json {why}; its folder is read without it"))
                     continue
                 read.append((rel, path.read_bytes()))
             except OSError as exc:

@@ -171,3 +171,13 @@ def test_inspect_json_lists_the_redirects(tmp_path: Path, capsys: pytest.Capture
     assert report["redirects"][2] == {
         "path": "docs/articles/moved.md", "locale": "pt-BR", "target": "b", "target_path": "docs/articles/b.md",
     }
+
+
+def test_a_docfx_json_that_is_a_pipe_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "docfx.json")
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\n# A\n\nText.\n", encoding="utf-8")
+    corpus = ingest(tmp_path)
+    assert [d.path for d in corpus.documents] == ["a.md"]
+    assert [p.message for p in corpus.problems] == ["docfx.json is not a regular file; its folder is read without it"]

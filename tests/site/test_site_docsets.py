@@ -141,3 +141,13 @@ def test_link_base_is_configurable(tmp_path: Path, link_base: str, azure: str) -
 )
 def test_redirect_slug(path: str, slug: str) -> None:
     assert redirect_slug(Redirect(path, None, "t")) == slug
+
+
+@pytest.mark.parametrize("bad", ["ftp://x/{locale}", "/relative", "https://x/a b", 'https://x/"'])
+def test_a_bad_link_base_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    from kb.cli import main
+
+    args = ["build", "--content", str(make_repository(tmp_path / "c")), "--build", str(tmp_path / "o"), "--quiet"]
+    assert main([*args, "--link-base", bad]) == 2
+    assert "--link-base must be empty or an http(s):// URL" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "current").exists()
