@@ -182,9 +182,25 @@ def comparable(ctx: Context, pair: DocPair) -> Comparison:
         return Comparison.EDITIONS
     if different_versions(pair.a, pair.b):
         return Comparison.VERSIONS
-    if confidence(ctx.segment_pairs(pair)) < UNCERTAIN_BELOW:
+    if confidence(ctx.segment_pairs(pair)) < UNCERTAIN_BELOW or not shares_anchors(pair.a, pair.b):
         return Comparison.UNCERTAIN
     return Comparison.SEGMENTS
+
+
+MIN_SHARED_ANCHORS = 0.2
+"""Two documents with this small a share of their anchors (links, numbers, code, names) in common are
+not translations of one text, whatever grouped them into a topic: their content is not compared."""
+
+
+def shares_anchors(a: Document, b: Document) -> bool:
+    """Whether two documents with a few anchors each share enough of them to be one text."""
+    from kb.align.fingerprint import document_anchors
+
+    xa = frozenset().union(*document_anchors(a))
+    xb = frozenset().union(*document_anchors(b))
+    if min(len(xa), len(xb)) < 5:
+        return True
+    return len(xa & xb) / len(xa | xb) >= MIN_SHARED_ANCHORS
 
 
 def severity(kind: str, relation: Relation = Relation.LOCALE) -> Severity:

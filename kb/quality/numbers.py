@@ -25,9 +25,9 @@ from kb.ingest.detection import URL
 # A number: digits with thousands or decimal separators, not glued to a word ("21Vianet", "Office365"
 # are names, the same in every language).
 _NUMBER = re.compile(
-    r"(?<!\d)(?<![^\W\d_]{3})(?<!_)"  # not the end of a longer number, of a word or of an identifier
+    r"(?<!\d)(?<![^\W\d_]{3})(?<![^\W\d]-)(?<!_)"  # not the end of a longer number, a word or an identifier
     r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*"
-    r"(?!\d)(?![^\W\d_]{3})(?!_)"
+    r"(?!\d)(?![^\W\d_]{3})(?!_)(?!-[^\W\d_])"  # (tool-2nd, msRTCSIP-1, 30-day: names, not figures)
 )
 _ENUMERATOR = re.compile(r"(?:(?<=\s)|^|(?<=[(:;]))\(?\d{1,2}\)(?=\s)")
 """``1)`` or ``(2)`` numbering a clause: an enumeration one language writes and another may not."""
@@ -54,9 +54,9 @@ _WORDS: dict[int, tuple[str, ...]] = {
     2: ("two", "second", "dos", "dois", "duas", "due", "segundo", "segunda", "secondo", "seconda"),
     3: ("three", "third", "tres", "três", "tre", "tercero", "tercer", "tercera", "terceiro", "terceira",
         "terzo", "terza"),
-    4: ("four", "fourth", "cuatro", "quatro", "quattro", "cuarto", "cuarta", "quarto", "quarta"),
+    4: ("four", "fourth", "cuatro", "quatro", "quattro", "cuarto", "cuarta", "quarto", "quarta", "quad"),
     5: ("five", "fifth", "cinco", "cinque", "quinto", "quinta"),
-    6: ("six", "sixth", "seis", "sei", "sexto", "sexta", "sesto", "sesta"),
+    6: ("six", "sixth", "seis", "sei", "sexto", "sexta", "sesto", "sesta", "hex"),
     7: ("seven", "seventh", "siete", "sete", "sette", "séptimo", "séptima", "sétimo", "sétima",
         "settimo", "settima"),
     8: ("eight", "eighth", "ocho", "oito", "otto", "octavo", "octava", "oitavo", "oitava", "ottavo"),
