@@ -126,14 +126,16 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             message=f"{kind_word(seg)} {quote(seg.text)} that {_locales_of(group)} have "
             f"(after {group[0].after or 'the start'}) has no counterpart here",
         )
-    # Both documents with text alone: they are segmented differently (raw HTML read as other
-    # blocks, an alert written as a paragraph), and which text is missing is a guess: a warning.
-    sides = defaultdict(set)
+    # Sure only where the two documents have the same structure but for the text alone: else they
+    # are segmented differently (raw HTML read as other blocks, sub-steps as a list or as paragraphs)
+    # and which text is missing is a guess, a warning.
+    alone: dict[tuple[str, str], list[Difference]] = defaultdict(list)
     for d in diffs:
-        sides[(d.pair.a.path, d.pair.b.path)].add("a" if d.a else "b")
+        alone[(d.pair.a.path, d.pair.b.path)].append(d)
+    sure = {key: _same_structure(group) for key, group in alone.items()}
     for d in single:
         what = "edition" if d.pair.relation is Relation.EDITION else "translation"
-        sure = len(sides[(d.pair.a.path, d.pair.b.path)]) == 1
+        certain = sure[(d.pair.a.path, d.pair.b.path)]
         if d.a:
             seg = d.a[0]
             found = pair_finding(
@@ -152,7 +154,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
                 f"in {d.pair.a.locale} ({d.pair.a.path})",
                 seg=seg,
             )
-        yield found if sure else replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
+        yield found if certain else replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
     for group in groups:
         seg = group[0].a[0]
         yield reference_finding(
@@ -172,7 +174,19 @@ def _content(text: str) -> bool:
     return len(re.findall(r"[^\W\d_]{2,}", text)) > 2 and not _MARKER.match(text.strip())
 
 
-UNSURE = "; both documents have text the other lacks here, so they may only be segmented differently"
+UNSURE = "; the two documents are structured differently, so they may only be segmented differently"
+_INDEXES = re.compile(r"\[\d+\]")
+
+
+def _same_structure(group: list[Difference]) -> bool:
+    """Whether the two documents of a pair have the same sequence of block shapes (paths without their
+    indexes) once the segments alone in each are left out: then those are really missing or extra."""
+    pair = group[0].pair
+    gone_a = {s.path for d in group for s in d.a}
+    gone_b = {s.path for d in group for s in d.b}
+    shapes_a = [_INDEXES.sub("", s.path) for s in pair.a.segments if s.path not in gone_a]
+    shapes_b = [_INDEXES.sub("", s.path) for s in pair.b.segments if s.path not in gone_b]
+    return shapes_a == shapes_b
 
 MOVE_WINDOW = 6
 """A segment alone and one alone in the other document at most this many steps apart, of lengths
