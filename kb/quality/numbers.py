@@ -38,7 +38,11 @@ _THOUSANDS_WORD = re.compile(
 _DAY_MONTH = re.compile(r"^(0?[1-9]|[12]\d|3[01])[.](0[1-9]|1[0-2])$")
 _DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
 _DIGIT_RUN = re.compile(r"\d+")
-_CLOCK = re.compile(r"\s?(?:[ap]\.?\s?m\b\.?|h\b|ч\b)", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\s?(?:[ap]\.?\s?m\b\.?|h\b|ч\b|de la (?:mañana|tarde|noche)|da (?:manhã|tarde|noite)|d(?:i|el)la (?:mattina|sera)"
+    r"|di (?:mattina|sera)|(?:утра|дня|вечера))",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # Spelled-out numbers. Latin languages: whole words. Russian inflects numerals and ordinals, so its
@@ -77,7 +81,7 @@ _WORDS: dict[int, tuple[str, ...]] = {
     50: ("fifty", "cincuenta", "cinquenta", "cinquanta"),
     60: ("sixty", "sesenta", "sessenta", "sessanta"),
     90: ("ninety", "noventa", "novanta"),
-    100: ("hundred", "cien", "ciento", "cem", "cento", "centinaia"),
+    100: ("hundred", "hundreds", "cien", "ciento", "cientos", "centenares", "cem", "centenas", "cento", "centinaia"),
     1000: ("thousand", "mil", "mille"),
     # midnight and noon are clock times: 0, 12 and 24
     -24: ("midnight", "medianoche", "meia-noite", "mezzanotte", "полночь", "полночи", "полуночи"),
