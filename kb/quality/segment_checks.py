@@ -107,12 +107,19 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
     document that lacks it, ``extra_segment`` in the document that has it alone)."""
     diffs: list[Difference] = [d for pair in ctx.content_pairs for d in _alone(pair, ctx.segment_pairs(pair))]
     single, groups = outvoted(ctx, diffs)
+    # Sure only where the two documents have the same structure but for the text alone: else they
+    # are segmented differently (raw HTML read as other blocks, sub-steps as a list or as paragraphs)
+    # and which text is missing is a guess, a warning.
+    alone: dict[tuple[str, str], list[Difference]] = defaultdict(list)
+    for d in diffs:
+        alone[(d.pair.a.path, d.pair.b.path)].append(d)
+    sure = {key: _same_structure(group) for key, group in alone.items()}
     # most translations have a segment the reference lacks: the reference lacks it
     extras, lacking = _outvoted_extras(ctx, [d for d in single if not d.a])
     single = [d for d in single if d.a] + extras
     for group in lacking:
         seg = group[0].b[0]
-        yield Finding(
+        found = Finding(
             kind="missing_segment",
             severity=severity("missing_segment"),
             topic=group[0].pair.topic.id,
@@ -126,13 +133,9 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             message=f"{kind_word(seg)} {quote(seg.text)} that {_locales_of(group)} have "
             f"(after {group[0].after or 'the start'}) has no counterpart here",
         )
-    # Sure only where the two documents have the same structure but for the text alone: else they
-    # are segmented differently (raw HTML read as other blocks, sub-steps as a list or as paragraphs)
-    # and which text is missing is a guess, a warning.
-    alone: dict[tuple[str, str], list[Difference]] = defaultdict(list)
-    for d in diffs:
-        alone[(d.pair.a.path, d.pair.b.path)].append(d)
-    sure = {key: _same_structure(group) for key, group in alone.items()}
+        if not all(sure.get((d.pair.a.path, d.pair.b.path), False) for d in group):
+            found = replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
+        yield found
     for d in single:
         what = "edition" if d.pair.relation is Relation.EDITION else "translation"
         certain = sure[(d.pair.a.path, d.pair.b.path)]
@@ -157,11 +160,13 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
         yield found if certain else replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
     for group in groups:
         seg = group[0].a[0]
-        yield reference_finding(
+        found = reference_finding(
             "extra_segment",
             group,
             f"{kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
         )
+        certain = all(sure[(d.pair.a.path, d.pair.b.path)] for d in group)
+        yield found if certain else replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
 
 
 _MARKER = re.compile(r"^\[![^\]]*\]$")
