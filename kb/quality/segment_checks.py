@@ -183,10 +183,22 @@ UNSURE = "; the two documents are structured differently, so they may only be se
 _INDEXES = re.compile(r"\[\d+\]")
 
 
+_RAW_HTML_BLOCK = re.compile(r"^[ \t>]*<(?:p|ul|ol|li|table|tr|td|div|blockquote|pre)\b", re.IGNORECASE | re.MULTILINE)
+"""A block written in raw HTML (``> <P>``, ``<UL><LI>``): the parser segments it otherwise than the
+Markdown another translation writes for it."""
+
+
 def _same_structure(group: list[Difference]) -> bool:
     """Whether the two documents of a pair have the same sequence of block shapes (paths without their
-    indexes) once the segments alone in each are left out: then those are really missing or extra."""
+    indexes) once the segments alone in each are left out (and none of them is a note, code or a
+    paragraph in a list item, where a document writes blocks in raw HTML): then those segments are
+    really missing or extra."""
     pair = group[0].pair
+    if _RAW_HTML_BLOCK.search(pair.a.body) or _RAW_HTML_BLOCK.search(pair.b.body):
+        # notes, code and paragraphs inside list items are what raw HTML blocks become
+        fragile = (SegmentKind.ALERT, SegmentKind.CODE)
+        if any(s.kind in fragile or "/p[" in s.path for d in group for s in (*d.a, *d.b)):
+            return False
     gone_a = {s.path for d in group for s in d.a}
     gone_b = {s.path for d in group for s in d.b}
     shapes_a = [_INDEXES.sub("", s.path) for s in pair.a.segments if s.path not in gone_a]
