@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from kb import memos
+from kb.align.blocks import Lexicon
 from kb.align.resolve import By, Refusal, TopicIndex, TopicLookup, content_locale
 from kb.errors import InvalidParameter
 from kb.model import Alignment, Corpus, Document, Finding, Segment, SegmentPair, Severity, Topic
@@ -68,6 +69,9 @@ class CheckOptions:
     """The reference locale translations are compared with; None: the newest document of each edition."""
     glossary: Glossary | None = None
     """The terms ``term_inconsistency`` checks; None: mined from the corpus."""
+    lexicon: Lexicon | None = None
+    """A word-translation similarity the segment aligner adds to its scores across languages (for
+    example issue 24's mined bilingual lexicon); None: the aligner's own evidence only."""
 
 
 @dataclass
@@ -110,7 +114,7 @@ class Context:
 
         key = (pair.a.path, pair.b.path)
         if key not in self._segment_pairs:
-            self._segment_pairs[key] = resynchronise(aligned_segments(pair.a, pair.b))
+            self._segment_pairs[key] = resynchronise(aligned_segments(pair.a, pair.b, self.options.lexicon))
         return self._segment_pairs[key]
 
     @property
@@ -128,15 +132,16 @@ class Context:
                 yield topic, doc
 
 
-def aligned_segments(a: Document, b: Document) -> list[SegmentPair]:
-    """:func:`kb.align.segments.align_segments`, memoized by the two documents' files and bodies."""
+def aligned_segments(a: Document, b: Document, lexicon: Lexicon | None = None) -> list[SegmentPair]:
+    """:func:`kb.align.segments.align_segments`, memoized by the two documents' files and bodies (and
+    the lexicon, when one is given)."""
     from kb.align.segments import align_segments  # the aligner is only needed by segment checks
 
-    key = ((a.path, a.content_hash, hash(a.packed)), (b.path, b.content_hash, hash(b.packed)))
+    key = ((a.path, a.content_hash, hash(a.packed)), (b.path, b.content_hash, hash(b.packed)), id(lexicon))
     memo = memos.mapping("segment-alignments")
     found: list[SegmentPair] | None = memo.get(key)
     if found is None:
-        found = align_segments(a, b)
+        found = align_segments(a, b, lexicon)
         memo.add(key, found)
     return found
 
@@ -177,9 +182,25 @@ def comparable(ctx: Context, pair: DocPair) -> Comparison:
         return Comparison.EDITIONS
     if different_versions(pair.a, pair.b):
         return Comparison.VERSIONS
-    if confidence(ctx.segment_pairs(pair)) < UNCERTAIN_BELOW:
+    if confidence(ctx.segment_pairs(pair)) < UNCERTAIN_BELOW or not shares_anchors(pair.a, pair.b):
         return Comparison.UNCERTAIN
     return Comparison.SEGMENTS
+
+
+MIN_SHARED_ANCHORS = 0.2
+"""Two documents with this small a share of their anchors (links, numbers, code, names) in common are
+not translations of one text, whatever grouped them into a topic: their content is not compared."""
+
+
+def shares_anchors(a: Document, b: Document) -> bool:
+    """Whether two documents with a few anchors each share enough of them to be one text."""
+    from kb.align.fingerprint import document_anchors
+
+    xa = frozenset().union(*document_anchors(a))
+    xb = frozenset().union(*document_anchors(b))
+    if min(len(xa), len(xb)) < 5:
+        return True
+    return len(xa & xb) / len(xa | xb) >= MIN_SHARED_ANCHORS
 
 
 def severity(kind: str, relation: Relation = Relation.LOCALE) -> Severity:

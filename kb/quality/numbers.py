@@ -25,9 +25,9 @@ from kb.ingest.detection import URL
 # A number: digits with thousands or decimal separators, not glued to a word ("21Vianet", "Office365"
 # are names, the same in every language).
 _NUMBER = re.compile(
-    r"(?<!\d)(?<![^\W\d_]{3})(?<!_)"  # not the end of a longer number, of a word or of an identifier
+    r"(?<!\d)(?<![^\W\d_]{3})(?<![^\W\d]-)(?<!_)"  # not the end of a longer number, a word or an identifier
     r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*"
-    r"(?!\d)(?![^\W\d_]{3})(?!_)"
+    r"(?!\d)(?![^\W\d_]{3})(?!_)(?!-[^\W\d_])"  # (tool-2nd, msRTCSIP-1, 30-day: names, not figures)
 )
 _ENUMERATOR = re.compile(r"(?:(?<=\s)|^|(?<=[(:;]))\(?\d{1,2}\)(?=\s)")
 """``1)`` or ``(2)`` numbering a clause: an enumeration one language writes and another may not."""
@@ -38,7 +38,11 @@ _THOUSANDS_WORD = re.compile(
 _DAY_MONTH = re.compile(r"^(0?[1-9]|[12]\d|3[01])[.](0[1-9]|1[0-2])$")
 _DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
 _DIGIT_RUN = re.compile(r"\d+")
-_CLOCK = re.compile(r"\s?(?:[ap]\.?\s?m\b\.?|h\b|ч\b)", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\s?(?:[ap]\.?\s?m\b\.?|h\b|ч\b|de la (?:mañana|tarde|noche)|da (?:manhã|tarde|noite)|d(?:i|el)la (?:mattina|sera)"
+    r"|di (?:mattina|sera)|(?:утра|дня|вечера))",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # Spelled-out numbers. Latin languages: whole words. Russian inflects numerals and ordinals, so its
@@ -54,9 +58,9 @@ _WORDS: dict[int, tuple[str, ...]] = {
     2: ("two", "second", "dos", "dois", "duas", "due", "segundo", "segunda", "secondo", "seconda"),
     3: ("three", "third", "tres", "três", "tre", "tercero", "tercer", "tercera", "terceiro", "terceira",
         "terzo", "terza"),
-    4: ("four", "fourth", "cuatro", "quatro", "quattro", "cuarto", "cuarta", "quarto", "quarta"),
+    4: ("four", "fourth", "cuatro", "quatro", "quattro", "cuarto", "cuarta", "quarto", "quarta", "quad"),
     5: ("five", "fifth", "cinco", "cinque", "quinto", "quinta"),
-    6: ("six", "sixth", "seis", "sei", "sexto", "sexta", "sesto", "sesta"),
+    6: ("six", "sixth", "seis", "sei", "sexto", "sexta", "sesto", "sesta", "hex"),
     7: ("seven", "seventh", "siete", "sete", "sette", "séptimo", "séptima", "sétimo", "sétima",
         "settimo", "settima"),
     8: ("eight", "eighth", "ocho", "oito", "otto", "octavo", "octava", "oitavo", "oitava", "ottavo"),
@@ -77,7 +81,7 @@ _WORDS: dict[int, tuple[str, ...]] = {
     50: ("fifty", "cincuenta", "cinquenta", "cinquanta"),
     60: ("sixty", "sesenta", "sessenta", "sessanta"),
     90: ("ninety", "noventa", "novanta"),
-    100: ("hundred", "cien", "ciento", "cem", "cento", "centinaia"),
+    100: ("hundred", "hundreds", "cien", "ciento", "cientos", "centenares", "cem", "centenas", "cento", "centinaia"),
     1000: ("thousand", "mil", "mille"),
     # midnight and noon are clock times: 0, 12 and 24
     -24: ("midnight", "medianoche", "meia-noite", "mezzanotte", "полночь", "полночи", "полуночи"),

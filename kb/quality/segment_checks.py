@@ -12,12 +12,12 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from kb import locales
 from kb.align.blocks import CONFIDENT_PAIR, is_block
-from kb.model import Document, Finding, Segment, SegmentKind, SegmentPair
+from kb.model import Document, Finding, Segment, SegmentKind, SegmentPair, Severity
 from kb.quality.context import Context, pair_finding, quote, severity
 from kb.quality.document_checks import resolve_article
 from kb.quality.numbers import Figures, figures, unaccounted
@@ -107,12 +107,19 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
     document that lacks it, ``extra_segment`` in the document that has it alone)."""
     diffs: list[Difference] = [d for pair in ctx.content_pairs for d in _alone(pair, ctx.segment_pairs(pair))]
     single, groups = outvoted(ctx, diffs)
+    # Sure only where the two documents have the same structure but for the text alone: else they
+    # are segmented differently (raw HTML read as other blocks, sub-steps as a list or as paragraphs)
+    # and which text is missing is a guess, a warning.
+    alone: dict[tuple[str, str], list[Difference]] = defaultdict(list)
+    for d in diffs:
+        alone[(d.pair.a.path, d.pair.b.path)].append(d)
+    sure = {key: _same_structure(group) for key, group in alone.items()}
     # most translations have a segment the reference lacks: the reference lacks it
     extras, lacking = _outvoted_extras(ctx, [d for d in single if not d.a])
     single = [d for d in single if d.a] + extras
     for group in lacking:
         seg = group[0].b[0]
-        yield Finding(
+        found = Finding(
             kind="missing_segment",
             severity=severity("missing_segment"),
             topic=group[0].pair.topic.id,
@@ -126,11 +133,15 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             message=f"{kind_word(seg)} {quote(seg.text)} that {_locales_of(group)} have "
             f"(after {group[0].after or 'the start'}) has no counterpart here",
         )
+        if not all(sure.get((d.pair.a.path, d.pair.b.path), False) for d in group):
+            found = replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
+        yield found
     for d in single:
         what = "edition" if d.pair.relation is Relation.EDITION else "translation"
+        certain = sure[(d.pair.a.path, d.pair.b.path)]
         if d.a:
             seg = d.a[0]
-            yield pair_finding(
+            found = pair_finding(
                 "missing_segment",
                 d.pair,
                 f"{kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
@@ -139,20 +150,23 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             )
         else:
             seg = d.b[0]
-            yield pair_finding(
+            found = pair_finding(
                 "extra_segment",
                 d.pair,
                 f"{kind_word(seg)} {quote(seg.text)} has no counterpart "
                 f"in {d.pair.a.locale} ({d.pair.a.path})",
                 seg=seg,
             )
+        yield found if certain else replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
     for group in groups:
         seg = group[0].a[0]
-        yield reference_finding(
+        found = reference_finding(
             "extra_segment",
             group,
             f"{kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
         )
+        certain = all(sure[(d.pair.a.path, d.pair.b.path)] for d in group)
+        yield found if certain else replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
 
 
 _MARKER = re.compile(r"^\[![^\]]*\]$")
@@ -164,6 +178,32 @@ def _content(text: str) -> bool:
     parser did not read (``[! NOTAS]``: that is ``malformed_markup``)."""
     return len(re.findall(r"[^\W\d_]{2,}", text)) > 2 and not _MARKER.match(text.strip())
 
+
+UNSURE = "; the two documents are structured differently, so they may only be segmented differently"
+_INDEXES = re.compile(r"\[\d+\]")
+
+
+_RAW_HTML_BLOCK = re.compile(r"^[ \t>]*<(?:p|ul|ol|li|table|tr|td|div|blockquote|pre)\b", re.IGNORECASE | re.MULTILINE)
+"""A block written in raw HTML (``> <P>``, ``<UL><LI>``): the parser segments it otherwise than the
+Markdown another translation writes for it."""
+
+
+def _same_structure(group: list[Difference]) -> bool:
+    """Whether the two documents of a pair have the same sequence of block shapes (paths without their
+    indexes) once the segments alone in each are left out (and none of them is a note, code or a
+    paragraph in a list item, where a document writes blocks in raw HTML): then those segments are
+    really missing or extra."""
+    pair = group[0].pair
+    if _RAW_HTML_BLOCK.search(pair.a.body) or _RAW_HTML_BLOCK.search(pair.b.body):
+        # notes, code and paragraphs inside list items are what raw HTML blocks become
+        fragile = (SegmentKind.ALERT, SegmentKind.CODE)
+        if any(s.kind in fragile or "/p[" in s.path for d in group for s in (*d.a, *d.b)):
+            return False
+    gone_a = {s.path for d in group for s in d.a}
+    gone_b = {s.path for d in group for s in d.b}
+    shapes_a = [_INDEXES.sub("", s.path) for s in pair.a.segments if s.path not in gone_a]
+    shapes_b = [_INDEXES.sub("", s.path) for s in pair.b.segments if s.path not in gone_b]
+    return shapes_a == shapes_b
 
 MOVE_WINDOW = 6
 """A segment alone and one alone in the other document at most this many steps apart, of lengths
@@ -335,6 +375,19 @@ corpus of fewer) is a protected name, not a figure: "El 1" and "Paso 1" are one 
 
 
 _DIGITS = re.compile(r"\D+")
+NEIGHBOURS = 2
+"""Segments either side of a counterpart whose values account for a value it lacks (moved with its
+sentence into the next paragraph or note)."""
+
+
+def _around(doc: Document, segs: Sequence[Segment]) -> list[Segment]:
+    """``segs`` with the segments either side of them in ``doc``."""
+    where = {id(s): i for i, s in enumerate(doc.segments)}
+    found = [where[id(s)] for s in segs if id(s) in where]
+    if not found:
+        return list(segs)
+    lo, hi = max(0, min(found) - NEIGHBOURS), max(found) + NEIGHBOURS + 1
+    return list(doc.segments[lo:hi])
 
 
 def protected_names(ctx: Context) -> frozenset[str]:
@@ -367,18 +420,27 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
         return Figures(unnamed.written, every.accounts | unnamed.accounts, unnamed.parts)
 
     def differ(
-        a: Sequence[Segment], _a: Document, b: Sequence[Segment], _b: Document
+        a: Sequence[Segment], doc_a: Document, b: Sequence[Segment], doc_b: Document
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         # the same digits in the same order are the same figures, whatever separates them
         # (24,824 and 24 824; 1:51 and 1'51; 16^4 and 16<sup>4</sup>)
         if _DIGITS.sub("", figure_text(a)) == _DIGITS.sub("", figure_text(b)):
             return (), ()
-        return unaccounted(figures_of(a), figures_of(b))
+        fa, fb = figures_of(a), figures_of(b)
+        missing, extra = unaccounted(fa, fb)
+        if missing or extra:
+            # a value the segments next to the counterpart write moved there with its sentence
+            wider_a, wider_b = figures_of(_around(doc_a, a)), figures_of(_around(doc_b, b))
+            missing = unaccounted(fa, wider_b)[0]
+            extra = unaccounted(wider_a, fb)[1]
+        return missing, extra
 
     return compare_matched(ctx, "number_mismatch", "the number(s)", differ, False)
 
 
-_LOCALE_IN_URL = re.compile(r"(?<=/)[a-z]{2}-[a-z]{2}(?=/|$)", re.I)
+_LOCALE_IN_URL = re.compile(
+    r"(?<=/)(?:[a-z]{2}-[a-z]{2}|en|es|pt|it|ru|fr|de|ja|zh|ko|nl|pl|sv|tr|cs|da|fi|nb|hu|el)(?=/|$)", re.I
+)
 
 
 def link_key(target: str) -> str | None:
@@ -428,6 +490,10 @@ def check_links(ctx: Context) -> Iterator[Finding]:
             if link.kind == "link" and link.is_article and resolve_article(doc_a.path, link.target) not in known
         }
         missing, extra = keys_a - keys_b - broken, keys_b - keys_a
+        # a target the other document writes in raw HTML the parser did not read as a link
+        body_a, body_b = doc_a.body.lower(), doc_b.body.lower()
+        missing = {k for k in missing if not (_ids(k) and all(i in body_b for i in _ids(k)))}
+        extra = {k for k in extra if not (_ids(k) and all(i in body_a for i in _ids(k)))}
         # one resource under two sites' addresses: the same article id (a KB number, a GUID) in both
         for x in list(missing):
             twin = next((y for y in extra if _ids(x) & _ids(y) and _host(x) != _host(y)), None)

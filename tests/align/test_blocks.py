@@ -61,3 +61,30 @@ def test_confidence_is_the_share_of_text_paired_confidently() -> None:
     ]
     assert confidence(steps) == 0.5
     assert confidence([]) == 1.0
+
+
+class Always:
+    """A lexicon that finds every pair of word lists equally similar, and counts its calls."""
+
+    def __init__(self, value: float) -> None:
+        self.value, self.calls = value, 0
+
+    def similarity(self, tokens_a, lang_a, tokens_b, lang_b) -> float:  # type: ignore[no-untyped-def]
+        self.calls += 1
+        assert lang_a != lang_b and isinstance(tokens_a, list)
+        return self.value
+
+
+def test_a_lexicon_plugs_into_the_score_across_languages(seeds) -> None:
+    from kb.align.segments import align_segments
+    from tests.conftest import SEED_PT, SEED_RU
+
+    a, b = seeds[SEED_PT], seeds[SEED_RU]
+    plain = align_segments(a, b)
+    high, low = Always(1.0), Always(0.0)
+    with_high, with_low = align_segments(a, b, lexicon=high), align_segments(a, b, lexicon=low)
+    assert high.calls and low.calls
+    # the same pairs, scored higher with a lexicon that finds them translations, lower with one that does not
+    assert [(p.a, p.b) for p in with_high] == [(p.a, p.b) for p in plain]
+    paired = [(h.score, p.score, lo.score) for h, p, lo in zip(with_high, plain, with_low, strict=True) if p.a and p.b]
+    assert all(h >= p >= lo for h, p, lo in paired) and any(h > lo for h, _, lo in paired)

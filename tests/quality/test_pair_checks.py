@@ -86,3 +86,18 @@ def test_own_text_leaves_out_what_every_language_keeps() -> None:
     )
     assert "could not be found" not in own_text(seg) and "msRTCSIP" not in own_text(seg)
     assert "Aparece el mensaje" in own_text(seg)
+
+
+def test_a_lexicon_given_to_the_checks_reaches_the_aligner() -> None:
+    from kb.quality.context import CheckOptions
+
+    class Counting:
+        calls = 0
+
+        def similarity(self, tokens_a, lang_a, tokens_b, lang_b) -> float:  # type: ignore[no-untyped-def]
+            Counting.calls += 1
+            return 0.5
+
+    corpus = ingest(CONTENT)
+    check_corpus(corpus, align(corpus.documents), CheckOptions(lexicon=Counting()))
+    assert Counting.calls > 0
