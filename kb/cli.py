@@ -133,6 +133,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if args.strict and any(f.severity == "error" for f in findings) else 0
 
 
+LINK_BASE = "https://learn.microsoft.com/{locale}"
+"""kb.output.options.LINK_BASE, spelled out so that the parser imports no more than it does."""
 EXPORT_FORMATS = ("tmx", "xliff", "csv", "glossary")
 """kb.quality.export.FORMATS, spelled out so that the parser does not import the exporters (and lxml)."""
 
@@ -284,10 +286,22 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--build", required=True, help="the build folder (OUT): releases, current, index, site")
     p.add_argument("--jobs", type=jobs_arg, default=os.cpu_count() or 1, help="parser processes")
     p.add_argument("--base-url", default="/", help="URL path the site is served from (default /)")
+    p.add_argument("--link-base", default=LINK_BASE,
+                   help="where links to other docsets (/azure/…, xref:) go; {locale} is the page's "
+                   "(default https://learn.microsoft.com/{locale}; '' shows them as missing)")
     p.add_argument("--strict", action="store_true", help="exit 1 when any document has a problem")
     p.add_argument("--quiet", action="store_true", help="no progress bars or progress lines on stderr")
     p.add_argument("--clean", action="store_true",
                    help="reuse nothing: no file of a previous release, no parse cache (a build from scratch)")
+
+
+def check_link_base(value: str) -> str:
+    """``--link-base``: empty, or an http(s) URL that a link can hold."""
+    from kb.errors import InvalidParameter
+
+    if value and (not value.lower().startswith(("http://", "https://")) or any(c in value for c in "\"'<> \\")):
+        raise InvalidParameter(f"--link-base must be empty or an http(s):// URL, not '{value}'")
+    return value
 
 
 @command("build", "parse, align, index and render a content folder, and publish it atomically", _build_args)
@@ -297,8 +311,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kb.progress import reporter
 
     with reporter(quiet=args.quiet) as progress:
-        options = BuildOptions(jobs=args.jobs, base_url=args.base_url, parse_cache=not args.clean,
-                               incremental=not args.clean)
+        options = BuildOptions(jobs=args.jobs, base_url=args.base_url, link_base=check_link_base(args.link_base),
+                               parse_cache=not args.clean, incremental=not args.clean)
         result = build(args.content, args.build, options, progress)
     from rich.markup import escape as escape_markup  # paths and messages come from the files
 
@@ -390,6 +404,8 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", help="the content folder to watch (with --watch)")
     p.add_argument("--jobs", type=jobs_arg, default=1, help="build processes for --watch (default 1)")
     p.add_argument("--base-url", default="/", help="URL path of the site, for --watch builds (default /)")
+    p.add_argument("--link-base", default=LINK_BASE, help="where links to other docsets go, for --watch builds "
+                   "(as kb build --link-base)")
     p.add_argument("--access-log", metavar="FILE|-", help="append one JSON line per request to FILE (- : stdout)")
     p.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS",
                    help="close a connection whose request has not arrived whole after this long (default 10)")
@@ -406,7 +422,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         raise InvalidParameter("--watch needs --content: the folder to watch and build")
     serve(args.build, args.host, args.port, args.content if args.watch else None, args.jobs, args.base_url,
-          access_log=args.access_log, read_timeout=args.read_timeout, keep_alive=args.keep_alive)
+          access_log=args.access_log, read_timeout=args.read_timeout, keep_alive=args.keep_alive,
+          link_base=check_link_base(args.link_base))
     return 0
 
 

@@ -312,6 +312,22 @@ class Navigation:
 
 
 @dataclass(frozen=True, slots=True)
+class Redirect:
+    """A ``redirect_url`` stub: a file that only says where its article moved. The site publishes a
+    redirect for it; it is no document (not aligned, searched or checked)."""
+
+    path: str
+    """Source path relative to the content root, with ``/`` separators."""
+    locale: str | None
+    """From its metadata or its locale folder; None when neither says."""
+    target: str
+    """``redirect_url`` as written."""
+    target_path: str | None = None
+    """The content path of the document a relative target names, when the corpus has it (ingest
+    resolves it as DocFX does, from where the stub is published)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """Everything ingest read from a content root."""
 
@@ -323,6 +339,11 @@ class Corpus:
     """Parsed navigation files, sorted by path."""
     problems: tuple[Problem, ...]
     """Problems found, sorted by path and line."""
+    redirects: tuple[Redirect, ...] = ()
+    """``redirect_url`` stubs, sorted by path."""
+    resources: frozenset[str] = frozenset()
+    """Files (not documents) the site may copy when a document refers to them: every file of the
+    content folder that no ``docfx.json`` governs, and those a docset's resource or content groups take."""
 
 
 @dataclass(frozen=True, slots=True)

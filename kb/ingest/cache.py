@@ -27,16 +27,17 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from kb.model import Document, Problem
+from kb.model import Document, Problem, Redirect
 
-Parsed = tuple[Document | None, list[Problem]]
+Parsed = tuple[Document | Redirect | None, list[Problem]]
 
 # Modules whose code decides what a Document looks like, and libraries they parse with.
 _PARSER_MODULES = (
     "ingest/cache", "ingest/editions", "ingest/frontmatter", "ingest/reader", "locales", "ingest/markdown", "model",
     "ingest/navigation", "ingest/render", "ingest/segments", "ingest/skeleton", "ingest/html_rules",
+    "ingest/docfx", "ingest/highlight", "ingest/docsets",
 )
-_PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid")
+_PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid", "Pygments")
 _INCLUDE = re.compile(rb"\[!include", re.I)
 
 

@@ -59,6 +59,32 @@ def split(text: str) -> tuple[str | None, str, int]:
     return fm, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
+# Characters YAML does not allow in a document (C0 and C1 controls but tab, line ends and NEL): a stray
+# one (U+0097 in a translated title) would drop the whole document, so it is replaced and reported.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def without_controls(fm: str) -> tuple[str, int | None]:
+    """Front matter text without control characters, and the 1-based file line of the first one removed
+    (None when there was none)."""
+    m = _CONTROLS.search(fm)
+    if m is None:
+        return fm, None
+    return _CONTROLS.sub(_replacement, fm), fm.count("\n", 0, m.start()) + 2  # +1 for 1-based, +1 for '---'
+
+
+def _replacement(m: re.Match[str]) -> str:
+    """A C1 control is most often a Windows-1252 character decoded as Latin-1 (U+0097 was an em dash):
+    that character; anything else goes."""
+    code = ord(m.group(0))
+    if 0x80 <= code <= 0x9F:
+        try:
+            return bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            return ""
+    return ""
+
+
 def _clean(value: Any, budget: list[int], depth: int = 1) -> Any:
     """JSON-ready plain data: entities decoded, dates as ISO strings; counts values against ``budget``."""
     budget[0] -= 1

@@ -18,11 +18,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+
+from kb.ingest import markdown
+from kb.ingest.docfx import normalize_href
+from kb.ingest.highlight import code_html
 
 
 class LinkStatus(StrEnum):
@@ -89,10 +93,12 @@ def target_of(href: str, links: Mapping[str, LinkTarget]) -> LinkTarget:
     """The site's decision for ``href``; an href the site did not decide on is external, a fragment,
     or (for anything else, including ``javascript:``) missing."""
     found = links.get(href)
+    if found is None and ("\\" in href or "##" in href):  # raw HTML's '..\x.md': the model has '../x.md'
+        found = links.get(normalize_href(href))
     if found is not None:
         return found
     if href.startswith("#"):
-        return LinkTarget(LinkStatus.ANCHOR, href)
+        return LinkTarget(LinkStatus.ANCHOR, normalize_href(href))
     if _is_external(href):
         return LinkTarget(LinkStatus.EXTERNAL, href)
     return LinkTarget(LinkStatus.MISSING, None, href)
@@ -120,11 +126,21 @@ def missing_suffix(text: BodyText) -> str:
     return f'<span class="visually-hidden"> ({html.escape(text.missing_link)})</span>'
 
 
-def image_html(src: str, alt: str, images: Mapping[str, str], text: BodyText) -> str:
-    """An ``<img>`` for an image the site has, else its alt text marked as not available."""
-    url = images.get(src) or (src if src.lower().startswith(("http:", "https:")) else None)
+def _image_url(src: str, images: Mapping[str, str]) -> str | None:
+    return images.get(src) or (src if src.lower().startswith(("http:", "https:")) else None)
+
+
+def image_html(
+    src: str, alt: str, images: Mapping[str, str], text: BodyText, classes: str = "", lightbox: str = ""
+) -> str:
+    """An ``<img>`` for an image the site has (in a link to its full-size file for a ``lightbox``), else
+    its alt text marked as not available."""
+    url = _image_url(src, images)
     if url:
-        return f"<img{_attrs([('src', url), ('alt', alt), ('loading', 'lazy')])}>"
+        pairs = [("src", url), ("alt", alt), ("loading", "lazy")] + ([("class", classes)] if classes else [])
+        tag = f"<img{_attrs(pairs)}>"
+        full = _image_url(lightbox, images) if lightbox else None
+        return f'<a{_attrs([("href", full), ("class", "image-lightbox")])}>{tag}</a>' if full else tag
     label = f"{alt} ({text.missing_image})" if alt else text.missing_image
     attrs = _attrs([("aria-label", label), ("title", src)])
     return f'<span class="image-missing" role="img"{attrs}>{html.escape(alt or text.missing_image)}</span>'
@@ -177,8 +193,13 @@ def rule_link_close(st: RenderState) -> str:
     return st.closers.pop() if st.closers else "</a>"
 
 
-def rule_image(st: RenderState, src: str, alt: str) -> str:
-    return image_html(src, alt, st.images, st.text)
+def rule_image(st: RenderState, src: str, alt: str, classes: str = "", lightbox: str = "") -> str:
+    return image_html(src, alt, st.images, st.text, classes, lightbox)
+
+
+def image_args(tok: Token) -> tuple[str, str]:
+    """The classes and lightbox target of an image token (``:::image`` gives them)."""
+    return str(tok.attrGet("class") or ""), str(tok.attrGet("lightbox") or "")
 
 
 def rule_blockquote_open(st: RenderState, alert: str | None, div: str | None) -> str:
@@ -201,6 +222,12 @@ def rule_blockquote_close(st: RenderState) -> str:
     return st.blockquotes.pop() if st.blockquotes else "</blockquote>\n"
 
 
+def rule_alert_label(st: RenderState, alert: str) -> str:
+    """An alert's title inside a line of text (where no alert block can start)."""
+    title = st.text.alerts.get(alert, alert.title())
+    return f'<strong class="alert-label alert-label-{alert.lower()}">{html.escape(title)}:</strong> '
+
+
 def quote_args(tok: Token) -> tuple[str | None, str | None]:
     meta = tok.meta or {}
     return (str(meta["alert"]) if meta.get("alert") else None), (str(meta["div"]) if "div" in meta else None)
@@ -218,10 +245,13 @@ class SiteRenderer(RendererHTML):
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         tok = tokens[idx]
         alt = self.renderInlineAsText(tok.children or [], options, env)
-        return rule_image(_state(env), str(tok.attrGet("src") or ""), alt)
+        return rule_image(_state(env), str(tok.attrGet("src") or ""), alt, *image_args(tok))
 
     def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return rule_blockquote_open(_state(env), *quote_args(tokens[idx]))
+
+    def alert_label(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return rule_alert_label(_state(env), str((tokens[idx].meta or {}).get("alert", "NOTE")))
 
     def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return rule_blockquote_close(_state(env))
@@ -235,8 +265,23 @@ class SiteRenderer(RendererHTML):
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         tok = tokens[idx]
         lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
-        cls = f' class="language-{html.escape(lang)}"' if lang else ""
-        return f'<pre tabindex="0"><code{cls}>{html.escape(tok.content)}</code></pre>\n'
+        cls = f' class="language-{html.escape(lang)} highlight"' if lang else ""
+        return f'<pre tabindex="0"><code{cls}>{code_html(tok.content, lang)}</code></pre>\n'
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return _cell_open(tokens[idx])
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return _cell_open(tokens[idx])
+
+
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+
+
+def _cell_open(tok: Token) -> str:
+    """A pipe table's cell: its column's alignment as a class (the sanitizer drops ``style``)."""
+    m = _ALIGN.search(str(tok.attrGet("style") or ""))
+    return f'<{tok.tag} class="align-{m.group(1)}">' if m else f"<{tok.tag}>"
 
 
 _HTML_A_OPEN = re.compile(r"""^<a\b(?P<attrs>[^>]*)>$""", re.I | re.S)
@@ -307,6 +352,10 @@ def _inline_parser() -> MarkdownIt:
 def render_html(content: str, st: RenderState) -> str:
     """A raw HTML block with its links resolved and the Markdown inside its text rendered."""
     soup = BeautifulSoup(content, "html.parser")
+    # Markdown blocks inside the HTML (alerts in cells) are rendered last, so nothing below reads
+    # their HTML again.
+    blocks = [(c, md) for c in soup.find_all(string=lambda s: isinstance(s, Comment))
+              if (md := markdown.markdown_comment(str(c))) is not None]
     for a in soup.find_all("a"):
         href = str(a.get("href") or "")
         if not href:
@@ -332,7 +381,20 @@ def render_html(content: str, st: RenderState) -> str:
             continue
         rendered = _inline_parser().renderInline(str(node), {"kb": st})
         node.replace_with(BeautifulSoup(rendered, "html.parser"))
+    for comment, md in blocks:
+        comment.replace_with(BeautifulSoup(_block_markdown(md, st), "html.parser"))
     return str(soup)
+
+
+_BLOCK: SiteRenderer | None = None
+
+
+def _block_markdown(text: str, st: RenderState) -> str:
+    global _BLOCK
+    if _BLOCK is None:
+        _BLOCK = SiteRenderer(markdown.parser())
+    tokens = markdown.parse(text)
+    return _BLOCK.render(tokens, markdown.parser().options, {"kb": st})
 
 
 def _link_element(soup: BeautifulSoup, a: Tag, target: LinkTarget, text: BodyText) -> Tag:

@@ -7,6 +7,7 @@ ordinary tokens with metadata: alerts, ``[!div]`` blocks, heading anchors and ta
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 from collections.abc import Callable
@@ -14,27 +15,34 @@ from collections.abc import Callable
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+
+from kb.ingest import docfx
 
 # --- text-level rewrites -------------------------------------------------------------------------
 
 # Every scan below stops at the next directive or after a bounded length: an unbounded lazy scan
 # per occurrence would make text with thousands of unclosed directives take hours (quadratic).
-_IMAGE = re.compile(
-    r":::image\b(?P<attrs>[^:]*?):::(?:(?:(?!:::image\b(?!-end)).)*?:::image-end:::)?", re.S
-)
 _NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(["'])(?P<text>.{0,200}?)\1\s*:::""")
-_ZONE = re.compile(r"^[ \t]*:::\s*zone\b.*$|^[ \t]*:::\s*zone-end\s*:::?\s*$", re.M)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(["'])(.*?)\2""")
 _NBSP_LINE = re.compile(r"^[ \t\u00a0\u2000-\u200b\u202f\u3000]+$", re.M)
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<title>[^\]\n]{0,1000})\]\((?P<target>[^)\s]{1,1000})\)\s*\]", re.I)
 
 
-def _image(m: re.Match[str]) -> str:
-    attrs = {k.lower(): v for k, _, v in _ATTR.findall(m.group("attrs"))}
-    alt = attrs.get("alt-text", "").replace("]", "\\]")
-    source = attrs.get("source", "")
-    newlines = "\n" * m.group(0).count("\n")
-    return f"![{alt}]({source})" + newlines
+_LINE_LEAD = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
+
+
+def indent_included(text: str, body: str, start: int) -> str:
+    """Included text as it must read at ``start`` of ``body``: an include in a list item or a quote
+    continues that item or quote on every line (a list marker's width becomes spaces), so the list
+    goes on after it instead of being cut off."""
+    lead = body[body.rfind("\n", 0, start) + 1 : start]
+    if "\n" not in text or not lead or _LINE_LEAD.fullmatch(lead) is None:
+        return text
+    prefix = re.sub(r"[^\s>]", " ", lead).replace("\t", "    ")
+    lines = text.split("\n")
+    return "\n".join([lines[0], *((prefix + line).rstrip() if line.strip() else prefix.rstrip() for line in lines[1:])])
 
 
 def normalize_text(text: str) -> str:
@@ -44,15 +52,48 @@ def normalize_text(text: str) -> str:
 
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
-    ("image", lambda s: _IMAGE.sub(_image, s)),
+    *docfx.PREPROCESSORS,
     ("no_loc", lambda s: _NO_LOC.sub(lambda m: m.group("text"), s)),
-    ("zone", lambda s: _ZONE.sub("", s)),
 ]
 
 
 _TABLE_SPAN = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+
+
+MARKDOWN_COMMENT = "kb-markdown:"
+"""Starts an HTML comment that holds Markdown blocks found inside an HTML table (base64 of UTF-8)."""
+_QUOTE_CHUNK = re.compile(r"(?<=\n<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<!---->)?$)[^\n]*)*)", re.M)
+
+
+def _encode_chunk(m: re.Match[str]) -> str:
+    chunk = m.group(1)
+    data = base64.b64encode(chunk.encode("utf-8")).decode("ascii")
+    # One line, then empty comments for the chunk's other lines: no blank line may end the HTML block.
+    return f"\n<!--{MARKDOWN_COMMENT}{data}-->" + "\n<!---->" * (chunk.count("\n") - 1)
+
+
+def markdown_comment(text: str) -> str | None:
+    """The Markdown a :data:`MARKDOWN_COMMENT` comment holds, or None for any other comment."""
+    if not text.startswith(MARKDOWN_COMMENT):
+        return None
+    try:
+        found = base64.b64decode(text[len(MARKDOWN_COMMENT) :]).decode("utf-8")
+    except ValueError:
+        return None
+    # The chunk is a blockquote indented with the table (tabs and spaces mixed): '>' starts each line.
+    return _INDENT.sub("", found.strip("\n"))
+
+
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def _join_table(table: str) -> str:
+    joined = _BLANK_LINE.sub("\n<!---->", table)
+    # After a blank line, a '>' line is Markdown for DocFX (an alert in a cell): kept whole in a comment
+    # that the segments and the renderer read as Markdown.
+    return _QUOTE_CHUNK.sub(_encode_chunk, joined) if "\n<!---->\n" in joined else joined
 
 
 def _join_html_tables(body: str) -> str:
@@ -62,7 +103,7 @@ def _join_html_tables(body: str) -> str:
     # Only text up to the last '</table>' can hold a table; a '<table' after it would be scanned to
     # the end of the text for each occurrence (quadratic in hostile input).
     end = max((m.end() for m in _TABLE_CLOSE.finditer(body)), default=0)
-    head = _TABLE_SPAN.sub(lambda m: _BLANK_LINE.sub("\n<!---->", m.group(0)), body[:end])
+    head = _TABLE_SPAN.sub(lambda m: _join_table(m.group(0)), body[:end])
     return head + body[end:]
 
 
@@ -123,7 +164,7 @@ def _strip_bold_label(inline: Token) -> str | None:
     ch = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
     if len(ch) < 3 or ch[0].type != "strong_open" or ch[1].type != "text" or ch[2].type != "strong_close":
         return None
-    label = ch[1].content.strip().rstrip(".:").strip().lower()
+    label = ch[1].content.strip().rstrip(".:!").strip().lower()
     kind = ALERT_LABELS.get(label)
     if kind is None:
         return None
@@ -138,6 +179,34 @@ def _strip_bold_label(inline: Token) -> str | None:
         rest[0].content = rest[0].content.lstrip()
     inline.children = rest
     return kind
+
+
+_CODE_ALERT = re.compile(r"\A\s*>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
+
+
+def indented_alerts(state: StateCore) -> None:
+    """An indented code block that starts with an alert marker (``-     > [!IMPORTANT]``: a converter's
+    extra spaces after a list marker) is the alert it was meant to be, not code."""
+    if not any(t.type == "code_block" and _CODE_ALERT.match(t.content) for t in state.tokens):
+        return
+    out: list[Token] = []
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "code_block" or not (m := _CODE_ALERT.match(tok.content)):
+            out.append(tok)
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        alone = not tok.content[m.end() :].strip()
+        if alone and after and after.type == "blockquote_open" and after.level == tok.level:
+            # Only the marker was indented: the quote below it is the alert's text.
+            after.meta = {**(after.meta or {}), "alert": m.group(1).upper()}
+            continue
+        for inner in state.md.parse(tok.content, state.env):
+            inner.level += tok.level
+            if inner.map and tok.map:
+                inner.map = [inner.map[0] + tok.map[0], inner.map[1] + tok.map[0]]
+            out.append(inner)
+    state.tokens = out
 
 
 def alerts(state: StateCore) -> None:
@@ -167,6 +236,98 @@ def alerts(state: StateCore) -> None:
             tok.meta = {**(tok.meta or {}), "alert": label}
 
 
+def _alert_start(children: list[Token]) -> int | None:
+    """Index of the text child that starts a further alert after a line break (``> [!NOTE]`` lines
+    with no blank line between them: Learn shows one alert each)."""
+    for j in range(1, len(children)):
+        prev, child = children[j - 1], children[j]
+        if prev.type in ("softbreak", "hardbreak") and child.type == "text":
+            m = _ALERT_MARK.match(child.content)
+            if m and m.group("kind").upper() in ALERT_KINDS:
+                return j
+    return None
+
+
+def split_alerts(state: StateCore) -> None:
+    """Split an alert whose paragraph holds a further ``[!KIND]`` line into one alert per marker."""
+    tokens = state.tokens
+    out: list[Token] = []
+    quotes: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        out.append(tok)
+        if tok.type == "blockquote_open":
+            quotes.append(tok)
+        elif tok.type == "blockquote_close" and quotes:
+            quotes.pop()
+        elif (tok.type == "paragraph_open" and quotes and (quotes[-1].meta or {}).get("alert")
+              and tok.level == quotes[-1].level + 1 and i + 1 < len(tokens)):
+            inline = tokens[i + 1]
+            while (j := _alert_start(inline.children or [])) is not None:
+                children = inline.children or []
+                m = _ALERT_MARK.match(children[j].content)
+                assert m is not None
+                kind = m.group("kind").upper()
+                head, tail = children[: j - 1], children[j:]
+                tail[0].content = tail[0].content[m.end() :]
+                inline.children = head
+                quote = Token("blockquote_open", "blockquote", 1)
+                quote.block, quote.level, quote.map, quote.meta = True, quotes[-1].level, tok.map, {"alert": kind}
+                closing = Token("blockquote_close", "blockquote", -1)
+                closing.block, closing.level = True, quote.level
+                para_close = Token("paragraph_close", "p", -1)
+                para_close.block, para_close.level = True, tok.level
+                para_open = Token("paragraph_open", "p", 1)
+                para_open.block, para_open.level, para_open.map = True, tok.level, tok.map
+                out.extend([inline, para_close, closing, quote, para_open])
+                quotes[-1] = quote
+                inline = Token("inline", "", 0)
+                inline.level, inline.map = tok.level + 1, tok.map
+                inline.children = [c for c in tail if not (c.type == "text" and not c.content)]
+                while inline.children and inline.children[0].type in ("softbreak", "hardbreak"):
+                    inline.children.pop(0)
+                inline.content = "".join(c.content for c in inline.children)
+            out.append(inline)
+            i += 2
+            continue
+        i += 1
+    state.tokens = out
+
+
+_INLINE_ALERT = re.compile(r"(?:>[ \t]*)?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*>?[ \t]*", re.I)
+
+
+def inline_alerts(state: StateCore) -> None:
+    """An alert marker inside a line (``<br/> > [!IMPORTANT]>`` in a pipe table's cell, where no block can
+    start) becomes an ``alert_label`` token: the alert's title, in the page's language."""
+    for tok in state.tokens:
+        if tok.type != "inline" or "[!" not in tok.content:
+            continue
+        children: list[Token] = []
+        for child in tok.children or []:
+            if child.type != "text" or "[!" not in child.content:
+                children.append(child)
+                continue
+            rest = child.content
+            while m := _INLINE_ALERT.search(rest):
+                if m.start():
+                    children.append(_text(rest[: m.start()]))
+                label = Token("alert_label", "strong", 0)
+                label.meta = {"alert": m.group(1).upper()}
+                children.append(label)
+                rest = rest[m.end() :]
+            if rest:
+                children.append(_text(rest))
+        tok.children = children
+
+
+def _text(content: str) -> Token:
+    tok = Token("text", "", 0)
+    tok.content = content
+    return tok
+
+
 def slugify(text: str) -> str:
     """A GitHub/DocFX-style anchor id: lower case, words joined by ``-``, accents kept as letters."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -192,14 +353,17 @@ def heading_anchors(state: StateCore) -> None:
         anchor = pending
         pending = None
         kept: list[Token] = []
+        dropped = False  # the '</a>' after the anchor taken as the heading's id goes with it
         for child in inline.children or []:
             if child.type == "html_inline":
                 m = _A_NAME.match(child.content)
-                if m:
-                    anchor = anchor or m.group(1)
+                if m and not anchor:
+                    anchor, dropped = m.group(1), True
                     continue
-                if child.content.lower() == "</a>":
+                if child.content.lower() == "</a>" and dropped:
+                    dropped = False
                     continue
+                # Further anchors stay, and render as empty elements with their ids (links to them land).
             kept.append(child)
         inline.children = kept
         _tab_heading(inline, tok)
@@ -222,8 +386,12 @@ def _tab_heading(inline: Token, heading: Token) -> None:
 
 
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
+    ("docfx_indented_alerts", indented_alerts),
     ("docfx_alerts", alerts),
+    ("docfx_split_alerts", split_alerts),
+    ("docfx_inline_alerts", inline_alerts),
     ("docfx_heading_anchors", heading_anchors),
+    *docfx.CORE_RULES,
 ]
 
 
@@ -232,6 +400,10 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["maxNesting"] = 50
+    # ':::image' becomes an image with its classes and lightbox (kb.ingest.docfx): attributes in braces
+    # are read after images only, so '{…}' anywhere else stays text.
+    attrs_plugin(md, after=("image",), allowed=("class", "lightbox"))
+    container_plugin(md, "docfx-zone")  # '::: zone pivot' fences, renamed by kb.ingest.docfx
     for name, rule in CORE_RULES:
         md.core.ruler.push(name, rule)
     return md

@@ -7,6 +7,7 @@ A broken file never stops ingest: every failure becomes a :class:`~kb.model.Prob
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,6 +18,7 @@ from typing import Any
 from kb import locales
 from kb.ingest import frontmatter, markdown
 from kb.ingest.cache import ParseCache, Parsed, cacheable
+from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
 from kb.ingest.navigation import is_navigation, parse_navigation
 from kb.ingest.segments import TooComplex, build_segments
@@ -29,6 +31,7 @@ from kb.model import (
     LocaleSource,
     Navigation,
     Problem,
+    Redirect,
     Segment,
     SegmentKind,
     Translation,
@@ -41,6 +44,7 @@ MAX_INCLUDE_DEPTH = 3
 MAX_INCLUDES = 100
 MAX_INCLUDED_BYTES = 5 * 1024 * 1024
 MAX_INCLUDE_FILE = 1024 * 1024
+NO_DOCSETS = Docsets()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +68,39 @@ class InputProblem(Exception):
 # --- discovery -----------------------------------------------------------------------------------
 
 
-def discover(root: Path) -> tuple[list[str], list[str], list[Problem]]:
-    """(document paths, navigation paths, problems), relative to ``root``, sorted."""
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """What a content folder holds, as paths relative to it, sorted."""
+
+    documents: list[str]
+    navigation: list[str]
+    problems: list[Problem]
+    docsets: Docsets
+    resources: frozenset[str]
+    """Other files a document may refer to (see :attr:`kb.model.Corpus.resources`)."""
+
+
+def discover(root: Path) -> Discovered:
+    """Every document, navigation file and resource below ``root``, as its ``docfx.json`` files say
+    (:mod:`kb.ingest.docsets`; without any, every Markdown file is a document)."""
+    docs, navs, others, configs, problems = _walk(root)
+    docsets, config_problems = Docsets.load(root, configs)
+    problems += config_problems
+    if docsets.docsets:  # else every file is ungoverned: nothing to classify
+        roles = {rel: docsets.role(rel) for rel in [*docs, *navs]}
+        docs = [rel for rel in docs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
+        navs = [rel for rel in navs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
+        others = [rel for rel in others if docsets.is_resource(rel)]
+    return Discovered(docs, navs, problems, docsets, frozenset(others))
+
+
+def _walk(root: Path) -> tuple[list[str], list[str], list[str], list[str], list[Problem]]:
+    """(documents, navigation files, other files, docfx.json files, problems) by their names alone."""
     root_real = root.resolve()
     docs: list[str] = []
     navs: list[str] = []
+    others: list[str] = []
+    configs: list[str] = []
     problems: list[Problem] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -99,7 +131,11 @@ def discover(root: Path) -> tuple[list[str], list[str], list[Problem]]:
                 navs.append(rel)
             elif name.lower().endswith(DOCUMENT_SUFFIXES):
                 docs.append(rel)
-    return sorted(docs), sorted(navs), problems
+            elif name == CONFIG:
+                configs.append(rel)
+            elif rel == _printable(rel):
+                others.append(rel)
+    return sorted(docs), sorted(navs), others, configs, problems
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -181,7 +217,7 @@ def expand_includes(
         inc_rel = path.relative_to(root_real).as_posix()
         expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1, budget)
         problems.extend(inner_problems)
-        return expanded.strip("\n")
+        return markdown.indent_included(expanded.strip("\n"), body, m.start())
 
     out = markdown.INCLUDE.sub(replace, body)
     if top:  # a file included many times repeats its problems: report each once
@@ -203,11 +239,17 @@ def _locale(
 
 
 def parse_document(
-    rel: str, data: bytes, root: Path | None = None, opts: IngestOptions = IngestOptions()
-) -> tuple[Document | None, list[Problem]]:
-    """Parse one file's bytes. Never raises: problems come back beside a document or instead of it."""
+    rel: str,
+    data: bytes,
+    root: Path | None = None,
+    opts: IngestOptions = IngestOptions(),
+    metadata: dict[str, Any] | None = None,
+) -> Parsed:
+    """Parse one file's bytes. Never raises: problems come back beside a document or instead of it.
+    ``metadata``: what its ``docfx.json`` gives it, beneath its own front matter. A ``redirect_url``
+    stub gives a :class:`Redirect` instead of a document."""
     try:
-        return _parse(rel, data, root, opts)
+        return _parse(rel, data, root, opts, metadata or {})
     except (InputProblem, TooComplex) as exc:
         return None, [Problem(rel, exc.line, exc.message)]
     except frontmatter.FrontMatterError as exc:
@@ -229,15 +271,26 @@ def _date(rel: str, fm: dict[str, object], fm_text: str, key: str, problems: lis
     return iso
 
 
-def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions) -> Parsed:
+def _redirect(rel: str, fm: dict[str, Any], target: str) -> Redirect:
+    declared = frontmatter.get(fm, "contentlocale") or frontmatter.get(fm, "locale")
+    locale = (locales.normalize(declared) if declared else None) or locales.locale_from_path(rel)
+    return Redirect(rel, locale, target.strip())
+
+
+def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metadata: dict[str, Any]) -> Parsed:
     text = decode(data, opts.max_bytes)
     fm_text, body, body_line = frontmatter.split(text)
     if fm_text is None:
         raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
-    fm = frontmatter.parse(fm_text)
+    fm_text, control_line = frontmatter.without_controls(fm_text)
+    fm = with_metadata(frontmatter.parse(fm_text), metadata)
+    if target := frontmatter.get(fm, "redirect_url"):
+        return _redirect(rel, fm, target), []
     if not body.strip():
         raise InputProblem("document has front matter but an empty body", body_line)
     body, include_links, problems = expand_includes(body, rel, root)
+    if control_line is not None:
+        problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
     tokens = markdown.parse(body)
     segments = build_segments(tokens, body_line)
     if (deep := markdown.nesting_overflow(tokens)) is not None:
@@ -304,20 +357,28 @@ def _read_bytes(root: Path, rel: str, opts: IngestOptions) -> bytes | Parsed:
         return None, [Problem(rel, None, f"cannot be read: {exc.strerror or exc}")]
 
 
-def read_file(root: Path, rel: str, opts: IngestOptions, cache: ParseCache | None = None) -> Parsed:
+def _context(opts: IngestOptions, docsets: Docsets, rel: str) -> str:
+    """Everything besides its path and bytes that a file's parse depends on (a cache key's part)."""
+    meta = docsets.metadata(rel)
+    return repr(opts) + (json.dumps(meta, sort_keys=True, default=str) if meta else "")
+
+
+def read_file(
+    root: Path, rel: str, opts: IngestOptions, cache: ParseCache | None = None, docsets: Docsets = NO_DOCSETS
+) -> Parsed:
     """Parse one file under ``root``, storing the result in ``cache`` when one is given."""
     data = _read_bytes(root, rel, opts)
     if not isinstance(data, bytes):
         return data
-    result = parse_document(rel, data, root, opts)
+    result = parse_document(rel, data, root, opts, docsets.metadata(rel))
     if cache is not None and cacheable(data):
-        cache.put(cache.key(rel, data, repr(opts)), result)
+        cache.put(cache.key(rel, data, _context(opts, docsets, rel)), result)
     return result
 
 
-def _read_many(args: tuple[str, list[str], IngestOptions, ParseCache | None]) -> list[Parsed]:
-    root, rels, opts, cache = args
-    return [read_file(Path(root), rel, opts, cache) for rel in rels]
+def _read_many(args: tuple[str, list[str], IngestOptions, ParseCache | None, Docsets]) -> list[Parsed]:
+    root, rels, opts, cache, docsets = args
+    return [read_file(Path(root), rel, opts, cache, docsets) for rel in rels]
 
 
 NavParsed = tuple[Navigation | None, list[Problem]]
@@ -361,19 +422,19 @@ def chunks(items: list[str], jobs: int) -> list[list[str]]:
 
 
 def _from_cache(
-    root: Path, rels: list[str], opts: IngestOptions, cache: ParseCache, progress: ProgressFn | None
+    root: Path, rels: list[str], opts: IngestOptions, cache: ParseCache, progress: ProgressFn | None,
+    docsets: Docsets,
 ) -> tuple[dict[str, Parsed], list[str], set[str]]:
     """(results found in the cache, paths still to parse, every key in use)."""
     found: dict[str, Parsed] = {}
     todo: list[str] = []
     keys: set[str] = set()
-    context = repr(opts)
     for rel in rels:
         data = _read_bytes(root, rel, opts)
         if not isinstance(data, bytes):
             found[rel] = data
             continue
-        key = cache.key(rel, data, context)
+        key = cache.key(rel, data, _context(opts, docsets, rel))
         keys.add(key)
         hit = cache.get(key) if cacheable(data) else None
         if hit is None:
@@ -389,18 +450,17 @@ MemoKey = tuple[str, str, str]
 
 
 def _from_memo(
-    root: Path, rels: list[str], opts: IngestOptions, memo: dict[Any, Any]
+    root: Path, rels: list[str], opts: IngestOptions, memo: dict[Any, Any], docsets: Docsets
 ) -> tuple[dict[str, Parsed], list[str], dict[str, MemoKey]]:
     """(results of the session's previous build for files with the same bytes, paths still to read,
     the memo key of every file that can be remembered)."""
     found: dict[str, Parsed] = {}
     todo: list[str] = []
     keys: dict[str, MemoKey] = {}
-    context = repr(opts)
     for rel in rels:
         data = _read_bytes(root, rel, opts)
         if isinstance(data, bytes) and cacheable(data):
-            keys[rel] = key = (rel, hashlib.sha256(data).hexdigest(), context)
+            keys[rel] = key = (rel, hashlib.sha256(data).hexdigest(), _context(opts, docsets, rel))
             if (hit := memo.get(key)) is not None:
                 found[rel] = hit
                 continue
@@ -419,7 +479,7 @@ def _remember(results: dict[str, Parsed], keys: dict[str, MemoKey], memo: dict[A
 
 def _parse_all(
     root: Path, rels: list[str], jobs: int, opts: IngestOptions, cache: ParseCache | None,
-    progress: ProgressFn | None, done: int, total: int,
+    progress: ProgressFn | None, done: int, total: int, docsets: Docsets,
 ) -> dict[str, Parsed]:
     """Parse ``rels``: in a process pool when there are enough of them to pay for it."""
     out: dict[str, Parsed] = {}
@@ -427,7 +487,7 @@ def _parse_all(
         markdown.parser()  # built once here, inherited by forked workers
         batches = chunks(rels, jobs)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_read_many, (str(root), b, opts, cache)): b for b in batches}
+            futures = {pool.submit(_read_many, (str(root), b, opts, cache, docsets)): b for b in batches}
             for future in as_completed(futures):
                 batch = futures[future]
                 out.update(zip(batch, future.result(), strict=True))
@@ -436,7 +496,7 @@ def _parse_all(
                     progress("ingest", done, total)
         return out
     for rel in rels:
-        out[rel] = read_file(root, rel, opts, cache)
+        out[rel] = read_file(root, rel, opts, cache, docsets)
         done += 1
         if progress is not None and done % 16 == 0 and done < total:
             progress("ingest", done, total)
@@ -463,7 +523,8 @@ def ingest(
         from kb.errors import InvalidParameter
 
         raise InvalidParameter(f"--content: '{root}' is not a folder")
-    doc_paths, nav_paths, problems = discover(root)
+    found = discover(root)
+    doc_paths, nav_paths, problems, docsets = found.documents, found.navigation, found.problems, found.docsets
     total = len(doc_paths)
     if progress is not None:
         progress("ingest", 0, total)
@@ -471,21 +532,22 @@ def ingest(
     todo = doc_paths
     memo_keys: dict[str, MemoKey] = {}
     if memo is not None:
-        results, todo, memo_keys = _from_memo(root, doc_paths, opts, memo)
+        results, todo, memo_keys = _from_memo(root, doc_paths, opts, memo, docsets)
     if cache is not None and todo:
-        found, todo, keys = _from_cache(root, todo, opts, cache, progress)
-        results.update(found)
+        cached, todo, keys = _from_cache(root, todo, opts, cache, progress, docsets)
+        results.update(cached)
         # Pruning needs every file's cache key; a session's rebuild read only the changed files, so
         # it leaves pruning to the next one-off build.
         if memo is None:
             cache.prune(keys)
-    results.update(_parse_all(root, todo, jobs, opts, cache, progress, total - len(todo), total))
+    results.update(_parse_all(root, todo, jobs, opts, cache, progress, total - len(todo), total, docsets))
     if memo is not None:
         _remember(results, memo_keys, memo)
     if progress is not None:
         progress("ingest", total, total)
     ordered = [results[rel] for rel in doc_paths]
-    documents = [doc for doc, _ in ordered if doc is not None]
+    documents = [doc for doc, _ in ordered if isinstance(doc, Document)]
+    stubs = [r for r, _ in ordered if isinstance(r, Redirect)]
     problems += [p for _, ps in ordered for p in ps]
     navigation = []
     nav_memo: tuple[dict[Any, NavParsed], dict[Any, NavParsed]] | None = (
@@ -499,4 +561,5 @@ def ingest(
     if memo is not None and nav_memo is not None:  # this build's files only: old versions are forgotten
         memo["navigation"] = nav_memo[1]
     problems.sort(key=lambda p: (p.path, p.line or 0))
-    return Corpus(str(root), tuple(documents), tuple(navigation), tuple(problems))
+    redirects = docsets.resolve_redirects(stubs, [d.path for d in documents])
+    return Corpus(str(root), tuple(documents), tuple(navigation), tuple(problems), redirects, found.resources)

@@ -121,6 +121,7 @@ _ATTRIBUTES = {
     "li": {"value"},
     "details": {"open"},
     "pre": {"tabindex"},
+    "section": {"data-tab"},  # a tab panel's id (kb.ingest.docfx), read by docfx.js
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 

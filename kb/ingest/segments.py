@@ -6,14 +6,15 @@ through BeautifulSoup, and the Markdown that writers put *inside* HTML cells is 
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, NavigableString, ParserRejectedMarkup, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, ParserRejectedMarkup, Tag
 from markdown_it.token import Token
 
-from kb.ingest import markdown
+from kb.ingest import docfx, markdown
 from kb.model import Link, Segment, SegmentKind
 
 # Limits against hostile HTML. Python's html.parser takes time and memory per tag (5 MB of tags:
@@ -83,18 +84,34 @@ def inline_tokens(children: list[Token], line: int | None) -> Inline:
             link_stack.append((str(tok.attrGet("href") or ""), len(out.parts)))
         elif tok.type == "link_close" and link_stack:
             href, start = link_stack.pop()
-            out.links.append(Link(href, clean("".join(out.parts[start:])), "link", line))
+            if href:
+                out.links.append(Link(href, clean("".join(out.parts[start:])), "link", line))
         elif tok.type == "image":
-            alt = "".join(c.content for c in tok.children or [])
-            out.links.append(Link(str(tok.attrGet("src") or ""), clean(alt), "image", line))
+            alt = clean("".join(c.content for c in tok.children or []))
+            out.links.append(Link(str(tok.attrGet("src") or ""), alt, "image", line))
+            if tok.attrGet("lightbox"):  # ':::image … lightbox': the full-size file is linked too
+                out.links.append(Link(str(tok.attrGet("lightbox")), alt, "image", line))
         elif tok.type == "html_inline":
-            _html_inline(tok.content, out, line)
+            _html_inline(tok.content, out, line, link_stack)
     return out
 
 
-def _html_inline(content: str, out: Inline, line: int | None) -> None:
+_A_HREF = re.compile(r"""^<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>$""", re.I | re.S)
+
+
+def _html_inline(content: str, out: Inline, line: int | None, link_stack: list[tuple[str, int]]) -> None:
     low = content.lower()
-    if low.startswith("<br"):
+    if low.startswith("<a"):
+        # Raw '<a href>' in Markdown text: a link like any other ('</a>' closes it); anchors push nothing
+        # but are closed too, so the stack stays paired.
+        m = _A_HREF.match(content.strip())
+        href = html.unescape(next((g for g in m.groups() if g is not None), "")) if m else ""
+        link_stack.append((docfx.normalize_href(href) if href else "", len(out.parts)))
+    elif low.startswith("</a") and link_stack:
+        href, start = link_stack.pop()
+        if href:
+            out.links.append(Link(href, clean("".join(out.parts[start:])), "link", line))
+    elif low.startswith("<br"):
         out.parts.append(" ")
     elif low.startswith("<img"):
         tag = BeautifulSoup(content, "html.parser").find("img")
@@ -108,12 +125,26 @@ def inline_markdown(text: str, line: int | None) -> Inline:
     return inline_tokens(tokens[0].children or [], line) if tokens else Inline([text])
 
 
+def block_markdown(text: str, line: int | None) -> Inline:
+    """Text, links and code of Markdown blocks inside an HTML table (an alert in a cell, kept by
+    :func:`kb.ingest.markdown.preprocess` in a comment), alert markers removed."""
+    out = Inline()
+    for tok in markdown.parse(text):
+        if tok.type == "inline":
+            out.extend(inline_tokens(tok.children or [], line))
+    out.parts.append(" ")
+    return out
+
+
 def html_inline(node: Tag, line: int | None) -> Inline:
     """Text, links and code of an HTML element, parsing Markdown inside its text nodes."""
     out = Inline()
     for child in node.children:
         if isinstance(child, NavigableString):
             if child.__class__.__name__ in ("Comment", "Doctype", "Declaration"):
+                found = markdown.markdown_comment(str(child)) if isinstance(child, Comment) else None
+                if found is not None:
+                    out.extend(block_markdown(found, line))
                 continue
             s = str(child)
             if "[" in s or "`" in s or "*" in s or "_" in s:
@@ -133,7 +164,7 @@ def html_inline(node: Tag, line: int | None) -> Inline:
                 inner = html_inline(child, line)
                 out.parts.extend(inner.parts)
                 out.code.extend(inner.code)
-                out.links.append(Link(str(child.get("href")), inner.text, "link", line))
+                out.links.append(Link(docfx.normalize_href(str(child.get("href"))), inner.text, "link", line))
                 out.links.extend(inner.links)
             elif name == "code":
                 text = child.get_text()
@@ -248,9 +279,15 @@ class SegmentBuilder:
         line = _source_line(li, block)
         path = self.push("item")
         self.emit(SegmentKind.LIST_ITEM, path, html_inline(li, line), line)
-        for sub in li.find_all(["ul", "ol"], recursive=False):
-            self._html_node(sub, block, SegmentKind.LIST_ITEM)
+        self._nested(li, block, SegmentKind.LIST_ITEM)
         self.pop()
+
+    def _nested(self, node: Tag, block: int | None, kind: SegmentKind) -> None:
+        """Lists and tables at any depth inside ``node`` (an item or a cell), but not inside another one
+        of them: :func:`html_inline` leaves their text out of ``node``'s own."""
+        for sub in node.find_all(_NESTED):
+            if sub.find_parent(_CONTAINERS) is node:
+                self._html_node(sub, block, kind)
 
     def _html_table(self, table: Tag, line: int | None) -> None:
         self.push("table")
@@ -263,9 +300,7 @@ class SegmentBuilder:
                 cell_line = _source_line(cell, line)
                 cell_path = self.push("cell")
                 self.emit(SegmentKind.TABLE_CELL, cell_path, html_inline(cell, cell_line), cell_line)
-                for lst in cell.find_all(["ul", "ol"]):
-                    if lst.find_parent(["ul", "ol", "td", "th"]) is cell:
-                        self._html_node(lst, line, SegmentKind.LIST_ITEM)
+                self._nested(cell, line, SegmentKind.LIST_ITEM)
                 self.pop()
             self.pop()
         self.pop()
@@ -279,7 +314,21 @@ def _source_line(node: Tag, block_line: int | None) -> int | None:
     return block_line + int(sourceline) - 1
 
 
+_NESTED = ["ul", "ol", "table"]
+_CONTAINERS = ["ul", "ol", "li", "table", "td", "th"]
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
+
+
+@dataclass
+class _Buffer:
+    """The text of the innermost open list item or alert, emitted as one segment when it closes (or
+    when a nested list, alert or HTML structure starts: the item's own text then keeps its place)."""
+
+    path: str
+    kind: SegmentKind
+    line: int | None
+    alert: str | None = None
+    inline: Inline = field(default_factory=Inline)
 
 
 def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
@@ -287,9 +336,15 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
     b = SegmentBuilder(line_offset)
     # What the innermost open container makes of a paragraph inside it.
     context: list[tuple[str, SegmentKind, str | None]] = [("root", SegmentKind.PARAGRAPH, None)]
-    buffer: Inline | None = None  # text of the current list item or alert, emitted on close
-    buffer_path = ""
-    buffer_line: int | None = None
+    buffer: _Buffer | None = None
+
+    def flush() -> None:
+        nonlocal buffer
+        if buffer is not None:
+            extra = {"alert": buffer.alert} if buffer.alert else {}
+            b.emit(buffer.kind, buffer.path, buffer.inline, buffer.line, **extra)
+            buffer = None
+
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -305,25 +360,21 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
         if t == "paragraph_open":
             inl = inline_tokens(tokens[i + 1].children or [], line)
             if buffer is not None:
-                buffer.extend(inl)
+                buffer.inline.extend(inl)
             else:
                 b.emit(kind, b._next("p"), inl, line, **({"alert": alert} if alert else {}))
             i += 3
             continue
         if t in ("bullet_list_open", "ordered_list_open"):
             if buffer is not None and context[-1][0] == "item":
-                b.emit(SegmentKind.LIST_ITEM, buffer_path, buffer, buffer_line)
-                buffer = None
+                flush()
             b.push("list")
             context.append(("list", kind, alert))
         elif t == "list_item_open":
-            buffer_path = b.push("item")
-            buffer, buffer_line = Inline(), line
+            buffer = _Buffer(b.push("item"), SegmentKind.LIST_ITEM, line)
             context.append(("item", SegmentKind.PARAGRAPH, None))
         elif t == "list_item_close":
-            if buffer is not None:
-                b.emit(SegmentKind.LIST_ITEM, buffer_path, buffer, buffer_line)
-                buffer = None
+            flush()
             b.pop()
             context.pop()
         elif t in ("bullet_list_close", "ordered_list_close"):
@@ -332,20 +383,19 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
         elif t == "blockquote_open":
             meta = tok.meta or {}
             if meta.get("alert"):
-                buffer_path, buffer, buffer_line = b._next("alert"), Inline(), line
+                flush()  # an alert inside a list item: the item's own text stays the item's
+                path = b._next("alert")
+                buffer = _Buffer(path, SegmentKind.ALERT, line, str(meta["alert"]))
                 context.append(("alert", SegmentKind.ALERT, str(meta["alert"])))
-                b.stack.append((buffer_path + "/", {}))
+                b.stack.append((path + "/", {}))
             else:
                 b.push("quote")
                 context.append(("quote", SegmentKind.PARAGRAPH, None))
         elif t == "blockquote_close":
             ctx = context.pop()
-            if ctx[0] == "alert" and buffer is not None:
-                b.pop()
-                b.emit(SegmentKind.ALERT, buffer_path, buffer, buffer_line, alert=ctx[2])
-                buffer = None
-            else:
-                b.pop()
+            if ctx[0] == "alert":
+                flush()
+            b.pop()
         elif t == "table_open":
             b.push("table")
         elif t == "tr_open":
@@ -360,9 +410,14 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
         elif t in ("fence", "code_block"):
             b.emit(SegmentKind.CODE, b._next("code"), Inline([tok.content]), line)
         elif t == "html_block":
-            if buffer is not None:
-                buffer.extend(html_inline(b.soup(tok.content, line), line))
+            if buffer is not None and not _STRUCTURE.search(tok.content):
+                buffer.inline.extend(html_inline(b.soup(tok.content, line), line))
             else:
+                # Tables and lists in HTML inside an item or alert become segments of their own.
+                flush()
                 b.html_block(tok.content, line, kind)
         i += 1
     return b.segments
+
+
+_STRUCTURE = re.compile(r"<(?:table|ul|ol|dl)\b", re.I)

@@ -32,10 +32,12 @@ from kb.ingest.html_rules import (
     SiteRenderer,
     heading_ids,
     headings_of,
+    image_args,
     join_html_lists,
     leading_h1,
     quote_args,
     render_html,
+    rule_alert_label,
     rule_blockquote_close,
     rule_blockquote_open,
     rule_html_inline,
@@ -50,8 +52,8 @@ body whose HTML already holds one gets no skeleton)."""
 
 Hole = tuple[str, ...]
 """A site-dependent rule and its token's data: ``("link_open", href)``, ``("link_close",)``,
-``("image", src, alt)``, ``("quote_open", alert, div)`` (empty strings for None, plus a flag),
-``("quote_close",)``, ``("html_block", content)``, ``("html_inline", content)``."""
+``("image", src, alt, classes, lightbox)``, ``("quote_open", alert, div)`` (empty strings for None, plus a flag),
+``("quote_close",)``, ``("alert_label", kind)``, ``("html_block", content)``, ``("html_inline", content)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ class BodySkeleton:
     """The headings' ids (anchors in raw HTML never repeat them)."""
 
 
-RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py")
+RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py", "docfx.py", "highlight.py")
 """The modules of ``kb/ingest`` whose code a body's HTML comes from: every one the renderer imports
 from ``kb.ingest`` (``tests/ingest/test_skeleton.py`` holds this list to the imports)."""
 
@@ -85,7 +87,7 @@ def skeleton_version() -> str:
     h = hashlib.sha256()
     for name in RENDERING_MODULES:
         h.update((Path(__file__).resolve().parent / name).read_bytes())
-    for lib in ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "nh3"):
+    for lib in ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "nh3", "Pygments"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"{lib}={metadata.version(lib)}".encode())
     return h.hexdigest()[:16]
@@ -107,7 +109,7 @@ class _SkeletonRenderer(SiteRenderer):
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         tok = tokens[idx]
         alt = self.renderInlineAsText(tok.children or [], options, env)
-        return self._hole(env, "image", str(tok.attrGet("src") or ""), alt)
+        return self._hole(env, "image", str(tok.attrGet("src") or ""), alt, *image_args(tok))
 
     def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         alert, div = quote_args(tokens[idx])
@@ -115,6 +117,9 @@ class _SkeletonRenderer(SiteRenderer):
 
     def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self._hole(env, "quote_close")
+
+    def alert_label(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._hole(env, "alert_label", str((tokens[idx].meta or {}).get("alert", "NOTE")))
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self._hole(env, "html_block", tokens[idx].content)
@@ -196,6 +201,7 @@ _FILL: dict[str, Any] = {
     "image": rule_image,
     "quote_open": _fill_quote,
     "quote_close": rule_blockquote_close,
+    "alert_label": rule_alert_label,
     "html_block": lambda st, content: render_html(content, st),
     "html_inline": lambda st, content: rule_html_inline(content, st),
 }

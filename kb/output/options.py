@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+LINK_BASE = "https://learn.microsoft.com/{locale}"
+"""The default ``--link-base``: Microsoft Learn, in the page's locale."""
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -18,6 +21,9 @@ class BuildOptions:
     """Processes for parsing and rendering."""
     base_url: str = "/"
     """URL path the site is served from (``/docs/`` for a sub-path)."""
+    link_base: str = LINK_BASE
+    """Where links to other docsets (``/azure/…``, ``xref:``) go, ``{locale}`` replaced by the page's
+    (``kb build --link-base``); empty: they are shown as not in the knowledge base."""
     parse_cache: bool = True
     """Keep parsed documents in ``OUT/.cache`` and reuse them for files whose bytes did not change."""
     incremental: bool = True

@@ -30,6 +30,10 @@ def inspect_report(corpus: Corpus) -> dict[str, Any]:
             for d in corpus.documents
         ],
         "problems": [p.as_dict() for p in corpus.problems],
+        "redirects": [
+            {"path": r.path, "locale": r.locale, "target": r.target, "target_path": r.target_path}
+            for r in corpus.redirects
+        ],
     }
 
 

@@ -162,12 +162,10 @@ def prepare(
     return Prepared(release, request, cost, budget.heavy(cost))
 
 
-def execute(prepared: Prepared, release: Release | None = None) -> SearchResult:
-    """Run a prepared search on its release, or on ``release`` (one of its siblings: the same release
-    with a searcher of its own, see :meth:`Release.sibling`)."""
-    on = release or prepared.release
-    with on.lock:
-        return run(on, prepared.request)
+def execute(prepared: Prepared) -> SearchResult:
+    """Run a prepared search on its release (searches on one release take turns at its searcher)."""
+    with prepared.release.lock:
+        return run(prepared.release, prepared.request)
 
 
 def run(release: Release, req: Request) -> SearchResult:

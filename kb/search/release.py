@@ -10,7 +10,6 @@ files into the page cache.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import os
 import re
 import threading
@@ -42,7 +41,7 @@ LEAF_CACHE_BYTES = 64 * 1024 * 1024
 @dataclass
 class LeafCache:
     """Scored posting lists read lately, least recently used first, within ``bound`` bytes (see
-    :func:`kb.search.scoring.leaf`). One object, so that a release and its siblings share the bound."""
+    :func:`kb.search.scoring.leaf`). One object per release, so that the bound holds for the release."""
 
     bound: int = LEAF_CACHE_BYTES
     lists: dict[tuple[int, str, bytes], Scores] = field(default_factory=dict)
@@ -144,9 +143,6 @@ class Release:
     frequencies: dict[tuple[int, str, str | bytes], int] = field(default_factory=dict)
     """(reader, field, term) → how many documents have the term (see :func:`frequency`)."""
     lexicon_read: Lexicon | None = None
-    siblings: dict[int, Release] = field(default_factory=dict)
-    """Number → the same release with a searcher of its own (:meth:`sibling`)."""
-    siblings_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def group(self) -> Grouping:
         if self.grouping is None:
@@ -160,21 +156,6 @@ class Release:
                 if self.lexicon_read is None:
                     self.lexicon_read = Lexicon.read(self.searcher.reader(), self.keys)
         return self.lexicon_read
-
-    def sibling(self, number: int) -> Release:
-        """The same release with a Whoosh searcher and lock of its own, sharing everything else
-        (catalog, grouping, caches), opened on first use: searches on siblings run beside the
-        searches on this one, where the one searcher would make them wait for one another."""
-        with self.siblings_lock:
-            found = self.siblings.get(number)
-            if found is None:
-                with self.lock:  # (computed once, so that every sibling holds the same one)
-                    self.group()
-                searcher = open_dir(str(self.path)).searcher()
-                found = dataclasses.replace(self, searcher=searcher, lock=threading.Lock(), siblings={},
-                                            siblings_lock=threading.Lock())
-                self.siblings[number] = found
-            return found
 
     @classmethod
     def open(cls, path: Path) -> Release:
@@ -194,8 +175,6 @@ class Release:
         return cls(path, searcher, catalog, keys, entries, Vocabulary(load_vocabulary(path)))
 
     def close(self) -> None:
-        for sibling in self.siblings.values():
-            sibling.searcher.close()
         self.searcher.close()
         self.catalog.close()
 

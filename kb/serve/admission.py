@@ -8,29 +8,36 @@ millisecond: the release's lexicon, no Whoosh reader, no lock), and refused ther
   same worker thread, on the release's own searcher (cheap searches take turns at its lock, a few
   milliseconds each);
 - **heavy** (within budget but expensive: a broad prefix, a phrase of common words, many common
-  words): at most ``slots`` run at once (one less than the cores, at least one: they are CPU-bound,
-  and one core is left to the event loop and the cheap lane), each in a thread pool of the lane's
-  own and on a sibling of the release (the same release with a Whoosh searcher and lock of its own,
-  :meth:`kb.search.release.Release.sibling`), so they never hold the cheap lane's lock or threads.
-  Up to ``queue`` more wait at most ``wait`` seconds for a slot; any other is answered at once 429
-  ``search_busy`` with ``Retry-After``.
+  words): at most ``slots`` run at once (one less than the cores, at least one), each in a worker
+  process of the lane's own that opens the release for itself. A process, not a thread: a heavy
+  search is pure Python for most of its half second, and in a thread it would hold the GIL the cheap
+  lane and the event loop need (measured with 16 heavy clients: a one-word query's p95 went from 7 ms
+  idle to 115-122 ms with heavy searches in threads). Up to ``queue`` more wait at most ``wait``
+  seconds for a slot; any other is answered at once 429 ``search_busy`` with ``Retry-After``.
 
-A heavy search that outlives the server's search timeout keeps its slot until it ends (a thread
-cannot be stopped), so never more than ``slots`` heavy searches run, whatever clients do."""
+A heavy search that outlives the server's search timeout keeps its slot until it ends (a running
+search cannot be stopped), so never more than ``slots`` heavy searches run, whatever clients do. A
+worker that dies (killed, out of memory) fails only the searches it held, with 503 ``search_failed``;
+the next heavy search starts a fresh pool."""
 
 from __future__ import annotations
 
 import asyncio
 import collections
 import contextlib
+import ctypes
+import multiprocessing
 import os
+import signal
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kb.errors import KbError
 from kb.search.cost import BUDGET, Budget
 from kb.search.query import Prepared, SearchResult, execute, prepare
+from kb.search.release import open_release
 
 RETRY_AFTER = 1
 """Seconds a client refused with 429 is told to wait: about the longest a heavy search within budget takes."""
@@ -47,19 +54,29 @@ class SearchBusy(KbError):
         self.headers = {"Retry-After": str(RETRY_AFTER)}
 
 
+class SearchFailed(KbError):
+    """A heavy search whose worker process died before answering (killed, out of memory)."""
+
+    code = "search_failed"
+    status = 503
+
+
 class Lanes:
     """The two lanes of one server (see the module's description)."""
 
     def __init__(self, slots: int | None = None, queue: int | None = None, wait: float = 1.0,
-                 budget: Budget = BUDGET) -> None:
+                 budget: Budget = BUDGET, pool: Callable[[int], Executor] | None = None) -> None:
+        """``pool``: makes the executor heavy searches run in, given ``slots`` (default: worker
+        processes, :func:`worker_processes`)."""
         self.slots = slots or max(1, (os.cpu_count() or 1) - 1)
         self.queue = 2 * self.slots if queue is None else queue
         self.wait = wait
         self.budget = budget
         self.free = list(range(self.slots))
-        """The numbers of the siblings no heavy search runs on (touched in the event loop only)."""
+        """The slots no heavy search holds (touched in the event loop only)."""
         self.waiters: collections.deque[asyncio.Future[int]] = collections.deque()
-        self.pool = ThreadPoolExecutor(self.slots, thread_name_prefix="kb-heavy")
+        self.make_pool = pool or worker_processes
+        self.pool = self.make_pool(self.slots)
 
     async def search(self, index_dir: Path, q: str | None, locale: str | None, edition: str | None, limit: int,
                      page: int) -> SearchResult:
@@ -68,11 +85,37 @@ class Lanes:
         if isinstance(outcome, SearchResult):
             return outcome
         slot = await self.enter()
-        # (no await between taking the slot and handing it to the thread that gives it back)
+        # (no await between taking the slot and handing it to the callback that gives it back)
         loop = asyncio.get_running_loop()
-        future = self.pool.submit(run_on_sibling, outcome, slot)
+        try:
+            future = self.submit(outcome)
+        except BaseException:
+            self.leave(slot)
+            raise
         future.add_done_callback(lambda _: back_in(loop, self.leave, slot))
-        return await asyncio.wrap_future(future)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            raise SearchFailed("the worker running this expensive search stopped before it answered; "
+                               "retry, or make the query narrower") from None
+
+    def submit(self, prepared: Prepared) -> Future[SearchResult]:
+        """``prepared`` running in the pool, which is replaced first if a dead worker broke it."""
+        request = prepared.request
+        args = (str(prepared.release.path), request.text, request.locale, request.edition,
+                request.limit, request.page, self.budget)
+        try:
+            return self.pool.submit(run_heavy, *args)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self.make_pool(self.slots)
+            return self.pool.submit(run_heavy, *args)
+
+    def warm(self, index_dir: Path) -> None:
+        """Start the workers and have each open the published release, so that the first heavy
+        searches do not pay for it (a second or so each)."""
+        for _ in range(self.slots):
+            self.pool.submit(open_in_worker, str(index_dir))
 
     def prepare_or_run(self, index_dir: Path, q: str | None, locale: str | None, edition: str | None, limit: int,
                        page: int) -> SearchResult | Prepared:
@@ -123,9 +166,33 @@ class Lanes:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_on_sibling(prepared: Prepared, slot: int) -> SearchResult:
-    """A heavy search, on the sibling of its release that its slot names (opened on first use)."""
-    return execute(prepared, prepared.release.sibling(slot))
+def worker_processes(slots: int) -> Executor:
+    """The heavy lane's pool: ``slots`` processes, started fresh (``spawn``: a fork of a threaded
+    server could copy a lock held by another thread), at a lower priority than the server, and
+    killed with it."""
+    return ProcessPoolExecutor(slots, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
+                               initargs=(os.getpid(),))
+
+
+def init_worker(server_pid: int) -> None:
+    with contextlib.suppress(OSError, AttributeError):  # prctl is Linux-only
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != server_pid:  # the server died before prctl took effect
+        os._exit(1)
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the cheap lane and the event loop come first when the cores are busy
+
+
+def run_heavy(index_dir: str, query: str, locale: str | None, edition: str | None, limit: int, page: int,
+              budget: Budget) -> SearchResult:
+    """A heavy search, in a worker: on the release the worker has open (opened on first use, and
+    again when a build published another)."""
+    return execute(prepare(index_dir, query, locale, edition, limit, page, budget))
+
+
+def open_in_worker(index_dir: str) -> None:
+    with contextlib.suppress(KbError):  # (nothing published yet, or damaged: the first search says so)
+        open_release(index_dir)
 
 
 def back_in(loop: asyncio.AbstractEventLoop, leave: Callable[[int], None], slot: int) -> None:

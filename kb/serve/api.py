@@ -276,6 +276,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm_seconds > 0:
+            admission.warm(build / "index")
         await asyncio.to_thread(warm_release, build / "index", warm_seconds)
         yield
         admission.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import BuildLocked, InvalidParameter, KbError
+from kb.output.options import LINK_BASE
 
 if TYPE_CHECKING:
     from kb.output.options import BuildOptions
@@ -94,6 +95,7 @@ def serve(
     jobs: int = 1,
     base_url: str = "/",
     access_log: str | None = None,
+    link_base: str = LINK_BASE,
     read_timeout: float = READ_TIMEOUT,
     keep_alive: int = KEEP_ALIVE,
 ) -> None:
@@ -126,7 +128,8 @@ def serve(
         if not Path(watch).is_dir():
             raise InvalidParameter(f"--content '{watch}' is not a folder")
         # One session for every rebuild: each stage redoes only what a change touched.
-        options = BuildOptions(jobs=jobs, base_url=base_url, prune_in_background=True, session=Session())
+        options = BuildOptions(jobs=jobs, base_url=base_url, link_base=link_base, prune_in_background=True,
+                               session=Session())
         watcher = Watcher(Path(watch), build, options)
         watcher.start()
     print(f"kb serve: {build} on http://{host}:{port}/ (API at /api, description at /openapi.json)"

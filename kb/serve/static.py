@@ -1,5 +1,6 @@
 """The published site of a build, served by ``kb serve`` at ``/``: a file, a folder's ``index.html``,
-a redirect that adds a folder's trailing slash, or ``404.html`` with status 404.
+a redirect that adds a folder's trailing slash, a 301 for the page of a ``redirect_url`` stub (from the
+site's ``redirects.json``, to a path of the site only), or ``404.html`` with status 404.
 
 A request path names a file by its segments only: an empty segment (``//``), ``.`` or ``..`` names
 nothing, so ``//evil.example/%2e%2e/<the build path>/site/pt-br`` is a 404 and not a redirect to
@@ -9,6 +10,7 @@ segments, percent-encoded, and so always start with exactly one ``/``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,6 +36,9 @@ def site_response(site: Path, path: str) -> Response:
     if target.is_dir():
         if path and not path.endswith("/"):
             return RedirectResponse(local_url(parts) + "/", status_code=308)
+        moved = moved_to(root, parts)
+        if moved is not None:
+            return RedirectResponse(moved, status_code=301)
         target = target / "index.html"
     if not target.is_file():
         return not_found_page(root, parts)
@@ -52,6 +57,27 @@ def segments(path: str) -> list[str] | None:
     if any(p in ("", ".", "..") for p in parts):
         return None
     return parts
+
+
+REDIRECTS_FILE = "redirects.json"
+"""Written by the site (:mod:`kb.site.redirects`): {a stub page's folder: its target's site path}."""
+
+
+def moved_to(root: Path, parts: list[str]) -> str | None:
+    """Where the folder ``parts`` of the site has moved (a ``redirect_url`` stub's page), as an absolute
+    path of this site; None when it has not. A target that is not a plain path of the site (another
+    host, ``..``, a scheme) is never followed: the stub's page is served instead."""
+    try:
+        moves = json.loads((root / REDIRECTS_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    target = moves.get("/".join(parts) + "/") if isinstance(moves, dict) else None
+    if not isinstance(target, str) or "?" in target or "#" in target:
+        return None
+    target_parts = segments(target)
+    if not target_parts:
+        return None
+    return local_url(target_parts) + ("/" if target.endswith("/") else "")
 
 
 def local_url(parts: list[str]) -> str:

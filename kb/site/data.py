@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 import posixpath
 import re
@@ -21,7 +22,7 @@ from kb.align.resolve import serving_member
 from kb.errors import KbError
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget
 from kb.locales import is_locale_folder, language
-from kb.model import Alignment, Corpus, Document, Topic, TopicMember
+from kb.model import Alignment, Corpus, Document, Redirect, Topic, TopicMember
 
 
 def _templates() -> Path:
@@ -37,6 +38,13 @@ def _templates() -> Path:
 TEMPLATES = _templates()
 UI_DEFAULT = "en"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+FILE_TYPES = IMAGE_TYPES | {
+    ".pdf", ".zip", ".docx", ".xlsx", ".pptx", ".vsd", ".vsdx", ".csv", ".txt", ".mp4", ".webm", ".ps1", ".cer",
+}
+"""Files a document may link to that the site copies: never a type a browser runs as a page (``.html``,
+``.js``, ``.xml``), which a copy on the site's own origin would let a document's files script."""
+XREF_PATH = "/dotnet/api/"
+"""An ``xref:UID`` link goes to the link base, this path, and the UID lower-cased (Learn's API pages)."""
 
 
 class TemplatesMissing(KbError):
@@ -48,6 +56,35 @@ class TemplatesMissing(KbError):
 
 
 _ID_ATTR = re.compile(r"""<a\b[^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
+_HTML_REF = re.compile(r"""<(a|img)\b[^>]*?\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
+_MD_REF = re.compile(r"""(!?)\[[^\]\n]*\]\(\s*<?([^\s)>]+)""")
+
+
+def body_references(body: str) -> tuple[set[str], set[str]]:
+    """(link targets, image sources) written in a Markdown body, raw HTML included: what its page may
+    render, whether or not ingest collected them as the links of a segment."""
+    hrefs: set[str] = set()
+    srcs: set[str] = set()
+    for tag, value in _HTML_REF.findall(body):
+        (srcs if tag.lower() == "img" else hrefs).add(html.unescape(value))
+    for bang, value in _MD_REF.findall(body):
+        (srcs if bang else hrefs).add(value)
+    return hrefs, srcs
+
+
+def is_noindex(doc: Document) -> bool:
+    """Does the document's metadata (its front matter, or its docfx.json's ``fileMetadata`` or
+    ``globalMetadata``) say ``ROBOTS: NOINDEX``? Its page then tells search engines so and stays out
+    of the sitemap."""
+    robots = doc.front_matter.get("ROBOTS", doc.front_matter.get("robots"))
+    if robots is None:
+        robots = next((v for k, v in doc.front_matter.items() if k.lower() in ("robots", "ms.robots")), "")
+    return "noindex" in str(robots).lower()
+
+
+def link_base_for(link_base: str, locale: str) -> str:
+    """``--link-base`` for a document in ``locale`` (``{locale}`` replaced), without a trailing ``/``."""
+    return link_base.replace("{locale}", locale.lower()).rstrip("/")
 
 
 def title_key(title: str) -> str:
@@ -67,6 +104,9 @@ class SiteData:
     corpus: Corpus
     alignment: Alignment
     base_url: str
+    link_base: str = ""
+    """Where links to other docsets go (``{locale}`` in it replaced; ``kb.output.options.LINK_BASE`` by
+    default in a build); empty: they are shown missing."""
     by_path: dict[str, Document] = field(default_factory=dict)
     member_of: dict[str, tuple[Topic, TopicMember]] = field(default_factory=dict)
     by_root_path: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
@@ -75,13 +115,17 @@ class SiteData:
     """(locale, lower-case file name) → its documents (a link's last resort, without scanning them all)."""
     locales: list[str] = field(default_factory=list)
     images: dict[str, str] = field(default_factory=dict)
-    """Content path of an image → site path of its copy."""
+    """Content path of an image or another file a document refers to → site path of its copy."""
+    redirects: dict[str, Redirect] = field(default_factory=dict)
+    """Content path of a ``redirect_url`` stub → the stub."""
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     _main_locale: str = ""
+    _noindex: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
-    def gather(cls, corpus: Corpus, alignment: Alignment, base_url: str) -> SiteData:
-        data = cls(corpus, alignment, base_url)
+    def gather(cls, corpus: Corpus, alignment: Alignment, base_url: str, link_base: str = "") -> SiteData:
+        data = cls(corpus, alignment, base_url, link_base)
+        data.redirects = {r.path: r for r in corpus.redirects}
         for doc in corpus.documents:
             data.by_path[doc.path] = doc
             data.by_root_path[doc.locale_root_path.lower()].append(doc)
@@ -167,6 +211,13 @@ class SiteData:
         were found so far: what a session's next build adopts (:meth:`adopt_anchors`)."""
         return {p: (self.by_path[p], a) for p, a in self._anchors.items() if p in self.by_path}
 
+    def noindex(self, doc: Document) -> bool:
+        """:func:`is_noindex`, once per document (its metadata is unpacked to tell)."""
+        found = self._noindex.get(doc.path)
+        if found is None:
+            found = self._noindex[doc.path] = is_noindex(doc)
+        return found
+
     def anchors(self, doc: Document) -> frozenset[str]:
         """The fragment ids a document's page has: its headings' and the ids/names in its HTML."""
         found = self._anchors.get(doc.path)
@@ -187,18 +238,23 @@ class SiteData:
         low = href.lower()
         if low.startswith(("http:", "https:", "mailto:", "//", "ftp:")):
             return LinkTarget(LinkStatus.EXTERNAL, href)
+        missing = LinkTarget(LinkStatus.MISSING, None, t.fmt("missing_link_title", target=href))
+        if low.startswith("xref:"):
+            return self.elsewhere(locale, XREF_PATH + href[5:].split("?")[0].rstrip("*").lower()) or missing
         path, _, fragment = href.partition("#")
         fragment = fragment.lstrip("#")
-        path = unquote(path.split("?", 1)[0])
-        missing = LinkTarget(LinkStatus.MISSING, None, t.fmt("missing_link_title", target=href))
+        path = unquote(path.split("?", 1)[0]).replace("\\", "/")  # ..\x.md is ../x.md to DocFX
         if not path or ":" in path.split("/", 1)[0]:
             return missing  # other schemes (javascript:, data:) are never followed
         if path.startswith("/"):
             target = self.resolve_published(locale, path)
+            if target is None:  # another docset of the publisher's site
+                return self.elsewhere(locale, href.replace("\\", "/")) or missing
         elif path.lower().endswith(".md"):
-            target = self.resolve_path(from_dir, locale, path)
+            target = self.resolve_path(from_dir, locale, path) or self.redirected(from_dir, path)
         else:
-            return missing
+            copy = self.copy_file(posixpath.join(from_dir, path), FILE_TYPES)
+            return LinkTarget(LinkStatus.PAGE, copy) if copy else missing
         if target is None or target.path not in self.member_of:
             return missing
         topic, member = self.member_of[target.path]
@@ -211,20 +267,51 @@ class SiteData:
             )
         return LinkTarget(LinkStatus.PAGE, self.doc_url(chosen) + suffix, chosen.document.title)
 
-    def image_map(self, doc: Document) -> dict[str, str]:
-        """Image sources of ``doc`` that exist in the content folder → URLs of their site copies."""
+    def elsewhere(self, locale: str, path: str) -> LinkTarget | None:
+        """A link to a page of another docset (``/azure/…``) on the publisher's site (:attr:`link_base`),
+        marked external; None without a link base."""
+        if not self.link_base:
+            return None
+        parts = path.lstrip("/").split("/", 1)
+        if parts and is_locale_folder(parts[0]):  # /pt-br/azure/… : the base names the locale
+            path = parts[1] if len(parts) > 1 else ""
+        return LinkTarget(LinkStatus.EXTERNAL, link_base_for(self.link_base, locale) + "/" + path.lstrip("/"))
+
+    def redirected(self, from_dir: str, path: str) -> Document | None:
+        """The document a link to a ``redirect_url`` stub ends at, when the corpus has it."""
+        stub = self.redirects.get(posixpath.normpath(posixpath.join(from_dir, path)))
+        return self.by_path.get(stub.target_path) if stub is not None and stub.target_path else None
+
+    def copy_file(self, written: str, types: set[str]) -> str | None:
+        """The URL of the site's copy of the file at ``written`` (a path from the content root, as a
+        document wrote it), when it is a file of the content folder of one of ``types`` that a
+        document may refer to; the writer then copies it. Never a path out of the content folder."""
+        rel = posixpath.normpath(unquote(written.split("?")[0].split("#")[0]).replace("\\", "/"))
+        if rel.startswith(("../", "/")) or rel == ".." or posixpath.splitext(rel)[1].lower() not in types:
+            return None
+        if self.corpus.resources and rel not in self.corpus.resources:
+            return None  # excluded by its docset's resource groups, or absent
+        path = Path(self.corpus.root) / rel
+        if not path.is_file() or path.is_symlink():
+            return None
+        site_path = "files/" + rel
+        self.images[rel] = site_path
+        return self.url(site_path)
+
+    def image_map(self, doc: Document, written: set[str] | None = None) -> dict[str, str]:
+        """Image sources of ``doc`` that exist in the content folder → URLs of their site copies.
+        ``written``: the sources its body holds (:func:`body_references`), when the caller has them."""
         out: dict[str, str] = {}
-        root = Path(self.corpus.root)
-        for link in doc.links:
-            if link.kind != "image" or link.is_external or not link.target:
+        folder = posixpath.dirname(doc.path)
+        text = doc.text
+        written = body_references(text.body)[1] if written is None else written
+        sources = {link.target for link in text.links if link.kind == "image"} | written
+        for src in sorted(sources):
+            if not src or src.lower().startswith(("http:", "https:", "//", "data:")):
                 continue
-            rel = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), unquote(link.target.split("?")[0])))
-            if rel.startswith("..") or posixpath.splitext(rel)[1].lower() not in IMAGE_TYPES:
-                continue
-            if (root / rel).is_file() and not (root / rel).is_symlink():
-                site_path = "files/" + rel
-                self.images[rel] = site_path
-                out[link.target] = self.url(site_path)
+            url = self.copy_file(posixpath.join(folder, src), IMAGE_TYPES)
+            if url:
+                out[src] = url
         return out
 
 

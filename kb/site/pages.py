@@ -15,8 +15,8 @@ from typing import Any
 from kb import urls
 from kb.align.resolve import serving_member, side_key
 from kb.ingest.editions import EDITIONS
-from kb.model import Document, FindingCounts, Segment, SegmentKind, Topic, TopicMember
-from kb.site.data import SiteData, Strings, locale_key
+from kb.model import Document, DocumentText, FindingCounts, Segment, SegmentKind, Topic, TopicMember
+from kb.site.data import SiteData, Strings, body_references, locale_key
 from kb.site.navigation import NavIndex, article_nav, build_nav
 from kb.site.views import (
     Chrome,
@@ -139,11 +139,12 @@ def edition_switcher(data: SiteData, topic: Topic, member: TopicMember, t: Strin
 
 def alternates(data: SiteData, topic: Topic, editions: Sequence[str]) -> tuple[Nav, ...]:
     """hreflang alternates: one per locale of the topic (same edition where it exists), and x-default
-    (the topic hub, which lists them all)."""
+    (the topic hub, which lists them all). A page that search engines must not index (``ROBOTS:
+    NOINDEX``) is no one's alternate, so the sitemap never names it."""
     out = []
     for loc in sorted(topic.locales, key=locale_key):
         m = serving_member(topic, loc, editions)
-        if m is not None:
+        if m is not None and not data.noindex(m.document):
             out.append(Nav(loc, data.doc_url(m), loc))
     out.append(Nav("x-default", data.topic_url(topic, data.main_locale()), "x-default"))
     return tuple(out)
@@ -152,10 +153,10 @@ def alternates(data: SiteData, topic: Topic, editions: Sequence[str]) -> tuple[N
 LANDING_LAYOUTS = {"landingpage", "hubpage", "landing-page", "hub-page"}
 
 
-def is_landing(doc: Document) -> bool:
+def is_landing(doc: Document, text: DocumentText | None = None) -> bool:
     """A landing page: DocFX's hub or landing layout (``layout``, ``ms.topic``), or a body of headed
-    lists of links (every paragraph a list item that is one link)."""
-    text = doc.text
+    lists of links (every paragraph a list item that is one link). ``text``: the document's, unpacked."""
+    text = text or doc.text
     for key in ("layout", "ms.topic", "topic"):
         value = text.front_matter.get(key)
         if isinstance(value, str) and value.strip().lower() in LANDING_LAYOUTS:
@@ -254,9 +255,11 @@ class Gatherer:
     def document_page(self, topic: Topic, member: TopicMember) -> Page:
         d, doc = self.data, member.document
         t = self.strings(doc.locale)
-        links = {
-            link.target: d.resolve(doc, link.target, t, d.doc_url(member)) for link in doc.links if link.kind == "link"
-        }
+        # Every href the body may render gets a decision, also those inside raw HTML that no segment took.
+        text = doc.text  # unpacked once
+        written_hrefs, written_images = body_references(text.body)
+        hrefs = {link.target for link in text.links if link.kind == "link"} | written_hrefs
+        links = {href: d.resolve(doc, href, t, d.doc_url(member)) for href in sorted(hrefs)}
         crumbs = (
             self.home_crumb(t),
             Nav(t.locale_name(doc.locale), d.url(urls.locale_home_path(doc.locale)), doc.locale),
@@ -272,12 +275,12 @@ class Gatherer:
         view = DocumentView(
             document=doc,
             links=links,
-            images=d.image_map(doc),
+            images=d.image_map(doc, written_images),
             edition_labels=tuple(t.edition_name(e) for e in doc.editions),
             topic_url=d.topic_url(topic, doc.locale),
             compare=compare,
             nav=article_nav(self.nav(doc.locale), doc, d.doc_url(member), d.base_url),
-            landing=is_landing(doc),
+            landing=is_landing(doc, text),
         )
         chrome = Chrome(
             lang=doc.locale,
@@ -290,6 +293,7 @@ class Gatherer:
             editions=edition_switcher(d, topic, member, t),
             search=self.search_url(doc.locale),
             search_locale=doc.locale,
+            noindex=d.noindex(doc),
         )
         return Page(urls.document_path(doc.locale, member.slug) + "index.html", "document.html", chrome, view)
 

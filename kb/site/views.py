@@ -243,6 +243,20 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class RedirectView:
+    """A ``redirect_url`` stub's page: where its article moved."""
+
+    href: str | None
+    """The target's URL: a page of the site, or an external ``http(s)`` URL; None when the target is
+    not in the corpus and not elsewhere either."""
+    label: str
+    """The target's title, or the target as written."""
+    external: bool = False
+    refresh: bool = False
+    """Browsers follow at once (``<meta http-equiv="refresh">``): a page of the site, or an https URL."""
+
+
+@dataclass(frozen=True, slots=True)
 class SiteInfo:
     """Site-wide values every template may use."""
 

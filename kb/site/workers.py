@@ -139,7 +139,10 @@ def site_stamp(job: TopicJob) -> str:
             member.slug if member else None, sorted(d.anchors(doc)),
         ))
     problems = [p.path for p in d.corpus.problems]
-    return fingerprint(d.corpus.root, d.base_url, d.locales, job.site, d.corpus.navigation, problems, docs)
+    return fingerprint(
+        d.corpus.root, d.base_url, d.link_base, d.locales, job.site, d.corpus.navigation, problems, docs,
+        d.corpus.redirects,
+    )
 
 
 def topic_key(job: TopicJob, stamp: str, topic: Topic) -> tuple[Any, ...]:

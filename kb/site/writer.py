@@ -27,6 +27,7 @@ from kb.output.incremental import Reuse, fingerprint
 from kb.site.data import TEMPLATES, SiteData, TemplatesMissing
 from kb.site.files import remove_stale, write_if_changed
 from kb.site.pages import Gatherer
+from kb.site.redirects import REDIRECTS_FILE, redirect_pages, redirects_json
 from kb.site.sitemaps import robots, sitemap_entry, sitemaps_of
 from kb.site.sitewide import EXTRA_PAGES, check_unique, front_pages
 from kb.site.views import SiteInfo
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from kb.output.options import BuildOptions
 
 
-ASSETS = ("site.css", "search.js")
+ASSETS = ("site.css", "search.js", "docfx.css", "docfx.js")  # docfx.*: Learn constructs (kb.ingest.docfx)
 
 
 def asset_urls(base_url: str) -> dict[str, str]:
@@ -63,7 +64,7 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     base_url = check_base_url(options.base_url)
     if not (TEMPLATES / "base.html").is_file():
         raise TemplatesMissing(f"site templates not found in '{TEMPLATES}'")
-    data = SiteData.gather(corpus, alignment, base_url)
+    data = SiteData.gather(corpus, alignment, base_url, options.link_base)
     memo = options.session.memo("site") if options.session is not None else None
     if memo is not None:  # anchors of unchanged documents (the same objects) from the previous build
         data.adopt_anchors(memo.setdefault("anchors", {}))
@@ -91,6 +92,8 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         g.counts.update(r.counts)
     front = front_pages(g)
     extra = [p for produce in EXTRA_PAGES for p in produce(g)]
+    moved, same_site = redirect_pages(data)
+    extra += moved  # noindex: never in the sitemap
     topic_pages = [pt for r in results for pt in r.pages]
     check_unique([*((p.path, p.template) for p in front), *topic_pages, *((p.path, p.template) for p in extra)])
     entries = [e for p in front if (e := sitemap_entry(p)) is not None]
@@ -98,6 +101,10 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     entries += [e for p in extra if (e := sitemap_entry(p)) is not None]
     for p in [*front, *extra, *sitemaps_of(data, entries), robots(data)]:
         job.write(p)
+    if same_site:  # what kb serve answers 301 from; a site without redirect_url stubs has none
+        moves = redirects_json(data, same_site)
+        if not (reuse.unchanged(REDIRECTS_FILE, fingerprint(moves)) and reuse.take(REDIRECTS_FILE, dest)):
+            write_if_changed(dest / REDIRECTS_FILE, moves)
     for name in ASSETS:
         asset = (TEMPLATES / "assets" / name).read_bytes()
         if not (reuse.unchanged(f"assets/{name}", fingerprint(asset)) and reuse.take(f"assets/{name}", dest)):

@@ -47,7 +47,8 @@ def test_each_bad_file_is_reported_and_the_rest_ingests(folder):
 def test_inspect_json_shape_and_strict_exit(folder, capsys):
     assert main(["inspect", "--content", str(folder), "--json", "--jobs", "1"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert list(report) == ["documents", "problems"]
+    assert list(report) == ["documents", "problems", "redirects"]  # redirects: an added key (issue 21)
+    assert report["redirects"] == []
     assert report["documents"] == [{
         "path": "good.md", "locale": "pt-BR", "locale_source": "metadata", "editions": ["global"],
         "title": "Bom", "assetid": None, "segments": 2, "links": 0, "problems": [],

@@ -239,11 +239,14 @@ def test_sanitize_keeps_document_structure() -> None:
 
 
 def test_code_is_escaped_and_focusable_for_scrolling() -> None:
-    out = render_body("```html\n<script>x</script>\n```\n").html
+    out = render_body("```unknown-language\n<script>x</script>\n```\n").html
     assert (
         out.strip()
-        == '<pre tabindex="0"><code class="language-html">&lt;script&gt;x&lt;/script&gt;\n</code></pre>'
+        == '<pre tabindex="0"><code class="language-unknown-language highlight">&lt;script&gt;x&lt;/script&gt;\n'
+        "</code></pre>"
     )
+    highlighted = render_body("```html\n<script>x</script>\n```\n").html
+    assert "<script" not in highlighted and '<span class="nt">script</span>' in highlighted
 
 
 def test_rendering_is_a_pure_function_of_picklable_data() -> None:

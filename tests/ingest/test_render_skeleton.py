@@ -8,6 +8,7 @@ import zlib
 import hostile
 import pytest
 from conftest import CONTENT
+from test_docfx_constructs import CASES
 
 from kb.ingest import markdown
 from kb.ingest.html_rules import BodyText, LinkStatus, LinkTarget
@@ -26,6 +27,7 @@ BODIES = [
     *(part for part in (hostile.SCRIPT, hostile.HANDLERS, hostile.URLS, hostile.IFRAMES, hostile.SVG, hostile.CSS,
                         hostile.DOCFX, hostile.LINKS_OUT)),
     *(p.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for p in sorted(CONTENT.glob("*.txt"))),
+    *(case[1] for case in CASES),  # the Learn constructs of issue 21
 ]
 
 LINKS = [

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import itertools
+import multiprocessing
+import os
 import subprocess
 import threading
 import time
@@ -133,8 +135,8 @@ def test_a_query_within_budget_gives_the_same_result_as_before(build: Path) -> N
             before = run(release, validate(release.catalog, text, None, None, limit, 1)).as_dict()
             assert search(index, text, limit=limit).as_dict() == before, text
             assert search(index, text, limit=limit, budget=UNLIMITED).as_dict() == before, text
-            sibling = search_query.execute(search_query.prepare(index, text, limit=limit), release.sibling(0))
-            assert sibling.as_dict() == before, text
+            in_worker = admission.run_heavy(str(index), text, None, None, limit, 1, BUDGET)  # the heavy lane's
+            assert in_worker.as_dict() == before, text
 
 
 def test_kb_search_refuses_the_issues_32_prefixes_on_the_dev_corpus(dev_build: Path) -> None:
@@ -217,20 +219,22 @@ def test_an_expensive_query_waits_for_a_slot_within_the_wait(build: Path) -> Non
 def test_no_more_expensive_searches_run_than_slots_even_past_a_timeout(
     build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A heavy search the request gave up on keeps its slot until its thread ends."""
+    """A heavy search the request gave up on keeps its slot until it ends. (Threads stand in for the
+    worker processes here so that the test can hold the searches running.)"""
     running, most, lock, go = [0], [0], threading.Lock(), threading.Event()
+    run_heavy = admission.run_heavy
 
-    def slow(prepared: search_query.Prepared, slot: int) -> search_query.SearchResult:
+    def slow(index: str, *request: Any) -> search_query.SearchResult:
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
         go.wait(10)
         with lock:
             running[0] -= 1
-        return search_query.execute(prepared)
+        return run_heavy(index, *request)
 
-    monkeypatch.setattr(admission, "run_on_sibling", slow)
-    lanes = Lanes(slots=2, queue=8, wait=5.0, budget=PREFIXES_ARE_HEAVY)
+    monkeypatch.setattr(admission, "run_heavy", slow)
+    lanes = Lanes(slots=2, queue=8, wait=5.0, budget=PREFIXES_ARE_HEAVY, pool=concurrent.futures.ThreadPoolExecutor)
 
     async def scenario() -> None:
         searches = [asyncio.wait_for(lanes.search(build / "index", "assin*", None, None, 10, 1), 0.5)
@@ -270,3 +274,35 @@ def test_the_api_answers_422_over_budget_and_429_with_retry_after(build: Path) -
         assert busy.json()["error"]["code"] == "search_busy"
         assert client.get("/api/search", params={"q": "assinatura"}).json() == search(build / "index",
                                                                                      "assinatura").as_dict()
+
+
+def test_heavy_searches_run_in_a_worker_process_and_a_dead_worker_fails_only_its_search(build: Path) -> None:
+    """The heavy lane runs in processes of its own (a heavy search in a thread holds the GIL the cheap
+    lane needs); a worker killed mid-way answers 503 search_failed, and the next search gets a new one."""
+    index = build / "index"
+    lanes = Lanes(slots=1, queue=0, budget=PREFIXES_ARE_HEAVY)
+    before = set(multiprocessing.active_children())
+
+    async def scenario() -> None:
+        heavy = await lanes.search(index, "assin*", None, None, 10, 1)
+        assert heavy.as_dict() == search(index, "assin*").as_dict()
+        workers = [p for p in multiprocessing.active_children() if p not in before]
+        assert len(workers) == 1 and workers[0].pid != os.getpid()
+        lanes.pool.submit(time.sleep, 30)  # the worker busy: the search below waits for it, then dies with it
+        running = asyncio.ensure_future(lanes.search(index, "assin*", None, None, 10, 1))
+        while lanes.free:  # (until the search holds the slot: handed to the worker)
+            await asyncio.sleep(0.001)
+        workers[0].kill()
+        with pytest.raises(admission.SearchFailed) as failed:
+            await running
+        assert (failed.value.status, failed.value.code) == (503, "search_failed")
+        await asyncio.sleep(0.05)
+        assert lanes.free == [0]  # the slot came back
+        again = await lanes.search(index, "assin*", None, None, 10, 1)  # in a new worker
+        assert again.as_dict() == heavy.as_dict()
+        assert workers[0] not in multiprocessing.active_children()
+
+    try:
+        run_loop(scenario)
+    finally:
+        lanes.close()

@@ -1,0 +1,125 @@
+"""Queries over HTTP, this checkout against another revision, interleaved query by query.
+
+Two ``kb serve`` run side by side, each on a build its own code made of the same corpus; one client
+sends every query to both, alternating which goes first, for several rounds. Whatever else the
+machine does slows both alike, so the ratio of their latencies holds on a noisy machine where two
+runs one after the other (``bench/run.py --quick`` twice) differ by more than the change measured.
+
+    git worktree add /tmp/kb-old 9a426fd
+    .venv/bin/python bench/ab_http.py --other /tmp/kb-old            # the dev corpus, 300 queries × 3
+
+Prints p50, p95 and mean of each side and this checkout's ratio to the other's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import common
+import synth
+from run import free_port, queries_for
+
+
+def kb_command(tree: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    """``python -m kb ARGS`` running the code of ``tree`` (a checkout), whatever is installed."""
+    return [common.PYTHON, "-m", "kb", *args], {**os.environ, "PYTHONPATH": str(tree)}
+
+
+def build(tree: Path, content: Path, out: Path) -> None:
+    cmd, env = kb_command(tree, "build", "--content", str(content), "--build", str(out), "--quiet")
+    subprocess.run(cmd, env=env, cwd=out.parent, check=True, stdout=subprocess.DEVNULL)
+
+
+def connect(port: int, server: subprocess.Popen[bytes]) -> http.client.HTTPConnection:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"kb serve on port {port} exited {server.returncode}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            conn.request("GET", "/api/health")
+            conn.getresponse().read()
+            return conn
+        except OSError:
+            conn.close()
+            time.sleep(0.3)
+    raise RuntimeError(f"kb serve on port {port} did not answer within 120 s")
+
+
+def timed_query(conn: http.client.HTTPConnection, query: str) -> float:
+    path = f"/api/search?q={quote(query)}"
+    for attempt in (1, 2):  # (a server that closed an idle connection: reconnect once, untimed)
+        try:
+            t0 = time.perf_counter()
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path} answered {response.status}")
+            return time.perf_counter() - t0
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            conn.close()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def summary(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    return (ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.95)] * 1000,
+            statistics.fmean(ordered) * 1000)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--other", type=Path, required=True, help="a checkout of the revision to compare with")
+    ap.add_argument("--content", type=Path, default=synth.DEV_CORPUS, help="the corpus (default: the dev corpus)")
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--rounds", type=int, default=3, help="timed rounds (one untimed round warms both first)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    sides = {"this": common.ROOT, "other": args.other.resolve()}
+    queries = queries_for(args.content, args.queries, args.seed)
+    with tempfile.TemporaryDirectory(prefix="kb-ab-") as scratch:
+        servers, conns = [], {}
+        try:
+            for name, tree in sides.items():
+                out = Path(scratch) / name
+                print(f"building {args.content.name} with {name} ({tree})", file=sys.stderr)
+                build(tree, args.content, out)
+                port = free_port()
+                cmd, env = kb_command(tree, "serve", "--build", str(out), "--port", str(port))
+                servers.append(subprocess.Popen(cmd, env=env, cwd=scratch, stdout=subprocess.DEVNULL,
+                                                stderr=subprocess.DEVNULL))
+                conns[name] = connect(port, servers[-1])
+            samples: dict[str, list[float]] = {name: [] for name in sides}
+            for round_ in range(args.rounds + 1):
+                order = list(sides) if round_ % 2 == 0 else list(reversed(sides))
+                for query in queries:
+                    for name in order:
+                        took = timed_query(conns[name], query)
+                        if round_:
+                            samples[name].append(took)
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(30)
+    figures = {name: summary(s) for name, s in samples.items()}
+    print(f"{'':8} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}   ({len(queries)} queries × {args.rounds} rounds)")
+    for name, (p50, p95, mean) in figures.items():
+        print(f"{name:8} {p50:8.2f} {p95:8.2f} {mean:8.2f}")
+    ratios = [a / b for a, b in zip(figures["this"], figures["other"], strict=True)]
+    print(f"{'ratio':8} {ratios[0]:7.3f}x {ratios[1]:7.3f}x {ratios[2]:7.3f}x   (this / other)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""The Learn (DocFX) constructs beyond alerts and anchors: images, videos, zones, tabs, table pipes, links.
+
+Text-level rewrites (``PREPROCESSORS``) turn ``:::image``, ``[!VIDEO]``, ``::: zone`` fences and
+layout fences into Markdown that the parser's plugins read (attributes on images, containers), keeping
+line numbers where they can; core rules (``CORE_RULES``) then group zones and ``# [Tab](#tab/id)``
+sections into tab groups (plain ``div``/``section`` tokens that any renderer writes, and that the site's
+``docfx.js`` turns into tabs; without it every panel shows under its title) and make backslash link
+paths ordinary ones. Every scan is bounded, as in :mod:`kb.ingest.markdown`.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable
+from typing import Literal
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+# --- :::image ------------------------------------------------------------------------------------
+
+# Attributes are quoted values that may hold anything but their quote (colons included: alt text like
+# "Screenshot: the page"); the long description of a complex image runs to ``:::image-end:::`` unless
+# another image starts first.
+_IMAGE = re.compile(
+    r""":::image(?P<attrs>(?:\s+[\w-]+(?:\s*=\s*(?:"[^"\n]{0,2000}"|'[^'\n]{0,2000}'|[^\s:"']+))?){0,20})\s*:::"""
+    r"(?P<desc>(?:(?!:::image\b(?!-end)).){0,20000}?:::image-end:::)?",
+    re.S,
+)
+_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+
+
+def image_attrs(text: str) -> dict[str, str]:
+    """``key="value"`` pairs of a DocFX directive, keys in lower case."""
+    return {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTR.finditer(text)}
+
+
+def _md_url(url: str) -> str:
+    return f"<{url}>" if re.search(r"[\s()]", url) else url
+
+
+def _image(m: re.Match[str]) -> str:
+    attrs = image_attrs(m.group("attrs"))
+    alt = attrs.get("alt-text", "").replace("\\", "\\\\").replace("]", "\\]").replace("\n", " ")
+    kind = attrs.get("type", "content").lower()
+    classes = ["docfx-image", f"image-{kind}"]
+    if kind != "icon" and attrs.get("border", "true").lower() != "false":
+        classes.append("image-border")
+    extra = " ".join(f".{c}" for c in classes)
+    if attrs.get("lightbox"):
+        extra += f' lightbox="{attrs["lightbox"]}"'
+    out = f"![{alt}]({_md_url(attrs.get('source', ''))}){{{extra}}}"
+    desc = m.group("desc")
+    if desc is None:
+        return out
+    desc = desc[: -len(":::image-end:::")]
+    if kind != "complex":  # a stray end marker: keep what lies before it
+        return out + desc
+    # The long description shows under the image, as Learn's does for readers who expand it.
+    body = textwrap.dedent(desc.strip("\n"))
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in body.split("\n"))
+    return f'{out}\n\n> [!div class="image-long-description"]\n{quoted}\n'
+
+
+# --- [!VIDEO url] ----------------------------------------------------------------------------------
+
+_VIDEO = re.compile(r"^(?P<lead>[ \t]*(?:>[ \t]*)*)\[!VIDEO\s+(?P<url>[^\]\s]{1,2000})\s*\]", re.M | re.I)
+
+
+def _video(m: re.Match[str]) -> str:
+    """A video becomes a link card: a ``[!div class="video-card"]`` block holding a link to it."""
+    lead, url = m.group("lead"), m.group("url")
+    if ">" not in lead:
+        lead += "> "
+    return f'{lead}[!div class="video-card"] [{url.replace("]", "%5D")}]({_md_url(url)})'
+
+
+# --- fences: zones become containers; layout and moniker fences go, their content stays --------
+
+_ZONE_OPEN = re.compile(r"^([ \t]*):::[ \t]*zone[ \t]+((?:pivot|target)[ \t]*=.*)$", re.M | re.I)
+_ZONE_END = re.compile(r"^([ \t]*):::[ \t]*zone-end[ \t]*(?::::)?[ \t]*$", re.M | re.I)
+_LAYOUT = re.compile(
+    r"^[ \t]*:::[ \t]*(?:(?:row|column|moniker)(?:-end)?\b[^\n]*|zone[ \t]*)$", re.M | re.I
+)
+
+
+def _zones(text: str) -> str:
+    if ":::" not in text:
+        return text
+    text = _ZONE_OPEN.sub(lambda m: f"{m.group(1)}::: docfx-zone {m.group(2)}", text)
+    text = _ZONE_END.sub(lambda m: f"{m.group(1)}:::", text)
+    return _LAYOUT.sub("", text)
+
+
+# --- pipe tables: a '|' inside a code span does not split the cell (as in Markdig) ---------------
+
+_DELIMITER_ROW = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$"
+)
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+
+
+def _escape_code_pipes(line: str) -> str:
+    def esc(m: re.Match[str]) -> str:
+        inner = re.sub(r"(?<!\\)\|", r"\\|", m.group(2))
+        return f"{m.group(1)}{inner}{m.group(1)}"
+
+    return _CODE_SPAN.sub(esc, line) if "`" in line else line
+
+
+def _table_pipes(text: str) -> str:
+    if "`" not in text or "|" not in text or "-" not in text:
+        return text
+    lines = text.split("\n")
+    i = 0
+    changed = False
+    while i < len(lines):
+        if "|" in lines[i] and "-" in lines[i] and _DELIMITER_ROW.match(lines[i]) and i > 0:
+            j = i - 1
+            lines[j] = _escape_code_pipes(lines[j])
+            j = i + 1
+            while j < len(lines) and "|" in lines[j] and lines[j].strip():
+                lines[j] = _escape_code_pipes(lines[j])
+                j += 1
+            changed, i = True, j
+        else:
+            i += 1
+    return "\n".join(lines) if changed else text
+
+
+PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
+    ("image", lambda s: _IMAGE.sub(_image, s) if ":::image" in s else s),
+    ("video", lambda s: _VIDEO.sub(_video, s) if "[!" in s else s),
+    ("zone", _zones),
+    ("table_pipes", _table_pipes),
+]
+
+
+# --- core rules --------------------------------------------------------------------------------
+
+
+def _block(kind: str, tag: str, nesting: Literal[-1, 0, 1], level: int, **attrs: str) -> Token:
+    tok = Token(kind, tag, nesting)
+    tok.block, tok.level = True, level
+    for key, value in attrs.items():
+        tok.attrSet(key.replace("_", "-"), value)
+    return tok
+
+
+def _title(label: str, level: int) -> list[Token]:
+    """A zone's title: a paragraph of class ``tab-title`` (the tab's label)."""
+    inline = Token("inline", "", 0)
+    inline.content, inline.level, inline.children = label, level + 1, [Token("text", "", 0)]
+    inline.children[0].content = label
+    opening = _block("paragraph_open", "p", 1, level, **{"class": "tab-title"})
+    return [opening, inline, _block("paragraph_close", "p", -1, level)]
+
+
+def _pivot(info: str) -> str:
+    found = image_attrs(info)
+    return (found.get("pivot") or found.get("target") or "").split(",")[0].strip()
+
+
+def zones(state: StateCore) -> None:
+    """Each run of ``::: zone`` containers becomes one tab group, a panel per zone."""
+    if not any(t.type == "container_docfx-zone_open" for t in state.tokens):
+        return
+    out: list[Token] = []
+    tokens = state.tokens
+    for tok in tokens:
+        if tok.type == "container_docfx-zone_open":
+            if out and out[-1].type == "tabs_close" and out[-1].level == tok.level:
+                out.pop()  # the zone before this one closed the group: it goes on
+            else:
+                out.append(_block("tabs_open", "div", 1, tok.level, **{"class": "tabs"}))
+            pivot = _pivot(tok.info)
+            out.append(_block("tabs_panel_open", "section", 1, tok.level, **{"class": "tab-panel", "data-tab": pivot}))
+            out.extend(_title(pivot, tok.level))
+        elif tok.type == "container_docfx-zone_close":
+            out.append(_block("tabs_panel_close", "section", -1, tok.level))
+            out.append(_block("tabs_close", "div", -1, tok.level))
+        else:
+            out.append(tok)
+    state.tokens = out
+
+
+def tabs(state: StateCore) -> None:
+    """``# [Label](#tab/id)`` headings and what follows each, up to a ``---`` rule or a heading above
+    them, become one tab group (the heading stays as the panel's title)."""
+    tokens = state.tokens
+    if not any(t.type == "heading_open" and (t.meta or {}).get("tab") for t in tokens):
+        return
+    out: list[Token] = []
+    depth: int | None = None  # the tab headings' level while a group is open
+
+    def close() -> None:
+        out.append(_block("tabs_panel_close", "section", -1, 0))
+        out.append(_block("tabs_close", "div", -1, 0))
+
+    for tok in tokens:
+        tab = (tok.meta or {}).get("tab") if tok.type == "heading_open" and tok.level == 0 else None
+        level = int(tok.tag[1]) if tok.type == "heading_open" else None
+        if depth is not None and tok.level == 0 and (
+            tok.type == "hr" or (level is not None and not tab and level <= depth)
+        ):
+            close()
+            depth = None
+            if tok.type == "hr":
+                continue
+        if tab:
+            if depth is None:
+                out.append(_block("tabs_open", "div", 1, 0, **{"class": "tabs"}))
+                depth = level
+            else:
+                out.append(_block("tabs_panel_close", "section", -1, 0))
+            tab_id = str(tab).split("/")[0]
+            out.append(_block("tabs_panel_open", "section", 1, 0, **{"class": "tab-panel", "data-tab": tab_id}))
+            tok.attrJoin("class", "tab-title")
+        out.append(tok)
+    if depth is not None:
+        close()
+    state.tokens = out
+
+
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+_FRAGMENT_HASHES = re.compile(r"#{2,}")
+
+
+def normalize_href(href: str) -> str:
+    """A relative link written with Windows separators (``..\\x.md``, percent-encoded ``%5C`` after
+    markdown-it) as the ordinary path DocFX resolves it to; a fragment written ``##x`` as ``#x``."""
+    if "##" in href:
+        href = _FRAGMENT_HASHES.sub("#", href, count=1)
+    if ("\\" in href or "%5C" in href or "%5c" in href) and not _EXTERNAL.match(href):
+        return href.replace("%5C", "/").replace("%5c", "/").replace("\\", "/")
+    return href
+
+
+def link_paths(state: StateCore) -> None:
+    """Links' hrefs through :func:`normalize_href`."""
+    for tok in state.tokens:
+        for child in tok.children or ():
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                fixed = normalize_href(href)
+                if fixed != href:
+                    child.attrSet("href", fixed)
+
+
+CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
+    ("docfx_zones", zones),
+    ("docfx_tabs", tabs),
+    ("docfx_link_paths", link_paths),
+]

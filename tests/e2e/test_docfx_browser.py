@@ -1,0 +1,101 @@
+"""Learn constructs in a real browser, from the built files on a plain static host (no kb server, no
+API): zone pivots and ``#tab/`` sections become working tabs, choosing a pivot chooses it in every
+group, code blocks get a copy button; all from the asset ``docfx.js`` under the pages' CSP meta, with
+no violation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+# ruff: noqa: F811  (fixtures imported from browser_support.py, as in test_browser.py)
+from browser_support import browser, page  # noqa: F401
+from playwright.sync_api import Page, expect
+from servers import answers, free_port, kb, running
+
+pytestmark = pytest.mark.browser
+
+DOC = """---
+title: Abas e pivôs
+ms.contentlocale: pt-br
+---
+# Abas e pivôs
+
+::: zone pivot="cli"
+Use a linha de comando.
+::: zone-end
+
+::: zone pivot="portal"
+Use o portal.
+::: zone-end
+
+Mais um grupo:
+
+::: zone pivot="cli"
+Segundo grupo, linha de comando.
+::: zone-end
+
+::: zone pivot="portal"
+Segundo grupo, portal.
+::: zone-end
+
+# [Linux](#tab/linux)
+
+Instale com apt.
+
+# [Windows](#tab/windows)
+
+Instale com o MSI.
+
+---
+
+```powershell
+Get-CsUser -Identity "x"
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the document's page, its site served by Python's http.server."""
+    root = tmp_path_factory.mktemp("docfx")
+    (root / "content" / "pt-br").mkdir(parents=True)
+    (root / "content" / "pt-br" / "abas.md").write_text(DOC, encoding="utf-8")
+    out = root / "out"
+    done = subprocess.run(kb("build", "--content", str(root / "content"), "--build", str(out), "--quiet",
+                             "--jobs", "1"), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    pages = [p for p in (out / "site").rglob("index.html") if "tab-panel" in p.read_text(encoding="utf-8")]
+    assert len(pages) == 1
+    site = (out / "site").resolve()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)]
+    with running(cmd, answers(url + "/")):
+        yield f"{url}/{pages[0].resolve().parent.relative_to(site).as_posix()}/"
+
+
+def test_tabs_and_copy_buttons_work_on_a_static_host(page: Page, document: str) -> None:
+    problems: list[str] = []
+    page.add_init_script('document.addEventListener("securitypolicyviolation", '
+                         '(e) => console.error("CSP violation: " + e.violatedDirective));')
+    page.on("console", lambda m: problems.append(m.text) if "CSP violation" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    page.goto(document)
+    tabs = page.get_by_role("tab")
+    expect(tabs).to_have_count(6)  # two pivot groups of two, one group of two #tab/ sections
+    expect(page.get_by_text("Use a linha de comando.")).to_be_visible()
+    expect(page.get_by_text("Use o portal.")).to_be_hidden()
+    page.get_by_role("tab", name="portal").first.click()
+    expect(page.get_by_text("Use o portal.")).to_be_visible()
+    expect(page.get_by_text("Segundo grupo, portal.")).to_be_visible()  # the same pivot everywhere
+    expect(page.get_by_text("Segundo grupo, linha de comando.")).to_be_hidden()
+    page.get_by_role("tab", name="Windows").click()
+    expect(page.get_by_text("Instale com o MSI.")).to_be_visible()
+    expect(page.get_by_text("Instale com apt.")).to_be_hidden()
+    expect(page.locator("pre .copy-code")).to_have_count(1)
+    expect(page.locator("pre code .nb").first).to_have_text("Get-CsUser")
+    assert problems == []

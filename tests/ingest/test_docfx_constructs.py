@@ -1,0 +1,261 @@
+"""Each Learn (DocFX) construct of issue 21 with the smallest input that shows it: its segments (what
+search, alignment, checks and exports see) and its HTML (what the page shows)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from kb.ingest import docfx, highlight, markdown
+from kb.ingest.html_rules import BodyText, LinkStatus, LinkTarget
+from kb.ingest.render import render_body
+from kb.ingest.segments import build_segments
+from kb.ingest.skeleton import pack_skeleton
+
+Seg = tuple[str, str, str, tuple[str, ...], str | None]
+LINKS = {"b.md": LinkTarget(LinkStatus.PAGE, "/pt-br/b/", "B"), "../x.md": LinkTarget(LinkStatus.PAGE, "/pt-br/x/")}
+IMAGES = {"a.png": "/files/a.png", "big.png": "/files/big.png"}
+TEXT = BodyText({"NOTE": "Observação", "IMPORTANT": "Importante", "CAUTION": "Cuidado"})
+
+
+def segments(body: str) -> list[Seg]:
+    return [(s.kind.value, s.path, s.text, tuple(link.target for link in s.links), s.alert)
+            for s in build_segments(markdown.parse(body), 1)]
+
+
+def html(body: str) -> str:
+    out = render_body(body, LINKS, IMAGES, TEXT)
+    assert render_body(body, LINKS, IMAGES, TEXT, pack_skeleton(markdown.parse(body))) == out
+    return out.h1 + out.html
+
+
+# (name, body, segments, snippets the HTML holds)
+CASES: list[tuple[str, str, list[Seg], list[str]]] = [
+    (
+        "1-html-table-in-list-item",
+        '1. Intro text.\n\n   <table>\n   <tr><td><p><a href="b.md">Link B</a></p></td></tr>\n   </table>\n',
+        [("list_item", "list[0]/item[0]", "Intro text.", (), None),
+         ("table_cell", "list[0]/item[0]/table[0]/row[0]/cell[0]", "Link B", ("b.md",), None)],
+        ['<td><p><a href="/pt-br/b/" title="B">Link B</a></p></td>'],
+    ),
+    (
+        "1-html-list-in-alert",
+        '> [!IMPORTANT]\n> <ul><li><p>First <a href="b.md">B</a></p></li></ul>\n',
+        [("list_item", "alert[0]/list[0]/item[0]", "First B", ("b.md",), None)],
+        ['<p class="alert-title">Importante</p>', '<li><p>First <a href="/pt-br/b/" title="B">B</a></p></li>'],
+    ),
+    (
+        "1-raw-a-href-in-text",
+        'See <a href="b.md">the B page</a> and <a name="here"></a>there.\n',
+        [("paragraph", "p[0]", "See the B page and there.", ("b.md",), None)],
+        ['<p>See <a href="/pt-br/b/" title="B">the B page</a> and <span id="here"></span>there.</p>'],
+    ),
+    (
+        "2-alert-in-html-table-cell",
+        "<table><tr><td><p>Before</p>\n\n> [!NOTE]\n> Check <a href=\"b.md\">B</a>.\n\n"
+        "<p>After</p></td></tr></table>\n",
+        [("table_cell", "table[0]/row[0]/cell[0]", "Before Check B. After", ("b.md",), None)],
+        ['<div aria-label="Observação" class="alert alert-note" role="note">',
+         '<p>Check <a href="/pt-br/b/" title="B">B</a>.</p>', "<p>After</p></td>"],
+    ),
+    (
+        "3-list-item-then-nested-alert",
+        "1. See [Agreements](b.md).\n\n   > [!NOTE]\n   > Check the customer.\n",
+        [("list_item", "list[0]/item[0]", "See Agreements.", ("b.md",), None),
+         ("alert", "list[0]/item[0]/alert[0]", "Check the customer.", (), "NOTE")],
+        ['<p>See <a href="/pt-br/b/" title="B">Agreements</a>.</p>', '<p>Check the customer.</p>'],
+    ),
+    (
+        "3-two-alerts-without-a-blank-line",
+        "> [!NOTE]\n> One.\n> [!IMPORTANT]\n> Two.\n",
+        [("alert", "alert[0]", "One.", (), "NOTE"), ("alert", "alert[1]", "Two.", (), "IMPORTANT")],
+        ['<p class="alert-title">Observação</p>\n<p>One.</p>\n</div>',
+         '<p class="alert-title">Importante</p>\n<p>Two.</p>'],
+    ),
+    (
+        "4-every-heading-anchor-kept",
+        '## <a name="first"></a><a name="4"></a>Title\n\n[Go](#4)\n',
+        [("heading", "heading[0]", "Title", (), None), ("paragraph", "p[0]", "Go", ("#4",), None)],
+        ['<h2 id="first"><span id="4"></span>Title</h2>', '<a href="#4">Go</a>'],
+    ),
+    (
+        "5-image-with-a-colon-in-its-alt-text",
+        ':::image type="content" source="a.png" alt-text="Screenshot: the billing page.":::\n',
+        [("paragraph", "p[0]", "", ("a.png",), None)],
+        ['<img src="/files/a.png" alt="Screenshot: the billing page." loading="lazy" '
+         'class="docfx-image image-content image-border">'],
+    ),
+    (
+        "5-image-lightbox-without-border",
+        ':::image source="a.png" alt-text="A" lightbox="big.png" border="false":::\n',
+        [("paragraph", "p[0]", "", ("a.png", "big.png"), None)],
+        ['<a href="/files/big.png" class="image-lightbox"><img src="/files/a.png" alt="A" loading="lazy" '
+         'class="docfx-image image-content"></a>'],
+    ),
+    (
+        "5-image-icon-inline",
+        'Press :::image type="icon" source="a.png"::: to go on.\n',
+        [("paragraph", "p[0]", "Press to go on.", ("a.png",), None)],
+        ['<p>Press <img src="/files/a.png" alt="" loading="lazy" class="docfx-image image-icon"> to go on.</p>'],
+    ),
+    (
+        "5-image-complex-with-its-description",
+        ':::image type="complex" source="a.png" alt-text="Chart":::\n   Sales **rise** in May.\n:::image-end:::\n',
+        [("paragraph", "p[0]", "", ("a.png",), None), ("paragraph", "quote[0]/p[0]", "Sales rise in May.", (), None)],
+        ['class="docfx-image image-complex image-border"',
+         '<div class="docfx-div image-long-description">\n<p>Sales <strong>rise</strong> in May.</p>'],
+    ),
+    (
+        "6-pipe-in-a-code-span-of-a-pipe-table",
+        "| Command | Use |\n|---|---|\n| `a | b` | pipe |\n",
+        [("table_cell", "table[0]/row[0]/cell[0]", "Command", (), None),
+         ("table_cell", "table[0]/row[0]/cell[1]", "Use", (), None),
+         ("table_cell", "table[0]/row[1]/cell[0]", "a | b", (), None),
+         ("table_cell", "table[0]/row[1]/cell[1]", "pipe", (), None)],
+        ["<td><code>a | b</code></td>\n<td>pipe</td>"],
+    ),
+    (
+        "6-pipe-table-alignment-as-classes",
+        "| L | C | R |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n",
+        [("table_cell", f"table[0]/row[{r}]/cell[{c}]", t, (), None)
+         for r, row in enumerate(("LCR", "123")) for c, t in enumerate(row)],
+        ['<th class="align-left">L</th>', '<th class="align-center">C</th>', '<td class="align-right">3</td>'],
+    ),
+    (
+        "6-backslash-paths",
+        "[X](..\\x.md) and <a href=\"..\\x.md\">raw X</a>\n",
+        [("paragraph", "p[0]", "X and raw X", ("../x.md", "../x.md"), None)],
+        ['<a href="/pt-br/x/">X</a> and <a href="/pt-br/x/">raw X</a>'],
+    ),
+    (
+        "6-bold-alert-label-with-an-exclamation-mark",
+        ">**Внимание!**\n>Проверьте клиента.\n",
+        [("alert", "alert[0]", "Проверьте клиента.", (), "CAUTION")],
+        ['<div class="alert alert-caution" role="note" aria-label="Cuidado">'],
+    ),
+    (
+        "6-video-as-a-link-card",
+        "> [!VIDEO https://www.youtube.com/embed/abc]\n",
+        [("paragraph", "quote[0]/p[0]", "https://www.youtube.com/embed/abc",
+          ("https://www.youtube.com/embed/abc",), None)],
+        ['<div class="docfx-div video-card">\n<p><a href="https://www.youtube.com/embed/abc" class="link-external" '
+         'rel="noopener noreferrer">https://www.youtube.com/embed/abc</a></p>\n</div>'],
+    ),
+    (
+        "6-zone-pivots-as-tabs",
+        '::: zone pivot="cli"\nRun it.\n::: zone-end\n\n::: zone pivot="portal"\nClick it.\n::: zone-end\n',
+        [("paragraph", "p[0]", "cli", (), None), ("paragraph", "p[1]", "Run it.", (), None),
+         ("paragraph", "p[2]", "portal", (), None), ("paragraph", "p[3]", "Click it.", (), None)],
+        ['<div class="tabs">\n<section class="tab-panel" data-tab="cli">\n<p class="tab-title">cli</p>\n'
+         '<p>Run it.</p>\n'
+         '</section>\n<section class="tab-panel" data-tab="portal">\n<p class="tab-title">portal</p>\n'
+         '<p>Click it.</p>\n</section>\n</div>'],
+    ),
+    (
+        "6-tab-headings-as-tabs",
+        "Intro.\n\n# [Linux](#tab/linux)\n\nApt.\n\n# [Windows](#tab/windows)\n\nMsi.\n\n---\n\nAfter.\n",
+        [("paragraph", "p[0]", "Intro.", (), None), ("heading", "heading[0]", "Linux", (), None),
+         ("paragraph", "p[1]", "Apt.", (), None), ("heading", "heading[1]", "Windows", (), None),
+         ("paragraph", "p[2]", "Msi.", (), None), ("paragraph", "p[3]", "After.", (), None)],
+        ['<div class="tabs">\n<section class="tab-panel" data-tab="linux">\n'
+         '<h1 id="linux" class="tab-title">Linux</h1>\n'
+         '<p>Apt.</p>\n</section>\n<section class="tab-panel" data-tab="windows">',
+         "<p>Msi.</p>\n</section>\n</div>\n<p>After.</p>"],
+    ),
+    (
+        "6-nextstepaction-as-a-button-link",
+        '> [!div class="nextstepaction"]\n> [Next step](b.md)\n',
+        [("paragraph", "quote[0]/p[0]", "Next step", ("b.md",), None)],
+        ['<div class="docfx-div nextstepaction">\n<p><a href="/pt-br/b/" title="B">Next step</a></p>\n</div>'],
+    ),
+    (
+        "6-alert-marker-inside-a-pipe-table-cell",
+        "| A |\n|---|\n| Text <br/> > [!IMPORTANT]> Needed. |\n",
+        [("table_cell", "table[0]/row[0]/cell[0]", "A", (), None),
+         ("table_cell", "table[0]/row[1]/cell[0]", "Text Needed.", (), None)],
+        ['<td>Text <br> <strong class="alert-label alert-label-important">Importante:</strong> Needed.</td>'],
+    ),
+    (
+        "3-alert-indented-like-code-after-a-list-marker",
+        "- Intro.\n-     > [!IMPORTANT]\n    > After [B](b.md).\n",
+        [("list_item", "list[0]/item[0]", "Intro.", (), None),
+         ("alert", "list[0]/item[1]/alert[0]", "After B.", ("b.md",), "IMPORTANT")],
+        ['<p class="alert-title">Importante</p>\n<p>After <a href="/pt-br/b/" title="B">B</a>.</p>'],
+    ),
+    (
+        "4-fragment-written-with-two-hashes",
+        "## Process\n\n[Up](##process) and [B](b.md##x)\n",
+        [("heading", "heading[0]", "Process", (), None),
+         ("paragraph", "p[0]", "Up and B", ("#process", "b.md#x"), None)],
+        ['<a href="#process">Up</a>'],
+    ),
+    (
+        "5-code-highlighted-with-classes",
+        "```powershell\nGet-CsUser -Identity \"x\"\n```\n",
+        [("code", "code[0]", 'Get-CsUser -Identity "x"', (), None)],
+        ['<pre tabindex="0"><code class="language-powershell highlight"><span class="nb">Get-CsUser</span> '
+         '<span class="n">-Identity</span> <span class="s2">"x"</span>\n</code></pre>'],
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected", "snippets"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_construct(body: str, expected: list[Seg], snippets: list[str]) -> None:
+    assert segments(body) == expected
+    page = html(body)
+    for snippet in snippets:
+        assert snippet in page
+    assert "[!" not in page and ":::" not in page and "style=" not in page
+
+
+@pytest.mark.parametrize(("language", "code"), [
+    ("sql", "SELECT 1 FROM t"), ("json", '{"a": 1}'), ("powershell", "Get-CsUser"), ("azurecli", "az login --x"),
+    ("csharp", "var x = 1;"), ("console", "$ ls -l"), ("xml", "<a b='c'/>"), ("cmd", "echo %PATH%"),
+])
+def test_the_corpora_languages_are_highlighted(language: str, code: str) -> None:
+    assert '<span class="' in html(f"```{language}\n{code}\n```\n")
+
+
+def test_an_include_in_a_list_item_keeps_the_list(tmp_path) -> None:
+    from kb.ingest.reader import parse_document
+
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "step.md").write_text("Included line one.\n\nIncluded line two.\n", encoding="utf-8")
+    body = "---\ntitle: T\n---\n1. First.\n\n   [!INCLUDE[step](includes/step.md)]\n\n2. Second.\n"
+    doc, problems = parse_document("a.md", body.encode(), tmp_path)
+    assert problems == []
+    assert doc is not None
+    assert [(s.path, s.text) for s in doc.segments] == [
+        ("list[0]/item[0]", "First. Included line one. Included line two."), ("list[0]/item[1]", "Second.")]
+
+
+def test_a_control_character_in_a_yaml_title_keeps_the_document() -> None:
+    from kb.ingest.reader import parse_document
+
+    doc, problems = parse_document("a.md", "---\ntitle: Uso \u0097 geral\n---\nTexto.\n".encode())
+    assert doc is not None and doc.title == "Uso \u2014 geral"
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "front matter has control characters; they were replaced")]
+
+
+def test_docfx_css_styles_every_pygments_token_class() -> None:
+    css = (ROOT / "site_templates" / "assets" / "docfx.css").read_text(encoding="utf-8")
+    classes = [line.split("{")[0].strip() for line in highlight.stylesheet().splitlines()
+               if line.startswith(".highlight .")]
+    assert len(classes) > 30
+    assert [c for c in classes if f"{c} {{" not in css] == []
+    assert "style=" not in css
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("..\\x.md", "../x.md"), ("..%5Cdir%5Cx.md#a", "../dir/x.md#a"), ("https://h/a%5Cb", "https://h/a%5Cb"),
+    ("x.md", "x.md"),
+])
+def test_backslash_paths_are_made_ordinary(href: str, expected: str) -> None:
+    assert docfx.normalize_href(href) == expected
+
+
+def test_image_attributes_may_hold_colons_and_either_quote() -> None:
+    text = """ type="content" source='a.png' alt-text="Shot: the page" border=false"""
+    assert docfx.image_attrs(text) == {"type": "content", "source": "a.png", "alt-text": "Shot: the page",
+                                       "border": "false"}

@@ -1,0 +1,143 @@
+"""The site of a DocFX repository (tests/docsets_fixture.py): redirect pages, ROBOTS: NOINDEX, files
+copied from the content folder, and links to other docsets on ``--link-base``."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from docsets_fixture import make_repository
+
+from kb.build.pipeline import build
+from kb.model import Redirect
+from kb.output.options import BuildOptions
+from kb.site.redirects import redirect_slug
+
+
+def _build(tmp: Path, **options: object) -> Path:
+    out = tmp / "out"
+    build(make_repository(tmp / "content"), out, BuildOptions(jobs=1, **options))  # type: ignore[arg-type]
+    return out / "site"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("docsets"))
+
+
+def _links(page: str) -> dict[str, str]:
+    """Visible text of each link or missing-link span of the article → its opening tag."""
+    body = page.split('<div class="doc-body', 1)[-1] if '<div class="doc-body' in page else page
+    found = re.findall(r'(<(?:a\b|span class="link-missing")[^>]*>)([^<]*)', body)
+    return {html.unescape(text): tag for tag, text in found if text.strip()}
+
+
+def test_links_to_other_docsets_go_to_the_link_base_marked_external(site: Path) -> None:
+    links = _links((site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8"))
+    assert links["Azure"] == (
+        '<a href="https://learn.microsoft.com/pt-br/azure/virtual-machines/overview" class="link-external" '
+        'rel="noopener noreferrer">'
+    )
+    assert links["API"] == (
+        '<a href="https://learn.microsoft.com/pt-br/dotnet/api/system.string" class="link-external" '
+        'rel="noopener noreferrer">'
+    )
+
+
+def test_relative_links_resolve_or_stay_marked_missing(site: Path) -> None:
+    links = _links((site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8"))
+    assert links["B"] == '<a href="/pt-br/artigo-b/" title="Artigo B">'
+    assert links["barra"] == links["B"]  # ..\articles\b.md
+    assert links["movido"] == links["B"]  # a link to a redirect stub goes where the stub leads
+    assert links["B em HTML"] == links["B"]  # raw HTML in a table
+    assert links["Outro"] == '<a href="/pt-br/outro/" title="Outro">'  # a document outside the docset
+    assert links["ausente"] == '<span class="link-missing" title="“gone.md” não está nesta base de conhecimento">'
+    assert links["PDF"] == '<a href="/files/docs/articles/files/guide.pdf">'
+    assert (site / "files" / "docs" / "articles" / "files" / "guide.pdf").read_text() == "%PDF-1.4 fixture"
+
+
+def test_images_inside_the_docsets_resources_are_copied_and_shown(site: Path) -> None:
+    page = (site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8")
+    assert '<img src="/files/docs/articles/media/p.png" alt="Imagem" loading="lazy">' in page
+    # excluded from the resource group, and a file beside the docsets: not copied
+    assert 'title="private/q.png"' in page and 'title="../../outside.png"' in page
+    copied = sorted(p.relative_to(site / "files").as_posix() for p in (site / "files").rglob("*") if p.is_file())
+    assert copied == ["docs/articles/files/guide.pdf", "docs/articles/media/p.png"]
+
+
+def test_robots_noindex_from_file_metadata(site: Path) -> None:
+    c = (site / "pt-br" / "artigo-c" / "index.html").read_text(encoding="utf-8")
+    a = (site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in c
+    assert '<meta name="robots" content="noindex">' not in a
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/pt-br/artigo-a/" in sitemap and "/pt-br/artigo-c/" not in sitemap
+
+
+REDIRECTS = {
+    # stub page → (meta refresh target, canonical, visible link tag or None)
+    "docs-articles-moved": ("/pt-br/artigo-b/", "/pt-br/artigo-b/", '<a href="/pt-br/artigo-b/">'),
+    "docs-hub": ("/pt-br/artigo-a/", "/pt-br/artigo-a/", '<a href="/pt-br/artigo-a/">'),
+    "docs-articles-away": (
+        "https://example.com/elsewhere", "https://example.com/elsewhere",
+        '<a href="https://example.com/elsewhere" class="link-external" rel="noopener noreferrer">',
+    ),
+    "docs-articles-lost": (None, None, None),
+}
+
+
+@pytest.mark.parametrize(("slug", "expected"), REDIRECTS.items())
+def test_redirect_pages(site: Path, slug: str, expected: tuple[str | None, str | None, str | None]) -> None:
+    page = (site / "pt-br" / slug / "index.html").read_text(encoding="utf-8")
+    refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]*)">', page)
+    canonical = re.search(r'<link rel="canonical" href="([^"]*)">', page)
+    link = re.search(r'<p>[^<]*(<a [^>]*>)', page.split('<main', 1)[1])
+    assert (refresh and refresh.group(1), canonical and canonical.group(1), link and link.group(1)) == expected
+    assert '<meta name="robots" content="noindex">' in page
+    if expected[0] is None:
+        assert "“no-such-article”" in page
+
+
+def test_redirects_are_not_in_the_sitemap_and_only_same_site_ones_in_redirects_json(site: Path) -> None:
+    assert "docs-" not in (site / "sitemap.xml").read_text(encoding="utf-8").replace("/topics/docs-", "")
+    assert json.loads((site / "redirects.json").read_text()) == {
+        "pt-br/docs-articles-moved/": "pt-br/artigo-b/",
+        "pt-br/docs-hub/": "pt-br/artigo-a/",
+    }
+
+
+def test_readme_security_and_includes_are_not_pages(site: Path) -> None:
+    pages = {p.parent.name for p in (site / "pt-br").glob("*/index.html")}
+    own = {"search", "translation-status"}  # the site's own pages in each locale (kb.urls.RESERVED_SLUGS)
+    assert pages == {"artigo-a", "artigo-b", "artigo-c", "outro", *own, *(s for s in REDIRECTS)}
+
+
+@pytest.mark.parametrize(
+    ("link_base", "azure"),
+    [
+        ("https://docs.example/{locale}/", '<a href="https://docs.example/pt-br/azure/virtual-machines/overview" '
+         'class="link-external" rel="noopener noreferrer">'),
+        ("", '<span class="link-missing" title="“/azure/virtual-machines/overview” não está nesta base de '
+         'conhecimento">'),
+    ],
+)
+def test_link_base_is_configurable(tmp_path: Path, link_base: str, azure: str) -> None:
+    site = _build(tmp_path, link_base=link_base)
+    links = _links((site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8"))
+    assert links["Azure"] == azure
+
+
+@pytest.mark.parametrize(
+    ("path", "slug"),
+    [
+        ("pt-br/Skype/optimizing-your-network/index.md", "skype-optimizing-your-network"),
+        ("pt-br/Lync/Hub/index.md", "lync-hub"),
+        ("ru-ru/Skype/x.md", "skype-x"),
+        ("index.md", "index"),
+    ],
+)
+def test_redirect_slug(path: str, slug: str) -> None:
+    assert redirect_slug(Redirect(path, None, "t")) == slug
