@@ -52,7 +52,7 @@ import baselines  # noqa: E402
 import common  # noqa: E402
 import synth  # noqa: E402
 
-STAGES = (("ingest", "ingest"), ("align", "align"), ("index", "index"), ("render", "site"))
+STAGES = (("ingest", "ingest"), ("align", "align"), ("index", "index"), ("pagefind", "pagefind"), ("render", "site"))
 BASELINES = ("mkdocs", "hugo", "whoosh", "render")
 DEFAULT_WORK = synth.DEFAULT_BASE / "work"
 EDIT_SENTENCE = "Uma frase nova, escrita para medir uma reconstrução."

@@ -106,13 +106,18 @@ def _check_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="the locale translations are compared with (default: the newest)")
     p.add_argument("--glossary", help="a glossary file (YAML) of product terms (default: mined)")
     p.add_argument("--strict", action="store_true", help="exit 1 when any error-severity finding is reported")
+    p.add_argument("--kind", action="append", default=[], help="only findings of this kind (repeat)")
+    p.add_argument("--severity", action="append", default=[], help="only findings of this severity: "
+                   "error, warning or info (repeat)")
+    p.add_argument("--edition", action="append", default=[], help="only findings about documents of this "
+                   "edition, e.g. global or 21vianet (repeat)")
 
 
 @command("check", "compare the locales and editions of topics: what is missing, stale, wrong", _check_args)
 def cmd_check(args: argparse.Namespace) -> int:
     from kb.align.topics import align
     from kb.ingest.reader import ingest
-    from kb.quality.checks import check_corpus
+    from kb.quality.checks import check_corpus, filter_findings, finding_filter
     from kb.quality.console import print_report
     from kb.quality.context import CheckOptions
     from kb.quality.report import check_report
@@ -123,9 +128,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         glossary = load(args.glossary)
     corpus = ingest(args.content, jobs=args.jobs)
+    wanted = finding_filter(corpus, args.kind, args.severity, args.edition)
     alignment = align(corpus.documents)
     options = CheckOptions(tuple(args.locale), tuple(args.topic), args.source, glossary)
-    findings = check_corpus(corpus, alignment, options)
+    findings = filter_findings(check_corpus(corpus, alignment, options), corpus, wanted)
     if args.json:
         emit_json(check_report(findings))
     else:

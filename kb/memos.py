@@ -117,6 +117,8 @@ SPECS: tuple[Spec, ...] = (
          "scans only changed documents", forget_after=("checks",)),
     Spec("glossary-names", Lifetime.SESSION, 1, "the names the last glossary mining looked for"),
     Spec("text-numbers", Lifetime.PROCESS, 1 << 16, "segment text → its numbers: a text is met once per pair"),
+    Spec("text-figures", Lifetime.PROCESS, 1 << 16,
+         "segment text → the values it writes and accounts for (number_mismatch): a text is met once per pair"),
     Spec("word-prefixes", Lifetime.PROCESS, 1 << 16, "word → itself less 0 to 3 last characters (glossary)"),
     Spec("term-patterns", Lifetime.PROCESS, 4096, "a term's renderings → their patterns (glossary)"),
     # search

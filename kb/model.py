@@ -521,6 +521,8 @@ class FindingCounts:
     infos: int = 0
     stale: bool = False
     """One of them is a ``stale`` finding."""
+    kinds: tuple[str, ...] = ()
+    """The kinds of its findings, each once, sorted (the status page filters by kind)."""
 
     def severities(self) -> tuple[int, int, int]:
         """(errors, warnings, info)."""

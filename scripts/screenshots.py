@@ -1,15 +1,19 @@
-"""Screenshots of the site as a reader sees it: a document page, a compare page and the search page
-(with results from the query API), each at phone (390 px) and desktop (1280 px) width.
+"""Screenshots of the site as a reader sees it: each page type (the site's home; in every locale its
+home, an article, its topic hub, a compare page, the search page with results from the query API and
+the status page) at phone (390 px) and desktop (1280 px) width.
 
-    python scripts/screenshots.py [OUT_DIR] [--content DIR] [--query WORDS] [--locale pt-BR]
+    python scripts/screenshots.py [OUT_DIR] [--content DIR] [--locale pt-BR ...] [--query pt-BR=senha ...]
 
 Builds CONTENT with `kb build`, serves it with `kb serve` on a free loopback port, drives Debian's
-Chromium with Playwright, and writes six PNGs to OUT_DIR (default build/screenshots, git-ignored).
+Chromium with Playwright, and writes ``{type}-{locale}-{width}.png`` (and ``home-{width}.png``) to
+OUT_DIR (default build/screenshots, git-ignored). Pages are reached by the site's links from each
+locale's article, so the script follows the site when URLs move.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import subprocess
 import sys
@@ -75,6 +79,12 @@ def document_path(content: Path, locale: str) -> str:
     raise SystemExit(f"screenshots: no document in locale {locale} under {content}")
 
 
+def content_locales(content: Path) -> list[str]:
+    from kb.ingest.reader import ingest
+
+    return sorted({d.locale for d in ingest(content).documents})
+
+
 def compare_path(page: Any) -> str:
     """From a document page, the compare page to show: the first with unmatched segments (they are
     what the page is for), else the first."""
@@ -89,32 +99,64 @@ def compare_path(page: Any) -> str:
     return hrefs[0]
 
 
-def shoot(base: str, doc: str, query: str, locale: str, out: Path) -> list[Path]:
+def href(page: Any, selector: str) -> str:
+    """The first link of the open page matching ``selector`` (pages are reached as a reader reaches
+    them, by their links: the script keeps working when URLs move)."""
+    link = page.locator(selector).first
+    if not link.count():
+        raise SystemExit(f"screenshots: {page.url} has no link matching {selector}")
+    return str(link.get_attribute("href") or link.get_attribute("action"))
+
+
+def locale_pages(page: Any, base: str, locale: str, doc: str, query: str) -> dict[str, str]:
+    """Each page type of one locale: its path, found from the locale's article."""
+    from kb import urls
+
+    page.goto(base + doc)
+    found = {"article": doc, "locale-home": "/" + urls.locale_home_path(locale)}
+    found["topic"] = href(page, "p.meta a")
+    found["search"] = href(page, "form.header-search") + "?q=" + urllib.parse.quote(query)
+    found["compare"] = compare_path(page)
+    page.goto(base + found["locale-home"])
+    status = page.locator("a[href*='status']")
+    if not status.count():
+        page.goto(base + "/")
+    found["status"] = href(page, "a[href*='status']")
+    return found
+
+
+def shoot(base: str, docs: dict[str, str], queries: dict[str, str], out: Path) -> list[Path]:
+    """Every page type of every locale (and the site's home) at each width of WIDTHS:
+    ``{type}-{locale}-{width}.png`` (``home-{width}.png``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     written = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for name, (width, height) in WIDTHS.items():
+        for width, height in WIDTHS.values():
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             page.set_default_timeout(15_000)
-
-            page.goto(base + doc)
-            written.append(out / f"document-{name}.png")
-            page.screenshot(path=str(written[-1]), full_page=True)
-
-            page.goto(base + compare_path(page))
-            written.append(out / f"compare-{name}.png")
-            page.screenshot(path=str(written[-1]), full_page=True)
-
-            page.goto(f"{base}/{locale.lower()}/search/?q={urllib.parse.quote(query)}")
-            page.locator("#results li.result, #api-missing:not([hidden])").first.wait_for()
-            written.append(out / f"search-{name}.png")
-            page.screenshot(path=str(written[-1]), full_page=True)
+            targets = [("home", "/")]
+            for locale, doc in docs.items():
+                pages = locale_pages(page, base, locale, doc, queries.get(locale, ""))
+                targets += [(f"{kind}-{locale}", path) for kind, path in sorted(pages.items())]
+            for name, path in targets:
+                page.goto(base + path)
+                if name.startswith("search-"):
+                    done = page.locator("#results li.result, #api-missing:not([hidden])").first
+                    with contextlib.suppress(PlaywrightTimeout):  # no result for the words: the page as it is
+                        done.wait_for(timeout=5_000)
+                written.append(out / f"{name}-{width}.png")
+                page.screenshot(path=str(written[-1]), full_page=True)
             context.close()
         browser.close()
     return written
+
+
+DEFAULT_QUERIES = {"pt-BR": "senha", "ru-RU": "пароль", "es-ES": "contraseña", "it-IT": "password"}
+"""Words for each locale's search page (``--query LOCALE=WORDS`` adds or replaces one)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,11 +165,21 @@ def main(argv: list[str] | None = None) -> int:
         "out", nargs="?", default=str(ROOT / "build" / "screenshots"), help="folder for the PNGs"
     )
     parser.add_argument("--content", default=str(ROOT / "content"), help="content folder to build")
-    parser.add_argument("--query", default="canais", help="words for the search page")
-    parser.add_argument("--locale", default="pt-BR", help="locale of the document and search pages")
+    parser.add_argument("--query", action="append", default=[], metavar="LOCALE=WORDS",
+                        help="words for that locale's search page (repeatable)")
+    parser.add_argument("--locale", action="append", default=[],
+                        help="a locale to shoot (repeatable; default: every locale of the content)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit("screenshots: Debian's chromium is missing; run: bash .ci/install-chromium")
+    queries = dict(DEFAULT_QUERIES)
+    for item in args.query:
+        locale, sep, words = item.partition("=")
+        if not sep:
+            parser.error(f"--query wants LOCALE=WORDS, not '{item}'")
+        queries[locale] = words
+    content = Path(args.content)
+    locales = args.locale or content_locales(content)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kb-screens-") as tmp:
@@ -144,9 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/api/health")
-            for path in shoot(
-                base, document_path(Path(args.content), args.locale), args.query, args.locale, out
-            ):
+            docs = {loc: document_path(content, loc) for loc in locales}
+            for path in shoot(base, docs, queries, out):
                 print(path)
         finally:
             server.terminate()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,39 @@ SEED_IT = "004_330f0314e31fd612.txt"
 
 
 CORPUS_FIXTURES = {"corpus_dir", "dev_corpus"}
+
+# Pagefind writes a locale's filter values in hash-map order, different at each run: its filter files,
+# and the meta and entry files naming them by hash, are not reproducible even between two clean
+# builds. Tests comparing sites compare those by what they are (which locales, how many pages, how
+# many such files); every other file of the bundle (indexes, fragments, JS, WASM) byte for byte.
+PAGEFIND_UNSTABLE = re.compile(
+    r"^(pagefind/filter/[a-z-]+_|pagefind/pagefind\.[a-z-]+_)[0-9a-f]+(\.pf_filter|\.pf_meta)$")
+PAGEFIND_ENTRY = "pagefind/pagefind-entry.json"
+
+
+def stable_name(rel: str) -> str:
+    """A site file's name with Pagefind's run-dependent hash generalised (``pagefind/filter/pt-br_*.pf_filter``)."""
+    m = PAGEFIND_UNSTABLE.match(rel)
+    return m.group(1) + "*" + m.group(2) if m else rel
+
+
+def comparable_site(site: Path, pagefind: bool = True) -> dict[str, bytes]:
+    """Every file of ``site`` by its stable name, with what can be compared between two builds (see
+    PAGEFIND_UNSTABLE); without the Pagefind bundle when ``pagefind`` is False."""
+    files: dict[str, bytes] = {}
+    site = site.resolve()
+    for p in sorted(site.rglob("*")):
+        rel = p.relative_to(site).as_posix()
+        if not p.is_file() or (not pagefind and rel.startswith("pagefind/")):
+            continue
+        if rel == PAGEFIND_ENTRY:
+            languages = json.loads(p.read_bytes())["languages"]
+            files[rel] = json.dumps({k: v["page_count"] for k, v in languages.items()}, sort_keys=True).encode()
+        elif (name := stable_name(rel)) != rel:
+            files[name] = str(int(files.get(name, b"0")) + 1).encode()
+        else:
+            files[rel] = p.read_bytes()
+    return files
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -17,6 +17,13 @@ Three shortcuts keep it fast without changing what a good alignment is:
   two documents of one language, runs of identical text — and the dynamic programme runs only in the
   gaps between them, scoring a whole gap at once with arrays;
 * a large gap is searched in a band around its diagonal.
+
+Two things are for the translation checks: table cells are anchored by their coordinates when both
+documents have a table of the same shape (cells of one row are too alike in length to be told apart
+otherwise), and :func:`resynchronise` turns what the monotonic steps leave unpaired next to a
+re-segmented block (a list item whose sub-steps one translation writes as paragraphs) into one
+n-m block, so that only a segment really missing stays alone. A word-translation similarity (a
+bilingual :class:`Lexicon`) can be plugged in as a further part of the score across languages.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import numpy as np
 
 from kb import memos
 from kb.align import fingerprint
+from kb.align.blocks import Lexicon
 from kb.locales import language
 from kb.model import Document, SegmentKind, SegmentPair, SegmentRef, Topic
 
@@ -58,7 +66,10 @@ W_STRUCTURE_SAME_LANGUAGE = 0.15
 # list) a little less; a shifted path says little, since one inserted paragraph shifts all after it.
 SAME_SHAPE, SAME_KIND = 0.9, 0.8
 
+W_LEXICON = 0.4
+"""Weight of a :class:`Lexicon`'s similarity across languages, when one is given."""
 _INDEX = re.compile(r"\[\d+\]")
+_TABLE = re.compile(r"^(.*table\[\d+\])/")
 _SPACE = re.compile(r"\s+")
 
 _KIND_CODE = {kind: n for n, kind in enumerate(SegmentKind)}
@@ -83,6 +94,7 @@ class _Side:
         self.anchors = fingerprint.document_anchors(doc)
         self._doc = doc
         self._segments = segs
+        self.language = language(doc.locale)
         self.heading_anchors = [s.anchor if s.kind is SegmentKind.HEADING else None for s in segs]
         # The same facts as arrays, for scoring a whole gap at once.
         self.kind_codes = np.array([_KIND_CODE[k] for k in self.kinds], dtype=np.int8)
@@ -99,6 +111,20 @@ class _Side:
         return [frozenset(w for w in ws if len(w) > 2) for ws in fingerprint.document_words(self._doc)]
 
     @functools.cached_property
+    def tokens(self) -> tuple[tuple[str, ...], ...]:
+        return fingerprint.document_words(self._doc)
+
+    @functools.cached_property
+    def tables(self) -> dict[str, list[int]]:
+        """Table path (``list[2]/item[0]/table[1]``) → the indexes of its cells, in order."""
+        found: dict[str, list[int]] = {}
+        for i, (kind, path) in enumerate(zip(self.kinds, self.paths, strict=True)):
+            m = _TABLE.match(path) if kind is SegmentKind.TABLE_CELL else None
+            if m:
+                found.setdefault(m.group(1), []).append(i)
+        return found
+
+    @functools.cached_property
     def texts(self) -> list[str]:
         return [_SPACE.sub(" ", s.text.strip().lower()) for s in self._segments]
 
@@ -106,9 +132,10 @@ class _Side:
 class _Scorer:
     """Scores candidate steps between two documents."""
 
-    def __init__(self, a: _Side, b: _Side, same_language: bool) -> None:
+    def __init__(self, a: _Side, b: _Side, same_language: bool, lexicon: Lexicon | None = None) -> None:
         self.a, self.b = a, b
         self.same_language = same_language
+        self.lexicon = None if same_language else lexicon
         # Languages differ in length (Russian runs longer than Italian): expect the documents' ratio.
         # Two editions in one language differ in content, not in wording, so expect equal lengths.
         total_a, total_b = sum(a.lengths) or 1, sum(b.lengths) or 1
@@ -148,6 +175,9 @@ class _Scorer:
             if wx or wy:
                 total += W_WORDS * self.words(wx, wy)
                 weight += W_WORDS
+        elif self.lexicon is not None:
+            total += W_LEXICON * self.translated(range(i, i + 1), range(j, j + 1))
+            weight += W_LEXICON
         hit = self._cache[key] = total / weight
         return hit
 
@@ -172,7 +202,17 @@ class _Scorer:
             if wx or wy:
                 total += W_WORDS * self.words(wx, wy)
                 weight += W_WORDS
+        elif self.lexicon is not None:
+            total += W_LEXICON * self.translated(xs, ys)
+            weight += W_LEXICON
         return total / weight
+
+    def translated(self, xs: range, ys: range) -> float:
+        """The lexicon's similarity of the words of a's segments ``xs`` and b's ``ys``."""
+        assert self.lexicon is not None
+        tokens_a = [w for i in xs for w in self.a.tokens[i]]
+        tokens_b = [w for j in ys for w in self.b.tokens[j]]
+        return self.lexicon.similarity(tokens_a, self.a.language, tokens_b, self.b.language)
 
     def structure(self, xs: range, ys: range) -> float:
         kinds = {self.a.kinds[i] for i in xs} | {self.b.kinds[j] for j in ys}
@@ -201,6 +241,9 @@ class _Scorer:
                 if wx or wy:
                     total[i] += W_WORDS * self.words(wx, wy)
                     weight[i] += W_WORDS
+        elif self.lexicon is not None:
+            total += W_LEXICON * np.array([self.translated(range(i, i + 1), range(i, i + 1)) for i in range(len(a))])
+            weight += W_LEXICON
         result: list[float] = (total / weight).tolist()
         return result
 
@@ -234,6 +277,12 @@ class _Scorer:
             # Weighted Dice: twice the shared weight over the two sides' weights (union = a + b here).
             total += np.where(has, W_WORDS * 2 * inter / np.where(has, union, 1.0), 0.0)
             weight += np.where(has, W_WORDS, 0.0)
+        elif self.lexicon is not None:
+            similar = [
+                [self.translated(range(i, i + 1), range(j, j + 1)) for j in range(j0, j1)] for i in range(i0, i1)
+            ]
+            total += W_LEXICON * np.array(similar).reshape(total.shape)
+            weight += W_LEXICON
         result: np.ndarray = total / weight
         return result
 
@@ -292,12 +341,13 @@ def _idf(bags: list[frozenset[str]]) -> dict[str, float]:
 _SIDES = memos.by_document("segment-sides")
 
 
-def align_segments(a: Document, b: Document) -> list[SegmentPair]:
+def align_segments(a: Document, b: Document, lexicon: Lexicon | None = None) -> list[SegmentPair]:
     """Align the segments of ``a`` and ``b`` monotonically. Every segment of both appears exactly once,
-    in order: paired (1-1, 2-1, 1-2) with a score in (0, 1], or alone (1-0, 0-1) with score 0."""
+    in order: paired (1-1, 2-1, 1-2) with a score in (0, 1], or alone (1-0, 0-1) with score 0.
+    ``lexicon``, when given, adds the similarity of the words across languages to each score."""
     sa: _Side = _SIDES.get(a, _Side)
     sb: _Side = _SIDES.get(b, _Side)
-    scorer = _Scorer(sa, sb, language(a.locale) == language(b.locale))
+    scorer = _Scorer(sa, sb, language(a.locale) == language(b.locale), lexicon)
     steps = _diagonal(scorer)
     if steps is None:
         steps = []
@@ -337,12 +387,32 @@ def _sure_pairs(scorer: _Scorer) -> list[tuple[int, int]]:
         signatures_a: list[Hashable | None] = [x or None for x in scorer.anchors_a]
         signatures_b: list[Hashable | None] = [y or None for y in scorer.anchors_b]
         candidates += _matching(signatures_a, signatures_b)
-        candidates = _increasing(sorted(set(candidates)))
+        cells = set(_table_cells(a, b))
+        candidates = _increasing(sorted(set(candidates) | cells))
+        # A cell at the same coordinates of a table of the same shape is its counterpart, whatever
+        # its score: the cells of one row are too alike to be told apart by length and anchors.
+        return [
+            (i, j)
+            for i, j in candidates
+            if (i, j) in cells
+            or (a.kinds[i] == b.kinds[j] and a.lengths[i] and b.lengths[j] and scorer.one(i, j) >= MATCH_FLOOR)
+        ]
     return [
         (i, j)
         for i, j in candidates
         if a.kinds[i] == b.kinds[j] and a.lengths[i] and b.lengths[j] and scorer.one(i, j) >= MATCH_FLOOR
     ]
+
+
+def _table_cells(a: _Side, b: _Side) -> list[tuple[int, int]]:
+    """(i, j) for the cells of every table both documents have at one path with the same cells
+    (rows and columns)."""
+    out: list[tuple[int, int]] = []
+    for path, cells_a in a.tables.items():
+        cells_b = b.tables.get(path)
+        if cells_b and [a.paths[i] for i in cells_a] == [b.paths[j] for j in cells_b]:
+            out += zip(cells_a, cells_b, strict=True)
+    return out
 
 
 def _matching(keys_a: Sequence[Hashable | None], keys_b: Sequence[Hashable | None]) -> list[tuple[int, int]]:

@@ -31,6 +31,7 @@ from kb.output.integrity import record, refusals, verify
 from kb.output.options import BuildOptions, Session
 from kb.progress import ProgressFn, stage
 from kb.search.index import index_head, write_index_topics
+from kb.search.pagefind import pagefind_head, write_pagefind
 from kb.site.writer import render_site
 
 
@@ -57,6 +58,9 @@ Writer = Callable[[Path, Corpus, Alignment, BuildOptions], None]
 
 OUTPUTS: list[tuple[str, Writer]] = []
 OUTPUTS.append(("index", TopicStream(index_head, write_index_topics)))
+# The static host's search (OUT/site/pagefind), made from the topics and not from the pages: it runs
+# beside the site's writer, in a process of its own, and a missing Pagefind only warns.
+OUTPUTS.append(("pagefind", TopicStream(pagefind_head, write_pagefind)))
 OUTPUTS.append(("site", render_site))
 
 

@@ -260,6 +260,12 @@ def parse_document(
         return None, [Problem(rel, None, f"could not be parsed ({type(exc).__name__}: {exc})")]
 
 
+def _redirect(rel: str, fm: dict[str, Any], target: str) -> Redirect:
+    declared = frontmatter.get(fm, "contentlocale") or frontmatter.get(fm, "locale")
+    locale = (locales.normalize(declared) if declared else None) or locales.locale_from_path(rel)
+    return Redirect(rel, locale, target.strip())
+
+
 def _date(rel: str, fm: dict[str, object], fm_text: str, key: str, problems: list[Problem]) -> str | None:
     """The front matter date ``key`` as ISO 8601, read once here; a value that is no date is left out
     and reported against the file (the site and the API then show none)."""
@@ -269,12 +275,6 @@ def _date(rel: str, fm: dict[str, object], fm_text: str, key: str, problems: lis
         why = f"ms.{key} '{raw[:40]}' is not a date (M/D/YYYY as Microsoft docs write it, or YYYY-MM-DD): left out"
         problems.append(Problem(rel, frontmatter.key_line(fm_text, key), why))
     return iso
-
-
-def _redirect(rel: str, fm: dict[str, Any], target: str) -> Redirect:
-    declared = frontmatter.get(fm, "contentlocale") or frontmatter.get(fm, "locale")
-    locale = (locales.normalize(declared) if declared else None) or locales.locale_from_path(rel)
-    return Redirect(rel, locale, target.strip())
 
 
 def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metadata: dict[str, Any]) -> Parsed:

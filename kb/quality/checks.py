@@ -11,12 +11,14 @@ calls, :class:`CorpusChecks` the same one topic at a time, for the site. The ter
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kb import locales
+from kb.errors import InvalidParameter
 from kb.ingest.detection import DETECT_LANGUAGES
-from kb.model import Alignment, Corpus, Finding, Topic
+from kb.model import Alignment, Corpus, Finding, Severity, Topic
 from kb.quality.context import KINDS, Check, CheckOptions, Context, select_locales, select_topics
 from kb.quality.document_checks import (
     check_broken_links,
@@ -25,14 +27,16 @@ from kb.quality.document_checks import (
     check_stale,
     check_terms,
 )
+from kb.quality.markup import check_markup
+from kb.quality.pair_checks import check_alignment, check_editions
 from kb.quality.pairs import document_pairs
 from kb.quality.segment_checks import (
     check_code,
     check_links,
     check_missing_segments,
     check_numbers,
-    check_untranslated,
 )
+from kb.quality.untranslated import check_untranslated
 
 CHECKS: list[tuple[str, Check]] = [
     ("missing_translation", check_missing_translation),
@@ -45,6 +49,9 @@ CHECKS: list[tuple[str, Check]] = [
     ("untranslated", check_untranslated),
     ("broken_link", check_broken_links),
     ("term_inconsistency", check_terms),
+    ("malformed_markup", check_markup),
+    ("edition_difference", check_editions),
+    ("alignment_uncertain", check_alignment),
 ]
 """The checks, in the order they run (``missing_segment`` also reports ``extra_segment``)."""
 
@@ -81,6 +88,52 @@ def check_corpus(
             if not wanted or f.locale in wanted:
                 findings.setdefault(f)
     return sorted(findings, key=sort_key)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFilter:
+    """Which findings a report shows (``kb check --kind --severity --edition``); empty: all."""
+
+    kinds: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()
+
+
+def finding_filter(
+    corpus: Corpus, kinds: Sequence[str] = (), severities: Sequence[str] = (), editions: Sequence[str] = ()
+) -> FindingFilter:
+    """The filter the options name; a kind, severity or edition that is none is an error naming the option."""
+    sev_names = tuple(s.value for s in Severity)
+    present = sorted({e for d in corpus.documents for e in (d.editions or ("global",))})
+    for option, given, known in (
+        ("--kind", kinds, KINDS),
+        ("--severity", severities, sev_names),
+        ("--edition", editions, present),
+    ):
+        for name in given:
+            if name.lower() not in known:
+                raise InvalidParameter(f"{option}: '{name}' is none of {', '.join(known)}")
+    return FindingFilter(
+        tuple(k.lower() for k in kinds), tuple(s.lower() for s in severities), tuple(e.lower() for e in editions)
+    )
+
+
+def filter_findings(findings: Sequence[Finding], corpus: Corpus, wanted: FindingFilter) -> list[Finding]:
+    """The findings ``wanted`` keeps, in their order. A finding's edition is its document's (or, for a
+    document that is missing, its reference's)."""
+    editions = {d.path: d.editions or ("global",) for d in corpus.documents}
+
+    def keep(f: Finding) -> bool:
+        if wanted.kinds and f.kind not in wanted.kinds:
+            return False
+        if wanted.severities and f.severity.value not in wanted.severities:
+            return False
+        if wanted.editions:
+            of = editions.get(f.path or f.other_path or "", ())
+            return any(e in wanted.editions for e in of)
+        return True
+
+    return [f for f in findings if keep(f)]
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from kb import memos
@@ -29,6 +30,9 @@ KINDS: tuple[str, ...] = (
     "untranslated",
     "broken_link",
     "term_inconsistency",
+    "malformed_markup",
+    "edition_difference",
+    "alignment_uncertain",
 )
 """Every kind of finding, in report order (the names used in JSON)."""
 
@@ -44,6 +48,9 @@ SEVERITY: dict[str, Severity] = {
     "untranslated": Severity.ERROR,
     "broken_link": Severity.WARNING,
     "term_inconsistency": Severity.WARNING,
+    "malformed_markup": Severity.WARNING,
+    "edition_difference": Severity.INFO,
+    "alignment_uncertain": Severity.INFO,
 }
 """The severity of each kind between two locales of one edition. Between two editions of one locale
 content is expected to differ, so an error there is reported as a warning."""
@@ -75,6 +82,7 @@ class Context:
     """The document pairs being compared, in topic order."""
     options: CheckOptions
     _segment_pairs: dict[tuple[str, str], list[SegmentPair]] = field(default_factory=dict)
+    _content: list[DocPair] | None = None
     shared: dict[str, Any] = field(default_factory=dict)
     """Values derived from the whole corpus (its locales, its known paths), computed once and shared by
     the per-topic contexts of :class:`CorpusChecks`, so checking topic by topic stays linear."""
@@ -97,10 +105,21 @@ class Context:
         return found
 
     def segment_pairs(self, pair: DocPair) -> list[SegmentPair]:
+        """The two documents' segments aligned, then re-synchronised (:func:`kb.align.blocks.resynchronise`)."""
+        from kb.align.blocks import resynchronise
+
         key = (pair.a.path, pair.b.path)
         if key not in self._segment_pairs:
-            self._segment_pairs[key] = aligned_segments(pair.a, pair.b)
+            self._segment_pairs[key] = resynchronise(aligned_segments(pair.a, pair.b))
         return self._segment_pairs[key]
+
+    @property
+    def content_pairs(self) -> list[DocPair]:
+        """The pairs whose segments are compared one by one: two locales of one edition, translated
+        from the same source version, whose alignment is confident (see :func:`comparable`)."""
+        if self._content is None:
+            self._content = [p for p in self.pairs if comparable(self, p) is Comparison.SEGMENTS]
+        return self._content
 
     @property
     def documents(self) -> Iterator[tuple[Topic, Document]]:
@@ -123,6 +142,44 @@ def aligned_segments(a: Document, b: Document) -> list[SegmentPair]:
 
 
 Check = Callable[[Context], Iterable[Finding]]
+
+UNCERTAIN_BELOW = 0.75
+"""An alignment pairing confidently less than this share of two documents' text is too uncertain to
+report content differences: the document gets one ``alignment_uncertain`` instead."""
+
+
+class Comparison(StrEnum):
+    """How two documents of a pair are compared."""
+
+    SEGMENTS = "segments"
+    """Segment by segment: two locales of one edition and source version, confidently aligned."""
+    EDITIONS = "editions"
+    """Two editions of one locale: summarised as one ``edition_difference``."""
+    VERSIONS = "versions"
+    """Translated from different source versions: one ``stale``, nothing else."""
+    UNCERTAIN = "uncertain"
+    """The alignment is too uncertain: one ``alignment_uncertain``, nothing else."""
+
+
+def different_versions(a: Document, b: Document) -> bool:
+    """Whether two translations were made from different versions of the source: their source files'
+    hashes (``ms.openlocfilehash``) differ. Source commits are no evidence: a file is the same in
+    many commits."""
+    ta, tb = a.translation, b.translation
+    return bool(ta.source_hash and tb.source_hash and ta.source_hash != tb.source_hash)
+
+
+def comparable(ctx: Context, pair: DocPair) -> Comparison:
+    """Versions first: how ``pair`` is compared (see :class:`Comparison`)."""
+    from kb.align.blocks import confidence
+
+    if pair.relation is Relation.EDITION:
+        return Comparison.EDITIONS
+    if different_versions(pair.a, pair.b):
+        return Comparison.VERSIONS
+    if confidence(ctx.segment_pairs(pair)) < UNCERTAIN_BELOW:
+        return Comparison.UNCERTAIN
+    return Comparison.SEGMENTS
 
 
 def severity(kind: str, relation: Relation = Relation.LOCALE) -> Severity:

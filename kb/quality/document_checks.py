@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from kb.model import Document, Finding, Severity, Topic
-from kb.quality.context import SEVERITY, Context, doc_finding
+from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
 from kb.quality.term_check import inconsistencies
 from kb.quality.term_mining import mine
@@ -91,20 +91,50 @@ def _when(doc: Document) -> str:
 
 
 def check_stale(ctx: Context) -> Iterator[Finding]:
-    """A translation made from an older version of the source than the newest locale's."""
+    """A translation made from an older version of the source than the newest locale's — or, compared
+    with a reference of another source version, from a different one. Versions first: such a pair is
+    not compared segment by segment (its content, numbers and links may legitimately differ), so the
+    finding says how much differs."""
+    reported: set[str] = set()
     for topic in ctx.topics:
         for _, docs in sorted(edition_groups(topic).items()):
             for doc, newest in stale_documents(docs):
                 old, new = doc.translation, newest.translation
+                reported.add(doc.path)
                 yield doc_finding(
                     "stale",
                     topic,
                     doc,
                     f"{doc.locale} was translated from an older source ({(old.source_hash or '')[:7]}, "
                     f"{_when(doc)}) than {newest.locale} ({(new.source_hash or '')[:7]}, {_when(newest)}); "
-                    f"update it from the newer source",
+                    f"update it from the newer source{_summary(ctx, topic, doc, newest)}",
                     other=newest,
                 )
+    for pair in ctx.pairs:
+        if pair.b.path in reported or comparable(ctx, pair) is not Comparison.VERSIONS:
+            continue
+        reported.add(pair.b.path)
+        yield doc_finding(
+            "stale",
+            pair.topic,
+            pair.b,
+            f"{pair.b.locale} was translated from another source version "
+            f"({(pair.b.translation.source_hash or '')[:7]}) than {pair.a.locale} "
+            f"({(pair.a.translation.source_hash or '')[:7]}): its content was not compared"
+            f"{_summary(ctx, pair.topic, pair.b, pair.a)}",
+            other=pair.a,
+        )
+
+
+def _summary(ctx: Context, topic: Topic, doc: Document, newest: Document) -> str:
+    """How much the two versions differ, as the segment alignment sees it."""
+    pair = next((p for p in ctx.pairs if p.b is doc and p.a is newest), None)
+    if pair is None:
+        return ""
+    steps = ctx.segment_pairs(pair)
+    only_new = sum(len(p.a) for p in steps if not p.b)
+    only_old = sum(len(p.b) for p in steps if not p.a)
+    return f" ({only_new} block(s) only in {newest.locale}, {only_old} only in {doc.locale})"
 
 
 def check_machine_translated(ctx: Context) -> Iterator[Finding]:

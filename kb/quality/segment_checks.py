@@ -8,6 +8,7 @@ odd one out: :func:`outvoted` turns those findings into one about the reference.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from kb import locales
-from kb.ingest.detection import MIN_DETECT_CONFIDENCE, detected_language
-from kb.model import Document, Finding, Segment, SegmentKind
-from kb.quality.context import Context, doc_finding, pair_finding, quote, severity
-from kb.quality.numbers import numbers
+from kb.align.blocks import CONFIDENT_PAIR, is_block
+from kb.model import Document, Finding, Segment, SegmentKind, SegmentPair
+from kb.quality.context import Context, pair_finding, quote, severity
+from kb.quality.document_checks import resolve_article
+from kb.quality.numbers import Figures, figures, unaccounted
 from kb.quality.pairs import DocPair, Relation
 
 
@@ -27,10 +29,12 @@ def _segment(doc: Document, index: int) -> Segment:
 
 
 def matched(ctx: Context) -> Iterator[tuple[DocPair, list[Segment], list[Segment]]]:
-    """(pair, its segments in a, their counterparts in b) for every matched step of every pair."""
-    for pair in ctx.pairs:
+    """(pair, its segments in a, their counterparts in b) for every confidently matched step of
+    every pair compared segment by segment (a step scoring below the confidence bound says nothing
+    about its content: see ``alignment_uncertain``)."""
+    for pair in ctx.content_pairs:
         for sp in ctx.segment_pairs(pair):
-            if sp.a and sp.b:
+            if sp.a and sp.b and (sp.score >= CONFIDENT_PAIR or is_block(sp)):
                 yield (
                     pair,
                     [_segment(pair.a, r.index) for r in sp.a],
@@ -49,21 +53,26 @@ class Difference:
     """The checked document's segments (empty when ``a``'s have no counterpart)."""
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    after: str = ""
+    """For a segment only ``b`` has: the reference's segment before it (where the others have it too)."""
 
 
 def outvoted(ctx: Context, diffs: list[Difference]) -> tuple[list[Difference], list[list[Difference]]]:
-    """Split differences into those to report against each translation, and groups in which *every*
-    other locale of an edition differs the same way from the reference: there the reference is the
-    odd one out, and one finding about it replaces them."""
-    compared = Counter(p.a.path for p in ctx.pairs if p.relation is Relation.LOCALE)
+    """Split differences into those to report against each translation, and groups in which most
+    locales of an edition (of three or more) differ the same way from the reference: there the
+    reference is the odd one out, and one finding about it replaces them."""
+    compared = Counter(p.a.path for p in ctx.content_pairs)
     same: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[Difference]] = defaultdict(
         list
     )
     for d in diffs:
         if d.pair.relation is Relation.LOCALE and d.a:
             same[(d.pair.a.path, tuple(s.path for s in d.a), d.missing, d.extra)].append(d)
+    # Majority blame: the reference and the translations that agree with it are outnumbered.
     groups = [
-        g for g in same.values() if compared[g[0].pair.a.path] >= 2 and len(g) == compared[g[0].pair.a.path]
+        g
+        for g in same.values()
+        if compared[g[0].pair.a.path] >= 2 and len(g) > compared[g[0].pair.a.path] - len(g) + 1
     ]
     grouped = {id(d) for g in groups for d in g}
     return [d for d in diffs if id(d) not in grouped], groups
@@ -96,14 +105,27 @@ def reference_finding(kind: str, group: list[Difference], message: str) -> Findi
 def check_missing_segments(ctx: Context) -> Iterator[Finding]:
     """A segment with no counterpart in the other locale or edition (``missing_segment`` in the
     document that lacks it, ``extra_segment`` in the document that has it alone)."""
-    diffs: list[Difference] = []
-    for pair in ctx.pairs:
-        for sp in ctx.segment_pairs(pair):
-            if sp.a and not sp.b:
-                diffs += [Difference(pair, (_segment(pair.a, r.index),), ()) for r in sp.a]
-            elif sp.b and not sp.a:
-                diffs += [Difference(pair, (), (_segment(pair.b, r.index),)) for r in sp.b]
+    diffs: list[Difference] = [d for pair in ctx.content_pairs for d in _alone(pair, ctx.segment_pairs(pair))]
     single, groups = outvoted(ctx, diffs)
+    # most translations have a segment the reference lacks: the reference lacks it
+    extras, lacking = _outvoted_extras(ctx, [d for d in single if not d.a])
+    single = [d for d in single if d.a] + extras
+    for group in lacking:
+        seg = group[0].b[0]
+        yield Finding(
+            kind="missing_segment",
+            severity=severity("missing_segment"),
+            topic=group[0].pair.topic.id,
+            locale=group[0].pair.a.locale,
+            other_locale=group[0].pair.b.locale,
+            path=group[0].pair.a.path,
+            other_path=group[0].pair.b.path,
+            segment=None,
+            other_segment=seg.path,
+            line=None,
+            message=f"{kind_word(seg)} {quote(seg.text)} that {_locales_of(group)} have "
+            f"(after {group[0].after or 'the start'}) has no counterpart here",
+        )
     for d in single:
         what = "edition" if d.pair.relation is Relation.EDITION else "translation"
         if d.a:
@@ -111,7 +133,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             yield pair_finding(
                 "missing_segment",
                 d.pair,
-                f"{_kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
+                f"{kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
                 f"has no counterpart in this {what}",
                 other=seg,
             )
@@ -120,7 +142,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             yield pair_finding(
                 "extra_segment",
                 d.pair,
-                f"{_kind_word(seg)} {quote(seg.text)} has no counterpart "
+                f"{kind_word(seg)} {quote(seg.text)} has no counterpart "
                 f"in {d.pair.a.locale} ({d.pair.a.path})",
                 seg=seg,
             )
@@ -129,11 +151,84 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
         yield reference_finding(
             "extra_segment",
             group,
-            f"{_kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
+            f"{kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
         )
 
 
-def _kind_word(seg: Segment) -> str:
+_MARKER = re.compile(r"^\[![^\]]*\]$")
+
+
+def _content(text: str) -> bool:
+    """Whether a segment alone is content a translation can lack: not empty, not a lead-in of one or
+    two words ("Por ejemplo:", which a translation joins to what follows), not an alert marker the
+    parser did not read (``[! NOTAS]``: that is ``malformed_markup``)."""
+    return len(re.findall(r"[^\W\d_]{2,}", text)) > 2 and not _MARKER.match(text.strip())
+
+
+MOVE_WINDOW = 6
+"""A segment alone and one alone in the other document at most this many steps apart, of lengths
+that fit, are one text the alignment did not pair (moved, or of another kind: an alert written as a
+paragraph): neither is missing."""
+
+
+def _alone(pair: DocPair, steps: list[SegmentPair]) -> list[Difference]:
+    """The segments of each side with no counterpart, less those paired off as moved text."""
+    from kb.align.blocks import RESYNC_FIT, length_ratio
+
+    ratio = length_ratio(steps)
+    only_a = [(n, r) for n, sp in enumerate(steps) if not sp.b for r in sp.a if _content(r.text)]
+    only_b = [(n, r) for n, sp in enumerate(steps) if not sp.a for r in sp.b if _content(r.text)]
+    used: set[int] = set()
+    kept_a = []
+    for n, ra in only_a:
+        near = [
+            (abs(m - n), k)
+            for k, (m, rb) in enumerate(only_b)
+            if k not in used
+            and abs(m - n) <= MOVE_WINDOW
+            and abs(math.log((len(rb.text) + 8) / (ratio * len(ra.text) + 8))) <= RESYNC_FIT
+        ]
+        if near:
+            used.add(min(near)[1])
+        else:
+            kept_a.append(ra)
+    before: dict[int, str] = {}
+    last = ""
+    for n, sp in enumerate(steps):
+        before[n] = last
+        if sp.a:
+            last = sp.a[-1].segment
+    out = [Difference(pair, (_segment(pair.a, r.index),), ()) for r in kept_a]
+    out += [
+        Difference(pair, (), (_segment(pair.b, rb.index),), after=before[m])
+        for k, (m, rb) in enumerate(only_b)
+        if k not in used
+    ]
+    return out
+
+
+def _outvoted_extras(ctx: Context, extras: list[Difference]) -> tuple[list[Difference], list[list[Difference]]]:
+    """Segments only translations have, split into those to report against each translation and
+    groups in which most translations have one at the same place of the reference (majority blame)."""
+    compared = Counter(p.a.path for p in ctx.content_pairs)
+    same: dict[tuple[str, str], list[Difference]] = defaultdict(list)
+    for d in extras:
+        same[(d.pair.a.path, d.after)].append(d)
+    groups = []
+    for (ref, _), group in same.items():
+        locales_with = {d.pair.b.locale for d in group}
+        if compared[ref] >= 2 and len(locales_with) > compared[ref] - len(locales_with) + 1:
+            firsts: dict[str, Difference] = {}
+            for d in group:
+                firsts.setdefault(d.pair.b.locale, d)
+            groups.append(list(firsts.values()))
+    grouped = {id(d) for g in groups for d in g} | {
+        id(d) for d in extras if any(d.pair.a.path == g[0].pair.a.path and d.after == g[0].after for g in groups)
+    }
+    return [d for d in extras if id(d) not in grouped], groups
+
+
+def kind_word(seg: Segment) -> str:
     return {
         SegmentKind.HEADING: "the heading",
         SegmentKind.PARAGRAPH: "the paragraph",
@@ -160,20 +255,33 @@ def _describe(
     return " and ".join(parts)
 
 
-Extract = Callable[[Sequence[Segment]], Counter[str]]
+Extract = Callable[[Sequence[Segment], Document], Counter[str]]
+Differ = Callable[[Sequence[Segment], Document, Sequence[Segment], Document], tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def set_difference(extract: Extract) -> Differ:
+    """What ``extract`` finds in a's segments and not in b's, and in b's and not in a's, as sets
+    (a link or a code name given once or twice says the same)."""
+
+    def differ(
+        a: Sequence[Segment], doc_a: Document, b: Sequence[Segment], doc_b: Document
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        ea, eb = set(extract(a, doc_a)), set(extract(b, doc_b))
+        return tuple(sorted(ea - eb)), tuple(sorted(eb - ea))
+
+    return differ
 
 
 def compare_matched(
-    ctx: Context, kind: str, what: str, extract: Extract, code_too: bool = True
+    ctx: Context, kind: str, what: str, differ: Differ, code_too: bool = True
 ) -> Iterator[Finding]:
-    """Findings of ``kind`` where what ``extract`` finds in a segment differs from its counterpart's."""
+    """Findings of ``kind`` where what ``differ`` finds differs between a segment and its counterpart."""
     diffs = []
     for pair, a, b in matched(ctx):
         if not code_too and any(s.kind is SegmentKind.CODE for s in a + b):
             continue
-        ea, eb = extract(a), extract(b)
-        if ea != eb:
-            missing, extra = tuple(sorted((ea - eb).elements())), tuple(sorted((eb - ea).elements()))
+        missing, extra = differ(a, pair.a, b, pair.b)
+        if missing or extra:
             diffs.append(Difference(pair, tuple(a), tuple(b), missing, extra))
     single, groups = outvoted(ctx, diffs)
     for d in single:
@@ -181,7 +289,7 @@ def compare_matched(
         yield pair_finding(
             kind,
             d.pair,
-            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
+            f"{kind_word(seg)} {quote(seg.text)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
             seg=seg,
             other=d.a[0],
         )
@@ -191,13 +299,83 @@ def compare_matched(
         yield reference_finding(
             kind,
             group,
-            f"{_kind_word(seg)} {quote(seg.text)} {_describe(d.extra, d.missing, what, others, plural=True)}",
+            f"{kind_word(seg)} {quote(seg.text)} {_describe(d.extra, d.missing, what, others, plural=True)}",
         )
 
 
+_PATHLIKE = re.compile(
+    r"[^\s()\[\]]*[/\\][^\s()\[\]]*\.(?:png|jpe?g|gif|svg|md|html?|aspx|exe|msi|xml|json|ps1|dll|zip|cab)\b"
+    r"|[^\s(]+\.(?:png|jpe?g|gif|svg|md|html?|aspx|exe|msi|xml|json|ps1|dll|zip|cab)\b"
+    r"|\S*[^\W\d_]:?\\\S*"  # a Windows path: C:\Program Files\..., \\server\share
+    r"|(?<!\S)\.{0,2}/[\w./-]*[^\W\d_][\w./-]*",  # a path from the root or relative: /partner-center/x2
+    re.IGNORECASE,
+)
+"""File names and paths, whose numbers are names (``media/image12.png``); not ``A/V/RTP/50 000``,
+not ``11/2/17``, not ``$4/mês``."""
+
+
+def figure_text(segs: Sequence[Segment]) -> str:
+    """The text of segments whose numbers count: without inline code, link or image targets, paths
+    and file names (numbers there are names, not figures)."""
+    text = _text(segs)
+    for s in segs:
+        for code in s.code:
+            text = text.replace(code, " ")
+        for link in s.links:
+            if len(link.target) > 3:
+                text = text.replace(link.target, " ")
+    return _PATHLIKE.sub(" ", text)
+
+
+_NAMED = re.compile(r"\b[A-Z][\w+.-]*[ \u00a0]\d{1,4}(?:\.\d+)*(?![\w.,]*\d)")
+"""A product name's last word with its version: ``Server 2013``, ``Office 365``, ``Windows 10``."""
+NAME_LANGUAGES = 3
+"""A name with a number that documents of this many languages write (or of every language, in a
+corpus of fewer) is a protected name, not a figure: "El 1" and "Paso 1" are one language's words."""
+
+
+_DIGITS = re.compile(r"\D+")
+
+
+def protected_names(ctx: Context) -> frozenset[str]:
+    """Names with a number (``Lync Server 2013``) that the corpus writes in several documents: product
+    and version names every locale may keep, drop or shorten, whose numbers are no figures."""
+    if "names" not in ctx.shared:
+        found: dict[str, set[str]] = defaultdict(set)
+        languages = {locales.language(d.locale) for d in ctx.corpus.documents}
+        for doc in ctx.corpus.documents:
+            lang = locales.language(doc.locale)
+            for s in doc.segments:
+                for m in _NAMED.finditer(s.text):
+                    found[m.group()].add(lang)
+        least = min(NAME_LANGUAGES, len(languages))
+        ctx.shared["names"] = frozenset(n for n, langs in found.items() if len(langs) >= least)
+    names: frozenset[str] = ctx.shared["names"]
+    return names
+
+
 def check_numbers(ctx: Context) -> Iterator[Finding]:
-    """Numbers that differ between a segment and its counterpart."""
-    return compare_matched(ctx, "number_mismatch", "the number(s)", lambda segs: numbers(_text(segs)), False)
+    """Numbers one segment writes that its counterpart does not account for, in any way a reader
+    takes for the same value (see :mod:`kb.quality.numbers`); product names with their version
+    (learned from the corpus, see :func:`protected_names`) are names, not figures."""
+    names = protected_names(ctx)
+
+    def figures_of(segs: Sequence[Segment]) -> Figures:
+        # a name's number need not be written by the other side, but accounts for one it writes
+        text = figure_text(segs)
+        every, unnamed = figures(text), figures(_NAMED.sub(lambda m: " " if m.group() in names else m.group(), text))
+        return Figures(unnamed.written, every.accounts | unnamed.accounts, unnamed.parts)
+
+    def differ(
+        a: Sequence[Segment], _a: Document, b: Sequence[Segment], _b: Document
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        # the same digits in the same order are the same figures, whatever separates them
+        # (24,824 and 24 824; 1:51 and 1'51; 16^4 and 16<sup>4</sup>)
+        if _DIGITS.sub("", figure_text(a)) == _DIGITS.sub("", figure_text(b)):
+            return (), ()
+        return unaccounted(figures_of(a), figures_of(b))
+
+    return compare_matched(ctx, "number_mismatch", "the number(s)", differ, False)
 
 
 _LOCALE_IN_URL = re.compile(r"(?<=/)[a-z]{2}-[a-z]{2}(?=/|$)", re.I)
@@ -207,15 +385,19 @@ def link_key(target: str) -> str | None:
     """A link target as compared across locales, or None for one not compared (an anchor in the page).
 
     Article links compare by file (anchors are localized); URLs without their locale folder
-    (``/pt-br/``), query locale or trailing slash, since each locale links its own language's page."""
+    (``/pt-br/``), query locale (``clcid=0x416``) or trailing slash, since each locale links its own
+    language's page."""
     target = target.strip()
     if not target or target.startswith("#"):
         return None
     parts = urlsplit(target)
     if parts.scheme in ("http", "https") or target.startswith("//"):
         path = _LOCALE_IN_URL.sub("", parts.path).replace("//", "/").rstrip("/").lower()
+        path = path.replace("/fwlink/p", "/fwlink")  # go.microsoft.com/fwlink/p/?linkid= is /fwlink?linkid=
         query = "&".join(
-            q for q in parts.query.split("&") if q and not q.lower().startswith(("ui-locale=", "lang="))
+            q
+            for q in unquote(parts.query).split("&")
+            if q and not q.lower().startswith(("ui-locale=", "lang=", "clcid=", "cc="))
         )
         return f"{parts.netloc.lower()}{path}" + (f"?{query.lower()}" if query else "")
     if parts.scheme:
@@ -223,23 +405,64 @@ def link_key(target: str) -> str | None:
     return unquote(parts.path).lower()
 
 
-def link_targets(segs: Sequence[Segment]) -> Counter[str]:
+def link_targets(segs: Sequence[Segment], _doc: Document | None = None) -> Counter[str]:
     keys = (link_key(link.target) for s in segs for link in s.links if link.kind == "link")
     return Counter(k for k in keys if k)
 
 
 def check_links(ctx: Context) -> Iterator[Finding]:
-    """Links (relative ``.md`` targets and URLs) that differ between a segment and its counterpart."""
-    return compare_matched(ctx, "link_mismatch", "the link(s) to", link_targets)
+    """Links (relative ``.md`` targets and URLs) that differ between a segment and its counterpart.
+    A link of the reference to an article the corpus does not have is the reference's
+    ``broken_link``, not something the translation lacks; a translation's link that its reference
+    lacks is a mismatch in the translation, whether or not its target exists."""
+    known = ctx.known_paths
+
+    def differ(
+        a: Sequence[Segment], doc_a: Document, b: Sequence[Segment], doc_b: Document
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        keys_a, keys_b = set(link_targets(a)), set(link_targets(b))
+        broken = {
+            link_key(link.target)
+            for s in a
+            for link in s.links
+            if link.kind == "link" and link.is_article and resolve_article(doc_a.path, link.target) not in known
+        }
+        missing, extra = keys_a - keys_b - broken, keys_b - keys_a
+        # one resource under two sites' addresses: the same article id (a KB number, a GUID) in both
+        for x in list(missing):
+            twin = next((y for y in extra if _ids(x) & _ids(y) and _host(x) != _host(y)), None)
+            if twin is not None:
+                missing.discard(x)
+                extra.discard(twin)
+        return tuple(sorted(missing)), tuple(sorted(extra))
+
+    return compare_matched(ctx, "link_mismatch", "the link(s) to", differ)
 
 
-def inline_code(segs: Sequence[Segment]) -> Counter[str]:
-    return Counter(f"`{c.strip()}`" for s in segs for c in s.code if c.strip())
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<!\d)\d{5,}(?!\d)")
+
+
+def _host(key: str) -> str:
+    return key.split("/", 1)[0]
+
+
+def _ids(key: str | None) -> set[str]:
+    """The article ids in a link key: GUIDs and numbers of five digits or more."""
+    return set(_ID.findall(key or ""))
+
+
+_PLACEHOLDER = re.compile(r"<[^<>\s][^<>]*>")
+
+
+def inline_code(segs: Sequence[Segment], _doc: Document | None = None) -> Counter[str]:
+    """Inline code as compared: a placeholder in angle brackets (``<domain>``, ``<dominio>``) is the
+    translator's to translate."""
+    return Counter(f"`{_PLACEHOLDER.sub('<…>', c.strip())}`" for s in segs for c in s.code if c.strip())
 
 
 def check_code(ctx: Context) -> Iterator[Finding]:
     """Inline code that differs between a segment and its counterpart (code is never translated)."""
-    return compare_matched(ctx, "code_mismatch", "the inline code", inline_code, False)
+    return compare_matched(ctx, "code_mismatch", "the inline code", set_difference(inline_code), False)
 
 
 # --- untranslated text ---------------------------------------------------------------------------
@@ -257,41 +480,4 @@ def prose_words(text: str) -> int:
     return sum(1 for w in words if len(w) > 2 and w.isalpha() and w[0].islower())
 
 
-def check_untranslated(ctx: Context) -> Iterator[Finding]:
-    """A segment left in another language: identical to its counterpart in another language, or
-    detected (confidently) in another language than its document's."""
-    seen: set[tuple[str, str]] = set()
-    for pair, a, b in matched(ctx):
-        if pair.relation is not Relation.LOCALE or any(s.kind is SegmentKind.CODE for s in b):
-            continue
-        if _text(a) == _text(b) and prose_words(_text(b)) >= MIN_IDENTICAL_WORDS:
-            seen.update((pair.b.path, s.path) for s in b)
-            yield pair_finding(
-                "untranslated",
-                pair,
-                f"{_kind_word(b[0])} {quote(b[0].text)} is identical to {pair.a.locale}: "
-                "it was not translated",
-                seg=b[0],
-                other=a[0],
-            )
-    for topic, doc in ctx.documents:
-        own = locales.language(doc.locale)
-        for seg in doc.segments:
-            if seg.kind is SegmentKind.CODE or (doc.path, seg.path) in seen:
-                continue
-            found = detected_language(seg, own)
-            if found is None or found[0] == own or found[1] < MIN_DETECT_CONFIDENCE:
-                continue
-            other = next((d for d in topic.documents if locales.language(d.locale) == found[0]), None)
-            yield doc_finding(
-                "untranslated",
-                topic,
-                doc,
-                f"{_kind_word(seg)} {quote(seg.text)} is in {_LANGUAGE_NAMES.get(found[0], found[0])}, "
-                f"not in {_LANGUAGE_NAMES.get(own, own)}",
-                other=other,
-                seg=seg,
-            )
-
-
-_LANGUAGE_NAMES = {"pt": "Portuguese", "ru": "Russian", "es": "Spanish", "it": "Italian", "en": "English"}
+LANGUAGE_NAMES = {"pt": "Portuguese", "ru": "Russian", "es": "Spanish", "it": "Italian", "en": "English"}

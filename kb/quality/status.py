@@ -30,6 +30,8 @@ class StatusEntry:
     """``ms.translationtype: MT``."""
     counts: tuple[int, int, int]
     """Findings about the document: (errors, warnings, info)."""
+    kinds: tuple[str, ...] = ()
+    """The kinds of those findings, each once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +61,15 @@ def count_findings(findings: Iterable[Finding]) -> dict[str, FindingCounts]:
     """Document path → :class:`FindingCounts` of ``findings`` (those about an absent document are not
     counted: they have no path)."""
     counts: dict[str, Counter[Severity]] = defaultdict(Counter)
-    stale = set()
+    kinds: dict[str, set[str]] = defaultdict(set)
     for f in findings:
         if f.path is not None:
             counts[f.path][f.severity] += 1
-            if f.kind == "stale":
-                stale.add(f.path)
+            kinds[f.path].add(f.kind)
     return {
-        path: FindingCounts(c[Severity.ERROR], c[Severity.WARNING], c[Severity.INFO], path in stale)
+        path: FindingCounts(
+            c[Severity.ERROR], c[Severity.WARNING], c[Severity.INFO], "stale" in kinds[path], tuple(sorted(kinds[path]))
+        )
         for path, c in counts.items()
     }
 
@@ -91,6 +94,7 @@ def translation_status(
                     counts.get(doc.path, none).stale,
                     doc.translation.type == "MT",
                     counts.get(doc.path, none).severities(),
+                    counts.get(doc.path, none).kinds,
                 )
                 for doc in topic.documents
                 if doc.locale == loc

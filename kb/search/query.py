@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import query as wq
 
 from kb.errors import NotFound
+from kb.locales import language
+from kb.search.analysis import analysis_key, analyzer_for
 from kb.search.catalog import Entry
 from kb.search.cost import BUDGET, Budget, Cost, estimate
 from kb.search.layout import TEXT_FIELDS, field_name
-from kb.search.ranking import language_query, language_weights, rank
+from kb.search.ranking import Ranked, language_query, language_weights, rank
 from kb.search.release import Release, open_release, read_ahead
 from kb.search.request import DEFAULT_LIMIT, Request, detect_language, parse_query, validate
 from kb.search.scoring import Unsupported, leaf
@@ -98,6 +101,9 @@ class SearchResult:
     edition: str | None
     match: Literal["all", "any"]
     """``all`` when every word matched; ``any`` when that found nothing and any word may match."""
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    """``{"locale": {tag: topics}, "edition": {edition: topics}}``: how many topics the search finds
+    with that locale (or edition) instead of the one asked for, the other filter kept."""
 
     @property
     def pages(self) -> int:
@@ -116,6 +122,7 @@ class SearchResult:
             "locale": self.locale,
             "edition": self.edition,
             "match": self.match,
+            "facets": self.facets,
         }
 
 
@@ -186,8 +193,23 @@ def run(release: Release, req: Request) -> SearchResult:
     page = ranked[(req.page - 1) * req.limit : req.page * req.limit]
     terms = hit_terms(queries)
     hits = tuple(make_hit(release, entry, score, terms) for entry, score in page)
-    suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses))
-    return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match)
+    suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses,
+                                in_language=words_of(release, req.locale or (detected[0] if detected else None))))
+    facets = ranked.facets() if isinstance(ranked, Ranked) else {"locale": {}, "edition": {}}
+    return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match,
+                        facets)
+
+
+def words_of(release: Release, locale: str | None) -> Callable[[str], bool] | None:
+    """Whether a word is found in ``locale``'s language in the release (its stem in that language's
+    body field); None when the language has no fields of its own."""
+    if locale is None:
+        return None
+    key = analysis_key(language(locale))
+    if key not in release.keys:
+        return None
+    body, analyze = release.lexicon().of(field_name("body", key)), analyzer_for(key)
+    return lambda word: any(body.frequency(t.text) for t in analyze(word, mode="query"))
 
 
 # --- hits: snippets and translations --------------------------------------------------------------

@@ -52,6 +52,7 @@ def rank(
     if not subqueries:
         return []
     ids, scores = matches(release, wq.Or(subqueries))
+    matched = ids
     g = release.group()
     topic = g.topic_of[ids]
     keep = topic >= 0
@@ -65,7 +66,7 @@ def rank(
     if req.locale is not None:  # topics without a document for the locale (and edition) drop out
         answers = g.answers(release, req.locale, req.edition)[topics]
         docs, topics, best = docs[answers], topics[answers], best[answers]
-    return Ranked(release, req, docs, topics, best)
+    return Ranked(release, req, docs, topics, best, matched)
 
 
 def best_per_topic(
@@ -101,9 +102,32 @@ class Ranked:
     """Per topic, in the order of the topics' ids: the document that matched best."""
     topics: np.ndarray[Any, Any]
     scores: np.ndarray[Any, Any]
+    matched: np.ndarray[Any, Any]
+    """Every document that matched, before the edition and locale filters (what :meth:`facets` counts)."""
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    def facets(self) -> dict[str, dict[str, int]]:
+        """Per locale and per edition of the release, how many topics the search finds with that
+        filter instead of the request's (the other filter kept): what a search form shows beside
+        each choice."""
+        release, req = self.release, self.req
+        g = release.group()
+        ids = self.matched[g.topic_of[self.matched] >= 0]
+
+        def count(locale: str | None, edition: str | None) -> int:
+            found = ids if edition is None else ids[g.with_edition(edition)[ids]]
+            present = np.zeros(len(g.topics), dtype=bool)
+            present[g.topic_of[found]] = True
+            if locale is not None:
+                present &= g.answers(release, locale, edition)
+            return int(present.sum())
+
+        return {
+            "locale": {loc: count(loc, req.edition) for loc in release.catalog.locales},
+            "edition": {ed: count(req.locale, ed) for ed in release.catalog.editions},
+        }
 
     def __getitem__(self, part: slice) -> list[tuple[Entry, float]]:
         start, stop, _ = part.indices(len(self))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -57,9 +57,15 @@ def query_words(clauses: Iterable[Clause]) -> Iterator[str]:
                 yield t.text
 
 
-def suggest(vocabulary: Vocabulary, text: str, clauses: list[Clause], max_suggestions: int = 3) -> list[str]:
+def suggest(
+    vocabulary: Vocabulary, text: str, clauses: list[Clause], max_suggestions: int = 3,
+    in_language: Callable[[str], bool] | None = None,
+) -> list[str]:
     """Whole queries (``text``, parsed into ``clauses``) with each word the index does not know replaced
-    by a close word it knows."""
+    by a close word it knows. ``in_language``: whether a word is one of the query's language (the
+    locale asked for, else the detected one); such words come first, so that a Spanish typo gets its
+    Spanish spelling before a closer Portuguese word."""
+    other = (lambda w: not in_language(w)) if in_language is not None else (lambda w: False)
     fixes: dict[str, list[str]] = {}
     for word in query_words(clauses):
         if word in fixes or len(word) < 3 or word.isdigit() or word in vocabulary:
@@ -67,7 +73,7 @@ def suggest(vocabulary: Vocabulary, text: str, clauses: list[Clause], max_sugges
         # Words within 2 edits sharing the first letter (one pass of Whoosh's automaton), closest
         # first, then the most frequent (Whoosh's own corrector ranks by frequency alone).
         close = [w for w in vocabulary.within(word, 2, prefix=1) if w != word]
-        close.sort(key=lambda w: (damerau_levenshtein(w, word), -vocabulary.frequency(w), w))
+        close.sort(key=lambda w: (other(w), damerau_levenshtein(w, word), -vocabulary.frequency(w), w))
         candidates = close[:max_suggestions]
         # A word typed without its accents is not misspelt: offer only its accented spelling.
         accented = [c for c in candidates if fold(c) == fold(word)]

@@ -105,6 +105,7 @@ class SearchOut(BaseModel):
     locale: str | None
     edition: str | None
     match: str
+    facets: dict[str, dict[str, int]]
 
 
 class HealthOut(BaseModel):

@@ -28,6 +28,9 @@ log = logging.getLogger("kb.serve.api")
 
 POLICY = {
     "default-src": "'self'",
+    # Pagefind's search (the static host's, OUT/site/pagefind) compiles its WebAssembly: allowed, and
+    # still no script but this site's files, none inline and no eval of text.
+    "script-src": "'self' 'wasm-unsafe-eval'",
     # Document pages show the images of the docs as written, some of them on other https hosts.
     "img-src": "'self' data: https:",
     "object-src": "'none'",
@@ -36,7 +39,8 @@ POLICY = {
     "frame-ancestors": "'none'",
 }
 """The Content-Security-Policy of every response: scripts, styles and requests from this site only,
-never inline (``default-src 'self'`` with no ``'unsafe-inline'``), and never shown in a frame."""
+never inline (``default-src 'self'`` with no ``'unsafe-inline'``; scripts may compile WebAssembly, no
+more), and never shown in a frame."""
 
 META_IGNORED = ("frame-ancestors",)
 """Directives a browser ignores (with a console warning) in ``<meta http-equiv>``."""

@@ -119,8 +119,8 @@ class SiteData:
     redirects: dict[str, Redirect] = field(default_factory=dict)
     """Content path of a ``redirect_url`` stub → the stub."""
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict)
-    _main_locale: str = ""
     _noindex: dict[str, bool] = field(default_factory=dict)
+    _main_locale: str = ""
 
     @classmethod
     def gather(cls, corpus: Corpus, alignment: Alignment, base_url: str, link_base: str = "") -> SiteData:

@@ -55,3 +55,18 @@ def findings_html(findings: Sequence[Any], t: Any) -> Markup:
             "    </li>\n"
         )
     return Markup("".join(out))
+
+
+def finding_groups(findings: Sequence[Any]) -> list[tuple[str, str, list[Any]]]:
+    """(kind, its worst severity, its findings) for each kind, the kinds with errors first, then by
+    how many findings they have: the compare page shows each kind collapsed, with its count."""
+    groups: dict[str, list[Any]] = {}
+    for f in findings:
+        groups.setdefault(f.kind, []).append(f)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    out = []
+    for kind, group in groups.items():
+        worst = min((f.severity.value for f in group), key=lambda v: rank.get(v, 3))
+        out.append((kind, worst, group))
+    out.sort(key=lambda g: (rank.get(g[1], 3), -len(g[2]), g[0]))
+    return out

@@ -41,7 +41,7 @@ def render_page(page: Page, site: SiteInfo) -> str:
         body = render_body(doc.body, page.view.links, page.view.images, t.body_text(), doc.skeleton)
         extra = {"body": Markup(body.html), "h1": Markup(body.h1), "headings": body.headings}
     elif isinstance(page.view, CompareView):
-        from kb.site.loops import compare_rows_html, findings_html
+        from kb.site.loops import compare_rows_html, finding_groups, findings_html
 
         rows = compare_rows(page.view.a.document, page.view.b.document)
         lang_a, lang_b = page.view.a.document.locale, page.view.b.document.locale
@@ -49,6 +49,10 @@ def render_page(page: Page, site: SiteInfo) -> str:
             "rows": rows,
             "rows_html": compare_rows_html(rows or (), lang_a, lang_b, page.chrome.lang, t),
             "findings_html": findings_html(page.view.findings, t),
+            "finding_groups": [
+                (kind, severity, len(group), findings_html(group, t))
+                for kind, severity, group in finding_groups(page.view.findings)
+            ],
         }
     template = environment().get_template(page.template)
     return str(template.render(page=page, chrome=page.chrome, view=page.view, site=site, t=t, **extra))

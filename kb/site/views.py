@@ -281,6 +281,8 @@ class StatusLink:
     mt: bool
     counts: tuple[int, int, int]
     """Findings: (errors, warnings, info)."""
+    kinds: tuple[str, ...] = ()
+    """The kinds of its findings, each once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +299,34 @@ class StatusView:
     rows: tuple[StatusTopicRow, ...]
     totals: tuple[tuple[int, int, int, int, int], ...]
     """Per locale: (documents, topics missing, stale, machine-translated, error findings)."""
+    pages: tuple[str, ...] = ()
+    """Per locale: its status page."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleStatusRow:
+    """One row of a locale's status page: a document of the locale, or a topic it lacks (no ``doc``)."""
+
+    title: Nav
+    """The topic's title, linking to its hub."""
+    doc: StatusLink | None
+    """The document (its edition as label); None: the topic has no document in the locale."""
+    edition: str
+    """The edition's name ('' for a topic the locale lacks)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleStatusView:
+    """``/translation-status/<locale>/``: every topic in one locale, to filter and sort."""
+
+    locale: Nav
+    locales: tuple[Nav, ...]
+    """Every locale's status page (the language filter)."""
+    rows: tuple[LocaleStatusRow, ...]
+    kinds: tuple[str, ...]
+    """The kinds of finding on the page (the kind filter's choices)."""
+    index: str
+    """The status overview page."""
 
 
 @dataclass(frozen=True, slots=True)

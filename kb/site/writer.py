@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from kb.output.options import BuildOptions
 
 
-ASSETS = ("site.css", "search.js", "docfx.css", "docfx.js")  # docfx.*: Learn constructs (kb.ingest.docfx)
+ASSETS = ("site.css", "search.js", "favicon.svg", "docfx.css", "docfx.js", "status.js")  # docfx.*: kb.ingest.docfx
+ROOT_FILES = ("favicon.ico",)
+"""Files of the site's root that browsers ask for by name (``/favicon.ico``), copied from the templates."""
 
 
 def asset_urls(base_url: str) -> dict[str, str]:
@@ -105,10 +107,10 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         moves = redirects_json(data, same_site)
         if not (reuse.unchanged(REDIRECTS_FILE, fingerprint(moves)) and reuse.take(REDIRECTS_FILE, dest)):
             write_if_changed(dest / REDIRECTS_FILE, moves)
-    for name in ASSETS:
-        asset = (TEMPLATES / "assets" / name).read_bytes()
-        if not (reuse.unchanged(f"assets/{name}", fingerprint(asset)) and reuse.take(f"assets/{name}", dest)):
-            write_if_changed(dest / "assets" / name, asset)
+    for rel in [f"assets/{name}" for name in ASSETS] + list(ROOT_FILES):
+        asset = (TEMPLATES / rel).read_bytes()
+        if not (reuse.unchanged(rel, fingerprint(asset)) and reuse.take(rel, dest)):
+            write_if_changed(dest / rel, asset)
     root = Path(corpus.root)
     for rel, site_path in sorted(data.images.items()):
         image = (root / rel).read_bytes()

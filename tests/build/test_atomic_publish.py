@@ -24,7 +24,7 @@ import pytest
 from kb.build.pipeline import build
 from kb.build.releases import KEEP_RELEASES, current_release, prune
 from kb.output.options import BuildOptions
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, stable_name
 from tests.servers import serving
 
 pytestmark = pytest.mark.slow  # real `kb build` processes killed at random moments
@@ -77,8 +77,10 @@ def snapshot(release: Path) -> dict[str, str]:
 
 
 def layout(release: Path) -> set[str]:
-    """A release's file names, with the random name Whoosh gives each index segment generalised."""
-    return {re.sub(r"_[a-z0-9]{16}\.seg$", "_*.seg", name) for name in snapshot(release)}
+    """A release's file names, with the random name Whoosh gives each index segment, and the hash
+    Pagefind gives its filter and meta files, generalised."""
+    names = {re.sub(r"_[a-z0-9]{16}\.seg$", "_*.seg", name) for name in snapshot(release)}
+    return {"site/" + stable_name(n.removeprefix("site/")) if n.startswith("site/") else n for n in names}
 
 
 def check_published(out: Path, files: set[str]) -> Path:

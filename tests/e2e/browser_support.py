@@ -78,6 +78,41 @@ def static_host(built_seeds: Path) -> Iterator[Server]:
         yield Server(url, built_seeds)
 
 
+SEARCH_SITE = Path(__file__).resolve().parent / "search_site" / "content"
+"""A small real site: Partner Center articles in four locales, one in the 21Vianet edition."""
+
+
+@pytest.fixture(scope="session")
+def built_search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search-site") / "out"
+    done = subprocess.run(kb("build", "--content", str(SEARCH_SITE), "--build", str(out), "--quiet", "--jobs", "1"),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stdout, done.stdout  # the Pagefind bundle was written
+    return out
+
+
+@pytest.fixture(scope="session")
+def served_search_site(built_search_site: Path) -> Iterator[Server]:
+    """`kb serve` over the small site: pages and the query API."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = kb("serve", "--build", str(built_search_site), "--host", "127.0.0.1", "--port", str(port))
+    for _ in _serve(cmd, url + "/api/health"):
+        yield Server(url, built_search_site)
+
+
+@pytest.fixture(scope="session")
+def static_search_site(built_search_site: Path) -> Iterator[Server]:
+    """The small site as plain files: `python -m http.server`, a real process on loopback, no API."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    site = str((built_search_site / "site").resolve())
+    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site]
+    for _ in _serve(cmd, url + "/"):
+        yield Server(url, built_search_site)
+
+
 _CHROMIUM: list[Any] = []
 """[playwright, browser, users]: one Chromium for the whole session. Each module importing the fixture
 gets its own session-scoped copy of it, and a second sync Playwright in one thread fails."""

@@ -49,7 +49,7 @@ def test_pages_work_under_the_header_policy(watched: tuple[Page, list[str]], kb_
     assert response is not None and "default-src 'self'" in response.headers["content-security-policy"]
     page.locator(".switcher-languages a[hreflang='ru-RU']").first.click()  # the language switcher
     expect(page.locator("html")).to_have_attribute("lang", "ru-RU")
-    page.goto(kb_serve.url + "/search/pt-br/?q=canais")  # the search page's script, calling the API
+    page.goto(kb_serve.url + "/pt-br/search/?q=canais")  # the search page's script, calling the API
     expect(page.locator("#results li.result").first).to_be_visible()
     page.goto(kb_serve.url + "/no-such-page/")
     expect(page.locator("h1")).to_be_visible()
@@ -60,7 +60,7 @@ def test_pages_work_under_the_meta_policy_on_a_static_host(
     watched: tuple[Page, list[str]], static_host: Server
 ) -> None:
     page, problems = watched
-    response = page.goto(static_host.url + "/search/pt-br/?q=canais")
+    response = page.goto(static_host.url + "/pt-br/search/?q=canais")
     assert response is not None and "content-security-policy" not in response.headers  # only the <meta>
     expect(page.locator("#api-missing")).to_be_visible()  # the script ran, and found no API
     page.goto(static_host.url + "/pt-br/")

@@ -15,7 +15,7 @@ from kb.ingest.reader import ingest, parse_document
 from kb.model import Finding, FindingCounts, Severity
 from kb.quality import glossary
 from kb.quality.checks import check_corpus
-from kb.quality.context import KINDS, CheckOptions
+from kb.quality.context import KINDS, CheckOptions, aligned_segments
 from kb.quality.document_checks import resolve_article, stale_documents
 from kb.quality.numbers import number_keys, numbers
 from kb.quality.pairs import reference
@@ -198,47 +198,41 @@ def test_unmodified_seeds_have_no_error_and_no_stale(seed_findings):
     assert [f for f in found if f.severity is Severity.ERROR] == []
     assert only(found, "stale") == []  # the four global locales share the source hash
     assert only(found, "machine_translated") == []
-    # everything else is the 21Vianet edition's differences, or links to articles outside the seeds
-    assert {f.kind for f in found} <= {
-        "missing_segment",
-        "extra_segment",
-        "number_mismatch",
-        "missing_translation",
-        "broken_link",
-    }
+    # everything else is the 21Vianet edition's difference, or links to articles outside the seeds
+    assert {f.kind for f in found} <= {"edition_difference", "missing_translation", "broken_link"}
     for f in found:
-        if f.kind in ("missing_segment", "extra_segment", "number_mismatch"):
-            assert (f.path, f.other_path, f.severity) == (SEED_PT_21V, SEED_PT, Severity.WARNING)
+        if f.kind == "edition_difference":
+            assert (f.path, f.other_path, f.severity) == (SEED_PT_21V, SEED_PT, Severity.INFO)
         if f.kind == "missing_translation":
             assert (f.severity, f.other_path) == (Severity.INFO, SEED_PT_21V)
             assert "21vianet edition" in f.message
 
 
-def test_seeds_report_the_usage_based_row_missing_from_the_21vianet_edition(seed_findings):
-    found = seed_findings
-    row = [f for f in only(found, "missing_segment") if f.other_segment == "table[0]/row[1]/cell[0]"]
-    assert len(row) == 1
-    f = row[0]
-    assert (f.topic, f.locale, f.other_locale, f.path, f.other_path, f.segment) == (
-        TOPIC,
-        "pt-BR",
-        "pt-BR",
-        SEED_PT_21V,
-        SEED_PT,
-        None,
-    )
-    assert "Serviços com base em uso" in f.message and "edition" in f.message
-    # and the row's content (its second cell's list) with it
-    cells = {f.other_segment for f in only(found, "missing_segment") if f.path == SEED_PT_21V}
-    assert {"table[0]/row[1]/cell[1]/list[0]/item[0]", "table[0]/row[1]/cell[1]/list[0]/item[1]"} <= cells
+def test_seeds_summarise_the_21vianet_edition_in_one_finding(seeds, seed_findings):
+    """Two editions of one locale are expected to differ: one ``edition_difference`` for the pair,
+    no finding per segment; the blocks only one edition has are what the compare page lists."""
+    found = [f for f in seed_findings if f.other_locale == f.locale]
+    assert [(f.kind, f.path, f.other_path, f.segment) for f in found] == [
+        ("edition_difference", SEED_PT_21V, SEED_PT, None)
+    ]
+    assert "the 21vianet edition has 9 block(s) the global edition" in found[0].message
+    assert "lacks 11 of its block(s)" in found[0].message
+    # the usage-based row (and its second cell's list) is among the blocks only the global edition has
+    pairs = aligned_segments(seeds[SEED_PT], seeds[SEED_PT_21V])
+    alone = {r.segment for p in pairs if not p.b for r in p.a}
+    assert len(alone) == 11 and {
+        "table[0]/row[1]/cell[0]",
+        "table[0]/row[1]/cell[1]/list[0]/item[0]",
+        "table[0]/row[1]/cell[1]/list[0]/item[1]",
+    } <= alone
 
 
-def test_the_command_reports_the_usage_based_row(capsys):
+def test_the_command_summarises_the_editions(capsys):
     assert main(["check", "--content", str(CONTENT), "--json", "--jobs", "1"]) == 0
     data = json.loads(capsys.readouterr().out)
-    rows = [f for f in data["findings"] if f["other_segment"] == "table[0]/row[1]/cell[0]"]
+    rows = [f for f in data["findings"] if f["kind"] == "edition_difference"]
     assert [(f["kind"], f["severity"], f["locale"], f["path"], f["other_path"]) for f in rows] == [
-        ("missing_segment", "warning", "pt-BR", SEED_PT_21V, SEED_PT)
+        ("edition_difference", "info", "pt-BR", SEED_PT_21V, SEED_PT)
     ]
     assert "error" not in data["summary"]["severities"] and "stale" not in data["summary"]["kinds"]
 
@@ -585,7 +579,7 @@ def test_count_findings_counts_each_documents_severities_and_stale():
         _finding("missing_translation", Severity.INFO, None),  # about an absent document: not counted
     ]
     assert count_findings(findings) == {
-        "ru/a.md": FindingCounts(errors=2, warnings=1, infos=0, stale=True),
-        "es/a.md": FindingCounts(errors=0, warnings=0, infos=1, stale=False),
+        "ru/a.md": FindingCounts(errors=2, warnings=1, infos=0, stale=True, kinds=("number_mismatch", "stale")),
+        "es/a.md": FindingCounts(errors=0, warnings=0, infos=1, stale=False, kinds=("machine_translated",)),
     }
     assert count_findings([]) == {}

@@ -51,6 +51,9 @@ def finding(path: str | None, severity: Severity, kind: str = "broken_link") -> 
 def test_count_findings_and_findings_about():
     found = [finding("a.md", Severity.ERROR), finding("a.md", Severity.WARNING, "stale"), finding(None, Severity.INFO),
              finding("b.md", Severity.INFO)]
-    assert count_findings(found) == {"a.md": FindingCounts(1, 1, 0, True), "b.md": FindingCounts(0, 0, 1, False)}
+    assert count_findings(found) == {
+        "a.md": FindingCounts(1, 1, 0, True, ("broken_link", "stale")),
+        "b.md": FindingCounts(0, 0, 1, False, ("broken_link",)),
+    }
     assert findings_about(found, ["b.md", "c.md"]) == (found[3],)
     assert findings_about(found, ["a.md", "b.md"]) == (found[0], found[1], found[3])

@@ -35,3 +35,10 @@ def test_known_short_and_numeric_words_get_none() -> None:
 
 def test_query_words_skip_prefixes_and_split_phrases() -> None:
     assert list(query_words(parse_query('"Cliente Parceiro" assin* -conta'))) == ["cliente", "parceiro", "conta"]
+
+
+def test_words_of_the_querys_language_come_first() -> None:
+    clauses = parse_query("clientse")
+    assert suggest(WORDS, "clientse", clauses) == ["cliente", "clientes"]  # as close, more frequent
+    plural_only = {"clientes"}  # (standing for the words of the query's language)
+    assert suggest(WORDS, "clientse", clauses, in_language=plural_only.__contains__) == ["clientes", "cliente"]

@@ -154,7 +154,11 @@ def test_every_document_topic_locale_compare_and_special_page_is_written(built) 
         "es-es/topics/aaa/index.html",
         "es-es/topics/bbb/index.html",
         "es-es/topics/ccc/index.html",
+        "es-es/translation-status/es-es/index.html",
         "es-es/translation-status/index.html",
+        "es-es/translation-status/pt-br/index.html",
+        "es-es/translation-status/ru-ru/index.html",
+        "favicon.ico",
         "files/pt-br/guide/media/flow.png",
         "index.html",
         "pt-br/404.html",
@@ -169,7 +173,10 @@ def test_every_document_topic_locale_compare_and_special_page_is_written(built) 
         "pt-br/topics/aaa/index.html",
         "pt-br/topics/bbb/index.html",
         "pt-br/topics/ccc/index.html",
+        "pt-br/translation-status/es-es/index.html",
         "pt-br/translation-status/index.html",
+        "pt-br/translation-status/pt-br/index.html",
+        "pt-br/translation-status/ru-ru/index.html",
         "robots.txt",
         "ru-ru/404.html",
         "ru-ru/artigo-a/index.html",
@@ -180,7 +187,10 @@ def test_every_document_topic_locale_compare_and_special_page_is_written(built) 
         "ru-ru/topics/aaa/index.html",
         "ru-ru/topics/bbb/index.html",
         "ru-ru/topics/ccc/index.html",
+        "ru-ru/translation-status/es-es/index.html",
         "ru-ru/translation-status/index.html",
+        "ru-ru/translation-status/pt-br/index.html",
+        "ru-ru/translation-status/ru-ru/index.html",
         "search/es-es/index.html",
         "search/index.html",
         "search/pt-br/index.html",
@@ -588,7 +598,7 @@ def test_a_base_url_puts_every_link_under_the_sub_path(tmp_path: Path, built) ->
     site.render_site(sub, corpus, alignment, BuildOptions(jobs=1, base_url="/docs"))
     pages, problems = check_site(sub, "/docs/")
     assert problems == []
-    assert len(pages) == 45
+    assert len(pages) == 54  # with each locale's status page in each locale
 
 
 @pytest.mark.parametrize("bad", ["docs/", "javascript:alert(1)", "/a b/", '/"x/'])
@@ -608,7 +618,7 @@ def test_pages_are_data_and_rendering_is_pure_and_poolable(built) -> None:
     serial = dict(templates.render_pages(pages, info, jobs=1))
     pooled = dict(templates.render_pages(pickle.loads(pickle.dumps(pages)), info, jobs=2, min_pool=1))
     assert serial == pooled
-    assert len(serial) == len(pages) == 47
+    assert len(serial) == len(pages) == 56  # with each locale's status page in each locale
 
 
 @pytest.mark.slow
@@ -637,9 +647,15 @@ def test_a_rebuild_writes_only_pages_whose_content_changed(tmp_path: Path, built
         "pt-br/artigo-b/index.html",
         "pt-br/topics/bbb/index.html",
         "pt-br/translation-status/index.html",
+        "pt-br/translation-status/es-es/index.html",
+        "pt-br/translation-status/pt-br/index.html",
+        "pt-br/translation-status/ru-ru/index.html",
         "ru-ru/index.html",
         "ru-ru/topics/bbb/index.html",
         "ru-ru/translation-status/index.html",
+        "ru-ru/translation-status/es-es/index.html",
+        "ru-ru/translation-status/pt-br/index.html",
+        "ru-ru/translation-status/ru-ru/index.html",
     ]
 
 

@@ -29,10 +29,14 @@ FILES = {
     "es-es/a.md": front("es-ES", "AAA", "04/23/2019", "new")
     + "# Renovación\n\nTienes 30 días para renovar tu suscripción después del aniversario.\n\n"
     "- Abre el panel de control.\n- Selecciona la suscripción.\n",
-    # Russian: translated from an older source, by a machine, and with another number
-    "ru-ru/a.md": front("ru-RU", "AAA", "03/05/2019", "old", "MT")
+    # Russian: translated by a machine, with another number
+    "ru-ru/a.md": front("ru-RU", "AAA", "03/05/2019", "new", "MT")
     + "# Продление\n\nУ вас есть 60 дней, чтобы продлить подписку после годовщины.\n\n"
     "- Откройте панель управления.\n- Выберите подписку.\n",
+    # Italian: translated from an older source (so only stale: its content is not compared)
+    "it-it/a.md": front("it-IT", "AAA", "03/05/2019", "old")
+    + "# Rinnovo\n\nHai 45 giorni per rinnovare l'abbonamento dopo l'anniversario.\n\n"
+    "- Apri il pannello di controllo.\n- Seleziona l'abbonamento.\n",
     # an article only in Portuguese
     "pt-br/b.md": front("pt-BR", "BBB", "04/23/2019", "b") + "# Somente em português\n\nTexto do artigo.\n",
 }
@@ -77,46 +81,55 @@ def test_status_summary_counts_each_locale(built):
     # documents, topics missing, stale, machine-translated, error findings
     assert got == {
         "es-ES": ["1", "1", "0", "0", "0"],
+        "it-IT": ["1", "1", "1", "0", "0"],
         "pt-BR": ["2", "0", "0", "0", "0"],
-        "ru-RU": ["1", "1", "1", "1", "1"],
+        "ru-RU": ["1", "1", "0", "1", "1"],
     }
+    # each language links its own status page
+    links = [a["href"] for a in table(doc, "status-summary").find_all("a")]
+    assert links == [f"/pt-br/translation-status/{loc}/" for loc in ("es-es", "it-it", "pt-br", "ru-ru")]
 
 
-def cells(doc: BeautifulSoup, topic_title: str) -> dict[str, Tag]:
-    for tr in table(doc, "status").find("tbody").find_all("tr"):
-        if tr.find("th").get_text(strip=True) == topic_title:
-            return {td["data-locale"]: td for td in tr.find_all("td")}
-    raise AssertionError(f"no row for {topic_title}")
+def rows(doc: BeautifulSoup) -> dict[str, Tag]:
+    """Topic title → its row on a locale's status page."""
+    return {tr.find("th").get_text(strip=True): tr for tr in table(doc, "status-locale").find("tbody").find_all("tr")}
 
 
-def all_cells(doc: BeautifulSoup) -> list[tuple[str, dict[str, Tag]]]:
-    return [
-        (tr.find("th").get_text(strip=True), {td["data-locale"]: td for td in tr.find_all("td")})
-        for tr in table(doc, "status").find("tbody").find_all("tr")
-    ]
+def test_each_locale_has_a_status_page_with_filters_and_sortable_columns(built):
+    ru = page(built, "pt-br/translation-status/ru-ru")
+    assert ru.html["lang"] == "pt-BR" and ru.find("h1").get_text() == "Status da tradução: Русский"
+    heads = [th.get_text() for th in table(ru, "status-locale").find("thead").find_all("th")]
+    assert heads == ["Tópico", "Edição", "Estado", "erro", "aviso", "informação", "Tipo"]  # in the page's language
+    assert all(th["data-sort"] in ("text", "number") for th in table(ru, "status-locale").find_all("th", scope="col"))
+    form = ru.find("form", class_="status-filters")
+    assert form["data-table"] == "status-locale" and form.has_attr("hidden")  # shown by status.js
+    assert [s["name"] for s in form.find_all("select")] == ["locale", "kind", "severity"]
+    kinds = [o["value"] for o in form.find("select", attrs={"name": "kind"}).find_all("option")]
+    assert kinds == ["", "machine_translated", "missing_translation", "number_mismatch"]
+    # the script is an asset (the CSP allows no inline script)
+    scripts = ru.find_all("script")
+    assert [s.get("src", "").split("?")[0] for s in scripts] == ["/assets/docfx.js", "/assets/status.js"]
+    assert not any(s.string for s in scripts)
+    assert (built / "assets" / "status.js").is_file()
 
 
-def test_status_table_shows_present_missing_stale_mt_and_findings(built):
-    doc = page(built, "pt-br/translation-status")
-    heads = [th.get_text() for th in table(doc, "status").find("thead").find_all("th")]
-    assert heads == ["Tópico", "Español", "Português (Brasil)", "Русский"]
-    rows = all_cells(doc)  # each topic under its title in the page's language: both are "T pt-BR"
-    assert [title for title, _ in rows] == ["T pt-BR", "T pt-BR"]
-    a, b = sorted((c for _, c in rows), key=lambda c: "missing-cell" in c["ru-RU"].get("class", []))
-    ru = a["ru-RU"]
-    assert [b.get_text() for b in ru.find_all(class_="badge")] == ["desatualizado", "MT"]
-    findings = ru.find("a", class_="status-findings")
-    assert findings.get_text() == "1 erros, 1 avisos"
-    assert findings["href"] == "/pt-br/compare/aaa/es-es..ru-ru/"
-    assert title_of(built, ru.find("a")["href"]) == ("ru-RU", "T ru-RU")
-    assert a["es-ES"].find(class_="badge") is None
-    assert {
-        loc: td.get_text(strip=True) for loc, td in b.items() if "missing-cell" in td.get("class", [])
-    } == {
-        "es-ES": "ausente",
-        "ru-RU": "ausente",
-    }
-    assert title_of(built, b["pt-BR"].find("a")["href"]) == ("pt-BR", "T pt-BR")
+def test_a_locale_page_shows_present_missing_stale_mt_and_findings(built):
+    ru = rows(page(built, "ru-ru/translation-status/ru-ru"))  # topics titled in the page's language
+    a = ru["T ru-RU"]
+    assert (a["data-kinds"], a["data-error"], a["data-warning"], a["data-info"]) == (
+        "machine_translated number_mismatch",
+        "1",
+        "0",
+        "1",
+    )
+    assert [b.get_text() for b in a.find_all(class_="badge")] == ["MT"]
+    assert a.find("a", href="/ru-ru/compare/aaa/es-es..ru-ru/").get_text() == "1"
+    assert title_of(built, a.find("th").find("a")["href"]) == ("ru-RU", "T ru-RU")
+    b = ru["T pt-BR"]
+    assert "missing-row" in b["class"] and b["data-kinds"] == "missing_translation"
+    it = rows(page(built, "it-it/translation-status/it-it"))["T it-IT"]
+    assert [x.get_text() for x in it.find_all(class_="badge")] == ["obsoleto"]
+    assert it["data-kinds"] == "stale"
 
 
 def test_compare_page_lists_the_findings_of_its_two_documents(built):
@@ -124,7 +137,11 @@ def test_compare_page_lists_the_findings_of_its_two_documents(built):
     section = doc.find("section", class_="findings")
     assert section.find("h2").get_text() == "Verificações de tradução"
     items = {li["data-kind"]: li for li in section.find_all("li", class_="finding")}
-    assert set(items) == {"stale", "machine_translated", "number_mismatch"}
+    assert set(items) == {"machine_translated", "number_mismatch"}
+    # grouped by kind, collapsed, with counts; errors first
+    groups = [(d["data-kind"], d.find(class_="finding-count").get_text()) for d in section.find_all("details")]
+    assert groups == [("number_mismatch", "1"), ("machine_translated", "1")]
+    assert not any(d.has_attr("open") for d in section.find_all("details"))
     number = items["number_mismatch"]
     assert "finding-error" in number["class"]
     assert (number["data-path"], number["data-segment"]) == ("ru-ru/a.md", "p[0]")
@@ -147,4 +164,5 @@ def test_home_links_the_status_page_and_every_status_link_resolves(built):
     assert home.find("a", href="/pt-br/translation-status/")  # in the site's main locale
     pages, problems = check_site(built, "/")
     assert problems == []
-    assert {"/pt-br/translation-status/", "/ru-ru/translation-status/", "/translation-status/"} <= set(pages)
+    assert {"/pt-br/translation-status/", "/ru-ru/translation-status/", "/translation-status/",
+            "/pt-br/translation-status/ru-ru/", "/ru-ru/translation-status/pt-br/"} <= set(pages)

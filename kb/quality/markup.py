@@ -1,0 +1,76 @@
+"""``malformed_markup``: DocFX markup the parser could not read, found in the document's own text and
+reported in the locale where it is — an alert whose marker a translation mangled (``>[! Nota]``,
+``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from kb.ingest.markdown import ALERT_KINDS, INCLUDE
+from kb.model import Document, Finding
+from kb.quality.context import Context, doc_finding, quote
+
+_ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
+_INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$", re.MULTILINE)
+_GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + r"|NOTES|div\b.*)$", re.IGNORECASE)
+"""What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div."""
+
+
+def _outside_code(body: str) -> str:
+    """``body`` with fenced code blocks blanked out (their lines kept, so line numbers hold)."""
+    out, inside = [], False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            inside = not inside
+            out.append("")
+        else:
+            out.append("" if inside else line)
+    return "\n".join(out)
+
+
+def problems(body: str) -> Iterator[tuple[int, str, str]]:
+    """(0-based line, what is wrong, the text) of every piece of markup the parser could not read."""
+    text = _outside_code(body)
+
+    def line_of(pos: int) -> int:
+        return text.count("\n", 0, pos)
+
+    for m in _ALERT.finditer(text):
+        marker = m.group(1)
+        if marker.upper().startswith("INCLUDE") or _GOOD_ALERT.match(marker):
+            continue
+        yield line_of(m.start()), f"the alert marker [!{m.group(1)}] is not one the parser reads", m.group(0)
+    for m in _INCLUDE_START.finditer(text):
+        if not INCLUDE.match(text, m.start()):
+            written = text[m.start() : text.find("\n", m.start())] if "\n" in text[m.start() :] else text[m.start() :]
+            yield line_of(m.start()), "the include is not written [!INCLUDE [title](file.md)]", written
+    opened: list[int] = []
+    for m in _DIRECTIVE.finditer(text):
+        name = m.group(1).lower()
+        if name.endswith("-end"):
+            if opened:
+                opened.pop()
+            else:
+                yield line_of(m.start()), "a ::: directive is closed that was never opened", m.group(0)
+        elif ":::" not in m.group(2):  # ":::image … :::" and ":::no-loc … :::" close themselves
+            opened.append(m.start())
+    for start in opened:
+        yield line_of(start), "a ::: directive is never closed", text[start : text.find("\n", start)]
+
+
+def document_problems(doc: Document) -> list[tuple[int, str, str]]:
+    return list(problems(doc.body))
+
+
+def check_markup(ctx: Context) -> Iterator[Finding]:
+    """Markup the parser could not read, in the document where it is written."""
+    for topic, doc in ctx.documents:
+        for line, what, written in document_problems(doc):
+            found = doc_finding("malformed_markup", topic, doc, f"{what}: {quote(written.strip())}")
+            # the line in the file, where a translator fixes it
+            yield replace(found, line=doc.body_line + line)

@@ -1,0 +1,27 @@
+"""malformed_markup (kb.quality.markup): DocFX markup the parser could not read, found in the raw text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.quality.markup import problems
+
+CASES = [
+    ("> [!NOTE]\n> Fine.\n", []),
+    ("> [!div class=\"nextstepaction\"]\n> [Next](a.md)\n", []),
+    (">[! **Nota**] suspender la suscripción.\n", [(0, "the alert marker [! **Nota**] is not one the parser reads")]),
+    ("Text.\n\n>[! NOTE SULLA]\n> Testo.\n", [(2, "the alert marker [! NOTE SULLA] is not one the parser reads")]),
+    (">[! Nota:] si se cancela\n", [(0, "the alert marker [! Nota:] is not one the parser reads")]),
+    ("[!INCLUDE [t](../includes/a.md)]\n", []),
+    ("[! INCLUDE [t](../includes/a.md)]\n", [(0, "the include is not written [!INCLUDE [title](file.md)]")]),
+    ("::: zone pivot=\"a\"\nText\n::: zone-end\n", []),
+    (":::image type=\"content\" source=\"a.png\" alt-text=\"A\":::\n", []),
+    ("::: zone pivot=\"a\"\nText\n", [(0, "a ::: directive is never closed")]),
+    ("Text\n::: zone-end\n", [(1, "a ::: directive is closed that was never opened")]),
+    ("```\n>[! Nota] in code\n```\n", []),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), CASES)
+def test_markup_the_parser_could_not_read(body: str, expected: list[tuple[int, str]]) -> None:
+    assert [(line, what) for line, what, _ in problems(body)] == expected

@@ -1,0 +1,82 @@
+"""The Pagefind bundle `kb build` writes into the site (kb/search/pagefind.py): one index per locale,
+records carrying what a result shows, reuse of an unchanged bundle, and a build that still publishes
+its site, with a warning, when the Pagefind binary is missing."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT
+
+from kb.align.topics import align
+from kb.build.pipeline import build
+from kb.ingest.reader import ingest
+from kb.output.options import BuildOptions, Session
+from kb.search.pagefind import BUNDLE, records
+
+SITE = Path(__file__).resolve().parents[1] / "e2e" / "search_site" / "content"
+
+
+def test_each_document_is_a_record_in_its_locale_with_its_translations() -> None:
+    topics = align(ingest(SITE).documents).topics
+    found = {r.url: r for r in records(topics, "/docs/")}
+    assert sorted({r.language for r in found.values()}) == ["es-es", "it-it", "pt-br", "ru-ru"]
+    pt = found["/docs/pt-br/reset-a-user-password/"]
+    assert pt.meta["title"] == "Redefinir a senha do usuário | Partner Center"
+    assert pt.filters == {"locale": ["pt-BR"], "edition": ["global"]}
+    assert "senha" in pt.content
+    also = json.loads(base64.b64decode(pt.meta["also"]))
+    assert sorted((a["locale"], a["url"]) for a in also) == [
+        ("es-ES", "/docs/es-es/reset-a-user-password/"),
+        ("it-IT", "/docs/it-it/reset-a-user-password/"),
+        ("pt-BR", "/docs/pt-br/reset-a-user-password-21vianet/"),
+        ("ru-RU", "/docs/ru-ru/reset-a-user-password/"),
+    ]
+    # Meta values are searched too: no other document's title may be readable in them.
+    assert "Redefinir" not in found["/docs/ru-ru/reset-a-user-password/"].meta["also"]
+
+
+def test_the_build_writes_one_index_per_locale_into_the_site_and_reuses_an_unchanged_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(SITE, out, BuildOptions(jobs=1))
+    assert first.warnings == []
+    bundle = first.release / "site" / BUNDLE
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {
+        "es-es": 2, "it-it": 2, "pt-br": 4, "ru-ru": 2}
+    for name in ("pagefind.js", "pagefind-worker.js", "wasm.pt-br.pagefind", "wasm.ru-ru.pagefind"):
+        assert (bundle / name).is_file(), name
+    assert not (first.release / BUNDLE).exists()  # inside the site, where a static host serves it
+    second = build(SITE, out, BuildOptions(jobs=1))
+    again = second.release / "site" / BUNDLE
+    files = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(bundle) for p in bundle.rglob("*") if p.is_file())
+    linked = [f for f in files if (again / f).stat().st_nlink > 1]
+    assert linked == files  # hard links of the first release's bundle, nothing written again
+
+
+def test_a_missing_pagefind_binary_warns_and_the_site_is_still_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    result = build(CONTENT, tmp_path / "out", BuildOptions(jobs=1))
+    assert result.warnings == [
+        "pagefind: no static search bundle was written (the Pagefind binary was not found: install kb with "
+        "pip to get pagefind[extended]); the site's search page needs kb serve's API"
+    ]
+    assert str(tmp_path) not in result.warnings[0]
+    site = (tmp_path / "out" / "site").resolve()
+    assert (site / "index.html").is_file() and (site / "search" / "index.html").is_file()
+    assert not (site / BUNDLE).exists()
+
+
+def test_kb_serve_watch_builds_write_no_bundle(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(CONTENT, out, BuildOptions(jobs=1))  # a one-off build first: its bundle is not carried over
+    result = build(CONTENT, out, BuildOptions(jobs=1, session=Session()))
+    assert result.warnings == []
+    assert (result.release / "site" / "index.html").is_file()
+    assert not (result.release / "site" / BUNDLE).exists()
