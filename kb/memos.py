@@ -134,6 +134,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("release-manifests", Lifetime.PROCESS, 16,
          "a published release → the size and hash its manifest records of each index file (never changes)"),
     # the shared vocabulary
+    Spec("compare-rows", Lifetime.PROCESS, 8,
+         "two documents → their compare page's rows as HTML, the interface text left as holes: a pair's page is "
+         "rendered once per locale of the site, one after the other"),
     Spec("locale-folders", Lifetime.PROCESS, 1 << 17, "path → the path under its locale folder (alignment asks often)"),
     Spec("language-identifiers", Lifetime.PROCESS, 8, "a set of languages → py3langid's identifier restricted to them"),
 )
