@@ -135,6 +135,12 @@ SPECS: tuple[Spec, ...] = (
     Spec("release-manifests", Lifetime.PROCESS, 16,
          "a published release → the size and hash its manifest records of each index file (never changes)"),
     # the shared vocabulary
+    Spec("shown-dates", Lifetime.PROCESS, 16_384,
+         "(ISO date, language) → the date in that locale's format: Babel takes ~0.4 ms a date, and a document's "
+         "dates are shown on its page and on its topic's hub in every locale"),
+    Spec("compare-rows", Lifetime.PROCESS, 8,
+         "two documents → their compare page's rows as HTML, the interface text left as holes: a pair's page is "
+         "rendered once per locale of the site, one after the other"),
     Spec("locale-folders", Lifetime.PROCESS, 1 << 17, "path → the path under its locale folder (alignment asks often)"),
     Spec("language-identifiers", Lifetime.PROCESS, 8, "a set of languages → py3langid's identifier restricted to them"),
 )

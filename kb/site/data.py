@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from kb import urls
+from kb import memos, urls
 from kb.align.resolve import serving_member
 from kb.errors import KbError
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget
@@ -373,6 +373,13 @@ class Strings:
         2019``, ``5 мар. 2019 г.``; a value that is not an ISO date is shown as written."""
         if not iso:
             return ""
+        shown = memos.mapping("shown-dates")
+        key = (iso, self.lang)
+        if key not in shown:
+            shown.add(key, self._format_date(iso))
+        return str(shown[key])
+
+    def _format_date(self, iso: str) -> str:
         import datetime as dt
 
         from babel.core import UnknownLocaleError

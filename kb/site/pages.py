@@ -15,7 +15,7 @@ from typing import Any
 from kb import urls
 from kb.align.resolve import serving_member, side_key
 from kb.ingest.editions import EDITIONS
-from kb.model import Document, FindingCounts, Segment, SegmentKind, Topic, TopicMember
+from kb.model import Document, DocumentText, FindingCounts, Segment, SegmentKind, Topic, TopicMember
 from kb.site.data import SiteData, Strings, body_references, locale_key
 from kb.site.navigation import NavIndex, article_nav, build_nav
 from kb.site.views import (
@@ -153,10 +153,10 @@ def alternates(data: SiteData, topic: Topic, editions: Sequence[str]) -> tuple[N
 LANDING_LAYOUTS = {"landingpage", "hubpage", "landing-page", "hub-page"}
 
 
-def is_landing(doc: Document) -> bool:
+def is_landing(doc: Document, text: DocumentText | None = None) -> bool:
     """A landing page: DocFX's hub or landing layout (``layout``, ``ms.topic``), or a body of headed
-    lists of links (every paragraph a list item that is one link)."""
-    text = doc.text
+    lists of links (every paragraph a list item that is one link). ``text``: the document's, unpacked."""
+    text = text or doc.text
     for key in ("layout", "ms.topic", "topic"):
         value = text.front_matter.get(key)
         if isinstance(value, str) and value.strip().lower() in LANDING_LAYOUTS:
@@ -280,7 +280,7 @@ class Gatherer:
             topic_url=d.topic_url(topic, doc.locale),
             compare=compare,
             nav=article_nav(self.nav(doc.locale), doc, d.doc_url(member), d.base_url),
-            landing=is_landing(doc),
+            landing=is_landing(doc, text),
         )
         chrome = Chrome(
             lang=doc.locale,

@@ -59,8 +59,9 @@ def redirect_pages(data: SiteData) -> tuple[list[Page], dict[str, str]]:
     for stub in data.corpus.redirects:
         target_doc = data.by_path.get(stub.target_path) if stub.target_path else None
         locale = stub.locale or (target_doc.locale if target_doc else UI_DEFAULT)
-        path = urls.document_path(locale, redirect_slug(stub))
-        if path in taken:
+        slug = redirect_slug(stub)
+        path = urls.document_path(locale, slug)
+        if path in taken or slug in urls.RESERVED_SLUGS:  # a document's, or one of the site's own folders
             continue
         taken.add(path)
         view = _target(data, stub, locale)

@@ -17,7 +17,7 @@ from kb.site.views import Chrome, Nav, Page
 
 
 @dataclass(frozen=True, slots=True)
-class RedirectView:
+class MovedView:
     target: str
     """Where the stub sends the reader (a URL of this site)."""
     choices: tuple[Nav, ...]
@@ -31,7 +31,7 @@ def stub(g: Gatherer, old: str, locale: str, path_of: Callable[[str], str]) -> P
     choices = tuple(Nav(t.locale_name(loc), d.url(path_of(loc)), loc) for loc in d.locales)
     target = d.url(path_of(locale))
     chrome = Chrome(lang=locale, title=t.site_name, canonical=target, noindex=True)
-    return Page(old + "index.html", "moved.html", chrome, RedirectView(target, choices))
+    return Page(old + "index.html", "moved.html", chrome, MovedView(target, choices))
 
 
 def topic_locale(g: Gatherer, topic: Topic) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from kb import memos
 from kb.ingest.render import render_body
 from kb.model import Document
 from kb.site.data import TEMPLATES, UI_DEFAULT, Strings, TemplatesMissing
@@ -41,13 +42,12 @@ def render_page(page: Page, site: SiteInfo) -> str:
         body = render_body(doc.body, page.view.links, page.view.images, t.body_text(), doc.skeleton)
         extra = {"body": Markup(body.html), "h1": Markup(body.h1), "headings": body.headings}
     elif isinstance(page.view, CompareView):
-        from kb.site.loops import compare_rows_html, finding_groups, findings_html
+        from kb.site.loops import finding_groups, findings_html
 
-        rows = compare_rows(page.view.a.document, page.view.b.document)
-        lang_a, lang_b = page.view.a.document.locale, page.view.b.document.locale
+        has_rows, rows_html = compare_rows_text(page.view.a.document, page.view.b.document, page.chrome.lang, t)
         extra = {
-            "rows": rows,
-            "rows_html": compare_rows_html(rows or (), lang_a, lang_b, page.chrome.lang, t),
+            "rows": () if has_rows else None,
+            "rows_html": rows_html,
             "findings_html": findings_html(page.view.findings, t),
             "finding_groups": [
                 (kind, severity, len(group), findings_html(group, t))
@@ -56,6 +56,42 @@ def render_page(page: Page, site: SiteInfo) -> str:
         }
     template = environment().get_template(page.template)
     return str(template.render(page=page, chrome=page.chrome, view=page.view, site=site, t=t, **extra))
+
+
+class _Holes:
+    """Interface strings as holes: the rows of a compare page are made once for all its locales."""
+
+    def fmt(self, key: str, side: str = "") -> str:
+        return f"\x00kb-{key}-{side}\x00"
+
+
+HOLES = _Holes()
+
+
+def compare_rows_text(a: Document, b: Document, page_lang: str, t: Strings) -> tuple[bool, Any]:
+    """(whether segment alignment is available, the ``<tr>`` of every row) of two documents' compare
+    page in the language of ``t``: the bytes :func:`kb.site.loops.compare_rows_html` writes, made once
+    per pair with holes for the interface text (a pair has a page in every locale of the site, made
+    one after the other)."""
+    from markupsafe import Markup
+
+    from kb.site.loops import compare_rows_html, escape
+
+    memo = memos.mapping("compare-rows")
+    key = (a.path, a.content_hash, b.path, b.content_hash)
+    found = memo.get(key)
+    if found is None:
+        rows = compare_rows(a, b)
+        found = (rows is not None, str(compare_rows_html(rows or (), a.locale, b.locale, HOLES.fmt("lang"), HOLES)))
+        memo.add(key, found)
+    has_rows, text = found
+    for hole, value in (
+        (HOLES.fmt("lang"), page_lang),
+        (HOLES.fmt("only_in_side", "A"), t.fmt("only_in_side", side="A")),
+        (HOLES.fmt("only_in_side", "B"), t.fmt("only_in_side", side="B")),
+    ):
+        text = text.replace(escape(hole), escape(value))
+    return has_rows, Markup(text)
 
 
 def compare_rows(a: Document, b: Document) -> tuple[CompareRow, ...] | None:

@@ -100,3 +100,25 @@ def test_findings_are_the_template_loops_bytes(lang: str) -> None:
 def test_no_rows_and_no_findings_write_nothing() -> None:
     t = Strings("pt-BR")
     assert compare_rows_html([], "pt-BR", "ru-RU", "pt-BR", t) == "" and findings_html([], t) == ""
+
+
+def test_compare_rows_made_once_for_every_locale_are_the_same_bytes() -> None:
+    """kb.site.templates.compare_rows_text makes a pair's rows once with holes for the interface text
+    (a pair's page exists in every locale): each locale's rows are compare_rows_html's bytes."""
+    from conftest import CONTENT
+
+    from kb.align.topics import align
+    from kb.ingest.reader import ingest
+    from kb.site.data import Strings
+    from kb.site.loops import compare_rows_html
+    from kb.site.templates import compare_rows, compare_rows_text
+
+    (topic,) = align(ingest(CONTENT).documents).topics
+    docs = [m.document for m in topic.members]
+    for a, b in zip(docs, docs[1:] + docs[:1], strict=True):
+        rows = compare_rows(a, b)
+        for lang in ("pt-BR", "ru-RU", "es-ES", "it-IT"):
+            t = Strings(lang)
+            made = compare_rows_text(a, b, lang, t)
+            assert made[0] is (rows is not None)
+            assert str(made[1]) == str(compare_rows_html(rows or (), a.locale, b.locale, lang, t))
