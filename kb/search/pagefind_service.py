@@ -21,8 +21,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-NICER = 10
-"""How much nicer (lower in priority) than the build the service runs."""
 STOP_SECONDS = 30.0
 """How long the service may take to exit once its input is closed, before it is killed."""
 
@@ -44,13 +42,6 @@ def executable() -> Path:
     if found is None or not Path(found).is_file():
         raise PagefindMissing("no Pagefind binary found")
     return Path(found)
-
-
-def lower_priority(pid: int) -> None:
-    """Make the service yield the CPU to the build's other writers: it runs beside the site's
-    writer, which takes longer, and on a busy machine it would otherwise lengthen the build."""
-    with contextlib.suppress(OSError, AttributeError):  # (a process gone already; no setpriority)
-        os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICER))
 
 
 def _encode(message_id: int, payload: dict[str, Any]) -> bytes:
@@ -75,7 +66,6 @@ def index_records(records: Iterable[dict[str, Any]], output: Path, count: int) -
         proc = subprocess.Popen([os.fspath(executable()), "--service"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=errors)
         assert proc.stdin is not None and proc.stdout is not None
-        lower_priority(proc.pid)
         answers = _answers(proc.stdout)
         try:
             _write(proc.stdin, _encode(1, {"type": "NewIndex", "config": None}))
