@@ -18,30 +18,26 @@ the build warns (the search page then says that search needs ``kb serve``).
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import concurrent.futures
+import dataclasses
 import json
-import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from kb.model import Alignment, Corpus, Topic
 from kb.output.incremental import Reuse, fingerprint
 from kb.output.integrity import note_refusal
 from kb.output.options import BuildOptions
 from kb.search.layout import body_text, headings_text, member_url
+from kb.search.pagefind_service import PagefindMissing, index_records
 
 BUNDLE = "pagefind"
 """The bundle's folder inside the site (``/pagefind/pagefind.js`` is what the search page imports)."""
 SITE = "site"
 """The release folder of the site writer, which the bundle lives in."""
-BATCH = 64
-"""Records sent to the Pagefind service before waiting for its answers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +105,7 @@ def write_pagefind(dest: Path, head: None, topics: Iterable[Topic], options: Bui
     reuse = Reuse.between(BUNDLE, options.previous_release if options.record_state else None)
     if reuse.previous is not None:
         reuse.previous = reuse.previous.parent / SITE / BUNDLE
-    if not (reuse.old and _link_previous(reuse, key, bundle)):
+    if found and not (reuse.old and _link_previous(reuse, key, bundle)):  # (no document: no search)
         reuse.new.clear()
         try:
             _write_checked(found, bundle)
@@ -138,36 +134,22 @@ def _link_previous(reuse: Reuse, key: str, bundle: Path) -> bool:
 
 def _reason(exc: BaseException) -> str:
     """What went wrong, without a path of the server (a missing binary names where it looked)."""
-    if isinstance(exc, (FileNotFoundError, ImportError)):
+    if isinstance(exc, PagefindMissing):
         return "the Pagefind binary was not found: install kb with pip to get pagefind[extended]"
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'Pagefind failed'}"[:300]
 
 
 def _write_checked(found: list[Record], bundle: Path) -> None:
-    """Write the bundle, and check it is whole: under load the service was seen to leave
-    ``pagefind-entry.json`` empty (it is stopped once it has answered that the files are written).
-    A broken bundle is written once more, then reported."""
+    """Write the bundle, and check it is whole (a bundle missing a file would fail in the browser,
+    not here): a broken one is written once more, then reported."""
     for attempt in (1, 2):
-        in_thread_of_its_own(lambda: asyncio.run(_index(found, bundle)))
+        index_records((dataclasses.asdict(r) for r in found), bundle, len(found))
         problem = bundle_problem(bundle)
         if problem is None:
             return
         shutil.rmtree(bundle, ignore_errors=True)
         if attempt == 2:
             raise RuntimeError(f"Pagefind wrote an incomplete bundle: {problem}")
-
-
-def in_thread_of_its_own(call: Callable[[], None]) -> None:
-    """Run ``call`` here, or in a thread of its own when this thread runs an event loop already
-    (``asyncio.run`` refuses to start a second one: a build called from async code, or beside
-    Playwright's sync API in a test)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        call()
-        return
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kb-pagefind") as pool:
-        pool.submit(call).result()
 
 
 def bundle_problem(bundle: Path) -> str | None:
@@ -184,19 +166,3 @@ def bundle_problem(bundle: Path) -> str | None:
         if not path.is_file() or path.stat().st_size == 0:
             return f"{name} missing or empty"
     return None
-
-
-async def _index(found: list[Record], bundle: Path) -> None:
-    """Index ``found`` with the Pagefind service (its binary, run by the ``pagefind`` package) and
-    write the bundle into ``bundle``."""
-    from pagefind.index import PagefindIndex  # imported here: a build without Pagefind still runs
-
-    config: Any = {"output_path": os.fspath(bundle)}
-    # The context writes the bundle when its block ends without an error, and never after one.
-    async with PagefindIndex(config) as index:
-        for start in range(0, len(found), BATCH):
-            await asyncio.gather(*(
-                index.add_custom_record(url=r.url, content=r.content, language=r.language, meta=r.meta,
-                                        filters=r.filters)
-                for r in found[start:start + BATCH]
-            ))

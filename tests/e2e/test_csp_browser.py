@@ -1,7 +1,8 @@
 """The Content-Security-Policy in a real browser (headless Chromium): under `kb serve`'s header and
 under the pages' own `<meta http-equiv>` on a plain static host, every kind of page works (the search
-page's script searches, the switchers switch) and the browser reports no violation; `/api/docs` runs
-Swagger UI from the server's own files with every other host unreachable, and "Try it out" works."""
+page's script searches, through Pagefind's WASM on the static host; the switchers switch) and the
+browser reports no violation; `/api/docs` runs Swagger UI from the server's own files with every
+other host unreachable, and "Try it out" works."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def test_pages_work_under_the_meta_policy_on_a_static_host(
     page, problems = watched
     response = page.goto(static_host.url + "/pt-br/search/?q=canais")
     assert response is not None and "content-security-policy" not in response.headers  # only the <meta>
-    expect(page.locator("#results li.result").first).to_be_visible()  # no API: the Pagefind bundle, its WASM allowed
+    # The script ran, found no API, and searched the Pagefind bundle: its module, worker and WASM.
+    expect(page.locator("#results li.result").first).to_be_visible()
     expect(page.locator("#api-missing")).to_be_hidden()
     page.goto(static_host.url + "/pt-br/")
     expect(page.locator(".switcher-languages a").first).to_be_visible()

@@ -16,6 +16,7 @@ from kb.build.pipeline import build
 from kb.ingest.reader import ingest
 from kb.output.options import BuildOptions, Session
 from kb.search.pagefind import BUNDLE, records
+from kb.search.pagefind_service import PagefindFailed, index_records
 
 SITE = Path(__file__).resolve().parents[1] / "e2e" / "search_site" / "content"
 
@@ -80,3 +81,21 @@ def test_kb_serve_watch_builds_write_no_bundle(tmp_path: Path) -> None:
     assert result.warnings == []
     assert (result.release / "site" / "index.html").is_file()
     assert not (result.release / "site" / BUNDLE).exists()
+
+
+def test_a_failing_pagefind_binary_is_reported_and_the_site_still_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'pagefind: cannot start' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    said = "^the service stopped before its NewIndex answer: pagefind: cannot start$"
+    with pytest.raises(PagefindFailed, match=said):
+        index_records([], tmp_path / "bundle", 0)
+    result = build(CONTENT, tmp_path / "out", BuildOptions(jobs=1))
+    assert result.warnings == [
+        "pagefind: no static search bundle was written (PagefindFailed: the service stopped before its NewIndex "
+        "answer: pagefind: cannot start); the site's search page needs kb serve's API"
+    ]
+    assert (tmp_path / "out" / "site" / "index.html").is_file()
