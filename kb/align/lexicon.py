@@ -92,6 +92,11 @@ class BilingualLexicon:
         """The translations of the analysed ``term`` of ``lang`` into ``to`` (languages or locales)."""
         return self.table.get((language(lang), language(to)), {}).get(term, ())
 
+    def knows(self, term: str, lang: str) -> bool:
+        """Whether the analysed ``term`` of ``lang`` has a translation into any language."""
+        lang = language(lang)
+        return any(term in terms for (la, _), terms in self.table.items() if la == lang)
+
     def languages(self) -> list[str]:
         return sorted({lang for pair in self.table for lang in pair})
 

@@ -2,8 +2,8 @@
 (:mod:`kb.align.lexicon`, mined from the corpus at build time), so that a question asked in a
 language that lacks the article still reaches the article's other versions.
 
-Each word clause is analysed in the query's language (the detected one; nothing is translated
-when the detection is unsure) and each of its terms looked up: its translations into another language are
+Each word clause is analysed in the query's language (the detected one; when the detection is
+unsure, the one language whose lexicon knows most of its words, else nothing is translated) and each of its terms looked up: its translations into another language are
 searched in that language's fields beside the word itself, weighed by the lexicon's weight times
 :data:`TRANSLATION_WEIGHT` (the original word is always kept), a word's best reading counting
 once (``DisjunctionMax``). Product names and acronyms (``Azure``, ``CSP``) add nothing: the lexicon
@@ -27,7 +27,7 @@ from kb.search.request import Clause, detect_language
 TRANSLATION_WEIGHT = 1.0
 """How much a translated word's match counts against the word's own (times the lexicon's weight)."""
 SURE = 0.6
-"""Below this confidence in the query's language, nothing is translated."""
+"""Below this confidence in the query's language, the lexicon tells it (:func:`by_lexicon`)."""
 MAX_PER_TERM = 2
 """Translations of one term into one language, best first."""
 
@@ -91,9 +91,13 @@ def expand(release: Release, clauses: list[Clause]) -> Expansions:
         return Expansions()
     keys = release.keys
     detected = detect_language(clauses, release.catalog.locales)
-    if detected is None or detected[1] < SURE or locales.language(detected[0]) not in keys:
-        return Expansions()  # (which words to translate from which language is anybody's guess)
-    source = locales.language(detected[0])
+    if detected is not None and detected[1] >= SURE and locales.language(detected[0]) in keys:
+        source = locales.language(detected[0])
+    else:
+        voted = by_lexicon(lexicon, clauses, keys)
+        if voted is None:
+            return Expansions()  # (which words to translate from which language is anybody's guess)
+        source = voted
     out: dict[tuple[int, str], list[Translation]] = {}
     stopped = set()
     for number, clause in enumerate(clauses):
@@ -108,6 +112,17 @@ def expand(release: Release, clauses: list[Clause]) -> Expansions:
                     add(out, lexicon, number, clause.text, source, variants[0], target)
     into = frozenset(keys) - {source}
     return Expansions({k: tuple(v) for k, v in out.items()}, frozenset(stopped), into)
+
+
+def by_lexicon(lexicon: BilingualLexicon, clauses: list[Clause], keys: list[str]) -> str | None:
+    """The one language whose lexicon knows the most of the query's words (a word or two is too
+    little for the language detector), or None when none or several do."""
+    votes = {key: sum(1 for c in clauses if c.kind == "word" and not c.negated
+                      for variants in word_positions(key, c.text) if lexicon.knows(variants[0], key))
+             for key in keys}
+    best = max(votes.values(), default=0)
+    winners = [k for k, v in votes.items() if v == best]
+    return winners[0] if best and len(winners) == 1 else None
 
 
 def add(out: dict[tuple[int, str], list[Translation]], lexicon: BilingualLexicon,

@@ -75,6 +75,10 @@
       const title = el("h2", {}, el("a", { href: siteUrl(r.url), lang: r.locale, hreflang: r.locale }, r.title));
       const meta = el("p", { class: "result-meta" },
         [localeName(r.locale), ...(r.editions || []).map(editionName)].join(" · "));
+      // A topic the requested locale lacks, shown in a fallback locale: say so plainly.
+      if (r.fallback && data.locale) {
+        meta.append(" · ", el("strong", { class: "fallback" }, fmt(strings.not_available, { locale: localeName(data.locale) })));
+      }
       const item = el("li", { class: "result" }, title, meta, snippet(r.snippet));
       if ((r.translations || []).length) {
         const also = el("p", { class: "also" }, strings.also_in + ": ");
