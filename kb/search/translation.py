@@ -3,7 +3,8 @@
 language that lacks the article still reaches the article's other versions.
 
 Each word clause is analysed in the query's language (the detected one; when the detection is
-unsure, the one language whose lexicon knows most of its words, else nothing is translated) and each of its terms looked up: its translations into another language are
+unsure, the one language whose lexicon knows most of its words, else nothing is translated) and
+each of its terms looked up: its translations into another language are
 searched in that language's fields beside the word itself, weighed by the lexicon's weight times
 :data:`TRANSLATION_WEIGHT` (the original word is always kept), a word's best reading counting
 once (``DisjunctionMax``). Product names and acronyms (``Azure``, ``CSP``) add nothing: the lexicon
