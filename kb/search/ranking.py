@@ -29,6 +29,10 @@ FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "body": 1.0}
 TRANSLATED_SHARE = 0.4
 """In a language the query's words were translated into, the share of its clauses that must have a
 term there (the lexicon does not know every word): the others are left out of that language's query."""
+TRANSLATED_TITLE = 4.0
+"""How much more a translated word counts in a title (beyond the title's own boost): the lexicon is
+mined from titles and headings first, and a title that holds the translations of the query's words
+is the surest sign of the article asked for (a hub page listing every title holds them in its body)."""
 COORDINATION = 1.0
 OTHER_LANGUAGE_DISCOUNT = 0.5
 """How much less a match counts in a language the query is confidently not written in."""
@@ -246,7 +250,8 @@ def clause_query(release: Release, clause: Clause, key: str,
                 return None
             parts = [wq.Or([wq.Term(fname, v, boost=boost) for v in variants]) for variants in positions]
             own = [parts[0] if len(parts) == 1 else wq.And(parts)] if parts else []
-            others = [wq.Term(fname, t, boost=boost * w) for t, w in translations]
+            title = TRANSLATED_TITLE if name == "title" else 1.0
+            others = [wq.Term(fname, t, boost=boost * w * title) for t, w in translations]
             # (the best of a word's readings counts, not their sum: "centro" translated as both
             # words of "centro de partners" must not count twice)
             subqueries.append(wq.DisjunctionMax(own + others) if others else own[0])

@@ -29,7 +29,7 @@ TRANSLATION_WEIGHT = 1.0
 """How much a translated word's match counts against the word's own (times the lexicon's weight)."""
 SURE = 0.6
 """Below this confidence in the query's language, the lexicon tells it (:func:`by_lexicon`)."""
-MAX_PER_TERM = 2
+MAX_PER_TERM = 3
 """Translations of one term into one language, best first."""
 
 
