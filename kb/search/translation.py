@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 
 from kb import locales
 from kb.align.lexicon import BilingualLexicon
+from kb.search.layout import TEXT_FIELDS, field_name
 from kb.search.ranking import word_positions
 from kb.search.release import Release
 from kb.search.request import Clause, detect_language
+from kb.wordforms import CYRILLIC_LANGUAGES, is_cyrillic
 
 TRANSLATION_WEIGHT = 1.0
 """How much a translated word's match counts against the word's own (times the lexicon's weight)."""
@@ -31,6 +33,10 @@ SURE = 0.6
 """Below this confidence in the query's language, the lexicon tells it (:func:`by_lexicon`)."""
 MAX_PER_TERM = 3
 """Translations of one term into one language, best first."""
+COGNATE_WEIGHT = 0.5
+"""The weight of a term the lexicon does not know, searched as itself in a related language."""
+MIN_COGNATE = 4
+"""Shorter terms are not taken for cognates (too many words of another language share them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +116,18 @@ def expand(release: Release, clauses: list[Clause]) -> Expansions:
         for variants in positions:
             for target in keys:
                 if target != source:
-                    add(out, lexicon, number, clause.text, source, variants[0], target)
+                    add(out, release, number, clause.text, source, variants[0], target)
     into = frozenset(keys) - {source}
     return Expansions({k: tuple(v) for k, v in out.items()}, frozenset(stopped), into)
+
+
+def cognate(release: Release, term: str, source: str, target: str) -> bool:
+    """Whether ``term`` of ``source`` may be a cognate in ``target``: long enough, written in the
+    target's script, and a term of the target's documents."""
+    if len(term) < MIN_COGNATE or is_cyrillic(term) != (target in CYRILLIC_LANGUAGES) or term.isdigit():
+        return False
+    fields = release.lexicon()
+    return any(fields.of(field_name(name, target)).frequency(term) for name in TEXT_FIELDS)
 
 
 def by_lexicon(lexicon: BilingualLexicon, clauses: list[Clause], keys: list[str]) -> str | None:
@@ -126,12 +141,17 @@ def by_lexicon(lexicon: BilingualLexicon, clauses: list[Clause], keys: list[str]
     return winners[0] if best and len(winners) == 1 else None
 
 
-def add(out: dict[tuple[int, str], list[Translation]], lexicon: BilingualLexicon,
+def add(out: dict[tuple[int, str], list[Translation]], release: Release,
         number: int, word: str, source: str, term: str, target: str) -> None:
     """The translations of one term of clause ``number`` into ``target`` (not those the word
-    itself gives there)."""
+    itself gives there); for a term the lexicon does not know, the term itself when the target's
+    documents have it: related languages stem cognates alike (it ``federazione``, es ``federación``
+    and pt ``federação`` are all ``feder``), and a lexicon mined from few articles misses words."""
     own = {v for variants in word_positions(target, word) for v in variants}
-    for translation, weight in lexicon.translations(term, source, target)[:MAX_PER_TERM]:
+    translations = release.bilingual().translations(term, source, target)[:MAX_PER_TERM]
+    if not translations and term not in own and cognate(release, term, source, target):
+        translations = ((term, COGNATE_WEIGHT),)
+    for translation, weight in translations:
         found = out.get((number, target), [])
         if translation not in own and not any(t.translation == translation for t in found):
             out[(number, target)] = [*found, Translation(number, word, source, term, target, translation, weight)]
