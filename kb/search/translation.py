@@ -33,6 +33,8 @@ SURE = 0.6
 """Below this confidence in the query's language, the lexicon tells it (:func:`by_lexicon`)."""
 MAX_PER_TERM = 3
 """Translations of one term into one language, best first."""
+MIN_PIVOTED = 0.25
+"""Translations through a third language weigh at least this (both steps' weights multiplied)."""
 COGNATE_WEIGHT = 0.5
 """The weight of a term the lexicon does not know, searched as itself in a related language."""
 MIN_COGNATE = 4
@@ -121,6 +123,20 @@ def expand(release: Release, clauses: list[Clause]) -> Expansions:
     return Expansions({k: tuple(v) for k, v in out.items()}, frozenset(stopped), into)
 
 
+def pivoted(lexicon: BilingualLexicon, term: str, source: str, target: str, pivots: list[str]
+            ) -> tuple[tuple[str, float], ...]:
+    """The translations of ``term`` into ``target`` through a third language, when the lexicon has
+    none direct (a language with few articles shares few with each other one, but each of its words
+    met in one pair can be carried on through that language's lexicon), weighed by both steps."""
+    best: dict[str, float] = {}
+    for pivot in pivots:
+        for middle, w1 in lexicon.translations(term, source, pivot)[:MAX_PER_TERM]:
+            for end, w2 in lexicon.translations(middle, pivot, target)[:MAX_PER_TERM]:
+                best[end] = max(best.get(end, 0.0), w1 * w2)
+    ranked = sorted(best.items(), key=lambda tw: (-tw[1], tw[0]))
+    return tuple((t, round(w, 4)) for t, w in ranked[:MAX_PER_TERM] if w >= MIN_PIVOTED)
+
+
 def cognate(release: Release, term: str, source: str, target: str) -> bool:
     """Whether ``term`` of ``source`` may be a cognate in ``target``: long enough, written in the
     target's script, and a term of the target's documents."""
@@ -144,11 +160,14 @@ def by_lexicon(lexicon: BilingualLexicon, clauses: list[Clause], keys: list[str]
 def add(out: dict[tuple[int, str], list[Translation]], release: Release,
         number: int, word: str, source: str, term: str, target: str) -> None:
     """The translations of one term of clause ``number`` into ``target`` (not those the word
-    itself gives there); for a term the lexicon does not know, the term itself when the target's
+    itself gives there), or through a third language (:func:`pivoted`); for a term the lexicon
+    does not translate at all, the term itself when the target's
     documents have it: related languages stem cognates alike (it ``federazione``, es ``federación``
     and pt ``federação`` are all ``feder``), and a lexicon mined from few articles misses words."""
     own = {v for variants in word_positions(target, word) for v in variants}
-    translations = release.bilingual().translations(term, source, target)[:MAX_PER_TERM]
+    lexicon = release.bilingual()
+    translations = lexicon.translations(term, source, target)[:MAX_PER_TERM] or pivoted(
+        lexicon, term, source, target, [k for k in release.keys if k not in (source, target)])
     if not translations and term not in own and cognate(release, term, source, target):
         translations = ((term, COGNATE_WEIGHT),)
     for translation, weight in translations:
