@@ -160,3 +160,22 @@ def test_kb_build_refuses_a_bad_lexicon_naming_its_line(tmp_path: Path, capsys: 
     assert code == 2
     assert "bad.tsv, line 1: the weight 'lots' is not a number" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_session_rebuild_reuses_the_lexicon_until_enough_changed(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.align.lexicon import Miner
+    from kb.output.options import Session
+    from kb.search.layout import LEXICON
+
+    options = BuildOptions(jobs=1, session=Session())
+    content = write_corpus(tmp_path / "content")
+    corpus = ingest(content, jobs=1)
+    write_index(tmp_path / "one", corpus, align(corpus.documents), options)
+    path = content / "pt-br" / "cancel-subscription.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMais uma linha.\n", encoding="utf-8")
+    corpus = ingest(content, jobs=1)
+    monkeypatch.setattr("kb.search.index.REMINE_SHARE", 0.1)  # (one topic of fifteen changed)
+    monkeypatch.setattr(Miner, "add", lambda self, topic: pytest.fail("mined again for one changed file"))
+    write_index(tmp_path / "two", corpus, align(corpus.documents), options)
+    assert (tmp_path / "two" / LEXICON).read_bytes() == (tmp_path / "one" / LEXICON).read_bytes()
