@@ -95,10 +95,12 @@ def rank(
 
 def coordinated(release: Release, q: wq.Query, share: float) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The documents matching any clause of ``q`` (an Or of clauses, ``share`` of the query's
-    clauses), each scored the sum of its clauses' scores times the share of the query's clauses it
-    matched: a translated document matching one word of two counts half (a translation is a guess;
-    the words of a query in its own language must all match)."""
+    clauses), each scored the sum of its clauses' scores times the share of the parts it matched,
+    a part being a clause in one field (title, headings, body): a translated document matching one
+    word of two counts half, one matching a word in its title and body more than in its body alone
+    (a translation is a guess; the words of a query in its own language must all match)."""
     clauses = q.subqueries if isinstance(q, wq.Or) else [q]
+    clauses = [f for c in clauses for f in (c.subqueries if isinstance(c, wq.Or) else [c])]
     parts = [matches(release, c) for c in clauses]
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -224,7 +226,10 @@ def language_query(release: Release, clauses: list[Clause], key: str, mode: str,
     # (translated, any clause may match: a translation is a guess, and the documents matching more
     # of them score higher anyway)
     combined: wq.Query = (wq.And if mode == "all" and translated is None else wq.Or)(positive)
-    return (wq.AndNot(combined, wq.Or(negative)) if negative else combined).normalize()
+    query = wq.AndNot(combined, wq.Or(negative)) if negative else combined
+    # (a translated language's query is scored clause by clause, see coordinated(): Whoosh's
+    # normalize() of its large tree, copies and all, cost more than the scoring)
+    return query if translated is not None else query.normalize()
 
 
 def clause_query(release: Release, clause: Clause, key: str,
