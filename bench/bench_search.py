@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "search"))  # (test_support_questions.py: the questions timed)
 
 from kb.align.topics import align  # noqa: E402
 from kb.build.releases import publish  # noqa: E402

@@ -141,16 +141,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 LINK_BASE = "https://learn.microsoft.com/{locale}"
 """kb.output.options.LINK_BASE, spelled out so that the parser imports no more than it does."""
-EXPORT_FORMATS = ("tmx", "xliff", "csv", "glossary")
-"""kb.quality.export.FORMATS, spelled out so that the parser does not import the exporters (and lxml)."""
+EXPORT_FORMATS = ("tmx", "xliff", "csv", "glossary", "lexicon")
+"""kb.quality.export.FORMATS and ``lexicon``, spelled out so that the parser does not import the exporters
+(and lxml)."""
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
     import os
 
     p.add_argument("format", choices=EXPORT_FORMATS, help="tmx (all locales), xliff (--source → --target), csv, "
-                   "or glossary (the mined product terms, to edit and give to `kb check --glossary`)")
-    p.add_argument("--content", required=True, help="the content folder")
+                   "glossary (the mined product terms, to edit and give to `kb check --glossary`), or lexicon "
+                   "(the bilingual lexicon search translates queries with: TSV, or YAML for --out *.yaml; to edit "
+                   "and give to `kb build --lexicon`)")
+    p.add_argument("--content", help="the content folder (required but for lexicon with --build)")
+    p.add_argument("--build", help="lexicon: the build folder whose published lexicon to export (instead of mining "
+                   "--content)")
     p.add_argument("--out", required=True, help="the file to write")
     p.add_argument("--source", help="source locale (required for xliff; the first column of csv)")
     p.add_argument("--target", help="target locale (required for xliff; limits tmx and csv to two locales)")
@@ -158,17 +163,51 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=jobs_arg, default=os.cpu_count() or 1, help="parser processes")
 
 
-@command("export", "export aligned segments for translation tools (TMX 1.4, XLIFF 2.0, CSV)", _export_args)
+@command("export", "export aligned segments for translation tools (TMX 1.4, XLIFF 2.0, CSV), or the lexicon",
+         _export_args)
 def cmd_export(args: argparse.Namespace) -> int:
     from kb.align.topics import align
+    from kb.errors import InvalidParameter
     from kb.ingest.reader import ingest
     from kb.quality.export import export
 
+    if args.format == "lexicon":
+        return export_lexicon(args)
+    if not args.content:
+        raise InvalidParameter(f"--content is required to export {args.format}")
     corpus = ingest(args.content, jobs=args.jobs)
     n = export(args.format, corpus, align(corpus.documents), args.out, source=args.source, target=args.target,
                topics=tuple(args.topic))
     what = {"glossary": "terms", "xliff": "documents"}.get(args.format, "units")
     print(f"kb export: wrote {n} {what} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def export_lexicon(args: argparse.Namespace) -> int:
+    """``kb export lexicon``: the published release's lexicon (``--build``) or one mined from ``--content``."""
+    from pathlib import Path
+
+    from kb.align.lexicon import load, mine, write_rows
+    from kb.errors import IndexMissing, InvalidParameter
+
+    if args.build:
+        from kb.search.layout import LEXICON
+
+        index = Path(args.build) / "index"
+        if not index.is_dir():
+            raise IndexMissing(f"no published release in '{args.build}': run kb build --content DIR --build OUT")
+        lexicon = load(index / LEXICON)
+    elif args.content:
+        from kb.align.topics import align
+        from kb.ingest.reader import ingest
+
+        lexicon = mine(align(ingest(args.content, jobs=args.jobs).documents).topics)
+    else:
+        raise InvalidParameter("kb export lexicon needs --build (the published lexicon) or --content (mine one)")
+    fmt = "yaml" if args.out.lower().endswith((".yaml", ".yml")) else "tsv"
+    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
+        n = write_rows(lexicon.rows(), f, fmt)
+    print(f"kb export: wrote {n} translations to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -299,6 +338,9 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars or progress lines on stderr")
     p.add_argument("--clean", action="store_true",
                    help="reuse nothing: no file of a previous release, no parse cache (a build from scratch)")
+    p.add_argument("--lexicon", metavar="FILE",
+                   help="a curated bilingual lexicon (TSV or YAML: term, language, translation, translation_language, "
+                   "weight) merged over the one mined from the content (`kb export lexicon` writes one)")
 
 
 def check_link_base(value: str) -> str:
@@ -316,9 +358,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kb.output.options import BuildOptions
     from kb.progress import reporter
 
+    lexicon = None
+    if args.lexicon:  # (read now: a bad file stops the build before any work, naming its line)
+        from pathlib import Path
+
+        from kb.align.lexicon import read_curated
+
+        lexicon = Path(args.lexicon).resolve()
+        read_curated(lexicon)
     with reporter(quiet=args.quiet) as progress:
         options = BuildOptions(jobs=args.jobs, base_url=args.base_url, link_base=check_link_base(args.link_base),
-                               parse_cache=not args.clean, incremental=not args.clean)
+                               parse_cache=not args.clean, incremental=not args.clean, lexicon=lexicon)
         result = build(args.content, args.build, options, progress)
     from rich.markup import escape as escape_markup  # paths and messages come from the files
 
@@ -367,6 +417,10 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--edition", help="only documents of this edition (global, 21vianet, …)")
     p.add_argument("--limit", type=positive_int("limit"), default=10, help="results per page (1-100)")
     p.add_argument("--page", type=positive_int("page"), default=1, help="page number, from 1")
+    p.add_argument("--fallback", help="with --locale: the locales answering, in order, for a topic the locale lacks "
+                   "(comma-separated), or none (default: the closest languages first)")
+    p.add_argument("--explain", action="store_true",
+                   help="show which translated words of the query each result matched")
     p.add_argument("--json", action="store_true", help="print JSON (see README for the shape)")
 
 
@@ -381,7 +435,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from kb.search.query import search
 
     result = search(Path(args.build) / "index", args.query, locale=args.locale, edition=args.edition,
-                    limit=args.limit, page=args.page)
+                    limit=args.limit, page=args.page, fallback=args.fallback, explain=args.explain)
     if args.json:
         emit_json(result.as_dict())
         return 0
@@ -393,9 +447,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         snippet = "".join(f"[bold]{escape(unescape(t))}[/]" if i % 2 else escape(unescape(t))
                           for i, t in enumerate(parts))
         others = ", ".join(f"{t.locale} ({'/'.join(t.editions)})" for t in hit.translations)
+        missing = f" · not available in {result.locale}" if hit.fallback else ""
         out.print(f"{n}. [bold]{escape(hit.title)}[/] [dim]{hit.locale} · {', '.join(hit.editions)} · "
-                  f"{hit.score:.2f}[/]\n   {escape(hit.url)}\n   {snippet}\n"
+                  f"{hit.score:.2f}{missing}[/]\n   {escape(hit.url)}\n   {snippet}\n"
                   f"   [dim]also: {escape(others)}[/]", soft_wrap=True)
+        for t in hit.explain or ():
+            out.print(f"   translated: {t['word']} ({t['language']}) → {t['translation']} "
+                      f"({t['translation_language']}, {t['weight']:g}) in {', '.join(t['locales'])}",
+                      markup=False, soft_wrap=True)
     for suggestion in result.suggestions:
         out.print(f"did you mean: {suggestion}", markup=False)
     return 0

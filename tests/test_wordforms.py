@@ -25,3 +25,14 @@ def test_stems_of_a_locale_tag_and_folding() -> None:
     assert stems("Federazione", "it-IT") == stems("federazione", "it")
     assert fold("счёт") == "счет"
     assert fold("suscripción") == "suscripcion"
+
+
+@pytest.mark.parametrize(("lang", "word"), [
+    ("it", "federazione"), ("it", "la"), ("it", "azure"), ("ru", "настройка"), ("ru", "счёт"), ("ru", "azure"),
+    ("pt", "configurações"), ("pt", "não"), ("es", "suscripción"), ("es", "2013"),
+])
+def test_the_index_writers_term_is_the_lexicons(lang: str, word: str) -> None:
+    from kb.search.index import analysed_term
+    from kb.wordforms import word_stem
+
+    assert analysed_term(lang, word) == word_stem(lang, word)

@@ -26,7 +26,7 @@ import io
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +91,11 @@ class BilingualLexicon:
     def translations(self, term: str, lang: str, to: str) -> Translations:
         """The translations of the analysed ``term`` of ``lang`` into ``to`` (languages or locales)."""
         return self.table.get((language(lang), language(to)), {}).get(term, ())
+
+    def knows(self, term: str, lang: str) -> bool:
+        """Whether the analysed ``term`` of ``lang`` has a translation into any language."""
+        lang = language(lang)
+        return any(term in terms for (la, _), terms in self.table.items() if la == lang)
 
     def languages(self) -> list[str]:
         return sorted({lang for pair in self.table for lang in pair})
@@ -280,8 +285,11 @@ class Miner:
     Two languages sharing fewer than ``min_topics`` topics get no translations: so few co-occurrences
     are noise (every word of a three-article corpus "translates" every other)."""
 
-    def __init__(self, min_topics: int = MIN_TOPICS) -> None:
+    def __init__(self, min_topics: int = MIN_TOPICS, term: Callable[[str, str], str | None] = word_stem) -> None:
         self.min_topics = min_topics
+        self.term = term
+        """(language, lower-cased word) → its term (None: a stop word): :func:`kb.wordforms.word_stem`,
+        or the index writer's memoised analysis, which gives the same terms (each word analysed once)."""
         self.ids: dict[str, dict[str, int]] = defaultdict(dict)
         """Language → term → its number."""
         self.surface: dict[str, Counter[tuple[int, str]]] = defaultdict(Counter)
@@ -316,7 +324,7 @@ class Miner:
     def _terms(self, text: str, lang: str) -> tuple[int, ...]:
         ids, surface, out = self.ids[lang], self.surface[lang], []
         for word in words(text):
-            stem = word_stem(lang, word)
+            stem = self.term(lang, word)
             if stem is None:
                 continue
             number = ids.setdefault(stem, len(ids))

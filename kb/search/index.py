@@ -35,7 +35,7 @@ from kb.errors import IndexDamaged
 from kb.locales import language
 from kb.model import EMPTY_TEXT, Alignment, Corpus, Document, Topic, TopicMember
 from kb.output.incremental import Reuse, fingerprint
-from kb.search.analysis import analysis_key, text_field
+from kb.search.analysis import analysis_key, text_field, word_index_terms
 from kb.search.layout import (
     CATALOG,
     CATALOG_VERSION,
@@ -57,6 +57,8 @@ from kb.search.storage import open_dir
 if TYPE_CHECKING:
     from kb.output.options import BuildOptions
 
+REMINE_SHARE = 0.05
+"""In a session, the lexicon is mined again once this share of the topics changed (see :func:`write_lexicon`)."""
 POOL_MB = 16
 """Megabytes of postings (as Whoosh estimates them) its writer buffers before sorting them into a run on
 disk, merged at the commit: most of the index writer's memory beyond the catalog it keeps. The index is
@@ -211,11 +213,15 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
     counts: Counter[str] = Counter()
     words: dict[str, tuple[str, ...]] = {}  # path → its words, in a session
     catalog: list[Topic] = []
-    miner = Miner()
+    miner = Miner(term=analysed_term)
+    mined: list[Topic] | None = [] if session_memo is not None else None
     with _StoreWriter(dest, previous, reuse) as store:
         try:
             for topic in topics:
-                miner.add(topic)
+                if mined is None:
+                    miner.add(topic)
+                else:  # (in a session, mined again only when enough changed: see write_lexicon)
+                    mined.append(topic)
                 members = []
                 for member in topic.members:
                     p, fields, found = prepare(topic, member, options.base_url, memo)
@@ -238,7 +244,7 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
     if memo is not None:  # forget deleted documents
         for path in memo.keys() - stored.keys():
             del memo[path]
-    write_lexicon(dest, miner, options, reuse)
+    write_lexicon(dest, miner, mined, session_memo, options, reuse)
     if options.record_state:
         reuse.save(dest.parent)
     if session_memo is None:
@@ -253,17 +259,43 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
         session_memo["catalog"] = (dest.resolve(), data)
 
 
-def write_lexicon(dest: Path, miner: Miner, options: BuildOptions, reuse: Reuse) -> None:
+def write_lexicon(dest: Path, miner: Miner, mined: list[Topic] | None, session_memo: dict[str, Any] | None,
+                  options: BuildOptions, reuse: Reuse) -> None:
     """The bilingual lexicon mined from the topics, merged with the curated one of ``--lexicon``:
-    linked from the previous release when it is the same."""
-    lexicon = miner.lexicon()
-    if options.lexicon is not None:
-        lexicon = lexicon.merged(read_curated(options.lexicon))
-    data = lexicon.to_bytes()
+    linked from the previous release when it is the same. In a session (``kb serve --watch``) the
+    topics are mined again only when :data:`REMINE_SHARE` of them changed since they last were (a
+    lexicon is a statistic of the whole corpus: a one-file rebuild must not spend seconds on it)."""
+    data = None
+    if mined is not None and session_memo is not None:
+        signature = {topic_signature(t) for t in mined}
+        last = session_memo.get("lexicon")
+        changed = max(len(signature - last[0]), len(last[0] - signature)) if last is not None else 0
+        if last is not None and changed <= REMINE_SHARE * len(signature) and last[1] == options.lexicon:
+            data = last[2]
+        else:
+            for topic in mined:
+                miner.add(topic)
+    if data is None:
+        lexicon = miner.lexicon()
+        if options.lexicon is not None:
+            lexicon = lexicon.merged(read_curated(options.lexicon))
+        data = lexicon.to_bytes()
+        if mined is not None and session_memo is not None:
+            session_memo["lexicon"] = ({topic_signature(t) for t in mined}, options.lexicon, data)
     previous = reuse.previous / LEXICON if reuse.previous is not None else None
     # (compared by its bytes, not recorded in the index's state: that state lists documents)
     if not (previous is not None and _same_bytes(previous, data) and reuse.take(LEXICON, dest)):
         (dest / LEXICON).write_bytes(data)
+
+
+def topic_signature(topic: Topic) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return topic.id, tuple((m.document.path, m.document.content_hash) for m in topic.members)
+
+
+def analysed_term(lang: str, word: str) -> str | None:
+    """A word's query-mode term, from the index's own memoised analysis (its first index term)."""
+    found = word_index_terms(analysis_key(lang), word)
+    return found[0] if found else None
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

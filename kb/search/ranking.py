@@ -29,6 +29,10 @@ FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "body": 1.0}
 TRANSLATED_SHARE = 0.4
 """In a language the query's words were translated into, the share of its clauses that must have a
 term there (the lexicon does not know every word): the others are left out of that language's query."""
+TRANSLATED_TITLE = 4.0
+"""How much more a translated word counts in a title (beyond the title's own boost): the lexicon is
+mined from titles and headings first, and a title that holds the translations of the query's words
+is the surest sign of the article asked for (a hub page listing every title holds them in its body)."""
 COORDINATION = 1.0
 OTHER_LANGUAGE_DISCOUNT = 0.5
 """How much less a match counts in a language the query is confidently not written in."""
@@ -92,10 +96,12 @@ def rank(
 
 def coordinated(release: Release, q: wq.Query, share: float) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The documents matching any clause of ``q`` (an Or of clauses, ``share`` of the query's
-    clauses), each scored the sum of its clauses' scores times the share of the query's clauses it
-    matched: a translated document matching one word of two counts half (a translation is a guess;
-    the words of a query in its own language must all match)."""
+    clauses), each scored the sum of its clauses' scores times the share of the parts it matched,
+    a part being a clause in one field (title, headings, body): a translated document matching one
+    word of two counts half, one matching a word in its title and body more than in its body alone
+    (a translation is a guess; the words of a query in its own language must all match)."""
     clauses = q.subqueries if isinstance(q, wq.Or) else [q]
+    clauses = [f for c in clauses for f in (c.subqueries if isinstance(c, wq.Or) else [c])]
     parts = [matches(release, c) for c in clauses]
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -244,7 +250,10 @@ def language_query(release: Release, clauses: list[Clause], key: str, mode: str,
     # (translated, any clause may match: a translation is a guess, and the documents matching more
     # of them score higher anyway)
     combined: wq.Query = (wq.And if mode == "all" and translated is None else wq.Or)(positive)
-    return (wq.AndNot(combined, wq.Or(negative)) if negative else combined).normalize()
+    query = wq.AndNot(combined, wq.Or(negative)) if negative else combined
+    # (a translated language's query is scored clause by clause, see coordinated(): Whoosh's
+    # normalize() of its large tree, copies and all, cost more than the scoring)
+    return query if translated is not None else query.normalize()
 
 
 def clause_query(release: Release, clause: Clause, key: str,
@@ -270,7 +279,8 @@ def clause_query(release: Release, clause: Clause, key: str,
                 return None
             parts = [wq.Or([wq.Term(fname, v, boost=boost) for v in variants]) for variants in positions]
             own = [parts[0] if len(parts) == 1 else wq.And(parts)] if parts else []
-            others = [wq.Term(fname, t, boost=boost * w) for t, w in translations]
+            title = TRANSLATED_TITLE if name == "title" else 1.0
+            others = [wq.Term(fname, t, boost=boost * w * title) for t, w in translations]
             # (the best of a word's readings counts, not their sum: "centro" translated as both
             # words of "centro de partners" must not count twice)
             subqueries.append(wq.DisjunctionMax(own + others) if others else own[0])

@@ -2,8 +2,9 @@
 (:mod:`kb.align.lexicon`, mined from the corpus at build time), so that a question asked in a
 language that lacks the article still reaches the article's other versions.
 
-Each word clause is analysed in the query's language (the detected one; nothing is translated
-when the detection is unsure) and each of its terms looked up: its translations into another language are
+Each word clause is analysed in the query's language (the detected one; when the detection is
+unsure, the one language whose lexicon knows most of its words, else nothing is translated) and
+each of its terms looked up: its translations into another language are
 searched in that language's fields beside the word itself, weighed by the lexicon's weight times
 :data:`TRANSLATION_WEIGHT` (the original word is always kept), a word's best reading counting
 once (``DisjunctionMax``). Product names and acronyms (``Azure``, ``CSP``) add nothing: the lexicon
@@ -20,16 +21,24 @@ from dataclasses import dataclass, field
 
 from kb import locales
 from kb.align.lexicon import BilingualLexicon
+from kb.search.layout import TEXT_FIELDS, field_name
 from kb.search.ranking import word_positions
 from kb.search.release import Release
 from kb.search.request import Clause, detect_language
+from kb.wordforms import CYRILLIC_LANGUAGES, is_cyrillic
 
 TRANSLATION_WEIGHT = 1.0
 """How much a translated word's match counts against the word's own (times the lexicon's weight)."""
 SURE = 0.6
-"""Below this confidence in the query's language, nothing is translated."""
-MAX_PER_TERM = 2
+"""Below this confidence in the query's language, the lexicon tells it (:func:`by_lexicon`)."""
+MAX_PER_TERM = 3
 """Translations of one term into one language, best first."""
+MIN_PIVOTED = 0.25
+"""Translations through a third language weigh at least this (both steps' weights multiplied)."""
+COGNATE_WEIGHT = 0.5
+"""The weight of a term the lexicon does not know, searched as itself in a related language."""
+MIN_COGNATE = 4
+"""Shorter terms are not taken for cognates (too many words of another language share them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +100,13 @@ def expand(release: Release, clauses: list[Clause]) -> Expansions:
         return Expansions()
     keys = release.keys
     detected = detect_language(clauses, release.catalog.locales)
-    if detected is None or detected[1] < SURE or locales.language(detected[0]) not in keys:
-        return Expansions()  # (which words to translate from which language is anybody's guess)
-    source = locales.language(detected[0])
+    if detected is not None and detected[1] >= SURE and locales.language(detected[0]) in keys:
+        source = locales.language(detected[0])
+    else:
+        voted = by_lexicon(lexicon, clauses, keys)
+        if voted is None:
+            return Expansions()  # (which words to translate from which language is anybody's guess)
+        source = voted
     out: dict[tuple[int, str], list[Translation]] = {}
     stopped = set()
     for number, clause in enumerate(clauses):
@@ -105,17 +118,59 @@ def expand(release: Release, clauses: list[Clause]) -> Expansions:
         for variants in positions:
             for target in keys:
                 if target != source:
-                    add(out, lexicon, number, clause.text, source, variants[0], target)
+                    add(out, release, number, clause.text, source, variants[0], target)
     into = frozenset(keys) - {source}
     return Expansions({k: tuple(v) for k, v in out.items()}, frozenset(stopped), into)
 
 
-def add(out: dict[tuple[int, str], list[Translation]], lexicon: BilingualLexicon,
+def pivoted(lexicon: BilingualLexicon, term: str, source: str, target: str, pivots: list[str]
+            ) -> tuple[tuple[str, float], ...]:
+    """The translations of ``term`` into ``target`` through a third language, when the lexicon has
+    none direct (a language with few articles shares few with each other one, but each of its words
+    met in one pair can be carried on through that language's lexicon), weighed by both steps."""
+    best: dict[str, float] = {}
+    for pivot in pivots:
+        for middle, w1 in lexicon.translations(term, source, pivot)[:MAX_PER_TERM]:
+            for end, w2 in lexicon.translations(middle, pivot, target)[:MAX_PER_TERM]:
+                best[end] = max(best.get(end, 0.0), w1 * w2)
+    ranked = sorted(best.items(), key=lambda tw: (-tw[1], tw[0]))
+    return tuple((t, round(w, 4)) for t, w in ranked[:MAX_PER_TERM] if w >= MIN_PIVOTED)
+
+
+def cognate(release: Release, term: str, source: str, target: str) -> bool:
+    """Whether ``term`` of ``source`` may be a cognate in ``target``: long enough, written in the
+    target's script, and a term of the target's documents."""
+    if len(term) < MIN_COGNATE or is_cyrillic(term) != (target in CYRILLIC_LANGUAGES) or term.isdigit():
+        return False
+    fields = release.lexicon()
+    return any(fields.of(field_name(name, target)).frequency(term) for name in TEXT_FIELDS)
+
+
+def by_lexicon(lexicon: BilingualLexicon, clauses: list[Clause], keys: list[str]) -> str | None:
+    """The one language whose lexicon knows the most of the query's words (a word or two is too
+    little for the language detector), or None when none or several do."""
+    votes = {key: sum(1 for c in clauses if c.kind == "word" and not c.negated
+                      for variants in word_positions(key, c.text) if lexicon.knows(variants[0], key))
+             for key in keys}
+    best = max(votes.values(), default=0)
+    winners = [k for k, v in votes.items() if v == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+def add(out: dict[tuple[int, str], list[Translation]], release: Release,
         number: int, word: str, source: str, term: str, target: str) -> None:
     """The translations of one term of clause ``number`` into ``target`` (not those the word
-    itself gives there)."""
+    itself gives there), or through a third language (:func:`pivoted`); for a term the lexicon
+    does not translate at all, the term itself when the target's
+    documents have it: related languages stem cognates alike (it ``federazione``, es ``federación``
+    and pt ``federação`` are all ``feder``), and a lexicon mined from few articles misses words."""
     own = {v for variants in word_positions(target, word) for v in variants}
-    for translation, weight in lexicon.translations(term, source, target)[:MAX_PER_TERM]:
+    lexicon = release.bilingual()
+    translations = lexicon.translations(term, source, target)[:MAX_PER_TERM] or pivoted(
+        lexicon, term, source, target, [k for k in release.keys if k not in (source, target)])
+    if not translations and term not in own and cognate(release, term, source, target):
+        translations = ((term, COGNATE_WEIGHT),)
+    for translation, weight in translations:
         found = out.get((number, target), [])
         if translation not in own and not any(t.translation == translation for t in found):
             out[(number, target)] = [*found, Translation(number, word, source, term, target, translation, weight)]

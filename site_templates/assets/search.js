@@ -120,9 +120,13 @@
     pager.hidden = true;
   }
 
-  function result(r) {
+  function result(r, asked) {
     const title = el("h2", {}, el("a", { href: siteUrl(r.url), lang: r.locale, hreflang: r.locale }, r.title));
     const meta = el("p", { class: "result-meta" }, [localeName(r.locale), ...(r.editions || []).map(editionName)].join(" · "));
+    // A topic the requested locale lacks, shown in a fallback locale: say so plainly.
+    if (r.fallback && asked) {
+      meta.append(" · ", el("strong", { class: "fallback" }, fmt(strings.not_available, { locale: localeName(asked) })));
+    }
     const item = el("li", { class: "result" }, title, meta, snippet(r.snippet));
     if ((r.translations || []).length) {
       const also = el("p", { class: "also" }, strings.also_in + ": ");
@@ -172,7 +176,7 @@
     const said = total === 1 ? strings.result_one : total ? strings.results : strings.none;
     status.textContent = fmt(said, { total, query: data.query || p.q });
     suggestions(data.suggestions || [], p);
-    list.replaceChildren(...(data.results || []).map(result));
+    list.replaceChildren(...(data.results || []).map((r) => result(r, data.locale)));
     counts(data.counts);
     const prev = document.getElementById("prev");
     const next = document.getElementById("next");
