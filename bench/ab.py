@@ -88,13 +88,14 @@ def summary(samples: list[float]) -> tuple[float, float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--other", type=Path, required=True, help="a checkout of the revision to compare with")
+    ap.add_argument("--this", type=Path, default=common.ROOT, help="the checkout measured (default: this one)")
     ap.add_argument("--content", type=Path, default=synth.DEV_CORPUS, help="the corpus (default: the dev corpus)")
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds (one untimed round warms both first)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--builds", type=int, default=3, help="builds of each side (the fastest counts)")
     args = ap.parse_args()
-    sides = {"this": common.ROOT, "other": args.other.resolve()}
+    sides = {"this": args.this.resolve(), "other": args.other.resolve()}
     queries = queries_for(args.content, args.queries, args.seed)
     with tempfile.TemporaryDirectory(prefix="kb-ab-") as scratch:
         servers, conns = [], {}
