@@ -17,7 +17,8 @@ import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,9 +60,13 @@ def _answers(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
                 yield json.loads(base64.b64decode(part))
 
 
-def index_records(records: Iterable[dict[str, Any]], output: Path, count: int) -> None:
+def index_records(
+    records: Iterable[dict[str, Any]], output: Path, count: int, complete: Callable[[], bool] = lambda: True,
+) -> None:
     """Index ``count`` records (each the fields of an ``AddRecord``: url, content, language, meta,
-    filters) in a new service and write the bundle into ``output``."""
+    filters) in a new service and write the bundle into ``output``. The service is let go once
+    ``complete()`` says the bundle is whole (or after STOP_SECONDS): a file it has not finished
+    writing when it exits would stay truncated."""
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen([os.fspath(executable()), "--service"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=errors)
@@ -79,6 +84,9 @@ def index_records(records: Iterable[dict[str, Any]], output: Path, count: int) -
             write = {"type": "WriteFiles", "index_id": index_id, "output_path": os.fspath(output)}
             _write(proc.stdin, _encode(2, write))
             _expect(answers, "WriteFiles", errors)
+            deadline = time.monotonic() + STOP_SECONDS
+            while not complete() and time.monotonic() < deadline:
+                time.sleep(0.05)
             with contextlib.suppress(BrokenPipeError):
                 proc.stdin.close()  # the service finishes and exits when its input ends
             proc.wait(timeout=STOP_SECONDS)
