@@ -143,7 +143,8 @@ def _write_checked(found: list[Record], bundle: Path) -> None:
     """Write the bundle, and check it is whole (a bundle missing a file would fail in the browser,
     not here): a broken one is written once more, then reported."""
     for attempt in (1, 2):
-        index_records((dataclasses.asdict(r) for r in found), bundle, len(found))
+        index_records((dataclasses.asdict(r) for r in found), bundle, len(found),
+                      complete=lambda: bundle_problem(bundle) is None)
         problem = bundle_problem(bundle)
         if problem is None:
             return
@@ -154,7 +155,7 @@ def _write_checked(found: list[Record], bundle: Path) -> None:
 
 def bundle_problem(bundle: Path) -> str | None:
     """What is wrong with the bundle in ``bundle`` (None when its entry, and each language's meta
-    and WASM files it names, are there and not empty)."""
+    and WASM files it names, are there, and no file is empty)."""
     try:
         languages = json.loads((bundle / "pagefind-entry.json").read_bytes())["languages"]
         needed = [f"pagefind.{v['hash']}.pf_meta" for v in languages.values()]
@@ -162,7 +163,9 @@ def bundle_problem(bundle: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return f"pagefind-entry.json unreadable ({type(exc).__name__})"
     for name in needed:
-        path = bundle / name
-        if not path.is_file() or path.stat().st_size == 0:
-            return f"{name} missing or empty"
+        if not (bundle / name).is_file():
+            return f"{name} missing"
+    for path in bundle.rglob("*"):
+        if path.is_file() and path.stat().st_size == 0:
+            return f"{path.relative_to(bundle).as_posix()} empty"
     return None

@@ -17,10 +17,13 @@ import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+SETTLE_SECONDS = 0.25
+"""How long the bundle's files must stay unchanged before the service is let go."""
 STOP_SECONDS = 30.0
 """How long the service may take to exit once its input is closed, before it is killed."""
 
@@ -59,9 +62,13 @@ def _answers(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
                 yield json.loads(base64.b64decode(part))
 
 
-def index_records(records: Iterable[dict[str, Any]], output: Path, count: int) -> None:
+def index_records(
+    records: Iterable[dict[str, Any]], output: Path, count: int, complete: Callable[[], bool] = lambda: True,
+) -> None:
     """Index ``count`` records (each the fields of an ``AddRecord``: url, content, language, meta,
-    filters) in a new service and write the bundle into ``output``."""
+    filters) in a new service and write the bundle into ``output``. The service is let go once
+    ``complete()`` says the bundle is whole (or after STOP_SECONDS): a file it has not finished
+    writing when it exits would stay truncated."""
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen([os.fspath(executable()), "--service"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=errors)
@@ -79,6 +86,7 @@ def index_records(records: Iterable[dict[str, Any]], output: Path, count: int) -
             write = {"type": "WriteFiles", "index_id": index_id, "output_path": os.fspath(output)}
             _write(proc.stdin, _encode(2, write))
             _expect(answers, "WriteFiles", errors)
+            settle(output, complete)
             with contextlib.suppress(BrokenPipeError):
                 proc.stdin.close()  # the service finishes and exits when its input ends
             proc.wait(timeout=STOP_SECONDS)
@@ -86,6 +94,29 @@ def index_records(records: Iterable[dict[str, Any]], output: Path, count: int) -
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+def settle(output: Path, complete: Callable[[], bool]) -> None:
+    """Wait until the bundle in ``output`` is whole and has stopped changing (no file's size or time
+    changed for SETTLE_SECONDS), at most STOP_SECONDS: the service answers that it wrote the files
+    while writes can still be under way, and one in flight when it exits stays truncated."""
+    deadline = time.monotonic() + STOP_SECONDS
+    last: dict[str, tuple[int, int]] | None = None
+    while time.monotonic() < deadline:
+        now = _snapshot(output)
+        if now == last and complete():
+            return
+        last = now
+        time.sleep(SETTLE_SECONDS)
+
+
+def _snapshot(output: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for path in output.rglob("*"):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            found[path.as_posix()] = (st.st_size, st.st_mtime_ns)
+    return found
 
 
 def _write(stdin: IO[bytes], data: bytes) -> None:

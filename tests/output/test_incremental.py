@@ -94,7 +94,9 @@ def test_incremental_build_equals_clean_build(change: str, in_session: bool, con
     inc = tmp_path / "inc"
     first = build(content, inc, options).release
     CHANGES[change](content)
-    second = build(content, inc, options).release
+    rebuilt = build(content, inc, options)
+    assert rebuilt.warnings == []
+    second = rebuilt.release
     clean = tmp_path / "clean"
     build(content, clean, options)
 
@@ -157,7 +159,9 @@ def test_recycled_releases_equal_clean_builds_and_leave_the_live_ones_alone(
     for step, change in enumerate(["modify", "add", "delete", "rename", "touch"]):
         before = {p: snapshot(p) for p in sorted((inc / "releases").iterdir())}
         CHANGES[change](content)
-        new = build(content, inc, options).release
+        rebuilt = build(content, inc, options)
+        assert rebuilt.warnings == [], change
+        new = rebuilt.release
         clean = tmp_path / f"clean-{step}"
         build(content, clean, BuildOptions(jobs=1))
         # (kb serve --watch writes no Pagefind bundle: its pages search through its API)
