@@ -28,7 +28,7 @@ from kb.search.analysis import analysis_key, index_positions
 from kb.search.catalog import Entry
 from kb.search.cost import BUDGET, Budget, Cost, estimate
 from kb.search.layout import TEXT_FIELDS, body_text, field_name, headings_text
-from kb.search.ranking import language_query, language_weights, rank
+from kb.search.ranking import Ranked, language_query, language_weights, rank
 from kb.search.release import Release, open_release, read_ahead
 from kb.search.request import DEFAULT_LIMIT, Request, detect_language, parse_query, validate
 from kb.search.scoring import Unsupported, leaf
@@ -195,20 +195,12 @@ def run(release: Release, req: Request) -> SearchResult:
     detected = detect_language(req.clauses, release.catalog.locales)
     weights = language_weights(release.catalog.locales, detected)
     expansions = expand(release, req.clauses)
-    coverage: dict[str, float] = {}
     match: Literal["all", "any"] = "all"
-    queries = {key: language_query(release, req.clauses, key, "all", expansions.of(key), coverage)
-               for key in release.keys}
-    ranked = rank(release, req, queries, shown_weights(weights, coverage), translated_weights(weights, coverage),
-                  coverage)
+    queries, ranked = ranked_by(release, req, "all", weights, expansions)
     positives = [c for c in req.clauses if not c.negated]
     if not ranked and len(positives) > 1:
         match = "any"
-        coverage.clear()
-        queries = {key: language_query(release, req.clauses, key, "any", expansions.of(key), coverage)
-                   for key in release.keys}
-        ranked = rank(release, req, queries, shown_weights(weights, coverage), translated_weights(weights, coverage),
-                  coverage)
+        queries, ranked = ranked_by(release, req, "any", weights, expansions)
     total = len(ranked)
     pages = max(1, math.ceil(total / req.limit))
     if req.page > pages:
@@ -220,6 +212,16 @@ def run(release: Release, req: Request) -> SearchResult:
     tried = tuple(t.as_dict(release.bilingual().words) for t in expansions.all())
     return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match,
                         tried if req.explain else None)
+
+
+def ranked_by(release: Release, req: Request, mode: str, weights: dict[str, float], expansions: Expansions
+              ) -> tuple[dict[str, wq.Query | None], Ranked | list[tuple[Entry, float]]]:
+    """Each language's query in ``mode`` (``all``, ``any``) and the topics they rank."""
+    coverage: dict[str, float] = {}
+    queries = {key: language_query(release, req.clauses, key, mode, expansions.of(key), coverage)
+               for key in release.keys}
+    return queries, rank(release, req, queries, shown_weights(weights, coverage),
+                         translated_weights(weights, coverage), coverage)
 
 
 def shown_weights(weights: dict[str, float], coverage: dict[str, float]) -> dict[str, float]:
