@@ -34,6 +34,7 @@ from kb.wordforms import CYRILLIC_LANGUAGES, fold, is_cyrillic, stemmer, stop_wo
 FALLBACK = "any"
 """Analysis key of languages Whoosh has neither a stemmer nor stop words for."""
 
+@functools.cache  # (a few languages; Whoosh looks them up in its tables every time)
 def analysis_key(language: str) -> str:
     """The analysis a language gets: its own code when Whoosh knows it, else :data:`FALLBACK`."""
     lang = language.lower()

@@ -198,20 +198,12 @@ def run(release: Release, req: Request) -> SearchResult:
     detected = detect_language(req.clauses, release.catalog.locales)
     weights = language_weights(release.catalog.locales, detected)
     expansions = expand(release, req.clauses)
-    coverage: dict[str, float] = {}
     match: Literal["all", "any"] = "all"
-    queries = {key: language_query(release, req.clauses, key, "all", expansions.of(key), coverage)
-               for key in release.keys}
-    ranked = rank(release, req, queries, shown_weights(weights, coverage), translated_weights(weights, coverage),
-                  coverage)
+    queries, ranked = ranked_by(release, req, "all", weights, expansions)
     positives = [c for c in req.clauses if not c.negated]
     if not ranked and len(positives) > 1:
         match = "any"
-        coverage.clear()
-        queries = {key: language_query(release, req.clauses, key, "any", expansions.of(key), coverage)
-                   for key in release.keys}
-        ranked = rank(release, req, queries, shown_weights(weights, coverage), translated_weights(weights, coverage),
-                  coverage)
+        queries, ranked = ranked_by(release, req, "any", weights, expansions)
     total = len(ranked)
     pages = max(1, math.ceil(total / req.limit))
     if req.page > pages:
@@ -237,6 +229,16 @@ def words_of(release: Release, locale: str | None) -> Callable[[str], bool] | No
         return None
     body, analyze = release.lexicon().of(field_name("body", key)), analyzer_for(key)
     return lambda word: any(body.frequency(t.text) for t in analyze(word, mode="query"))
+
+
+def ranked_by(release: Release, req: Request, mode: str, weights: dict[str, float], expansions: Expansions
+              ) -> tuple[dict[str, wq.Query | None], Ranked | list[tuple[Entry, float]]]:
+    """Each language's query in ``mode`` (``all``, ``any``) and the topics they rank."""
+    coverage: dict[str, float] = {}
+    queries = {key: language_query(release, req.clauses, key, mode, expansions.of(key), coverage)
+               for key in release.keys}
+    return queries, rank(release, req, queries, shown_weights(weights, coverage),
+                         translated_weights(weights, coverage), coverage)
 
 
 def shown_weights(weights: dict[str, float], coverage: dict[str, float]) -> dict[str, float]:

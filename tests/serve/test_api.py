@@ -182,7 +182,7 @@ def test_openapi_describes_the_api(api: str) -> None:
     assert {"/api/search", "/api/topics", "/api/topics/{topic_id}", "/api/documents/{locale}/{slug}",
             "/api/compare/{topic_id}", "/api/health"} == set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "locale", "edition", "limit", "page"}
+    assert params == {"q", "locale", "edition", "limit", "page", "fallback", "explain"}
 
 
 # --- HTTP: every error case -----------------------------------------------------------------------
