@@ -57,25 +57,35 @@ def _serve(cmd: list[str], url: str) -> Iterator[subprocess.Popen[str]]:
         yield proc
 
 
-@pytest.fixture(scope="session")
-def kb_serve(built_seeds: Path) -> Iterator[Server]:
+def serve_with_kb(out: Path) -> Iterator[Server]:
     """`kb serve --build OUT` on a free port: the site and the query API together."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = kb("serve", "--build", str(built_seeds), "--host", "127.0.0.1", "--port", str(port))
+    cmd = kb("serve", "--build", str(out), "--host", "127.0.0.1", "--port", str(port))
     for _ in _serve(cmd, url + "/api/health"):
-        yield Server(url, built_seeds)
+        yield Server(url, out)
+
+
+def serve_as_files(out: Path) -> Iterator[Server]:
+    """The site of ``out`` as plain files (`python -m http.server`, a real process on loopback): no API."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    site = str((out / "site").resolve())
+    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site]
+    for _ in _serve(cmd, url + "/"):
+        yield Server(url, out)
+
+
+@pytest.fixture(scope="session")
+def kb_serve(built_seeds: Path) -> Iterator[Server]:
+    """The seeds' build under `kb serve`."""
+    yield from serve_with_kb(built_seeds)
 
 
 @pytest.fixture(scope="session")
 def static_host(built_seeds: Path) -> Iterator[Server]:
-    """The same site hosted as plain files (Python's http.server): no API behind it."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    site = (built_seeds / "site").resolve()
-    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)]
-    for _ in _serve(cmd, url + "/"):
-        yield Server(url, built_seeds)
+    """The seeds' build hosted as plain files: no API behind it."""
+    yield from serve_as_files(built_seeds)
 
 
 SEARCH_SITE = Path(__file__).resolve().parent / "search_site" / "content"
@@ -95,22 +105,13 @@ def built_search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def served_search_site(built_search_site: Path) -> Iterator[Server]:
     """`kb serve` over the small site: pages and the query API."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = kb("serve", "--build", str(built_search_site), "--host", "127.0.0.1", "--port", str(port))
-    for _ in _serve(cmd, url + "/api/health"):
-        yield Server(url, built_search_site)
+    yield from serve_with_kb(built_search_site)
 
 
 @pytest.fixture(scope="session")
 def static_search_site(built_search_site: Path) -> Iterator[Server]:
-    """The small site as plain files: `python -m http.server`, a real process on loopback, no API."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    site = str((built_search_site / "site").resolve())
-    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site]
-    for _ in _serve(cmd, url + "/"):
-        yield Server(url, built_search_site)
+    """The small site as plain files: no API."""
+    yield from serve_as_files(built_search_site)
 
 
 _CHROMIUM: list[Any] = []

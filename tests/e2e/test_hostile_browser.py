@@ -26,7 +26,7 @@ import pytest
 
 # The fixtures come from browser_support.py by import (see test_browser.py): F811 is expected.
 # ruff: noqa: F811
-from browser_support import Server, _serve, browser, free_port, kb  # noqa: F401
+from browser_support import Server, browser, kb, serve_with_kb  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -110,11 +110,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_serve(hostile_build: Path) -> Iterator[Server]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = kb("serve", "--build", str(hostile_build), "--host", "127.0.0.1", "--port", str(port))
-    for _ in _serve(cmd, url + "/api/health"):
-        yield Server(url, hostile_build)
+    yield from serve_with_kb(hostile_build)
 
 
 def site_paths(out: Path) -> list[str]:
