@@ -234,7 +234,7 @@ CASES: list[Case] = [
         "---\ntitle: \"<script>alert('title')</script>\"\n"
         "description: \"\\\"><img src=x onerror=alert('description')>\"\n"
         "ms.contentlocale: pt-BR\nms.assetid: \"<svg onload=alert('assetid')>\"\nms.date: \"<b>x</b>\"\n---\n"
-        + INTRO).encode()), True, xss=True),
+        + INTRO).encode()), True, ("ms.date '<b>x</b>' is not a date",), xss=True),
     Case("xss/locale.md", data((
         "---\ntitle: Local\nms.contentlocale: \"pt-BR\\\"><script>alert('locale')</script>\"\n---\n"
         + INTRO).encode()), True, xss=True),
@@ -278,7 +278,8 @@ CASES: list[Case] = [
          ("front matter has more than 10,000 values",)),
     Case("yaml/python-tag.md", _python_tag, False,
          ("front matter is not valid YAML: could not determine a constructor",)),
-    Case("yaml/impossible-date.md", data(doc("", extra="ms.date: 2019-02-30\n")), True),
+    Case("yaml/impossible-date.md", data(doc("", extra="ms.date: 2019-02-30\n")), True,
+         ("ms.date '2019-02-30' is not a date",)),
     Case("yaml/binary-and-set.md", data(doc("", extra="b: !!binary aGVsbG8=\ns: !!set {x, y}\nn: .nan\n")),
          True),
     # bytes and file types

@@ -197,6 +197,13 @@ BAD_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:image/svg")
 CSS_SCRIPT = ("expression(", "javascript:", "binding", "behavior")
 
 
+def same_site_refresh(attrs: list[tuple[str, str | None]]) -> bool:
+    """A ``<meta http-equiv="refresh">`` of kb's own redirect stubs: at once, to a path of this site."""
+    content = dict(attrs).get("content") or ""
+    delay, _, target = content.partition("; url=")
+    return delay == "0" and target.startswith("/") and not target.startswith(("//", "/\\"))
+
+
 class ActiveContent(HTMLParser):
     """Collects everything in a page that could run script: script elements that carry an injected
     payload, on* handlers, script URLs, srcdoc, frames and plug-ins, CSS expressions and bindings."""
@@ -219,7 +226,7 @@ class ActiveContent(HTMLParser):
                 self.found.append(f"<{tag} {name}={value}>")
             elif name == "style" and any(w in v for w in CSS_SCRIPT):
                 self.found.append(f"<{tag} style={value}>")
-            elif tag == "meta" and name == "http-equiv" and v == "refresh":
+            elif tag == "meta" and name == "http-equiv" and v == "refresh" and not same_site_refresh(attrs):
                 self.found.append("<meta refresh>")
             if tag == "script" and name == "src" and "evil.example" in v:
                 self.found.append(f"<script src={value}>")

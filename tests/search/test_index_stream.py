@@ -64,7 +64,7 @@ def test_a_forked_index_is_the_in_process_one(tmp_path: Path) -> None:
     one = build(CONTENT, tmp_path / "one", BuildOptions(jobs=1))
     two = build(CONTENT, tmp_path / "two", BuildOptions(jobs=2))
     assert sorted(p.name for p in (one.release / "index").iterdir() if not p.name.startswith(("MAIN", "_MAIN"))) == [
-        "catalog.pickle", "documents-0.pickle", "vocabulary.pickle"]
+        "catalog.pickle", "documents-0.pickle", "lexicon.pickle", "vocabulary.pickle"]
     assert index_answers(tmp_path / "two") == index_answers(tmp_path / "one")
     assert sorted(p.name for p in two.release.iterdir()) == [".state", "index", "manifest.json", "site"]
 
