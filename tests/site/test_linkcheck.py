@@ -15,7 +15,7 @@ from kb import urls
 from kb.align.topics import align
 from kb.ingest.reader import ingest
 from kb.model import Alignment
-from kb.site.data import locale_key
+from kb.site.data import is_noindex, locale_key
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -57,7 +57,8 @@ def assert_alternates(pages: dict[str, PageLinks], alignment: Alignment, base: s
             page = pages[url]
             assert page.lang == m.document.locale, url
             langs = [lang for lang, _ in page.alternates]
-            assert langs == [*sorted(topic.locales, key=str.lower), "x-default"], url
+            indexed = {n.document.locale for n in topic.members if not is_noindex(n.document)}  # (ROBOTS: NOINDEX
+            assert langs == [*sorted(indexed, key=str.lower), "x-default"], url  # pages are no one's alternate)
             for lang, href in page.alternates:
                 if lang == "x-default":
                     assert href == urls.join(base, urls.topic_path(topic.id, main)), url
