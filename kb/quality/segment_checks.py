@@ -354,6 +354,10 @@ _PATHLIKE = re.compile(
 not ``11/2/17``, not ``$4/mês``."""
 
 
+_PATH_HINT = re.compile(r"[/\\]|\.(?:png|jpe?g|gif|svg|md|html?|aspx|exe|msi|xml|json|ps1|dll|zip|cab)\b", re.I)
+"""What every match of _PATHLIKE holds: a text without it (most) is not scanned by the slower pattern."""
+
+
 def figure_text(segs: Sequence[Segment]) -> str:
     """The text of segments whose numbers count: without inline code, link or image targets, paths
     and file names (numbers there are names, not figures)."""
@@ -364,7 +368,7 @@ def figure_text(segs: Sequence[Segment]) -> str:
         for link in s.links:
             if len(link.target) > 3:
                 text = text.replace(link.target, " ")
-    return _PATHLIKE.sub(" ", text)
+    return _PATHLIKE.sub(" ", text) if _PATH_HINT.search(text) else text
 
 
 _NAMED = re.compile(r"\b[A-Z][\w+.-]*[ \u00a0]\d{1,4}(?:\.\d+)*(?![\w.,]*\d)")
@@ -412,10 +416,19 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
     takes for the same value (see :mod:`kb.quality.numbers`); product names with their version
     (learned from the corpus, see :func:`protected_names`) are names, not figures."""
     names = protected_names(ctx)
+    texts: dict[tuple[int, ...], str] = {}
+
+    def text_of(segs: Sequence[Segment]) -> str:
+        # (a reference's segments meet every other locale's: their text is made once for the topic)
+        key = tuple(map(id, segs))
+        found = texts.get(key)
+        if found is None:
+            found = texts[key] = figure_text(segs)
+        return found
 
     def figures_of(segs: Sequence[Segment]) -> Figures:
         # a name's number need not be written by the other side, but accounts for one it writes
-        text = figure_text(segs)
+        text = text_of(segs)
         every, unnamed = figures(text), figures(_NAMED.sub(lambda m: " " if m.group() in names else m.group(), text))
         return Figures(unnamed.written, every.accounts | unnamed.accounts, unnamed.parts)
 
@@ -424,7 +437,7 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         # the same digits in the same order are the same figures, whatever separates them
         # (24,824 and 24 824; 1:51 and 1'51; 16^4 and 16<sup>4</sup>)
-        if _DIGITS.sub("", figure_text(a)) == _DIGITS.sub("", figure_text(b)):
+        if _DIGITS.sub("", text_of(a)) == _DIGITS.sub("", text_of(b)):
             return (), ()
         fa, fb = figures_of(a), figures_of(b)
         missing, extra = unaccounted(fa, fb)
@@ -478,6 +491,14 @@ def check_links(ctx: Context) -> Iterator[Finding]:
     ``broken_link``, not something the translation lacks; a translation's link that its reference
     lacks is a mismatch in the translation, whether or not its target exists."""
     known = ctx.known_paths
+    bodies: dict[str, str] = {}
+
+    def lowered(doc: Document) -> str:
+        # (a document's body, lower-cased once for the topic: most pairs never need it)
+        found = bodies.get(doc.path)
+        if found is None:
+            found = bodies[doc.path] = doc.body.lower()
+        return found
 
     def differ(
         a: Sequence[Segment], doc_a: Document, b: Sequence[Segment], doc_b: Document
@@ -491,9 +512,8 @@ def check_links(ctx: Context) -> Iterator[Finding]:
         }
         missing, extra = keys_a - keys_b - broken, keys_b - keys_a
         # a target the other document writes in raw HTML the parser did not read as a link
-        body_a, body_b = doc_a.body.lower(), doc_b.body.lower()
-        missing = {k for k in missing if not (_ids(k) and all(i in body_b for i in _ids(k)))}
-        extra = {k for k in extra if not (_ids(k) and all(i in body_a for i in _ids(k)))}
+        missing = {k for k in missing if not (_ids(k) and all(i in lowered(doc_b) for i in _ids(k)))}
+        extra = {k for k in extra if not (_ids(k) and all(i in lowered(doc_a) for i in _ids(k)))}
         # one resource under two sites' addresses: the same article id (a KB number, a GUID) in both
         for x in list(missing):
             twin = next((y for y in extra if _ids(x) & _ids(y) and _host(x) != _host(y)), None)

@@ -48,7 +48,6 @@ def render_page(page: Page, site: SiteInfo) -> str:
         extra = {
             "rows": () if has_rows else None,
             "rows_html": rows_html,
-            "findings_html": findings_html(page.view.findings, t),
             "finding_groups": [
                 (kind, severity, len(group), findings_html(group, t))
                 for kind, severity, group in finding_groups(page.view.findings)
