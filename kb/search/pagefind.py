@@ -5,8 +5,9 @@ Each document is one Pagefind record, given from the gathered data (not from the
 the writer needs no page of the site and runs beside the site's writer, in a process of its own (a
 :class:`kb.build.workers.TopicStream`). A record's language is its document's locale, so Pagefind
 writes one index per locale, with its language's stemming, and a search page loads the index of its
-``<html lang>``. Its meta carries what a result shows (title, locale, editions, the topic's other
-documents for "also in") and its filters the locale and editions, which Pagefind counts.
+``<html lang>``. Its meta carries the title and its topic's key (the topic's documents, for "also
+in", are a small JSON file of the bundle's :data:`TOPICS` folder) and its filters the locale and
+editions, which Pagefind counts.
 
 The bundle is a pure function of the records and of Pagefind's version: an incremental build whose
 records did not change hard-links the previous release's bundle (:mod:`kb.output.incremental`). The
@@ -18,8 +19,8 @@ the build warns (the search page then says that search needs ``kb serve``).
 
 from __future__ import annotations
 
-import base64
 import dataclasses
+import hashlib
 import json
 import shutil
 from collections.abc import Iterable, Iterator
@@ -50,8 +51,8 @@ class Record:
     language: str
     """The locale, lower-cased (``pt-br``): one index per locale."""
     meta: dict[str, str]
-    """``title``, and ``also``: the topic's other documents, in the shape of the API's ``translations``,
-    as JSON in base64."""
+    """``title``, and ``topic``: the :func:`topic_key` of the document's topic, whose file lists the
+    topic's documents in the shape of the API's ``translations``."""
     filters: dict[str, list[str]]
     """``locale`` (as tagged: ``pt-BR``) and ``edition``: a result shows them, and Pagefind counts the
     results of each value."""
@@ -62,22 +63,34 @@ def pagefind_head(corpus: Corpus, alignment: Alignment) -> None:
     return None
 
 
-def records(topics: Iterable[Topic], base_url: str) -> Iterator[Record]:
-    """The records of ``topics``' documents, in topic order."""
+TOPICS = "kb-topics"
+"""The folder of the bundle holding one JSON file per topic: its documents (locale, editions, title,
+URL), which a result shows as "also in"."""
+
+
+def topic_key(topic: Topic) -> str:
+    """The name of a topic's file in :data:`TOPICS`, and its records' ``topic`` meta: a hash of its id,
+    stable from one build to the next, that no query's word is likely to meet (meta values are searched)."""
+    return hashlib.sha256(topic.id.encode()).hexdigest()[:12]
+
+
+def records(topics: Iterable[Topic], base_url: str, files: dict[str, bytes] | None = None) -> Iterator[Record]:
+    """The records of ``topics``' documents, in topic order; each topic's file of :data:`TOPICS` into
+    ``files`` (name → bytes), when given.
+
+    A record names its topic, and the search page reads the topic's other documents from its file:
+    carried in every record's meta (where Pagefind also indexes them), they took half of Pagefind's time."""
     for topic in topics:
         members = [(m, member_url(base_url, m, topic)) for m in topic.members]
+        key = topic_key(topic)
+        if files is not None:
+            listed = [{"locale": m.document.locale, "editions": list(m.document.editions), "title": m.document.title,
+                       "url": url} for m, url in members]
+            files[f"{key}.json"] = json.dumps(listed, ensure_ascii=False, separators=(",", ":")).encode()
         for member, url in members:
             doc = member.document
-            also = [
-                {"locale": o.document.locale, "editions": list(o.document.editions), "title": o.document.title,
-                 "url": other_url}
-                for o, other_url in members if o is not member
-            ]
             content = "\n".join(part for part in (doc.title, headings_text(doc), body_text(doc)) if part)
-            # Pagefind searches meta values too: "also" is base64, so that the other documents' titles
-            # do not make a document found for words it does not hold.
-            packed = base64.b64encode(json.dumps(also, separators=(",", ":")).encode()).decode()
-            meta = {"title": doc.title, "also": packed}
+            meta = {"title": doc.title, "topic": key}
             filters = {"locale": [doc.locale], "edition": list(doc.editions)}
             yield Record(url, content, doc.locale.lower(), meta, filters)
 
@@ -100,8 +113,9 @@ def write_pagefind(dest: Path, head: None, topics: Iterable[Topic], options: Bui
         # kb serve --watch: its pages search through its API, and Pagefind indexes every record again
         # for any change (seconds on the dev corpus, where a rebuild takes a fraction of one).
         return
-    found = list(records(topics, options.base_url))
-    key = fingerprint(pagefind_version(), found)
+    files: dict[str, bytes] = {}
+    found = list(records(topics, options.base_url, files))
+    key = fingerprint(pagefind_version(), found, files)
     reuse = Reuse.between(BUNDLE, options.previous_release if options.record_state else None)
     if reuse.previous is not None:
         reuse.previous = reuse.previous.parent / SITE / BUNDLE
@@ -109,6 +123,7 @@ def write_pagefind(dest: Path, head: None, topics: Iterable[Topic], options: Bui
         reuse.new.clear()
         try:
             _write_checked(found, bundle)
+            _write_topics(bundle / TOPICS, files)
         except Exception as exc:  # noqa: BLE001 - any failure of Pagefind: the site is published without it
             shutil.rmtree(bundle, ignore_errors=True)
             note_refusal(release, f"pagefind: no static search bundle was written ({_reason(exc)}); "
@@ -119,6 +134,12 @@ def write_pagefind(dest: Path, head: None, topics: Iterable[Topic], options: Bui
                 reuse.new[path.relative_to(bundle).as_posix()] = key
     if options.record_state:
         reuse.save(release)
+
+
+def _write_topics(folder: Path, files: dict[str, bytes]) -> None:
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
 
 
 def _link_previous(reuse: Reuse, key: str, bundle: Path) -> bool:

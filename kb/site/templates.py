@@ -4,6 +4,7 @@ page's data (:class:`kb.site.views.Page`), so a pool of processes can share the 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -27,6 +28,9 @@ def environment() -> Any:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates are code (kb.output.incremental.code_version hashes them): a process never
+        # sees them change, and checking each one's file time at every include was a stat a page.
+        auto_reload=False,
     )
     return env
 
@@ -65,6 +69,7 @@ class _Holes:
 
 
 HOLES = _Holes()
+_HOLE = re.compile("\x00kb-([a-z_]+-[AB]?)\x00")
 
 
 def compare_rows_text(a: Document, b: Document, page_lang: str, t: Strings) -> tuple[bool, Any]:
@@ -81,16 +86,17 @@ def compare_rows_text(a: Document, b: Document, page_lang: str, t: Strings) -> t
     found = memo.get(key)
     if found is None:
         rows = compare_rows(a, b)
-        found = (rows is not None, str(compare_rows_html(rows or (), a.locale, b.locale, HOLES.fmt("lang"), HOLES)))
+        text = str(compare_rows_html(rows or (), a.locale, b.locale, HOLES.fmt("lang"), HOLES))
+        found = (rows is not None, tuple(_HOLE.split(text)))
         memo.add(key, found)
-    has_rows, text = found
-    for hole, value in (
-        (HOLES.fmt("lang"), page_lang),
-        (HOLES.fmt("only_in_side", "A"), t.fmt("only_in_side", side="A")),
-        (HOLES.fmt("only_in_side", "B"), t.fmt("only_in_side", side="B")),
-    ):
-        text = text.replace(escape(hole), escape(value))
-    return has_rows, Markup(text)
+    has_rows, parts = found
+    values = {
+        "lang-": escape(page_lang),
+        "only_in_side-A": escape(t.fmt("only_in_side", side="A")),
+        "only_in_side-B": escape(t.fmt("only_in_side", side="B")),
+    }
+    # (the text between holes at even places, a hole's name at odd ones: one join a page)
+    return has_rows, Markup("".join(values[part] if i % 2 else part for i, part in enumerate(parts)))
 
 
 def compare_rows(a: Document, b: Document) -> tuple[CompareRow, ...] | None:

@@ -58,7 +58,16 @@
     await pagefind.options({ excerptLength: 30 });
     for (const lang of langs) if (lang !== primary) await pagefind.mergeIndex(other, { language: lang });
     await pagefind.filters(); // loaded before the first search, or Pagefind counts nothing
-    const decode = (b64) => JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64 || "W10="), (c) => c.charCodeAt(0))));
+    // A result's other documents: its topic's file in the bundle (fetched once a topic), less itself.
+    const topics = new Map();
+    const topicFile = (key) => {
+      if (!/^[0-9a-f]{12}$/.test(key || "")) return Promise.resolve([]);
+      if (!topics.has(key)) {
+        topics.set(key, fetch(bundle + "kb-topics/" + key + ".json").then((r) => (r.ok ? r.json() : [])).catch(() => []));
+      }
+      return topics.get(key);
+    };
+    const also = async (d) => (await topicFile(d.meta.topic)).filter((m) => m.url !== d.url);
     return async function pagefindSearch(p) {
       const filters = {};
       if (p.locale) filters.locale = p.locale;
@@ -66,14 +75,14 @@
       const found = await pagefind.search(p.q, { filters });
       const start = (p.page - 1) * LIMIT;
       const shown = await Promise.all(found.results.slice(start, start + LIMIT).map((r) => r.data()));
-      const results = shown.map((d) => ({
+      const results = await Promise.all(shown.map(async (d) => ({
         title: d.meta.title,
         url: d.url,
         locale: (d.filters.locale || [])[0],
         editions: d.filters.edition || [],
         snippet: d.excerpt,
-        translations: decode(d.meta.also),
-      }));
+        translations: await also(d),
+      })));
       // Counts of each value over the search without that filter, as a reader choosing it will get.
       const totals = found.totalFilters || {};
       return { query: p.q, total: found.results.length, results, suggestions: [], counts: { locale: totals.locale || {}, edition: totals.edition || {} } };

@@ -65,6 +65,9 @@ def test_static_host_searches_the_pagefind_bundle_in_portuguese(page: Page, stat
     expect(results.first.locator(".also a", has_text="Русский")).to_have_attribute("href", re.compile(r"^/ru-ru/"))
     expect(page).to_have_url(re.compile(r"\?q=senha&locale=pt-BR$"))
     assert any("/pagefind/" in u for u in seen) and not any("/api/search" in u for u in seen)
+    # "also in" comes from the topic's file of the bundle, fetched once however many results it has
+    topic_files = [u for u in seen if "/pagefind/kb-topics/" in u]
+    assert topic_files and len(topic_files) == len(set(topic_files))
     # No CSP refusal (the meta policy allows Pagefind's WASM, nothing inline); the one failed load is
     # /api/health, which tells the page that no API is there.
     assert [e for e in errors if not e.startswith("Failed to load resource")] == [], errors

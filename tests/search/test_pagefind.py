@@ -4,8 +4,8 @@ its site, with a warning, when the Pagefind binary is missing."""
 
 from __future__ import annotations
 
-import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,23 +21,32 @@ from kb.search.pagefind_service import PagefindFailed, index_records
 SITE = Path(__file__).resolve().parents[1] / "e2e" / "search_site" / "content"
 
 
-def test_each_document_is_a_record_in_its_locale_with_its_translations() -> None:
+def test_each_document_is_a_record_in_its_locale_with_its_topic_whose_file_lists_the_translations() -> None:
     topics = align(ingest(SITE).documents).topics
-    found = {r.url: r for r in records(topics, "/docs/")}
+    files: dict[str, bytes] = {}
+    found = {r.url: r for r in records(topics, "/docs/", files)}
     assert sorted({r.language for r in found.values()}) == ["es-es", "it-it", "pt-br", "ru-ru"]
     pt = found["/docs/pt-br/reset-a-user-password/"]
-    assert pt.meta["title"] == "Redefinir a senha do usuário | Partner Center"
+    assert pt.meta == {"title": "Redefinir a senha do usuário | Partner Center", "topic": pt.meta["topic"]}
+    assert re.fullmatch(r"[0-9a-f]{12}", pt.meta["topic"])
     assert pt.filters == {"locale": ["pt-BR"], "edition": ["global"]}
     assert "senha" in pt.content
-    also = json.loads(base64.b64decode(pt.meta["also"]))
-    assert sorted((a["locale"], a["url"]) for a in also) == [
+    listed = json.loads(files[pt.meta["topic"] + ".json"])
+    assert sorted((a["locale"], a["url"]) for a in listed) == [
         ("es-ES", "/docs/es-es/reset-a-user-password/"),
         ("it-IT", "/docs/it-it/reset-a-user-password/"),
         ("pt-BR", "/docs/pt-br/reset-a-user-password-21vianet/"),
+        ("pt-BR", "/docs/pt-br/reset-a-user-password/"),
         ("ru-RU", "/docs/ru-ru/reset-a-user-password/"),
     ]
-    # Meta values are searched too: no other document's title may be readable in them.
-    assert "Redefinir" not in found["/docs/ru-ru/reset-a-user-password/"].meta["also"]
+    assert {"locale": "ru-RU", "editions": ["global"], "title": "Сброс пароля пользователя | Центр партнеров",
+            "url": "/docs/ru-ru/reset-a-user-password/"} in listed
+    # One file a topic, named by the topic (its records all name it), and the same from build to build.
+    assert found["/docs/ru-ru/reset-a-user-password/"].meta["topic"] == pt.meta["topic"]
+    assert len(files) == len(topics)
+    again: dict[str, bytes] = {}
+    list(records(align(ingest(SITE).documents).topics, "/docs/", again))
+    assert again == files
 
 
 def test_the_build_writes_one_index_per_locale_into_the_site_and_reuses_an_unchanged_one(tmp_path: Path) -> None:
