@@ -132,6 +132,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("snippet-patterns", Lifetime.PROCESS, 1024, "a set of terms → one pattern finding them in folded text"),
     Spec("open-releases", Lifetime.PROCESS, 2,
          "index folder → the opened release (its searchers and stores), reopened when the folder's links move"),
+    Spec("release-folders", Lifetime.PROCESS, 1,
+         "(device, inode, change time) of the folder OUT/index leads to → its opened release: one stat finds "
+         "it at every query, where resolving the links took a readlink a path part (most of a fast query's "
+         "opening)"),
     Spec("release-manifests", Lifetime.PROCESS, 16,
          "a published release → the size and hash its manifest records of each index file (never changes)"),
     # the shared vocabulary

@@ -172,6 +172,8 @@ class Prepared:
     cost: Cost
     heavy: bool
     """Within budget but expensive (:meth:`Budget.heavy`)."""
+    expansions: Expansions | None = None
+    """The translations of the query's words the cost was reckoned with, which the search then uses."""
 
 
 def prepare(
@@ -183,21 +185,22 @@ def prepare(
     when over ``budget``: all from the catalog and the release's lexicon, without the release's lock."""
     release = open_release(index_dir)
     request = validate(release.catalog, query, locale, edition, limit, page, fallback, explain)
-    cost = estimate(release, request.clauses)
+    expansions = expand(release, request.clauses)
+    cost = estimate(release, request.clauses, expansions)
     budget.check(cost)
-    return Prepared(release, request, cost, budget.heavy(cost))
+    return Prepared(release, request, cost, budget.heavy(cost), expansions)
 
 
 def execute(prepared: Prepared) -> SearchResult:
     """Run a prepared search on its release (searches on one release take turns at its searcher)."""
     with prepared.release.lock:
-        return run(prepared.release, prepared.request)
+        return run(prepared.release, prepared.request, prepared.expansions)
 
 
-def run(release: Release, req: Request) -> SearchResult:
+def run(release: Release, req: Request, expansions: Expansions | None = None) -> SearchResult:
     detected = detect_language(req.clauses, release.catalog.locales)
     weights = language_weights(release.catalog.locales, detected)
-    expansions = expand(release, req.clauses)
+    expansions = expand(release, req.clauses) if expansions is None else expansions
     match: Literal["all", "any"] = "all"
     queries, ranked = ranked_by(release, req, "all", weights, expansions)
     positives = [c for c in req.clauses if not c.negated]

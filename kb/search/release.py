@@ -10,10 +10,12 @@ files into the page cache.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 import threading
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,12 +80,13 @@ class FieldTerms:
     query's cost is reckoned from (:mod:`kb.search.cost`) without Whoosh, its files or its lock."""
 
     terms: list[str]
-    before: np.ndarray[Any, Any]
-    """``before[i]``: the documents of ``terms[:i]`` added up (one more item than ``terms``)."""
+    before: array[int]
+    """``before[i]``: the documents of ``terms[:i]`` added up (one more item than ``terms``). An
+    ``array``, not NumPy's: every query reads a few of its items, and a NumPy item is a slower read."""
 
     def frequency(self, term: str) -> int:
         i = bisect.bisect_left(self.terms, term)
-        return int(self.before[i + 1] - self.before[i]) if i < len(self.terms) and self.terms[i] == term else 0
+        return self.before[i + 1] - self.before[i] if i < len(self.terms) and self.terms[i] == term else 0
 
     def prefix(self, prefix: str, most: int) -> tuple[int, int]:
         """The first ``most`` terms starting with ``prefix`` (what ``reader.expand_prefix`` gives,
@@ -91,7 +94,7 @@ class FieldTerms:
         lo = bisect.bisect_left(self.terms, prefix)
         hi = bisect.bisect_right(self.terms, prefix, lo, key=lambda t: t[: len(prefix)])
         hi = min(hi, lo + most)
-        return hi - lo, int(self.before[hi] - self.before[lo])
+        return hi - lo, self.before[hi] - self.before[lo]
 
 
 @dataclass(frozen=True)
@@ -114,13 +117,11 @@ class Lexicon:
             for tbytes, info in reader.iter_field(name):
                 terms.append(tbytes.decode("utf-8"))
                 counts.append(info.doc_frequency())
-            before = np.zeros(len(counts) + 1, dtype=np.int64)
-            np.cumsum(counts, out=before[1:])
-            fields[name] = FieldTerms(terms, before)
+            fields[name] = FieldTerms(terms, array("q", itertools.accumulate(counts, initial=0)))
         return cls(fields)
 
 
-_NO_TERMS = FieldTerms([], np.zeros(1, dtype=np.int64))
+_NO_TERMS = FieldTerms([], array("q", [0]))
 
 
 @dataclass
@@ -247,25 +248,40 @@ class Grouping:
 
 _RELEASES = memos.mapping("open-releases")
 _RELEASES_LOCK = threading.Lock()
+_BY_FOLDER = memos.mapping("release-folders")
 KEEP_OPEN = memos.spec("open-releases").bound or 2
 
 
 def open_release(index_dir: str | Path) -> Release:
     """The opened release behind ``index_dir``; reopened when the folder's symlinks point elsewhere.
 
-    ``OUT/index`` resolves through ``OUT/current``, which a build swaps atomically: resolving it on
-    every call is how a long-running server notices a new release (a few ``readlink`` calls).
+    ``OUT/index`` resolves through ``OUT/current``, which a build swaps atomically: a long-running
+    server notices a new release by the folder ``index_dir`` leads to. One ``stat`` (which follows
+    the symlinks) names it by device, inode and change time, and finds the release opened for it;
+    an unknown one is resolved (a ``readlink`` a path part: most of the time of a fast query's
+    opening) and opened, or found among the open ones by its resolved path.
     """
+    try:
+        st = os.stat(index_dir)
+        seen: tuple[int, int, int] | None = (st.st_dev, st.st_ino, st.st_ctime_ns)
+    except OSError:  # (missing: Release.open says so, naming no path of the server)
+        seen = None
+    release: Release | None = _BY_FOLDER.get(seen) if seen is not None else None
+    if release is not None:
+        check_sizes(release.path.parent)  # a damaged release answers IndexDamaged
+        return release
     resolved = Path(index_dir).resolve()
-    check_sizes(resolved.parent)  # a damaged release answers IndexDamaged, the release or not opened
+    check_sizes(resolved.parent)  # (and is not opened)
     with _RELEASES_LOCK:
-        release: Release | None = _RELEASES.get(resolved)
+        release = _RELEASES.get(resolved)
         if release is None:
             release = Release.open(resolved)
             _RELEASES[resolved] = release
             while len(_RELEASES) > KEEP_OPEN:
                 oldest = next(iter(_RELEASES))
                 _RELEASES.pop(oldest).close()
+        if seen is not None:  # (the newest only: an older folder's release may be closed)
+            _BY_FOLDER.add(seen, release)
         return release
 
 

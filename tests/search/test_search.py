@@ -304,6 +304,24 @@ def test_prefix_expansion_is_bounded(index_dir: Path) -> None:
     assert 0 < len(list(q.iter_all_terms())) <= 3 * MAX_PREFIX_TERMS
 
 
+def test_a_release_is_found_by_the_folder_its_links_lead_to_and_a_new_one_is_noticed(tmp_path: Path) -> None:
+    """One stat finds the opened release (open_release keys it by the folder OUT/index leads to); a
+    build that publishes a new release (``current`` swapped) is noticed at the next call."""
+    from kb.build.pipeline import build
+    from kb.output.options import BuildOptions
+    from kb.search.release import open_release
+
+    content, out = write_corpus(tmp_path / "content"), tmp_path / "out"
+    build(content, out, BuildOptions(jobs=1))
+    first = open_release(out / "index")
+    assert open_release(out / "index") is first and open_release(str(out / "current" / "index")) is first
+    assert first.path == (out / "index").resolve()
+    build(content, out, BuildOptions(jobs=1, incremental=False))
+    second = open_release(out / "index")
+    assert second is not first and second.path == (out / "index").resolve() != first.path
+    assert open_release(out / "index") is second
+
+
 @pytest.mark.parametrize("tree", ["array", "binary"])
 def test_scoring_every_match_with_numpy_gives_whooshs_scores(
     tree: str, index_dir: Path, monkeypatch: pytest.MonkeyPatch
