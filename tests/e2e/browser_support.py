@@ -52,7 +52,9 @@ def built_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _serve(cmd: list[str], url: str) -> Iterator[subprocess.Popen[str]]:
+def serve_command(cmd: list[str], url: str) -> Iterator[subprocess.Popen[str]]:
+    """Run the server ``cmd`` until ``url`` answers, yield it, and stop it (any server process:
+    ``kb serve`` with options of a test's own, ``python -m http.server``)."""
     with running(cmd, answers(url)) as proc:
         yield proc
 
@@ -62,7 +64,7 @@ def serve_with_kb(out: Path) -> Iterator[Server]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = kb("serve", "--build", str(out), "--host", "127.0.0.1", "--port", str(port))
-    for _ in _serve(cmd, url + "/api/health"):
+    for _ in serve_command(cmd, url + "/api/health"):
         yield Server(url, out)
 
 
@@ -72,7 +74,7 @@ def serve_as_files(out: Path) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     site = str((out / "site").resolve())
     cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site]
-    for _ in _serve(cmd, url + "/"):
+    for _ in serve_command(cmd, url + "/"):
         yield Server(url, out)
 
 

@@ -20,7 +20,7 @@ from tests.conftest import CONTENT
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from browser_support import _serve, free_port, kb  # noqa: E402
+from browser_support import free_port, kb, serve_command  # noqa: E402
 
 pytestmark = pytest.mark.slow  # a real `kb serve` process, and a search that must time out
 
@@ -39,9 +39,9 @@ def serving(out: Path, **env: str) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     cmd = kb("serve", "--build", str(out), "--port", str(port))
     old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # Popen in _serve inherits it
+    os.environ.update(env)  # Popen in serve_command inherits it
     try:
-        for _ in _serve(cmd, url + "/api/health"):
+        for _ in serve_command(cmd, url + "/api/health"):
             yield url
     finally:
         for k, v in old.items():

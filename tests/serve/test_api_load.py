@@ -29,7 +29,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from browser_support import _serve, free_port, kb  # noqa: E402
+from browser_support import free_port, kb, serve_command  # noqa: E402
 
 pytestmark = [pytest.mark.load, pytest.mark.slow]
 
@@ -62,7 +62,7 @@ class Call:
 def dev_api(dev_build: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    for _ in _serve(kb("serve", "--build", str(dev_build), "--port", str(port)), url + "/api/health"):
+    for _ in serve_command(kb("serve", "--build", str(dev_build), "--port", str(port)), url + "/api/health"):
         yield url
 
 
