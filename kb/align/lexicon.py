@@ -56,6 +56,12 @@ KEEP_SHARE = 0.6
 """A word keeps the translations within this share of its best translation's score…"""
 MAX_TRANSLATIONS = 3
 """…at most this many per language."""
+MIN_COGNATE_LETTERS = 6
+"""Shorter terms are never taken for written-alike cognates (:func:`cognate_similarity`)."""
+LETTERS_PER_EDIT = 5
+"""Cognates may differ by one edit per this many letters (see :func:`cognate_edits`)."""
+COGNATE_PREFIX = 3
+"""Cognates begin with as many same letters."""
 PAIRED_KINDS = (SegmentKind.HEADING, SegmentKind.TABLE_CELL, SegmentKind.PARAGRAPH, SegmentKind.LIST_ITEM)
 COLUMNS = ("term", "language", "translation", "translation_language", "weight")
 """The columns of an exported or curated lexicon."""
@@ -460,6 +466,44 @@ def _best(a: np.ndarray, b: np.ndarray, dice: np.ndarray, names_a: list[str], na
 def _alike(a: str, b: str) -> bool:
     """The same term, or one the other's stem (``azur``, ``azure``: stemmed in one language, not another)."""
     return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+def cognate_edits(length: int) -> int:
+    """The edits two cognates of ``length`` letters may differ by: one per :data:`LETTERS_PER_EDIT`
+    letters (it ``infrastruttur``, es ``infraestructur``: 2 in 13), none below
+    :data:`MIN_COGNATE_LETTERS` (short stems are too alike by chance: ``prim``, ``prin``)."""
+    return length // LETTERS_PER_EDIT if length >= MIN_COGNATE_LETTERS else 0
+
+
+def cognate_similarity(a: str, b: str) -> float:
+    """How alike two analysed terms of two languages of one script are written, in [0, 1]: one minus
+    their edit distance over the longer one's length, 0 when they differ by more edits than
+    :func:`cognate_edits` allows (or begin differently: cognates of related languages keep their
+    first letters, and a shared beginning is what finds them among thousands of terms quickly)."""
+    most = cognate_edits(min(len(a), len(b)))
+    if a[:COGNATE_PREFIX] != b[:COGNATE_PREFIX] or abs(len(a) - len(b)) > most:
+        return 0.0
+    start, end = 0, 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1  # (the distance is that of the middles, between a shared beginning and ending)
+    distance = _edit_distance(a[start:len(a) - end], b[start:len(b) - end], most)
+    return 1.0 - distance / max(len(a), len(b)) if distance <= most else 0.0
+
+
+def _edit_distance(a: str, b: str, most: int) -> int:
+    """Levenshtein distance of ``a`` and ``b`` within a band of ``most`` edits (``most + 1``: more)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        lo, hi = max(1, i - most), min(len(b), i + most)
+        current = [i if i <= most else most + 1] + [most + 1] * len(b)
+        for j in range(lo, hi + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
+        if min(current[lo - 1:hi + 1]) > most:
+            return most + 1
+        previous = current
+    return min(previous[len(b)], most + 1)
 
 
 def mine(topics: Iterable[Topic], min_topics: int = MIN_TOPICS) -> BilingualLexicon:
