@@ -28,6 +28,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -301,6 +302,10 @@ class Miner:
         self.surface: dict[str, Counter[tuple[int, str]]] = defaultdict(Counter)
         self.topics: list[dict[str, dict[str, list[tuple[int, ...]]]]] = []
         """Per topic: language → unit kind → its units (numbered terms), in document order."""
+        self.shapes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        """Language → per term, its beginning's number and its length (see :meth:`_cognates`)."""
+        self.beginnings: dict[str, int] = {}
+        """The first letters of terms of any language → their number (one numbering for all)."""
 
     def add(self, topic: Topic) -> None:
         """Remember the units of the topic's documents, one document per language."""
@@ -342,6 +347,7 @@ class Miner:
         """The mined lexicon, both directions of every pair of languages that share topics."""
         langs = sorted(self.ids)
         names = {lang: list(ids) for lang, ids in self.ids.items()}
+        self.shapes = {}  # (of the terms known now)
         table: dict[tuple[str, str], dict[str, Translations]] = {}
         for i, la in enumerate(langs):
             for lb in langs[i + 1:]:
@@ -353,35 +359,48 @@ class Miner:
     def _pair(self, la: str, lb: str, names: dict[str, list[str]]
               ) -> tuple[dict[str, Translations], dict[str, Translations]]:
         """Dice scores of the terms of ``la`` and ``lb`` met in paired units, kept as translations."""
-        na, nb = len(self.ids[la]), len(self.ids[lb])
         if sum(1 for units in self.topics if la in units and lb in units) < self.min_topics:
             return {}, {}
-        seen_a: list[int] = []
-        seen_b: list[int] = []
-        met: list[int] = []
-        short: list[int] = []
-        for units in self.topics:
-            if la not in units or lb not in units:
-                continue
-            for ua, ub in _paired(units[la], units[lb]):
-                seen_a.extend(ua)
-                seen_b.extend(ub)
-                pairs = [x * nb + y for x in ua for y in ub]
-                met.extend(pairs)
-                if max(len(ua), len(ub)) <= SHORT_UNIT:
-                    short.extend(pairs)
-        if not met:
+        paired = [pair for units in self.topics if la in units and lb in units
+                  for pair in _paired(units[la], units[lb])]
+        if not paired:
             return {}, {}
-        count_a = np.bincount(np.array(seen_a, dtype=np.int64), minlength=na)
-        count_b = np.bincount(np.array(seen_b, dtype=np.int64), minlength=nb)
-        keys, together = np.unique(np.array(met, dtype=np.int64), return_counts=True)
+        nb = len(self.ids[lb])
+        met, short, seen_a, seen_b = _cooccurrences(paired, nb)
+        count_a = np.bincount(seen_a, minlength=len(self.ids[la]))
+        count_b = np.bincount(seen_b, minlength=nb)
+        keys, together = np.unique(met, return_counts=True)
         a, b = keys // nb, keys % nb
         dice = 2.0 * together / (count_a[a] + count_b[b])
-        once = np.isin(keys, np.array(short, dtype=np.int64))
-        keep = ((together >= MIN_PAIRS) | once) & (dice >= MIN_DICE)
+        seen = (together >= MIN_PAIRS) | np.isin(keys, np.unique(met[short]))
+        keep = (seen | self._cognates(a, b, la, lb, names, ~seen)) & (dice >= MIN_DICE)
         a, b, dice = a[keep], b[keep], dice[keep]
         return (_best(a, b, dice, names[la], names[lb], lb),
                 _best(b, a, dice, names[lb], names[la], la))
+
+    def _cognates(self, a: np.ndarray, b: np.ndarray, la: str, lb: str, names: dict[str, list[str]],
+                  among: np.ndarray) -> np.ndarray:
+        """Which pairs of terms (``among`` those not otherwise kept) are written alike
+        (:func:`cognate_similarity`): met once in a long unit, a term and its cognate (it
+        ``infrastruttur``, es ``infraestructur``) are a translation the co-occurrence alone would
+        not show. The beginnings and lengths sift the pairs first, as arrays."""
+        (begin_a, len_a), (begin_b, len_b) = self._shapes(la, names), self._shapes(lb, names)
+        shorter = np.minimum(len_a[a], len_b[b])
+        maybe = among & (begin_a[a] == begin_b[b]) & (shorter >= MIN_COGNATE_LETTERS)
+        maybe &= np.abs(len_a[a] - len_b[b]) <= shorter // LETTERS_PER_EDIT
+        out = np.zeros(len(a), dtype=bool)
+        for i in np.flatnonzero(maybe).tolist():
+            out[i] = cognate_similarity(names[la][int(a[i])], names[lb][int(b[i])]) > 0.0
+        return out
+
+    def _shapes(self, lang: str, names: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per term of ``lang``, a number for its first :data:`COGNATE_PREFIX` letters and its length."""
+        if lang not in self.shapes:
+            beginnings, terms = self.beginnings, names[lang]
+            begin = np.fromiter((beginnings.setdefault(t[:COGNATE_PREFIX], len(beginnings)) for t in terms),
+                                np.int64, len(terms))
+            self.shapes[lang] = (begin, np.fromiter(map(len, terms), np.int64, len(terms)))
+        return self.shapes[lang]
 
     def _words(self, table: dict[tuple[str, str], dict[str, Translations]]) -> dict[tuple[str, str], str]:
         """(language, term) → its most written word, for the terms of the table."""
@@ -394,6 +413,25 @@ class Miner:
                 if key in wanted and (key not in best or (n, word) > best[key]):
                     best[key] = (n, word)
         return {k: w for k, (_, w) in best.items()}
+
+
+def _cooccurrences(paired: list[tuple[tuple[int, ...], tuple[int, ...]]], nb: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of terms met in a paired unit, as ``a * nb + b`` (one per unit it is met in); which
+    of them are met in a short unit (:data:`SHORT_UNIT`); and the terms of each side, one per unit.
+    Made as arrays (each unit's terms crossed by index arithmetic), not pair by pair in Python."""
+    len_a = np.fromiter((len(ua) for ua, _ in paired), np.int64, len(paired))
+    len_b = np.fromiter((len(ub) for _, ub in paired), np.int64, len(paired))
+    flat_a = np.fromiter(chain.from_iterable(ua for ua, _ in paired), np.int64, int(len_a.sum()))
+    flat_b = np.fromiter(chain.from_iterable(ub for _, ub in paired), np.int64, int(len_b.sum()))
+    sizes = len_a * len_b
+    unit = np.repeat(np.arange(len(paired)), sizes)
+    k = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    width = len_b[unit]
+    x = flat_a[(np.cumsum(len_a) - len_a)[unit] + k // width]
+    y = flat_b[(np.cumsum(len_b) - len_b)[unit] + k % width]
+    short = (np.maximum(len_a, len_b) <= SHORT_UNIT)[unit]
+    return x * nb + y, short, flat_a, flat_b
 
 
 def _preferred(doc: Document, other: Document) -> bool:

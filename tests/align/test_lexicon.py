@@ -143,3 +143,26 @@ def test_cognate_similarity(a: str, b: str, expected: float) -> None:
 
 def test_cognate_edits_grow_with_the_length() -> None:
     assert [cognate_edits(n) for n in (4, 5, 6, 9, 10, 14, 15)] == [0, 0, 1, 1, 2, 2, 3]
+
+
+def _write_pair(root: Path, name: str, assetid: str, italian: str, spanish: str) -> None:
+    for folder, title in (("it-it", italian), ("es-es", spanish)):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / f"{name}.md").write_text(f"---\ntitle: {title}\nms.assetid: {assetid}\n---\n\nTesto.\n",
+                                                  encoding="utf-8")
+
+
+def test_written_alike_terms_met_once_in_a_long_unit_are_translations(tmp_path: Path) -> None:
+    # Each pair of words meets once, in a title of more than SHORT_UNIT terms a side: co-occurrence
+    # alone keeps none of them; the cognates (infrastruttura/infraestructura, certificati/certificados)
+    # are kept, "ripristinare"/"restablecer" and "aziendale"/"empresarial" (not written alike) are not.
+    _write_pair(tmp_path, "plan", "b1", "Pianificare l'infrastruttura della rete aziendale prima di ripristinare "
+                "i certificati", "Planear la infraestructura de la red empresarial antes de restablecer los "
+                "certificados")
+    _write_pair(tmp_path, "other", "b2", "Leggere la fattura", "Leer la factura")
+    found = mine(align(ingest(tmp_path, jobs=1).documents).topics, min_topics=1)
+    assert found.translations(one("infrastruttura", "it"), "it", "es") == ((one("infraestructura", "es"), 1.0),)
+    assert found.translations(one("infraestructura", "es"), "es", "it") == ((one("infrastruttura", "it"), 1.0),)
+    assert found.translations(one("certificati", "it"), "it", "es") == ((one("certificados", "es"), 1.0),)
+    for word in ("ripristinare", "aziendale", "pianificare"):
+        assert found.translations(one(word, "it"), "it", "es") == ()
