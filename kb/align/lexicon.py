@@ -6,8 +6,11 @@ documents of two languages it pairs the units translators keep one for one — t
 descriptions, and the headings, table cells and short paragraphs or list items when both documents
 have as many of them — and counts, on analysed stems (:func:`kb.wordforms.stems`), which words occur
 together in paired units. A pair of words scores its Dice coefficient (``2·n(a,b) / (n(a) + n(b))``),
-the co-occurrence association hunalign bootstraps its dictionary with; a word keeps its few best
-translations, those within :data:`KEEP_SHARE` of its best one. Numbers and words with digits are not
+the co-occurrence association hunalign bootstraps its dictionary with. A pair counts when met twice,
+or once in a short unit, or once in any paired unit when the two are written alike
+(:func:`cognate_similarity`: spelling corroborates what one co-occurrence alone would not show, it
+``infrastruttur``, es ``infraestructur``). A word keeps its few best translations, those within
+:data:`KEEP_SHARE` of its best one. Numbers and words with digits are not
 translated (product names and versions stay as written: a word found as itself on the other side,
 among its best translations, is its only one, which adds nothing to a query).
 

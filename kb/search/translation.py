@@ -8,8 +8,11 @@ each of its terms looked up: its translations into another language are
 searched in that language's fields beside the word itself, weighed by the lexicon's weight times
 :data:`TRANSLATION_WEIGHT` (the original word is always kept), a word's best reading counting
 once (``DisjunctionMax``). Product names and acronyms (``Azure``, ``CSP``) add nothing: the lexicon
-translates a word found as itself on the other side as itself. Phrases, prefixes, field-restricted
-and excluded words are left as written, and numbers are never translated (the lexicon has none).
+translates a word found as itself on the other side as itself. A word it does not translate is
+searched as its cognates in the languages of its script (:func:`cognates`): itself, or the terms
+written most alike (a lexicon mined from few articles misses words that related languages share).
+Phrases, prefixes, field-restricted and excluded words are left as written, and numbers are never
+translated (the lexicon has none).
 In a language translated into, any clause may match (a translation is a guess; documents matching
 more of them score higher), and a clause that is only stop words in the query's language is left out.
 The translations count toward the query's work budget (:mod:`kb.search.cost`) like its own terms.
