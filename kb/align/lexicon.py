@@ -6,8 +6,11 @@ documents of two languages it pairs the units translators keep one for one — t
 descriptions, and the headings, table cells and short paragraphs or list items when both documents
 have as many of them — and counts, on analysed stems (:func:`kb.wordforms.stems`), which words occur
 together in paired units. A pair of words scores its Dice coefficient (``2·n(a,b) / (n(a) + n(b))``),
-the co-occurrence association hunalign bootstraps its dictionary with; a word keeps its few best
-translations, those within :data:`KEEP_SHARE` of its best one. Numbers and words with digits are not
+the co-occurrence association hunalign bootstraps its dictionary with. A pair counts when met twice,
+or once in a short unit, or once in any paired unit when the two are written alike
+(:func:`cognate_similarity`: spelling corroborates what one co-occurrence alone would not show, it
+``infrastruttur``, es ``infraestructur``). A word keeps its few best translations, those within
+:data:`KEEP_SHARE` of its best one. Numbers and words with digits are not
 translated (product names and versions stay as written: a word found as itself on the other side,
 among its best translations, is its only one, which adds nothing to a query).
 
@@ -28,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +60,12 @@ KEEP_SHARE = 0.6
 """A word keeps the translations within this share of its best translation's score…"""
 MAX_TRANSLATIONS = 3
 """…at most this many per language."""
+MIN_COGNATE_LETTERS = 6
+"""Shorter terms are never taken for written-alike cognates (:func:`cognate_similarity`)."""
+LETTERS_PER_EDIT = 5
+"""Cognates may differ by one edit per this many letters (see :func:`cognate_edits`)."""
+COGNATE_PREFIX = 3
+"""Cognates begin with as many same letters."""
 PAIRED_KINDS = (SegmentKind.HEADING, SegmentKind.TABLE_CELL, SegmentKind.PARAGRAPH, SegmentKind.LIST_ITEM)
 COLUMNS = ("term", "language", "translation", "translation_language", "weight")
 """The columns of an exported or curated lexicon."""
@@ -295,6 +305,10 @@ class Miner:
         self.surface: dict[str, Counter[tuple[int, str]]] = defaultdict(Counter)
         self.topics: list[dict[str, dict[str, list[tuple[int, ...]]]]] = []
         """Per topic: language → unit kind → its units (numbered terms), in document order."""
+        self.shapes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        """Language → per term, its beginning's number and its length (see :meth:`_cognates`)."""
+        self.beginnings: dict[str, int] = {}
+        """The first letters of terms of any language → their number (one numbering for all)."""
 
     def add(self, topic: Topic) -> None:
         """Remember the units of the topic's documents, one document per language."""
@@ -336,6 +350,7 @@ class Miner:
         """The mined lexicon, both directions of every pair of languages that share topics."""
         langs = sorted(self.ids)
         names = {lang: list(ids) for lang, ids in self.ids.items()}
+        self.shapes = {}  # (of the terms known now)
         table: dict[tuple[str, str], dict[str, Translations]] = {}
         for i, la in enumerate(langs):
             for lb in langs[i + 1:]:
@@ -347,35 +362,48 @@ class Miner:
     def _pair(self, la: str, lb: str, names: dict[str, list[str]]
               ) -> tuple[dict[str, Translations], dict[str, Translations]]:
         """Dice scores of the terms of ``la`` and ``lb`` met in paired units, kept as translations."""
-        na, nb = len(self.ids[la]), len(self.ids[lb])
         if sum(1 for units in self.topics if la in units and lb in units) < self.min_topics:
             return {}, {}
-        seen_a: list[int] = []
-        seen_b: list[int] = []
-        met: list[int] = []
-        short: list[int] = []
-        for units in self.topics:
-            if la not in units or lb not in units:
-                continue
-            for ua, ub in _paired(units[la], units[lb]):
-                seen_a.extend(ua)
-                seen_b.extend(ub)
-                pairs = [x * nb + y for x in ua for y in ub]
-                met.extend(pairs)
-                if max(len(ua), len(ub)) <= SHORT_UNIT:
-                    short.extend(pairs)
-        if not met:
+        paired = [pair for units in self.topics if la in units and lb in units
+                  for pair in _paired(units[la], units[lb])]
+        if not paired:
             return {}, {}
-        count_a = np.bincount(np.array(seen_a, dtype=np.int64), minlength=na)
-        count_b = np.bincount(np.array(seen_b, dtype=np.int64), minlength=nb)
-        keys, together = np.unique(np.array(met, dtype=np.int64), return_counts=True)
+        nb = len(self.ids[lb])
+        met, short, seen_a, seen_b = _cooccurrences(paired, nb)
+        count_a = np.bincount(seen_a, minlength=len(self.ids[la]))
+        count_b = np.bincount(seen_b, minlength=nb)
+        keys, together = np.unique(met, return_counts=True)
         a, b = keys // nb, keys % nb
         dice = 2.0 * together / (count_a[a] + count_b[b])
-        once = np.isin(keys, np.array(short, dtype=np.int64))
-        keep = ((together >= MIN_PAIRS) | once) & (dice >= MIN_DICE)
+        seen = (together >= MIN_PAIRS) | np.isin(keys, np.unique(met[short]))
+        keep = (seen | self._cognates(a, b, la, lb, names, ~seen)) & (dice >= MIN_DICE)
         a, b, dice = a[keep], b[keep], dice[keep]
         return (_best(a, b, dice, names[la], names[lb], lb),
                 _best(b, a, dice, names[lb], names[la], la))
+
+    def _cognates(self, a: np.ndarray, b: np.ndarray, la: str, lb: str, names: dict[str, list[str]],
+                  among: np.ndarray) -> np.ndarray:
+        """Which pairs of terms (``among`` those not otherwise kept) are written alike
+        (:func:`cognate_similarity`): met once in a long unit, a term and its cognate (it
+        ``infrastruttur``, es ``infraestructur``) are a translation the co-occurrence alone would
+        not show. The beginnings and lengths sift the pairs first, as arrays."""
+        (begin_a, len_a), (begin_b, len_b) = self._shapes(la, names), self._shapes(lb, names)
+        shorter = np.minimum(len_a[a], len_b[b])
+        maybe = among & (begin_a[a] == begin_b[b]) & (shorter >= MIN_COGNATE_LETTERS)
+        maybe &= np.abs(len_a[a] - len_b[b]) <= shorter // LETTERS_PER_EDIT
+        out = np.zeros(len(a), dtype=bool)
+        for i in np.flatnonzero(maybe).tolist():
+            out[i] = cognate_similarity(names[la][int(a[i])], names[lb][int(b[i])]) > 0.0
+        return out
+
+    def _shapes(self, lang: str, names: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per term of ``lang``, a number for its first :data:`COGNATE_PREFIX` letters and its length."""
+        if lang not in self.shapes:
+            beginnings, terms = self.beginnings, names[lang]
+            begin = np.fromiter((beginnings.setdefault(t[:COGNATE_PREFIX], len(beginnings)) for t in terms),
+                                np.int64, len(terms))
+            self.shapes[lang] = (begin, np.fromiter(map(len, terms), np.int64, len(terms)))
+        return self.shapes[lang]
 
     def _words(self, table: dict[tuple[str, str], dict[str, Translations]]) -> dict[tuple[str, str], str]:
         """(language, term) → its most written word, for the terms of the table."""
@@ -388,6 +416,25 @@ class Miner:
                 if key in wanted and (key not in best or (n, word) > best[key]):
                     best[key] = (n, word)
         return {k: w for k, (_, w) in best.items()}
+
+
+def _cooccurrences(paired: list[tuple[tuple[int, ...], tuple[int, ...]]], nb: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of terms met in a paired unit, as ``a * nb + b`` (one per unit it is met in); which
+    of them are met in a short unit (:data:`SHORT_UNIT`); and the terms of each side, one per unit.
+    Made as arrays (each unit's terms crossed by index arithmetic), not pair by pair in Python."""
+    len_a = np.fromiter((len(ua) for ua, _ in paired), np.int64, len(paired))
+    len_b = np.fromiter((len(ub) for _, ub in paired), np.int64, len(paired))
+    flat_a = np.fromiter(chain.from_iterable(ua for ua, _ in paired), np.int64, int(len_a.sum()))
+    flat_b = np.fromiter(chain.from_iterable(ub for _, ub in paired), np.int64, int(len_b.sum()))
+    sizes = len_a * len_b
+    unit = np.repeat(np.arange(len(paired)), sizes)
+    k = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    width = len_b[unit]
+    x = flat_a[(np.cumsum(len_a) - len_a)[unit] + k // width]
+    y = flat_b[(np.cumsum(len_b) - len_b)[unit] + k % width]
+    short = (np.maximum(len_a, len_b) <= SHORT_UNIT)[unit]
+    return x * nb + y, short, flat_a, flat_b
 
 
 def _preferred(doc: Document, other: Document) -> bool:
@@ -460,6 +507,44 @@ def _best(a: np.ndarray, b: np.ndarray, dice: np.ndarray, names_a: list[str], na
 def _alike(a: str, b: str) -> bool:
     """The same term, or one the other's stem (``azur``, ``azure``: stemmed in one language, not another)."""
     return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+def cognate_edits(length: int) -> int:
+    """The edits two cognates of ``length`` letters may differ by: one per :data:`LETTERS_PER_EDIT`
+    letters (it ``infrastruttur``, es ``infraestructur``: 2 in 13), none below
+    :data:`MIN_COGNATE_LETTERS` (short stems are too alike by chance: ``prim``, ``prin``)."""
+    return length // LETTERS_PER_EDIT if length >= MIN_COGNATE_LETTERS else 0
+
+
+def cognate_similarity(a: str, b: str) -> float:
+    """How alike two analysed terms of two languages of one script are written, in [0, 1]: one minus
+    their edit distance over the longer one's length, 0 when they differ by more edits than
+    :func:`cognate_edits` allows (or begin differently: cognates of related languages keep their
+    first letters, and a shared beginning is what finds them among thousands of terms quickly)."""
+    most = cognate_edits(min(len(a), len(b)))
+    if a[:COGNATE_PREFIX] != b[:COGNATE_PREFIX] or abs(len(a) - len(b)) > most:
+        return 0.0
+    start, end = 0, 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1  # (the distance is that of the middles, between a shared beginning and ending)
+    distance = _edit_distance(a[start:len(a) - end], b[start:len(b) - end], most)
+    return 1.0 - distance / max(len(a), len(b)) if distance <= most else 0.0
+
+
+def _edit_distance(a: str, b: str, most: int) -> int:
+    """Levenshtein distance of ``a`` and ``b`` within a band of ``most`` edits (``most + 1``: more)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        lo, hi = max(1, i - most), min(len(b), i + most)
+        current = [i if i <= most else most + 1] + [most + 1] * len(b)
+        for j in range(lo, hi + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
+        if min(current[lo - 1:hi + 1]) > most:
+            return most + 1
+        previous = current
+    return min(previous[len(b)], most + 1)
 
 
 def mine(topics: Iterable[Topic], min_topics: int = MIN_TOPICS) -> BilingualLexicon:

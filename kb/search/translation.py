@@ -8,8 +8,11 @@ each of its terms looked up: its translations into another language are
 searched in that language's fields beside the word itself, weighed by the lexicon's weight times
 :data:`TRANSLATION_WEIGHT` (the original word is always kept), a word's best reading counting
 once (``DisjunctionMax``). Product names and acronyms (``Azure``, ``CSP``) add nothing: the lexicon
-translates a word found as itself on the other side as itself. Phrases, prefixes, field-restricted
-and excluded words are left as written, and numbers are never translated (the lexicon has none).
+translates a word found as itself on the other side as itself. A word it does not translate is
+searched as its cognates in the languages of its script (:func:`cognates`): itself, or the terms
+written most alike (a lexicon mined from few articles misses words that related languages share).
+Phrases, prefixes, field-restricted and excluded words are left as written, and numbers are never
+translated (the lexicon has none).
 In a language translated into, any clause may match (a translation is a guess; documents matching
 more of them score higher), and a clause that is only stop words in the query's language is left out.
 The translations count toward the query's work budget (:mod:`kb.search.cost`) like its own terms.
@@ -17,10 +20,11 @@ The translations count toward the query's work budget (:mod:`kb.search.cost`) li
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from kb import locales
-from kb.align.lexicon import BilingualLexicon
+from kb.align.lexicon import COGNATE_PREFIX, BilingualLexicon, cognate_edits, cognate_similarity
 from kb.search.layout import TEXT_FIELDS, field_name
 from kb.search.ranking import word_positions
 from kb.search.release import Release
@@ -39,6 +43,8 @@ COGNATE_WEIGHT = 0.5
 """The weight of a term the lexicon does not know, searched as itself in a related language."""
 MIN_COGNATE = 4
 """Shorter terms are not taken for cognates (too many words of another language share them)."""
+MAX_COGNATES = 2
+"""Written-alike terms of one language searched for a term the lexicon does not know, best first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +143,30 @@ def pivoted(lexicon: BilingualLexicon, term: str, source: str, target: str, pivo
     return tuple((t, round(w, 4)) for t, w in ranked[:MAX_PER_TERM] if w >= MIN_PIVOTED)
 
 
-def cognate(release: Release, term: str, source: str, target: str) -> bool:
-    """Whether ``term`` of ``source`` may be a cognate in ``target``: long enough, written in the
-    target's script, and a term of the target's documents."""
+def cognates(release: Release, term: str, source: str, target: str) -> tuple[tuple[str, float], ...]:
+    """The terms of ``target``'s documents that ``term`` of ``source`` may be a cognate of, for a
+    term the lexicon does not translate: the term itself when they have it (related languages stem
+    cognates alike), else the terms written most alike (:func:`cognate_similarity`: it
+    ``infrastruttur``, es ``infraestructur``), weighed by :data:`COGNATE_WEIGHT` times that
+    similarity. Only between languages of one script, and never for numbers or short terms."""
     if len(term) < MIN_COGNATE or is_cyrillic(term) != (target in CYRILLIC_LANGUAGES) or term.isdigit():
-        return False
-    fields = release.lexicon()
-    return any(fields.of(field_name(name, target)).frequency(term) for name in TEXT_FIELDS)
+        return ()
+    fields = [release.lexicon().of(field_name(name, target)) for name in TEXT_FIELDS]
+    if any(f.frequency(term) for f in fields):
+        return ((term, COGNATE_WEIGHT),)
+    edits = cognate_edits(len(term))
+    shortest, longest = len(term) - edits, len(term) + edits  # (no need to compare the others)
+    candidates = {other for terms in fields for other in beginning(terms.terms, term[:COGNATE_PREFIX])
+                  if shortest <= len(other) <= longest}
+    alike = [(other, similarity) for other in candidates if (similarity := cognate_similarity(term, other))]
+    ranked = sorted(alike, key=lambda ts: (-ts[1], ts[0]))[:MAX_COGNATES]
+    return tuple((other, round(COGNATE_WEIGHT * similarity, 4)) for other, similarity in ranked)
+
+
+def beginning(terms: list[str], prefix: str) -> list[str]:
+    """The terms of a sorted list that begin with ``prefix`` (a slice found by bisection)."""
+    lo = bisect.bisect_left(terms, prefix)
+    return terms[lo:bisect.bisect_left(terms, prefix + "\U0010ffff", lo)]
 
 
 def by_lexicon(lexicon: BilingualLexicon, clauses: list[Clause], keys: list[str]) -> str | None:
@@ -161,15 +184,15 @@ def add(out: dict[tuple[int, str], list[Translation]], release: Release,
         number: int, word: str, source: str, term: str, target: str) -> None:
     """The translations of one term of clause ``number`` into ``target`` (not those the word
     itself gives there), or through a third language (:func:`pivoted`); for a term the lexicon
-    does not translate at all, the term itself when the target's
-    documents have it: related languages stem cognates alike (it ``federazione``, es ``federación``
-    and pt ``federação`` are all ``feder``), and a lexicon mined from few articles misses words."""
+    does not translate at all, its cognates in the target's documents (:func:`cognates`): related
+    languages stem cognates alike or nearly (it ``federazione``, es ``federación`` and pt
+    ``federação`` are all ``feder``), and a lexicon mined from few articles misses words."""
     own = {v for variants in word_positions(target, word) for v in variants}
     lexicon = release.bilingual()
     translations = lexicon.translations(term, source, target)[:MAX_PER_TERM] or pivoted(
         lexicon, term, source, target, [k for k in release.keys if k not in (source, target)])
-    if not translations and term not in own and cognate(release, term, source, target):
-        translations = ((term, COGNATE_WEIGHT),)
+    if not translations:
+        translations = cognates(release, term, source, target)
     for translation, weight in translations:
         found = out.get((number, target), [])
         if translation not in own and not any(t.translation == translation for t in found):

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from kb.align.lexicon import BilingualLexicon, Row, load, mine, read_curated, write_rows
+from kb.align.lexicon import (
+    BilingualLexicon,
+    Row,
+    cognate_edits,
+    cognate_similarity,
+    load,
+    mine,
+    read_curated,
+    write_rows,
+)
 from kb.align.topics import align
 from kb.errors import InvalidParameter
 from kb.ingest.reader import ingest
@@ -114,3 +123,46 @@ def test_languages_sharing_few_topics_get_no_translations() -> None:
 def test_rows_show_words_not_stems(lexicon: BilingualLexicon) -> None:
     rows = [r for r in lexicon.rows() if r.language == "it" and r.term == "fattura"]
     assert rows[0] == Row("fattura", "it", "factura", "es", 1.0)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("infrastruttur", "infraestructur", 1 - 2 / 14),  # it infrastruttura, es infraestructura: 2 edits in 13
+    ("infrastruttur", "infraestrutur", 1 - 2 / 13),  # pt infraestrutura
+    ("composizion", "composicion", 1 - 1 / 11),
+    ("certific", "certific", 1.0),
+    ("ripristin", "restablec", 0.0),  # not written alike
+    ("infrastruttur", "informacion", 0.0),  # the same beginning is not enough
+    ("configur", "confirm", 0.0),  # 8 letters: one edit at most
+    ("fatturazion", "facturacion", 0.0),  # (cognates beginning differently are not found)
+    ("prim", "prin", 0.0),  # short terms are alike by chance
+])
+def test_cognate_similarity(a: str, b: str, expected: float) -> None:
+    assert cognate_similarity(a, b) == pytest.approx(expected)
+    assert cognate_similarity(b, a) == pytest.approx(expected)
+
+
+def test_cognate_edits_grow_with_the_length() -> None:
+    assert [cognate_edits(n) for n in (4, 5, 6, 9, 10, 14, 15)] == [0, 0, 1, 1, 2, 2, 3]
+
+
+def _write_pair(root: Path, name: str, assetid: str, italian: str, spanish: str) -> None:
+    for folder, title in (("it-it", italian), ("es-es", spanish)):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / f"{name}.md").write_text(f"---\ntitle: {title}\nms.assetid: {assetid}\n---\n\nTesto.\n",
+                                                  encoding="utf-8")
+
+
+def test_written_alike_terms_met_once_in_a_long_unit_are_translations(tmp_path: Path) -> None:
+    # Each pair of words meets once, in a title of more than SHORT_UNIT terms a side: co-occurrence
+    # alone keeps none of them; the cognates (infrastruttura/infraestructura, certificati/certificados)
+    # are kept, "ripristinare"/"restablecer" and "aziendale"/"empresarial" (not written alike) are not.
+    _write_pair(tmp_path, "plan", "b1", "Pianificare l'infrastruttura della rete aziendale prima di ripristinare "
+                "i certificati", "Planear la infraestructura de la red empresarial antes de restablecer los "
+                "certificados")
+    _write_pair(tmp_path, "other", "b2", "Leggere la fattura", "Leer la factura")
+    found = mine(align(ingest(tmp_path, jobs=1).documents).topics, min_topics=1)
+    assert found.translations(one("infrastruttura", "it"), "it", "es") == ((one("infraestructura", "es"), 1.0),)
+    assert found.translations(one("infraestructura", "es"), "es", "it") == ((one("infrastruttura", "it"), 1.0),)
+    assert found.translations(one("certificati", "it"), "it", "es") == ((one("certificados", "es"), 1.0),)
+    for word in ("ripristinare", "aziendale", "pianificare"):
+        assert found.translations(one(word, "it"), "it", "es") == ()

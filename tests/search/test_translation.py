@@ -105,6 +105,17 @@ def test_the_query_in_its_own_language_still_shows_its_own_document(out: Path) -
     assert hits[0].topic == CANCEL and hits[0].locale == "it-IT" and not hits[0].fallback
 
 
+def test_a_word_the_lexicon_lacks_is_searched_as_its_written_alike_cognates(out: Path) -> None:
+    # "mensile" is in no lexicon: the Portuguese documents' "mensal" is one edit from its stem "mensil"
+    # (weighed 0.5 x 5/6); "ricevono" has no term written alike there ("recebem"), so nothing.
+    release = open_release(out / "index")
+    expansions = expand(release, parse_query("resoconto mensile ricevono"))
+    assert [(t.word, t.translation_language, t.translation, t.weight) for t in expansions.all()] == [
+        ("resoconto", "pt", "relatori", 0.9), ("mensile", "pt", "mensal", 0.4167)]
+    hits = search(out / "index", "resoconto mensile", locale="it-IT").results
+    assert hits[0].topic.startswith("33333333-") and hits[0].fallback
+
+
 def test_translations_count_toward_the_work_budget(out: Path) -> None:
     release = open_release(out / "index")
     clauses = parse_query("resoconto")
