@@ -35,6 +35,14 @@ def environment() -> Any:
     return env
 
 
+def compile_templates() -> None:
+    """Compile every page template now (and the partials they import): a process about to fork
+    workers that render pages shares them, each worker compiled them again otherwise (~0.15 s)."""
+    env = environment()
+    for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
+        env.get_template(name)
+
+
 def render_page(page: Page, site: SiteInfo) -> str:
     """The text of one page: a pure function of its data (and the templates)."""
     from markupsafe import Markup

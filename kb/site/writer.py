@@ -30,6 +30,7 @@ from kb.site.pages import Gatherer
 from kb.site.redirects import REDIRECTS_FILE, redirect_pages, redirects_json
 from kb.site.sitemaps import robots, sitemap_entry, sitemaps_of
 from kb.site.sitewide import EXTRA_PAGES, check_unique, front_pages
+from kb.site.templates import compile_templates
 from kb.site.views import SiteInfo
 from kb.site.workers import TopicJob, run_session, run_topics
 
@@ -79,6 +80,7 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
     for loc in data.locales:
         g.nav(loc)  # before the workers fork, which then share it
     g.checks  # noqa: B018 - the corpus-wide part of the checks, likewise shared
+    compile_templates()  # likewise: compiled in every worker of every pool otherwise
     if memo is None:  # a one-off build: what the checks remembered of texts serves a session's next build
         memos.forget_after("checks")
         memos.release_free_memory()
