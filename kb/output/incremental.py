@@ -16,13 +16,16 @@ manifest records (its index) is linked only after its size and hash are checked
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -56,14 +59,33 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
+def _document_stand_in(doc: Document) -> tuple[type[str], tuple[str]]:
+    # A Document stands for itself by its file (path and bytes) and its packed text (which includes
+    # expand into): pickling its fields again for every page that shows it was most of the cost.
+    text = hashlib.sha256(doc.packed).hexdigest()
+    return str, (f"document {doc.path} {doc.content_hash} {text}",)
+
+
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """How the fingerprint's pickler writes an object of each type: a Document by its stand-in, a
+    dataclass as its class and its fields' values. (A dataclass with slots pickles through a Python
+    ``__getstate__`` that lists its fields anew for every object: most of a page's fingerprint.)"""
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        if not dataclasses.is_dataclass(cls):
+            raise KeyError(cls)
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        getter = operator.attrgetter(*names) if len(names) > 1 else None
+        if getter is None:
+            reducer = lambda obj: (cls, tuple(getattr(obj, n) for n in names))  # noqa: E731
+        else:
+            reducer = lambda obj: (cls, getter(obj))  # noqa: E731
+        self[cls] = reducer
+        return reducer
+
+
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        # A Document stands for itself by its file (path and bytes) and its packed text (which includes
-        # expand into): pickling its fields again for every page that shows it was most of the cost.
-        if type(obj) is Document:
-            text = hashlib.sha256(obj.packed).hexdigest()
-            return str, (f"document {obj.path} {obj.content_hash} {text}",)
-        return NotImplemented
+    dispatch_table = _Reducers({Document: _document_stand_in})
 
 
 def _state(release: Path, name: str) -> dict[str, str]:
