@@ -175,7 +175,10 @@ def _state(env: EnvType) -> RenderState:
 
 
 def _link_tags(st: RenderState, href: str) -> tuple[str, str]:
-    """The opening tag of a link to ``href`` and what closes it (with the missing-page mark)."""
+    """The opening tag of a link to ``href`` and what closes it (with the missing-page mark). A link
+    to nothing (``[text]()``) is its text, as an ``<a>`` of raw HTML without an href is."""
+    if not href.strip():
+        return "", ""
     target = target_of(href, st.links)
     opening, closing = open_link(target)
     if target.status is LinkStatus.MISSING:

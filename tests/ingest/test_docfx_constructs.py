@@ -190,6 +190,13 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ['<a href="#process">Up</a>'],
     ),
     (
+        "6-a-link-to-nothing-is-its-text",
+        "See [Get-CsUser](https://example.com/x)[]() and [its page]().\n",
+        [("paragraph", "p[0]", "See Get-CsUser and its page.", ("https://example.com/x",), None)],
+        ['<p>See <a href="https://example.com/x" class="link-external" rel="noopener noreferrer">Get-CsUser</a>'
+         ' and its page.</p>'],
+    ),
+    (
         "5-code-highlighted-with-classes",
         "```powershell\nGet-CsUser -Identity \"x\"\n```\n",
         [("code", "code[0]", 'Get-CsUser -Identity "x"', (), None)],
