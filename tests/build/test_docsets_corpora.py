@@ -23,9 +23,10 @@ from kb.site.data import SiteData, Strings, body_references
 from kb.site.redirects import redirect_slug
 
 SKYPE = ROOT.parent / "shared" / "corpus" / "skype-2024"
-SKYPE_MAX_MISSING = 350
-"""Issue 21: skype-2024 shows at most about 350 links as missing (1,337 before; most of those were
-links whose articles exist)."""
+SKYPE_MAX_MISSING = 360
+"""Issue 21: skype-2024 shows "at most about 350" links as missing (1,337 before; most of those were
+links whose articles exist). 354 on 2026-12-05, every one to a file the corpus's folder does not have
+(the test checks each on disk)."""
 
 pytestmark = pytest.mark.slow
 
@@ -86,11 +87,11 @@ def test_links_are_missing_only_where_the_target_is_absent(corpus_build: tuple[B
                 continue
             shown += 1
             written = "" if href.startswith("/") else _written(posixpath.dirname(doc.path), href)
-            if written in documents:
+            if written in documents or (written and (Path(corpus.root) / written).exists()):
                 wrongly.append((doc.path, href))
             to_failed += written in failed
     assert undecided == []
-    assert wrongly == [], f"{len(wrongly)} links shown missing to documents of the corpus: {wrongly[:10]}"
+    assert wrongly == [], f"{len(wrongly)} links shown missing to files of the corpus: {wrongly[:10]}"
     print(f"\n{Path(corpus.root).name}: {shown} links shown missing, {to_failed} of them to files with a problem")
     if Path(corpus.root).name == SKYPE.name:
         # a file that is in the folder but failed to parse (a problem) is not in the corpus either
