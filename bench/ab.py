@@ -9,13 +9,16 @@ two runs one after the other (``bench/run.py --quick`` twice) differ by more tha
     git worktree add /tmp/kb-old 87ad775
     .venv/bin/python bench/ab.py --other /tmp/kb-old        # the dev corpus: 3 builds, 300 queries × 3
 
-Prints each side's build time and query p50, p95 and mean, and this checkout's ratio to the other's.
+Prints each side's build time and query p50, p95 and mean, and this checkout's ratio to the other's;
+then the median and geometric mean of the ratio of each query's two answers (the two sent one after
+the other): the figure that holds when the machine's speed drifts during the run.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import math
 import os
 import shutil
 import statistics
@@ -134,6 +137,13 @@ def main() -> None:
         print(f"{name:8} {p50:8.2f} {p95:8.2f} {mean:8.2f}")
     ratios = [a / b for a, b in zip(figures["this"], figures["other"], strict=True)]
     print(f"{'ratio':8} {ratios[0]:7.3f}x {ratios[1]:7.3f}x {ratios[2]:7.3f}x   (this / other)")
+    # Each query went to both servers one after the other: the ratio of each pair is measured under the
+    # same load, so their median and geometric mean hold when the machine's speed drifts in the run.
+    paired = sorted(a / b for a, b in zip(samples["this"], samples["other"], strict=True))
+    quartiles = statistics.quantiles(paired, n=4)
+    geomean = math.exp(statistics.fmean(math.log(r) for r in paired))
+    print(f"{'paired':8} median {quartiles[1]:.3f}x (quartiles {quartiles[0]:.3f}, {quartiles[2]:.3f}), "
+          f"geometric mean {geomean:.3f}x over {len(paired)} pairs")
 
 
 if __name__ == "__main__":
