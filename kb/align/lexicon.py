@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from whoosh.support.levenshtein import levenshtein
 
 from kb.errors import InvalidParameter
 from kb.locales import language
@@ -529,22 +530,8 @@ def cognate_similarity(a: str, b: str) -> float:
         start += 1
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1  # (the distance is that of the middles, between a shared beginning and ending)
-    distance = _edit_distance(a[start:len(a) - end], b[start:len(b) - end], most)
+    distance = levenshtein(a[start:len(a) - end], b[start:len(b) - end], most)  # (more than most: most + 1 or more)
     return 1.0 - distance / max(len(a), len(b)) if distance <= most else 0.0
-
-
-def _edit_distance(a: str, b: str, most: int) -> int:
-    """Levenshtein distance of ``a`` and ``b`` within a band of ``most`` edits (``most + 1``: more)."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        lo, hi = max(1, i - most), min(len(b), i + most)
-        current = [i if i <= most else most + 1] + [most + 1] * len(b)
-        for j in range(lo, hi + 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
-        if min(current[lo - 1:hi + 1]) > most:
-            return most + 1
-        previous = current
-    return min(previous[len(b)], most + 1)
 
 
 def mine(topics: Iterable[Topic], min_topics: int = MIN_TOPICS) -> BilingualLexicon:
