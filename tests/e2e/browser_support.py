@@ -39,16 +39,18 @@ class Server:
     """The build folder."""
 
 
+def kb_build(content: Path, out: Path) -> str:
+    """`kb build --content CONTENT --build OUT` in a process of its own; what it printed."""
+    done = subprocess.run(kb("build", "--content", str(content), "--build", str(out), "--quiet", "--jobs", "1"),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.fixture(scope="session")
 def built_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("e2e") / "out"
-    done = subprocess.run(
-        kb("build", "--content", str(CONTENT), "--build", str(out), "--quiet", "--jobs", "1"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    kb_build(CONTENT, out)
     return out
 
 
@@ -97,10 +99,8 @@ SEARCH_SITE = Path(__file__).resolve().parent / "search_site" / "content"
 @pytest.fixture(scope="session")
 def built_search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("search-site") / "out"
-    done = subprocess.run(kb("build", "--content", str(SEARCH_SITE), "--build", str(out), "--quiet", "--jobs", "1"),
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert "warning" not in done.stdout, done.stdout  # the Pagefind bundle was written
+    printed = kb_build(SEARCH_SITE, out)
+    assert "warning" not in printed, printed  # the Pagefind bundle was written
     return out
 
 

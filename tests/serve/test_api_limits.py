@@ -20,7 +20,7 @@ from tests.conftest import CONTENT
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from browser_support import free_port, kb, serve_command  # noqa: E402
+from browser_support import free_port, kb, kb_build, serve_command  # noqa: E402
 
 pytestmark = pytest.mark.slow  # a real `kb serve` process, and a search that must time out
 
@@ -28,9 +28,7 @@ pytestmark = pytest.mark.slow  # a real `kb serve` process, and a search that mu
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("limits") / "out"
-    cmd = kb("build", "--content", str(CONTENT), "--build", str(out), "--quiet", "--jobs", "1")
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    kb_build(CONTENT, out)
     return out
 
 
