@@ -32,6 +32,15 @@ PAGEFIND_UNSTABLE = re.compile(
 PAGEFIND_ENTRY = "pagefind/pagefind-entry.json"
 
 
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (path under ``root`` → text) and return ``root``: a small corpus or repository."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
 def stable_name(rel: str) -> str:
     """A site file's name with Pagefind's run-dependent hash generalised (``pagefind/filter/pt-br_*.pf_filter``)."""
     m = PAGEFIND_UNSTABLE.match(rel)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import write_files
+
 DOCFX = {
     "build": {
         "content": [
@@ -51,9 +53,6 @@ FILES = {
 
 def make_repository(root: Path) -> Path:
     """Write the repository under ``root`` and return ``root``."""
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_files(root, FILES)
     (root / "docs" / "docfx.json").write_text(json.dumps(DOCFX), encoding="utf-8")
     return root

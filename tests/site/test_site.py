@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from conftest import write_files
 from linkcheck import check_site
 
 from kb import urls
@@ -72,10 +73,7 @@ FILES: dict[str, str] = {
 
 
 def write_corpus(root: Path, files: dict[str, str] = FILES) -> Corpus:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_files(root, files)
     (root / "pt-br/guide/media").mkdir(exist_ok=True)
     (root / "pt-br/guide/media/flow.png").write_bytes(PNG)
     return ingest(root)

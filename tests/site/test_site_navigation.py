@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import write_files
 
 from kb.ingest.reader import ingest
 from kb.model import Alignment, Evidence, Topic, TopicMember
@@ -46,9 +47,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> SiteData:
     root = tmp_path_factory.mktemp("nav")
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
+    write_files(root, FILES)
     corpus = ingest(root)
     assert corpus.problems == ()
     topics = []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from conftest import write_files
 from linkcheck import check_site
 
 from kb.align.topics import align
@@ -45,9 +46,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("content")
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
+    write_files(root, FILES)
     corpus = ingest(root)
     assert corpus.problems == ()
     dest = tmp_path_factory.mktemp("out") / "site"
