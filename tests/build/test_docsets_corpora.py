@@ -1,7 +1,7 @@
 """Both development corpora built end to end, as DocFX repositories: links are shown missing only where
-their target is absent from the corpus, every image whose file exists is shown, and (skype-2024) the
-repository's own files and redirect stubs are no problems. Slow: each builds a whole corpus; skipped
-when ../shared is absent."""
+their target is absent from the corpus, every image whose file exists is shown; on skype-2024, every
+internal link and fragment of the site resolves, and the repository's own files and redirect stubs are
+no problems. Slow: each builds a whole corpus; skipped when ../shared is absent."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import CORPUS, ROOT
+from linkcheck import check_site
 
 from kb import urls
 from kb.build.pipeline import BuildResult, build
@@ -130,6 +131,19 @@ def test_every_image_whose_file_exists_is_shown(corpus_build: tuple[BuildResult,
             if exists and "/files/" + rel not in shown:
                 unseen.append((doc.path, link.target))
     assert unseen == []
+
+
+
+def test_skype_site_links_and_fragments_all_resolve(corpus_build: tuple[BuildResult, Path]) -> None:
+    """Issue 21 on skype-2024 (tests/site/test_linkcheck.py does the dev corpus): every internal link of
+    the built site names a file of it, and every ``#fragment`` an id of its target page. A fragment the
+    target's source never defines (12 such links) is dropped by the site: the link opens the page."""
+    result, site = corpus_build
+    if Path(result.corpus.root).name != SKYPE.name:
+        pytest.skip("skype-2024 only")
+    pages, problems = check_site(site, "/")
+    assert problems == [], "\n".join(problems[:20])
+    assert len(pages) > len(result.corpus.documents)
 
 
 def test_skype_repository_files_and_redirect_stubs_are_no_problems(corpus_build: tuple[BuildResult, Path]) -> None:
