@@ -303,7 +303,11 @@ class Miner:
         or the index writer's memoised analysis, which gives the same terms (each word analysed once)."""
         self.ids: dict[str, dict[str, int]] = defaultdict(dict)
         """Language → term → its number."""
-        self.surface: dict[str, Counter[tuple[int, str]]] = defaultdict(Counter)
+        self.numbers: dict[str, dict[str, int]] = defaultdict(dict)
+        """Language → word as written (lower-cased) → its term's number, or -1 for a stop word: each
+        word is analysed once, not at each of its (hundreds of thousands of) occurrences."""
+        self.written: dict[str, Counter[str]] = defaultdict(Counter)
+        """Language → how often each word was written (which form of a term is its usual one)."""
         self.topics: list[dict[str, dict[str, list[tuple[int, ...]]]]] = []
         """Per topic: language → unit kind → its units (numbered terms), in document order."""
         self.shapes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -337,15 +341,20 @@ class Miner:
         return units
 
     def _terms(self, text: str, lang: str) -> tuple[int, ...]:
-        ids, surface, out = self.ids[lang], self.surface[lang], []
-        for word in words(text):
-            stem = self.term(lang, word)
-            if stem is None:
-                continue
-            number = ids.setdefault(stem, len(ids))
-            surface[(number, word)] += 1
-            out.append(number)
+        numbers, out = self.numbers[lang], []
+        written = words(text)
+        for word in written:
+            number = numbers.get(word)
+            if number is None:
+                number = numbers[word] = self._number(lang, word)
+            if number >= 0:
+                out.append(number)
+        self.written[lang].update(written)
         return tuple(dict.fromkeys(out))
+
+    def _number(self, lang: str, word: str) -> int:
+        stem, ids = self.term(lang, word), self.ids[lang]
+        return -1 if stem is None else ids.setdefault(stem, len(ids))
 
     def lexicon(self) -> BilingualLexicon:
         """The mined lexicon, both directions of every pair of languages that share topics."""
@@ -410,10 +419,12 @@ class Miner:
         """(language, term) → its most written word, for the terms of the table."""
         wanted = {(la, t) for (la, _), terms in table.items() for t in terms}
         best: dict[tuple[str, str], tuple[int, str]] = {}
-        for lang, counts in self.surface.items():
-            names = list(self.ids[lang])
-            for (number, word), n in counts.items():
-                key = (lang, names[number])
+        for lang, counts in self.written.items():
+            names, numbers = list(self.ids[lang]), self.numbers[lang]
+            for word, n in counts.items():
+                if numbers[word] < 0:
+                    continue
+                key = (lang, names[numbers[word]])
                 if key in wanted and (key not in best or (n, word) > best[key]):
                     best[key] = (n, word)
         return {k: w for k, (_, w) in best.items()}

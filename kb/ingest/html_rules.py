@@ -352,6 +352,13 @@ def _inline_parser() -> MarkdownIt:
     return _INLINE
 
 
+def prepare() -> None:
+    """Make now what rendering HTML blocks makes on first use (the inline parser, BeautifulSoup's
+    entity tables): a process that forks workers to render calls it first, so they share it."""
+    _inline_parser()
+    BeautifulSoup("<p>&amp;</p>", "html.parser").decode()
+
+
 def render_html(content: str, st: RenderState) -> str:
     """A raw HTML block with its links resolved and the Markdown inside its text rendered."""
     soup = BeautifulSoup(content, "html.parser")

@@ -28,6 +28,7 @@ from kb.quality.document_checks import (
     check_terms,
 )
 from kb.quality.markup import check_markup
+from kb.quality.numbers import month_names
 from kb.quality.pair_checks import check_alignment, check_editions
 from kb.quality.pairs import document_pairs
 from kb.quality.segment_checks import (
@@ -35,6 +36,7 @@ from kb.quality.segment_checks import (
     check_links,
     check_missing_segments,
     check_numbers,
+    protected_names,
 )
 from kb.quality.untranslated import check_untranslated
 
@@ -158,7 +160,9 @@ class CorpusChecks:
         # Worked out here, before the site's workers fork and share them, instead of once in every
         # worker: the corpus's paths, and the language identifier's model (~70 MB a worker at 10x).
         ctx.known_paths, ctx.corpus_locales  # noqa: B018
+        protected_names(ctx)  # (a pass over every segment of the corpus: once, not once a worker)
         locales.preload(DETECT_LANGUAGES)
+        month_names()  # (Babel's data of seven locales: a quarter of a second a worker)
         return cls(corpus, alignment, dict(terms), shared=ctx.shared)
 
     def topic(self, topic: Topic) -> list[Finding]:

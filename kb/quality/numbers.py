@@ -246,7 +246,7 @@ def _compound(word: str) -> int | None:
 
 
 @functools.cache
-def _months() -> dict[str, int]:
+def month_names() -> dict[str, int]:
     """Month names (wide and abbreviated, format and stand-alone) of the corpora's languages → 1–12."""
     from babel.dates import get_month_names
 
@@ -260,7 +260,7 @@ def _months() -> dict[str, int]:
 
 
 def _month_numbers(text: str) -> set[str]:
-    months = _months()
+    months = month_names()
     return {str(months[w]) for w in _WORD.findall(text.lower()) if w in months and len(w) > 2}
 
 

@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 
 from kb import memos, urls
 from kb.errors import InvalidParameter
+from kb.ingest import html_rules
+from kb.ingest.skeleton import skeleton_version
 from kb.model import Alignment, Corpus
-from kb.output.incremental import Reuse, fingerprint
+from kb.output.incremental import Reuse, code_version, fingerprint
 from kb.site.data import TEMPLATES, SiteData, TemplatesMissing
 from kb.site.files import remove_stale, write_if_changed
 from kb.site.pages import Gatherer
@@ -81,6 +83,8 @@ def render_site(dest: Path, corpus: Corpus, alignment: Alignment, options: Build
         g.nav(loc)  # before the workers fork, which then share it
     g.checks  # noqa: B018 - the corpus-wide part of the checks, likewise shared
     compile_templates()  # likewise: compiled in every worker of every pool otherwise
+    html_rules.prepare()
+    code_version(), skeleton_version()  # (hashes of kb's files: read again by every worker otherwise)
     if memo is None:  # a one-off build: what the checks remembered of texts serves a session's next build
         memos.forget_after("checks")
         memos.release_free_memory()
