@@ -338,6 +338,12 @@ def _strings_file() -> dict[str, Any]:
     return data
 
 
+@functools.cache  # one table a language: a page reads a few dozen strings
+def _strings_of(lang: str) -> dict[str, Any]:
+    data = _strings_file()
+    return {**data[UI_DEFAULT], **(data.get(language(lang), {}) if lang else {})}
+
+
 @dataclass(frozen=True)
 class Strings:
     """The interface text of one language, with English for any key a language lacks."""
@@ -353,9 +359,7 @@ class Strings:
         return self.get(key)
 
     def get(self, key: str) -> Any:
-        data = _strings_file()
-        own = data.get(language(self.lang), {}) if self.lang else {}
-        return own.get(key, data[UI_DEFAULT].get(key, key))
+        return _strings_of(self.lang).get(key, key)
 
     def fmt(self, key: str, **values: object) -> str:
         return str(self.get(key)).format(**values)

@@ -1,7 +1,8 @@
-"""The longest loops of the site's templates, written out in Python: the rows of a compare page and the
-findings listed on it. Jinja spent most of a compare page's time there (a call per cell and per
-escaped value); these functions write the very bytes the template loops wrote (``compare.html`` and
-``partials/_findings.html`` say where they go)."""
+"""The longest loops of the site's templates, written out in Python: the rows of a compare page, the
+findings listed on it, and every page's breadcrumbs and switchers. Jinja spent most of a compare page's
+time there (a call per cell and per escaped value; the chrome's macros alone took two fifths of a
+compare page, which every locale of the site has); these functions write the very bytes the template
+loops wrote (``compare.html``, ``partials/_findings.html`` and ``base.html`` say where they go)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,62 @@ def finding_groups(findings: Sequence[Any]) -> list[tuple[str, str, list[Any]]]:
         out.append((kind, worst, group))
     out.sort(key=lambda g: (rank.get(g[1], 3), -len(g[2]), g[0]))
     return out
+
+
+def _lang(value: str | None) -> str:
+    return f' lang="{escape(value)}"' if value else ""
+
+
+def breadcrumbs_html(chrome: Any, t: Any) -> Markup:
+    """The page's breadcrumbs (``chrome.breadcrumbs``): a trail of links, the current page last."""
+    if not chrome.breadcrumbs:
+        return Markup("")
+    out = [f'<nav class="breadcrumbs" aria-label="{escape(t.breadcrumbs)}">\n  <ol>\n']
+    for crumb in chrome.breadcrumbs:
+        label, lang = escape(crumb.label), _lang(crumb.lang)
+        if crumb.current:
+            out.append(f'    <li><span aria-current="page"{lang}>{label}</span></li>\n')
+        elif crumb.href:
+            out.append(f'    <li><a href="{escape(crumb.href)}"{lang}>{label}</a></li>\n')
+        else:
+            out.append(f"    <li><span{lang}>{label}</span></li>\n")
+    out.append("  </ol>\n</nav>\n")
+    return Markup("".join(out))
+
+
+def switchers_html(chrome: Any, t: Any) -> Markup:
+    """The language switcher (each language's name in that language) and the edition switcher."""
+    if not (chrome.languages or chrome.editions):
+        return Markup("")
+    return Markup(
+        '  <div class="switchers">\n'
+        f"    {_switcher(chrome.languages, 'languages', t.language, True, chrome, t)}\n"
+        f"    {_switcher(chrome.editions, 'editions', t.edition, False, chrome, t)}\n"
+        "  </div>\n"
+    )
+
+
+def _switcher(items: Sequence[Any], kind: str, title: str, label_lang: bool, chrome: Any, t: Any) -> str:
+    if not items:
+        return ""
+    out = [
+        f'<nav class="switcher switcher-{kind}" aria-labelledby="switch-{kind}">\n'
+        f'  <h2 id="switch-{kind}" class="switcher-title">{escape(title)}</h2>\n  <ul>\n'
+    ]
+    out += [f"    <li>{_switch_item(item, label_lang, chrome, t)}</li>\n" for item in items]
+    out.append("  </ul>\n</nav>\n")
+    return "".join(out)
+
+
+def _switch_item(item: Any, label_lang: bool, chrome: Any, t: Any) -> str:
+    """The current page, a link (with a note on where it lands), or unavailable."""
+    label = f"<span{_lang(item.lang) if label_lang else ''}>{escape(item.label)}</span>"
+    if item.current:
+        own = f"<span{_lang(item.lang)}>{escape(item.label)}</span>"
+        return f'<a class="switch current" href="{escape(item.href)}" aria-current="page">{own}</a>'
+    if item.href:
+        hreflang = f' hreflang="{escape(item.lang)}"' if item.lang and item.lang != chrome.lang else ""
+        note = f' <span class="note">({escape(item.note)})</span>' if item.note else ""
+        return f'<a class="switch" href="{escape(item.href)}"{hreflang}>{label}{note}</a>'
+    note = f'<span class="note">({escape(item.note or t.unavailable)})</span>'
+    return f'<span class="switch unavailable">{label} {note}</span>'

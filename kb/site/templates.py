@@ -32,6 +32,9 @@ def environment() -> Any:
         # sees them change, and checking each one's file time at every include was a stat a page.
         auto_reload=False,
     )
+    from kb.site.loops import breadcrumbs_html, switchers_html
+
+    env.globals.update(breadcrumbs=breadcrumbs_html, switchers=switchers_html)
     return env
 
 

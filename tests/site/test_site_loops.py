@@ -1,5 +1,6 @@
 """kb.site.loops writes the very bytes of the Jinja loops it replaced in ``compare.html`` and
-``partials/_findings.html`` (commit 782b394): the reference loops are kept here, rendered with the
+``partials/_findings.html`` (commit 782b394), and of the breadcrumbs and switcher macros of
+``partials/_chrome.html``: the reference loops and macros are kept here, rendered with the
 site's own Jinja environment, and both paths must agree on rows and findings with every branch and
 every character autoescape rewrites."""
 
@@ -9,9 +10,9 @@ import pytest
 
 from kb.model import Finding, Severity
 from kb.site.data import Strings
-from kb.site.loops import compare_rows_html, findings_html
+from kb.site.loops import breadcrumbs_html, compare_rows_html, findings_html, switchers_html
 from kb.site.templates import environment
-from kb.site.views import CompareRow
+from kb.site.views import Chrome, CompareRow, Nav
 
 ROWS_LOOP = """  <tbody>
     {% for row in rows %}
@@ -122,3 +123,90 @@ def test_compare_rows_made_once_for_every_locale_are_the_same_bytes() -> None:
             made = compare_rows_text(a, b, lang, t)
             assert made[0] is (rows is not None)
             assert str(made[1]) == str(compare_rows_html(rows or (), a.locale, b.locale, lang, t))
+
+
+CHROME_MACROS = """{% macro breadcrumbs(chrome, t) -%}
+{% if chrome.breadcrumbs %}
+<nav class="breadcrumbs" aria-label="{{ t.breadcrumbs }}">
+  <ol>
+    {% for crumb in chrome.breadcrumbs %}
+    <li>
+      {%- if crumb.current -%}
+      <span aria-current="page"{% if crumb.lang %} lang="{{ crumb.lang }}"{% endif %}>{{ crumb.label }}</span>
+      {%- elif crumb.href -%}
+      <a href="{{ crumb.href }}"{% if crumb.lang %} lang="{{ crumb.lang }}"{% endif %}>{{ crumb.label }}</a>
+      {%- else -%}
+      <span{% if crumb.lang %} lang="{{ crumb.lang }}"{% endif %}>{{ crumb.label }}</span>
+      {%- endif -%}
+    </li>
+    {% endfor %}
+  </ol>
+</nav>
+{% endif %}
+{%- endmacro %}
+{% macro switch_item(item, label_lang, chrome, t) -%}
+{%- if item.current -%}
+<a class="switch current" href="{{ item.href }}" aria-current="page"><span{% if item.lang %} lang="{{ item.lang }}"\
+{% endif %}>{{ item.label }}</span></a>
+{%- elif item.href -%}
+<a class="switch" href="{{ item.href }}"{% if item.lang and item.lang != chrome.lang %} hreflang="{{ item.lang }}"\
+{% endif %}><span{% if label_lang and item.lang %} lang="{{ item.lang }}"{% endif %}>{{ item.label }}</span>\
+{% if item.note %} <span class="note">({{ item.note }})</span>{% endif %}</a>
+{%- else -%}
+<span class="switch unavailable"><span{% if label_lang and item.lang %} lang="{{ item.lang }}"{% endif %}>\
+{{ item.label }}</span> <span class="note">({{ item.note or t.unavailable }})</span></span>
+{%- endif -%}
+{%- endmacro %}
+{% macro switcher(items, kind, title, label_lang, chrome, t) -%}
+{% if items %}
+<nav class="switcher switcher-{{ kind }}" aria-labelledby="switch-{{ kind }}">
+  <h2 id="switch-{{ kind }}" class="switcher-title">{{ title }}</h2>
+  <ul>
+    {% for item in items %}
+    <li>{{ switch_item(item, label_lang, chrome, t) }}</li>
+    {% endfor %}
+  </ul>
+</nav>
+{% endif %}
+{%- endmacro %}
+"""
+CHROME_MACRO_CALLS = CHROME_MACROS + """<div class="wrap page">
+  {{ breadcrumbs(chrome, t) }}
+  {% if chrome.languages or chrome.editions %}
+  <div class="switchers">
+    {{ switcher(chrome.languages, "languages", t.language, true, chrome, t) }}
+    {{ switcher(chrome.editions, "editions", t.edition, false, chrome, t) }}
+  </div>
+  {% endif %}
+  <main>"""
+CHROME_NOW = """<div class="wrap page">
+  {{ crumbs }}
+  {% block tools %}
+{{ switchers -}}
+  {% endblock %}
+  <main>"""
+
+CHROMES = [
+    Chrome("pt-BR", "t"),
+    Chrome("ru-RU", "t", breadcrumbs=(Nav("Início", "/pt-br/"), Nav(HOSTILE, None, "es-ES"),
+                                      Nav("Aqui", "/x/", "pt-BR", current=True), Nav("Sem língua", None))),
+    Chrome("es-ES", "t", languages=(Nav("Português", "/pt-br/a/", "pt-BR", current=True),
+                                    Nav("Русский", "/ru-ru/a/", "ru-RU", note=HOSTILE),
+                                    Nav("Español", "/es-es/a/", "es-ES"),
+                                    Nav("Italiano", None, "it-IT"), Nav("Outra", None, "it-IT", note="não há"))),
+    Chrome("it-IT", "t", breadcrumbs=(Nav("Home", "/"),),
+           editions=(Nav("Global", "/g/", current=True), Nav("21Vianet", "/v/", "zh-CN", note="pt-BR"),
+                     Nav("Nenhuma", None))),
+]
+
+
+@pytest.mark.parametrize("chrome", CHROMES, ids=lambda c: c.lang)
+def test_breadcrumbs_and_switchers_are_the_macros_bytes(chrome: Chrome) -> None:
+    t = Strings(chrome.lang)
+    macros = environment().from_string(CHROME_MACRO_CALLS).render(chrome=chrome, t=t)
+    now = environment().from_string(CHROME_NOW).render(
+        crumbs=breadcrumbs_html(chrome, t), switchers=switchers_html(chrome, t)
+    )
+    assert now == macros
+    assert HOSTILE not in now
+    assert ("&lt;b&gt;&#34;Q&amp;A&#34;&lt;/b&gt;" in now) is (chrome.lang in ("ru-RU", "es-ES"))
