@@ -175,7 +175,14 @@ def word_index_terms(key: str, word: str) -> tuple[str, ...]:
     if found is None:
         if len(memo) >= _WORD_MEMO_LIMIT:  # a bound for very large corpora: start again
             memo.clear()
-        found = memo[word] = tuple(t.text for t in analyzer_for(key)(word, mode="index"))
+        lower = word.lower()
+        if lower != word and _TOKEN.fullmatch(lower):
+            # Analysis lower-cases each token first: "Partner" has the terms of "partner", analysed
+            # once for every way it is capitalised (and for the lexicon miner's lower-cased words).
+            found = word_index_terms(key, lower)
+        else:
+            found = tuple(t.text for t in analyzer_for(key)(word, mode="index"))
+        memo[word] = found
     return found
 
 

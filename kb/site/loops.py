@@ -12,11 +12,21 @@ from typing import Any
 from markupsafe import Markup
 
 
+def _replace(text: str) -> str:
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return text.replace("'", "&#39;").replace('"', "&#34;")
+
+
+try:  # markupsafe's own C replacement, when it has one (twice as fast; the site escapes ~600,000 values)
+    from markupsafe._speedups import _escape_inner as _escape_text
+except ImportError:  # pragma: no cover - the pure-Python markupsafe
+    _escape_text = _replace
+
+
 def escape(value: object) -> str:
     """What Jinja's autoescape writes for ``value`` (markupsafe's replacements, in its order), without
     making a Markup object per value."""
-    text = str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-    return text.replace("'", "&#39;").replace('"', "&#34;")
+    return _escape_text(str(value))
 
 
 def compare_rows_html(rows: Sequence[Any], lang_a: str, lang_b: str, page_lang: str, t: Any) -> Markup:

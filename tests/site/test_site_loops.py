@@ -210,3 +210,12 @@ def test_breadcrumbs_and_switchers_are_the_macros_bytes(chrome: Chrome) -> None:
     assert now == macros
     assert HOSTILE not in now
     assert ("&lt;b&gt;&#34;Q&amp;A&#34;&lt;/b&gt;" in now) is (chrome.lang in ("ru-RU", "es-ES"))
+
+
+@pytest.mark.parametrize("value", [HOSTILE, "", "plain words", "&&<<>>\"\"''", "Привет & «мир»", 42])
+def test_escape_writes_what_autoescape_writes_with_or_without_markupsafe_speedups(value: object) -> None:
+    from markupsafe import escape as markupsafe_escape
+
+    from kb.site.loops import _replace, escape
+
+    assert escape(value) == _replace(str(value)) == str(markupsafe_escape(value))
