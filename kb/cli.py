@@ -111,6 +111,12 @@ def _check_args(p: argparse.ArgumentParser) -> None:
                    "error, warning or info (repeat)")
     p.add_argument("--edition", action="append", default=[], help="only findings about documents of this "
                    "edition, e.g. global or 21vianet (repeat)")
+    p.add_argument("--mined-lexicon", action="store_true",
+                   help="align segments across languages with the bilingual lexicon mined from the content too "
+                   "(words that translate each other count as evidence that two segments are one)")
+    p.add_argument("--lexicon", metavar="FILE",
+                   help="like --mined-lexicon, with this curated lexicon (TSV or YAML, as `kb export lexicon` "
+                   "writes) merged over the mined one")
 
 
 @command("check", "compare the locales and editions of topics: what is missing, stale, wrong", _check_args)
@@ -130,7 +136,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     corpus = ingest(args.content, jobs=args.jobs)
     wanted = finding_filter(corpus, args.kind, args.severity, args.edition)
     alignment = align(corpus.documents)
-    options = CheckOptions(tuple(args.locale), tuple(args.topic), args.source, glossary)
+    lexicon = None
+    if args.lexicon or args.mined_lexicon:
+        from pathlib import Path
+
+        from kb.align.lexicon import mine, read_curated
+
+        curated = read_curated(Path(args.lexicon)) if args.lexicon else []  # (read first: a bad file fails at once)
+        lexicon = mine(alignment.topics).merged(curated)
+    options = CheckOptions(tuple(args.locale), tuple(args.topic), args.source, glossary, lexicon=lexicon)
     findings = filter_findings(check_corpus(corpus, alignment, options), corpus, wanted)
     if args.json:
         emit_json(check_report(findings))

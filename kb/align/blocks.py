@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import Protocol
 
 from kb.model import SegmentPair, SegmentRef
@@ -32,9 +33,10 @@ class Lexicon(Protocol):
     mined from confidently aligned pairs, as hunalign bootstraps its dictionary)."""
 
     def similarity(
-        self, tokens_a: Sequence[str], lang_a: str, tokens_b: Sequence[str], lang_b: str
+        self, tokens_a: AbstractSet[str], lang_a: str, tokens_b: AbstractSet[str], lang_b: str
     ) -> float:
-        """How likely the two word sequences translate each other, in [0, 1]."""
+        """How likely two segments' analysed terms (:func:`kb.wordforms.stems`) translate each
+        other, in [0, 1]."""
         ...
 
 

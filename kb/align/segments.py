@@ -23,7 +23,9 @@ documents have a table of the same shape (cells of one row are too alike in leng
 otherwise), and :func:`resynchronise` turns what the monotonic steps leave unpaired next to a
 re-segmented block (a list item whose sub-steps one translation writes as paragraphs) into one
 n-m block, so that only a segment really missing stays alone. A word-translation similarity (a
-bilingual :class:`Lexicon`) can be plugged in as a further part of the score across languages.
+bilingual :class:`Lexicon`, such as the one mined from the corpus) can be given: across languages, in
+the gaps the structure leaves open, words that translate each other raise a pair's score (evidence for
+a pair, never against it), so that one extra paragraph does not shift every pair after it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from kb.align import fingerprint
 from kb.align.blocks import Lexicon
 from kb.locales import language
 from kb.model import Document, SegmentKind, SegmentPair, SegmentRef, Topic
+from kb.wordforms import stems
 
 MATCH_FLOOR = 0.5
 """A 1-1 pair scoring below this is worse than leaving both segments unmatched."""
@@ -66,8 +69,10 @@ W_STRUCTURE_SAME_LANGUAGE = 0.15
 # list) a little less; a shifted path says little, since one inserted paragraph shifts all after it.
 SAME_SHAPE, SAME_KIND = 0.9, 0.8
 
-W_LEXICON = 0.4
-"""Weight of a :class:`Lexicon`'s similarity across languages, when one is given."""
+LEXICON_BONUS = 0.4
+"""Across languages, a :class:`Lexicon`'s similarity ``s`` of a pair's words raises its score by this
+share of what it lacks of 1 (``score + (1 - score) · LEXICON_BONUS · s``). Evidence for a pair, never
+against: a mined lexicon knows some of a corpus's words, so a true translation may meet few of them."""
 _INDEX = re.compile(r"\[\d+\]")
 _TABLE = re.compile(r"^(.*table\[\d+\])/")
 _SPACE = re.compile(r"\s+")
@@ -111,8 +116,9 @@ class _Side:
         return [frozenset(w for w in ws if len(w) > 2) for ws in fingerprint.document_words(self._doc)]
 
     @functools.cached_property
-    def tokens(self) -> tuple[tuple[str, ...], ...]:
-        return fingerprint.document_words(self._doc)
+    def terms(self) -> list[frozenset[str]]:
+        """Each segment's analysed terms (:func:`kb.wordforms.stems`): what a lexicon translates."""
+        return [frozenset(stems(s.text, self.language)) for s in self._segments]
 
     @functools.cached_property
     def tables(self) -> dict[str, list[int]]:
@@ -175,10 +181,10 @@ class _Scorer:
             if wx or wy:
                 total += W_WORDS * self.words(wx, wy)
                 weight += W_WORDS
-        elif self.lexicon is not None:
-            total += W_LEXICON * self.translated(range(i, i + 1), range(j, j + 1))
-            weight += W_LEXICON
-        hit = self._cache[key] = total / weight
+        hit = total / weight
+        if self.lexicon is not None:
+            hit += (1.0 - hit) * LEXICON_BONUS * self.translated(range(i, i + 1), range(j, j + 1))
+        self._cache[key] = hit
         return hit
 
     def score(self, xs: range, ys: range) -> float:
@@ -202,17 +208,17 @@ class _Scorer:
             if wx or wy:
                 total += W_WORDS * self.words(wx, wy)
                 weight += W_WORDS
-        elif self.lexicon is not None:
-            total += W_LEXICON * self.translated(xs, ys)
-            weight += W_LEXICON
-        return total / weight
+        found = total / weight
+        if self.lexicon is not None:
+            found += (1.0 - found) * LEXICON_BONUS * self.translated(xs, ys)
+        return found
 
     def translated(self, xs: range, ys: range) -> float:
         """The lexicon's similarity of the words of a's segments ``xs`` and b's ``ys``."""
         assert self.lexicon is not None
-        tokens_a = [w for i in xs for w in self.a.tokens[i]]
-        tokens_b = [w for j in ys for w in self.b.tokens[j]]
-        return self.lexicon.similarity(tokens_a, self.a.language, tokens_b, self.b.language)
+        terms_a = self.a.terms[xs[0]] if len(xs) == 1 else frozenset().union(*(self.a.terms[i] for i in xs))
+        terms_b = self.b.terms[ys[0]] if len(ys) == 1 else frozenset().union(*(self.b.terms[j] for j in ys))
+        return self.lexicon.similarity(terms_a, self.a.language, terms_b, self.b.language)
 
     def structure(self, xs: range, ys: range) -> float:
         kinds = {self.a.kinds[i] for i in xs} | {self.b.kinds[j] for j in ys}
@@ -227,7 +233,7 @@ class _Scorer:
 
     def diagonal(self) -> list[float]:
         """Scores of a[i] with b[i] for every i, for two documents of the same structure (every pair
-        of one kind and path), as :meth:`one` gives them, computed with arrays."""
+        of one kind and path), as :meth:`one` gives them without a lexicon, computed with arrays."""
         a, b = self.a, self.b
         r = np.log((b.length_array + 8) / (self.ratio * a.length_array + 8))
         total = self.w_structure + W_LENGTH * np.exp(-r * r / (2 * LENGTH_SIGMA * LENGTH_SIGMA))
@@ -241,9 +247,8 @@ class _Scorer:
                 if wx or wy:
                     total[i] += W_WORDS * self.words(wx, wy)
                     weight[i] += W_WORDS
-        elif self.lexicon is not None:
-            total += W_LEXICON * np.array([self.translated(range(i, i + 1), range(i, i + 1)) for i in range(len(a))])
-            weight += W_LEXICON
+        # (No lexicon here: it only adds evidence for a pair, and a diagonal whose pairs clear the floor
+        # without it needs none; a lexicon is for the gaps the structure leaves open.)
         result: list[float] = (total / weight).tolist()
         return result
 
@@ -277,13 +282,12 @@ class _Scorer:
             # Weighted Dice: twice the shared weight over the two sides' weights (union = a + b here).
             total += np.where(has, W_WORDS * 2 * inter / np.where(has, union, 1.0), 0.0)
             weight += np.where(has, W_WORDS, 0.0)
-        elif self.lexicon is not None:
+        result: np.ndarray = total / weight
+        if self.lexicon is not None:
             similar = [
                 [self.translated(range(i, i + 1), range(j, j + 1)) for j in range(j0, j1)] for i in range(i0, i1)
             ]
-            total += W_LEXICON * np.array(similar).reshape(total.shape)
-            weight += W_LEXICON
-        result: np.ndarray = total / weight
+            result += (1.0 - result) * LEXICON_BONUS * np.array(similar).reshape(result.shape)
         return result
 
     def words(self, wx: frozenset[str], wy: frozenset[str]) -> float:
@@ -344,7 +348,8 @@ _SIDES = memos.by_document("segment-sides")
 def align_segments(a: Document, b: Document, lexicon: Lexicon | None = None) -> list[SegmentPair]:
     """Align the segments of ``a`` and ``b`` monotonically. Every segment of both appears exactly once,
     in order: paired (1-1, 2-1, 1-2) with a score in (0, 1], or alone (1-0, 0-1) with score 0.
-    ``lexicon``, when given, adds the similarity of the words across languages to each score."""
+    ``lexicon``, when given, raises the score of pairs whose words translate each other (see
+    :data:`LEXICON_BONUS`) wherever the dynamic programme decides (not on a same-structure diagonal)."""
     sa: _Side = _SIDES.get(a, _Side)
     sb: _Side = _SIDES.get(b, _Side)
     scorer = _Scorer(sa, sb, language(a.locale) == language(b.locale), lexicon)

@@ -70,8 +70,9 @@ class CheckOptions:
     glossary: Glossary | None = None
     """The terms ``term_inconsistency`` checks; None: mined from the corpus."""
     lexicon: Lexicon | None = None
-    """A word-translation similarity the segment aligner adds to its scores across languages (for
-    example issue 24's mined bilingual lexicon); None: the aligner's own evidence only."""
+    """A word-translation similarity the segment aligner counts as evidence for a pair across languages
+    (``kb check --mined-lexicon`` / ``--lexicon``: the bilingual lexicon mined from the corpus, as search
+    uses it); None: the aligner's own evidence only (structure, anchors, lengths)."""
 
 
 @dataclass

@@ -277,3 +277,42 @@ def test_dev_corpus_every_comparison_keeps_every_segment_once_in_order(dev_corpu
                 assert all(pair_kind(p) == "1-1" and p.a[0].segment == p.b[0].segment for p in pairs)
                 diagonal += 1
     assert comparisons == 1236 and diagonal > 1000
+
+
+# --- a bilingual lexicon as evidence ----------------------------------------------------------------
+
+PT_ANNOUNCED = """Os pagamentos vencem no fim do mês seguinte.
+
+Os impostos dependem do país de cada cliente.
+
+Consulte o suporte técnico para mais informações.
+"""
+IT_WITHOUT_ANNOUNCEMENT = """Le imposte dipendono dal paese di ogni cliente.
+
+Consulta il supporto tecnico per altre informazioni.
+"""
+TRANSLATED = [("impostos", "imposte"), ("dependem", "dipendono"), ("país", "paese"), ("suporte", "supporto"),
+              ("técnico", "tecnico"), ("informações", "informazioni"), ("cliente", "cliente")]
+
+
+def test_a_lexicon_keeps_the_pairs_from_drifting_after_a_paragraph_only_one_side_has():
+    """Nothing but the words tells these paragraphs apart (same kind, no anchors, alike lengths): without
+    a lexicon every pair after the extra first paragraph drifts by one; with one, they pair as translated."""
+    from kb.align.lexicon import BilingualLexicon, Row
+
+    pt = doc("pt-br/a.md", "pt-BR", PT_ANNOUNCED)
+    it = doc("it-it/a.md", "it-IT", IT_WITHOUT_ANNOUNCEMENT)
+    rows = [Row(a, "pt", b, "it", 1.0) for a, b in TRANSLATED] + [Row(b, "it", a, "pt", 1.0) for a, b in TRANSLATED]
+    lexicon = BilingualLexicon().merged(rows)
+    assert steps(align_segments(pt, it)) == [
+        ("1-1", ["p[0]"], ["p[0]"]), ("1-1", ["p[1]"], ["p[1]"]), ("1-0", ["p[2]"], []),
+    ]
+    assert steps(align_segments(pt, it, lexicon=lexicon)) == [
+        ("1-0", ["p[0]"], []), ("1-1", ["p[1]"], ["p[0]"]), ("1-1", ["p[2]"], ["p[1]"]),
+    ]
+    # evidence for a pair, never against: a lexicon that finds nothing alike changes no score
+    class Nothing:
+        def similarity(self, terms_a, lang_a, terms_b, lang_b) -> float:  # type: ignore[no-untyped-def]
+            return 0.0
+
+    assert align_segments(pt, it, lexicon=Nothing()) == align_segments(pt, it)

@@ -88,8 +88,10 @@ def test_own_text_leaves_out_what_every_language_keeps() -> None:
     assert "Aparece el mensaje" in own_text(seg)
 
 
-def test_a_lexicon_given_to_the_checks_reaches_the_aligner() -> None:
+def test_a_lexicon_given_to_the_checks_reaches_the_aligner(tmp_path: Path) -> None:
     from kb.quality.context import CheckOptions
+    from tests.align.test_segalign import IT_WITHOUT_ANNOUNCEMENT, PT_ANNOUNCED
+    from tests.conftest import write_files
 
     class Counting:
         calls = 0
@@ -98,6 +100,10 @@ def test_a_lexicon_given_to_the_checks_reaches_the_aligner() -> None:
             Counting.calls += 1
             return 0.5
 
-    corpus = ingest(CONTENT)
+    # (documents whose structure leaves a gap: the seeds take the diagonal, which asks no lexicon)
+    front = "---\ntitle: t\nms.assetid: 1111\nms.contentlocale: {}\n---\n"
+    content = write_files(tmp_path, {"pt-br/a.md": front.format("pt-BR") + PT_ANNOUNCED,
+                                     "it-it/a.md": front.format("it-IT") + IT_WITHOUT_ANNOUNCEMENT})
+    corpus = ingest(content)
     check_corpus(corpus, align(corpus.documents), CheckOptions(lexicon=Counting()))
     assert Counting.calls > 0
