@@ -386,8 +386,9 @@ sentence into the next paragraph or note)."""
 
 def _around(doc: Document, segs: Sequence[Segment]) -> list[Segment]:
     """``segs`` with the segments either side of them in ``doc``."""
-    where = {id(s): i for i, s in enumerate(doc.segments)}
-    found = [where[id(s)] for s in segs if id(s) in where]
+    # (by structural path, unique in a document: ``segs`` may be an earlier unpacking's objects)
+    where = {s.path: i for i, s in enumerate(doc.segments)}
+    found = [where[s.path] for s in segs if s.path in where]
     if not found:
         return list(segs)
     lo, hi = max(0, min(found) - NEIGHBOURS), max(found) + NEIGHBOURS + 1
@@ -416,11 +417,13 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
     takes for the same value (see :mod:`kb.quality.numbers`); product names with their version
     (learned from the corpus, see :func:`protected_names`) are names, not figures."""
     names = protected_names(ctx)
-    texts: dict[tuple[int, ...], str] = {}
+    texts: dict[tuple[tuple[str, str], ...], str] = {}
 
     def text_of(segs: Sequence[Segment]) -> str:
-        # (a reference's segments meet every other locale's: their text is made once for the topic)
-        key = tuple(map(id, segs))
+        # (a reference's segments meet every other locale's: their text is made once for the topic.
+        # Keyed by what the segments say, not by the objects' ids: over a whole corpus, segments are
+        # unpacked, dropped and unpacked again, and a new segment may take a dropped one's id.)
+        key = tuple((seg.path, seg.text) for seg in segs)
         found = texts.get(key)
         if found is None:
             found = texts[key] = figure_text(segs)
