@@ -141,3 +141,17 @@ def test_fast_index_positions_on_the_seed_documents(seeds) -> None:
         for text in (doc.title, headings_text(doc), body_text(doc)):
             for key in {analysis_key(language(doc.locale)), FALLBACK}:
                 assert index_positions(key, text) == analyzer_positions(key, text), doc.path
+
+
+@pytest.mark.parametrize("key", ["pt", "ru", "es", "it", "any"])
+@pytest.mark.parametrize("word", [
+    "Configurações", "CONFIGURAÇÕES", "configurações", "Настройки", "НАСТРОЙКИ", "İstanbul", "ΣΊΣΥΦΟΣ",
+    "Straße", "STRASSE", "ǅemal", "Azure", "KB2019.Q1", "Ver.2", "The", "De",
+])
+def test_a_words_terms_are_the_analyzers_whatever_its_case(key: str, word: str) -> None:
+    """word_index_terms reuses a lower-cased word's terms for its capitalised forms (the analysis
+    lower-cases first): each form's terms are still exactly what the analyzer gives it."""
+    from kb.search.analysis import word_index_terms
+
+    for form in (word, word.lower(), word.upper(), word.capitalize()):
+        assert word_index_terms(key, form) == tuple(t.text for t in analyzer_for(key)(form, mode="index"))
