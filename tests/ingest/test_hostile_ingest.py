@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import zoneinfo
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -122,12 +123,16 @@ def _allowed_roots(content: Path, out: Path, tmp: Path) -> list[Path]:
     and the program itself — the interpreter's standard library and site-packages, the zipped
     standard library on sys.path (import probes it), kb's package and the site templates it found
     (beside it in a source tree, inside it when installed) — and /dev/null (multiprocessing points a
-    worker's stdin there). Nothing else: the hostile files' targets lie beside the content root
-    (outside/), in the same temporary folder."""
+    worker's stdin there) — and the system's time zone settings and database, which Babel reads when it
+    loads a locale's data (its dates module finds the local zone on import: ``babel.localtime``).
+    Nothing else: the hostile files' targets lie beside the content root (outside/), in the same
+    temporary folder."""
     paths = sysconfig.get_paths()
     program = [Path(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib")]
     program += [Path(p) for p in sys.path if p.endswith(".zip")]
     program += [Path(kb.__file__).parent, TEMPLATES, Path(os.devnull)]
+    program += [Path(p) for p in zoneinfo.TZPATH]
+    program += [Path("/etc", name) for name in ("localtime", "timezone", "sysconfig/clock", "conf.d/clock")]
     return [Path(os.path.realpath(p)) for p in [content, out, tmp, *program]]
 
 
