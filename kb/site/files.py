@@ -1,5 +1,6 @@
-"""Writing the site's files: a file is written only when its bytes change, always beside and renamed,
-and the files a recycled release holds beyond this build's are removed."""
+"""Writing the site's files: a file is written only when its bytes change — a new one in place, a
+changed one beside and renamed (it may be a hard link shared with another release) — and the files a
+recycled release holds beyond this build's are removed."""
 
 from __future__ import annotations
 
