@@ -133,17 +133,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         from kb.quality.glossary import load
 
         glossary = load(args.glossary)
+    curated = None
+    if args.lexicon:  # (read now, like the glossary: a bad file stops the check before any work)
+        from pathlib import Path
+
+        from kb.align.lexicon import read_curated
+
+        curated = read_curated(Path(args.lexicon))
     corpus = ingest(args.content, jobs=args.jobs)
     wanted = finding_filter(corpus, args.kind, args.severity, args.edition)
     alignment = align(corpus.documents)
     lexicon = None
-    if args.lexicon or args.mined_lexicon:
-        from pathlib import Path
+    if curated is not None or args.mined_lexicon:
+        from kb.align.lexicon import mine
 
-        from kb.align.lexicon import mine, read_curated
-
-        curated = read_curated(Path(args.lexicon)) if args.lexicon else []  # (read first: a bad file fails at once)
-        lexicon = mine(alignment.topics).merged(curated)
+        lexicon = mine(alignment.topics).merged(curated or [])
     options = CheckOptions(tuple(args.locale), tuple(args.topic), args.source, glossary, lexicon=lexicon)
     findings = filter_findings(check_corpus(corpus, alignment, options), corpus, wanted)
     if args.json:
