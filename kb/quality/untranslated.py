@@ -26,6 +26,7 @@ MAX_SEGMENTS_REPORTED = 3
 """A document with more untranslated segments than this gets one finding for all of them."""
 
 _QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|«[^»\n]{1,400}»|„[^“\n]{1,400}“")
+_QUOTES = frozenset('"“«„')
 _JSON = re.compile(r"[{\[][^{}\[\]]*[:,][^{}\[\]]*[}\]]")
 _IDENTIFIER = re.compile(r"(?<!\S)(?=\S*?(?:[a-z][A-Z]|[_\\/@=<>]|\w-\w+-\w|\.\w+\.))\S+")
 """A word holding an identifier's mark, whole (tried from the start of words only: a scan from every
@@ -38,8 +39,12 @@ def own_text(seg: Segment) -> str:
     text = seg.text
     for code in seg.code:
         text = text.replace(code, " ")
-    text = _QUOTED.sub(" ", text)
-    text = _JSON.sub(" ", text)
+    # Each pattern only where its mark is (most segments have no quote and no bracket): the three
+    # substitutions over every segment were a third of the check's time.
+    if not _QUOTES.isdisjoint(text):
+        text = _QUOTED.sub(" ", text)
+    if "{" in text or "[" in text:
+        text = _JSON.sub(" ", text)
     return _IDENTIFIER.sub(" ", text)
 
 

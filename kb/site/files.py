@@ -11,31 +11,45 @@ from pathlib import Path
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; True when written."""
+    # A new file is created in place: it is no other release's hard link, and the release it is in
+    # is published only once whole. Most files of a fresh release are new (7,700 on the dev corpus),
+    # so creating is tried first, with the os calls themselves (pathlib's took twice their time).
+    try:
+        _create(os.fspath(path), data)
+        return True
+    except (FileExistsError, IsADirectoryError):
+        pass
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
-    except FileNotFoundError:
-        # A new file is created in place: it is no other release's hard link, and the release it is
-        # in is published only once whole. (Most files of a fresh release: 7,700 on the dev corpus.)
-        _create(path, data)
-        return True
     except IsADirectoryError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
     return True
 
 
-def _create(path: Path, data: bytes) -> None:
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _create(path: str, data: bytes) -> None:
+    """Create ``path`` (and its missing folders) holding ``data``; FileExistsError if it exists."""
     try:
-        f = path.open("xb")
+        fd = os.open(path, _NEW, 0o666)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        f = path.open("xb")
-    with f:
-        f.write(data)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, _NEW, 0o666)
+    try:
+        view = memoryview(data)
+        while view:  # (os.write may write less than asked)
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # never a truncated page left behind
+        raise
+    os.close(fd)
 
 
 def remove_stale(dest: Path, paths: list[str]) -> None:
