@@ -174,7 +174,7 @@ def article_nav(index: NavIndex, doc: Document, href: str, base_url: str) -> Art
     prev = order[me - 1] if me is not None and me > 0 else None
     nxt = order[me + 1] if me is not None and me + 1 < len(order) else None
     tree = branch(section.tree, place)
-    return ArticleNav(section, tree, prev, nxt, urls.join(base_url, section.toc), not place)
+    return ArticleNav(section.name, section.href, tree, prev, nxt, urls.join(base_url, section.toc), not place)
 
 
 def branch(nodes: tuple[NavTree, ...], place: Place) -> tuple[NavTree, ...]:

@@ -64,7 +64,11 @@ class NavSection:
 class ArticleNav:
     """An article's place in its docset's navigation."""
 
-    section: NavSection
+    name: str
+    """The docset's own name (:attr:`NavSection.name`; empty when it has none)."""
+    href: str | None
+    """The page of that name's entry. (The page names its section, not the section whole: its data
+    is its fingerprint, and Lync Server's tree of thousands of entries was most of every article's.)"""
     branch: tuple[NavTree, ...]
     """The section's tree with only the branch to the article open."""
     prev: Nav | None
