@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from kb import locales
 from kb.ingest import frontmatter, markdown
 from kb.ingest.cache import ParseCache, Parsed, cacheable
@@ -406,6 +408,10 @@ def _navigation(rel: str, data: bytes) -> tuple[Navigation | None, list[Problem]
         return parse_navigation(rel, text), []
     except InputProblem as exc:
         return None, [Problem(rel, exc.line, exc.message)]
+    except yaml.MarkedYAMLError as exc:  # the line, and what the parser found there, on one line
+        mark = exc.context_mark or exc.problem_mark  # (where an unclosed construct opened)
+        said = " ".join(part for part in (exc.context, exc.problem) if part)
+        return None, [Problem(rel, mark.line + 1 if mark else None, f"navigation is not valid YAML: {said}")]
     except Exception as exc:
         return None, [Problem(rel, None, f"navigation could not be parsed ({type(exc).__name__}: {exc})")]
 

@@ -89,3 +89,13 @@ def test_files_in_a_folder_that_is_not_a_locale_still_work(tmp_path):
     )
     (doc,) = ingest(tmp_path).documents
     assert (doc.path, doc.locale, doc.locale_source.value) == ("docs/billing/a.md", "pt-BR", "detected")
+
+
+def test_a_malformed_toc_yml_is_reported_with_its_line_and_the_articles_still_ingest(tmp_path):
+    (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "toc.yml").write_text("- name: Bom\n  href: good.md\n- name: [unclosed\n", encoding="utf-8")
+    corpus = ingest(tmp_path)
+    assert [d.path for d in corpus.documents] == ["good.md"]
+    assert [(p.path, p.line, p.message) for p in corpus.problems] == [
+        ("toc.yml", 3, "navigation is not valid YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+    ]
