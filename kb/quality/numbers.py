@@ -247,18 +247,14 @@ def _compound(word: str) -> int | None:
 
 @functools.cache
 def month_names() -> dict[str, int]:
-    """Month names (wide and abbreviated, format and stand-alone) of the corpora's languages → 1–12.
-
-    Read from Babel's locale data (``babel.core``), not through ``babel.dates``, whose import reads the
-    system's time zone database: a build reads no file outside its content but its own program."""
-    from babel.core import Locale
+    """Month names (wide and abbreviated, format and stand-alone) of the corpora's languages → 1–12."""
+    from babel.dates import get_month_names
 
     names: dict[str, int] = {}
     for loc in ("en_US", "es_ES", "pt_BR", "it_IT", "ru_RU", "fr_FR", "de_DE"):
-        months = Locale.parse(loc).months
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
-                for n, name in months[context][width].items():
+                for n, name in get_month_names(width, context=context, locale=loc).items():
                     names[name.lower().rstrip(".")] = n
     return names
 

@@ -17,7 +17,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         _create(os.fspath(path), data)
         return True
-    except (FileExistsError, IsADirectoryError):
+    except FileExistsError:  # (a folder in its place too: it is refused below, by the rename)
         pass
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
