@@ -67,6 +67,12 @@ the same whatever the size (the runs are merged in order). At 10x the writer pea
 and merging runs took about a quarter more of its CPU (44 CPU-seconds with 256, 55 with 128 or 64:
 means of 5 measurements on a loaded machine, before documents were packed). Smaller again (16)
 since the writer's peak adds to the site workers' at 100x: ~390 MB with 64, ~360 with 32."""
+SMALL_POOL_MB = 64
+"""The pool of a corpus of at most :data:`SMALL_CORPUS` documents, whose postings then never leave
+memory: the dev corpus's (744 documents, about 30 MB as Whoosh counts them) took two runs with 16,
+whose pickling, one posting at a time, and merging were 1.8 of the writer's 7.0 CPU-seconds (means of
+three). The bound holds by construction: a bigger corpus gets :data:`POOL_MB`."""
+SMALL_CORPUS = 2_000
 
 
 def build_schema(keys: list[str]) -> Schema:
@@ -179,11 +185,18 @@ class IndexHead:
     """The analysis keys of the corpus's languages: which fields the schema has."""
     warnings: tuple[str, ...]
     """The alignment's warnings, kept in the catalog."""
+    documents: int = 0
+    """How many documents the topics hold: the size of the writer's pool (:func:`pool_mb`)."""
 
 
 def index_head(corpus: Corpus, alignment: Alignment) -> IndexHead:
     keys = sorted({analysis_key(language(loc)) for loc in {d.locale for d in corpus.documents}}) or ["any"]
-    return IndexHead(tuple(keys), tuple(alignment.warnings))
+    return IndexHead(tuple(keys), tuple(alignment.warnings), len(corpus.documents))
+
+
+def pool_mb(documents: int) -> float:
+    """Megabytes of postings Whoosh's writer sorts in memory before it spills a run to disk."""
+    return SMALL_POOL_MB if documents <= SMALL_CORPUS else POOL_MB
 
 
 def write_index(dest: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions) -> None:
@@ -208,7 +221,7 @@ def write_index_topics(dest: Path, head: IndexHead, topics: Iterable[Topic], opt
     session_memo = options.session.memo("index") if options.session is not None else None
     memo: dict[str, Prepared] | None = session_memo.setdefault("prepared", {}) if session_memo is not None else None
     reuse = Reuse.between("index", options.previous_release if options.record_state else None)
-    whoosh = _WhooshWriter.open(dest, list(head.keys), reuse)
+    whoosh = _WhooshWriter.open(dest, list(head.keys), reuse, pool_mb(head.documents))
     previous = _previous_catalog(reuse, session_memo, dest) if whoosh.linked else None
     counts: Counter[str] = Counter()
     words: dict[str, tuple[str, ...]] = {}  # path → its words, in a session
@@ -313,6 +326,8 @@ class _WhooshWriter:
     ix: Any
     linked: bool
     reuse: Reuse
+    pool_mb: float
+    """See :func:`pool_mb`."""
     writer: SegmentWriter | None = None
     """Opened only when there is something to write: a cancelled Whoosh writer leaves the files of
     its unfinished segment behind."""
@@ -320,11 +335,11 @@ class _WhooshWriter:
     deleted: int = 0
 
     @classmethod
-    def open(cls, dest: Path, keys: list[str], reuse: Reuse) -> _WhooshWriter:
+    def open(cls, dest: Path, keys: list[str], reuse: Reuse, pool_mb: float) -> _WhooshWriter:
         reuse.new[""] = schema_key = fingerprint(keys)  # another schema: nothing to reuse
         linked = reuse.old.get("") == schema_key and _link_index(reuse, dest)
         ix = open_dir(dest) if linked else whoosh_index.create_in(str(dest), build_schema(keys))
-        return cls(ix, linked, reuse)
+        return cls(ix, linked, reuse, pool_mb)
 
     def add(self, path: str, key: str, fields: dict[str, Any], record: bool) -> None:
         """Index the document at ``path`` whose fields have fingerprint ``key`` (recorded for the next
@@ -361,7 +376,7 @@ class _WhooshWriter:
 
     def _writer(self) -> SegmentWriter:
         if self.writer is None:
-            self.writer = self.ix.writer(limitmb=POOL_MB)
+            self.writer = self.ix.writer(limitmb=self.pool_mb)
         return self.writer
 
 

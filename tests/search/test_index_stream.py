@@ -110,16 +110,27 @@ def test_a_topic_stream_gets_its_head_then_every_topic_once_in_order(
 def test_the_index_is_the_same_whatever_the_size_of_whooshs_posting_buffer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build(CONTENT, tmp_path / "whole", BuildOptions(jobs=1))
     runs: list[int] = []
     save = PostingPool.save
 
     def counted(pool: PostingPool) -> None:
-        runs.append(len(pool.current))
+        if pool.current:  # (Whoosh's own save of an empty pool writes nothing)
+            runs.append(len(pool.current))
         save(pool)
 
     monkeypatch.setattr(PostingPool, "save", counted)
-    monkeypatch.setattr(index_module, "POOL_MB", 0.01)  # about a hundred postings a run
+    build(CONTENT, tmp_path / "whole", BuildOptions(jobs=1))
+    assert runs == []  # a small corpus's postings are sorted in memory
+    monkeypatch.setattr(index_module, "SMALL_POOL_MB", 0.01)  # about a hundred postings a run
     build(CONTENT, tmp_path / "runs", BuildOptions(jobs=1))
     assert len(runs) >= 5  # merged from several runs
     assert index_answers(tmp_path / "runs") == index_answers(tmp_path / "whole")
+
+
+@pytest.mark.parametrize(("documents", "megabytes"), [
+    (0, index_module.SMALL_POOL_MB),
+    (index_module.SMALL_CORPUS, index_module.SMALL_POOL_MB),
+    (index_module.SMALL_CORPUS + 1, index_module.POOL_MB),
+])
+def test_only_a_small_corpus_gets_the_big_pool(documents: int, megabytes: float) -> None:
+    assert index_module.pool_mb(documents) == megabytes
