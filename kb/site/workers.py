@@ -14,8 +14,9 @@ import itertools
 import multiprocessing
 import os
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -251,6 +252,9 @@ pools of WORKER_DOCUMENTS a core stayed idle for up to half a minute after the i
 (17 s more for the site at 10x). Few also because its worker runs at the build's peak of memory,
 beside the index writer near its end: ~105 MB of its own in pools of 100 documents at 100x."""
 
+WIDTH_POLL = 0.1
+"""Seconds between two looks at how many cores the build's other processes take (a chunk takes ~1 s)."""
+
 _JOB: TopicJob | None = None
 """The job of the running pool: set before the workers fork, so they inherit it."""
 
@@ -273,27 +277,28 @@ def run_topics(
     order = [index[id(t)] for t in topics]
     # Small chunks in order: topics differ in size, and a worker that finishes early takes the next.
     size = max(1, min(len(order) // (jobs * 8), CHUNK_TOPICS))
-    chunks = [order[i : i + size] for i in range(0, len(order), size)]
     _JOB = job
     results = []
     frozen = gc.get_freeze_count() > 0  # by the build (kb.build.pipeline), which unfreezes when it ends
     try:
         # A worker writes to every page of the build's memory it reads (reference counts), and so gets
         # a copy of it: a new pool for every few thousand documents bounds what the workers hold.
-        pending = iter(chunks)
-        while True:
-            workers = max(1, jobs - cores_taken()) if cores_taken is not None else jobs
-            documents = WORKER_DOCUMENTS * workers if workers == jobs else SHARED_POOL_DOCUMENTS
-            group = _take(pending, job.gatherer.data.alignment.topics, documents)
-            if not group:
-                break
+        done = 0
+        while done < len(order):
+            if cores_taken is not None and cores_taken() > 0:
+                # a few documents, a topic a chunk: the pool widens, or the next one starts wide, soon
+                # after the other processes end
+                group = _take(order[done:], job.gatherer.data.alignment.topics, SHARED_POOL_DOCUMENTS, 1)
+            else:
+                group = _take(order[done:], job.gatherer.data.alignment.topics, WORKER_DOCUMENTS * jobs, size)
+            done += sum(map(len, group))
             # What the workers inherit is left out of their cyclic collector's passes: a full pass
             # writes to the header of every object it visits, and so copied into each worker every
             # page of the site's data and of the results gathered so far (250 MB in its first 100
             # topics at 100x).
             gc.freeze()
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for chunk in pool.map(_run_chunk, group):
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for chunk in _throttled(pool, group, lambda: _width(jobs, cores_taken)):
                     for r in chunk:
                         _absorb(job, r)
                     results += chunk
@@ -304,13 +309,37 @@ def run_topics(
     return results
 
 
-def _take(chunks: Iterator[list[int]], topics: list[Topic], documents: int) -> list[list[int]]:
-    """The next chunks, in order, up to about ``documents`` documents (none when there are no more)."""
+def _width(jobs: int, cores_taken: Callable[[], int] | None) -> int:
+    """How many chunks may render at once: a core for each job the build's other processes leave."""
+    return max(1, jobs - cores_taken()) if cores_taken is not None else jobs
+
+
+def _throttled(pool: ProcessPoolExecutor, group: list[list[int]], width: Callable[[], int]
+               ) -> Iterator[list[TopicResult]]:
+    """The results of ``group``'s chunks, in order, with at most ``width()`` of them rendering at once,
+    asked again every :data:`WIDTH_POLL` seconds: a pool rendering on one core beside a writer takes the
+    second as soon as the writer ends, not after the rest of its chunks (a core stayed idle 2.5 s of a
+    15 s build). A forking pool starts all its workers at once: a narrow pool's second one waits, at
+    the cost of its fork."""
+    queued: deque[Future[list[TopicResult]]] = deque()
+    for chunk in group:
+        while len(busy := [f for f in queued if not f.done()]) >= width():
+            wait(busy, timeout=WIDTH_POLL, return_when=FIRST_COMPLETED)
+        queued.append(pool.submit(_run_chunk, chunk))
+        while queued and queued[0].done():
+            yield queued.popleft().result()
+    while queued:
+        yield queued.popleft().result()
+
+
+def _take(order: list[int], topics: list[Topic], documents: int, size: int) -> list[list[int]]:
+    """The first chunks of ``size`` topics of ``order`` (indices of ``topics``), up to about ``documents``
+    documents (at least one chunk)."""
     group: list[list[int]] = []
-    size = 0
-    for chunk in chunks:
-        group.append(chunk)
-        size += sum(len(topics[i].members) for i in chunk)
-        if size >= documents:
+    total = 0
+    for start in range(0, len(order), size):
+        group.append(chunk := order[start : start + size])
+        total += sum(len(topics[i].members) for i in chunk)
+        if total >= documents:
             break
     return group

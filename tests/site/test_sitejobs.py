@@ -1,10 +1,12 @@
-"""The site's worker pools (kb.site.workers): replaced every WORKER_DOCUMENTS documents, each sized when
-it starts by the cores the build's other processes leave it."""
+"""The site's worker pools (kb.site.workers): replaced every WORKER_DOCUMENTS documents (a few while the
+build's other processes take cores), each rendering as many chunks at once as the cores those leave."""
 
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +21,30 @@ from kb.site.writer import render_site
 
 
 class RecordedPool(ProcessPoolExecutor):
-    """A real pool that notes how many workers it was given."""
+    """A real pool that notes how many topics it was given."""
 
     sizes: list[int] = []
 
     def __init__(self, max_workers: int, **kwargs: Any) -> None:
-        RecordedPool.sizes.append(max_workers)
+        RecordedPool.sizes.append(0)
         super().__init__(max_workers, **kwargs)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        RecordedPool.sizes[-1] += len(args[0])
+        return super().submit(fn, *args, **kwargs)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("worker_documents", "taken", "sizes"),
     [
-        (1, None, [3, 3]),  # no other process of the build: every job, a pool for each 3 documents
-        (1000, None, [3]),
-        (1000, [2, 0], [1, 3]),  # the index writer takes two cores; a pool of one ends after a topic
-        (1, [5, 5], [1, 1]),  # never fewer than one worker
+        (1, None, [1, 1]),  # no other process of the build: a pool for each 3 documents (jobs x 1)
+        (1000, None, [2]),
+        (1000, [2, 2, 0], [1, 1]),  # the index writer takes cores: a pool of one document, then the rest
+        (1, [5, 5, 5, 5], [1, 1]),  # never fewer than one worker
     ],
 )
-def test_each_pool_leaves_the_cores_other_writers_take(
+def test_pools_are_replaced_and_small_while_other_writers_take_cores(
     worker_documents: int, taken: list[int] | None, sizes: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     content = tmp_path / "content"
@@ -60,8 +66,55 @@ def test_each_pool_leaves_the_cores_other_writers_take(
 
     render_site(tmp_path / "site", corpus, alignment, options)
 
-    assert RecordedPool.sizes == sizes
+    assert RecordedPool.sizes == sizes  # topics per pool
     assert (tmp_path / "site" / "index.html").is_file()
+    assert len(list((tmp_path / "site").glob("*/topics/*/index.html"))) == 2 * 4  # each topic, every locale
+
+
+def test_a_pool_renders_as_many_chunks_at_once_as_it_may_and_widens_as_soon_as_it_may(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    finish = {i: threading.Event() for i in range(3)}
+
+    def chunk(indices: list[int]) -> list[int]:
+        started.append(indices[0])
+        assert finish[indices[0]].wait(10)
+        return indices
+
+    def until(condition: Any) -> None:
+        deadline = time.monotonic() + 10
+        while not condition():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+
+    monkeypatch.setattr(sitejobs, "_run_chunk", chunk)
+    width = [1]  # a writer takes the other core
+    out: list[Any] = []
+    with ThreadPoolExecutor(3) as pool:
+        consumer = threading.Thread(
+            target=lambda: out.extend(sitejobs._throttled(pool, [[0], [1], [2]], lambda: width[0])))  # type: ignore[arg-type]
+        consumer.start()
+        until(lambda: started == [0])
+        time.sleep(0.2)
+        assert started == [0]  # the second chunk waits for the first
+        width[0] = 2  # the writer ended: the second chunk starts beside the first
+        until(lambda: started == [0, 1])
+        time.sleep(0.2)
+        assert started == [0, 1]
+        finish[0].set()
+        until(lambda: started == [0, 1, 2])
+        finish[2].set()
+        time.sleep(0.1)
+        assert out == [[0]]  # in order: the third waits for the second
+        finish[1].set()
+        consumer.join(10)
+    assert out == [[0], [1], [2]]
+
+
+@pytest.mark.parametrize(("taken", "width"), [(None, 3), (0, 3), (1, 2), (2, 1), (5, 1)])
+def test_width_is_the_cores_left_and_never_none(taken: int | None, width: int) -> None:
+    assert sitejobs._width(3, None if taken is None else lambda: taken) == width
 
 
 @pytest.mark.parametrize(
