@@ -34,9 +34,34 @@ from kb.ingest.html_rules import (
     leading_h1,
 )
 from kb.ingest.skeleton import fill_holes, unpack_skeleton
+from kb.model import Document
 
 # The site names the renderer's vocabulary (defined in kb.ingest.html_rules) from here, with the renderer.
-__all__ = ["BodyText", "LinkStatus", "LinkTarget", "RenderedBody", "render_body", "sanitize", "scrollable_tables"]
+__all__ = ["BodyText", "LinkStatus", "LinkTarget", "RenderedBody", "page_anchors", "render_body", "sanitize",
+           "scrollable_tables"]
+
+# (stops at the next "<": linear in the body, where "[^>]*?" read a hostile "<a <a <a …" quadratically)
+_START_TAG = re.compile(r"<([a-zA-Z][\w-]*)([^<>]*)")
+_ID_ATTR = re.compile(r"""(?:^|\s)id\s*=\s*["']([^"'<>]+)["']""", re.I)
+_NAME_ATTR = re.compile(r"""(?:^|\s)name\s*=\s*["']([^"'<>]+)["']""", re.I)
+
+
+def anchor_ids(body: str) -> set[str]:
+    """The fragments raw HTML written in a body gives an element for: the ``id`` of any element (a
+    landing page's ``<ul id="products">``) and the ``name`` of an ``<a>``."""
+    found = set()
+    for tag, attrs in _START_TAG.findall(body):
+        if m := _ID_ATTR.search(attrs):
+            found.add(m.group(1))
+        if tag.lower() == "a" and (m := _NAME_ATTR.search(attrs)):
+            found.add(m.group(1))
+    return found
+
+
+def page_anchors(doc: Document) -> frozenset[str]:
+    """The fragments a document's page has an element for: its headings' ids (every anchor of a heading
+    is kept) and the ids and names of the ``<a>`` elements written in its body."""
+    return frozenset({s.anchor for s in doc.headings if s.anchor} | anchor_ids(doc.body))
 
 
 @dataclass(frozen=True, slots=True)

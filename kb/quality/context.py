@@ -15,6 +15,7 @@ from kb import memos
 from kb.align.blocks import Lexicon
 from kb.align.resolve import By, Refusal, TopicIndex, TopicLookup, content_locale
 from kb.errors import InvalidParameter
+from kb.ingest.render import page_anchors
 from kb.model import Alignment, Corpus, Document, Finding, Segment, SegmentPair, Severity, Topic
 from kb.quality.glossary import Glossary
 from kb.quality.pairs import DocPair, Relation
@@ -107,6 +108,21 @@ class Context:
             known = {d.path.lower() for d in c.documents}
             self.shared["known"] = known | {p.path.lower() for p in c.problems} | {n.path.lower() for n in c.navigation}
         found: set[str] = self.shared["known"]
+        return found
+
+    def document_at(self, path: str) -> Document | None:
+        """The document at a lower-cased corpus path (None for a file that is not a document)."""
+        if "by_path" not in self.shared:
+            self.shared["by_path"] = {d.path.lower(): d for d in self.corpus.documents}
+        found: Document | None = self.shared["by_path"].get(path)
+        return found
+
+    def anchors(self, doc: Document) -> frozenset[str]:
+        """The fragments ``doc``'s page has an element for (:func:`kb.ingest.render.page_anchors`), once each."""
+        known = self.shared.setdefault("anchors", {})
+        if doc.path not in known:
+            known[doc.path] = page_anchors(doc)
+        found: frozenset[str] = known[doc.path]
         return found
 
     def segment_pairs(self, pair: DocPair) -> list[SegmentPair]:

@@ -154,7 +154,7 @@ def check_machine_translated(ctx: Context) -> Iterator[Finding]:
 
 def resolve_article(doc_path: str, target: str) -> str | None:
     """The corpus path a relative article link points to (lower case), or None when it leaves the root."""
-    path = unquote(urlsplit(target).path)
+    path = unquote(urlsplit(target).path).replace("\\", "/")  # ..\\x.md is ../x.md to DocFX
     # "/a/b.md" is relative to the content root; anything else to the linking document's folder
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc_path), path)
     norm = posixpath.normpath(joined)
@@ -162,21 +162,40 @@ def resolve_article(doc_path: str, target: str) -> str | None:
 
 
 def check_broken_links(ctx: Context) -> Iterator[Finding]:
-    """A relative link to an article (``.md``) that is not in the corpus."""
+    """A relative link to an article (``.md``) that is not in the corpus, or whose ``#fragment`` names
+    no heading or anchor of the article it points to (the page then opens at its top)."""
     known = ctx.known_paths
     for topic, doc in ctx.documents:
         for seg in doc.segments:
             for link in seg.links:
-                if link.kind != "link" or not link.is_article:
+                if link.kind != "link":
                     continue
-                resolved = resolve_article(doc.path, link.target)
-                if resolved is None or resolved not in known:
-                    where = "outside the content folder" if resolved is None else "not in the corpus"
+                if link.target.startswith("#"):
+                    target: Document | None = doc
+                elif link.is_article:
+                    resolved = resolve_article(doc.path, link.target)
+                    if resolved is None or resolved not in known:
+                        where = "outside the content folder" if resolved is None else "not in the corpus"
+                        yield doc_finding(
+                            "broken_link",
+                            topic,
+                            doc,
+                            f"the link “{link.text or link.target}” points to '{link.target}', which is {where}",
+                            seg=seg,
+                        )
+                        continue
+                    target = ctx.document_at(resolved)
+                else:
+                    continue
+                fragment = unquote(link.target.partition("#")[2])
+                if target is not None and fragment and fragment not in ctx.anchors(target):
+                    page = "this article" if target is doc else f"'{target.path}'"
                     yield doc_finding(
                         "broken_link",
                         topic,
                         doc,
-                        f"the link “{link.text or link.target}” points to '{link.target}', which is {where}",
+                        f"the link “{link.text or link.target}” points to '#{fragment}', which names no heading "
+                        f"or anchor of {page}",
                         seg=seg,
                     )
 

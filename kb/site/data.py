@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from kb import memos, urls
 from kb.align.resolve import serving_member
 from kb.errors import KbError
-from kb.ingest.render import BodyText, LinkStatus, LinkTarget
+from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
 from kb.locales import is_locale_folder, language
 from kb.model import Alignment, Corpus, Document, Redirect, Topic, TopicMember
 
@@ -58,15 +58,8 @@ class TemplatesMissing(KbError):
 # Each pattern stops at the next "<" (or "[") so that a search from every opening never scans past the
 # next one: linear in the body, where "[^>]*?" read a hostile "<a <a <a …" quadratically (8,000 of them: 42 s).
 _TAG = re.compile(r"<(a|img)\b([^<>]*)", re.I)
-_ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"'<>]+)["']""", re.I)
 _REF_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'<>]+)["']""", re.I)
 _MD_REF = re.compile(r"""(!?)\[[^\[\]\n]*\]\(\s*<?([^\s)>]+)""")
-
-
-def anchor_ids(body: str) -> set[str]:
-    """The ids and names of the ``<a>`` elements written in a body (raw HTML anchors)."""
-    return {m.group(1) for tag, attrs in _TAG.findall(body) if tag.lower() == "a"
-            for m in [_ID_ATTR.search(attrs)] if m}
 
 
 def body_references(body: str) -> tuple[set[str], set[str]]:
@@ -232,8 +225,7 @@ class SiteData:
         """The fragment ids a document's page has: its headings' and the ids/names in its HTML."""
         found = self._anchors.get(doc.path)
         if found is None:
-            found = frozenset({s.anchor for s in doc.headings if s.anchor} | anchor_ids(doc.body))
-            self._anchors[doc.path] = found
+            found = self._anchors[doc.path] = page_anchors(doc)
         return found
 
     def resolve(self, doc: Document, href: str, t: Strings, self_url: str = "") -> LinkTarget:
@@ -242,7 +234,7 @@ class SiteData:
         from_dir, locale, editions = posixpath.dirname(doc.path), doc.locale, doc.editions
         if href.startswith("#"):
             fragment = href.lstrip("#")
-            if fragment in self.anchors(doc):
+            if unquote(fragment) in self.anchors(doc):  # (#caf%C3%A9 is the element "café")
                 return LinkTarget(LinkStatus.ANCHOR, "#" + fragment)
             return LinkTarget(LinkStatus.PAGE, self_url or "#", doc.title)
         low = href.lower()
@@ -269,7 +261,7 @@ class SiteData:
             return missing
         topic, member = self.member_of[target.path]
         chosen = serving_member(topic, locale, editions, prefer=target)
-        suffix = f"#{fragment}" if fragment and chosen and fragment in self.anchors(chosen.document) else ""
+        suffix = f"#{fragment}" if fragment and chosen and unquote(fragment) in self.anchors(chosen.document) else ""
         if chosen is None:
             name = t.locale_name(locale)
             return LinkTarget(

@@ -420,6 +420,31 @@ def test_a_link_to_an_article_that_exists_is_not_broken(content):
     assert any("switch-azure-subscriptions-to-a-different-partner.md" in f.message for f in found)
 
 
+@pytest.mark.parametrize(
+    ("href", "reported"),
+    [
+        ("request-a-relationship-with-a-customer.md#primeiro-passo", None),  # a heading's id
+        ("request-a-relationship-with-a-customer.md#legado", None),  # an <a name> written in the body
+        ("request-a-relationship-with-a-customer.md#segundo-passo", "'#segundo-passo', which names no heading "
+         "or anchor of 'request-a-relationship-with-a-customer.md'"),
+        ("#multichannel-support", None),  # this article's heading anchor
+        ("#caf%C3%A9", None),  # written percent-encoded, the element "café"
+        ("#nenhum", "'#nenhum', which names no heading or anchor of this article"),
+        (".\\request-a-relationship-with-a-customer.md#primeiro-passo", None),  # DocFX reads \\ as /
+    ],
+)
+def test_a_link_whose_fragment_names_nothing_on_its_target_page_is_broken(content, href, reported):
+    (content / "request-a-relationship-with-a-customer.md").write_text(
+        "---\ntitle: Request\nms.contentlocale: pt-BR\n---\n# Solicitar\n\n## Primeiro passo\n\n"
+        '<a name="legado"></a>Texto.\n', encoding="utf-8"
+    )
+    edit(content / SEED_PT, "Suporte a vários canais\n", 'Suporte a vários canais\n\n<a id="café"></a>\n')
+    edit(content / SEED_PT, "(request-a-relationship-with-a-customer.md)", f"({href})")
+    link = "the link “Solicitar uma relação com um cliente” points to "
+    found = [f.message for f in only(findings(content), "broken_link", "pt-BR") if f.message.startswith(link)]
+    assert found == ([] if reported is None else [link + reported])
+
+
 # --- terms --------------------------------------------------------------------------------------
 
 GLOSSARY = """\

@@ -10,8 +10,9 @@ from conftest import CONTENT
 
 from kb.align.topics import align
 from kb.ingest.reader import ingest
+from kb.ingest.render import anchor_ids
 from kb.model import Alignment, Corpus
-from kb.site.data import SiteData, anchor_ids, body_references
+from kb.site.data import SiteData, body_references
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,9 @@ def test_dates_are_shown_in_each_locales_format(lang: str, shown: str) -> None:
         ("[t](b.md) ![i](c.png) [<x>](<d.md>)", {"b.md", "d.md"}, {"c.png"}, set()),
         ('## <a name="first"></a><a id="4"></a>Title', set(), set(), {"first", "4"}),
         ('<a href="a&amp;b.md">x</a>', {"a&b.md"}, set(), set()),
+        # any element's id (a landing page's "#products" list); a name only of an <a>; never data-id
+        ('<ul id="products" class="c"><li><input name="n" data-id="d"><A NAME=\'m\'></A>', set(), set(),
+         {"products", "m"}),
         # hostile: every opening unclosed. Each search stops at the next opening, so this takes a second
         # (the patterns that scanned to the end from each one took hours on it)
         ("<a " * 200_000 + "[" * 200_000 + '<a id="end" href="x.md">', {"x.md"}, set(), {"end"}),
