@@ -1,11 +1,13 @@
-"""The Learn (DocFX) constructs beyond alerts and anchors: images, videos, zones, tabs, table pipes, links.
+"""The Learn (DocFX) constructs beyond alerts and anchors: images, videos, zones, tabs, table pipes, links,
+and the bilingual markup of localized repositories.
 
-Text-level rewrites (``PREPROCESSORS``) turn ``:::image``, ``[!VIDEO]``, ``::: zone`` fences and
-layout fences into Markdown that the parser's plugins read (attributes on images, containers), keeping
-line numbers where they can; core rules (``CORE_RULES``) then group zones and ``# [Tab](#tab/id)``
-sections into tab groups (plain ``div``/``section`` tokens that any renderer writes, and that the site's
-``docfx.js`` turns into tabs; without it every panel shows under its title) and make backslash link
-paths ordinary ones. Every scan is bounded, as in :mod:`kb.ingest.markdown`.
+Text-level rewrites (``PREPROCESSORS``) keep the translation of bilingual sentences and turn
+``:::image``, ``[!VIDEO]``, ``::: zone`` fences and layout fences into Markdown that the parser's
+plugins read (attributes on images, containers), keeping line numbers where they can; core rules
+(``CORE_RULES``) then group zones and ``# [Tab](#tab/id)`` sections into tab groups (plain
+``div``/``section`` tokens that any renderer writes, and that the site's ``docfx.js`` turns into tabs;
+without it every panel shows under its title) and make backslash link paths ordinary ones. Every scan
+is bounded, as in :mod:`kb.ingest.markdown`.
 """
 
 from __future__ import annotations
@@ -129,7 +131,25 @@ def _table_pipes(text: str) -> str:
     return "\n".join(lines) if changed else text
 
 
+# --- bilingual markup: a localized repository's "hover over" pages hold each sentence twice --------
+
+# ``<span data-ttu-id="…">translation</span><span class="sxs-lookup"><span data-stu-id="…">source</span></span>``:
+# Learn shows the translation and hides the source (English, shown on hover), so the document is the
+# translation alone. The text of a span may hold inline HTML (``<a href>``) but no span and no line
+# break; each scan stops at the next span tag, so a hostile run of openings is read once.
+_SPAN_TEXT = r"(?:[^<\n]|<(?!/?span\b)){0,4000}"
+_BILINGUAL = re.compile(
+    rf'<span data-ttu-id="[^"<>\n]{{0,200}}">(?P<text>{_SPAN_TEXT})</span>'
+    rf'<span class="sxs-lookup"><span data-stu-id="[^"<>\n]{{0,200}}">{_SPAN_TEXT}</span></span>'
+)
+
+
+def _bilingual(text: str) -> str:
+    return _BILINGUAL.sub(lambda m: m.group("text"), text) if "sxs-lookup" in text else text
+
+
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
+    ("bilingual", _bilingual),
     ("image", lambda s: _IMAGE.sub(_image, s) if ":::image" in s else s),
     ("video", lambda s: _VIDEO.sub(_video, s) if "[!" in s else s),
     ("zone", _zones),

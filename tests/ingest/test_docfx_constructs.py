@@ -197,6 +197,28 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          ' and its page.</p>'],
     ),
     (
+        "bilingual-heading-keeps-its-anchor-and-the-translation",
+        '## <a name="turn-on"></a><span data-ttu-id="3d7d3-103">Ativar o Bookings</span><span class="sxs-lookup">'
+        '<span data-stu-id="3d7d3-103">Turn Bookings on</span></span>\n',
+        [("heading", "heading[0]", "Ativar o Bookings", (), None)],
+        ['<h2 id="turn-on">Ativar o Bookings</h2>'],
+    ),
+    (
+        "bilingual-sentences-keep-their-markdown-and-links",
+        '<span data-ttu-id="a-1">Vá para **Configurações** e [B](b.md).</span><span class="sxs-lookup"><span '
+        'data-stu-id="a-1">Go to **Settings** and [B](b.md).</span></span> <span data-ttu-id="a-2">Depois.</span>'
+        '<span class="sxs-lookup"><span data-stu-id="a-2">Then.</span></span>\n',
+        [("paragraph", "p[0]", "Vá para Configurações e B. Depois.", ("b.md",), None)],
+        ['<p>Vá para <strong>Configurações</strong> e <a href="/pt-br/b/" title="B">B</a>. Depois.</p>'],
+    ),
+    (
+        "bilingual-html-cell",
+        '<table><tr><td><span data-ttu-id="x-1"><a href="b.md">Antes</a></span><span class="sxs-lookup"><span '
+        'data-stu-id="x-1"><a href="b.md">Earlier</a></span></span></td></tr></table>\n',
+        [("table_cell", "table[0]/row[0]/cell[0]", "Antes", ("b.md",), None)],
+        ['<td><a href="/pt-br/b/" title="B">Antes</a></td>'],
+    ),
+    (
         "5-code-highlighted-with-classes",
         "```powershell\nGet-CsUser -Identity \"x\"\n```\n",
         [("code", "code[0]", 'Get-CsUser -Identity "x"', (), None)],
@@ -213,6 +235,14 @@ def test_construct(body: str, expected: list[Seg], snippets: list[str]) -> None:
     for snippet in snippets:
         assert snippet in page
     assert "[!" not in page and ":::" not in page and "style=" not in page
+    assert not any(english in page for english in ("sxs-lookup", "Turn Bookings", "Settings", "Earlier", "Then."))
+
+
+def test_bilingual_markup_is_read_in_one_pass_however_hostile() -> None:
+    hostile = '<span data-ttu-id="x">' * 20_000 + '<span class="sxs-lookup">' * 20_000
+    assert docfx._bilingual(hostile) == hostile  # nothing pairs: left as written
+    pair = '<span data-ttu-id="1">Um.</span><span class="sxs-lookup"><span data-stu-id="1">One.</span></span>'
+    assert docfx._bilingual(pair * 3 + "\n" + pair) == "Um.Um.Um.\nUm."
 
 
 @pytest.mark.parametrize(("language", "code"), [
