@@ -8,7 +8,7 @@ A file inside a docset is a document only when a content group takes it; the oth
 (``includes/`` fragments, ``README.md``, ``LICENSE``) are neither documents nor problems. A folder that
 holds docsets below it is a repository: its own files outside every docset (``README.md``,
 ``SECURITY.md`` beside the docsets) are not documents either. Everything else (no ``docfx.json`` above
-or below) is read as before: every Markdown file is a document.
+or below) is read as before: every Markdown file is a document, but those of an ``includes`` folder.
 
 Globs are DocFX's: ``*`` and ``?`` within a name, ``**`` across folders (``**/`` also none), ``{a,b}``
 alternatives; matched without regard to letter case, from the group's ``src`` folder.
@@ -29,6 +29,8 @@ from typing import Any
 from kb.model import Problem, Redirect
 
 CONFIG = "docfx.json"
+INCLUDES = "includes"
+"""The folder of include fragments, which no docfx.json need exclude (see :meth:`Docsets.role`)."""
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
@@ -42,7 +44,8 @@ class Role(Enum):
     SKIPPED = "skipped"
     """Inside a docset but in no group, or a repository's own file beside its docsets: not read."""
     UNGOVERNED = "ungoverned"
-    """No docset governs it: read as if there were no ``docfx.json`` at all."""
+    """No docset governs it: read as if there were no ``docfx.json`` at all (but an ``includes`` folder
+    holds fragments, :attr:`SKIPPED`)."""
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
@@ -248,7 +251,12 @@ class Docsets:
     def role(self, rel: str) -> Role:
         docset = self.docset_of(rel)
         if docset is None:
-            return Role.SKIPPED if posixpath.dirname(rel) in self.repositories else Role.UNGOVERNED
+            folder = posixpath.dirname(rel)
+            # An ``includes`` folder holds fragments by DocFX's convention (every docfx.json of Learn's
+            # repositories excludes them): a locale published without its docfx.json has them too.
+            # (Its images are resources still.)
+            fragments = rel.lower().endswith(".md") and INCLUDES in folder.lower().split("/")
+            return Role.SKIPPED if folder in self.repositories or fragments else Role.UNGOVERNED
         if any(g.relative(rel) is not None for g in docset.content):
             return Role.DOCUMENT
         if any(g.relative(rel) is not None for g in docset.resource):

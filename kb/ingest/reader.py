@@ -88,11 +88,10 @@ def discover(root: Path) -> Discovered:
     docs, navs, others, configs, problems = _walk(root)
     docsets, config_problems = Docsets.load(root, configs)
     problems += config_problems
-    if docsets.docsets:  # else every file is ungoverned: nothing to classify
-        roles = {rel: docsets.role(rel) for rel in [*docs, *navs]}
-        docs = [rel for rel in docs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
-        navs = [rel for rel in navs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
-        others = [rel for rel in others if docsets.is_resource(rel)]
+    roles = {rel: docsets.role(rel) for rel in [*docs, *navs]}
+    docs = [rel for rel in docs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
+    navs = [rel for rel in navs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
+    others = [rel for rel in others if docsets.is_resource(rel)]
     return Discovered(docs, navs, problems, docsets, frozenset(others))
 
 

@@ -53,6 +53,10 @@ ROLES = {
     "docs/articles/media/p.png": Role.RESOURCE,
     "docs/articles/private/q.png": Role.SKIPPED,
     "other/x.md": Role.UNGOVERNED,  # no docfx.json above: read as before
+    "other/includes/y.md": Role.SKIPPED,  # but an includes folder holds fragments, as DocFX's convention
+    "other/Includes/deeper/z.md": Role.SKIPPED,
+    "other/includes-guide.md": Role.UNGOVERNED,
+    "other/includes/media/y.png": Role.UNGOVERNED,  # an include's image, copied when shown
 }
 
 
@@ -130,6 +134,17 @@ def test_ingest_readme_security_includes_are_neither_documents_nor_problems(tmp_
     assert by_path["docs/articles/a.md"].locale == "pt-BR"  # from globalMetadata
     assert by_path["docs/articles/old/c.md"].front_matter["ROBOTS"] == "NOINDEX"
     assert "searchScope" not in by_path["other/x.md"].front_matter
+
+
+def test_without_docfx_json_an_includes_folder_holds_fragments_not_documents(tmp_path: Path) -> None:
+    (tmp_path / "pt-br" / "includes").mkdir(parents=True)
+    (tmp_path / "pt-br" / "includes" / "banner.md").write_text("Uma nota **incluída**.\n", encoding="utf-8")
+    (tmp_path / "pt-br" / "a.md").write_text(
+        "---\ntitle: A\n---\n# A\n\n[!INCLUDE [banner](includes/banner.md)]\n", encoding="utf-8")
+    corpus = ingest(tmp_path)
+    assert [d.path for d in corpus.documents] == ["pt-br/a.md"]
+    assert corpus.problems == ()  # the fragment, without front matter, is no broken document
+    assert [s.text for s in corpus.documents[0].segments] == ["A", "Uma nota incluída."]
 
 
 def test_redirect_stubs_become_redirects(tmp_path: Path) -> None:
