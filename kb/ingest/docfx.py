@@ -67,7 +67,9 @@ def _image(m: re.Match[str]) -> str:
 
 # --- [!VIDEO url] ----------------------------------------------------------------------------------
 
-_VIDEO = re.compile(r"^(?P<lead>[ \t]*(?:>[ \t]*)*)\[!VIDEO\s+(?P<url>[^\]\s]{1,2000})\s*\]", re.M | re.I)
+VIDEO_MARKER = r"VIDEO\s+(?P<url>[^\]\s]{1,2000})\s*"
+"""What a video's ``[!…]`` holds (the marker :mod:`kb.quality.markup` knows is read)."""
+_VIDEO = re.compile(rf"^(?P<lead>[ \t]*(?:>[ \t]*)*)\[!{VIDEO_MARKER}\]", re.M | re.I)
 
 
 def _video(m: re.Match[str]) -> str:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from kb.ingest.docfx import VIDEO_MARKER
 from kb.ingest.markdown import ALERT_KINDS, INCLUDE
 from kb.model import Document, Finding
 from kb.quality.context import Context, doc_finding, quote
@@ -17,8 +18,9 @@ _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$", re.MULTILINE)
-_GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + r"|NOTES|div\b.*)$", re.IGNORECASE)
-"""What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div."""
+_GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
+"""What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
+(:mod:`kb.ingest.docfx`)."""
 
 
 def _outside_code(body: str) -> str:

@@ -19,6 +19,9 @@ CASES = [
     ("::: zone pivot=\"a\"\nText\n", [(0, "a ::: directive is never closed")]),
     ("Text\n::: zone-end\n", [(1, "a ::: directive is closed that was never opened")]),
     ("```\n>[! Nota] in code\n```\n", []),
+    ("> [!VIDEO https://www.microsoft.com/videoplayer/embed/RE2TxDC]\n", []),  # a video card
+    ("   > [!video https://example.com/v ]\n", []),
+    ("> [!VIDEO]\n", [(0, "the alert marker [!VIDEO] is not one the parser reads")]),  # no address
 ]
 
 
