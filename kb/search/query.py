@@ -214,24 +214,31 @@ def run(release: Release, req: Request, expansions: Expansions | None = None) ->
     page = ranked[(req.page - 1) * req.limit : req.page * req.limit]
     terms = hit_terms(queries)
     hits = tuple(make_hit(release, req, entry, score, terms, expansions) for entry, score in page)
-    suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses,
-                                in_language=words_of(release, req.locale or (detected[0] if detected else None))))
+    in_language, same_search = words_of(release, req.locale or (detected[0] if detected else None))
+    suggestions = tuple(suggest(release.vocabulary, req.text, req.clauses, in_language=in_language,
+                                same_search=same_search))
     facets = ranked.facets() if isinstance(ranked, Ranked) else {"locale": {}, "edition": {}}
     tried = tuple(t.as_dict(release.bilingual().words) for t in expansions.all())
     return SearchResult(req.text, total, hits, suggestions, req.page, req.limit, req.locale, req.edition, match,
                         facets, tried if req.explain else None)
 
 
-def words_of(release: Release, locale: str | None) -> Callable[[str], bool] | None:
-    """Whether a word is found in ``locale``'s language in the release (its stem in that language's
-    body field); None when the language has no fields of its own."""
+def words_of(release: Release, locale: str | None
+             ) -> tuple[Callable[[str], bool] | None, Callable[[str, str], bool] | None]:
+    """In ``locale``'s language: whether a word is found in the release (its stem in that language's
+    body field), and whether two words search alike (the same terms); (None, None) when the language
+    has no fields of its own."""
     if locale is None:
-        return None
+        return None, None
     key = analysis_key(language(locale))
     if key not in release.keys:
-        return None
+        return None, None
     body, analyze = release.lexicon().of(field_name("body", key)), analyzer_for(key)
-    return lambda word: any(body.frequency(t.text) for t in analyze(word, mode="query"))
+
+    def terms(word: str) -> list[str]:
+        return [t.text for t in analyze(word, mode="query")]
+
+    return (lambda word: any(body.frequency(t) for t in terms(word))), (lambda a, b: terms(a) == terms(b))
 
 
 def ranked_by(release: Release, req: Request, mode: str, weights: dict[str, float], expansions: Expansions

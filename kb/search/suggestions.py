@@ -59,12 +59,14 @@ def query_words(clauses: Iterable[Clause]) -> Iterator[str]:
 
 def suggest(
     vocabulary: Vocabulary, text: str, clauses: list[Clause], max_suggestions: int = 3,
-    in_language: Callable[[str], bool] | None = None,
+    in_language: Callable[[str], bool] | None = None, same_search: Callable[[str, str], bool] | None = None,
 ) -> list[str]:
     """Whole queries (``text``, parsed into ``clauses``) with each word the index does not know replaced
     by a close word it knows. ``in_language``: whether a word is one of the query's language (the
     locale asked for, else the detected one); such words come first, so that a Spanish typo gets its
-    Spanish spelling before a closer Portuguese word."""
+    Spanish spelling before a closer Portuguese word. ``same_search``: whether two words search alike in
+    that language (one stem): such a word is never offered, it would find what the query found (Russian
+    "отпуск", which the index has only as "отпуске" and "отпусков")."""
     other = (lambda w: not in_language(w)) if in_language is not None else (lambda w: False)
     fixes: dict[str, list[str]] = {}
     for word in query_words(clauses):
@@ -74,10 +76,11 @@ def suggest(
         # first, then the most frequent (Whoosh's own corrector ranks by frequency alone).
         close = [w for w in vocabulary.within(word, 2, prefix=1) if w != word]
         close.sort(key=lambda w: (other(w), damerau_levenshtein(w, word), -vocabulary.frequency(w), w))
-        candidates = close[:max_suggestions]
         # A word typed without its accents is not misspelt: offer only its accented spelling.
-        accented = [c for c in candidates if fold(c) == fold(word)]
-        candidates = accented[:1] or candidates
+        accented = [c for c in close[:max_suggestions] if fold(c) == fold(word)]
+        if same_search is not None:
+            close = [c for c in close if not same_search(word, c)]
+        candidates = accented[:1] or close[:max_suggestions]
         if candidates:
             fixes[word] = candidates
     out: list[str] = []

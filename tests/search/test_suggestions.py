@@ -42,3 +42,16 @@ def test_words_of_the_querys_language_come_first() -> None:
     assert suggest(WORDS, "clientse", clauses) == ["cliente", "clientes"]  # as close, more frequent
     plural_only = {"clientes"}  # (standing for the words of the query's language)
     assert suggest(WORDS, "clientse", clauses, in_language=plural_only.__contains__) == ["clientes", "cliente"]
+
+
+def test_a_word_that_searches_as_the_query_word_does_is_never_offered() -> None:
+    words = Vocabulary({"отпуске": 3, "отпусков": 2, "отпусти": 1})
+    one_stem = {"отпуск", "отпуске", "отпусков"}  # (standing for the words of one stem in the query's language)
+
+    def same(a: str, b: str) -> bool:
+        return a == b or {a, b} <= one_stem
+
+    assert suggest(words, "отпуск", parse_query("отпуск")) == ["отпуске", "отпусков", "отпусти"]
+    assert suggest(words, "отпуск", parse_query("отпуск"), same_search=same) == ["отпусти"]
+    assert suggest(WORDS, "configuracao", parse_query("configuracao"), same_search=lambda a, b: True) == [
+        "configuração"]  # its accents are still offered
