@@ -60,7 +60,7 @@ def anchor_ids(body: str) -> set[str]:
 
 def page_anchors(doc: Document) -> frozenset[str]:
     """The fragments a document's page has an element for: its headings' ids (every anchor of a heading
-    is kept) and the ids and names of the ``<a>`` elements written in its body."""
+    is kept) and what raw HTML in its body names (:func:`anchor_ids`)."""
     return frozenset({s.anchor for s in doc.headings if s.anchor} | anchor_ids(doc.body))
 
 

@@ -9,7 +9,7 @@ import posixpath
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
-from kb.model import Document, Finding, Severity, Topic
+from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
 from kb.quality.term_check import inconsistencies
@@ -164,40 +164,33 @@ def resolve_article(doc_path: str, target: str) -> str | None:
 def check_broken_links(ctx: Context) -> Iterator[Finding]:
     """A relative link to an article (``.md``) that is not in the corpus, or whose ``#fragment`` names
     no heading or anchor of the article it points to (the page then opens at its top)."""
-    known = ctx.known_paths
     for topic, doc in ctx.documents:
         for seg in doc.segments:
             for link in seg.links:
-                if link.kind != "link":
-                    continue
-                if link.target.startswith("#"):
-                    target: Document | None = doc
-                elif link.is_article:
-                    resolved = resolve_article(doc.path, link.target)
-                    if resolved is None or resolved not in known:
-                        where = "outside the content folder" if resolved is None else "not in the corpus"
-                        yield doc_finding(
-                            "broken_link",
-                            topic,
-                            doc,
-                            f"the link “{link.text or link.target}” points to '{link.target}', which is {where}",
-                            seg=seg,
-                        )
-                        continue
-                    target = ctx.document_at(resolved)
-                else:
-                    continue
-                fragment = unquote(link.target.partition("#")[2])
-                if target is not None and fragment and fragment not in ctx.anchors(target):
-                    page = "this article" if target is doc else f"'{target.path}'"
-                    yield doc_finding(
-                        "broken_link",
-                        topic,
-                        doc,
-                        f"the link “{link.text or link.target}” points to '#{fragment}', which names no heading "
-                        f"or anchor of {page}",
-                        seg=seg,
-                    )
+                if (where := _broken(ctx, doc, link)) is not None:
+                    message = f"the link “{link.text or link.target}” points to {where}"
+                    yield doc_finding("broken_link", topic, doc, message, seg=seg)
+
+
+def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
+    """Where ``doc``'s ``link`` goes wrong; None when it lands, or goes where the corpus cannot tell."""
+    if link.kind != "link":
+        return None
+    target: Document | None = doc
+    if not link.target.startswith("#"):
+        if not link.is_article:
+            return None
+        resolved = resolve_article(doc.path, link.target)
+        if resolved is None:
+            return f"'{link.target}', which is outside the content folder"
+        if resolved not in ctx.known_paths:
+            return f"'{link.target}', which is not in the corpus"
+        target = ctx.document_at(resolved)
+    fragment = unquote(link.target.partition("#")[2])
+    if target is None or not fragment or fragment in ctx.anchors(target):
+        return None
+    page = "this article" if target is doc else f"'{target.path}'"
+    return f"'#{fragment}', which names no heading or anchor of {page}"
 
 
 # --- terms ---------------------------------------------------------------------------------------
