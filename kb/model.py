@@ -48,6 +48,12 @@ class Evidence(StrEnum):
     SINGLETON = "singleton"
 
 
+ARTICLE_SUFFIXES = (".md", ".yml", ".yaml")
+"""What a link to an article ends with: Markdown, or a YAML page (:mod:`kb.ingest.yamlpages`)."""
+PAGE_STEMS = ("", ".md", ".yml", "/index.md", "/index.yml")
+"""What DocFX publishes at ``/a/b`` (``b``'s page is ``b.md``, ``b.yml``, or the index of folder ``b``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """An outgoing link, image or include found in a document."""
@@ -69,8 +75,8 @@ class Link:
 
     @property
     def is_article(self) -> bool:
-        """True for a relative link to another Markdown article."""
-        return not self.is_external and self.target.split("#", 1)[0].lower().endswith(".md")
+        """True for a relative link to another article (Markdown, or a YAML page)."""
+        return not self.is_external and self.target.split("#", 1)[0].lower().endswith(ARTICLE_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from kb.model import Problem, Redirect
+from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Problem, Redirect
 
 CONFIG = "docfx.json"
 INCLUDES = "includes"
@@ -289,9 +289,9 @@ class Docsets:
             if path and not path.startswith("/") and ":" not in path.split("/", 1)[0]:
                 base = posixpath.dirname(self.published_key(stub.path))
                 stem = posixpath.normpath(posixpath.join(base, path)).lower()
-                stem = stem[:-3] if stem.endswith(".md") else stem.rstrip("/")
+                stem = posixpath.splitext(stem)[0] if stem.endswith(ARTICLE_SUFFIXES) else stem.rstrip("/")
                 if not stem.startswith("../"):
-                    found = published.get(stem + ".md") or published.get(stem + "/index.md")
+                    found = next((published[k] for s in PAGE_STEMS[1:] if (k := stem + s) in published), None)
             out.append(Redirect(stub.path, stub.locale, stub.target, found))
         return tuple(out)
 

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from kb import locales
-from kb.ingest import frontmatter, markdown
+from kb.ingest import frontmatter, markdown, yamlpages
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
@@ -124,19 +124,31 @@ def _walk(root: Path) -> tuple[list[str], list[str], list[str], list[str], list[
                     Problem(_printable(rel), None, "symbolic link points outside the content root; not read")
                 )
                 continue
-            wanted = is_navigation(rel) or name.lower().endswith(DOCUMENT_SUFFIXES)
+            document = name.lower().endswith(DOCUMENT_SUFFIXES) or _is_yaml_page(full)
+            wanted = is_navigation(rel) or document
             if wanted and rel != _printable(rel):  # undecodable bytes would break paths, URLs, reports
                 problems.append(Problem(_printable(rel), None, "file name is not valid UTF-8; not read"))
                 continue
             if is_navigation(rel):
                 navs.append(rel)
-            elif name.lower().endswith(DOCUMENT_SUFFIXES):
+            elif document:
                 docs.append(rel)
             elif name == CONFIG:
                 configs.append(rel)
             elif rel == _printable(rel):
                 others.append(rel)
     return sorted(docs), sorted(navs), others, configs, problems
+
+
+def _is_yaml_page(full: str) -> bool:
+    """A YAML file Learn renders as a page (:mod:`kb.ingest.yamlpages`), by its first line."""
+    if not full.lower().endswith(yamlpages.SUFFIXES) or is_navigation(full):
+        return False
+    try:
+        with open(full, "rb") as f:
+            return yamlpages.page_kind(f.read(200)) is not None
+    except OSError:  # (a pipe, a file gone since the walk: not a page)
+        return False
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -280,6 +292,10 @@ def _date(rel: str, fm: dict[str, object], fm_text: str, key: str, problems: lis
 
 def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metadata: dict[str, Any]) -> Parsed:
     text = decode(data, opts.max_bytes)
+    yaml_lines: dict[int, str] | None = None
+    if rel.lower().endswith(yamlpages.SUFFIXES):  # a YAML page, read as the Markdown of its page
+        yaml_text = text
+        text, yaml_lines = yamlpages.to_markdown(yaml_text)
     fm_text, body, body_line = frontmatter.split(text)
     if fm_text is None:
         raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
@@ -294,6 +310,8 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
     tokens = markdown.parse(body)
     segments = build_segments(tokens, body_line)
+    if yaml_lines is not None:
+        segments = yamlpages.with_source_lines(segments, yamlpages.source_lines(yaml_text, yaml_lines))
     if (deep := markdown.nesting_overflow(tokens)) is not None:
         limit = markdown.parser().options["maxNesting"]
         why = f"content nested too deeply (over {limit} levels of lists, quotes and items) is left out"

@@ -22,7 +22,7 @@ from kb.align.resolve import serving_member
 from kb.errors import KbError
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
 from kb.locales import is_locale_folder, language
-from kb.model import Alignment, Corpus, Document, Redirect, Topic, TopicMember
+from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Alignment, Corpus, Document, Redirect, Topic, TopicMember
 
 
 def _templates() -> Path:
@@ -189,14 +189,15 @@ class SiteData:
 
     def resolve_published(self, locale: str, path: str) -> Document | None:
         """A site-absolute link as DocFX publishes it (``/partner-center/billing``, ``/pt-br/x/``):
-        the article at that path below the locale root, without or with ``index.md``."""
+        the article at that path below the locale root (:data:`kb.model.PAGE_STEMS`)."""
         parts = [p for p in path.split("/") if p]
         if parts and is_locale_folder(parts[0]):
             parts = parts[1:]
         stem = "/".join(parts)
         if not stem:
             return None
-        candidates = [stem + "/index.md"] if path.endswith("/") else [stem, stem + ".md", stem + "/index.md"]
+        candidates = [stem + s for s in PAGE_STEMS if s.startswith("/index.")] if path.endswith("/") else [
+            stem + s for s in PAGE_STEMS]
         for rel in candidates:
             docs = self.by_root_path.get(rel.lower(), [])
             found = next((d for d in docs if d.locale == locale), None)
@@ -252,7 +253,7 @@ class SiteData:
             target = self.resolve_published(locale, path)
             if target is None:  # another docset of the publisher's site
                 return self.elsewhere(locale, href.replace("\\", "/")) or missing
-        elif path.lower().endswith(".md"):
+        elif path.lower().endswith(ARTICLE_SUFFIXES):
             target = self.resolve_path(from_dir, locale, path) or self.redirected(from_dir, path)
         else:
             copy = self.copy_file(posixpath.join(from_dir, path), FILE_TYPES)

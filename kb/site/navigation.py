@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from kb import urls
-from kb.model import Document, NavNode
+from kb.model import ARTICLE_SUFFIXES, Document, NavNode
 from kb.site.data import SiteData
 from kb.site.views import ArticleNav, Nav, NavSection, NavTree
 
@@ -96,7 +96,7 @@ def _tree(
 ) -> NavTree | None:
     href: str | None = None
     doc: Document | None = None
-    if node.href and node.href.lower().split("#")[0].endswith(".md") and "://" not in node.href:
+    if node.href and node.href.lower().split("#")[0].endswith(ARTICLE_SUFFIXES) and "://" not in node.href:
         doc = data.resolve_path(folder, locale, unquote(node.href.split("#")[0]))
         if doc is not None and doc.path in data.member_of and doc.locale == locale:
             href = data.doc_url(data.member_of[doc.path][1])

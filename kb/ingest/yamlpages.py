@@ -1,0 +1,164 @@
+"""Learn's YAML pages: a docset's landing page, hubs and FAQs are YAML (``### YamlMime:Landing``,
+``Hub``, ``FAQ``), not Markdown. Each is read as the Markdown of the page Learn renders from it, so it is a
+document like any other: its segments searched, aligned, checked and shown.
+
+- ``metadata`` is its front matter; ``title`` (else ``metadata.title``) its title and H1; ``summary``
+  its first paragraph;
+- an FAQ's ``sections`` are H2 (``name``), their ``questions`` H3, each ``answer`` (Markdown) below;
+- everything else is walked in order: a mapping with a ``url`` is a list item linking its ``title``
+  (``text``, ``name``) with its ``summary`` after it, a mapping with a title and no ``url`` a heading one
+  level down with its content under it (a landing page's ``landingContent`` cards and their
+  ``linkLists``, a hub's ``highlightedContent``, ``conceptualContent``, ``additionalContent``), so a
+  landing page is headed lists of links, which the site shows as a card grid.
+
+Lines: each block remembers the line of the YAML file where its text is written, and the segments take
+those lines (:func:`source_lines`), so a finding names the line of the YAML file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from kb.ingest import frontmatter
+from kb.model import Segment
+
+SUFFIXES = (".yml", ".yaml")
+KINDS = ("landing", "hub", "faq")
+"""The YamlMime kinds read as pages (lower case); other YAML (TOCs, reference pages) is not."""
+_MIME = re.compile(r"\A\ufeff?#{3}\s*YamlMime:\s*([A-Za-z]+)")
+_SKIPPED = {"metadata", "brand", "layout", "itemtype", "linklisttype", "image", "imagesrc", "imagetype",
+            "alt", "ms.topic", "ms.date", "uid", "documenttype", "type", "icon"}
+"""Keys that hold no text of the page (its look, its kind) and are not walked."""
+_LABELS = ("title", "text", "name", "displayName")
+MAX_LEVEL = 6
+
+
+def page_kind(head: bytes) -> str | None:
+    """The YamlMime kind of a file starting with ``head`` (lower case) when it is a YAML page kb reads."""
+    m = _MIME.match(head[:200].decode("utf-8", "replace"))
+    kind = m.group(1).lower() if m else None
+    return kind if kind in KINDS else None
+
+
+@dataclass
+class _Block:
+    markdown: str
+    source: str
+    """The text of the YAML value it comes from (where its line is looked for)."""
+    item: bool = False
+    """A list item: joined to the previous item without a blank line, so they make one list."""
+
+
+def to_markdown(text: str) -> tuple[str, dict[int, str]]:
+    """(the page as Markdown with front matter, 1-based Markdown line → its text's value in the YAML)
+    Raises :class:`frontmatter.FrontMatterError` for YAML that cannot be read or is not a mapping."""
+    try:
+        data = frontmatter.parse(text)  # the front matter's limits against hostile YAML apply here too
+    except frontmatter.FrontMatterError as exc:  # (its lines count the front matter's '---' line)
+        line = exc.line - 1 if exc.line is not None else None
+        raise frontmatter.FrontMatterError(str(exc).replace("front matter", "the YAML page", 1), line) from None
+    found = data.get("metadata")
+    meta: dict[Any, Any] = found if isinstance(found, dict) else {}
+    title = _text(data.get("title")) or _text(meta.get("title"))
+    summary = _text(data.get("summary")) or _text(data.get("description"))
+    front = {k: v for k, v in meta.items() if isinstance(k, str)}
+    front["title"] = title  # the page's own title (its H1), not metadata.title (the browser tab's)
+    if summary and "description" not in front:
+        front["description"] = summary
+    blocks = [_Block(f"# {_inline(title)}", title)] if title else []
+    if summary:
+        blocks.append(_Block(summary, summary))
+    rest = {k: v for k, v in data.items() if k not in {"title", "summary", "description"}}
+    blocks += _walk(rest, 2)
+    if not blocks:
+        raise frontmatter.FrontMatterError("the YAML page has no title and no text", 1)
+    body, lines = _join(blocks)
+    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return f"---\n{head}---\n{body}", {n + head.count("\n") + 2: s for n, s in lines.items()}
+
+
+def source_lines(yaml_text: str, sources: dict[int, str]) -> dict[int, int]:
+    """Markdown line → the line of the YAML file where the text written there is: each looked for after
+    the previous one's, so a text written twice takes the right one; one not found keeps the last line."""
+    out: dict[int, int] = {}
+    pos, line = 0, 1
+    for md_line in sorted(sources):
+        probe = sources[md_line].strip().split("\n", 1)[0][:60]
+        at = yaml_text.find(probe, pos) if probe else -1
+        if at >= 0:
+            pos, line = at, yaml_text.count("\n", 0, at) + 1
+        out[md_line] = line
+    return out
+
+
+def with_source_lines(segments: list[Segment], lines: dict[int, int]) -> list[Segment]:
+    """``segments`` of the page's Markdown, each with the line of the YAML file its block starts at."""
+    starts = sorted(lines)
+    out = []
+    for seg in segments:
+        if seg.line is not None:
+            at = bisect.bisect_right(starts, seg.line) - 1
+            seg = dataclasses.replace(seg, line=lines[starts[at]] if at >= 0 else None)
+        out.append(seg)
+    return out
+
+
+def _walk(node: Any, level: int) -> list[_Block]:
+    if isinstance(node, list):
+        return [b for item in node for b in _walk(item, level)]
+    if not isinstance(node, dict):
+        return []
+    if "question" in node:  # an FAQ's question and its answer
+        question, answer = _text(node.get("question")), _text(node.get("answer"))
+        out = [_Block(f"{'#' * min(level, MAX_LEVEL)} {_inline(question)}", question)] if question else []
+        return out + ([_Block(answer, answer)] if answer else [])
+    label = next((t for key in _LABELS if (t := _text(node.get(key)))), "")
+    summary = _text(node.get("summary"))
+    url = _text(node.get("url")) or _text(node.get("href"))
+    if url and label:
+        tail = f": {_inline(summary)}" if summary else ""
+        return [_Block(f"- [{_escape(label)}]({_url(url)}){tail}", label, item=True)]
+    out = [_Block(f"{'#' * min(level, MAX_LEVEL)} {_inline(label)}", label)] if label else []
+    if summary:
+        out.append(_Block(summary, summary))
+    for key, value in node.items():
+        if isinstance(key, str) and key.lower() not in _SKIPPED and isinstance(value, (dict, list)):
+            out += _walk(value, level + 1 if label else level)
+    return out
+
+
+def _join(blocks: list[_Block]) -> tuple[str, dict[int, str]]:
+    parts: list[str] = []
+    lines: dict[int, str] = {}
+    line = 1
+    for i, block in enumerate(blocks):
+        if i:
+            gap = "\n" if block.item and blocks[i - 1].item else "\n\n"
+            parts.append(gap)
+            line += gap.count("\n")
+        lines[line] = block.source
+        parts.append(block.markdown)
+        line += block.markdown.count("\n")
+    return "".join(parts) + "\n", lines
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _inline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _escape(text: str) -> str:
+    return _inline(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _url(url: str) -> str:
+    return f"<{url}>" if re.search(r"[\s()<>]", url) else url

@@ -1,0 +1,169 @@
+"""Learn's YAML pages (kb.ingest.yamlpages): landing pages, hubs and FAQs are documents, read as the
+Markdown of the page Learn renders, each segment at the line of the YAML file its text is on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.build.pipeline import build
+from kb.ingest import yamlpages
+from kb.ingest.reader import ingest, parse_document
+from kb.output.options import BuildOptions
+
+FAQ = """\
+### YamlMime:FAQ
+metadata:
+  title: Perguntas frequentes (aba do navegador)
+  ms.contentlocale: pt-BR
+  ms.date: 09/04/2020
+title: Perguntas frequentes sobre o Bookings
+summary: Respostas às perguntas mais comuns.
+sections:
+  - name: Configuração
+    questions:
+      - question: Como ativo o Bookings?
+        answer: |
+          Vá para **Configurações** e veja [Ativar](turn-on.md#passos).
+      - question: Quanto custa?
+        answer: Está incluído na assinatura.
+"""
+
+HUB = """\
+### YamlMime:Hub
+title: Microsoft Bookings
+summary: Configure o Bookings.
+brand: m365
+metadata:
+  ms.topic: hub-page
+highlightedContent:
+  items:
+    - title: O que é o Bookings?
+      itemType: overview
+      url: turn-on.md
+additionalContent:
+  sections:
+    - title: Primeiros passos
+      items:
+        - title: Ativar o Bookings
+          summary: Para toda a organização.
+          url: turn-on.md
+        - title: Perguntas frequentes
+          url: faq.yml
+"""
+
+LANDING = """\
+### YamlMime:Landing
+title: Bookings
+summary: Tudo sobre o Bookings.
+landingContent:
+  - title: Começar
+    linkLists:
+      - linkListType: get-started
+        links:
+          - text: Ativar
+            url: turn-on.md
+          - text: Perguntas
+            url: faq.yml
+"""
+
+
+def segments(text: str) -> list[tuple[str, str, int | None, str, tuple[str, ...]]]:
+    doc, problems = parse_document("pt-br/page.yml", text.encode())
+    assert problems == [] and doc is not None
+    return [(s.kind.value, s.path, s.line, s.text, tuple(link.target for link in s.links)) for s in doc.segments]
+
+
+def test_an_faq_is_its_questions_under_their_sections_each_at_its_yaml_line() -> None:
+    assert segments(FAQ) == [
+        ("heading", "heading[0]", 6, "Perguntas frequentes sobre o Bookings", ()),
+        ("paragraph", "p[0]", 7, "Respostas às perguntas mais comuns.", ()),
+        ("heading", "heading[1]", 9, "Configuração", ()),
+        ("heading", "heading[2]", 11, "Como ativo o Bookings?", ()),
+        ("paragraph", "p[1]", 13, "Vá para Configurações e veja Ativar.", ("turn-on.md#passos",)),
+        ("heading", "heading[3]", 14, "Quanto custa?", ()),
+        ("paragraph", "p[2]", 15, "Está incluído na assinatura.", ()),
+    ]
+    doc, _ = parse_document("pt-br/faq.yml", FAQ.encode())
+    assert doc is not None
+    assert (doc.title, doc.locale, doc.description, doc.translation.date) == (
+        "Perguntas frequentes sobre o Bookings", "pt-BR", "Respostas às perguntas mais comuns.", "2020-09-04")
+
+
+def test_a_hub_and_a_landing_page_are_headed_lists_of_links() -> None:
+    assert segments(HUB) == [
+        ("heading", "heading[0]", 2, "Microsoft Bookings", ()),
+        ("paragraph", "p[0]", 3, "Configure o Bookings.", ()),
+        ("list_item", "list[0]/item[0]", 9, "O que é o Bookings?", ("turn-on.md",)),
+        ("heading", "heading[1]", 14, "Primeiros passos", ()),
+        ("list_item", "list[1]/item[0]", 16, "Ativar o Bookings: Para toda a organização.", ("turn-on.md",)),
+        ("list_item", "list[1]/item[1]", 19, "Perguntas frequentes", ("faq.yml",)),
+    ]
+    assert [s[3] for s in segments(LANDING)] == ["Bookings", "Tudo sobre o Bookings.", "Começar", "Ativar", "Perguntas"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("### YamlMime:FAQ\nsummary: ok\ntitle: a: b\n", (3, "the YAML page is not valid YAML")),
+        ("### YamlMime:FAQ\n- a list\n", (1, "the YAML page is not a mapping of keys to values")),
+        ("### YamlMime:Landing\nbrand: m365\n", (1, "the YAML page has no title and no text")),
+    ],
+)
+def test_a_broken_yaml_page_is_a_problem_naming_its_line(text: str, problem: tuple[int, str]) -> None:
+    doc, problems = parse_document("pt-br/page.yml", text.encode())
+    assert doc is None and len(problems) == 1
+    assert (problems[0].line, problems[0].message[: len(problem[1])]) == problem
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"### YamlMime:Landing\ntitle: x", "landing"),
+        (b"\xef\xbb\xbf### YamlMime:FAQ\n", "faq"),  # after a byte-order mark
+        (b"###YamlMime: Hub\n", "hub"),
+        (b"### YamlMime:ManagedReference\n", None),  # API reference: not a page kb reads
+        (b"- name: Ativar\n  href: a.md\n", None),
+        (b"title: x\n### YamlMime:FAQ\n", None),  # only on the first line
+    ],
+)
+def test_a_page_is_told_by_its_first_line(head: bytes, kind: str | None) -> None:
+    assert yamlpages.page_kind(head) == kind
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+TURN_ON = ("---\ntitle: Ativar\nms.contentlocale: pt-BR\n---\n# Ativar\n\nVeja as [perguntas](faq.yml).\n\n"
+           "## Passos\n\nTexto.\n")
+
+
+def test_only_pages_are_documents_other_yaml_is_not(tmp_path: Path) -> None:
+    root = _write(tmp_path / "content", {
+        "pt-br/faq.yml": FAQ, "pt-br/index.yml": HUB, "pt-br/turn-on.md": TURN_ON,
+        "pt-br/toc.yml": "- name: Ativar\n  href: turn-on.md\n",
+        "pt-br/api.yml": "### YamlMime:ManagedReference\nitems: []\n",
+        "pt-br/data.yml": "key: value\n",
+    })
+    corpus = ingest(root)
+    assert [d.path for d in corpus.documents] == ["pt-br/faq.yml", "pt-br/index.yml", "pt-br/turn-on.md"]
+    assert corpus.problems == ()
+
+
+def test_links_to_a_yaml_page_land_on_it_and_it_renders_as_learn_does(tmp_path: Path) -> None:
+    root = _write(tmp_path / "content", {"pt-br/faq.yml": FAQ, "pt-br/index.yml": HUB, "pt-br/turn-on.md": TURN_ON})
+    result = build(root, tmp_path / "out", BuildOptions(jobs=1))
+    site = result.release / "site"
+    pages = {p.parent.name: p.read_text(encoding="utf-8") for p in (site / "pt-br").glob("*/index.html")}
+    faq_url = "/pt-br/perguntas-frequentes-sobre-o-bookings/"
+    assert f'href="{faq_url}"' in pages["ativar"]  # not "not in this knowledge base"
+    faq = pages["perguntas-frequentes-sobre-o-bookings"]
+    assert "<h3" in faq and "Como ativo o Bookings?" in faq and "<strong>Configurações</strong>" in faq
+    assert 'href="/pt-br/ativar/#passos"' in faq
+    hub = pages["microsoft-bookings"]
+    assert '<article class="doc landing">' in hub and f'href="{faq_url}"' in hub  # a card grid
