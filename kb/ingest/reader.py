@@ -292,10 +292,9 @@ def _date(rel: str, fm: dict[str, object], fm_text: str, key: str, problems: lis
 
 def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metadata: dict[str, Any]) -> Parsed:
     text = decode(data, opts.max_bytes)
-    yaml_lines: dict[int, str] | None = None
+    yaml_lines: dict[int, int] | None = None
     if rel.lower().endswith(yamlpages.SUFFIXES):  # a YAML page, read as the Markdown of its page
-        yaml_text = text
-        text, yaml_lines = yamlpages.to_markdown(yaml_text)
+        text, yaml_lines = yamlpages.to_markdown(text)
     fm_text, body, body_line = frontmatter.split(text)
     if fm_text is None:
         raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
@@ -311,7 +310,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     tokens = markdown.parse(body)
     segments = build_segments(tokens, body_line)
     if yaml_lines is not None:
-        segments = yamlpages.with_source_lines(segments, yamlpages.source_lines(yaml_text, yaml_lines))
+        segments = yamlpages.with_source_lines(segments, yaml_lines)
     if (deep := markdown.nesting_overflow(tokens)) is not None:
         limit = markdown.parser().options["maxNesting"]
         why = f"content nested too deeply (over {limit} levels of lists, quotes and items) is left out"

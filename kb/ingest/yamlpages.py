@@ -12,7 +12,7 @@ document like any other: its segments searched, aligned, checked and shown.
   landing page is headed lists of links, which the site shows as a card grid.
 
 Lines: each block remembers the line of the YAML file where its text is written, and the segments take
-those lines (:func:`source_lines`), so a finding names the line of the YAML file.
+those lines (:func:`with_source_lines`), so a finding names the line of the YAML file.
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ class _Block:
     """A list item: joined to the previous item without a blank line, so they make one list."""
 
 
-def to_markdown(text: str) -> tuple[str, dict[int, str]]:
-    """(the page as Markdown with front matter, 1-based Markdown line → its text's value in the YAML)
-    Raises :class:`frontmatter.FrontMatterError` for YAML that cannot be read or is not a mapping."""
+def to_markdown(text: str) -> tuple[str, dict[int, int]]:
+    """(the page as Markdown with front matter, 1-based Markdown line of each block → the line of the
+    YAML file its text is on). Raises :class:`frontmatter.FrontMatterError` for YAML that cannot be
+    read or is not a mapping."""
     try:
         data = frontmatter.parse(text)  # the front matter's limits against hostile YAML apply here too
     except frontmatter.FrontMatterError as exc:  # (its lines count the front matter's '---' line)
@@ -80,10 +81,11 @@ def to_markdown(text: str) -> tuple[str, dict[int, str]]:
         raise frontmatter.FrontMatterError("the YAML page has no title and no text", 1)
     body, lines = _join(blocks)
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=False)
-    return f"---\n{head}---\n{body}", {n + head.count("\n") + 2: s for n, s in lines.items()}
+    offset = head.count("\n") + 2  # the front matter's lines and its two fences
+    return f"---\n{head}---\n{body}", {n + offset: y for n, y in _source_lines(text, lines).items()}
 
 
-def source_lines(yaml_text: str, sources: dict[int, str]) -> dict[int, int]:
+def _source_lines(yaml_text: str, sources: dict[int, str]) -> dict[int, int]:
     """Markdown line → the line of the YAML file where the text written there is: each looked for after
     the previous one's, so a text written twice takes the right one; one not found keeps the last line."""
     out: dict[int, int] = {}
@@ -92,7 +94,7 @@ def source_lines(yaml_text: str, sources: dict[int, str]) -> dict[int, int]:
         probe = sources[md_line].strip().split("\n", 1)[0][:60]
         at = yaml_text.find(probe, pos) if probe else -1
         if at >= 0:
-            pos, line = at, yaml_text.count("\n", 0, at) + 1
+            pos, line = at, line + yaml_text.count("\n", pos, at)  # (counted from the last one found)
         out[md_line] = line
     return out
 
