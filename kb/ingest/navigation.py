@@ -7,15 +7,13 @@ from typing import Any
 
 import yaml
 
+from kb.ingest.frontmatter import SAFE_LOADER
 from kb.ingest.markdown import normalize_text
 from kb.locales import locale_from_path
 from kb.model import Navigation, NavNode
 
 NAV_NAMES = {"toc.md", "toc.yml", "toc.yaml"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it: a Lync Server ``toc.yml`` of thousands of entries took the
-pure-Python parser seconds, a tenth of that with libyaml (the same safe constructor builds the values)."""
 _LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)(?:\s+\"[^\"]*\")?\)(?P<rest>.*)$")
 
 
@@ -54,7 +52,7 @@ def _freeze(items: list[Any]) -> tuple[NavNode, ...]:
 
 
 def parse_toc_yml(text: str) -> tuple[NavNode, ...]:
-    data = yaml.load(normalize_text(text), Loader=_YAML_LOADER) or []  # noqa: S506 - a safe loader
+    data = yaml.load(normalize_text(text), Loader=SAFE_LOADER) or []  # noqa: S506 - a safe loader
     if isinstance(data, dict):
         data = data.get("items", [data])
     return _yml_items(data)
