@@ -8,6 +8,7 @@ ordinary tokens with metadata: alerts, ``[!div]`` blocks, heading anchors and ta
 from __future__ import annotations
 
 import base64
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -57,13 +58,12 @@ PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
 ]
 
 
-_TABLE_SPAN = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
-_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
+_CONTAINER_TAG = re.compile(r"<(/?)(table|ul|ol)\b[^>]*>", re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
 MARKDOWN_COMMENT = "kb-markdown:"
-"""Starts an HTML comment that holds Markdown blocks found inside an HTML table (base64 of UTF-8)."""
+"""Starts an HTML comment that holds Markdown blocks found inside an HTML table or list (base64 of UTF-8)."""
 # The quote runs to a blank line or to a line that starts HTML again ('</td>': it ends the quote, as an
 # HTML block interrupts a paragraph).
 _QUOTE_CHUNK = re.compile(r"(?<=\n<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<|$))[^\n]*)*)", re.M)
@@ -91,25 +91,85 @@ def markdown_comment(text: str) -> str | None:
 _INDENT = re.compile(r"^[ \t]+", re.M)
 
 
-def _join_table(table: str) -> str:
-    joined = _BLANK_LINE.sub("\n<!---->", table)
-    # After a blank line, a '>' line is Markdown for DocFX (an alert in a cell): kept whole in a comment
-    # that the segments and the renderer read as Markdown.
+def _join_container(html: str) -> str:
+    joined = _BLANK_LINE.sub("\n<!---->", html)
+    # After a blank line, a '>' line is Markdown for DocFX (an alert in a cell or a list item): kept
+    # whole in a comment that the segments and the renderer read as Markdown.
     return _QUOTE_CHUNK.sub(_encode_chunk, joined) if "\n<!---->\n" in joined else joined
 
 
-def _join_html_tables(body: str) -> str:
-    """Keep an HTML table one HTML block: CommonMark ends a raw block at a blank line, DocFX doesn't.
+def container_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost HTML ``<table>``, ``<ul>`` or ``<ol>`` with its closing tag,
+    nested ones inside it; one never closed is none. Linear however the tags are nested or unbalanced."""
+    spans: list[tuple[int, int]] = []
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    start = 0
+    fenced = _fenced_code(body)
+    for m in _CONTAINER_TAG.finditer(body):
+        name = m.group(2).lower()
+        if not m.group(1):
+            if not stack:
+                # An HTML block starts a line (in a quote or list item too); '<ul>' in a sentence or in
+                # a code block is text, whose blank lines must stay.
+                line_start = body.rfind("\n", 0, m.start()) + 1
+                if body[line_start : m.start()].strip(" \t>") or _inside(fenced, m.start()):
+                    continue
+                start = m.start()
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            continue
+        if not open_count.get(name):
+            continue  # a stray closing tag
+        while stack:  # a closing tag also closes what was left open inside (as a browser does)
+            top = stack.pop()
+            open_count[top] -= 1
+            if top == name:
+                break
+        if not stack:
+            spans.append((start, m.end()))
+    return spans
 
-    Blank lines inside ``<table>…</table>`` become empty comments, so line numbers stay right."""
-    # Only text up to the last '</table>' can hold a table; a '<table' after it would be scanned to
-    # the end of the text for each occurrence (quadratic in hostile input).
-    end = max((m.end() for m in _TABLE_CLOSE.finditer(body)), default=0)
-    head = _TABLE_SPAN.sub(lambda m: _join_table(m.group(0)), body[:end])
-    return head + body[end:]
+
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
 
 
-PREPROCESSORS.append(("html_tables", _join_html_tables))
+def _fenced_code(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each fenced code block; one never closed runs to the end, as CommonMark has it."""
+    found: list[tuple[int, int]] = []
+    opening: re.Match[str] | None = None
+    for m in _FENCE.finditer(body):
+        if opening is None:
+            opening = m
+        elif m.group(1)[0] == opening.group(1)[0] and len(m.group(1)) >= len(opening.group(1)):
+            found.append((opening.start(), m.end()))
+            opening = None
+    if opening is not None:
+        found.append((opening.start(), len(body)))
+    return found
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    i = bisect.bisect_right(spans, at, key=lambda span: span[0]) - 1  # (sorted, never overlapping)
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
+
+
+def _join_html_blocks(body: str) -> str:
+    """Keep an HTML table or list one HTML block: CommonMark ends a raw block at a blank line, and
+    DocFX pages hold alerts between blank lines inside cells and list items, which Learn renders in place.
+
+    Blank lines inside ``<table>…</table>`` (``<ul>``, ``<ol>``) become empty comments, so line numbers
+    stay right."""
+    if "\n" not in body or not re.search(r"<(?:table|ul|ol)\b", body, re.I):
+        return body
+    parts, last = [], 0
+    for start, end in container_spans(body):
+        parts += [body[last:start], _join_container(body[start:end])]
+        last = end
+    return "".join(parts) + body[last:]
+
+
+PREPROCESSORS.append(("html_blocks", _join_html_blocks))
 
 
 def preprocess(body: str) -> str:

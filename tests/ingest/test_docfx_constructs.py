@@ -59,6 +59,31 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<p>Check <a href="/pt-br/b/" title="B">B</a>.</p>', "<p>After</p></td>"],
     ),
     (
+        "2-alert-in-html-list-item",
+        '<ul>\n<li><p>First <a href="b.md">B</a>.</p>\n<div>\n\n> [!NOTE]\n> A note.\n\n</div></li>\n'
+        "<li><p>Two</p></li>\n</ul>\n",
+        [("list_item", "list[0]/item[0]", "First B. A note.", ("b.md",), None),
+         ("list_item", "list[0]/item[1]", "Two", (), None)],
+        ['<li><p>First <a href="/pt-br/b/" title="B">B</a>.</p>\n<div>\n\n<div aria-label="Observação" '
+         'class="alert alert-note" role="note">',
+         "<p>A note.</p>\n</div>\n\n\n\n</div></li>\n<li><p>Two</p></li>\n</ul>"],
+    ),
+    (
+        "2-alert-in-nested-html-lists",
+        "<ol>\n<li><p>Step</p>\n<ul>\n<li>Inner</li>\n</ul>\n\n> [!TIP]\n> Tip.\n\n<p>Last.</p></li>\n</ol>\n",
+        [("list_item", "list[0]/item[0]", "Step Tip. Last.", (), None),
+         ("list_item", "list[0]/item[0]/list[0]/item[0]", "Inner", (), None)],
+        ['<li>Inner</li>\n</ul>\n\n<div aria-label="Tip" class="alert alert-tip" role="note">',
+         '<p>Tip.</p>\n</div>\n\n\n\n<p>Last.</p></li>\n</ol>'],
+    ),
+    (
+        "html-list-tags-in-text-and-code-keep-their-blank-lines",
+        "Use `<ul>` here.\n\nThen `</ul>`.\n\n```html\n<ul>\n\n<li>x</li>\n</ul>\n```\n",
+        [("paragraph", "p[0]", "Use <ul> here.", (), None), ("paragraph", "p[1]", "Then </ul>.", (), None),
+         ("code", "code[0]", "<ul> <li>x</li> </ul>", (), None)],
+        ["<p>Then <code>&lt;/ul&gt;</code>.</p>", '<span class="p">&gt;</span>\n\n<span class="p">&lt;</span>'],
+    ),
+    (
         "3-list-item-then-nested-alert",
         "1. See [Agreements](b.md).\n\n   > [!NOTE]\n   > Check the customer.\n",
         [("list_item", "list[0]/item[0]", "See Agreements.", ("b.md",), None),
@@ -243,6 +268,17 @@ def test_bilingual_markup_is_read_in_one_pass_however_hostile() -> None:
     assert docfx._bilingual(hostile) == hostile  # nothing pairs: left as written
     pair = '<span data-ttu-id="1">Um.</span><span class="sxs-lookup"><span data-stu-id="1">One.</span></span>'
     assert docfx._bilingual(pair * 3 + "\n" + pair) == "Um.Um.Um.\nUm."
+
+
+def test_html_containers_are_found_in_one_pass_however_hostile() -> None:
+    # Opening tags never closed, and closing tags of another name: neither is a span, and both are
+    # read once (a scan from each '<ul' to a closing tag would be quadratic).
+    hostile = "\n<ul>" * 20_000 + "\n</table>" * 20_000 + "\n\n"
+    assert markdown.container_spans(hostile) == []
+    assert markdown.preprocess(hostile) == hostile
+    nested = "<table>\n<tr><td>\n<ul><li>a</li></ul>\n</td></tr>\n</table>\n\n<ol><li>b</ol>\n"
+    assert markdown.container_spans(nested) == [(0, 56), (58, 72)]
+    assert markdown.container_spans("Say <ul> and </ul>.\n\n> <ul>\n</ul>") == [(23, 33)]
 
 
 @pytest.mark.parametrize(("language", "code"), [
