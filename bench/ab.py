@@ -1,10 +1,11 @@
 """This checkout against another revision: full builds and queries over HTTP, interleaved.
 
-Builds: each side builds the same corpus from scratch (``kb build --clean``), alternating, ``--builds``
-times; the fastest of each is compared. Queries: two ``kb serve`` run side by side, each on a build
-its own code made; one client sends every query to both, alternating which goes first, for several
-rounds. Whatever else the machine does slows both alike, so the ratios hold on a noisy machine where
-two runs one after the other (``bench/run.py --quick`` twice) differ by more than the change measured.
+Builds: each side builds the same corpus from scratch into an empty folder (the previous build's set
+aside until all are done: see ``common.set_aside``), alternating, ``--builds`` times; the fastest of
+each is compared. Queries: two ``kb serve`` run side by side, each on a build its own code made; one
+client sends every query to both, alternating which goes first, for several rounds. Whatever else the
+machine does slows both alike, so the ratios hold on a noisy machine where two runs one after the
+other (``bench/run.py --quick`` twice) differ by more than the change measured.
 
     git worktree add /tmp/kb-old 87ad775
     .venv/bin/python bench/ab.py --other /tmp/kb-old        # the dev corpus: 3 builds, 300 queries × 3
@@ -20,7 +21,6 @@ import argparse
 import http.client
 import math
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -40,8 +40,9 @@ def kb_command(tree: Path, *args: str) -> tuple[list[str], dict[str, str]]:
 
 
 def build(tree: Path, content: Path, out: Path) -> float:
-    """Seconds a build from scratch takes (``--clean``; older revisions without it start from an empty folder)."""
-    shutil.rmtree(out, ignore_errors=True)
+    """Seconds a build from scratch takes, in an empty folder (the previous one set aside, not deleted:
+    see :func:`common.set_aside`)."""
+    common.set_aside(out)
     cmd, env = kb_command(tree, "build", "--content", str(content), "--build", str(out), "--quiet")
     t0 = time.perf_counter()
     subprocess.run(cmd, env=env, cwd=out.parent, check=True, stdout=subprocess.DEVNULL)
@@ -107,6 +108,7 @@ def main() -> None:
             for name in (list(sides) if round_ % 2 == 0 else list(reversed(sides))):
                 print(f"building {args.content.name} with {name} ({sides[name]})", file=sys.stderr)
                 builds[name].append(build(sides[name], args.content, Path(scratch) / name))
+        common.empty_trash(Path(scratch))
         try:
             for name, tree in sides.items():
                 out = Path(scratch) / name

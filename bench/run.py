@@ -111,7 +111,7 @@ def log(msg: str) -> None:
 def kb_build(
     content: Path, out: Path, jobs: int, timeout: float | None = None
 ) -> tuple[dict[str, Any], common.ChildRun]:
-    shutil.rmtree(out, ignore_errors=True)
+    common.set_aside(out)
     return common.run_python_json("kb_child.py", "build", str(content), str(out), "--jobs", str(jobs),
                                   timeout=timeout)
 
@@ -119,7 +119,7 @@ def kb_build(
 def one_file_rebuild(content: Path, work: Path, jobs: int, r: ScaleResult) -> None:
     """Build a copy of the corpus, change one article, and time the second build."""
     copy = work / "rebuild-content"
-    shutil.rmtree(copy, ignore_errors=True)
+    common.set_aside(copy)
     shutil.copytree(content, copy, symlinks=False)
     out = work / "rebuild-out"
     kb_build(copy, out, jobs)
@@ -128,8 +128,8 @@ def one_file_rebuild(content: Path, work: Path, jobs: int, r: ScaleResult) -> No
     article.write_text(text.rstrip("\n") + f"\n\n{EDIT_SENTENCE}\n", encoding="utf-8")
     data, _ = common.run_python_json("kb_child.py", "build", str(copy), str(out), "--jobs", str(jobs))
     r.rebuild_seconds, r.rebuild_timings = data["seconds"], data["timings"]
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True)
+    common.set_aside(copy)
+    common.set_aside(out)
 
 
 _REBUILT = re.compile(r"kb serve: rebuilt (\d+) documents in ([\d.]+) s")
@@ -144,7 +144,7 @@ def watch_rebuilds(content: Path, work: Path, jobs: int, r: ScaleResult, edits: 
     copy = work / "watch-content"
     out = work / "watch-out"
     for folder in (copy, out):
-        shutil.rmtree(folder, ignore_errors=True)
+        common.set_aside(folder)
     shutil.copytree(content, copy, symlinks=False)
     port = free_port()
     server = subprocess.Popen(
@@ -171,8 +171,8 @@ def watch_rebuilds(content: Path, work: Path, jobs: int, r: ScaleResult, edits: 
         r.watch_published_seconds = statistics.median(latencies[warmup:])
     finally:
         stop(server)
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        common.set_aside(copy)
+        common.set_aside(out)
 
 
 def stop(server: subprocess.Popen[Any]) -> None:
@@ -321,7 +321,7 @@ def run_scale(scale: int, args: argparse.Namespace, work: Path) -> ScaleResult:
         except RuntimeError as exc:
             r.notes.append(f"{tag}: HTTP queries failed: {exc}")
     if not args.keep:
-        shutil.rmtree(out, ignore_errors=True)
+        common.set_aside(out)
     if scale == 1:
         log(f"{tag}: one-file rebuild")
         try:
@@ -497,15 +497,18 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--content: '{args.content}' is not a folder (the dev corpus lives in ../shared)")
     args.work.mkdir(parents=True, exist_ok=True)
     results: list[ScaleResult] = []
-    for scale in scales:
-        results.append(run_scale(scale, args, args.work))
-        text = report(results, args.jobs)
-        if scale != scales[-1]:  # a long run shows (and keeps) what it has so far
-            print(text, file=sys.stderr, flush=True)
-        if args.json:
-            payload = {"report": text, "targets": targets(results), "results": [asdict(r) for r in results]}
-            dump = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
-            args.json.write_text(dump, encoding="utf-8")
+    try:
+        for scale in scales:
+            results.append(run_scale(scale, args, args.work))
+            text = report(results, args.jobs)
+            if scale != scales[-1]:  # a long run shows (and keeps) what it has so far
+                print(text, file=sys.stderr, flush=True)
+            if args.json:
+                payload = {"report": text, "targets": targets(results), "results": [asdict(r) for r in results]}
+                dump = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+                args.json.write_text(dump, encoding="utf-8")
+    finally:
+        common.empty_trash(args.work)  # (the builds' old folders, set aside rather than deleted between builds)
     print(text)
     return 0
 

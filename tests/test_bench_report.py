@@ -111,3 +111,19 @@ def test_hugo_copy_renames_index_and_date_keys(tmp_path):
     assert (site / "b.md").read_text(encoding="utf-8") == OTHER  # only front matter keys are renamed
     config = (tmp_path / "site" / "hugo.toml").read_text(encoding="utf-8")
     assert '[languages.pt-br]\ncontentDir = "content/pt-br"' in config
+
+
+def test_a_builds_old_folder_is_set_aside_whole_and_deleted_only_with_the_trash(tmp_path):
+    out = tmp_path / "out"
+    (out / "site" / "a").mkdir(parents=True)
+    (out / "site" / "a" / "index.html").write_text("old", encoding="utf-8")
+    common.set_aside(out)
+    common.set_aside(tmp_path / "never-built")  # nothing to set aside: no error, no trash entry
+    assert not out.exists()
+    [kept] = (tmp_path / common.TRASH).iterdir()
+    assert (kept / "site" / "a" / "index.html").read_text(encoding="utf-8") == "old"
+    out.mkdir()
+    common.set_aside(out)
+    assert len(list((tmp_path / common.TRASH).iterdir())) == 2
+    common.empty_trash(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
