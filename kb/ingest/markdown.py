@@ -64,16 +64,15 @@ _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 MARKDOWN_COMMENT = "kb-markdown:"
 """Starts an HTML comment that holds Markdown blocks found inside an HTML table or list (base64 of UTF-8)."""
-# The quote runs to a blank line or to a line that starts HTML again ('</td>': it ends the quote, as an
-# HTML block interrupts a paragraph).
-_QUOTE_CHUNK = re.compile(r"(?<=\n<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<|$))[^\n]*)*)", re.M)
+# After an empty comment (a blank line), the quote runs to a blank line or to a line that starts HTML
+# again ('</td>': it ends the quote, as an HTML block interrupts a paragraph).
+_QUOTE_CHUNK = re.compile(r"(\n[ \t]*<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<|$))[^\n]*)*)")
 
 
-def _encode_chunk(m: re.Match[str]) -> str:
-    chunk = m.group(1)
+def _encode_chunk(chunk: str, indent: str) -> str:
     data = base64.b64encode(chunk.encode("utf-8")).decode("ascii")
     # One line, then empty comments for the chunk's other lines: no blank line may end the HTML block.
-    return f"\n<!--{MARKDOWN_COMMENT}{data}-->" + "\n<!---->" * (chunk.count("\n") - 1)
+    return f"\n{indent}<!--{MARKDOWN_COMMENT}{data}-->" + f"\n{indent}<!---->" * (chunk.count("\n") - 1)
 
 
 def markdown_comment(text: str) -> str | None:
@@ -91,11 +90,16 @@ def markdown_comment(text: str) -> str | None:
 _INDENT = re.compile(r"^[ \t]+", re.M)
 
 
-def _join_container(html: str) -> str:
-    joined = _BLANK_LINE.sub("\n<!---->", html)
+def _join_container(html: str, indent: str) -> str:
+    """``html`` without blank lines; ``indent`` (what precedes its opening tag on its line: a list item's
+    indentation) starts each line put in their place, which so stays inside the list item."""
+    filler = f"\n{indent}<!---->"
+    joined = _BLANK_LINE.sub(filler, html)
+    if filler + "\n" not in joined:
+        return joined
     # After a blank line, a '>' line is Markdown for DocFX (an alert in a cell or a list item): kept
     # whole in a comment that the segments and the renderer read as Markdown.
-    return _QUOTE_CHUNK.sub(_encode_chunk, joined) if "\n<!---->\n" in joined else joined
+    return _QUOTE_CHUNK.sub(lambda m: m.group(1) + _encode_chunk(m.group(2), indent), joined)
 
 
 def container_spans(body: str) -> list[tuple[int, int]]:
@@ -164,7 +168,10 @@ def _join_html_blocks(body: str) -> str:
         return body
     parts, last = [], 0
     for start, end in container_spans(body):
-        parts += [body[last:start], _join_container(body[start:end])]
+        indent = body[body.rfind("\n", 0, start) + 1 : start]
+        # (in a quote, a blank line ends the quote for DocFX too: what follows is another block)
+        joined = body[start:end] if ">" in indent else _join_container(body[start:end], indent)
+        parts += [body[last:start], joined]
         last = end
     return "".join(parts) + body[last:]
 

@@ -77,6 +77,26 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<p>Tip.</p>\n</div>\n\n\n\n<p>Last.</p></li>\n</ol>'],
     ),
     (
+        "2-html-table-with-blank-lines-and-an-alert-in-a-list-item",
+        "1. Step one.\n\n   <table>\n   <tr><td><p>a</p>\n\n   > [!NOTE]\n   > Note.\n\n   </td></tr>\n\n"
+        "   <tr><td>b</td></tr>\n   </table>\n\n2. Step two.\n",
+        [("list_item", "list[0]/item[0]", "Step one.", (), None),
+         ("table_cell", "list[0]/item[0]/table[0]/row[0]/cell[0]", "a Note.", (), None),
+         ("table_cell", "list[0]/item[0]/table[0]/row[1]/cell[0]", "b", (), None),
+         ("list_item", "list[0]/item[1]", "Step two.", (), None)],
+        ["<p>Note.</p>\n</div>\n\n\n\n</td></tr>\n\n<tr><td>b</td></tr>\n</tbody></table></div>\n</li>\n"
+         "<li>\n<p>Step two.</p>"],
+    ),
+    (
+        "2-html-list-with-blank-lines-in-a-list-item",
+        "1. Step one.\n\n   <ul>\n   <li>a</li>\n\n   <li>b</li>\n   </ul>\n\n2. Step two.\n",
+        [("list_item", "list[0]/item[0]", "Step one.", (), None),
+         ("list_item", "list[0]/item[0]/list[0]/item[0]", "a", (), None),
+         ("list_item", "list[0]/item[0]/list[0]/item[1]", "b", (), None),
+         ("list_item", "list[0]/item[1]", "Step two.", (), None)],
+        ["<ul>\n<li>a</li>\n\n<li>b</li>\n</ul>\n</li>\n<li>\n<p>Step two.</p>"],
+    ),
+    (
         "html-list-tags-in-text-and-code-keep-their-blank-lines",
         "Use `<ul>` here.\n\nThen `</ul>`.\n\n```html\n<ul>\n\n<li>x</li>\n</ul>\n```\n",
         [("paragraph", "p[0]", "Use <ul> here.", (), None), ("paragraph", "p[1]", "Then </ul>.", (), None),
