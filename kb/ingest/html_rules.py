@@ -24,7 +24,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from kb.ingest import markdown
+from kb.ingest import htmlblocks, markdown
 from kb.ingest.docfx import normalize_href
 from kb.ingest.highlight import code_html
 
@@ -365,7 +365,7 @@ def render_html(content: str, st: RenderState) -> str:
     # Markdown blocks inside the HTML (alerts in cells) are rendered last, so nothing below reads
     # their HTML again.
     blocks = [(c, md) for c in soup.find_all(string=lambda s: isinstance(s, Comment))
-              if (md := markdown.markdown_comment(str(c))) is not None]
+              if (md := htmlblocks.markdown_comment(str(c))) is not None]
     for a in soup.find_all("a"):
         href = str(a.get("href") or "")
         if not href:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Comment, NavigableString, ParserRejectedMarkup, Tag
 from markdown_it.token import Token
 
-from kb.ingest import docfx, markdown
+from kb.ingest import docfx, htmlblocks, markdown
 from kb.model import Link, Segment, SegmentKind
 
 # Limits against hostile HTML. Python's html.parser takes time and memory per tag (5 MB of tags:
@@ -142,7 +142,7 @@ def html_inline(node: Tag, line: int | None) -> Inline:
     for child in node.children:
         if isinstance(child, NavigableString):
             if child.__class__.__name__ in ("Comment", "Doctype", "Declaration"):
-                found = markdown.markdown_comment(str(child)) if isinstance(child, Comment) else None
+                found = htmlblocks.markdown_comment(str(child)) if isinstance(child, Comment) else None
                 if found is not None:
                     out.extend(block_markdown(found, line))
                 continue

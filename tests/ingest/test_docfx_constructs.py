@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from kb.ingest import docfx, highlight, markdown
+from kb.ingest import docfx, highlight, htmlblocks, markdown
 from kb.ingest.html_rules import BodyText, LinkStatus, LinkTarget
 from kb.ingest.render import render_body
 from kb.ingest.segments import build_segments
@@ -294,11 +294,11 @@ def test_html_containers_are_found_in_one_pass_however_hostile() -> None:
     # Opening tags never closed, and closing tags of another name: neither is a span, and both are
     # read once (a scan from each '<ul' to a closing tag would be quadratic).
     hostile = "\n<ul>" * 20_000 + "\n</table>" * 20_000 + "\n\n"
-    assert markdown.container_spans(hostile) == []
+    assert htmlblocks.container_spans(hostile) == []
     assert markdown.preprocess(hostile) == hostile
     nested = "<table>\n<tr><td>\n<ul><li>a</li></ul>\n</td></tr>\n</table>\n\n<ol><li>b</ol>\n"
-    assert markdown.container_spans(nested) == [(0, 56), (58, 72)]
-    assert markdown.container_spans("Say <ul> and </ul>.\n\n> <ul>\n</ul>") == [(23, 33)]
+    assert htmlblocks.container_spans(nested) == [(0, 56), (58, 72)]
+    assert htmlblocks.container_spans("Say <ul> and </ul>.\n\n> <ul>\n</ul>") == [(23, 33)]
 
 
 @pytest.mark.parametrize(("language", "code"), [

@@ -25,10 +25,10 @@ def ingest_imports(name: str) -> set[str]:
     return found
 
 
-def rendering_closure() -> set[str]:
-    """render.py and every module of kb.ingest it imports, directly or not."""
+def rendering_closure(start: str = "render.py") -> set[str]:
+    """``start`` and every module of kb.ingest it imports, directly or not."""
     seen: set[str] = set()
-    todo = ["render.py"]
+    todo = [start]
     while todo:
         name = todo.pop()
         if name not in seen:
@@ -45,6 +45,8 @@ def test_the_parse_cache_version_covers_the_rendering_modules() -> None:
     """A Document carries its skeleton: code that changes it must start a fresh parse cache."""
     listed = {f"{name.removeprefix('ingest/')}.py" for name in cache._PARSER_MODULES if name.startswith("ingest/")}
     assert set(skeleton.RENDERING_MODULES) <= listed
+    # and so does every module the parser's result comes from (a YAML page's reader was missing)
+    assert rendering_closure("reader.py") <= listed
 
 
 def test_the_version_is_a_short_stable_hash() -> None:

@@ -1,0 +1,132 @@
+"""HTML tables and lists kept one HTML block each, as a browser sees Learn's pages.
+
+CommonMark (so markdown-it, and Markdig) ends a raw HTML block at a blank line. DocFX pages put blank
+lines inside ``<table>``, ``<ul>`` and ``<ol>``, often around an alert in a cell or a list item: Markdig
+writes the alert's HTML there and the browser shows it inside the still-open cell or item. Parsed alone,
+each piece of the HTML would be closed early instead. So, before parsing, blank lines inside such a
+container become empty comments (line numbers stay right), and a Markdown quote after one (an alert) is
+kept in a :data:`MARKDOWN_COMMENT` comment that the segments and the renderer read as Markdown.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import re
+
+_CONTAINER_TAG = re.compile(r"<(/?)(table|ul|ol)\b[^>]*>", re.I)
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+
+
+MARKDOWN_COMMENT = "kb-markdown:"
+"""Starts an HTML comment that holds Markdown blocks found inside an HTML table or list (base64 of UTF-8)."""
+# After an empty comment (a blank line), the quote runs to a blank line or to a line that starts HTML
+# again ('</td>': it ends the quote, as an HTML block interrupts a paragraph).
+_QUOTE_CHUNK = re.compile(r"(\n[ \t]*<!---->)(\n[ \t]*>[^\n]*(?:\n(?![ \t]*(?:<|$))[^\n]*)*)")
+
+
+def _encode_chunk(chunk: str, indent: str) -> str:
+    data = base64.b64encode(chunk.encode("utf-8")).decode("ascii")
+    # One line, then empty comments for the chunk's other lines: no blank line may end the HTML block.
+    return f"\n{indent}<!--{MARKDOWN_COMMENT}{data}-->" + f"\n{indent}<!---->" * (chunk.count("\n") - 1)
+
+
+def markdown_comment(text: str) -> str | None:
+    """The Markdown a :data:`MARKDOWN_COMMENT` comment holds, or None for any other comment."""
+    if not text.startswith(MARKDOWN_COMMENT):
+        return None
+    try:
+        found = base64.b64decode(text[len(MARKDOWN_COMMENT) :]).decode("utf-8")
+    except ValueError:
+        return None
+    # The chunk is a blockquote indented with the table (tabs and spaces mixed): '>' starts each line.
+    return _INDENT.sub("", found.strip("\n"))
+
+
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def _join_container(html: str, indent: str) -> str:
+    """``html`` without blank lines; ``indent`` (what precedes its opening tag on its line: a list item's
+    indentation) starts each line put in their place, which so stays inside the list item."""
+    filler = f"\n{indent}<!---->"
+    joined = _BLANK_LINE.sub(filler, html)
+    if filler + "\n" not in joined:
+        return joined
+    # After a blank line, a '>' line is Markdown for DocFX (an alert in a cell or a list item): kept
+    # whole in a comment that the segments and the renderer read as Markdown.
+    return _QUOTE_CHUNK.sub(lambda m: m.group(1) + _encode_chunk(m.group(2), indent), joined)
+
+
+def container_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost HTML ``<table>``, ``<ul>`` or ``<ol>`` with its closing tag,
+    nested ones inside it; one never closed is none. Linear however the tags are nested or unbalanced."""
+    spans: list[tuple[int, int]] = []
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    start = 0
+    fenced = _fenced_code(body)
+    for m in _CONTAINER_TAG.finditer(body):
+        name = m.group(2).lower()
+        if not m.group(1):
+            if not stack:
+                # An HTML block starts a line (in a quote or list item too); '<ul>' in a sentence or in
+                # a code block is text, whose blank lines must stay.
+                line_start = body.rfind("\n", 0, m.start()) + 1
+                if body[line_start : m.start()].strip(" \t>") or _inside(fenced, m.start()):
+                    continue
+                start = m.start()
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            continue
+        if not open_count.get(name):
+            continue  # a stray closing tag
+        while stack:  # a closing tag also closes what was left open inside (as a browser does)
+            top = stack.pop()
+            open_count[top] -= 1
+            if top == name:
+                break
+        if not stack:
+            spans.append((start, m.end()))
+    return spans
+
+
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
+
+
+def _fenced_code(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each fenced code block; one never closed runs to the end, as CommonMark has it."""
+    found: list[tuple[int, int]] = []
+    opening: re.Match[str] | None = None
+    for m in _FENCE.finditer(body):
+        if opening is None:
+            opening = m
+        elif m.group(1)[0] == opening.group(1)[0] and len(m.group(1)) >= len(opening.group(1)):
+            found.append((opening.start(), m.end()))
+            opening = None
+    if opening is not None:
+        found.append((opening.start(), len(body)))
+    return found
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    i = bisect.bisect_right(spans, at, key=lambda span: span[0]) - 1  # (sorted, never overlapping)
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
+
+
+def join_html_blocks(body: str) -> str:
+    """Keep an HTML table or list one HTML block: CommonMark ends a raw block at a blank line, and
+    DocFX pages hold alerts between blank lines inside cells and list items, which Learn renders in place.
+
+    Blank lines inside ``<table>…</table>`` (``<ul>``, ``<ol>``) become empty comments, so line numbers
+    stay right."""
+    if "\n" not in body or not re.search(r"<(?:table|ul|ol)\b", body, re.I):
+        return body
+    parts, last = [], 0
+    for start, end in container_spans(body):
+        indent = body[body.rfind("\n", 0, start) + 1 : start]
+        # (in a quote, a blank line ends the quote for DocFX too: what follows is another block)
+        joined = body[start:end] if ">" in indent else _join_container(body[start:end], indent)
+        parts += [body[last:start], joined]
+        last = end
+    return "".join(parts) + body[last:]
