@@ -8,6 +8,7 @@ folder and publish it with one atomic rename.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import pickle
 import shutil
@@ -21,7 +22,7 @@ from typing import Any
 from kb import memos
 from kb.align.topics import align
 from kb.build.releases import build_lock, current_release, prune, publish, recycle, release_id, write_manifest
-from kb.build.workers import Running, TopicStream, finish_writer, start_writer, stop_writer
+from kb.build.workers import Booted, Running, TopicStream, boot_writer, finish_writer, start_writer, stop_writer
 from kb.errors import BuildError
 from kb.ingest.cache import ParseCache
 from kb.ingest.reader import ingest
@@ -72,14 +73,20 @@ def build(
     ``progress`` (see :mod:`kb.progress`) is told when each stage starts and ends, and how ingest goes."""
     out = Path(out)
     options = options if options is not None else BuildOptions()
+    booted: dict[str, Booted] = {}
+    boot = functools.partial(lambda opts: booted.update(boot_writers(opts)), options)
     with build_lock(out):
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        corpus, alignment = gather(content, out, options, progress, timings)
-        stored = memos.load(out / ".cache", code_version()) if options.incremental else None
-        release, options = new_release(out, options)
-        result = BuildResult(release, corpus, alignment, timings)
-        write_release(result, options, progress)
+        try:
+            corpus, alignment = gather(content, out, options, progress, timings, then=boot)
+            stored = memos.load(out / ".cache", code_version()) if options.incremental else None
+            release, options = new_release(out, options)
+            result = BuildResult(release, corpus, alignment, timings)
+            write_release(result, options, progress, booted)
+        finally:
+            for spare in booted.values():  # (booted, and never given a job: the build failed before)
+                stop_writer(spare)
         publish(out, release)
         if stored is not None:
             memos.save(out / ".cache", code_version(), stored)
@@ -89,15 +96,18 @@ def build(
 
 
 def gather(
-    content: str | Path, out: Path, options: BuildOptions, progress: ProgressFn | None, timings: dict[str, float]
+    content: str | Path, out: Path, options: BuildOptions, progress: ProgressFn | None, timings: dict[str, float],
+    then: Callable[[], object] = lambda: None,
 ) -> tuple[Corpus, Alignment]:
-    """Ingest and align ``content``, adding the seconds of each stage to ``timings``."""
+    """Ingest and align ``content``, adding the seconds of each stage to ``timings``; ``then`` is called
+    between the two (alignment keeps one core busy: what ``then`` starts has the others)."""
     t0 = time.perf_counter()
     cache = ParseCache.under(out) if options.parse_cache else None
     session = options.session
     parsed = session.memo("ingest") if session is not None else None
     corpus = ingest(content, jobs=options.jobs, cache=cache, progress=progress, memo=parsed)
     timings["ingest"] = time.perf_counter() - t0
+    then()
     t0 = time.perf_counter()
     with stage(progress, "align"):
         alignment = _align(corpus, session)
@@ -157,15 +167,18 @@ def new_release(out: Path, options: BuildOptions) -> tuple[Path, BuildOptions]:
     return release, options
 
 
-def write_release(result: BuildResult, options: BuildOptions, progress: ProgressFn | None) -> None:
-    """Write every output and then the manifest into ``result.release``; a failure removes the release."""
+def write_release(
+    result: BuildResult, options: BuildOptions, progress: ProgressFn | None, booted: dict[str, Booted] | None = None
+) -> None:
+    """Write every output and then the manifest into ``result.release``; a failure removes the release.
+    ``booted`` holds writers' interpreters started ahead (:func:`boot_writers`): those used are taken out."""
     release = result.release
     # The corpus lives until the build ends. Frozen, it is left out of the cyclic collector's passes:
     # a full pass in a forked writer would write to every object's header and so copy every page
     # the writer shares with this process.
     gc.freeze()
     try:
-        result.timings.update(write_outputs(release, result.corpus, result.alignment, options, progress))
+        result.timings.update(write_outputs(release, result.corpus, result.alignment, options, progress, booted))
         result.warnings = refusals(release)
         # Every index file hashed (or, linked from the previous release, verified before it was): what
         # servers, kb verify and the next build check the files against.
@@ -180,22 +193,43 @@ def write_release(result: BuildResult, options: BuildOptions, progress: Progress
         gc.unfreeze()
 
 
-def write_outputs(
-    release: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions, progress: ProgressFn | None
-) -> dict[str, float]:
-    """Run every writer of OUTPUTS into ``release``; returns the seconds each took.
+def apart(options: BuildOptions) -> list[tuple[str, TopicStream[Any]]]:
+    """The writers of OUTPUTS that run in processes of their own: with more than one job and no session,
+    every :class:`TopicStream` but the last, so that the index is written by one core while the site's
+    workers render, instead of one after the other. In a session the writers run in the build's process,
+    one after the other, so that their memos stay there."""
+    if options.jobs <= 1 or options.session is not None:
+        return []
+    return [(name, w) for name, w in OUTPUTS[:-1] if isinstance(w, TopicStream)]
 
-    With more than one job and no session, every :class:`TopicStream` writer but the last runs in a
-    process of its own while the others run here: the index is written by one core while the site's
-    workers render, instead of one after the other. In a session the writers run here, one after the
-    other, so that their memos stay in this process."""
+
+def boot_writers(options: BuildOptions) -> dict[str, Booted]:
+    """The interpreters of the writers that will run apart, started before their jobs exist."""
+    booted: dict[str, Booted] = {}
+    try:
+        for name, stream in apart(options):
+            booted[name] = boot_writer(stream)
+    except BaseException:
+        for spare in booted.values():
+            stop_writer(spare)
+        raise
+    return booted
+
+
+def write_outputs(
+    release: Path, corpus: Corpus, alignment: Alignment, options: BuildOptions, progress: ProgressFn | None,
+    booted: dict[str, Booted] | None = None,
+) -> dict[str, float]:
+    """Run every writer of OUTPUTS into ``release``; returns the seconds each took. The writers
+    :func:`apart` runs in processes of their own (in ``booted``'s interpreters when it has them, taken out
+    of it) while the others run here."""
     timings: dict[str, float] = {}
-    beside = options.jobs > 1 and options.session is None  # a core for writers in processes of their own
-    apart = [(name, w) for name, w in OUTPUTS[:-1] if isinstance(w, TopicStream)] if beside else []
+    booted = booted if booted is not None else {}
     running: list[tuple[str, Running]] = []
     try:
-        for name, stream in apart:
-            running.append((name, start_writer(stream, release / name, corpus, alignment, options)))
+        for name, stream in apart(options):
+            spare = booted.pop(name, None)
+            running.append((name, start_writer(stream, release / name, corpus, alignment, options, spare)))
         here = dataclasses.replace(options, cores_taken=lambda: sum(c.process.poll() is None for _, c in running))
         for name, writer in OUTPUTS:
             if name not in {started for started, _ in running}:

@@ -13,7 +13,16 @@ import pytest
 from conftest import CONTENT
 
 from kb.align.topics import align
-from kb.build.workers import TopicStream, finish_writer, register_build_lock, start_writer, unregister_build_lock
+from kb.build import pipeline
+from kb.build.workers import (
+    Booted,
+    TopicStream,
+    boot_writer,
+    finish_writer,
+    register_build_lock,
+    start_writer,
+    unregister_build_lock,
+)
 from kb.errors import BuildError
 from kb.ingest.reader import ingest
 from kb.model import Alignment, Corpus, Topic
@@ -87,3 +96,39 @@ def test_a_failing_writer_fails_with_its_error(tmp_path: Path, gathered) -> None
     with pytest.raises(BuildError, match="the x writer failed: OSError: no space left"):
         finish_writer("x", running)
     assert running.process.returncode == 1 and not running.spool.exists()
+
+
+def test_a_writer_booted_ahead_runs_its_job_in_that_interpreter(tmp_path: Path, gathered) -> None:
+    corpus, alignment = gathered
+    stream = TopicStream(head, record)
+    booted = boot_writer(stream)
+    running = start_writer(stream, tmp_path / "record.json", corpus, alignment, BuildOptions(jobs=2), booted)
+    finish_writer("record", running)
+    written = json.loads((tmp_path / "record.json").read_text(encoding="utf-8"))
+    assert written["pid"] == booted.process.pid
+    assert written["head"] == len(corpus.documents)
+
+
+def test_a_writer_booted_for_a_build_that_never_gives_it_a_job_exits_quietly(tmp_path: Path) -> None:
+    booted = boot_writer(TopicStream(head, record))
+    booted.conn.close()  # the build ended (or failed) before the writer had a job
+    assert booted.process.wait(timeout=60) == 0
+
+
+def test_a_build_that_fails_while_aligning_stops_the_writers_it_booted(tmp_path: Path, monkeypatch) -> None:
+    booted: list[Booted] = []
+
+    def keep(stream: TopicStream) -> Booted:
+        booted.append(boot_writer(stream))
+        return booted[-1]
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("alignment broke")
+
+    monkeypatch.setattr(pipeline, "boot_writer", keep)
+    monkeypatch.setattr(pipeline, "_align", broken)
+    with pytest.raises(RuntimeError, match="alignment broke"):
+        pipeline.build(CONTENT, tmp_path / "out", BuildOptions(jobs=2))
+    assert [name for name, _ in pipeline.apart(BuildOptions(jobs=2))] == ["index", "pagefind"]
+    assert len(booted) == 2 and all(b.process.poll() is not None for b in booted)
+    assert not (tmp_path / "out" / "current").exists()
