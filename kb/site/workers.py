@@ -290,7 +290,7 @@ def run_topics(
                 # after the other processes end
                 group = _take(order[done:], job.gatherer.data.alignment.topics, SHARED_POOL_DOCUMENTS, 1)
             else:
-                group = _take(order[done:], job.gatherer.data.alignment.topics, WORKER_DOCUMENTS * jobs, size)
+                group = _take(order[done:], job.gatherer.data.alignment.topics, WORKER_DOCUMENTS * jobs, size, jobs)
             done += sum(map(len, group))
             # What the workers inherit is left out of their cyclic collector's passes: a full pass
             # writes to the header of every object it visits, and so copied into each worker every
@@ -332,13 +332,18 @@ def _throttled(pool: ProcessPoolExecutor, group: list[list[int]], width: Callabl
         yield queued.popleft().result()
 
 
-def _take(order: list[int], topics: list[Topic], documents: int, size: int) -> list[list[int]]:
-    """The first chunks of ``size`` topics of ``order`` (indices of ``topics``), up to about ``documents``
-    documents (at least one chunk)."""
+def _take(order: list[int], topics: list[Topic], documents: int, size: int, jobs: int = 1) -> list[list[int]]:
+    """The first chunks of at most ``size`` topics of ``order`` (indices of ``topics``), up to about
+    ``documents`` documents (at least one chunk). Near the end of ``order`` the chunks shrink to a
+    share of what is left for each of the ``jobs`` workers (down to one topic): a last chunk of a
+    dozen topics kept one core busy for half a second after the other had finished."""
     group: list[list[int]] = []
     total = 0
-    for start in range(0, len(order), size):
-        group.append(chunk := order[start : start + size])
+    start = 0
+    while start < len(order):
+        step = min(size, max(1, (len(order) - start) // (2 * jobs)))
+        group.append(chunk := order[start : start + step])
+        start += step
         total += sum(len(topics[i].members) for i in chunk)
         if total >= documents:
             break
