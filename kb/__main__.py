@@ -1,5 +1,3 @@
-import sys
+from kb.cli import run
 
-from kb.cli import main
-
-sys.exit(main())
+run()

@@ -7,8 +7,11 @@ what it uses when it runs, so ``kb --help`` and every command's arguments work w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -545,5 +548,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def run() -> None:
+    """The ``kb`` command and ``python -m kb``: :func:`main`, then exit without freeing the heap object
+    by object. After a build that took ~0.2 s of an 11 s build, and nothing is left to do once the
+    output is flushed (as mypy's ``hard_exit`` does). While another thread still runs (``kb serve``'s
+    prune of old releases), the process exits as usual, waiting for it."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # (a pipe the reader closed)
+            stream.flush()
+    if threading.active_count() == 1:
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -86,6 +86,20 @@ def test_kb_version_prints_the_installed_version(tmp_path: Path) -> None:
     assert metadata.version("kb") == PYPROJECT["project"]["version"]
 
 
+def test_the_kb_command_leaves_at_once_with_all_it_printed(tmp_path: Path) -> None:
+    """``kb`` (kb.cli.run) exits without freeing its heap: piped output, block-buffered, must be flushed
+    first, and the exit status is main's."""
+    assert PYPROJECT["project"]["scripts"] == {"kb": "kb.cli:run"}
+    topics = subprocess.run([sys.executable, "-m", "kb", "topics", "--content", str(ROOT / "content"), "--json",
+                             "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert topics.returncode == 0 and topics.stderr == ""
+    assert [t["slug"] for t in json.loads(topics.stdout)["topics"]] == ["multichannel-support"]
+    missing = subprocess.run([sys.executable, "-m", "kb", "build", "--content", str(tmp_path / "absent"), "--build",
+                              str(tmp_path / "out")], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == f"kb build: --content: '{tmp_path / 'absent'}' is not a folder\n"
+
+
 # --- the site templates in the wheel --------------------------------------------------------------
 
 
