@@ -21,6 +21,7 @@ import argparse
 import http.client
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,14 +40,17 @@ def kb_command(tree: Path, *args: str) -> tuple[list[str], dict[str, str]]:
     return [common.PYTHON, "-m", "kb", *args], {**os.environ, "PYTHONPATH": str(tree)}
 
 
-def build(tree: Path, content: Path, out: Path) -> float:
-    """Seconds a build from scratch takes, in an empty folder (the previous one set aside, not deleted:
-    see :func:`common.set_aside`)."""
+def build(tree: Path, content: Path, out: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the build and all its processes) of a build from scratch, in an empty
+    folder (the previous one set aside, not deleted: see :func:`common.set_aside`)."""
     common.set_aside(out)
     cmd, env = kb_command(tree, "build", "--content", str(content), "--build", str(out), "--quiet")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, env=env, cwd=out.parent, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def connect(port: int, server: subprocess.Popen[bytes]) -> http.client.HTTPConnection:
@@ -104,10 +108,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kb-ab-") as scratch:
         servers, conns = [], {}
         builds: dict[str, list[float]] = {name: [] for name in sides}
+        cpu: dict[str, list[float]] = {name: [] for name in sides}
         for round_ in range(args.builds):
             for name in (list(sides) if round_ % 2 == 0 else list(reversed(sides))):
                 print(f"building {args.content.name} with {name} ({sides[name]})", file=sys.stderr)
-                builds[name].append(build(sides[name], args.content, Path(scratch) / name))
+                wall, seconds = build(sides[name], args.content, Path(scratch) / name)
+                builds[name].append(wall)
+                cpu[name].append(seconds)
         common.empty_trash(Path(scratch))
         try:
             for name, tree in sides.items():
@@ -133,6 +140,12 @@ def main() -> None:
     print(f"build    this {fastest['this']:.2f} s, other {fastest['other']:.2f} s: "
           f"{fastest['this'] / fastest['other']:.3f}x (fastest of {args.builds} each; all: "
           + "; ".join(f"{n} " + ", ".join(f"{x:.1f}" for x in b) for n, b in builds.items()) + ")")
+    # The CPU of a build and its processes (the Pagefind binary, the writers, the workers) varies less
+    # than its wall time from run to run, and the wall time follows it (the build keeps every core busy).
+    least = {name: min(c) for name, c in cpu.items()}
+    print(f"cpu      this {least['this']:.2f} s, other {least['other']:.2f} s: {least['this'] / least['other']:.3f}x "
+          f"(least of {args.builds} each; all: "
+          + "; ".join(f"{n} " + ", ".join(f"{x:.1f}" for x in c) for n, c in cpu.items()) + ")")
     figures = {name: summary(s) for name, s in samples.items()}
     print(f"{'':8} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}   ({len(queries)} queries × {args.rounds} rounds)")
     for name, (p50, p95, mean) in figures.items():
