@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from whoosh.lang import languages as whoosh_languages
 
 from kb.search.analysis import terms
-from kb.wordforms import fold, stems
+from kb.wordforms import _SNOWBALL_NAMES, fold, stemmer, stems
 
 TEXTS = [
     ("it", "Configurare la federazione di Lync Server 2013 con l'utente"),
@@ -36,3 +37,21 @@ def test_the_index_writers_term_is_the_lexicons(lang: str, word: str) -> None:
     from kb.wordforms import word_stem
 
     assert analysed_term(lang, word) == word_stem(lang, word)
+
+
+@pytest.mark.parametrize(("lang", "words", "stem"), [
+    # Snowball's current algorithms (PyStemmer) stem a word typed without its accents as the accented
+    # one; Whoosh's ports of the old ones kept "aplicacion" and "configuracion" whole.
+    ("es", ["aplicación", "aplicacion", "aplicaciones"], "aplic"),
+    ("es", ["distribución", "distribucion"], "distribu"),
+    ("it", ["distribuzione", "distribuzioni"], "distribu"),
+    ("pt", ["configuração", "configurações", "configurar"], "configur"),
+    ("ru", ["объем", "объему"], "объ"),  # Whoosh's port gave "обь"
+])
+def test_words_stem_as_snowballs_current_algorithms_do(lang: str, words: list[str], stem: str) -> None:
+    assert {w: stemmer(lang)(w) for w in words} == dict.fromkeys(words, stem)
+
+
+def test_every_language_whoosh_stems_is_stemmed_by_pystemmer() -> None:
+    assert _SNOWBALL_NAMES["pt"] == "portuguese"
+    assert set(_SNOWBALL_NAMES) == set(whoosh_languages)
