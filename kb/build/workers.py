@@ -183,13 +183,13 @@ def _spooled(f: BinaryIO) -> Iterator[Topic]:
 def writer_child(conn: Connection) -> None:
     """The process of a :class:`TopicStream` writer (started by ``_BOOT``): the modules to import and the
     build's pid, its job, then the spool once it is ready."""
-    modules, build_pid = conn.recv()
-    _die_with(build_pid)
-    for name in modules:
-        importlib.import_module(name)
     try:
+        modules, build_pid = conn.recv()
+        _die_with(build_pid)
+        for name in modules:
+            importlib.import_module(name)
         stream, dest, options = conn.recv()
-    except EOFError:  # booted for a build that ended before it had a job for this writer
+    except EOFError:  # booted for a build that ended (or died) before it had a job for this writer
         raise SystemExit(0) from None
     try:
         with Path(conn.recv()).open("rb") as f:

@@ -5,7 +5,10 @@ fail or die under a real build: tests/build/test_build_outputs.py.)"""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import pytest
 from conftest import CONTENT
 
 from kb.align.topics import align
-from kb.build import pipeline
+from kb.build import pipeline, workers
 from kb.build.workers import (
     Booted,
     TopicStream,
@@ -132,3 +135,14 @@ def test_a_build_that_fails_while_aligning_stops_the_writers_it_booted(tmp_path:
     assert [name for name, _ in pipeline.apart(BuildOptions(jobs=2))] == ["index", "pagefind"]
     assert len(booted) == 2 and all(b.process.poll() is not None for b in booted)
     assert not (tmp_path / "out" / "current").exists()
+
+
+def test_a_writer_whose_build_dies_while_it_boots_exits_quietly() -> None:
+    ours, theirs = multiprocessing.Pipe()
+    process = subprocess.Popen([sys.executable, "-c", workers._BOOT.format(fd=theirs.fileno())],
+                               pass_fds=[theirs.fileno()], stderr=subprocess.PIPE)
+    theirs.close()
+    ours.send(sys.path)
+    ours.close()  # the build is gone before it said what to import
+    assert process.wait(timeout=60) == 0
+    assert process.stderr is not None and process.stderr.read() == b""
