@@ -130,3 +130,28 @@ def test_added_since_gives_the_newest_items_oldest_first(
     before: dict[str, int], after: dict[str, int], added: list[tuple[str, int]]
 ) -> None:
     assert sitejobs.added_since(after, len(before)) == added
+
+
+class _Members:
+    """A topic as :func:`kb.site.workers._take` reads it: its number of documents."""
+
+    def __init__(self, n: int) -> None:
+        self.members = [None] * n
+
+
+@pytest.mark.parametrize(
+    ("topics", "documents", "size", "jobs", "chunks"),
+    [
+        # near the end each worker gets a share of what is left, down to one topic
+        (40, 1000, 9, 2, [9, 7, 6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]),
+        (12, 1000, 9, 3, [2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+        (40, 20, 9, 2, [9, 7, 6]),  # a pool's documents bound the group (here 22 of them, one chunk past 20)
+        (3, 1000, 9, 1, [1, 1, 1]),
+    ],
+)
+def test_the_last_chunks_of_topics_shrink(topics: int, documents: int, size: int, jobs: int,
+                                          chunks: list[int]) -> None:
+    all_topics: Any = [_Members(1) for _ in range(topics)]
+    group = sitejobs._take(list(range(topics)), all_topics, documents, size, jobs)
+    assert [len(c) for c in group] == chunks
+    assert [i for c in group for i in c] == list(range(sum(chunks)))  # in order, each once
