@@ -13,8 +13,10 @@ from __future__ import annotations
 import base64
 import bisect
 import re
+from collections.abc import Iterator
 
-_CONTAINER_TAG = re.compile(r"<(/?)(table|ul|ol)\b[^>]*>", re.I)
+_CONTAINER_START = re.compile(r"<(/?)(table|ul|ol)\b", re.I)
+_LINE_PREFIX = re.compile(r"[ \t>]*")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
@@ -66,16 +68,15 @@ def container_spans(body: str) -> list[tuple[int, int]]:
     open_count: dict[str, int] = {}
     start = 0
     fenced = _fenced_code(body)
-    for m in _CONTAINER_TAG.finditer(body):
-        name = m.group(2).lower()
-        if not m.group(1):
+    lines = _LineStarts(body)
+    for at, end, closing, name in _container_tags(body):
+        if not closing:
             if not stack:
                 # An HTML block starts a line (in a quote or list item too); '<ul>' in a sentence or in
                 # a code block is text, whose blank lines must stay.
-                line_start = body.rfind("\n", 0, m.start()) + 1
-                if body[line_start : m.start()].strip(" \t>") or _inside(fenced, m.start()):
+                if not lines.starts_line(at) or _inside(fenced, at):
                     continue
-                start = m.start()
+                start = at
             stack.append(name)
             open_count[name] = open_count.get(name, 0) + 1
             continue
@@ -87,8 +88,41 @@ def container_spans(body: str) -> list[tuple[int, int]]:
             if top == name:
                 break
         if not stack:
-            spans.append((start, m.end()))
+            spans.append((start, end))
     return spans
+
+
+def _container_tags(body: str) -> Iterator[tuple[int, int, bool, str]]:
+    """(start, end, closing, name) of each tag ``<(/?)(table|ul|ol)\\b[^>]*>`` finds, in one pass: that
+    pattern alone reads on to the end of the text from every ``<table`` that no ``>`` follows (minutes
+    for a few MB of them)."""
+    pos = 0
+    while m := _CONTAINER_START.search(body, pos):
+        gt = body.find(">", m.end())
+        if gt < 0:
+            return
+        yield m.start(), gt + 1, bool(m.group(1)), m.group(2).lower()
+        pos = gt + 1
+
+
+class _LineStarts:
+    """Whether a position starts its line, but for spaces, tabs and quote marks (``>``): asked at
+    increasing positions, each line is read once (a look back from each tag of a long line of them was
+    quadratic)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.line_start = 0
+        self.read_to = 0
+        self.prefix_end = _LINE_PREFIX.match(body, 0).end()  # type: ignore[union-attr]
+
+    def starts_line(self, at: int) -> bool:
+        newline = self.body.rfind("\n", self.read_to, at)
+        self.read_to = at
+        if newline >= 0:
+            self.line_start = newline + 1
+            self.prefix_end = _LINE_PREFIX.match(self.body, self.line_start).end()  # type: ignore[union-attr]
+        return self.prefix_end >= at
 
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)

@@ -299,6 +299,13 @@ def test_html_containers_are_found_in_one_pass_however_hostile() -> None:
     nested = "<table>\n<tr><td>\n<ul><li>a</li></ul>\n</td></tr>\n</table>\n\n<ol><li>b</ol>\n"
     assert htmlblocks.container_spans(nested) == [(0, 56), (58, 72)]
     assert htmlblocks.container_spans("Say <ul> and </ul>.\n\n> <ul>\n</ul>") == [(23, 33)]
+    # '<table' that no '>' follows (the tag pattern alone read to the end of the text from each, minutes
+    # for the hostile corpus's 300,000), and a long line of tags (each looked back to its line's start)
+    unclosed = "</table>\n\n```\n" + "x <table " * 300_000 + "\n```\n"
+    assert htmlblocks.container_spans(unclosed) == [] and markdown.preprocess(unclosed) == unclosed
+    one_line = "x <ul>" * 300_000 + "\n\n</ul>\n"
+    assert htmlblocks.container_spans(one_line) == []
+    assert htmlblocks.container_spans("<ul " + "x " * 300_000 + "\n\n>\n<li>a</li>\n</ul>") == [(0, 600_024)]
 
 
 @pytest.mark.parametrize(("language", "code"), [
