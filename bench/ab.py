@@ -104,6 +104,7 @@ def main() -> None:
     ap.add_argument("--builds", type=int, default=3, help="builds of each side (the fastest counts)")
     args = ap.parse_args()
     sides = {"this": args.this.resolve(), "other": args.other.resolve()}
+    args.content = args.content.resolve()  # (the builds run in the scratch folder)
     queries = queries_for(args.content, args.queries, args.seed)
     with tempfile.TemporaryDirectory(prefix="kb-ab-") as scratch:
         servers, conns = [], {}
