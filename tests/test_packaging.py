@@ -90,12 +90,14 @@ def test_the_kb_command_leaves_at_once_with_all_it_printed(tmp_path: Path) -> No
     """``kb`` (kb.cli.run) exits without freeing its heap: piped output, block-buffered, must be flushed
     first, and the exit status is main's."""
     assert PYPROJECT["project"]["scripts"] == {"kb": "kb.cli:run"}
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # (as most users run it)
     topics = subprocess.run([sys.executable, "-m", "kb", "topics", "--content", str(ROOT / "content"), "--json",
-                             "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+                             "--jobs", "1"], cwd=tmp_path, env=buffered, capture_output=True, text=True, timeout=300)
     assert topics.returncode == 0 and topics.stderr == ""
     assert [t["slug"] for t in json.loads(topics.stdout)["topics"]] == ["multichannel-support"]
     missing = subprocess.run([sys.executable, "-m", "kb", "build", "--content", str(tmp_path / "absent"), "--build",
-                              str(tmp_path / "out")], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+                              str(tmp_path / "out")], cwd=tmp_path, env=buffered, capture_output=True, text=True,
+                             timeout=300)
     assert (missing.returncode, missing.stdout) == (2, "")
     assert missing.stderr == f"kb build: --content: '{tmp_path / 'absent'}' is not a folder\n"
 
