@@ -74,7 +74,7 @@ def build(
     out = Path(out)
     options = options if options is not None else BuildOptions()
     booted: dict[str, Booted] = {}
-    boot = functools.partial(lambda opts: booted.update(boot_writers(opts)), options)
+    boot = functools.partial(boot_writers, options, booted)
     with build_lock(out):
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -203,17 +203,11 @@ def apart(options: BuildOptions) -> list[tuple[str, TopicStream[Any]]]:
     return [(name, w) for name, w in OUTPUTS[:-1] if isinstance(w, TopicStream)]
 
 
-def boot_writers(options: BuildOptions) -> dict[str, Booted]:
-    """The interpreters of the writers that will run apart, started before their jobs exist."""
-    booted: dict[str, Booted] = {}
-    try:
-        for name, stream in apart(options):
-            booted[name] = boot_writer(stream)
-    except BaseException:
-        for spare in booted.values():
-            stop_writer(spare)
-        raise
-    return booted
+def boot_writers(options: BuildOptions, booted: dict[str, Booted]) -> None:
+    """Start the interpreters of the writers that will run apart, before their jobs exist, into ``booted``
+    (whose owner stops those it never gives a job, however the build ends)."""
+    for name, stream in apart(options):
+        booted[name] = boot_writer(stream)
 
 
 def write_outputs(
