@@ -553,6 +553,11 @@ def run() -> None:
     by object. After a build that took ~0.2 s of an 11 s build, and nothing is left to do once the
     output is flushed (as mypy's ``hard_exit`` does). While another thread still runs (``kb serve``'s
     prune of old releases), the process exits as usual, waiting for it."""
+    # NumPy's OpenBLAS keeps a thread per core that spins after each product for a while: kb's products
+    # are small (language detection, the lexicon), its processes already take every core, and the
+    # spinning took ~0.5 s of CPU a dev-corpus build. Set before anything imports NumPy; the build's
+    # writers inherit it.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # (a pipe the reader closed)

@@ -146,7 +146,8 @@ SPECS: tuple[Spec, ...] = (
          "two documents → their compare page's rows as HTML, the interface text left as holes: a pair's page is "
          "rendered once per locale of the site, one after the other"),
     Spec("locale-folders", Lifetime.PROCESS, 1 << 17, "path → the path under its locale folder (alignment asks often)"),
-    Spec("language-identifiers", Lifetime.PROCESS, 8, "a set of languages → py3langid's identifier restricted to them"),
+    Spec("language-identifiers", Lifetime.PROCESS, 8,
+         "a set of languages → py3langid's identifier restricted to them; None → the whole model they share"),
 )
 _BY_NAME = {s.name: s for s in SPECS}
 _STORES: dict[str, Store] = {}

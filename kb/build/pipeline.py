@@ -31,6 +31,7 @@ from kb.output.incremental import code_version
 from kb.output.integrity import record, refusals, verify
 from kb.output.options import BuildOptions, Session
 from kb.progress import ProgressFn, stage
+from kb.quality.checks import CorpusChecks
 from kb.search.index import index_head, write_index_topics
 from kb.search.pagefind import pagefind_head, write_pagefind
 from kb.site.writer import render_site
@@ -74,12 +75,12 @@ def build(
     out = Path(out)
     options = options if options is not None else BuildOptions()
     booted: dict[str, Booted] = {}
-    boot = functools.partial(boot_writers, options, booted)
+    ahead = functools.partial(start_ahead, options, booted)
     with build_lock(out):
         timings: dict[str, float] = {}
         started = time.perf_counter()
         try:
-            corpus, alignment = gather(content, out, options, progress, timings, then=boot)
+            corpus, alignment = gather(content, out, options, progress, timings, then=ahead)
             stored = memos.load(out / ".cache", code_version()) if options.incremental else None
             release, options = new_release(out, options)
             result = BuildResult(release, corpus, alignment, timings)
@@ -201,6 +202,13 @@ def apart(options: BuildOptions) -> list[tuple[str, TopicStream[Any]]]:
     if options.jobs <= 1 or options.session is not None:
         return []
     return [(name, w) for name, w in OUTPUTS[:-1] if isinstance(w, TopicStream)]
+
+
+def start_ahead(options: BuildOptions, booted: dict[str, Booted]) -> None:
+    """What can start before the topics are aligned, beside alignment (one core's work): the writers'
+    interpreters (:func:`boot_writers`) and the checks' language identifier (the site's, in a thread)."""
+    boot_writers(options, booted)
+    CorpusChecks.warm_up()
 
 
 def boot_writers(options: BuildOptions, booted: dict[str, Booted]) -> None:

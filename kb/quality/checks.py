@@ -151,6 +151,12 @@ class CorpusChecks:
     source: str | None = None
     shared: dict[str, Any] = field(default_factory=dict)
 
+    @staticmethod
+    def warm_up() -> None:
+        """Start loading, in a thread, the language identifier :meth:`prepare` needs: a build calls this
+        before it aligns, which keeps one core busy, and most of the load lets the other work."""
+        locales.preload_in_background(DETECT_LANGUAGES)
+
     @classmethod
     def prepare(cls, corpus: Corpus, alignment: Alignment) -> CorpusChecks:
         ctx = make_context(corpus, alignment)

@@ -146,3 +146,30 @@ def test_a_writer_whose_build_dies_while_it_boots_exits_quietly() -> None:
     ours.close()  # the build is gone before it said what to import
     assert process.wait(timeout=60) == 0
     assert process.stderr is not None and process.stderr.read() == b""
+
+
+def test_the_checks_language_identifier_loads_in_a_thread_while_the_build_aligns(tmp_path: Path, monkeypatch) -> None:
+    import py3langid.langid as langid
+
+    from kb import locales, memos
+
+    memos.forget("language-identifiers")
+    seen: list[str] = []
+    real_align, real_read = pipeline._align, langid.LanguageIdentifier.from_model_file.__func__
+
+    def aligning(*args: object) -> Alignment:
+        loader = locales._loader
+        seen.append(loader.name if loader is not None else "none")
+        return real_align(*args)  # type: ignore[arg-type]
+
+    def reading(cls: type, *args: object, **kwargs: object) -> object:
+        seen.append("read")
+        return real_read(cls, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_align", aligning)
+    monkeypatch.setattr(langid.LanguageIdentifier, "from_model_file", classmethod(reading))
+    pipeline.build(CONTENT, tmp_path / "out", BuildOptions(jobs=2))
+    # the model is read once: by ingest, which detected the seeds' locales (five documents: parsed in
+    # this process), then the thread started before alignment restricted it to the checks' languages
+    assert seen == ["read", "kb-langid"]
+    assert (tmp_path / "out" / "current" / "site" / "index.html").is_file()
