@@ -74,15 +74,23 @@ def empty_trash(parent: Path) -> None:
     shutil.rmtree(parent / TRASH, ignore_errors=True)
 
 
-def markdown_files(content: Path) -> list[Path]:
-    """Every Markdown article under ``content`` (navigation files and dotfiles excluded), sorted."""
+def markdown_files(content: Path, suffixes: tuple[str, ...] = (".md",)) -> list[Path]:
+    """Every Markdown article under ``content`` (navigation files and dotfiles excluded), sorted: those
+    ending in ``suffixes`` (``.md`` for the other generators; :func:`document_files` for kb's)."""
     out = []
     for dirpath, dirnames, filenames in os.walk(content):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.lower().endswith(".md") and name.lower() != "toc.md" and not name.startswith("."):
+            if name.lower().endswith(suffixes) and name.lower() != "toc.md" and not name.startswith("."):
                 out.append(Path(dirpath) / name)
     return out
+
+
+def document_files(content: Path) -> list[Path]:
+    """The articles kb reads as documents (``content/``'s seeds are ``.txt``)."""
+    from kb.ingest.reader import DOCUMENT_SUFFIXES
+
+    return markdown_files(content, DOCUMENT_SUFFIXES)
 
 
 def locale_dirs(content: Path) -> list[Path]:

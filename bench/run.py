@@ -211,12 +211,15 @@ def _next_rebuild(lines: queue.Queue[str], server: subprocess.Popen[str], timeou
 def queries_for(content: Path, n: int, seed: int) -> list[str]:
     """``n`` one- and two-word queries from article titles in every locale (deterministic)."""
     words: list[str] = []
-    for f in common.markdown_files(content)[:: max(1, len(common.markdown_files(content)) // 2000)]:
+    files = common.document_files(content)
+    for f in files[:: max(1, len(files) // 2000)]:
         m = _TITLE.search(f.read_text(encoding="utf-8")[:3000])
         if m:
             words.extend(w.lower() for w in _QUERY_WORD.findall(m.group(1).split("|")[0]))
     rng = random.Random(seed)
     words = sorted(set(words))
+    if len(words) < 2:
+        raise ValueError(f"{content.name}: fewer than two title words to make queries from")
     return [" ".join(rng.sample(words, rng.choice((1, 1, 2)))) for _ in range(n)]
 
 
