@@ -34,7 +34,7 @@ free_port() {
 
 # serve_check PORT SITE_DIR: wait (bounded) for the `kb serve` started as $SERVER_PID to listen on PORT,
 # check what it answers, then stop it with SIGTERM and wait (bounded) for it to exit. uvicorn shuts down
-# gracefully on SIGTERM and then raises the signal again, so the exit status is 143 (128 + SIGTERM).
+# gracefully on SIGTERM, then kb serve exits with 143 (128 + SIGTERM, what a shell reports for it).
 serve_check() {
     python3 "$CI_DIR/serve_check.py" --pid "$SERVER_PID" --port "$1" --site "$2"
     kill -TERM "$SERVER_PID"

@@ -4,6 +4,7 @@ rebuild the content folder incrementally whenever its files change."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -135,14 +136,33 @@ def serve(
     print(f"kb serve: {build} on http://{host}:{port}/ (API at /api, description at /openapi.json)"
           + (f", watching {watch}" if watch is not None else ""),
           file=sys.stderr, flush=True)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the handler it found:
+    # with the default one the process was killed there, before this function's cleanup and the
+    # interpreter's (the search workers' semaphores were reported leaked). Found, this handler exits
+    # with the same status (143), cleanly.
+    previous = _exit_on(signal.SIGTERM)
     try:
         uvicorn.run(server_app(build, sink), host=host, port=port, log_level="warning", access_log=False,
                     http=protocol(read_timeout), timeout_keep_alive=keep_alive)
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         if watcher is not None:
             watcher.stop.set()
         if sink is not None:
             sink.close()
+
+
+def _exit_on(signum: int) -> Any:
+    """Make ``signum`` raise SystemExit(128 + signum) (the status a shell reports for it); the handler it
+    replaces, or None where handlers cannot be set (a thread other than the main one)."""
+
+    def leave(received: int, frame: object) -> None:
+        raise SystemExit(128 + received)
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signum, leave)
 
 
 def open_access_log(target: str | None) -> AccessLogFile | None:

@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import json
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -477,3 +478,27 @@ def test_an_idle_connection_is_closed_after_the_keep_alive(server: Server) -> No
         while chunk := s.recv(65536):
             data += chunk
         assert data.startswith(b"HTTP/1.1 200") and time.monotonic() - t0 < 2 + 8  # --keep-alive 2
+
+
+def test_sigterm_stops_the_server_as_cleanly_as_ctrl_c(built: Path, tmp_path: Path) -> None:
+    """What systemd or docker send: uvicorn's graceful shutdown, then the process's own (the search
+    workers' semaphores released, the access log closed), with the status a shell reports for SIGTERM."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    access = tmp_path / "access.log"
+    cmd = kb("serve", "--build", str(built), "--port", str(port), "--access-log", str(access))
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(answers(url + "/api/health", (200,)), proc, "kb serve", "answer")
+        assert httpx.get(url + "/api/search", params={"q": "senha"}, timeout=30).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 143
+        # (read to its end: closed once the server and every process it started, the search workers'
+        # resource tracker too, have exited: what they print on the way out is in it)
+        err = proc.stderr.read() if proc.stderr else ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert err.splitlines() == [f"kb serve: {built} on {url}/ (API at /api, description at /openapi.json)"]
+    assert [(r["path"], r["status"]) for r in access_lines(access)][-1:] == [("/api/search", 200)]
