@@ -231,6 +231,8 @@ def write_outputs(
     try:
         for name, stream in apart(options):
             spare = booted.pop(name, None)
+            if progress is not None:  # (started now: it runs while the site renders, not after)
+                progress(name, 0, 1)
             running.append((name, start_writer(stream, release / name, corpus, alignment, options, spare)))
         here = dataclasses.replace(options, cores_taken=lambda: sum(c.process.poll() is None for _, c in running))
         for name, writer in OUTPUTS:
@@ -240,8 +242,9 @@ def write_outputs(
                     writer(release / name, corpus, alignment, here)
                 timings[name] = time.perf_counter() - t0
         for name, child in running:
-            with stage(progress, name):
-                timings[name] = finish_writer(name, child)
+            timings[name] = finish_writer(name, child)
+            if progress is not None:
+                progress(name, 1, 1)
     except BaseException:
         for _, child in running:
             stop_writer(child)

@@ -173,3 +173,16 @@ def test_the_checks_language_identifier_loads_in_a_thread_while_the_build_aligns
     # this process), then the thread started before alignment restricted it to the checks' languages
     assert seen == ["read", "kb-langid"]
     assert (tmp_path / "out" / "current" / "site" / "index.html").is_file()
+
+
+def test_writers_running_apart_are_reported_started_before_the_site_and_done_after_it(tmp_path: Path) -> None:
+    events: list[tuple[str, int]] = []
+    result = pipeline.build(CONTENT, tmp_path / "out", BuildOptions(jobs=2),
+                            progress=lambda stage, done, total: events.append((stage, done // total)))
+    assert [e for e in events if e[0] != "ingest"] == [
+        ("align", 0), ("align", 1),
+        ("index", 0), ("pagefind", 0),  # started beside the site, which they run alongside
+        ("site", 0), ("site", 1),
+        ("index", 1), ("pagefind", 1),  # collected once the site is written
+    ]
+    assert list(result.timings) == ["ingest", "align", "index", "pagefind", "site"]
