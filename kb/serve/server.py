@@ -3,8 +3,10 @@ rebuild the content folder incrementally whenever its files change."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -121,6 +123,7 @@ def serve(
     sys.setswitchinterval(SWITCH_INTERVAL)
     if build.exists() and not build.is_dir():
         raise InvalidParameter(f"--build '{build}' is not a folder")
+    check_listenable(host, port)  # before saying it serves there: uvicorn would log its own error after
     sink = open_access_log(access_log)  # before the watcher starts: a bad --access-log stops at once
     watcher = None
     if watch is not None:
@@ -163,6 +166,29 @@ def _exit_on(signum: int) -> Any:
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signum, leave)
+
+
+def check_listenable(host: str, port: int) -> None:
+    """Raise :class:`InvalidParameter` naming ``--host`` or ``--port`` when nothing could listen there (a
+    name that resolves to nothing, an address this machine does not have, a port taken or forbidden).
+    Bound as uvicorn binds (``SO_REUSEADDR``: a port whose last connections are closing is free)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else "not a host name"
+        raise InvalidParameter(f"--host '{host}' names no address: {reason}") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise InvalidParameter(f"--port {port} is in use on {host}: another server listens there") from None
+            if exc.errno == errno.EACCES:
+                raise InvalidParameter(f"--port {port} on {host} needs privileges this user lacks") from None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise InvalidParameter(f"--host '{host}' is not an address of this machine") from None
+            raise InvalidParameter(f"cannot listen on --host '{host}' --port {port}: {exc.strerror}") from None
 
 
 def open_access_log(target: str | None) -> AccessLogFile | None:

@@ -1,20 +1,25 @@
 """The parts of ``kb serve`` below the routes, one at a time: the static site's path rules
 (kb.serve.static), the request-line repair and raw error responses (kb.serve.protocol), the access
-log file (kb.serve.accesslog), the docs' installed assets (kb.serve.docs) and the watcher's snapshot
-(kb.serve.server). The whole server is tested live in tests/serve/test_serve_hardening.py."""
+log file (kb.serve.accesslog), the docs' installed assets (kb.serve.docs), the watcher's snapshot and
+the check of where to listen (kb.serve.server). The whole server is tested live in
+tests/serve/test_serve_hardening.py."""
 
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import ROOT, free_port, kb
 
-from kb.errors import NotFound
+from kb.errors import InvalidParameter, NotFound
 from kb.serve.accesslog import AccessLogFile
 from kb.serve.docs import asset_path
 from kb.serve.protocol import error_bytes, percent_encode_request_line
-from kb.serve.server import snapshot
+from kb.serve.server import check_listenable, snapshot
 from kb.serve.static import local_url, segments, site_response
 
 
@@ -106,3 +111,41 @@ def test_the_watchers_snapshot_sees_files_but_not_hidden_folders(tmp_path: Path)
     (tmp_path / ".git" / "HEAD").write_text("ref", encoding="utf-8")
     found = snapshot(tmp_path)
     assert list(found) == ["pt-br/a.md"] and found["pt-br/a.md"][1] == 3
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port another program listens on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def test_a_free_port_on_a_local_address_is_listenable() -> None:
+    check_listenable("127.0.0.1", free_port())
+    check_listenable("localhost", free_port())
+
+
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [
+        ("example.invalid", "--host 'example.invalid' names no address: "),  # (RFC 2606: never resolves)
+        ("999.1.1.1", "--host '999.1.1.1' names no address: "),
+        ("192.0.2.1", "--host '192.0.2.1' is not an address of this machine"),  # (RFC 5737: documentation only)
+    ],
+)
+def test_a_host_nothing_could_listen_on_is_named(host: str, message: str) -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        check_listenable(host, free_port())
+    assert str(raised.value).startswith(message)
+
+
+def test_a_port_in_use_is_named_before_kb_serve_claims_to_serve(taken_port: int, tmp_path: Path) -> None:
+    with pytest.raises(InvalidParameter, match=f"^--port {taken_port} is in use on 127.0.0.1: another server"):
+        check_listenable("127.0.0.1", taken_port)
+    done = subprocess.run(kb("serve", "--build", str(tmp_path), "--port", str(taken_port)), cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    said = f"kb serve: --port {taken_port} is in use on 127.0.0.1: another server listens there"
+    assert done.stderr.splitlines() == [said]  # (and not first that it serves there)
