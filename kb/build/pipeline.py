@@ -23,9 +23,9 @@ from kb import memos
 from kb.align.topics import align
 from kb.build.releases import build_lock, current_release, prune, publish, recycle, release_id, write_manifest
 from kb.build.workers import Booted, Running, TopicStream, boot_writer, finish_writer, start_writer, stop_writer
-from kb.errors import BuildError
+from kb.errors import BuildError, InvalidParameter
 from kb.ingest.cache import ParseCache
-from kb.ingest.reader import ingest
+from kb.ingest.reader import content_folder, ingest
 from kb.model import Alignment, Corpus
 from kb.output.incremental import code_version
 from kb.output.integrity import record, refusals, verify
@@ -73,6 +73,7 @@ def build(
 
     ``progress`` (see :mod:`kb.progress`) is told when each stage starts and ends, and how ingest goes."""
     out = Path(out)
+    check_folders(content, out)
     options = options if options is not None else BuildOptions()
     booted: dict[str, Booted] = {}
     ahead = functools.partial(start_ahead, options, booted)
@@ -94,6 +95,26 @@ def build(
         prune(out, background=options.prune_in_background)
         result.seconds = time.perf_counter() - started
         return result
+
+
+def check_folders(content: str | Path, out: Path) -> None:
+    """Refuse, naming the option, a ``--content`` that is no folder, a ``--build`` that is not one or
+    cannot be made, and either inside the other: each build would read the last one's files as
+    documents (its ``robots.txt`` was reported as a document without front matter), or write among the
+    documents (as mkdocs refuses a ``site_dir`` inside its ``docs_dir``)."""
+    content = content_folder(content)
+    if out.exists() and not out.is_dir():
+        raise InvalidParameter(f"--build: '{out}' is not a folder")
+    inside, outside = out.resolve(), content.resolve()
+    if inside == outside or outside in inside.parents:
+        raise InvalidParameter(f"--build '{out}' is inside --content '{content}': a build would read the last "
+                               "one's files as documents; build into a folder outside the content")
+    if inside in outside.parents:
+        raise InvalidParameter(f"--content '{content}' is inside --build '{out}': give each its own folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidParameter(f"--build: cannot make the folder '{out}': {exc.strerror}") from None
 
 
 def gather(

@@ -525,6 +525,16 @@ def _parse_all(
     return out
 
 
+def content_folder(root: str | Path) -> Path:
+    """``root`` as a Path; InvalidParameter naming ``--content`` when it is no folder."""
+    root = Path(root)
+    if not root.is_dir():
+        from kb.errors import InvalidParameter
+
+        raise InvalidParameter(f"--content: '{root}' is not a folder")
+    return root
+
+
 def ingest(
     root: str | Path,
     *,
@@ -540,11 +550,7 @@ def ingest(
     bytes (and is pruned to the files seen); ``progress`` is told ``("ingest", done, total)``;
     ``memo`` (a build session's, kept between the builds of one process) hands back the very same
     :class:`Document` objects for files whose bytes did not change, without reading any cache."""
-    root = Path(root)
-    if not root.is_dir():
-        from kb.errors import InvalidParameter
-
-        raise InvalidParameter(f"--content: '{root}' is not a folder")
+    root = content_folder(root)
     found = discover(root)
     doc_paths, nav_paths, problems, docsets = found.documents, found.navigation, found.problems, found.docsets
     total = len(doc_paths)

@@ -127,10 +127,10 @@ def serve(
     sink = open_access_log(access_log)  # before the watcher starts: a bad --access-log stops at once
     watcher = None
     if watch is not None:
+        from kb.build.pipeline import check_folders
         from kb.output.options import BuildOptions, Session
 
-        if not Path(watch).is_dir():
-            raise InvalidParameter(f"--content '{watch}' is not a folder")
+        check_folders(watch, build)  # (refused now, not at each rebuild the watcher would report failed)
         # One session for every rebuild: each stage redoes only what a change touched.
         options = BuildOptions(jobs=jobs, base_url=base_url, link_base=link_base, prune_in_background=True,
                                session=Session())

@@ -13,7 +13,7 @@ from conftest import CONTENT
 from kb.build import pipeline
 from kb.build.pipeline import BuildResult, build, new_release, write_release
 from kb.build.releases import current_release
-from kb.errors import BuildError
+from kb.errors import BuildError, InvalidParameter
 from kb.model import Alignment, Corpus
 from kb.output.options import BuildOptions
 
@@ -51,3 +51,30 @@ def test_the_manifest_lists_the_seconds_of_every_stage_in_order(tmp_path: Path) 
     manifest = json.loads((result.release / "manifest.json").read_text(encoding="utf-8"))
     assert list(manifest["timings"]) == ["ingest", "align", *(name for name, _ in pipeline.OUTPUTS)]
     assert manifest["timings"] == result.timings
+
+
+@pytest.mark.parametrize(
+    ("content", "out", "message"),
+    [
+        ("missing", "out", "--content: '{tmp}/missing' is not a folder"),
+        ("docs/a.md", "out", "--content: '{tmp}/docs/a.md' is not a folder"),
+        ("docs", "docs/a.md", "--build: '{tmp}/docs/a.md' is not a folder"),
+        ("docs", "docs/out", "--build '{tmp}/docs/out' is inside --content '{tmp}/docs': a build would read the "
+                             "last one's files as documents; build into a folder outside the content"),
+        ("docs", "docs", "--build '{tmp}/docs' is inside --content '{tmp}/docs': a build would read the "
+                         "last one's files as documents; build into a folder outside the content"),
+        ("docs", ".", "--content '{tmp}/docs' is inside --build '{tmp}': give each its own folder"),
+        ("docs", "file/out", "--build: cannot make the folder '{tmp}/file/out': Not a directory"),
+    ],
+)
+def test_folders_a_build_cannot_use_are_refused_before_anything_is_written(
+    tmp_path: Path, content: str, out: str, message: str
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("---\ntitle: A\n---\n# A\n", encoding="utf-8")
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(InvalidParameter) as refused:
+        build(tmp_path / content, tmp_path / out, BuildOptions(jobs=1))
+    assert str(refused.value) == message.format(tmp=tmp_path)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before

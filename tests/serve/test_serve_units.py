@@ -149,3 +149,16 @@ def test_a_port_in_use_is_named_before_kb_serve_claims_to_serve(taken_port: int,
     assert done.returncode == 2
     said = f"kb serve: --port {taken_port} is in use on 127.0.0.1: another server listens there"
     assert done.stderr.splitlines() == [said]  # (and not first that it serves there)
+
+
+def test_watching_a_content_folder_that_holds_the_build_is_refused_at_once(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    out = tmp_path / "docs" / "out"
+    done = subprocess.run(kb("serve", "--build", str(out), "--watch", "--content", str(tmp_path / "docs"),
+                             "--port", str(free_port())), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"kb serve: --build '{out}' is inside --content '{tmp_path / 'docs'}': a build would read the last one's "
+        "files as documents; build into a folder outside the content"
+    ]
+    assert not out.exists()
