@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -210,6 +211,7 @@ def export_lexicon(args: argparse.Namespace) -> int:
 
     from kb.align.lexicon import load, mine, write_rows
     from kb.errors import IndexMissing, InvalidParameter
+    from kb.quality.export import write_out
 
     if args.build:
         from kb.search.layout import LEXICON
@@ -226,8 +228,9 @@ def export_lexicon(args: argparse.Namespace) -> int:
     else:
         raise InvalidParameter("kb export lexicon needs --build (the published lexicon) or --content (mine one)")
     fmt = "yaml" if args.out.lower().endswith((".yaml", ".yml")) else "tsv"
-    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
-        n = write_rows(lexicon.rows(), f, fmt)
+    text = io.StringIO(newline="\n")
+    n = write_rows(lexicon.rows(), text, fmt)
+    write_out(args.out, text.getvalue().encode("utf-8"))
     print(f"kb export: wrote {n} translations to {args.out}", file=sys.stderr)
     return 0
 

@@ -300,7 +300,7 @@ def export(
         from kb.quality.term_mining import mine
 
         g = mine(corpus.documents, alignment)
-        _write(out, dump(g).encode("utf-8"))
+        write_out(out, dump(g).encode("utf-8"))
         return len(g.terms)
     if fmt == "xliff":
         if not source or not target:
@@ -308,11 +308,11 @@ def export(
                 "export xliff: give --source and --target (e.g. --source pt-BR --target ru-RU)"
             )
         pairs = xliff_pairs(corpus, alignment, source, target, topics)
-        _write(out, to_xliff(pairs, *select_locales(corpus, [source, target])))
+        write_out(out, to_xliff(pairs, *select_locales(corpus, [source, target])))
         return len(pairs)
     found = units(corpus, alignment, source=source, locales=wanted if target else (), topics=topics)
     if fmt == "tmx":
-        _write(out, to_tmx(found))
+        write_out(out, to_tmx(found))
     else:
         columns = (
             list(select_locales(corpus, wanted)) if target else sorted({d.locale for d in corpus.documents})
@@ -320,21 +320,34 @@ def export(
         if source and not target:
             columns.remove(select_locales(corpus, [source])[0])
             columns.insert(0, select_locales(corpus, [source])[0])
-        _write(out, to_csv(found, columns).encode("utf-8"))
+        write_out(out, to_csv(found, columns).encode("utf-8"))
     return len(found)
 
 
-def _write(out: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` through a temporary file, so a failed export leaves no half file."""
+def write_out(out: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``--out``. A file (new, or replacing one) is written beside and renamed, so a
+    failed export leaves no half file; through a symbolic link, its target is (the link stays). Anything
+    else, a pipe or a device (``--out /dev/stdout``), is written to as it is: renaming a file over it
+    replaced it, and the reader got nothing."""
     path = Path(out)
     if path.is_dir():
-        raise InvalidParameter(f"--out: '{path}' is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidParameter(f"--out: folder '{path.parent}' does not exist")
-    tmp = path.with_name(f".{path.name}.tmp")
+        raise InvalidParameter(f"--out: '{out}' is a folder; give a file name")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        if path.exists() and not path.is_file():
+            with path.open("wb") as f:
+                f.write(data)
+            return
+        target = path.resolve() if path.is_symlink() else path
+        if not path.parent.is_dir():
+            raise InvalidParameter(f"--out: folder '{path.parent}' does not exist")
+        if not target.parent.is_dir():
+            raise InvalidParameter(f"--out: '{out}' is a link into a folder that does not exist")
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidParameter(f"--out: cannot write '{path}': {exc.strerror or exc}") from None
+        raise InvalidParameter(f"--out: cannot write '{out}': {exc.strerror or exc}") from None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
+import threading
 
 import pytest
 from lxml import etree
@@ -223,3 +226,48 @@ def test_export_to_a_missing_folder_names_it(tmp_path, capsys):
 def test_units_of_selected_locales_only(seed_corpus):
     found = units(seed_corpus, align(seed_corpus.documents), source="it-IT", locales=["it-IT", "ru-RU"])
     assert {tuple(v.locale for v in u.variants) for u in found} == {("it-IT", "ru-RU")}
+
+
+def test_export_through_a_link_writes_its_target_and_keeps_the_link(tmp_path, capsys):
+    (tmp_path / "target.tmx").write_text("old", encoding="utf-8")
+    (tmp_path / "link.tmx").symlink_to("target.tmx")
+    assert main(["export", "tmx", "--content", str(CONTENT), "--out", str(tmp_path / "link.tmx")]) == 0
+    assert (tmp_path / "link.tmx").is_symlink() and os.readlink(tmp_path / "link.tmx") == "target.tmx"
+    assert (tmp_path / "target.tmx").read_text(encoding="utf-8").startswith("<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.tmx", "target.tmx"]  # (no temporary file left)
+
+
+def test_export_into_a_pipe_writes_to_the_pipe_and_leaves_it_a_pipe(tmp_path, capsys):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert main(["export", "lexicon", "--content", str(CONTENT), "--out", str(fifo)]) == 0
+    reader.join(timeout=60)
+    assert received and received[0].decode("utf-8").splitlines()[0] == (
+        "term\tlanguage\ttranslation\ttranslation_language\tweight"
+    )
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "lexicon"])
+def test_a_device_that_cannot_take_the_export_is_named_and_stays_a_device(fmt, tmp_path, capsys):
+    full = tmp_path / "full"  # a node of its own for /dev/full's device: a regression replaces only it
+    try:
+        os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device node needs root (and Linux)")
+    assert main(["export", fmt, "--content", str(CONTENT), "--out", str(full)]) == 2
+    said = capsys.readouterr().err.splitlines()[-1]
+    assert said == f"kb export: --out: cannot write '{full}': No space left on device"
+    assert stat.S_ISCHR(full.lstat().st_mode)
+
+
+def test_export_through_a_link_into_a_missing_folder_names_the_link(tmp_path, capsys):
+    (tmp_path / "dangling.tmx").symlink_to("nowhere/x.tmx")
+    assert main(["export", "tmx", "--content", str(CONTENT), "--out", str(tmp_path / "dangling.tmx")]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"kb export: --out: '{tmp_path / 'dangling.tmx'}' is a link into a folder that does not exist"
+    )
