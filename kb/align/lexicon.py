@@ -213,10 +213,9 @@ def read_curated(path: Path) -> list[Row]:
     """The rows of a curated lexicon: ``.yaml``/``.yml`` (a list of mappings with the
     :data:`COLUMNS` as keys) or TSV (those columns, a header line first). Raises
     :class:`~kb.errors.InvalidParameter` naming the file and line of the first bad row."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InvalidParameter(f"cannot read the lexicon '{path.name}': {e.__class__.__name__}") from None
+    from kb.ingest.reader import read_option_file  # (not at import: the search loads this module)
+
+    text = read_option_file(path, "--lexicon")
     if path.suffix.lower() in (".yaml", ".yml"):
         return _yaml_rows(path.name, text)
     return _tsv_rows(path.name, text)

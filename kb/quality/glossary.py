@@ -23,7 +23,8 @@ from typing import Any
 import yaml
 
 from kb import locales
-from kb.errors import KbError
+from kb.errors import InvalidParameter, KbError
+from kb.ingest.reader import read_option_file
 
 
 class GlossaryError(KbError):
@@ -126,11 +127,9 @@ def load(path: str | Path) -> Glossary:
     """Read a glossary file; a malformed one raises :class:`GlossaryError` naming the file and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GlossaryError(
-            f"--glossary: cannot read '{path}': {getattr(exc, 'strerror', None) or exc}"
-        ) from None
+        text = read_option_file(path, "--glossary")
+    except InvalidParameter as exc:
+        raise GlossaryError(str(exc)) from None
     return parse(text, str(path))
 
 

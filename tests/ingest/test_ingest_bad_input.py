@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+from conftest import CONTENT
 
 from kb.cli import main
-from kb.ingest.reader import IngestOptions, ingest
+from kb.errors import InvalidParameter
+from kb.ingest.reader import IngestOptions, ingest, read_option_file
 
 GOOD = "---\ntitle: Bom\nms.contentlocale: pt-BR\n---\n# Bom\n\nTexto.\n"
 
@@ -99,3 +102,41 @@ def test_a_malformed_toc_yml_is_reported_with_its_line_and_the_articles_still_in
     assert [(p.path, p.line, p.message) for p in corpus.problems] == [
         ("toc.yml", 3, "navigation is not valid YAML: while parsing a flow sequence did not find expected ',' or ']'"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: None, "--lexicon: cannot read '{p}': No such file or directory"),
+        (lambda p: p.mkdir(), "--lexicon: '{p}' is a folder, not a file"),
+        (lambda p: os.mkfifo(p), "--lexicon: '{p}' is not a regular file (a pipe, socket or device)"),
+        (lambda p: p.write_bytes(b"a\x00b"), "--lexicon: '{p}': file is binary (contains NUL bytes), not text"),
+        (lambda p: p.write_bytes(b"term\nok\n\xff\n"),
+         "--lexicon: '{p}' line 3: file is not valid UTF-8 (byte 0xff at offset 8)"),
+        (lambda p: p.write_bytes(b"x" * 65), "--lexicon: '{p}' is too large (65 bytes; the limit is 64)"),
+    ],
+)
+def test_a_file_an_option_names_is_refused_naming_the_option_and_the_file(tmp_path, make, message):
+    path = tmp_path / "lexicon.tsv"
+    make(path)
+    with pytest.raises(InvalidParameter) as refused:
+        read_option_file(path, "--lexicon", max_bytes=64)
+    assert str(refused.value) == message.format(p=path)
+
+
+def test_a_file_an_option_names_is_read_as_text_with_its_line_endings_made_one(tmp_path):
+    path = tmp_path / "glossary.yml"
+    path.write_bytes(b"\xef\xbb\xbfterms:\r\n  - a\r\n")
+    assert read_option_file(path, "--glossary") == "terms:\n  - a\n"
+
+
+@pytest.mark.parametrize("command", [["build", "--build", "{tmp}/out", "--lexicon"], ["check", "--glossary"]])
+def test_a_pipe_given_as_an_options_file_is_refused_not_read_forever(tmp_path, capsys, command):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    args = [a.format(tmp=tmp_path) for a in command]
+    assert main([args[0], "--content", str(CONTENT), *args[1:], str(fifo)]) == 2
+    option = args[-1]
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"kb {args[0]}: {option}: '{fifo}' is not a regular file (a pipe, socket or device)"
+    )
