@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from anyascii import anyascii
+
 from kb import urls
 from kb.align import fingerprint
 from kb.align.similarity import ContentIndex
@@ -361,7 +363,10 @@ def _confidence(score: float) -> float:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A URL segment of ``text``: ASCII letters and digits joined by ``-``, other scripts transliterated
+    (``ação`` → ``acao``, ``настройка`` → ``nastroyka``): dropped, they left ``a-o`` and, for a file or
+    title with no Latin letter, only ``topic-2``."""
+    return re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
 
 
 def _stem(doc: Document) -> str:

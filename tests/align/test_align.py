@@ -330,3 +330,29 @@ def test_kb_topics_table_lists_evidence_and_warnings(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "2 topics in" in out and "path" in out and "0.95" in out
     assert "warning ms.assetid same is shared by different articles" in " ".join(out.split())
+
+
+def page(locale: str, title: str, body: str = "Texto do artigo.") -> bytes:
+    return f"---\ntitle: {title}\nms.contentlocale: {locale}\n---\n# {title}\n\n{body}\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # a file name two locales share, with accents: its letters kept
+        ({"pt-br/ação.md": page("pt-BR", "Ação"), "es-es/ação.md": page("es-ES", "Acción")}, {("acao", "acao")}),
+        # file names and titles in Cyrillic only: transliterated, not "topic" and "topic-2"
+        (
+            {
+                "ru-ru/настройка.md": page("ru-RU", "Настройка сервера", "Как настроить сервер."),
+                "ru-ru/установка.md": page("ru-RU", "Установка клиента", "Как установить клиент."),
+            },
+            {("nastroyka", "nastroyka-servera"), ("ustanovka", "ustanovka-klienta")},
+        ),
+        # ASCII names are as before
+        ({"es-es/a/billing.md": page("es-ES", "Facturación"), "pt-br/a/billing.md": page("pt-BR", "Cobrança")},
+         {("a-billing", "billing")}),
+    ],
+)
+def test_slugs_and_ids_keep_the_letters_of_any_script(files: dict[str, bytes], expected: set[tuple[str, str]]) -> None:
+    assert {(t.id, t.slug) for t in align(parse(files)).topics} == expected
