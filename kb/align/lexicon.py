@@ -213,7 +213,7 @@ def read_curated(path: Path) -> list[Row]:
     """The rows of a curated lexicon: ``.yaml``/``.yml`` (a list of mappings with the
     :data:`COLUMNS` as keys) or TSV (those columns, a header line first). Raises
     :class:`~kb.errors.InvalidParameter` naming the file and line of the first bad row."""
-    from kb.ingest.reader import read_option_file  # (not at import: the search loads this module)
+    from kb.ingest.textfiles import read_option_file  # (not at import: the search loads this module)
 
     text = read_option_file(path, "--lexicon")
     if path.suffix.lower() in (".yaml", ".yml"):

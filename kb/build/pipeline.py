@@ -25,7 +25,8 @@ from kb.build.releases import build_lock, current_release, prune, publish, recyc
 from kb.build.workers import Booted, Running, TopicStream, boot_writer, finish_writer, start_writer, stop_writer
 from kb.errors import BuildError, InvalidParameter
 from kb.ingest.cache import ParseCache
-from kb.ingest.reader import content_folder, ingest
+from kb.ingest.reader import ingest
+from kb.ingest.textfiles import content_folder
 from kb.model import Alignment, Corpus
 from kb.output.incremental import code_version
 from kb.output.integrity import record, refusals, verify

@@ -35,7 +35,7 @@ Parsed = tuple[Document | Redirect | None, list[Problem]]
 _PARSER_MODULES = (
     "ingest/cache", "ingest/editions", "ingest/frontmatter", "ingest/reader", "locales", "ingest/markdown", "model",
     "ingest/navigation", "ingest/render", "ingest/segments", "ingest/skeleton", "ingest/html_rules",
-    "ingest/docfx", "ingest/highlight", "ingest/docsets", "ingest/yamlpages", "ingest/htmlblocks",
+    "ingest/docfx", "ingest/highlight", "ingest/docsets", "ingest/yamlpages", "ingest/htmlblocks", "ingest/textfiles",
 )
 _PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid", "Pygments")
 _INCLUDE = re.compile(rb"\[!include", re.I)

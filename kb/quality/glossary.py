@@ -24,7 +24,7 @@ import yaml
 
 from kb import locales
 from kb.errors import InvalidParameter, KbError
-from kb.ingest.reader import read_option_file
+from kb.ingest.textfiles import read_option_file
 
 
 class GlossaryError(KbError):

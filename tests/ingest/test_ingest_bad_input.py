@@ -10,7 +10,8 @@ from conftest import CONTENT
 
 from kb.cli import main
 from kb.errors import InvalidParameter
-from kb.ingest.reader import IngestOptions, ingest, read_option_file
+from kb.ingest.reader import IngestOptions, ingest
+from kb.ingest.textfiles import read_option_file
 
 GOOD = "---\ntitle: Bom\nms.contentlocale: pt-BR\n---\n# Bom\n\nTexto.\n"
 

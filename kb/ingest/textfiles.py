@@ -1,0 +1,69 @@
+"""The text files kb is given: what makes a file unreadable as text (:class:`InputProblem`, :func:`decode`),
+the content folder (:func:`content_folder`), and the files options name (:func:`read_option_file`)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from kb.errors import InvalidParameter
+from kb.ingest.markdown import normalize_text
+
+
+class InputProblem(Exception):
+    """Raised inside ingest for a file that must be skipped; becomes a :class:`Problem`."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+def decode(data: bytes, max_bytes: int) -> str:
+    """Bytes → text with normalised line endings, or :class:`InputProblem` saying why not."""
+    if len(data) > max_bytes:
+        raise InputProblem(f"file is too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+    if b"\x00" in data[:8192]:
+        raise InputProblem("file is binary (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        raise InputProblem(f"file is not valid UTF-8 ({where})", line) from None
+    return normalize_text(text)
+
+
+def content_folder(root: str | Path) -> Path:
+    """``root`` as a Path; InvalidParameter naming ``--content`` when it is no folder."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InvalidParameter(f"--content: '{root}' is not a folder")
+    return root
+
+
+MAX_OPTION_FILE_BYTES = 128 * 1024 * 1024
+"""The largest file an option names (``--lexicon``, ``--glossary``) that is read: a mined lexicon of the
+skype-2024 corpus is a few megabytes, and ``/dev/zero`` would have been read until memory ran out."""
+
+
+def read_option_file(path: Path, option: str, max_bytes: int = MAX_OPTION_FILE_BYTES) -> str:
+    """The text of the file ``option`` names (as :func:`decode` makes it); :class:`InvalidParameter`
+    naming the option and the file when it is missing, a folder, a pipe or a device, too large,
+    unreadable, binary or not UTF-8."""
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise InvalidParameter(f"{option}: '{path}' is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise InvalidParameter(f"{option}: '{path}' is not a regular file (a pipe, socket or device)")
+        if st.st_size > max_bytes:
+            limit = f"{st.st_size:,} bytes; the limit is {max_bytes:,}"
+            raise InvalidParameter(f"{option}: '{path}' is too large ({limit})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidParameter(f"{option}: cannot read '{path}': {exc.strerror or exc}") from None
+    try:
+        return decode(data, max_bytes)
+    except InputProblem as exc:
+        where = f"'{path}'" + (f" line {exc.line}" if exc.line else "")
+        raise InvalidParameter(f"{option}: {where}: {exc.message}") from None
