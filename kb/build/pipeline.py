@@ -206,7 +206,8 @@ def write_release(
         # Every index file hashed (or, linked from the previous release, verified before it was): what
         # servers, kb verify and the next build check the files against.
         files = record(release, options.previous_release)
-        write_manifest(release, result.corpus, result.alignment, result.timings, files, result.warnings)
+        write_manifest(release, result.corpus, result.alignment, result.timings, files, result.warnings,
+                       options.base_url)
         if damage := verify(release, hashes=False):  # (a file shrunk or gone since it was verified)
             raise BuildError(f"a file of the new release changed before it was published: {damage[0]}")
     except Exception as exc:

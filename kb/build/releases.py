@@ -168,12 +168,13 @@ def _remove(folders: list[Path]) -> None:
 
 def write_manifest(
     release: Path, corpus: Corpus, alignment: Alignment, timings: dict[str, float],
-    files: Mapping[str, FileRecord] | None = None, refused: Iterable[str] = (),
+    files: Mapping[str, FileRecord] | None = None, refused: Iterable[str] = (), base_url: str = "/",
 ) -> None:
     """``manifest.json``: what the release was built from and how, and (by being there) that it is finished.
 
     ``files``: the size and hash of each index file (:func:`kb.output.integrity.record`), which readers
-    check the files against; ``refused``: the damaged files of the previous release the build wrote afresh."""
+    check the files against; ``refused``: the damaged files of the previous release the build wrote afresh;
+    ``base_url``: where the site is served from (``kb serve`` answers its pages below that path)."""
     manifest = {
         "release": release.name,
         "built": dt.datetime.now().isoformat(timespec="seconds"),
@@ -186,6 +187,7 @@ def write_manifest(
         "code": code_version(),
         "refused": list(refused),
         "files": {name: r.as_dict() for name, r in sorted((files or {}).items())},
+        "base_url": base_url,
     }
     # Written beside and renamed: a manifest marks a release finished, so it must never be half there.
     tmp = release / ".manifest.json.tmp"

@@ -39,7 +39,7 @@ from kb.serve.admission import Lanes
 from kb.serve.docs import install_docs
 from kb.serve.integrity import damage_now, damaged_health
 from kb.serve.security import hide_paths
-from kb.serve.static import site_response
+from kb.serve.static import site_base, site_response
 
 log = logging.getLogger("kb.serve.api")
 
@@ -391,7 +391,7 @@ def create_app(
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def site(path: str) -> Response:
-        return site_response(build / "site", path)
+        return site_response(build / "site", path, site_base(build))
 
     return app
 

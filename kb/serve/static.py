@@ -1,4 +1,5 @@
-"""The published site of a build, served by ``kb serve`` at ``/``: a file, a folder's ``index.html``,
+"""The published site of a build, served by ``kb serve`` at ``/`` (or below the ``--base-url`` it was built
+for, which its manifest records: :func:`site_base`): a file, a folder's ``index.html``,
 a redirect that adds a folder's trailing slash, a 301 for the page of a ``redirect_url`` stub (from the
 site's ``redirects.json``, to a path of the site only), or ``404.html`` with status 404.
 
@@ -11,8 +12,9 @@ segments, percent-encoded, and so always start with exactly one ``/``.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -20,23 +22,28 @@ from kb.errors import NotFound
 from kb.locales import is_locale_folder
 
 
-def site_response(site: Path, path: str) -> Response:
-    """A file of the published site: a folder's ``index.html``; ``404.html`` (status 404) if missing."""
+def site_response(site: Path, path: str, base: str = "/") -> Response:
+    """A file of the published site: a folder's ``index.html``; ``404.html`` (status 404) if missing.
+    ``base``: the URL path the site was built for (``kb build --base-url``), which its links start with:
+    the site answers below it, ``/`` is redirected to it, and every other path is the 404 page."""
     if path == "api" or path.startswith("api/"):
         raise NotFound(f"no API route '/{path}'; see /openapi.json")
     root = site.resolve()
     if not root.is_dir():
         return PlainTextResponse("No site has been built yet: run kb build.", status_code=404)
-    parts = segments(path)
+    parts, prefix = segments(path), segments(base.strip("/")) or []
     if parts is None:
         return not_found_page(root)
+    if parts[: len(prefix)] != prefix:
+        return RedirectResponse(local_url(prefix) + "/", status_code=308) if not parts else not_found_page(root)
+    parts = parts[len(prefix) :]
     target = root.joinpath(*parts).resolve()
     if not target.is_relative_to(root):  # a symbolic link out of the site
         return not_found_page(root, parts)
     if target.is_dir():
         if path and not path.endswith("/"):
-            return RedirectResponse(local_url(parts) + "/", status_code=308)
-        moved = moved_to(root, parts)
+            return RedirectResponse(local_url(prefix + parts) + "/", status_code=308)
+        moved = moved_to(root, parts, prefix)
         if moved is not None:
             return RedirectResponse(moved, status_code=301)
         target = target / "index.html"
@@ -63,10 +70,11 @@ REDIRECTS_FILE = "redirects.json"
 """Written by the site (:mod:`kb.site.redirects`): {a stub page's folder: its target's site path}."""
 
 
-def moved_to(root: Path, parts: list[str]) -> str | None:
+def moved_to(root: Path, parts: list[str], prefix: list[str] | None = None) -> str | None:
     """Where the folder ``parts`` of the site has moved (a ``redirect_url`` stub's page), as an absolute
-    path of this site; None when it has not. A target that is not a plain path of the site (another
-    host, ``..``, a scheme) is never followed: the stub's page is served instead."""
+    path of this site (below ``prefix``, the segments of its base path); None when it has not. A target
+    that is not a plain path of the site (another host, ``..``, a scheme) is never followed: the stub's
+    page is served instead."""
     try:
         moves = json.loads((root / REDIRECTS_FILE).read_bytes())
     except (OSError, ValueError):
@@ -77,7 +85,29 @@ def moved_to(root: Path, parts: list[str]) -> str | None:
     target_parts = segments(target)
     if not target_parts:
         return None
-    return local_url(target_parts) + ("/" if target.endswith("/") else "")
+    return local_url([*(prefix or []), *target_parts]) + ("/" if target.endswith("/") else "")
+
+
+def site_base(build: Path) -> str:
+    """The URL path the published release's site was built for (its manifest's ``base_url``; ``/`` for
+    a release without one), read again only when another release is published."""
+    try:
+        release = os.readlink(build / "current")
+    except OSError:
+        return "/"
+    known = _BASES.get((build, release))
+    if known is None:
+        try:
+            base = json.loads((build / release / "manifest.json").read_bytes()).get("base_url", "/")
+        except (OSError, ValueError, AttributeError):
+            base = "/"
+        known = urlsplit(base).path if isinstance(base, str) else "/"
+        _BASES.clear()  # (one build folder a server, one live release: the last one is all it needs)
+        _BASES[(build, release)] = known or "/"
+    return known or "/"
+
+
+_BASES: dict[tuple[Path, str], str] = {}
 
 
 def local_url(parts: list[str]) -> str:

@@ -57,3 +57,8 @@ def test_a_site_without_redirects_json_redirects_nothing(tmp_path: Path) -> None
     assert moved_to(tmp_path, ["old"]) is None
     (tmp_path / "redirects.json").write_text("{broken", encoding="utf-8")
     assert moved_to(tmp_path, ["old"]) is None
+
+
+def test_below_a_base_url_a_stub_page_answers_301_to_its_target_below_it(site: Path) -> None:
+    response = site_response(site, "docs/pt-br/moved/", "/docs/")
+    assert (response.status_code, response.headers["location"]) == (301, "/docs/pt-br/artigo-b/")
