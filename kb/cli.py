@@ -403,11 +403,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         out.print(f"[yellow]problem[/] {escape_markup(where)}: {escape_markup(p.message)}", markup=True)
     for warning in result.warnings:  # a damaged file of the previous release, written afresh
         out.print(f"[yellow]warning[/] {escape_markup(warning)}", markup=True, soft_wrap=True)
+    if not corpus.documents:  # (a folder of other files, or the wrong one: said, not published in silence)
+        out.print(f"[yellow]warning[/] no documents in '{escape_markup(args.content)}': kb reads .md, .markdown "
+                  "and .txt files and DocFX YAML pages (those of a docfx.json's content groups when there is one)",
+                  markup=True, soft_wrap=True)
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
     out.print(f"built {len(corpus.documents)} documents, {len(result.alignment.topics)} topics, "
               f"{len(corpus.problems)} problems in {result.seconds:.1f}s ({stages})\n"
               f"published {result.release}", markup=False, soft_wrap=True)
-    return 1 if args.strict and corpus.problems else 0
+    return 1 if args.strict and (corpus.problems or not corpus.documents) else 0
 
 
 def _verify_args(p: argparse.ArgumentParser) -> None:

@@ -78,3 +78,19 @@ def test_folders_a_build_cannot_use_are_refused_before_anything_is_written(
         build(tmp_path / content, tmp_path / out, BuildOptions(jobs=1))
     assert str(refused.value) == message.format(tmp=tmp_path)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_build_of_a_folder_without_documents_says_so_and_fails_when_strict(tmp_path: Path, capsys) -> None:
+    from kb.cli import main
+
+    content = tmp_path / "docs"
+    content.mkdir()
+    (content / "notes.rst").write_text("Notes\n=====\n", encoding="utf-8")
+    args = ["build", "--content", str(content), "--build", str(tmp_path / "out"), "--jobs", "1", "--quiet"]
+    assert main(args) == 0
+    said = capsys.readouterr()
+    assert (
+        f"warning no documents in '{content}': kb reads .md, .markdown and .txt files and DocFX YAML pages "
+        "(those of a docfx.json's content groups when there is one)\n"
+    ) in said.out + said.err
+    assert main([*args, "--strict"]) == 1
