@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
+from kb import memos
 from kb.errors import NotFound
 from kb.locales import is_locale_folder
 
@@ -95,19 +96,16 @@ def site_base(build: Path) -> str:
         release = os.readlink(build / "current")
     except OSError:
         return "/"
-    known = _BASES.get((build, release))
+    bases = memos.mapping("site-bases")
+    known: str | None = bases.get((build, release))
     if known is None:
         try:
             base = json.loads((build / release / "manifest.json").read_bytes()).get("base_url", "/")
         except (OSError, ValueError, AttributeError):
             base = "/"
-        known = urlsplit(base).path if isinstance(base, str) else "/"
-        _BASES.clear()  # (one build folder a server, one live release: the last one is all it needs)
-        _BASES[(build, release)] = known or "/"
-    return known or "/"
-
-
-_BASES: dict[tuple[Path, str], str] = {}
+        known = (urlsplit(base).path if isinstance(base, str) else "") or "/"
+        bases.add((build, release), known)
+    return known
 
 
 def local_url(parts: list[str]) -> str:
