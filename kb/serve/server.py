@@ -136,7 +136,7 @@ def serve(
                                session=Session())
         watcher = Watcher(Path(watch), build, options)
         watcher.start()
-    print(f"kb serve: {build} on http://{host}:{port}/ (API at /api, description at /openapi.json)"
+    print(f"kb serve: {build} on {listen_url(host, port)} (API at /api, description at /openapi.json)"
           + (f", watching {watch}" if watch is not None else ""),
           file=sys.stderr, flush=True)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the handler it found:
@@ -166,6 +166,12 @@ def _exit_on(signum: int) -> Any:
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signum, leave)
+
+
+def listen_url(host: str, port: int) -> str:
+    """The URL ``kb serve`` answers at: an IPv6 address in brackets (``http://[::1]:8000/``), its zone's
+    ``%`` written ``%25`` (RFC 6874), as a URL must hold it."""
+    return f"http://[{host.replace('%', '%25')}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def check_listenable(host: str, port: int) -> None:

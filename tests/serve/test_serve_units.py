@@ -19,7 +19,7 @@ from kb.errors import InvalidParameter, NotFound
 from kb.serve.accesslog import AccessLogFile
 from kb.serve.docs import asset_path
 from kb.serve.protocol import error_bytes, percent_encode_request_line
-from kb.serve.server import check_listenable, snapshot
+from kb.serve.server import check_listenable, listen_url, snapshot
 from kb.serve.static import local_url, segments, site_response
 
 
@@ -162,3 +162,12 @@ def test_watching_a_content_folder_that_holds_the_build_is_refused_at_once(tmp_p
         "files as documents; build into a folder outside the content"
     ]
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [("127.0.0.1", "http://127.0.0.1:8000/"), ("localhost", "http://localhost:8000/"), ("::1", "http://[::1]:8000/"),
+     ("::", "http://[::]:8000/"), ("fe80::1%eth0", "http://[fe80::1%25eth0]:8000/")],
+)
+def test_the_url_kb_serve_announces_brackets_an_ipv6_address(host: str, url: str) -> None:
+    assert listen_url(host, 8000) == url
