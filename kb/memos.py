@@ -146,11 +146,11 @@ SPECS: tuple[Spec, ...] = (
          "two documents → their compare page's rows as HTML, the interface text left as holes: a pair's page is "
          "rendered once per locale of the site, one after the other"),
     Spec("locale-folders", Lifetime.PROCESS, 1 << 17, "path → the path under its locale folder (alignment asks often)"),
-    # serve
-    Spec("site-bases", Lifetime.PROCESS, 8, "(build folder, release) → the URL path its site was built for, "
-         "from its manifest: read once a release, not at every request for a page"),
     Spec("language-identifiers", Lifetime.PROCESS, 8,
          "a set of languages → py3langid's identifier restricted to them; None → the whole model they share"),
+    # serve
+    Spec("site-bases", Lifetime.PROCESS, 8, "a published release → the URL path its site was built for, from "
+         "its manifest: read once a release, not at every request for a page"),
 )
 _BY_NAME = {s.name: s for s in SPECS}
 _STORES: dict[str, Store] = {}

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse,
 from kb import memos
 from kb.errors import NotFound
 from kb.locales import is_locale_folder
+from kb.output.integrity import MANIFEST
 
 
 def site_response(site: Path, path: str, base: str = "/") -> Response:
@@ -93,19 +94,19 @@ def site_base(build: Path) -> str:
     """The URL path the published release's site was built for (its manifest's ``base_url``; ``/`` for
     a release without one), read again only when another release is published."""
     try:
-        release = os.readlink(build / "current")
+        return _base_of(build / os.readlink(build / "current"))
     except OSError:
         return "/"
-    bases = memos.mapping("site-bases")
-    known: str | None = bases.get((build, release))
-    if known is None:
-        try:
-            base = json.loads((build / release / "manifest.json").read_bytes()).get("base_url", "/")
-        except (OSError, ValueError, AttributeError):
-            base = "/"
-        known = (urlsplit(base).path if isinstance(base, str) else "") or "/"
-        bases.add((build, release), known)
-    return known
+
+
+@memos.cached("site-bases")
+def _base_of(release: Path) -> str:
+    """The path of a published release's ``base_url``: its manifest never changes."""
+    try:
+        base = json.loads((release / MANIFEST).read_bytes()).get("base_url", "/")
+    except (OSError, ValueError, AttributeError):
+        base = "/"
+    return (urlsplit(base).path if isinstance(base, str) else "") or "/"
 
 
 def local_url(parts: list[str]) -> str:
