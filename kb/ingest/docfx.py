@@ -80,21 +80,46 @@ def _video(m: re.Match[str]) -> str:
     return f'{lead}[!div class="video-card"] [{url.replace("]", "%5D")}]({_md_url(url)})'
 
 
-# --- fences: zones become containers; layout and moniker fences go, their content stays --------
+# --- fences: zones and moniker ranges become containers; layout fences go, their content stays -----
 
-_ZONE_OPEN = re.compile(r"^([ \t]*):::[ \t]*zone[ \t]+((?:pivot|target)[ \t]*=.*)$", re.M | re.I)
-_ZONE_END = re.compile(r"^([ \t]*):::[ \t]*zone-end[ \t]*(?::::)?[ \t]*$", re.M | re.I)
+_ZONE_OPEN = re.compile(
+    r"^([ \t]*):::[ \t]*(?:zone[ \t]+((?:pivot|target)[ \t]*=.*?)|moniker[ \t]+(range[ \t]*=.*?))[ \t]*$", re.I
+)
+_ZONE_END = re.compile(r"^([ \t]*):::[ \t]*(?:zone|moniker)-end[ \t]*(?::::)?[ \t]*$", re.I)
 _LAYOUT = re.compile(
     r"^[ \t]*:::[ \t]*(?:(?:row|column|moniker)(?:-end)?\b[^\n]*|zone[ \t]*)$", re.M | re.I
 )
 
 
 def _zones(text: str) -> str:
+    """``::: zone pivot`` and ``::: moniker range`` fences as ``docfx-zone`` containers, an outer one
+    fenced with more colons than any it holds (a container ends at the first fence as long as its
+    own: a zone inside a moniker range would end the range). Ends with no opening are dropped."""
     if ":::" not in text:
         return text
-    text = _ZONE_OPEN.sub(lambda m: f"{m.group(1)}::: docfx-zone {m.group(2)}", text)
-    text = _ZONE_END.sub(lambda m: f"{m.group(1)}:::", text)
-    return _LAYOUT.sub("", text)
+    lines = text.split("\n")
+    opens: list[tuple[int, int]] = []  # (line, height of what it holds so far), innermost last
+    fences: dict[int, tuple[str, int]] = {}  # line → (opening's attributes or "" for an end, colons)
+    for i, line in enumerate(lines):
+        if ":::" not in line:
+            continue
+        if m := _ZONE_OPEN.match(line):
+            opens.append((i, 0))
+            fences[i] = (m.group(2) or m.group(3), 0)
+        elif _ZONE_END.match(line):
+            if not opens:
+                lines[i] = ""
+                continue
+            start, height = opens.pop()
+            fences[start] = (fences[start][0], 3 + height)
+            fences[i] = ("", 3 + height)
+            if opens:
+                opens[-1] = (opens[-1][0], max(opens[-1][1], height + 1))
+    for i, (attrs, colons) in fences.items():
+        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
+        fence = ":" * max(colons, 3)
+        lines[i] = f"{indent}{fence} docfx-zone {attrs}" if attrs else f"{indent}{fence}"
+    return _LAYOUT.sub("", "\n".join(lines))
 
 
 # --- pipe tables: a '|' inside a code span does not split the cell (as in Markdig) ---------------
@@ -181,18 +206,23 @@ def _title(label: str, level: int) -> list[Token]:
 
 def _pivot(info: str) -> str:
     found = image_attrs(info)
-    return (found.get("pivot") or found.get("target") or "").split(",")[0].strip()
+    return (found.get("pivot") or found.get("target") or found.get("range") or "").split(",")[0].strip()
 
 
 def zones(state: StateCore) -> None:
-    """Each run of ``::: zone`` containers becomes one tab group, a panel per zone."""
+    """Each run of ``::: zone`` containers becomes one tab group, a panel per zone; so does each run
+    of ``::: moniker`` ranges (a run of zones next to a run of ranges is two groups: pivots and
+    versions are chosen apart)."""
     if not any(t.type == "container_docfx-zone_open" for t in state.tokens):
         return
     out: list[Token] = []
-    tokens = state.tokens
-    for tok in tokens:
+    kinds: list[str] = []  # the open containers' kinds ("pivot" or "range"), innermost last
+    for tok in state.tokens:
         if tok.type == "container_docfx-zone_open":
-            if out and out[-1].type == "tabs_close" and out[-1].level == tok.level:
+            kind = "range" if "range" in image_attrs(tok.info) else "pivot"
+            kinds.append(kind)
+            last = out[-1] if out else None
+            if last is not None and last.type == "tabs_close" and last.level == tok.level and last.meta["kind"] == kind:
                 out.pop()  # the zone before this one closed the group: it goes on
             else:
                 out.append(_block("tabs_open", "div", 1, tok.level, **{"class": "tabs"}))
@@ -202,6 +232,7 @@ def zones(state: StateCore) -> None:
         elif tok.type == "container_docfx-zone_close":
             out.append(_block("tabs_panel_close", "section", -1, tok.level))
             out.append(_block("tabs_close", "div", -1, tok.level))
+            out[-1].meta["kind"] = kinds.pop() if kinds else "pivot"
         else:
             out.append(tok)
     state.tokens = out

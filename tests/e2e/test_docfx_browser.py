@@ -1,7 +1,7 @@
 """Learn constructs in a real browser, from the built files on a plain static host (no kb server, no
-API): zone pivots and ``#tab/`` sections become working tabs, choosing a pivot chooses it in every
-group, code blocks get a copy button; all from the asset ``docfx.js`` under the pages' CSP meta, with
-no violation."""
+API): zone pivots, moniker ranges and ``#tab/`` sections become working tabs, choosing a pivot or a
+version chooses it in every group, code blocks get a copy button; all from the asset ``docfx.js`` under
+the pages' CSP meta, with no violation."""
 
 from __future__ import annotations
 
@@ -41,6 +41,24 @@ Segundo grupo, linha de comando.
 ::: zone pivot="portal"
 Segundo grupo, portal.
 ::: zone-end
+
+::: moniker range="o365-worldwide"
+Centro de administração global.
+::: moniker-end
+
+::: moniker range="o365-21vianet"
+Centro de administração da 21Vianet.
+::: moniker-end
+
+Depois:
+
+::: moniker range="o365-worldwide"
+1. Passo global.
+::: moniker-end
+
+::: moniker range="o365-21vianet"
+1. Passo da 21Vianet.
+::: moniker-end
 
 # [Linux](#tab/linux)
 
@@ -86,7 +104,7 @@ def test_tabs_and_copy_buttons_work_on_a_static_host(page: Page, document: str) 
     page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
     page.goto(document)
     tabs = page.get_by_role("tab")
-    expect(tabs).to_have_count(6)  # two pivot groups of two, one group of two #tab/ sections
+    expect(tabs).to_have_count(10)  # two pivot groups, two moniker groups, one group of #tab/ sections
     expect(page.get_by_text("Use a linha de comando.")).to_be_visible()
     expect(page.get_by_text("Use o portal.")).to_be_hidden()
     page.get_by_role("tab", name="portal").first.click()
@@ -99,3 +117,14 @@ def test_tabs_and_copy_buttons_work_on_a_static_host(page: Page, document: str) 
     expect(page.locator("pre .copy-code")).to_have_count(1)
     expect(page.locator("pre code .nb").first).to_have_text("Get-CsUser")
     assert problems == []
+
+
+def test_choosing_a_version_of_a_moniker_range_chooses_it_in_every_group(page: Page, document: str) -> None:
+    page.goto(document)
+    expect(page.get_by_text("Centro de administração global.")).to_be_visible()
+    expect(page.get_by_text("Passo da 21Vianet.")).to_be_hidden()
+    page.get_by_role("tab", name="o365-21vianet").first.click()
+    expect(page.get_by_text("Centro de administração da 21Vianet.")).to_be_visible()
+    expect(page.get_by_text("Passo da 21Vianet.")).to_be_visible()
+    expect(page.get_by_text("Passo global.")).to_be_hidden()
+    expect(page.get_by_role("tab", name="o365-21vianet").last).to_have_attribute("aria-selected", "true")

@@ -197,6 +197,44 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<p>Click it.</p>\n</section>\n</div>'],
     ),
     (
+        "6-moniker-ranges-as-tabs",
+        '::: moniker range="o365-worldwide"\n\n1. Go to [B](b.md).\n\n::: moniker-end\n\n'
+        '::: moniker range="o365-21vianet"  \n1. Go elsewhere.\n::: moniker-end \n\nAfter.\n',
+        [("paragraph", "p[0]", "o365-worldwide", (), None),
+         ("list_item", "list[0]/item[0]", "Go to B.", ("b.md",), None),
+         ("paragraph", "p[1]", "o365-21vianet", (), None),
+         ("list_item", "list[1]/item[0]", "Go elsewhere.", (), None),
+         ("paragraph", "p[2]", "After.", (), None)],
+        ['<div class="tabs">\n<section class="tab-panel" data-tab="o365-worldwide">\n'
+         '<p class="tab-title">o365-worldwide</p>\n<ol>\n<li>Go to <a href="/pt-br/b/" title="B">B</a>.</li>\n</ol>\n'
+         '</section>\n<section class="tab-panel" data-tab="o365-21vianet">\n<p class="tab-title">o365-21vianet</p>\n'
+         '<ol>\n<li>Go elsewhere.</li>\n</ol>\n</section>\n</div>\n<p>After.</p>'],
+    ),
+    (
+        "6-moniker-ranges-after-zone-pivots-are-a-group-of-their-own",
+        '::: zone pivot="cli"\nRun it.\n::: zone-end\n\n::: moniker range="v2"\nNew.\n::: moniker-end\n',
+        [("paragraph", "p[0]", "cli", (), None), ("paragraph", "p[1]", "Run it.", (), None),
+         ("paragraph", "p[2]", "v2", (), None), ("paragraph", "p[3]", "New.", (), None)],
+        ['<p>Run it.</p>\n</section>\n</div>\n<div class="tabs">\n<section class="tab-panel" data-tab="v2">'],
+    ),
+    (
+        "6-a-fence-end-with-no-opening-is-not-printed",
+        "Text.\n::: zone-end\n\nMore.\n::: moniker-end\n",
+        [("paragraph", "p[0]", "Text.", (), None), ("paragraph", "p[1]", "More.", (), None)],
+        ["<p>Text.</p>\n<p>More.</p>"],
+    ),
+    (
+        "6-zone-pivots-inside-a-moniker-range",
+        '::: moniker range=">=sql-server-2017"\n\n::: zone pivot="linux"\nApt.\n::: zone-end\n\n'
+        '::: zone pivot="windows"\nMsi.\n::: zone-end\n\n::: moniker-end\n',
+        [("paragraph", "p[0]", ">=sql-server-2017", (), None), ("paragraph", "p[1]", "linux", (), None),
+         ("paragraph", "p[2]", "Apt.", (), None), ("paragraph", "p[3]", "windows", (), None),
+         ("paragraph", "p[4]", "Msi.", (), None)],
+        ['<section class="tab-panel" data-tab="&gt;=sql-server-2017">\n<p class="tab-title">&gt;=sql-server-2017</p>\n'
+         '<div class="tabs">\n<section class="tab-panel" data-tab="linux">',
+         '<p>Msi.</p>\n</section>\n</div>\n</section>\n</div>'],
+    ),
+    (
         "6-tab-headings-as-tabs",
         "Intro.\n\n# [Linux](#tab/linux)\n\nApt.\n\n# [Windows](#tab/windows)\n\nMsi.\n\n---\n\nAfter.\n",
         [("paragraph", "p[0]", "Intro.", (), None), ("heading", "heading[0]", "Linux", (), None),
