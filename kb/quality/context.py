@@ -207,17 +207,34 @@ def comparable(ctx: Context, pair: DocPair) -> Comparison:
 MIN_SHARED_ANCHORS = 0.2
 """Two documents with this small a share of their anchors (links, numbers, code, names) in common are
 not translations of one text, whatever grouped them into a topic: their content is not compared."""
+MIN_ANCHORS = 5
+"""Fewer anchors than this on either side say nothing either way."""
 
 
 def shares_anchors(a: Document, b: Document) -> bool:
-    """Whether two documents with a few anchors each share enough of them to be one text."""
+    """Whether two documents could be one text: translated from the same source file's version
+    (``ms.openlocfilehash``), or sharing enough anchors (see :func:`anchor_share`)."""
+    if a.translation.source_hash and a.translation.source_hash == b.translation.source_hash:
+        return True
+    share = anchor_share(a, b)
+    return share is None or share >= MIN_SHARED_ANCHORS
+
+
+def anchor_share(a: Document, b: Document) -> float | None:
+    """The share of their anchors two documents have in common (Jaccard), None when either has too
+    few. Links, images, numbers and code are written alike in every translation; names (capitalised
+    words) only count when those are too few: a page of steps capitalises the labels of the interface
+    it names, and translates them (es **Guardar**, it **Salva**)."""
     from kb.align.fingerprint import document_anchors
 
     xa = frozenset().union(*document_anchors(a))
     xb = frozenset().union(*document_anchors(b))
-    if min(len(xa), len(xb)) < 5:
-        return True
-    return len(xa & xb) / len(xa | xb) >= MIN_SHARED_ANCHORS
+    written_alike = [frozenset(x for x in side if not x.startswith("w:")) for side in (xa, xb)]
+    if min(map(len, written_alike)) >= MIN_ANCHORS:
+        xa, xb = written_alike
+    if min(len(xa), len(xb)) < MIN_ANCHORS:
+        return None
+    return len(xa & xb) / len(xa | xb)
 
 
 def severity(kind: str, relation: Relation = Relation.LOCALE) -> Severity:

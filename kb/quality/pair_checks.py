@@ -10,7 +10,15 @@ from collections.abc import Iterator
 
 from kb.align.blocks import confidence
 from kb.model import Finding, SegmentPair
-from kb.quality.context import Comparison, Context, aligned_segments, comparable, pair_finding
+from kb.quality.context import (
+    UNCERTAIN_BELOW,
+    Comparison,
+    Context,
+    aligned_segments,
+    anchor_share,
+    comparable,
+    pair_finding,
+)
 from kb.quality.pairs import edition_of
 
 
@@ -39,15 +47,21 @@ def check_editions(ctx: Context) -> Iterator[Finding]:
 
 
 def check_alignment(ctx: Context) -> Iterator[Finding]:
-    """A translation whose segments could not be paired confidently with its reference's: its
-    content is not compared, and it gets one ``alignment_uncertain``."""
+    """A translation whose segments could not be paired confidently with its reference's, or that
+    shares too few of its links, numbers and code with it to be the same text: its content is not
+    compared, and it gets one ``alignment_uncertain`` saying which."""
     for pair in ctx.pairs:
         if comparable(ctx, pair) is not Comparison.UNCERTAIN:
             continue
         share = confidence(ctx.segment_pairs(pair))
+        anchors = anchor_share(pair.a, pair.b)
+        if share >= UNCERTAIN_BELOW and anchors is not None:
+            why = (f"it shares only {anchors:.0%} of what translations write alike (links, numbers, code, names) "
+                   f"with {pair.a.locale} ({pair.a.path}), so it may not be a translation of the same text")
+        else:
+            why = f"only {share:.0%} of the text could be paired confidently with {pair.a.locale} ({pair.a.path})"
         yield pair_finding(
             "alignment_uncertain",
             pair,
-            f"only {share:.0%} of the text could be paired confidently with {pair.a.locale} "
-            f"({pair.a.path}): its content was not compared, review it against the reference by hand",
+            f"{why}: its content was not compared, review it against the reference by hand",
         )

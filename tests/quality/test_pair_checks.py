@@ -107,3 +107,51 @@ def test_a_lexicon_given_to_the_checks_reaches_the_aligner(tmp_path: Path) -> No
     corpus = ingest(content)
     check_corpus(corpus, align(corpus.documents), CheckOptions(lexicon=Counting()))
     assert Counting.calls > 0
+
+
+LABELS = {
+    "es-ES": "Guardar Publicar Editar Aceptar Siguiente Atrás Nombre Página Contenido Encabezado Enlace Texto "
+             "Diseño Nivel Destino Fragmentos Revisar Elegir",
+    "it-IT": "Salva Pubblica Modifica Accetta Avanti Indietro Nome Pagina Contenuto Intestazione Collegamento Testo "
+             "Layout Livello Destinazione Frammenti Verifica Scegli",
+}
+VERBS = {"es-ES": ("Seleccione", "y después", "Vea"), "it-IT": ("Selezionare", "e poi", "Vedere")}
+
+
+def steps(locale: str, links: list[str]) -> str:
+    """A page of steps naming the interface's (capitalised, translated) labels, and linking pages."""
+    pick, then, see = VERBS[locale]
+    labels = LABELS[locale].split()
+    items = [f"{n + 1}. {pick} **{labels[2 * n]}** {then} **{labels[2 * n + 1]}**." for n in range(9)]
+    items += [f"{n + 10}. {see} [{target}]({target})." for n, target in enumerate(links)]
+    return "# Title\n\n" + "\n".join(items) + "\n"
+
+
+def test_translations_of_one_source_whose_interface_labels_differ_are_compared(tmp_path: Path) -> None:
+    # Found on Dynamics 365 Commerce articles: their links and images are the same, but the bold labels
+    # of the interface are capitalised words, translated; counted as names, they made two translations
+    # of one source version look like two texts ("only 100% of the text could be paired").
+    links = ["a.md", "b.md", "c.md", "d.md", "e.md", "f.png"]
+    write(tmp_path, {f"{loc.lower()}/x.md": front(loc, "07/11/2022", "same") + steps(loc, links) for loc in LABELS})
+    corpus = ingest(tmp_path)
+    ctx = make_context(corpus, align(corpus.documents))
+    assert list(check_alignment(ctx)) == []
+    # without the source hash, links, images and numbers decide before names do
+    write(tmp_path, {f"{loc.lower()}/x.md": front(loc, "07/11/2022", "") + steps(loc, links) for loc in LABELS})
+    corpus = ingest(tmp_path)
+    assert list(check_alignment(make_context(corpus, align(corpus.documents)))) == []
+
+
+def test_two_texts_grouped_as_one_topic_are_not_compared_and_told_why(tmp_path: Path) -> None:
+    # (no source hash; one asset id, which a copied article keeps, grouped them)
+    write(tmp_path, {
+        "es-es/x.md": front("es-ES", "07/11/2022", "") + steps("es-ES", ["a.md", "b.md", "c.md", "d.md", "e.md"]),
+        "it-it/x.md": front("it-IT", "07/11/2022", "") + steps("it-IT", ["p.md", "q.md", "r.md", "s.md", "t.md"]),
+    })
+    corpus = ingest(tmp_path)
+    found = list(check_alignment(make_context(corpus, align(corpus.documents))))
+    assert [(f.kind, f.path) for f in found] == [("alignment_uncertain", "it-it/x.md")]
+    assert found[0].message == (
+        "it shares only 0% of what translations write alike (links, numbers, code, names) with es-ES "
+        "(es-es/x.md), so it may not be a translation of the same text: its content was not compared, "
+        "review it against the reference by hand")
