@@ -44,7 +44,7 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], terms_by_key
                 matched |= hit
         if spans:
             ranked.append((-len(matched), i, part, spans))
-    best = sorted(sorted(ranked)[:2], key=lambda r: r[1])
+    best = sorted(_distinct(sorted(ranked))[:2], key=lambda r: r[1])
     if best:
         width = SNIPPET_CHARS // len(best)
         joined = " … ".join(fragment(part, spans, width) for _, _, part, spans in best)
@@ -54,6 +54,18 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], terms_by_key
     plain = text[:SNIPPET_CHARS]
     cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
     return html.escape(plain[:cut] + " …" if cut > 0 else plain, quote=False)
+
+
+def _distinct(ranked: list[Any]) -> list[Any]:
+    """The ranked parts without a text already ranked above: an article's description is often its
+    opening paragraph too, and a snippet said it twice."""
+    seen: set[str] = set()
+    out = []
+    for r in ranked:
+        if r[2] not in seen:
+            seen.add(r[2])
+            out.append(r)
+    return out
 
 
 def words_at(part: str, positions: list[int]) -> Iterator[re.Match[str]]:
