@@ -1,6 +1,8 @@
 """``malformed_markup``: DocFX markup the parser could not read, found in the document's own text and
 reported in the locale where it is — an alert whose marker a translation mangled (``>[! Nota]``,
-``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong.
+``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong — and
+bold marks a reader sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation
+moves a space inside the marks or empties them), found in the parsed text.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import replace
 
 from kb.ingest.docfx import VIDEO_MARKER
 from kb.ingest.markdown import ALERT_KINDS, INCLUDE
-from kb.model import Document, Finding
+from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, quote
 
 _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
@@ -65,6 +67,31 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         yield line_of(start), "a ::: directive is never closed", text[start : text.find("\n", start)]
 
 
+_LITERAL_BOLD = re.compile(r"(?<!\*)(?:\*\*|\*\*\*\*)(?!\*)")
+"""Two or four asterisks left in a segment's parsed text: bold marks Markdown did not read (runs of
+three, or of five and more, are rules and decorations written on purpose)."""
+
+
+def literal_bold(doc: Document) -> Iterator[Segment]:
+    """The segments of ``doc`` whose text shows bold marks as written: a space just inside them, nothing
+    between them, or closing marks after punctuation right before a letter (``**R:**Se``), which
+    CommonMark, and Markdig with it, does not read as bold."""
+    for seg in doc.segments:
+        if seg.kind is SegmentKind.CODE or "**" not in seg.text:
+            continue
+        text = seg.text
+        for code in seg.code:
+            text = text.replace(code, " ")
+        if any(_written(doc.body, text, m) for m in _LITERAL_BOLD.finditer(text)):
+            yield seg
+
+
+def _written(body: str, text: str, m: re.Match[str]) -> bool:
+    """Whether the marks ``m`` found in ``text`` are in the source as written, with the letters around
+    them: escaped ones (``\\*\\*``) are asterisks the author meant to show."""
+    return text[max(0, m.start() - 3) : m.end() + 3] in body
+
+
 def document_problems(doc: Document) -> list[tuple[int, str, str]]:
     return list(problems(doc.body))
 
@@ -76,3 +103,7 @@ def check_markup(ctx: Context) -> Iterator[Finding]:
             found = doc_finding("malformed_markup", topic, doc, f"{what}: {quote(written.strip())}")
             # the line in the file, where a translator fixes it
             yield replace(found, line=doc.body_line + line)
+        for seg in literal_bold(doc):
+            yield doc_finding("malformed_markup", topic, doc, f"bold marks are shown as written in {quote(seg.text)}: "
+                              "Markdown reads ** as bold around some text with no space just inside the marks, "
+                              "and closing marks after punctuation only before a space or punctuation", seg=seg)

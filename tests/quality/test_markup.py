@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.quality.markup import problems
+from kb.ingest.reader import parse_document
+from kb.quality.markup import literal_bold, problems
 
 CASES = [
     ("> [!NOTE]\n> Fine.\n", []),
@@ -28,3 +29,22 @@ CASES = [
 @pytest.mark.parametrize(("body", "expected"), CASES)
 def test_markup_the_parser_could_not_read(body: str, expected: list[tuple[int, str]]) -> None:
     assert [(line, what) for line, what, _ in problems(body)] == expected
+
+
+BOLD_CASES = [
+    ("Vá para **** > **usuários ativos**.\n", ["Vá para **** > usuários ativos."]),
+    ("vá para a página **configurações** \\> de privacidade de **segurança &amp; ** .\n",
+     ["vá para a página configurações > de privacidade de **segurança & ** ."]),
+    ("| A |\n|---|\n|** Versión 4 del encabezado**|\n", ["** Versión 4 del encabezado**"]),
+    ("**R:**Se você tiver um cenário.\n", ["**R:**Se você tiver um cenário."]),
+    ("<table><tr><td>**Deixe em branco**</td></tr></table>\n", []),  # kb reads Markdown in HTML cells
+    ("**Bold** and `**kept in code**`, *em* and __strong__.\n", []),
+    ("--****** Fin: script ******\n\n```\n**not markdown**\n```\n", []),
+    ("| Status | \\*\\*Deixe em branco\\*\\* |\n|---|---|\n| a | b |\n", []),  # escaped: meant to show
+]
+
+
+@pytest.mark.parametrize(("body", "texts"), BOLD_CASES)
+def test_bold_marks_a_reader_sees_as_written(body: str, texts: list[str]) -> None:
+    doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
+    assert [seg.text for seg in literal_bold(doc)] == texts
