@@ -21,6 +21,17 @@ def is_navigation(path: str) -> bool:
     return path.rsplit("/", 1)[-1].lower() in NAV_NAMES
 
 
+def superseded(paths: list[str]) -> set[str]:
+    """The ``TOC.md`` files of folders that also have a ``toc.yml``: the YAML one is the folder's table
+    of contents, as Learn shows it (a repository that moved to YAML often keeps its old Markdown TOC,
+    no longer built, listing articles since moved or removed)."""
+    def folder(path: str) -> str:
+        return path.rsplit("/", 1)[0] if "/" in path else ""
+
+    with_yaml = {folder(p) for p in paths if not p.lower().endswith(".md")}
+    return {p for p in paths if p.lower().endswith(".md") and folder(p) in with_yaml}
+
+
 def _entry(text: str) -> NavNode:
     m = _LINK.match(text.strip())
     if m:

@@ -22,7 +22,7 @@ from kb.ingest import frontmatter, markdown, yamlpages
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
-from kb.ingest.navigation import is_navigation, parse_navigation
+from kb.ingest.navigation import is_navigation, parse_navigation, superseded
 from kb.ingest.segments import TooComplex, build_segments
 from kb.ingest.skeleton import pack_skeleton
 from kb.ingest.textfiles import InputProblem, content_folder, decode
@@ -84,6 +84,7 @@ def discover(root: Path) -> Discovered:
     roles = {rel: docsets.role(rel) for rel in [*docs, *navs]}
     docs = [rel for rel in docs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
     navs = [rel for rel in navs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
+    navs = [rel for rel in navs if rel not in superseded(navs)]
     others = [rel for rel in others if docsets.is_resource(rel)]
     return Discovered(docs, navs, problems, docsets, frozenset(others))
 

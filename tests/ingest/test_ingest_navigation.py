@@ -65,3 +65,20 @@ def test_a_navigation_file_knows_its_locale_from_its_folder() -> None:
 def test_malformed_yaml_raises_for_ingest_to_report() -> None:
     with pytest.raises(yaml.YAMLError):
         parse_navigation("toc.yml", "items: [unclosed")
+
+
+def test_a_folder_with_both_tocs_is_navigated_by_its_yaml_one(tmp_path) -> None:
+    # Microsoft 365's admin folder keeps an old TOC.md beside the TOC.yml Learn builds: both were
+    # shown, one after the other, on every locale home.
+    from kb.ingest.reader import ingest
+
+    files = {"pt-br/admin/TOC.md": "# [Antigo](a.md)\n", "pt-br/admin/TOC.yml": "- name: Novo\n  href: a.md\n",
+             "pt-br/other/TOC.md": "# [Outro](../admin/a.md)\n",
+             "pt-br/admin/a.md": "---\ntitle: A\n---\n# A\n\nTexto.\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    corpus = ingest(tmp_path, jobs=1)
+    assert [(n.path, n.items[0].title) for n in corpus.navigation] == [
+        ("pt-br/admin/TOC.yml", "Novo"), ("pt-br/other/TOC.md", "Outro")]
+    assert corpus.problems == ()
