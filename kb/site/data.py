@@ -100,6 +100,9 @@ def locale_key(tag: str) -> str:
     return tag.lower()
 
 
+_FOLDER_PAGES = frozenset({"index", "readme", "default", "toc"})
+"""File names (without suffix) of a folder's default page: found elsewhere, they are another folder's."""
+
 @dataclass
 class SiteData:
     """Indexes over the corpus and alignment that page gathering needs; built once per build."""
@@ -167,7 +170,8 @@ class SiteData:
 
         Tried in order: the exact path; a file in the same folder whose name ends with ``-{name}``
         (editions published under a prefix, such as ``China-billing.md`` for ``billing.md``); the same
-        path below another locale root; the same file name elsewhere in the locale."""
+        path below another locale root; the same file name elsewhere in the locale (not a folder's
+        default page, :data:`_FOLDER_PAGES`)."""
         path = posixpath.normpath(posixpath.join(from_dir, target))
         if path.startswith("../") or path == "..":
             return None
@@ -184,6 +188,8 @@ class SiteData:
         same_root = self.by_root_path.get(strip_locale_folder(path).lower(), [])
         if same_root:
             return next((d for d in same_root if d.locale == locale), same_root[0])
+        if low.rsplit(".", 1)[0] in _FOLDER_PAGES:
+            return None  # every folder may have one: its name says nothing about which
         named = self.by_name.get((locale, low), [])
         return named[0] if len(named) == 1 else None
 

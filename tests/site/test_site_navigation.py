@@ -124,3 +124,37 @@ def test_the_site_renders_the_branch_the_tree_page_and_the_home_main_docset_firs
     assert [h.get_text(strip=True) for h in home.select("nav.toc h2")] == ["Sobre o produto", "Edição da China"]
     landing = BeautifulSoup((dest / "pt-br/main-billing/index.html").read_text(encoding="utf-8"), "html.parser")
     assert "landing" in landing.find("article")["class"]
+
+
+
+def one_index(tmp_path: Path) -> SiteData:
+    write_files(tmp_path, {"pt-br/users/index.md": doc("Usuários"), "pt-br/users/add.md": doc("Adicionar"),
+                           "pt-br/TOC.md": "# [Assinaturas](commerce/index.md)\n# [Usuários](users/index.md)\n"})
+    corpus = ingest(tmp_path)
+    topics = [Topic(d.path, d.path, [TopicMember(d, Evidence.PATH, 1.0, d.path.replace("/", "-"))])
+              for d in corpus.documents]
+    return SiteData.gather(corpus, Alignment(topics), "/")
+
+
+@pytest.mark.parametrize(
+    ("from_dir", "target", "expected"),
+    [
+        ("pt-br/users", "add.md", "pt-br/users/add.md"),
+        ("pt-br/moved", "../users/add.md", "pt-br/users/add.md"),
+        ("pt-br/other", "../old/add.md", "pt-br/users/add.md"),  # a moved file: its name is in one place
+        # A folder's default page names nothing by its file name: Microsoft 365's TOC entry for
+        # ../commerce/index.yml, absent, led to the corpus's only index.yml, another folder's.
+        ("pt-br", "commerce/index.md", None),
+        ("pt-br", "commerce/INDEX.yml", None),
+    ],
+)
+def test_a_relative_path_is_resolved_to_its_document(tmp_path: Path, from_dir: str, target: str,
+                                                      expected: str | None) -> None:
+    found = one_index(tmp_path).resolve_path(from_dir, "pt-BR", target)
+    assert (found.path if found else None) == expected
+
+
+def test_an_absent_folder_page_in_the_toc_marks_no_other_page(tmp_path: Path) -> None:
+    data = one_index(tmp_path)
+    index = navigation.build_nav(data, "pt-BR")
+    assert [entry.label for entry in index.orders[0]] == ["Usuários"]
