@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -91,30 +91,56 @@ _LAYOUT = re.compile(
 )
 
 
+_TARGET = re.compile(r"""target[ \t]*=[ \t]*["']?([\w-]*)""", re.I)
+_FORM = re.compile(r"^[ \t]*:::[ \t]*form\b.*:::[ \t]*$", re.I)
+"""A portal's button (``::: form action=… :::``): it shows only in the Azure portal's chromeless view."""
+
+
 def _zones(text: str) -> str:
     """``::: zone pivot`` and ``::: moniker range`` fences as ``docfx-zone`` containers, an outer one
     fenced with more colons than any it holds (a container ends at the first fence as long as its
-    own: a zone inside a moniker range would end the range). Ends with no opening are dropped."""
+    own: a zone inside a moniker range would end the range). ``::: zone target="docs"`` keeps its
+    content and loses its fences; a zone of another target (``chromeless``: the Azure portal's
+    in-product view) goes whole, as on Learn, lines blanked so that the others keep their numbers.
+    Ends with no opening are dropped."""
     if ":::" not in text:
         return text
     lines = text.split("\n")
-    opens: list[tuple[int, int]] = []  # (line, height of what it holds so far), innermost last
+    opens: list[list[Any]] = []  # [line, kind, height of the containers it holds], innermost last
     fences: dict[int, tuple[str, int]] = {}  # line → (opening's attributes or "" for an end, colons)
+    hidden: list[range] = []
     for i, line in enumerate(lines):
         if ":::" not in line:
             continue
         if m := _ZONE_OPEN.match(line):
-            opens.append((i, 0))
-            fences[i] = (m.group(2) or m.group(3), 0)
+            attrs = m.group(2) or m.group(3)
+            target = _TARGET.match(attrs)
+            kind = "container" if target is None else "keep" if target.group(1).lower() == "docs" else "hide"
+            opens.append([i, kind, 0])
+            if kind == "container":
+                fences[i] = (attrs, 0)
+            else:
+                lines[i] = ""  # (an unclosed target zone keeps its content: better shown than lost)
         elif _ZONE_END.match(line):
             if not opens:
                 lines[i] = ""
                 continue
-            start, height = opens.pop()
-            fences[start] = (fences[start][0], 3 + height)
-            fences[i] = ("", 3 + height)
-            if opens:
-                opens[-1] = (opens[-1][0], max(opens[-1][1], height + 1))
+            start, kind, height = opens.pop()
+            if kind == "container":
+                fences[start], fences[i] = (fences[start][0], 3 + height), ("", 3 + height)
+                height += 1
+            else:
+                lines[i] = ""
+                if kind == "hide":
+                    hidden.append(range(start, i + 1))
+            if opens and kind != "hide":
+                opens[-1][2] = max(opens[-1][2], height)
+        elif _FORM.match(line):
+            lines[i] = ""
+    for lines_of_zone in hidden:
+        for j in lines_of_zone:
+            lines[j] = ""
+            fences.pop(j, None)
     for i, (attrs, colons) in fences.items():
         indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
         fence = ":" * max(colons, 3)

@@ -224,6 +224,16 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ["<p>Text.</p>\n<p>More.</p>"],
     ),
     (
+        "6-target-zones-show-what-learn-shows",
+        '::: zone target="docs"\n\n# Deploy Data Box\n\n::: zone-end\n\n::: zone target="chromeless"\n\n'
+        '# Portal title\n\n::: form action="OpenBlade[#x]" submitText="Go" :::\n\n::: zone-end\n\n'
+        '::: zone target="docs"\n::: zone pivot="cli"\nRun it.\n::: zone-end\n::: zone-end\n\nText.\n',
+        [("heading", "heading[0]", "Deploy Data Box", (), None), ("paragraph", "p[0]", "cli", (), None),
+         ("paragraph", "p[1]", "Run it.", (), None), ("paragraph", "p[2]", "Text.", (), None)],
+        ['<h1 id="deploy-data-box">Deploy Data Box</h1>\n<div class="tabs">\n'
+         '<section class="tab-panel" data-tab="cli">'],
+    ),
+    (
         "6-zone-pivots-inside-a-moniker-range",
         '::: moniker range=">=sql-server-2017"\n\n::: zone pivot="linux"\nApt.\n::: zone-end\n\n'
         '::: zone pivot="windows"\nMsi.\n::: zone-end\n\n::: moniker-end\n',
