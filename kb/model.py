@@ -63,7 +63,7 @@ class Link:
     text: str
     """The visible text of the link, or an image's alt text."""
     kind: str = "link"
-    """``link``, ``image`` or ``include``."""
+    """``link``, ``image``, ``include`` or ``code`` (code taken from a file, :mod:`kb.ingest.snippets`)."""
     line: int | None = None
     """1-based line in the source file where the link's block starts, when known."""
 

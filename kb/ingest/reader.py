@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from kb import locales
-from kb.ingest import frontmatter, markdown, yamlpages
+from kb.ingest import frontmatter, markdown, snippets, yamlpages
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
@@ -158,11 +158,12 @@ def _printable(rel: str) -> str:
 
 
 def expand_includes(
-    body: str, rel: str, root: Path | None, depth: int = 0, budget: list[int] | None = None
+    body: str, rel: str, root: Path | None, depth: int = 0, budget: list[int] | None = None, first_line: int = 1
 ) -> tuple[str, list[Link], list[Problem]]:
     """Replace ``[!INCLUDE[…](file)]`` by the file's body, when it lies inside the content root.
 
-    ``budget`` is [includes, bytes] left for the whole document, shared by nested includes."""
+    ``budget`` is [includes, bytes] left for the whole document, shared by nested includes;
+    ``first_line`` is the line of ``rel`` that ``body`` starts at (problems name the file's lines)."""
     links: list[Link] = []
     problems: list[Problem] = []
     top = budget is None
@@ -173,7 +174,7 @@ def expand_includes(
 
         assert isinstance(m, re.Match)
         target = m.group("target")
-        line = body.count("\n", 0, m.start()) + 1
+        line = first_line + body.count("\n", 0, m.start())
         links.append(Link(target, m.group("title"), "include", line))
         if root is None:
             return ""
@@ -205,9 +206,9 @@ def expand_includes(
         except InputProblem as exc:
             problems.append(Problem(rel, line, f"include '{target}' not expanded: {exc.message}"))
             return ""
-        _, inc_body, _ = frontmatter.split(text)
+        _, inc_body, inc_line = frontmatter.split(text)
         inc_rel = path.relative_to(root_real).as_posix()
-        expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1, budget)
+        expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1, budget, inc_line)
         problems.extend(inner_problems)
         return markdown.indent_included(expanded.strip("\n"), body, m.start())
 
@@ -283,7 +284,11 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         return _redirect(rel, fm, target), []
     if not body.strip():
         raise InputProblem("document has front matter but an empty body", body_line)
-    body, include_links, problems = expand_includes(body, rel, root)
+    body, include_links, problems = expand_includes(body, rel, root, first_line=body_line)
+    body, code_links, code_problems = snippets.expand_code(
+        body, rel, root, [MAX_INCLUDES, MAX_INCLUDED_BYTES], MAX_INCLUDE_FILE, body_line)
+    include_links += code_links
+    problems += code_problems
     if control_line is not None:
         problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
     tokens = markdown.parse(body)

@@ -79,7 +79,7 @@ def test_include_inside_root_is_expanded_and_outside_is_refused(tmp_path):
         ("inc/x.md", "include"), ("../secret.md", "include"), ("y.md", "link"),
     ]
     assert [(p.path, p.line, p.message) for p in problems] == [
-        ("a.md", 5, "include '../secret.md' reaches outside the content root; not read")
+        ("a.md", 9, "include '../secret.md' reaches outside the content root; not read")  # the file's line
     ]
 
 

@@ -1,0 +1,169 @@
+"""Code taken from files, as DocFX writes it, made into fenced code blocks before parsing:
+
+* ``:::code language="csharp" source="snippets/app.cs" range="3-8" id="setup" highlight="2":::``
+  (``range`` lines, or the region ``id``);
+* the older ``[!code-csharp[Title](snippets/app.cs#L3-L8 "title")]``, with ``#L3-L8``, ``#region``,
+  ``?range=3-8``, ``?name=region`` or ``?start=3&end=8``.
+
+A region is the lines between a line holding ``<id>`` and one holding ``</id>`` (in any comment
+syntax: ``// <id>``, ``# <id>``, ``<!-- <id> -->``), or between ``#region id`` and ``#endregion``;
+the marker lines of other regions inside it are left out, and the lines lose their common indent.
+``~/`` is the docset's root (the folder of its ``docfx.json``, else the content root).
+
+Files are read as includes are (:func:`kb.ingest.reader.expand_includes`): only inside the content
+root, within the document's include budget; a file that is absent, outside, too large or binary, or
+a region not in it, is a problem naming the document's line and the target, and shows nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from urllib.parse import parse_qs, unquote
+
+from kb.ingest.textfiles import InputProblem, decode
+from kb.model import Link, Problem
+
+_DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>[^\n]*?):::[ \t]*$", re.M | re.I)
+_SNIPPET = re.compile(
+    r"^(?P<lead>[ \t>]*)\[!code(?:-(?P<lang>[\w+#.-]{1,40}))?\[(?P<title>[^\]\n]{0,500})\]"
+    r"\((?P<target>[^)\s]{1,1000})(?:[ \t]+\"[^\"\n]{0,500}\")?\)\][ \t]*$",
+    re.M | re.I,
+)
+_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_LINES = re.compile(r"^L?(\d+)(?:-L?(\d*))?$", re.I)
+_TAG_LINE = re.compile(r"^\s*(?://|#|'|--|<!--|/\*|REM\b)?\s*</?[\w.-]+>\s*(?:-->|\*/)?\s*$", re.I)
+MARKERS = re.compile(rb":::\s*code\b|\[!code", re.I)
+"""Whether a file's text may take code from other files (its parse then depends on them)."""
+
+
+def expand_code(
+    body: str, rel: str, root: Path | None, budget: list[int], limit: int, first_line: int = 1
+) -> tuple[str, list[Link], list[Problem]]:
+    """``body`` (line ``first_line`` of ``rel`` on) with each code directive replaced by a fenced
+    block of the code it names; the directives as links of kind ``code``; what could not be taken.
+    ``budget`` is the include budget ([files, bytes] left), ``limit`` the largest file read."""
+    if ":::" not in body and "[!" not in body:
+        return body, [], []
+    links: list[Link] = []
+    problems: list[Problem] = []
+
+    def replace(m: re.Match[str], target: str, language: str, selector: str, title: str) -> str:
+        line = first_line + body.count("\n", 0, m.start())
+        links.append(Link(target, title, "code", line))
+        if root is None:
+            return ""
+        try:
+            text = _read(root, rel, target, budget, limit)
+            code = _select(text, selector)
+        except InputProblem as exc:
+            problems.append(Problem(rel, line, f"code '{target}' not shown: {exc.message}"))
+            return ""
+        return _fence(code, language, m.group("lead"))
+
+    def directive(m: re.Match[str]) -> str:
+        attrs = {k.lower(): a if a is not None else b for k, a, b in _ATTR.findall(m.group("attrs"))}
+        selector = f"range={attrs['range']}" if attrs.get("range") else f"name={attrs.get('id', '')}"
+        return replace(m, attrs.get("source", ""), attrs.get("language", ""), selector, "")
+
+    def snippet(m: re.Match[str]) -> str:
+        target = m.group("target")
+        path, _, fragment = target.partition("#")
+        path, _, query = path.partition("?")
+        selector = query or (_fragment_selector(fragment) if fragment else "")
+        return replace(m, path, m.group("lang") or "", selector, m.group("title"))
+
+    out = _DIRECTIVE.sub(directive, body) if ":::" in body else body
+    out = _SNIPPET.sub(snippet, out) if "[!" in out else out
+    return out, links, problems
+
+
+def _fragment_selector(fragment: str) -> str:
+    """``L3-L8`` → ``range=3-8``; a region's name → ``name=…``."""
+    m = _LINES.match(fragment)
+    return f"range={m.group(1)}-{m.group(2) or ''}" if m and fragment[:1] in "Ll" else f"name={fragment}"
+
+
+def _read(root: Path, rel: str, target: str, budget: list[int], limit: int) -> str:
+    if not target:
+        raise InputProblem("no source file named")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InputProblem("too many files included in one document")
+    root_real = root.resolve()
+    if target.startswith("~/"):
+        base = _docset_root(root_real, (root_real / rel).parent)
+        target = target[2:]
+    else:
+        base = (root_real / rel).parent
+    path = (base / unquote(target)).resolve()
+    if not (path == root_real or root_real in path.parents):
+        raise InputProblem("it is outside the content root; not read")
+    if not path.is_file():
+        raise InputProblem("file not found")
+    size = path.stat().st_size
+    if size > min(budget[1], limit):  # checked before reading: it may be huge
+        raise InputProblem(f"too large ({size:,} bytes; {min(budget[1], limit):,} left to include)")
+    budget[1] -= size
+    return decode(path.read_bytes(), limit)
+
+
+def _docset_root(root: Path, folder: Path) -> Path:
+    """The nearest folder from ``folder`` up to ``root`` holding a ``docfx.json``, else ``root``."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / "docfx.json").is_file():
+            return candidate
+        if candidate == root:
+            break
+    return root
+
+
+def _select(text: str, selector: str) -> str:
+    """The lines of ``text`` that ``selector`` (a query: ``range=3-8,10``, ``name=region``,
+    ``start=3&end=8``; empty for the whole file) names, without their common indent."""
+    lines = text.removesuffix("\n").split("\n")
+    query = {k.lower(): v[0] for k, v in parse_qs(selector, keep_blank_values=True).items()}
+    if query.get("range"):
+        picked = _ranges(lines, query["range"])
+    elif query.get("start") or query.get("end"):
+        picked = _ranges(lines, f"{query.get('start') or 1}-{query.get('end') or ''}")
+    elif query.get("name"):
+        picked = _region(lines, query["name"])
+    else:
+        picked = lines
+    return textwrap.dedent("\n".join(picked)).strip("\n")
+
+
+def _ranges(lines: list[str], spec: str) -> list[str]:
+    picked: list[str] = []
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d*)\s*)?", part)
+        if m is None:
+            raise InputProblem(f"the line range '{spec}' is not one (write 3-8, 3- or 3,5-7)")
+        first = int(m.group(1))
+        last = first if m.group(2) is None else int(m.group(2)) if m.group(2) else len(lines)
+        if first < 1 or first > len(lines) or last < first:
+            raise InputProblem(f"the file has no lines {part.strip()} (it has {len(lines)})")
+        picked.extend(lines[first - 1 : last])
+    return picked
+
+
+def _region(lines: list[str], name: str) -> list[str]:
+    key = re.escape(name)
+    opening = re.compile(rf"<\s*{key}\s*>|#\s*region\s+{key}\s*$", re.I)
+    closing = re.compile(rf"</\s*{key}\s*>", re.I)
+    start = next((i for i, line in enumerate(lines) if opening.search(line)), None)
+    if start is None:
+        raise InputProblem(f"the region '{name}' is not in the file")
+    region_syntax = "region" in lines[start].lower() and "<" not in lines[start]
+    end_pattern = re.compile(r"#\s*endregion", re.I) if region_syntax else closing
+    end = next((i for i in range(start + 1, len(lines)) if end_pattern.search(lines[i])), len(lines))
+    return [line for line in lines[start + 1 : end] if not _TAG_LINE.match(line)]
+
+
+def _fence(code: str, language: str, lead: str) -> str:
+    """A fenced block of ``code``, each line behind ``lead`` (a quote's ``>``, a list item's indent)."""
+    ticks = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", code)), default=0))
+    block = [f"{ticks}{language.strip().lower()}", *code.split("\n"), ticks]
+    return "\n".join(f"{lead}{line}" if line else lead.rstrip() for line in block)

@@ -1,0 +1,104 @@
+"""kb.ingest.snippets: code taken from files (``:::code``, ``[!code-…]``) becomes code blocks, read as
+includes are; what cannot be taken is a problem at the document's line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+
+from kb.ingest.reader import ingest
+from kb.model import SegmentKind
+
+APP_CS = """using System;
+
+namespace Demo
+{
+    // <setup>
+    var client = new Client();
+    // <inner>
+    client.Open();
+    // </inner>
+    // </setup>
+    #region teardown
+    client.Close();
+    #endregion
+}
+"""
+CFG_XML = "<configuration>\n  <!-- <cfg> -->\n  <add key=\"a\" value=\"1\" />\n  <!-- </cfg> -->\n</configuration>\n"
+FRONT = "---\ntitle: Código\nms.contentlocale: pt-BR\n---\n"  # (four lines: the body's first is line 5)
+
+
+def code_of(tmp_path: Path, body: str, extra: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """The code segments of a document with ``body`` (their text, as the model keeps it: whitespace
+    runs as one space), and its problems as ``line: message``."""
+    files = {"pt-br/docfx.json": "{}", "pt-br/snippets/app.cs": APP_CS, "pt-br/snippets/cfg.xml": CFG_XML,
+             "pt-br/guide/a.md": FRONT + body, **(extra or {})}
+    corpus = ingest(write_files(tmp_path, files), jobs=1)
+    doc = next(d for d in corpus.documents if d.path == "pt-br/guide/a.md")
+    codes = [s.text for s in doc.segments if s.kind is SegmentKind.CODE]
+    assert all(":::" not in s.text and "[!code" not in s.text for s in doc.segments)
+    return codes, [f"{p.line}: {p.message}" for p in corpus.problems if p.path == "pt-br/guide/a.md"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (':::code language="csharp" source="../snippets/app.cs" range="3-4":::\n', "namespace Demo {"),
+        (':::code language="csharp" source="~/snippets/app.cs" id="setup":::\n',
+         "var client = new Client(); client.Open();"),  # ~ is the docset's root; inner markers left out
+        ("[!code-csharp[Setup](../snippets/app.cs#L6-L6)]\n", "var client = new Client();"),
+        ("[!code-csharp[Setup](../snippets/app.cs#inner)]\n", "client.Open();"),
+        ("[!code-csharp[Teardown](../snippets/app.cs?name=teardown)]\n", "client.Close();"),
+        ("[!code-xml[Config](../snippets/cfg.xml?range=1,5)]\n", "<configuration> </configuration>"),
+        (':::code language="xml" source="../snippets/cfg.xml" id="cfg":::\n', '<add key="a" value="1" />'),
+    ],
+)
+def test_code_from_a_file_is_a_code_block(tmp_path: Path, body: str, code: str) -> None:
+    assert code_of(tmp_path, "Texto.\n\n" + body) == ([code], [])
+
+
+def test_code_in_a_list_item_stays_in_the_item_and_is_highlighted(tmp_path: Path) -> None:
+    from kb.ingest.html_rules import BodyText
+    from kb.ingest.render import render_body
+
+    body = '1. Abra:\n\n   :::code language="csharp" source="../snippets/app.cs" range="8":::\n2. Feche.\n'
+    files = {"pt-br/snippets/app.cs": APP_CS, "pt-br/guide/a.md": FRONT + body}
+    doc = ingest(write_files(tmp_path, files), jobs=1).documents[0]
+    assert [(s.kind.value, s.path, s.text) for s in doc.segments] == [  # (an item's blocks come before it)
+        ("code", "list[0]/item[0]/code[0]", "client.Open();"), ("list_item", "list[0]/item[0]", "Abra:"),
+        ("list_item", "list[0]/item[1]", "Feche.")]
+    html = render_body(doc.body, {}, {}, BodyText()).html
+    assert '<span class="n">client</span><span class="p">.</span><span class="n">Open</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (':::code language="csharp" source="../snippets/none.cs":::\n',
+         "code '../snippets/none.cs' not shown: file not found"),
+        ('[!code-csharp[X](../../../../etc/passwd)]\n',
+         "code '../../../../etc/passwd' not shown: it is outside the content root; not read"),
+        ('[!code-csharp[X](../snippets/app.cs#nowhere)]\n',
+         "code '../snippets/app.cs' not shown: the region 'nowhere' is not in the file"),
+        (':::code language="csharp" source="../snippets/app.cs" range="40-50":::\n',
+         "code '../snippets/app.cs' not shown: the file has no lines 40-50 (it has 14)"),
+    ],
+)
+def test_code_that_cannot_be_taken_is_a_problem_at_its_line(tmp_path: Path, body: str, problem: str) -> None:
+    assert code_of(tmp_path, "Texto.\n\n" + body) == ([], [f"7: {problem}"])
+
+
+@pytest.mark.parametrize(
+    ("text", "cached"),
+    [(b'::: code language="csharp" source="a.cs":::', False), (b"[!code-csharp[X](a.cs#L1-L2)]", False),
+     (b"[!INCLUDE[x](a.md)]", False), (b"Plain text about code, and a [link](a.md).", True)],
+)
+def test_a_document_taking_code_from_files_is_parsed_again_each_build(text: bytes, cached: bool) -> None:
+    # (its parse depends on the files it takes code from, which the parse cache does not watch)
+    from kb.ingest import snippets
+    from kb.ingest.cache import cacheable
+
+    assert cacheable(text) is cached
+    assert (snippets.MARKERS.search(text) is None) is (cached or b"INCLUDE" in text)
