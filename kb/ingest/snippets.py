@@ -33,7 +33,8 @@ _SNIPPET = re.compile(
 )
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _LINES = re.compile(r"^L?(\d+)(?:-L?(\d*))?$", re.I)
-_TAG_LINE = re.compile(r"^\s*(?://|#|'|--|<!--|/\*|REM\b)?\s*</?[\w.-]+>\s*(?:-->|\*/)?\s*$", re.I)
+_TAG_LINE = re.compile(r"^\s*(?://|#|'|--|<!--|/\*|REM\b)\s*</?[\w.-]+>\s*(?:-->|\*/)?\s*$", re.I)
+"""A region's marker in a comment (``// <id>``, ``<!-- </id> -->``); a bare ``<tag>`` is XML, kept."""
 MARKERS = re.compile(rb":::\s*code\b|\[!code", re.I)
 """Whether a file's text may take code from other files (its parse then depends on them)."""
 

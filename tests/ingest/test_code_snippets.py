@@ -26,7 +26,8 @@ namespace Demo
     #endregion
 }
 """
-CFG_XML = "<configuration>\n  <!-- <cfg> -->\n  <add key=\"a\" value=\"1\" />\n  <!-- </cfg> -->\n</configuration>\n"
+CFG_XML = ("<configuration>\n  <!-- <cfg> -->\n  <appSettings>\n    <add key=\"a\" value=\"1\" />\n  </appSettings>\n"
+           "  <!-- </cfg> -->\n</configuration>\n")
 FRONT = "---\ntitle: Código\nms.contentlocale: pt-BR\n---\n"  # (four lines: the body's first is line 5)
 
 
@@ -51,8 +52,9 @@ def code_of(tmp_path: Path, body: str, extra: dict[str, str] | None = None) -> t
         ("[!code-csharp[Setup](../snippets/app.cs#L6-L6)]\n", "var client = new Client();"),
         ("[!code-csharp[Setup](../snippets/app.cs#inner)]\n", "client.Open();"),
         ("[!code-csharp[Teardown](../snippets/app.cs?name=teardown)]\n", "client.Close();"),
-        ("[!code-xml[Config](../snippets/cfg.xml?range=1,5)]\n", "<configuration> </configuration>"),
-        (':::code language="xml" source="../snippets/cfg.xml" id="cfg":::\n', '<add key="a" value="1" />'),
+        ("[!code-xml[Config](../snippets/cfg.xml?range=1,7)]\n", "<configuration> </configuration>"),
+        (':::code language="xml" source="../snippets/cfg.xml" id="cfg":::\n',  # XML tags kept, markers not
+         '<appSettings> <add key="a" value="1" /> </appSettings>'),
     ],
 )
 def test_code_from_a_file_is_a_code_block(tmp_path: Path, body: str, code: str) -> None:
