@@ -16,6 +16,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -329,8 +330,35 @@ def link_paths(state: StateCore) -> None:
                     child.attrSet("href", fixed)
 
 
+def xref_name(uid: str) -> str:
+    """What Learn shows for an ``<xref:uid>`` autolink: the member's name (``System.String.Format*`` →
+    ``Format``), its type and name with ``?displayProperty=nameWithType`` (``String.Format``), the
+    whole uid with ``fullName``; an overload's ``*`` and a generic's arity (`` `1``) left out."""
+    uid, _, query = uid.partition("?")
+    uid = re.sub(r"`+\d+", "", unquote(uid).rstrip("*")).split("#")[0]
+    shown = re.search(r"displayProperty=(\w+)", query)
+    parts = uid.split(".")
+    if shown and shown.group(1).lower() == "fullname":
+        return uid
+    if shown and shown.group(1).lower() == "namewithtype":
+        return ".".join(parts[-2:])
+    return parts[-1] or uid
+
+
+def xref_text(state: StateCore) -> None:
+    """An autolinked ``<xref:uid>`` shows the uid's name (:func:`xref_name`), not ``xref:…``."""
+    for tok in state.tokens:
+        children = tok.children or []
+        for i, child in enumerate(children[:-1]):
+            if child.type == "link_open" and child.markup == "autolink":
+                href = str(child.attrGet("href") or "")
+                if href.lower().startswith("xref:") and children[i + 1].type == "text":
+                    children[i + 1].content = xref_name(href[5:])
+
+
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
     ("docfx_zones", zones),
     ("docfx_tabs", tabs),
     ("docfx_link_paths", link_paths),
+    ("docfx_xref_text", xref_text),
 ]

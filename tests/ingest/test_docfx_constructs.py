@@ -234,6 +234,13 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<section class="tab-panel" data-tab="cli">'],
     ),
     (
+        "4-xref-autolinks-show-the-name-learn-shows",
+        "Use <xref:System.String> or <xref:System.String.Format*?displayProperty=nameWithType>.\n",
+        [("paragraph", "p[0]", "Use String or String.Format.",
+          ("xref:System.String", "xref:System.String.Format*?displayProperty=nameWithType"), None)],
+        ['>String<span class="visually-hidden">'],
+    ),
+    (
         "6-zone-pivots-inside-a-moniker-range",
         '::: moniker range=">=sql-server-2017"\n\n::: zone pivot="linux"\nApt.\n::: zone-end\n\n'
         '::: zone pivot="windows"\nMsi.\n::: zone-end\n\n::: moniker-end\n',
@@ -407,3 +414,14 @@ def test_image_attributes_may_hold_colons_and_either_quote() -> None:
     text = """ type="content" source='a.png' alt-text="Shot: the page" border=false"""
     assert docfx.image_attrs(text) == {"type": "content", "source": "a.png", "alt-text": "Shot: the page",
                                        "border": "false"}
+
+
+@pytest.mark.parametrize(
+    ("uid", "shown"),
+    [("System.String", "String"), ("System.String.Format*", "Format"),
+     ("System.String.Format%2A?displayProperty=nameWithType", "String.Format"),
+     ("System.IO.File?displayProperty=fullName", "System.IO.File"),
+     ("System.Collections.Generic.List`1", "List"), ("Microsoft.Graph", "Graph"), ("plain", "plain")],
+)
+def test_an_xref_shows_the_name_learn_shows(uid: str, shown: str) -> None:
+    assert docfx.xref_name(uid) == shown
