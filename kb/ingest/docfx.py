@@ -231,9 +231,12 @@ def _title(label: str, level: int) -> list[Token]:
     return [opening, inline, _block("paragraph_close", "p", -1, level)]
 
 
-def _pivot(info: str) -> str:
+def _pivots(info: str) -> list[str]:
+    """A zone's pivots (``pivot="a,b"``: the zone is shown for either), or a moniker range as one."""
     found = image_attrs(info)
-    return (found.get("pivot") or found.get("target") or found.get("range") or "").split(",")[0].strip()
+    if "range" in found:
+        return [found["range"].strip()]
+    return [p.strip() for p in (found.get("pivot") or found.get("target") or "").split(",") if p.strip()] or [""]
 
 
 def zones(state: StateCore) -> None:
@@ -253,9 +256,10 @@ def zones(state: StateCore) -> None:
                 out.pop()  # the zone before this one closed the group: it goes on
             else:
                 out.append(_block("tabs_open", "div", 1, tok.level, **{"class": "tabs"}))
-            pivot = _pivot(tok.info)
-            out.append(_block("tabs_panel_open", "section", 1, tok.level, **{"class": "tab-panel", "data-tab": pivot}))
-            out.extend(_title(pivot, tok.level))
+            pivots = _pivots(tok.info)
+            ids = " ".join(re.sub(r"\s+", "", p) for p in pivots)  # (docfx.js reads them apart at spaces)
+            out.append(_block("tabs_panel_open", "section", 1, tok.level, **{"class": "tab-panel", "data-tab": ids}))
+            out.extend(_title(", ".join(pivots), tok.level))
         elif tok.type == "container_docfx-zone_close":
             out.append(_block("tabs_panel_close", "section", -1, tok.level))
             out.append(_block("tabs_close", "div", -1, tok.level))

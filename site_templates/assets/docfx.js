@@ -15,40 +15,57 @@
   var words = WORDS[lang] || WORDS.en;
   var groups = [];
 
+  // A panel holds one or more ids (a zone written for pivot="a,b" is both a's and b's): a group has a
+  // tab per id, in the order first met, and choosing one shows every panel holding it.
+  function show(g, id) {
+    g.tabs.forEach(function (t) {
+      var on = t.id === id;
+      t.button.setAttribute("aria-selected", on ? "true" : "false");
+      t.button.tabIndex = on ? 0 : -1;
+    });
+    g.panels.forEach(function (p) { p.panel.hidden = p.ids.indexOf(id) < 0; });
+  }
+
   function select(id) {
     groups.forEach(function (g) {
-      var has = g.tabs.some(function (t) { return t.id === id; });
-      if (!has) { return; }
-      g.tabs.forEach(function (t) {
-        var on = t.id === id;
-        t.button.setAttribute("aria-selected", on ? "true" : "false");
-        t.button.tabIndex = on ? 0 : -1;
-        t.panel.hidden = !on;
-      });
+      if (g.tabs.some(function (t) { return t.id === id; })) { show(g, id); }
     });
   }
 
   function setUpTabs(group, n) {
     var panels = Array.prototype.filter.call(group.children, function (c) {
       return c.classList && c.classList.contains("tab-panel");
+    }).map(function (panel, i) {
+      var title = panel.querySelector(".tab-title");
+      var label = title ? title.textContent.trim() : String(i + 1);
+      var ids = (panel.getAttribute("data-tab") || "").split(/\s+/).filter(Boolean);
+      return { panel: panel, label: label, ids: ids.length ? ids : [label] };
     });
-    if (panels.length < 2) { return; }
+    var order = [];
+    panels.forEach(function (p) {
+      p.ids.forEach(function (id) { if (order.indexOf(id) < 0) { order.push(id); } });
+    });
+    if (order.length < 2) { return; }
     var list = document.createElement("div");
     list.className = "tab-list";
     list.setAttribute("role", "tablist");
-    var g = { tabs: [] };
-    panels.forEach(function (panel, i) {
-      var title = panel.querySelector(".tab-title");
+    var g = { tabs: [], panels: panels };
+    panels.forEach(function (p, i) {
+      p.panel.id = p.panel.id || "tab-panel-" + n + "-" + i;
+      p.panel.setAttribute("role", "tabpanel");
+    });
+    order.forEach(function (id, i) {
+      var own = panels.filter(function (p) { return p.ids.indexOf(id) >= 0; });
+      var alone = own.filter(function (p) { return p.ids.length === 1; })[0];
       var button = document.createElement("button");
       button.type = "button";
       button.setAttribute("role", "tab");
       button.id = "tab-" + n + "-" + i;
-      panel.id = panel.id || "tab-panel-" + n + "-" + i;
-      panel.setAttribute("role", "tabpanel");
-      panel.setAttribute("aria-labelledby", button.id);
-      button.setAttribute("aria-controls", panel.id);
-      button.textContent = title ? title.textContent.trim() : String(i + 1);
-      var id = panel.getAttribute("data-tab") || button.textContent;
+      button.textContent = alone ? alone.label : id;  // a "#tab/linux" section's label is its heading's "Linux"
+      button.setAttribute("aria-controls", own.map(function (p) { return p.panel.id; }).join(" "));
+      own.forEach(function (p) {
+        if (!p.panel.hasAttribute("aria-labelledby")) { p.panel.setAttribute("aria-labelledby", button.id); }
+      });
       button.addEventListener("click", function () { select(id); });
       button.addEventListener("keydown", function (e) {
         var step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
@@ -59,16 +76,12 @@
         e.preventDefault();
       });
       list.appendChild(button);
-      g.tabs.push({ id: id, button: button, panel: panel });
+      g.tabs.push({ id: id, button: button });
     });
     group.insertBefore(list, group.firstChild);
     group.classList.add("tabs-ready");
     groups.push(g);
-    g.tabs.forEach(function (t, i) {
-      t.button.setAttribute("aria-selected", i === 0 ? "true" : "false");
-      t.button.tabIndex = i === 0 ? 0 : -1;
-      t.panel.hidden = i !== 0;
-    });
+    show(g, order[0]);
   }
 
   function copyText(text, done) {

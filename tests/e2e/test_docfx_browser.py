@@ -42,6 +42,16 @@ Segundo grupo, linha de comando.
 Segundo grupo, portal.
 ::: zone-end
 
+Por linguagem:
+
+::: zone pivot="csharp,java"
+Compile o projeto.
+::: zone-end
+
+::: zone pivot="python"
+Execute o script.
+::: zone-end
+
 ::: moniker range="o365-worldwide"
 Centro de administração global.
 ::: moniker-end
@@ -104,7 +114,7 @@ def test_tabs_and_copy_buttons_work_on_a_static_host(page: Page, document: str) 
     page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
     page.goto(document)
     tabs = page.get_by_role("tab")
-    expect(tabs).to_have_count(10)  # two pivot groups, two moniker groups, one group of #tab/ sections
+    expect(tabs).to_have_count(13)  # pivot groups of 2, 2 and 3, moniker groups of 2 and 2, #tab/ sections 2
     expect(page.get_by_text("Use a linha de comando.")).to_be_visible()
     expect(page.get_by_text("Use o portal.")).to_be_hidden()
     page.get_by_role("tab", name="portal").first.click()
@@ -128,3 +138,15 @@ def test_choosing_a_version_of_a_moniker_range_chooses_it_in_every_group(page: P
     expect(page.get_by_text("Passo da 21Vianet.")).to_be_visible()
     expect(page.get_by_text("Passo global.")).to_be_hidden()
     expect(page.get_by_role("tab", name="o365-21vianet").last).to_have_attribute("aria-selected", "true")
+
+
+def test_a_zone_written_for_two_pivots_shows_under_both_tabs(page: Page, document: str) -> None:
+    page.goto(document)
+    expect(page.get_by_role("tab", name="java")).to_have_count(1)
+    expect(page.get_by_text("Compile o projeto.")).to_be_visible()  # (csharp, the first, is chosen)
+    page.get_by_role("tab", name="python").click()
+    expect(page.get_by_text("Compile o projeto.")).to_be_hidden()
+    expect(page.get_by_text("Execute o script.")).to_be_visible()
+    page.get_by_role("tab", name="java").click()
+    expect(page.get_by_text("Compile o projeto.")).to_be_visible()
+    expect(page.get_by_text("Execute o script.")).to_be_hidden()

@@ -241,6 +241,13 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ['>String<span class="visually-hidden">'],
     ),
     (
+        "6-a-zone-for-two-pivots-is-one-panel-of-both",
+        '::: zone pivot="csharp, java"\nCompile.\n::: zone-end\n\n::: zone pivot="python"\nRun.\n::: zone-end\n',
+        [("paragraph", "p[0]", "csharp, java", (), None), ("paragraph", "p[1]", "Compile.", (), None),
+         ("paragraph", "p[2]", "python", (), None), ("paragraph", "p[3]", "Run.", (), None)],
+        ['<section class="tab-panel" data-tab="csharp java">\n<p class="tab-title">csharp, java</p>'],
+    ),
+    (
         "6-zone-pivots-inside-a-moniker-range",
         '::: moniker range=">=sql-server-2017"\n\n::: zone pivot="linux"\nApt.\n::: zone-end\n\n'
         '::: zone pivot="windows"\nMsi.\n::: zone-end\n\n::: moniker-end\n',
