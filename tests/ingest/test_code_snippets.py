@@ -104,3 +104,14 @@ def test_a_document_taking_code_from_files_is_parsed_again_each_build(text: byte
 
     assert cacheable(text) is cached
     assert (snippets.MARKERS.search(text) is None) is (cached or b"INCLUDE" in text)
+
+
+def test_code_through_a_link_leading_outside_the_content_root_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.cs").write_text("var password = \"hunter2\";\n", encoding="utf-8")
+    content = tmp_path / "content"
+    (content / "pt-br" / "snippets").mkdir(parents=True)
+    (content / "pt-br" / "snippets" / "leak.cs").symlink_to(tmp_path / "outside" / "secret.cs")
+    found, problems = code_of(content, 'Texto.\n\n:::code language="csharp" source="../snippets/leak.cs":::\n')
+    outside = "it is outside the content root; not read"
+    assert (found, problems) == ([], [f"7: code '../snippets/leak.cs' not shown: {outside}"])
