@@ -92,6 +92,9 @@ _LAYOUT = re.compile(
 )
 
 
+MAX_ZONE_DEPTH = 8
+"""Zones and moniker ranges nest as tab groups this deep (Learn's pages nest two or three); deeper
+fences go and their content stays, so that no fence is longer than ``2 + MAX_ZONE_DEPTH`` colons."""
 _TARGET = re.compile(r"""target[ \t]*=[ \t]*["']?([\w-]*)""", re.I)
 _FORM = re.compile(r"^[ \t]*:::[ \t]*form\b.*:::[ \t]*$", re.I)
 """A portal's button (``::: form action=… :::``): it shows only in the Azure portal's chromeless view."""
@@ -110,6 +113,7 @@ def _zones(text: str) -> str:
     opens: list[list[Any]] = []  # [line, kind, height of the containers it holds], innermost last
     fences: dict[int, tuple[str, int]] = {}  # line → (opening's attributes or "" for an end, colons)
     hidden: list[range] = []
+    depth = 0  # containers open
     for i, line in enumerate(lines):
         if ":::" not in line:
             continue
@@ -117,6 +121,9 @@ def _zones(text: str) -> str:
             attrs = m.group(2) or m.group(3)
             target = _TARGET.match(attrs)
             kind = "container" if target is None else "keep" if target.group(1).lower() == "docs" else "hide"
+            if kind == "container" and depth >= MAX_ZONE_DEPTH:
+                kind = "keep"  # (deeper, a fence would grow with the depth: its content stays, unframed)
+            depth += kind == "container"
             opens.append([i, kind, 0])
             if kind == "container":
                 fences[i] = (attrs, 0)
@@ -130,6 +137,7 @@ def _zones(text: str) -> str:
             if kind == "container":
                 fences[start], fences[i] = (fences[start][0], 3 + height), ("", 3 + height)
                 height += 1
+                depth -= 1
             else:
                 lines[i] = ""
                 if kind == "hide":

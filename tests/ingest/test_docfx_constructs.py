@@ -3,6 +3,8 @@ search, alignment, checks and exports see) and its HTML (what the page shows).""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import ROOT
 
@@ -350,6 +352,20 @@ def test_bilingual_markup_is_read_in_one_pass_however_hostile() -> None:
     assert docfx._bilingual(hostile) == hostile  # nothing pairs: left as written
     pair = '<span data-ttu-id="1">Um.</span><span class="sxs-lookup"><span data-stu-id="1">One.</span></span>'
     assert docfx._bilingual(pair * 3 + "\n" + pair) == "Um.Um.Um.\nUm."
+
+
+def test_nested_zones_are_fenced_in_linear_space_however_deep() -> None:
+    # Each container is fenced with more colons than those it holds: 3,000 nested zones made fences of
+    # up to 3,003 colons, 4.5 million in all, and a parse of 35 s. Deeper than MAX_ZONE_DEPTH, a zone
+    # loses its fences (its content stays).
+    depth = 3_000
+    hostile = "".join(f'::: zone pivot="p{i}"\n' for i in range(depth)) + "Texto.\n" + "::: zone-end\n" * depth
+    out = docfx._zones(hostile)
+    fences = re.findall("^:+", out, re.M)
+    assert len(fences) == 2 * docfx.MAX_ZONE_DEPTH and max(map(len, fences)) == 2 + docfx.MAX_ZONE_DEPTH
+    assert "Texto." in out
+    two = '::: moniker range="v2"\n::: zone pivot="a"\nA.\n::: zone-end\n::: moniker-end\n'
+    assert docfx._zones(two) == ':::: docfx-zone range="v2"\n::: docfx-zone pivot="a"\nA.\n:::\n::::\n'
 
 
 def test_html_containers_are_found_in_one_pass_however_hostile() -> None:
