@@ -84,9 +84,10 @@ def _video(m: re.Match[str]) -> str:
 # --- fences: zones and moniker ranges become containers; layout fences go, their content stays -----
 
 _ZONE_OPEN = re.compile(
-    r"^([ \t]*):::[ \t]*(?:zone[ \t]+((?:pivot|target)[ \t]*=.*?)|moniker[ \t]+(range[ \t]*=.*?))[ \t]*$", re.I
+    r"^([ \t]*):::[ \t]*(?:zone[ \t]+((?:pivot|target)[ \t]*=.*)|moniker[ \t]+(range[ \t]*=.*))$", re.I
 )
-_ZONE_END = re.compile(r"^([ \t]*):::[ \t]*(?:zone|moniker)-end[ \t]*(?::::)?[ \t]*$", re.I)
+_ZONE_END = re.compile(r"^([ \t]*):::[ \t]*(?:zone|moniker)-end[ \t]*(?::::[ \t]*)?$", re.I)
+"""(Greedy, and no two runs of blanks side by side: a line of blanks is read once, not once a blank.)"""
 _LAYOUT = re.compile(
     r"^[ \t]*:::[ \t]*(?:(?:row|column|moniker)(?:-end)?\b[^\n]*|zone[ \t]*)$", re.M | re.I
 )
@@ -118,7 +119,7 @@ def _zones(text: str) -> str:
         if ":::" not in line:
             continue
         if m := _ZONE_OPEN.match(line):
-            attrs = m.group(2) or m.group(3)
+            attrs = (m.group(2) or m.group(3)).rstrip()
             target = _TARGET.match(attrs)
             kind = "container" if target is None else "keep" if target.group(1).lower() == "docs" else "hide"
             if kind == "container" and depth >= MAX_ZONE_DEPTH:
