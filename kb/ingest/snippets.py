@@ -25,15 +25,15 @@ from urllib.parse import parse_qs, unquote
 from kb.ingest.textfiles import InputProblem, decode
 from kb.model import Link, Problem
 
-_DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>[^\n]*?):::[ \t]*$", re.M | re.I)
+_DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>\S[^\n]*?):::[ \t]*$", re.M | re.I)
 _SNIPPET = re.compile(
     r"^(?P<lead>[ \t>]*)\[!code(?:-(?P<lang>[\w+#.-]{1,40}))?\[(?P<title>[^\]\n]{0,500})\]"
     r"\((?P<target>[^)\s]{1,1000})(?:[ \t]+\"[^\"\n]{0,500}\")?\)\][ \t]*$",
     re.M | re.I,
 )
-_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTR = re.compile(r"""(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _LINES = re.compile(r"^L?(\d+)(?:-L?(\d*))?$", re.I)
-_TAG_LINE = re.compile(r"^\s*(?://|#|'|--|<!--|/\*|REM\b)\s*</?[\w.-]+>\s*(?:-->|\*/)?\s*$", re.I)
+_TAG_LINE = re.compile(r"^\s*(?://|#|'|--|<!--|/\*|REM\b)\s*</?[\w.-]+>\s*(?:(?:-->|\*/)\s*)?$", re.I)
 """A region's marker in a comment (``// <id>``, ``<!-- </id> -->``); a bare ``<tag>`` is XML, kept."""
 MARKERS = re.compile(rb":::\s*code\b|\[!code", re.I)
 """Whether a file's text may take code from other files (its parse then depends on them)."""

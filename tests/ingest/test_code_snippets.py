@@ -115,3 +115,12 @@ def test_code_through_a_link_leading_outside_the_content_root_is_not_read(tmp_pa
     found, problems = code_of(content, 'Texto.\n\n:::code language="csharp" source="../snippets/leak.cs":::\n')
     outside = "it is outside the content root; not read"
     assert (found, problems) == ([], [f"7: code '../snippets/leak.cs' not shown: {outside}"])
+
+
+def test_code_directives_are_read_in_one_pass_however_hostile() -> None:
+    from kb.ingest import snippets
+
+    blanks, word = " " * 200_000, "a" * 200_000
+    assert snippets.expand_code(f":::code{blanks}x\n", "a.md", None, [1, 1], 1) == (f":::code{blanks}x\n", [], [])
+    assert snippets._ATTR.findall(f"{word} source='a.cs'") == [("source", "", "a.cs")]
+    assert snippets._TAG_LINE.match(f"// <x>{blanks}y") is None
