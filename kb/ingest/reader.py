@@ -84,7 +84,8 @@ def discover(root: Path) -> Discovered:
     roles = {rel: docsets.role(rel) for rel in [*docs, *navs]}
     docs = [rel for rel in docs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
     navs = [rel for rel in navs if roles[rel] in (Role.DOCUMENT, Role.UNGOVERNED)]
-    navs = [rel for rel in navs if rel not in superseded(navs)]
+    old_tocs = superseded(navs)
+    navs = [rel for rel in navs if rel not in old_tocs]
     others = [rel for rel in others if docsets.is_resource(rel)]
     return Discovered(docs, navs, problems, docsets, frozenset(others))
 

@@ -48,3 +48,10 @@ BOLD_CASES = [
 def test_bold_marks_a_reader_sees_as_written(body: str, texts: list[str]) -> None:
     doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
     assert [seg.text for seg in literal_bold(doc)] == texts
+
+
+def test_bold_marks_are_told_from_escaped_ones_in_one_pass() -> None:
+    # Each mark of a segment was looked for in the whole source: 100,000 escaped marks, a quadratic scan.
+    body = "\\*\\*a " * 100_000 + "\n\nVá para **** > x.\n"
+    doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
+    assert [seg.text for seg in literal_bold(doc)] == ["Vá para **** > x."]
