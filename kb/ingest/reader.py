@@ -25,7 +25,7 @@ from kb.ingest.editions import editions_of
 from kb.ingest.navigation import is_navigation, parse_navigation, superseded
 from kb.ingest.segments import TooComplex, build_segments
 from kb.ingest.skeleton import pack_skeleton
-from kb.ingest.textfiles import InputProblem, content_folder, decode
+from kb.ingest.textfiles import InputProblem, LineCounter, content_folder, decode
 from kb.model import (
     Corpus,
     Document,
@@ -169,13 +169,14 @@ def expand_includes(
     problems: list[Problem] = []
     top = budget is None
     budget = [MAX_INCLUDES, MAX_INCLUDED_BYTES] if budget is None else budget
+    lines = LineCounter(body, first_line)
 
     def replace(m: object) -> str:
         import re
 
         assert isinstance(m, re.Match)
         target = m.group("target")
-        line = first_line + body.count("\n", 0, m.start())
+        line = lines.at(m.start())
         links.append(Link(target, m.group("title"), "include", line))
         if root is None:
             return ""

@@ -22,7 +22,7 @@ import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
-from kb.ingest.textfiles import InputProblem, decode
+from kb.ingest.textfiles import InputProblem, LineCounter, decode
 from kb.model import Link, Problem
 
 _DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>\S[^\n]*?):::[ \t]*$", re.M | re.I)
@@ -49,11 +49,18 @@ def expand_code(
         return body, [], []
     links: list[Link] = []
     problems: list[Problem] = []
+    lines = LineCounter(body, first_line)
 
     def replace(m: re.Match[str], target: str, language: str, selector: str, title: str) -> str:
-        line = first_line + body.count("\n", 0, m.start())
+        line = lines.at(m.start())
         links.append(Link(target, title, "code", line))
         if root is None:
+            return ""
+        budget[0] -= 1  # every directive counts, read or not, so problems stay few too
+        if budget[0] < 0:
+            if budget[0] == -1:
+                problems.append(Problem(rel, line, f"code '{target}' and later ones not shown: too many files "
+                                                   "taken in one document"))
             return ""
         try:
             text = _read(root, rel, target, budget, limit)
@@ -76,7 +83,9 @@ def expand_code(
         return replace(m, path, m.group("lang") or "", selector, m.group("title"))
 
     out = _DIRECTIVE.sub(directive, body) if ":::" in body else body
-    out = _SNIPPET.sub(snippet, out) if "[!" in out else out
+    if "[!" in out:
+        lines = LineCounter(out, first_line)  # (positions of the text with the directives expanded)
+        out = _SNIPPET.sub(snippet, out)
     return out, links, problems
 
 
@@ -89,9 +98,6 @@ def _fragment_selector(fragment: str) -> str:
 def _read(root: Path, rel: str, target: str, budget: list[int], limit: int) -> str:
     if not target:
         raise InputProblem("no source file named")
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise InputProblem("too many files included in one document")
     root_real = root.resolve()
     if target.startswith("~/"):
         base = _docset_root(root_real, (root_real / rel).parent)

@@ -124,3 +124,12 @@ def test_code_directives_are_read_in_one_pass_however_hostile() -> None:
     assert snippets.expand_code(f":::code{blanks}x\n", "a.md", None, [1, 1], 1) == (f":::code{blanks}x\n", [], [])
     assert snippets._ATTR.findall(f"{word} source='a.cs'") == [("source", "", "a.cs")]
     assert snippets._TAG_LINE.match(f"// <x>{blanks}y") is None
+
+
+def test_a_file_of_many_code_directives_is_read_in_one_pass_and_reported_once(tmp_path: Path) -> None:
+    # Each directive's line was counted from the start of the text (quadratic), and each one past the
+    # budget was a problem of its own.
+    body = "[!code-csharp[X](../snippets/app.cs#L6-L6)]\n" * 100_000  # (4.4 MB: under the 5 MB a file may be)
+    found, problems = code_of(tmp_path, body)
+    assert found == ["var client = new Client();"] * 100
+    assert problems == ["105: code '../snippets/app.cs' and later ones not shown: too many files taken in one document"]

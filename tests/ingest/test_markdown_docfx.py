@@ -86,3 +86,14 @@ def test_include_inside_root_is_expanded_and_outside_is_refused(tmp_path):
 def test_inline_code_is_kept_as_anchor():
     doc, _ = parse("Run `Get-Subscription` with id 42.\n")
     assert doc.segments[0].code == ("Get-Subscription",)
+
+
+def test_a_file_of_many_includes_is_read_in_one_pass(tmp_path):
+    # Each include's line was counted from the start of the text: 200,000 includes, a quadratic count.
+    from kb.ingest.reader import expand_includes
+
+    (tmp_path / "x.md").write_text("X.\n", encoding="utf-8")
+    out, links, problems = expand_includes("[!INCLUDE[x](x.md)]\n" * 200_000, "a.md", tmp_path, first_line=5)
+    assert out.count("X.") == 100 and len(links) == 200_000 and links[-1].line == 200_004
+    assert [(p.line, p.message) for p in problems] == [
+        (105, "include 'x.md' and later ones not expanded: over 100 includes in one document")]
