@@ -27,10 +27,13 @@ from markdown_it.token import Token
 # "Screenshot: the page"); the long description of a complex image runs to ``:::image-end:::`` unless
 # another image starts first.
 _IMAGE = re.compile(
-    r""":::image(?P<attrs>(?:\s+[\w-]+(?:\s*=\s*(?:"[^"\n]{0,2000}"|'[^'\n]{0,2000}'|[^\s:"']+))?){0,20})\s*:::"""
-    r"(?P<desc>(?:(?!:::image\b(?!-end)).){0,20000}?:::image-end:::)?",
+    r""":::[ \t]?image(?P<attrs>(?:\s+[\w-]+(?:\s*=\s*(?:"[^"\n]{0,2000}"|'[^'\n]{0,2000}'|[^\s:"']+))?){0,20})\s*:::"""
+    r"(?P<desc>(?:(?!:::[ \t]?image\b(?!-end)).){0,20000}?:::[ \t]?image-end[ \t]?:::)?",
     re.S,
 )
+"""(``::: image …:::``, with a blank after the colons, is written too, and Learn reads it.)"""
+_IMAGE_START = re.compile(r":::[ \t]?image")
+_IMAGE_END = re.compile(r":::[ \t]?image-end[ \t]?:::$")
 _ATTR = re.compile(r"""(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 """``key=value`` (quoted or not); a key is tried from its first letter only (from every letter of a long
 word, findall was quadratic in the word)."""
@@ -59,7 +62,7 @@ def _image(m: re.Match[str]) -> str:
     desc = m.group("desc")
     if desc is None:
         return out
-    desc = desc[: -len(":::image-end:::")]
+    desc = _IMAGE_END.sub("", desc)
     if kind != "complex":  # a stray end marker: keep what lies before it
         return out + desc
     # The long description shows under the image, as Learn's does for readers who expand it.
@@ -215,7 +218,7 @@ def _bilingual(text: str) -> str:
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
     ("bilingual", _bilingual),
-    ("image", lambda s: _IMAGE.sub(_image, s) if ":::image" in s else s),
+    ("image", lambda s: _IMAGE.sub(_image, s) if _IMAGE_START.search(s) else s),
     ("video", lambda s: _VIDEO.sub(_video, s) if "[!" in s else s),
     ("zone", _zones),
     ("table_pipes", _table_pipes),

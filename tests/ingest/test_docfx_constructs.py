@@ -250,6 +250,12 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ['<section class="tab-panel" data-tab="csharp java">\n<p class="tab-title">csharp, java</p>'],
     ),
     (
+        "5-image-directive-written-with-a-blank-after-its-colons",
+        '1. Select it.\n\n   ::: image type="content" source="media/a.png" alt-text="The page":::\n',
+        [("list_item", "list[0]/item[0]", "Select it.", ("media/a.png",), None)],
+        ['<p>Select it.</p>\n<p><span class="image-missing" role="img" aria-label="The page (image not available)"'],
+    ),
+    (
         "6-zone-pivots-inside-a-moniker-range",
         '::: moniker range=">=sql-server-2017"\n\n::: zone pivot="linux"\nApt.\n::: zone-end\n\n'
         '::: zone pivot="windows"\nMsi.\n::: zone-end\n\n::: moniker-end\n',
