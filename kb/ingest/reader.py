@@ -25,7 +25,7 @@ from kb.ingest.editions import editions_of
 from kb.ingest.navigation import is_navigation, parse_navigation, superseded
 from kb.ingest.segments import TooComplex, build_segments
 from kb.ingest.skeleton import pack_skeleton
-from kb.ingest.textfiles import InputProblem, LineCounter, content_folder, decode
+from kb.ingest.textfiles import InputProblem, LineCounter, content_folder, decode, inside, read_budgeted
 from kb.model import (
     Corpus,
     Document,
@@ -102,7 +102,7 @@ def _walk(root: Path) -> tuple[list[str], list[str], list[str], list[str], list[
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in dirnames:  # os.walk does not follow them; say so when they lead outside
             link = Path(dirpath) / name
-            if link.is_symlink() and not _inside(link.resolve(), root_real):
+            if link.is_symlink() and not inside(link.resolve(), root_real):
                 rel = _printable(link.relative_to(root).as_posix())
                 why = "symbolic link to a folder outside the content root; not read"
                 problems.append(Problem(rel, None, why))
@@ -114,7 +114,7 @@ def _walk(root: Path) -> tuple[list[str], list[str], list[str], list[str], list[
                 continue
             full = os.path.join(dirpath, name)
             rel = prefix + name
-            if os.path.islink(full) and not _inside(Path(full).resolve(), root_real):
+            if os.path.islink(full) and not inside(Path(full).resolve(), root_real):
                 problems.append(
                     Problem(_printable(rel), None, "symbolic link points outside the content root; not read")
                 )
@@ -144,10 +144,6 @@ def _is_yaml_page(full: str) -> bool:
             return yamlpages.page_kind(f.read(200)) is not None
     except OSError:  # (a pipe, a file gone since the walk: not a page)
         return False
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def _printable(rel: str) -> str:
@@ -188,23 +184,16 @@ def expand_includes(
             return ""
         root_real = root.resolve()
         path = (root / Path(rel).parent / target).resolve()
-        if not _inside(path, root_real):
+        if not inside(path, root_real):
             problems.append(
                 Problem(rel, line, f"include '{target}' reaches outside the content root; not read")
             )
             return ""
-        if depth >= MAX_INCLUDE_DEPTH or not path.is_file():
-            why = "includes nest too deeply" if path.is_file() else "file not found"
-            problems.append(Problem(rel, line, f"include '{target}' not expanded: {why}"))
+        if depth >= MAX_INCLUDE_DEPTH and path.is_file():
+            problems.append(Problem(rel, line, f"include '{target}' not expanded: includes nest too deeply"))
             return ""
-        size = path.stat().st_size
-        if size > min(budget[1], MAX_INCLUDE_FILE):  # checked before reading: it may be huge
-            why = f"too large ({size:,} bytes; {min(budget[1], MAX_INCLUDE_FILE):,} left to include)"
-            problems.append(Problem(rel, line, f"include '{target}' not expanded: {why}"))
-            return ""
-        budget[1] -= size
         try:
-            text = decode(path.read_bytes(), MAX_INCLUDE_FILE)
+            text = read_budgeted(path, budget, MAX_INCLUDE_FILE)
         except InputProblem as exc:
             problems.append(Problem(rel, line, f"include '{target}' not expanded: {exc.message}"))
             return ""

@@ -22,7 +22,7 @@ import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
-from kb.ingest.textfiles import InputProblem, LineCounter, decode
+from kb.ingest.textfiles import InputProblem, LineCounter, inside, read_budgeted
 from kb.model import Link, Problem
 
 _DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>\S[^\n]*?):::[ \t]*$", re.M | re.I)
@@ -105,15 +105,9 @@ def _read(root: Path, rel: str, target: str, budget: list[int], limit: int) -> s
     else:
         base = (root_real / rel).parent
     path = (base / unquote(target)).resolve()
-    if not (path == root_real or root_real in path.parents):
+    if not inside(path, root_real):
         raise InputProblem("it is outside the content root; not read")
-    if not path.is_file():
-        raise InputProblem("file not found")
-    size = path.stat().st_size
-    if size > min(budget[1], limit):  # checked before reading: it may be huge
-        raise InputProblem(f"too large ({size:,} bytes; {min(budget[1], limit):,} left to include)")
-    budget[1] -= size
-    return decode(path.read_bytes(), limit)
+    return read_budgeted(path, budget, limit)
 
 
 def _docset_root(root: Path, folder: Path) -> Path:

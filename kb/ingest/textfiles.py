@@ -33,6 +33,24 @@ def decode(data: bytes, max_bytes: int) -> str:
     return normalize_text(text)
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Whether the resolved ``path`` is ``root`` or lies below it."""
+    return path == root or root in path.parents
+
+
+def read_budgeted(path: Path, budget: list[int], limit: int) -> str:
+    """The text of ``path`` (resolved, inside the content root) that a document takes in (an include,
+    code): :class:`InputProblem` when it is no file, larger than ``limit`` or than the document's
+    ``budget[1]`` bytes left (checked before reading: it may be huge), or no text."""
+    if not path.is_file():
+        raise InputProblem("file not found")
+    size = path.stat().st_size
+    if size > min(budget[1], limit):
+        raise InputProblem(f"too large ({size:,} bytes; {min(budget[1], limit):,} left to include)")
+    budget[1] -= size
+    return decode(path.read_bytes(), limit)
+
+
 def content_folder(root: str | Path) -> Path:
     """``root`` as a Path; InvalidParameter naming ``--content`` when it is no folder."""
     root = Path(root)
