@@ -319,6 +319,11 @@ _CONTAINERS = ["ul", "ol", "li", "table", "td", "th"]
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
 
 
+_ENDS_ITEM_TEXT = frozenset({"heading_open", "table_open", "fence", "code_block"})
+"""Blocks that end the running text of an open list item or alert: what follows them is a paragraph of
+its own, so that segments keep the order of the page."""
+
+
 @dataclass
 class _Buffer:
     """The text of the innermost open list item or alert, emitted as one segment when it closes (or
@@ -337,6 +342,7 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
     # What the innermost open container makes of a paragraph inside it.
     context: list[tuple[str, SegmentKind, str | None]] = [("root", SegmentKind.PARAGRAPH, None)]
     buffer: _Buffer | None = None
+    row_line: int | None = None
 
     def flush() -> None:
         nonlocal buffer
@@ -351,6 +357,8 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
         t = tok.type
         line = b.line(tok)
         kind, alert = context[-1][1], context[-1][2]
+        if buffer is not None and t in _ENDS_ITEM_TEXT:
+            flush()  # a code block, table or heading inside an item: the item's own text comes first
         if t == "heading_open":
             inl = inline_tokens(tokens[i + 1].children or [], line)
             anchor = tok.attrGet("id")
@@ -400,7 +408,9 @@ def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
             b.push("table")
         elif t == "tr_open":
             b.push("row")
+            row_line = line  # (markdown-it maps a pipe table's rows, not its cells)
         elif t in ("th_open", "td_open"):
+            line = line if line is not None else row_line
             inl = inline_tokens(tokens[i + 1].children or [], line)
             b.emit(SegmentKind.TABLE_CELL, b._next("cell"), inl, line)
             i += 3

@@ -68,8 +68,8 @@ def test_code_in_a_list_item_stays_in_the_item_and_is_highlighted(tmp_path: Path
     body = '1. Abra:\n\n   :::code language="csharp" source="../snippets/app.cs" range="8":::\n2. Feche.\n'
     files = {"pt-br/snippets/app.cs": APP_CS, "pt-br/guide/a.md": FRONT + body}
     doc = ingest(write_files(tmp_path, files), jobs=1).documents[0]
-    assert [(s.kind.value, s.path, s.text) for s in doc.segments] == [  # (an item's blocks come before it)
-        ("code", "list[0]/item[0]/code[0]", "client.Open();"), ("list_item", "list[0]/item[0]", "Abra:"),
+    assert [(s.kind.value, s.path, s.text) for s in doc.segments] == [
+        ("list_item", "list[0]/item[0]", "Abra:"), ("code", "list[0]/item[0]/code[0]", "client.Open();"),
         ("list_item", "list[0]/item[1]", "Feche.")]
     html = render_body(doc.body, {}, {}, BodyText()).html
     assert '<span class="n">client</span><span class="p">.</span><span class="n">Open</span>' in html

@@ -46,3 +46,48 @@ def test_text_is_cleaned_of_layout_whitespace() -> None:
 def test_inline_markdown_keeps_its_links_and_code() -> None:
     inline = inline_markdown("Veja [A](a.md) e `x`", 7)
     assert ("".join(inline.parts), inline.links, inline.code) == ("Veja A e x", [Link("a.md", "A", line=7)], ["x"])
+
+
+NESTED = """1. Abra o arquivo:
+
+   ```json
+   {"a": 1}
+   ```
+
+   Depois salve.
+
+   | Campo | Valor |
+   |-------|-------|
+   | Nome  | A     |
+
+2. Feche.
+
+> [!NOTE]
+> Antes do código:
+>
+> ```
+> x = 1
+> ```
+>
+> Depois do código.
+"""
+
+
+def test_blocks_inside_an_item_or_alert_keep_the_order_of_the_page() -> None:
+    """The item's (or alert's) own text comes before its code block or table, and the text after them
+    is a paragraph of its own, not joined to the text before."""
+    K = SegmentKind
+    got = [(s.kind, s.path, s.text, s.line) for s in build_segments(markdown.parse(NESTED), 1)]
+    assert got == [
+        (K.LIST_ITEM, "list[0]/item[0]", "Abra o arquivo:", 1),
+        (K.CODE, "list[0]/item[0]/code[0]", '{"a": 1}', 3),
+        (K.PARAGRAPH, "list[0]/item[0]/p[0]", "Depois salve.", 7),
+        (K.TABLE_CELL, "list[0]/item[0]/table[0]/row[0]/cell[0]", "Campo", 9),
+        (K.TABLE_CELL, "list[0]/item[0]/table[0]/row[0]/cell[1]", "Valor", 9),
+        (K.TABLE_CELL, "list[0]/item[0]/table[0]/row[1]/cell[0]", "Nome", 11),
+        (K.TABLE_CELL, "list[0]/item[0]/table[0]/row[1]/cell[1]", "A", 11),
+        (K.LIST_ITEM, "list[0]/item[1]", "Feche.", 13),
+        (K.ALERT, "alert[0]", "Antes do código:", 15),
+        (K.CODE, "alert[0]/code[0]", "x = 1", 18),
+        (K.ALERT, "alert[0]/p[0]", "Depois do código.", 22),
+    ]
