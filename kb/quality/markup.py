@@ -1,6 +1,7 @@
 """``malformed_markup``: DocFX markup the parser could not read, found in the document's own text and
 reported in the locale where it is — an alert whose marker a translation mangled (``>[! Nota]``,
-``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong — and
+``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong, a
+character reference a space broke (``& #40;``) — and
 bold marks a reader sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation
 moves a space inside the marks or empties them), found in the parsed text.
 """
@@ -15,6 +16,7 @@ from kb.ingest.docfx import VIDEO_MARKER
 from kb.ingest.markdown import ALERT_KINDS, INCLUDE
 from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, quote
+from kb.quality.numbers import BROKEN_REFERENCE
 
 _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
@@ -53,6 +55,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         if not INCLUDE.match(text, m.start()):
             written = text[m.start() : text.find("\n", m.start())] if "\n" in text[m.start() :] else text[m.start() :]
             yield line_of(m.start()), "the include is not written [!INCLUDE [title](file.md)]", written
+    for m in BROKEN_REFERENCE.finditer(text) if "&" in text else ():
+        yield line_of(m.start()), "a space breaks this character reference, which shows as written", m.group(0)
     opened: list[int] = []
     for m in _DIRECTIVE.finditer(text):
         name = m.group(1).lower()

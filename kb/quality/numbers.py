@@ -29,6 +29,13 @@ _NUMBER = re.compile(
     r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*"
     r"(?!\d)(?![^\W\d_]{3})(?!_)(?!-[^\W\d_])"  # (tool-2nd, msRTCSIP-1, 30-day: names, not figures)
 )
+BROKEN_REFERENCE = re.compile(
+    r"&[ \t]+(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos|nbsp|mdash|ndash|hellip|laquo|raquo|copy|reg|trade)[ \t]*;"
+    r"|&#[ \t]+(?:\d+|x[0-9a-f]+)[ \t]*;|&#(?:\d+|x[0-9a-f]+)[ \t]+;",
+    re.IGNORECASE,
+)
+"""A character reference a space broke (``& #40;``, ``&# 41;``): machine translation leaves them, and a
+reader sees them as written. Its digits are a code point, not a figure."""
 _ENUMERATOR = re.compile(r"(?:(?<=\s)|^|(?<=[(:;]))\(?\d{1,2}\)(?=\s)")
 """``1)`` or ``(2)`` numbering a clause: an enumeration one language writes and another may not."""
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
@@ -160,7 +167,8 @@ def number_keys(written: str) -> list[str]:
 @memos.cached("text-numbers")  # callers never mutate the Counter
 def numbers(text: str) -> Counter[str]:
     """The numbers of a text (URLs left out), as :func:`number_keys` writes them."""
-    return Counter(k for m in _NUMBER.finditer(URL.sub(" ", text)) for k in number_keys(m.group()))
+    text = BROKEN_REFERENCE.sub(" ", URL.sub(" ", text)) if "&" in text else URL.sub(" ", text)
+    return Counter(k for m in _NUMBER.finditer(text) for k in number_keys(m.group()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +310,8 @@ def _plain(value: float) -> str:
 def figures(text: str) -> Figures:
     """The :class:`Figures` of a text (URLs left out; callers strip link targets and inline code)."""
     text = _ENUMERATOR.sub(" ", URL.sub(" ", text))
+    if "&" in text:
+        text = BROKEN_REFERENCE.sub(" ", text)
     written, extra, parts = _keys(text)
     # digits glued to a word are no figure to account for, but account for one (IPv6 = "IP версии 6")
     glued = {d.lstrip("0") or "0" for d in _DIGIT_RUN.findall(text)}

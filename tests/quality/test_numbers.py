@@ -28,6 +28,7 @@ SAME = [
     ("24 ore al giorno, 7 giorni su 7", "soporte ininterrumpido"),
     ("en función de: 1) la consulta; y, 2) dónde", "в зависимости от запроса и места"),
     ("Contenido 100 % de Microsoft", "Исключительно содержимое Майкрософт"),
+    ("CREATE APPLICATION ROLE & #40; Transact-SQL & #41;", "CREATE APPLICATION ROLE (Transact-SQL)"),  # code points
     ("Двусторонняя видеосвязь", "Vídeo de 2 vías"),
 ]
 
