@@ -36,6 +36,9 @@ class NavIndex:
     """The docsets' trees, the main one first."""
     crumbs: dict[str, tuple[Nav, ...]] = field(default_factory=dict)
     """Document path → its ancestors in the navigation (outermost first)."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Document path → the name of its entry (what its breadcrumb says, as on Learn: a title often carries
+    the site's name, ``Funções de banco de dados | Microsoft Docs``)."""
     reached: set[str] = field(default_factory=set)
     places: dict[str, tuple[int, Place]] = field(default_factory=dict)
     """Document path → (its section, the positions down the section's tree to its first entry)."""
@@ -51,6 +54,7 @@ class _Draft:
     roots: tuple[NavTree, ...]
     docs: dict[str, tuple[int, ...]] = field(default_factory=dict)
     crumbs: dict[str, tuple[Nav, ...]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def build_nav(data: SiteData, locale: str) -> NavIndex:
@@ -80,6 +84,7 @@ def build_nav(data: SiteData, locale: str) -> NavIndex:
             if path not in out.places:
                 out.places[path] = (n, inner(place))
                 out.crumbs[path] = draft.crumbs[path]
+                out.names[path] = draft.names[path]
         out.reached.update(draft.docs)
     out.sections = tuple(sections)
     return out
@@ -111,6 +116,7 @@ def _tree(
     if doc is not None:
         draft.docs.setdefault(doc.path, place)
         draft.crumbs.setdefault(doc.path, ancestors)
+        draft.names.setdefault(doc.path, node.title)
     if href is None and not children:
         return None
     return NavTree(node.title, href, tuple(children))

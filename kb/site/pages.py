@@ -264,7 +264,7 @@ class Gatherer:
             self.home_crumb(t),
             Nav(t.locale_name(doc.locale), d.url(urls.locale_home_path(doc.locale)), doc.locale),
             *self.nav(doc.locale).crumbs.get(doc.path, ()),
-            Nav(doc.title, None, doc.locale, current=True),
+            Nav(self.nav(doc.locale).names.get(doc.path) or doc.title, None, doc.locale, current=True),
         )
         compare = tuple(
             Nav(pair_labels(t, topic, member, other)[1], compare_url(d, topic, a, b, doc.locale), other.document.locale)

@@ -93,3 +93,7 @@ def test_an_article_links_its_toc_tree(site: Path) -> None:
     # the page carries its branch, not the whole tree of hundreds of entries
     assert len(nav.find_all("a")) < len(whole.select("nav.toc-full a")) / 4
     assert page.find("nav", class_="breadcrumbs").find_all("li")[2].get_text(strip=True) != "Add a new customer"
+    # the page's own crumb is its TOC entry, not its title with the docset's name ("… | Partner Center")
+    current = page.select_one(".breadcrumbs [aria-current=page]").get_text(strip=True)
+    assert (current, page.title.get_text()) == (me.get_text(strip=True), "Adicionar um novo cliente | Partner Center")
+    assert current == "Adicionar um novo cliente"

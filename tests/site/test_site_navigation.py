@@ -36,7 +36,7 @@ FILES = {
     "pt-br/main/index.md": doc("Sobre o produto", "layout: LandingPage\n"),
     "pt-br/main/accounts.md": doc("Contas"),
     "pt-br/main/create.md": doc("Criar conta"),
-    "pt-br/main/delete.md": doc("Excluir conta"),
+    "pt-br/main/delete.md": doc("Excluir uma conta | Documentos da Microsoft"),  # its crumb: the TOC's name
     "pt-br/main/billing.md": doc(
         "Cobrança",
         body="## Faturas\n\n- [Ler](create.md)\n- [Pagar](delete.md)\n\n## Ajuda\n\n- [Contas](accounts.md)\n",
@@ -117,6 +117,7 @@ def test_the_site_renders_the_branch_the_tree_page_and_the_home_main_docset_firs
     ]
     crumbs = [li.get_text(strip=True) for li in page.select(".breadcrumbs li")]
     assert crumbs == ["Início", "Português (Brasil)", "Contas", "Grupo", "Excluir conta"]
+    assert page.title.get_text() == "Excluir uma conta | Documentos da Microsoft"  # the title as written
     whole = BeautifulSoup((dest / "pt-br/toc/main/index.html").read_text(encoding="utf-8"), "html.parser")
     assert whole.html["lang"] == "pt-BR"
     assert len(whole.select("nav.toc-full a")) == 4
