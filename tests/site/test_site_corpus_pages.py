@@ -96,4 +96,4 @@ def test_an_article_links_its_toc_tree(site: Path) -> None:
     # the page's own crumb is its TOC entry, not its title with the docset's name ("… | Partner Center")
     current = page.select_one(".breadcrumbs [aria-current=page]").get_text(strip=True)
     assert (current, page.title.get_text()) == (me.get_text(strip=True), "Adicionar um novo cliente | Partner Center")
-    assert current == "Adicionar um novo cliente"
+    assert current == "Adicione um novo cliente"
