@@ -83,6 +83,10 @@ Instale com o MSI.
 ```powershell
 Get-CsUser -Identity "x"
 ```
+
+> [!div class="checklist"]
+> * Instalar o pacote
+> * Criar o projeto
 """
 
 
@@ -150,3 +154,11 @@ def test_a_zone_written_for_two_pivots_shows_under_both_tabs(page: Page, documen
     page.get_by_role("tab", name="java").click()
     expect(page.get_by_text("Compile o projeto.")).to_be_visible()
     expect(page.get_by_text("Execute o script.")).to_be_hidden()
+
+
+def test_a_checklist_ticks_its_items_instead_of_bullets(page: Page, document: str) -> None:
+    page.goto(document)
+    item = page.locator(".checklist li").first
+    expect(item).to_have_text("Instalar o pacote")
+    ticks = item.evaluate("li => [getComputedStyle(li).listStyleType, getComputedStyle(li, '::before').content]")
+    assert ticks == ["none", '"✓" / ""']
