@@ -1,7 +1,7 @@
 """``malformed_markup``: DocFX markup the parser could not read, found in the document's own text and
 reported in the locale where it is — an alert whose marker a translation mangled (``>[! Nota]``,
 ``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong, a
-character reference a space broke (``& #40;``) — and
+character reference a space broke (``& #40;``), a translation tool's placeholder (``{1&gt;…&lt;1}``) — and
 bold marks a reader sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation
 moves a space inside the marks or empties them), found in the parsed text.
 """
@@ -22,6 +22,10 @@ _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$", re.MULTILINE)
+_OPEN_TAG, _CLOSE_TAG = r"\{\d{1,2}(?:&gt;|>)", r"(?:&lt;|<)\d{1,2}\}"
+_PLACEHOLDER = re.compile(rf"{_OPEN_TAG}(?:[^{{}}\n]|{_OPEN_TAG}[^{{}}\n]*?{_CLOSE_TAG})*?{_CLOSE_TAG}")
+"""``{1>{2>Próximas etapas<2}<1}``: the inline tags of a translation tool's segment, left in the text
+(written ``{1&gt;…&lt;1}`` once escaped)."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
 """What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
 (:mod:`kb.ingest.docfx`)."""
@@ -55,6 +59,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         if not INCLUDE.match(text, m.start()):
             written = text[m.start() : text.find("\n", m.start())] if "\n" in text[m.start() :] else text[m.start() :]
             yield line_of(m.start()), "the include is not written [!INCLUDE [title](file.md)]", written
+    for m in _PLACEHOLDER.finditer(text) if "{" in text else ():
+        yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in BROKEN_REFERENCE.finditer(text) if "&" in text else ():
         yield line_of(m.start()), "a space breaks this character reference, which shows as written", m.group(0)
     opened: list[int] = []

@@ -29,6 +29,9 @@ CASES = [
     ("A &# 160; B &#x41 ; C & amp; D\n", [(0, "a space breaks this character reference, which shows as written")] * 3),
     ("R&D; Tom & Jerry; &#40;ok&#41; &amp; & more;\n", []),
     ("```\nx = a & #1;\n```\n", []),
+    ('## <a name="next"></a>{1&gt;{2&gt;Próximas etapas&lt;2}&lt;1}\n',
+     [(0, "a translation tool's placeholder is left in the text")]),
+    ("Texto {1>negrito<1} e {0} {1} {2>x\n", [(0, "a translation tool's placeholder is left in the text")]),
 ]
 
 
