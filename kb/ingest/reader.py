@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import stat
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -261,6 +262,22 @@ def _date(rel: str, fm: dict[str, object], fm_text: str, key: str, problems: lis
     return iso
 
 
+REPOSITORY_FILES = frozenset({"readme", "security", "license", "contributing", "code_of_conduct", "changelog",
+                              "thirdpartynotices", "support"})
+"""What a repository holds beside its docs, by name (any suffix): never an article without front matter."""
+
+
+def _article_without_front_matter(rel: str, body: str) -> bool:
+    """DocFX publishes a Markdown file without front matter, titled by its first heading (older
+    translations of Microsoft Graph articles have none): such a file in a locale folder, opening with a
+    level-1 heading, is an article, unless it is a repository's own file (README, LICENSE, …)."""
+    name = posixpath.basename(rel).lower().split(".")[0]
+    if name in REPOSITORY_FILES or locales.locale_from_path(rel) is None:
+        return False
+    first = next((line for line in body.lstrip("\ufeff").splitlines() if line.strip()), "")
+    return first.startswith("# ")
+
+
 def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metadata: dict[str, Any]) -> Parsed:
     text = decode(data, opts.max_bytes)
     yaml_lines: dict[int, int] | None = None
@@ -268,7 +285,9 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         text, yaml_lines = yamlpages.to_markdown(text)
     fm_text, body, body_line = frontmatter.split(text)
     if fm_text is None:
-        raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
+        if not _article_without_front_matter(rel, body):
+            raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
+        fm_text = ""
     fm_text, control_line = frontmatter.without_controls(fm_text)
     fm = with_metadata(frontmatter.parse(fm_text), metadata)
     if target := frontmatter.get(fm, "redirect_url"):

@@ -48,6 +48,30 @@ def test_each_bad_file_is_reported_and_the_rest_ingests(folder):
     assert got["huge.md"] == (None, f"file is too large ({len(GOOD) + 2000:,} bytes; the limit is 1,000)")
 
 
+WITHOUT_FRONT_MATTER = {
+    # an article in a locale folder opening with its title: DocFX publishes it (older Graph translations)
+    "pt-br/api/user.md": ("\ufeff\n# <a name=\"user\"></a>Tipo de recurso do usuário\n\nRepresenta uma conta.\n", None),
+    "ru-ru/paging.md": (" \n# Разбиение на страницы\n\nТекст.\n", None),
+    "pt-br/README.md": ("# Documentação\n\nComo contribuir.\n", "no front matter"),  # the repository's
+    "pt-br/LICENSE.txt": ("# License\n\nMIT.\n", "no front matter"),
+    "pt-br/notes.md": ("Texto sem título.\n\n# Depois\n", "no front matter"),  # no heading first
+    "notes.md": ("# Nota\n\nFora de uma pasta de idioma.\n", "no front matter"),  # no locale folder
+}
+
+
+def test_a_file_without_front_matter_is_an_article_when_docfx_would_publish_it(tmp_path):
+    for rel, (text, _) in WITHOUT_FRONT_MATTER.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    corpus = ingest(tmp_path, jobs=1)
+    assert [(d.path, d.title, d.locale, d.locale_source.value) for d in corpus.documents] == [
+        ("pt-br/api/user.md", "Tipo de recurso do usuário", "pt-BR", "path"),
+        ("ru-ru/paging.md", "Разбиение на страницы", "ru-RU", "path"),
+    ]
+    problems = {p.path: p.message.split(":")[0] for p in corpus.problems}
+    assert problems == {rel: why for rel, (_, why) in WITHOUT_FRONT_MATTER.items() if why}
+
+
 def test_inspect_json_shape_and_strict_exit(folder, capsys):
     assert main(["inspect", "--content", str(folder), "--json", "--jobs", "1"]) == 0
     report = json.loads(capsys.readouterr().out)
