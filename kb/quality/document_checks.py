@@ -134,6 +134,8 @@ def _summary(ctx: Context, topic: Topic, doc: Document, newest: Document) -> str
     steps = ctx.segment_pairs(pair)
     only_new = sum(len(p.a) for p in steps if not p.b)
     only_old = sum(len(p.b) for p in steps if not p.a)
+    if not only_new and not only_old:
+        return f" (every block of {newest.locale} has its counterpart: what changed is inside them)"
     return f" ({only_new} block(s) only in {newest.locale}, {only_old} only in {doc.locale})"
 
 

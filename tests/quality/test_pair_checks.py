@@ -52,6 +52,20 @@ def test_a_translation_of_another_source_version_is_only_stale(tmp_path: Path) -
     assert found[0].message.endswith("(0 block(s) only in es-ES, 1 only in ru-RU)")
 
 
+def test_a_stale_translation_with_the_same_blocks_says_the_change_is_inside_them(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "es-es/a.md": front("es-ES", "04/23/2019", "new") + "# Renovación\n\nTienes 30 días para renovar.\n",
+            "ru-ru/a.md": front("ru-RU", "03/05/2019", "old") + "# Продление\n\nУ вас есть 30 дней на продление.\n",
+        },
+    )
+    corpus = ingest(tmp_path)
+    (found,) = [f for f in check_corpus(corpus, align(corpus.documents)) if f.locale == "ru-RU"]
+    assert found.kind == "stale"
+    assert found.message.endswith("(every block of es-ES has its counterpart: what changed is inside them)")
+
+
 def test_editions_of_one_locale_give_one_summary() -> None:
     corpus = ingest(CONTENT)
     ctx = make_context(corpus, align(corpus.documents))
