@@ -195,14 +195,22 @@ class SiteData:
 
     def resolve_published(self, locale: str, path: str) -> Document | None:
         """A site-absolute link as DocFX publishes it (``/partner-center/billing``, ``/pt-br/x/``):
-        the article at that path below the locale root (:data:`kb.model.PAGE_STEMS`)."""
+        the article at that path below the locale root (:data:`kb.model.PAGE_STEMS`); else, for a path
+        of three parts or more, at the path after its first part: the docset's address on the publisher's
+        site, which its repository does not name (``/sql/relational-databases/security/x`` is the SQL
+        Server repository's ``relational-databases/security/x.md``)."""
         parts = [p for p in path.split("/") if p]
         if parts and is_locale_folder(parts[0]):
             parts = parts[1:]
-        stem = "/".join(parts)
+        found = self._published(locale, "/".join(parts), path.endswith("/"))
+        if found is None and len(parts) >= 3:
+            found = self._published(locale, "/".join(parts[1:]), path.endswith("/"))
+        return found
+
+    def _published(self, locale: str, stem: str, folder: bool) -> Document | None:
         if not stem:
             return None
-        candidates = [stem + s for s in PAGE_STEMS if s.startswith("/index.")] if path.endswith("/") else [
+        candidates = [stem + s for s in PAGE_STEMS if s.startswith("/index.")] if folder else [
             stem + s for s in PAGE_STEMS]
         for rel in candidates:
             docs = self.by_root_path.get(rel.lower(), [])

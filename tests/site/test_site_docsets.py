@@ -130,6 +130,33 @@ def test_link_base_is_configurable(tmp_path: Path, link_base: str, azure: str) -
     assert links["Azure"] == azure
 
 
+def test_a_site_absolute_path_under_the_docsets_own_address_is_its_page(tmp_path: Path) -> None:
+    """The SQL Server repository's ``relational-databases/security/b.md`` is published at
+    ``/sql/relational-databases/security/b``: its links and redirects name that address, whose first part
+    the repository does not have."""
+    from conftest import write_files
+
+    front = "---\ntitle: {0}\nms.contentlocale: pt-BR\n---\n# {0}\n\n"
+    write_files(tmp_path / "content", {
+        "pt-br/relational-databases/security/a.md": front.format("Artigo A") + (
+            "Veja [B](/sql/relational-databases/security/b), [curto](/sql/b) e "
+            "[Azure](/azure/virtual-machines/overview).\n"),
+        "pt-br/relational-databases/security/b.md": front.format("Artigo B") + "Texto.\n",
+        "pt-br/relational-databases/security/index.md": "---\nredirect_url: /sql/relational-databases/security/b\n---\n",
+    })
+    out = tmp_path / "out"
+    build(tmp_path / "content", out, BuildOptions(jobs=1))
+    links = _links((out / "site" / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8"))
+    assert links["B"] == '<a href="/pt-br/artigo-b/" title="Artigo B">'
+    # two parts: a page of another docset (its first part is no docset address to drop)
+    assert links["curto"] == ('<a href="https://learn.microsoft.com/pt-br/sql/b" class="link-external" '
+                              'rel="noopener noreferrer">')
+    assert links["Azure"] == ('<a href="https://learn.microsoft.com/pt-br/azure/virtual-machines/overview" '
+                              'class="link-external" rel="noopener noreferrer">')
+    assert json.loads((out / "site" / "redirects.json").read_text()) == {
+        "pt-br/relational-databases-security/": "pt-br/artigo-b/"}
+
+
 @pytest.mark.parametrize(
     ("path", "slug"),
     [
