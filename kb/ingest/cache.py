@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from kb.ingest import snippets
+from kb.ingest import pivots, snippets
 from kb.model import Document, Problem, Redirect
 
 Parsed = tuple[Document | Redirect | None, list[Problem]]
@@ -37,7 +37,7 @@ _PARSER_MODULES = (
     "ingest/cache", "ingest/editions", "ingest/frontmatter", "ingest/reader", "locales", "ingest/markdown", "model",
     "ingest/navigation", "ingest/render", "ingest/segments", "ingest/skeleton", "ingest/html_rules",
     "ingest/docfx", "ingest/highlight", "ingest/docsets", "ingest/yamlpages", "ingest/htmlblocks", "ingest/textfiles",
-    "ingest/snippets",
+    "ingest/snippets", "ingest/pivots",
 )
 _PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid", "Pygments")
 _INCLUDE = re.compile(rb"\[!include", re.I)
@@ -59,8 +59,9 @@ def parser_version() -> str:
 
 
 def cacheable(data: bytes) -> bool:
-    """False for files whose parse depends on other files (includes, code taken from files)."""
-    return _INCLUDE.search(data) is None and snippets.MARKERS.search(data) is None
+    """False for files whose parse depends on other files (includes, code taken from files, the titles
+    of zone pivots)."""
+    return not any(marker.search(data) for marker in (_INCLUDE, snippets.MARKERS, pivots.MARKER))
 
 
 @dataclass

@@ -256,11 +256,13 @@ def _pivots(info: str) -> list[str]:
 def zones(state: StateCore) -> None:
     """Each run of ``::: zone`` containers becomes one tab group, a panel per zone; so does each run
     of ``::: moniker`` ranges (a run of zones next to a run of ranges is two groups: pivots and
-    versions are chosen apart)."""
+    versions are chosen apart). A panel's title is its pivots' titles (``env["pivot_titles"]``), else
+    their ids."""
     if not any(t.type == "container_docfx-zone_open" for t in state.tokens):
         return
     out: list[Token] = []
     kinds: list[str] = []  # the open containers' kinds ("pivot" or "range"), innermost last
+    titles: dict[str, str] = state.env.get("pivot_titles") or {}  # the docset's, when it has them
     for tok in state.tokens:
         if tok.type == "container_docfx-zone_open":
             kind = "range" if "range" in image_attrs(tok.info) else "pivot"
@@ -273,7 +275,7 @@ def zones(state: StateCore) -> None:
             pivots = _pivots(tok.info)
             ids = " ".join(re.sub(r"\s+", "", p) for p in pivots)  # (docfx.js reads them apart at spaces)
             out.append(_block("tabs_panel_open", "section", 1, tok.level, **{"class": "tab-panel", "data-tab": ids}))
-            out.extend(_title(", ".join(pivots), tok.level))
+            out.extend(_title(", ".join(titles.get(p, p) for p in pivots), tok.level))
         elif tok.type == "container_docfx-zone_close":
             out.append(_block("tabs_panel_close", "section", -1, tok.level))
             out.append(_block("tabs_close", "div", -1, tok.level))

@@ -369,9 +369,10 @@ def parser() -> MarkdownIt:
     return _PARSER
 
 
-def parse(body: str) -> list[Token]:
-    """Tokens of a document body, after the text-level rewrites."""
-    return parser().parse(preprocess(body))
+def parse(body: str, pivot_titles: dict[str, str] | None = None) -> list[Token]:
+    """Tokens of a document body, after the text-level rewrites. ``pivot_titles``: zone pivot id → the
+    title its tab shows (:mod:`kb.ingest.pivots`)."""
+    return parser().parse(preprocess(body), {"pivot_titles": pivot_titles} if pivot_titles else None)
 
 
 def nesting_overflow(tokens: list[Token]) -> int | None:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from kb import locales
-from kb.ingest import frontmatter, markdown, snippets, yamlpages
+from kb.ingest import frontmatter, markdown, pivots, snippets, yamlpages
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
@@ -301,7 +301,11 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     problems += code_problems
     if control_line is not None:
         problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
-    tokens = markdown.parse(body)
+    pivot_titles: dict[str, str] = {}
+    if pivots.MARKER.search(body.encode("utf-8", "surrogatepass")):
+        pivot_titles, pivot_problems = pivots.titles(root, rel, frontmatter.get(fm, "zone_pivot_groups"))
+        problems += pivot_problems
+    tokens = markdown.parse(body, pivot_titles)
     segments = build_segments(tokens, body_line)
     if yaml_lines is not None:
         segments = yamlpages.with_source_lines(segments, yaml_lines)
@@ -572,6 +576,6 @@ def ingest(
             navigation.append(nav)
     if memo is not None and nav_memo is not None:  # this build's files only: old versions are forgotten
         memo["navigation"] = nav_memo[1]
-    problems.sort(key=lambda p: (p.path, p.line or 0))
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line or 0))  # (a file many read: once)
     redirects = docsets.resolve_redirects(stubs, [d.path for d in documents])
     return Corpus(str(root), tuple(documents), tuple(navigation), tuple(problems), redirects, found.resources)

@@ -142,7 +142,8 @@ def test_a_site_absolute_path_under_the_docsets_own_address_is_its_page(tmp_path
             "Veja [B](/sql/relational-databases/security/b), [curto](/sql/b) e "
             "[Azure](/azure/virtual-machines/overview).\n"),
         "pt-br/relational-databases/security/b.md": front.format("Artigo B") + "Texto.\n",
-        "pt-br/relational-databases/security/index.md": "---\nredirect_url: /sql/relational-databases/security/b\n---\n",
+        "pt-br/relational-databases/security/index.md": (
+            "---\nredirect_url: /sql/relational-databases/security/b\n---\n"),
     })
     out = tmp_path / "out"
     build(tmp_path / "content", out, BuildOptions(jobs=1))
