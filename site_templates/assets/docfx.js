@@ -39,7 +39,10 @@
       var title = panel.querySelector(".tab-title");
       var label = title ? title.textContent.trim() : String(i + 1);
       var ids = (panel.getAttribute("data-tab") || "").split(/\s+/).filter(Boolean);
-      return { panel: panel, label: label, ids: ids.length ? ids : [label] };
+      // a zone of several pivots is titled by their titles in their order ("C#, PowerShell")
+      var parts = label.split(", ");
+      return { panel: panel, label: label, ids: ids.length ? ids : [label],
+               labels: parts.length === ids.length ? parts : ids };
     });
     var order = [];
     panels.forEach(function (p) {
@@ -61,7 +64,8 @@
       button.type = "button";
       button.setAttribute("role", "tab");
       button.id = "tab-" + n + "-" + i;
-      button.textContent = alone ? alone.label : id;  // a "#tab/linux" section's label is its heading's "Linux"
+      // a "#tab/linux" section's label is its heading's "Linux"; a pivot only shared, its title in a shared panel
+      button.textContent = alone ? alone.label : own[0].labels[own[0].ids.indexOf(id)];
       button.setAttribute("aria-controls", own.map(function (p) { return p.panel.id; }).join(" "));
       own.forEach(function (p) {
         if (!p.panel.hasAttribute("aria-labelledby")) { p.panel.setAttribute("aria-labelledby", button.id); }
