@@ -134,14 +134,16 @@ def image_html(
     src: str, alt: str, images: Mapping[str, str], text: BodyText, classes: str = "", lightbox: str = ""
 ) -> str:
     """An ``<img>`` for an image the site has (in a link to its full-size file for a ``lightbox``), else
-    its alt text marked as not available."""
+    its alt text marked as not available; one without alt text is decorative, and only a small mark."""
     url = _image_url(src, images)
     if url:
         pairs = [("src", url), ("alt", alt), ("loading", "lazy")] + ([("class", classes)] if classes else [])
         tag = f"<img{_attrs(pairs)}>"
         full = _image_url(lightbox, images) if lightbox else None
         return f'<a{_attrs([("href", full), ("class", "image-lightbox")])}>{tag}</a>' if full else tag
-    label = f"{alt} ({text.missing_image})" if alt else text.missing_image
+    if not alt.strip():  # decorative (an icon in an "applies to" line): a small mark, not a sentence
+        return f'<span class="image-missing image-decorative" aria-hidden="true"{_attrs([("title", src)])}></span>'
+    label = f"{alt} ({text.missing_image})"
     attrs = _attrs([("aria-label", label), ("title", src)])
     return f'<span class="image-missing" role="img"{attrs}>{html.escape(alt or text.missing_image)}</span>'
 

@@ -169,6 +169,14 @@ def test_images_keep_alt_text_and_missing_ones_say_so() -> None:
     assert missing.get_text() == "Falta"
 
 
+def test_a_missing_image_without_alt_text_is_a_small_mark_not_a_sentence() -> None:
+    """Decorative icons (``:::image type="icon"``, four in an "applies to" line) take no words when absent."""
+    body = 'APLICA-SE A: :::image type="icon" source="media/yes.png":::SQL Server ![](media/no.png) Azure\n'
+    out = render_body(body, text=PT).html
+    assert out.count('<span class="image-missing image-decorative" aria-hidden="true" title="media/') == 2
+    assert "imagem não disponível" not in out and "SQL Server" in out
+
+
 HOSTILE = [
     "<script>alert(1)</script>",
     '<img src="x.png" onerror="alert(1)" alt="a">',
