@@ -90,3 +90,21 @@ def test_dark_mode_follows_the_system(browser, served_search_site: Server) -> No
         colors[scheme] = pg.evaluate("getComputedStyle(document.body).backgroundColor")
         context.close()
     assert colors == {"light": "rgb(255, 255, 255)", "dark": "rgb(18, 20, 23)"}
+
+
+ONE_LINE_JS = """
+(th) => { const r = document.createRange(); r.selectNodeContents(th);
+          return [r.getClientRects().length, th.scrollWidth <= th.clientWidth]; }
+"""
+
+
+def test_the_compare_tables_match_column_names_itself_on_one_line(page: Page, served_search_site: Server) -> None:
+    """"Correspondência" (the longest of the four) was broken inside the word over three lines."""
+    page.goto(served_search_site.url + ARTICLE)
+    page.goto(served_search_site.url + str(page.locator("a[href*='/compare/']").first.get_attribute("href")))
+    for locale in ("pt-br", "ru-ru", "es-es", "it-it"):
+        if locale != "pt-br":
+            switch = page.locator(f"a.switch[hreflang^='{locale[:2]}']").get_attribute("href")
+            page.goto(served_search_site.url + str(switch))
+        header = page.locator("table.compare thead th").nth(2)
+        assert header.evaluate(ONE_LINE_JS) == [1, True], (locale, header.text_content())
