@@ -37,17 +37,28 @@ def language(tag: str) -> str:
     return tag.split("-", 1)[0].lower()
 
 
+_LOCALE_FOLDER = re.compile(r"(?:[^/]+\.)?([A-Za-z]{2,3}-[A-Za-z]{2})")
+"""``pt-br``, ``ru-RU``; or a localized repository cloned under its own name, ``sql-docs.pt-br``,
+``microsoft-graph-docs.ru-RU`` (Microsoft names each locale's repository so)."""
+
+
+def folder_locale(name: str) -> str | None:
+    """The locale a folder's name says (:data:`_LOCALE_FOLDER`), normalised; None for other folders."""
+    m = _LOCALE_FOLDER.fullmatch(name)
+    return normalize(m.group(1)) if m else None
+
+
 def is_locale_folder(name: str) -> bool:
-    """True for folder names such as ``pt-br`` or ``ru-RU`` (language and region)."""
-    return bool(re.fullmatch(r"[A-Za-z]{2,3}-[A-Za-z]{2}", name))
+    """True for folder names such as ``pt-br``, ``ru-RU`` or ``sql-docs.es-es`` (language and region)."""
+    return folder_locale(name) is not None
 
 
 def locale_from_path(path: str) -> str | None:
     """The locale named by a folder of ``path`` (the deepest one), if any."""
     parts = path.split("/")[:-1]
     for part in reversed(parts):
-        if is_locale_folder(part):
-            return normalize(part)
+        if (locale := folder_locale(part)) is not None:
+            return locale
     return None
 
 

@@ -67,3 +67,21 @@ def test_a_failed_background_load_is_reported_by_the_detection_that_needs_it(rea
     with pytest.raises(ValueError, match="xx"):
         locales.detect(PORTUGUESE, ("xx", "pt"))
     assert reads == ["kb-langid"]  # (the model itself was read; only the restriction failed)
+
+
+@pytest.mark.parametrize(
+    ("path", "locale", "under"),
+    [
+        ("pt-br/a/b.md", "pt-BR", "a/b.md"),
+        ("docs/ru-RU/a.md", "ru-RU", "a.md"),
+        # localized repositories cloned side by side under their own names
+        ("sql-docs.pt-br/docs/relational-databases/a.md", "pt-BR", "docs/relational-databases/a.md"),
+        ("microsoft-graph-docs.ru-RU/concepts/paging.md", "ru-RU", "concepts/paging.md"),
+        ("v1.0/api/a.md", None, "v1.0/api/a.md"),  # a version, not a locale
+        ("docs/api.version-2/a.md", None, "docs/api.version-2/a.md"),
+        ("readme.md", None, "readme.md"),
+    ],
+)
+def test_the_locale_a_folder_names(path: str, locale: str | None, under: str) -> None:
+    assert locales.locale_from_path(path) == locale
+    assert locales.strip_locale_folder(path) == under

@@ -179,6 +179,16 @@ def test_path_without_assetid_gives_a_path_slug_id():
     assert {m.evidence for m in topic.members} == {Evidence.PATH}
 
 
+def test_localized_repositories_cloned_side_by_side_align_by_their_paths():
+    """Microsoft publishes a repository per locale, ``sql-docs.pt-br``, ``sql-docs.es-es``: cloned into
+    one content folder, each repository's folder is its locale root."""
+    docs = parse({f"sql-docs.{loc.lower()}/docs/a/billing.md": article(loc, "billing") for loc in ("pt-BR", "es-ES")})
+    (topic,) = align(docs).topics
+    assert (topic.id, topic.slug) == ("docs-a-billing", "billing")
+    members = [(m.document.locale, m.evidence) for m in topic.members]
+    assert members == [("es-ES", Evidence.PATH), ("pt-BR", Evidence.PATH)]
+
+
 def test_colliding_assetid_is_split_by_path_with_a_warning_naming_the_files():
     files = {}
     for loc in ("pt-BR", "ru-RU", "es-ES"):
