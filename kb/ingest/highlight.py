@@ -2,7 +2,8 @@
 the site's CSP forbids), styled by the site's ``docfx.css``; a copy button is added by ``docfx.js``.
 
 Learn's fence languages that Pygments names otherwise are mapped (``azurecli`` → bash, ``cmd`` →
-batch, …); an unknown language, or a block too large to highlight cheaply, stays plain text.
+batch, ``xaml`` → xml, …; a ``-interactive`` variant is its language: ``msgraph-interactive`` is an HTTP
+request); an unknown language, or a block too large to highlight cheaply, stays plain text.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ ALIASES = {
     "sh": "bash",
     "output": "text",
     "aspx-csharp": "aspx-cs",
+    "aspx": "aspx-cs",
     "vb": "vbnet",
+    "msgraph": "http",  # (msgraph-interactive: a Graph request, with Learn's "Try it")
+    "xaml": "xml",
+    "cshtml": "html",
+    "razor": "html",
+    "txt": "text",
 }
 MAX_HIGHLIGHTED = 100_000
 """Characters: a longer block is shown plain (lexing time grows with it, and nobody reads colours there)."""
@@ -41,6 +48,7 @@ _LEXERS: dict[str, Lexer | None] = {}  # the same few languages recur: a lexer i
 def lexer_for(language: str) -> Lexer | None:
     """Pygments' lexer for a fence's language as Learn writes it, or None."""
     name = language.strip().lower()
+    name = name.removesuffix("-interactive") if name not in ALIASES else name  # Learn's "Try it" variants
     name = ALIASES.get(name, name)
     if name not in _LEXERS:
         try:

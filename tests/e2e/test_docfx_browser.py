@@ -87,6 +87,10 @@ Get-CsUser -Identity "x"
 > [!div class="checklist"]
 > * Instalar o pacote
 > * Criar o projeto
+
+```msgraph-interactive
+GET https://graph.microsoft.com/v1.0/me
+```
 """
 
 
@@ -144,7 +148,7 @@ def test_tabs_and_copy_buttons_work_on_a_static_host(page: Page, document: str) 
     page.get_by_role("tab", name="Windows").click()
     expect(page.get_by_text("Instale com o MSI.")).to_be_visible()
     expect(page.get_by_text("Instale com apt.")).to_be_hidden()
-    expect(page.locator("pre .copy-code")).to_have_count(1)
+    expect(page.locator("pre .copy-code")).to_have_count(2)  # (the PowerShell block and the Graph request)
     expect(page.locator("pre code .nb").first).to_have_text("Get-CsUser")
     assert problems == []
 
@@ -179,3 +183,11 @@ def test_a_checklist_ticks_its_items_instead_of_bullets(page: Page, document: st
     expect(item).to_have_text("Instalar o pacote")
     ticks = item.evaluate("li => [getComputedStyle(li).listStyleType, getComputedStyle(li, '::before').content]")
     assert ticks == ["none", '"✓" / ""']
+
+
+def test_code_the_lexer_cannot_read_shows_plain_not_boxed_in_red(page: Page, document: str) -> None:
+    """Graph writes its requests without an HTTP version, which Pygments' HTTP lexer marks as errors."""
+    page.goto(document)
+    error = page.locator("code .err").filter(has_text="GET https://graph.microsoft.com/v1.0/me")
+    expect(error).to_have_count(1)
+    assert error.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"

@@ -412,6 +412,9 @@ def test_html_containers_are_found_in_one_pass_however_hostile() -> None:
 @pytest.mark.parametrize(("language", "code"), [
     ("sql", "SELECT 1 FROM t"), ("json", '{"a": 1}'), ("powershell", "Get-CsUser"), ("azurecli", "az login --x"),
     ("csharp", "var x = 1;"), ("console", "$ ls -l"), ("xml", "<a b='c'/>"), ("cmd", "echo %PATH%"),
+    # the unseen docsets' (Graph, SQL Server, Visual Studio): Learn's "-interactive" variants, xaml, tsql
+    ("msgraph-interactive", "GET https://graph.microsoft.com/v1.0/me HTTP/1.1"), ("tsql", "SELECT 1"),
+    ("csharp-interactive", "var x = 1;"), ("xaml", '<Grid x:Name="a"/>'), ("cshtml", "<p>@Model.Name</p>"),
 ])
 def test_the_corpora_languages_are_highlighted(language: str, code: str) -> None:
     assert '<span class="' in html(f"```{language}\n{code}\n```\n")
