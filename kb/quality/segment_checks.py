@@ -523,7 +523,9 @@ def check_links(ctx: Context) -> Iterator[Finding]:
             if twin is not None:
                 missing.discard(x)
                 extra.discard(twin)
-        return tuple(sorted(missing)), tuple(sorted(extra))
+        # named as written, where a translator finds them (a key is lower-cased and decoded)
+        written = {link_key(link.target): link.target for s in (*b, *a) for link in s.links if link.kind == "link"}
+        return tuple(sorted(written.get(k, k) for k in missing)), tuple(sorted(written.get(k, k) for k in extra))
 
     return compare_matched(ctx, "link_mismatch", "the link(s) to", differ)
 

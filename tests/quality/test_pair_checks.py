@@ -169,3 +169,19 @@ def test_two_texts_grouped_as_one_topic_are_not_compared_and_told_why(tmp_path: 
         "it shares only 0% of what translations write alike (links, numbers, code, names) with es-ES "
         "(es-es/x.md), so it may not be a translation of the same text: its content was not compared, "
         "review it against the reference by hand")
+
+
+def test_a_link_mismatch_names_the_target_as_written(tmp_path: Path) -> None:
+    """Compared lower-cased and decoded, but named as the translator finds it in the file."""
+    write(
+        tmp_path,
+        {
+            "es-es/a.md": front("es-ES", "04/23/2019", "new") + "# Roles\n\nVea [DBCC](../t-sql/DBCC-Traceon.md).\n",
+            "ru-ru/a.md": front("ru-RU", "04/23/2019", "new")
+            + "# Роли\n\nСм. [DBCC](../t-sql/DBCC-Traceon.md) и [флаги](../Topic/Trace%20Flags%20(Transact-SQL).md).\n",
+        },
+    )
+    corpus = ingest(tmp_path)
+    (found,) = [f for f in check_corpus(corpus, align(corpus.documents)) if f.kind == "link_mismatch"]
+    assert found.locale == "ru-RU"
+    assert found.message.endswith("has the link(s) to ../Topic/Trace%20Flags%20(Transact-SQL).md that es-ES lacks")
