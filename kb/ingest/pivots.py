@@ -15,11 +15,14 @@ from pathlib import Path
 
 import yaml
 
+from kb.ingest.frontmatter import SAFE_LOADER
 from kb.ingest.textfiles import InputProblem, inside, read_budgeted
 from kb.model import Problem
 
 FILENAMES = ("zone-pivot-groups.yml", "zone-pivot-groups.yaml", "zone-pivot-groups.json")
 MAX_FILE = 1024 * 1024
+MAX_ENTRIES = 50_000
+"""Pivots read from one file (Azure's, the largest, has a few thousand)."""
 MARKER = re.compile(rb"^[ \t]*:::[ \t]*zone[ \t]+pivot", re.MULTILINE | re.IGNORECASE)
 """A zone pivot fence in a file's bytes: its parse depends on the pivot groups file (not parse-cached)."""
 
@@ -45,7 +48,8 @@ def titles(root: Path | None, rel: str, groups: str | None) -> tuple[dict[str, s
     if root is None or (path := find(root, rel)) is None:
         return {}, []
     try:
-        data = yaml.safe_load(read_budgeted((root / path).resolve(), [0, MAX_FILE], MAX_FILE))
+        text = read_budgeted((root / path).resolve(), [0, MAX_FILE], MAX_FILE)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader (libyaml's: it bounds nesting)
     except InputProblem as exc:
         return {}, [Problem(path, None, f"zone pivot titles not read: {exc.message}")]
     except yaml.YAMLError as exc:
@@ -53,10 +57,15 @@ def titles(root: Path | None, rel: str, groups: str | None) -> tuple[dict[str, s
         return {}, [Problem(path, mark.line + 1 if mark else None, "zone pivot titles not read: not valid YAML")]
     wanted = {g.strip() for g in groups.split(",") if g.strip()} if groups else None
     found: dict[str, str] = {}
+    budget = MAX_ENTRIES  # YAML aliases can make a small file name millions of pivots
     for group in data.get("groups") or [] if isinstance(data, dict) else []:
         if not isinstance(group, dict) or (wanted is not None and str(group.get("id")) not in wanted):
             continue
-        for pivot in group.get("pivots") or []:
+        for pivot in group.get("pivots") or [] if isinstance(group.get("pivots"), list) else []:
+            budget -= 1
+            if budget < 0:
+                return found, [Problem(path, None, f"zone pivot titles: more than {MAX_ENTRIES:,} pivots; the rest "
+                                                   "are not read (do YAML aliases repeat them?)")]
             if isinstance(pivot, dict) and pivot.get("id") and pivot.get("title"):
                 found.setdefault(str(pivot["id"]).strip(), str(pivot["title"]).strip())
     return found, []

@@ -108,3 +108,20 @@ def test_the_nearest_file_in_the_folder_or_above_within_the_content_root(tmp_pat
     assert pivots.titles(root, "pt-br/a/b/c.md", None) == ({"x": "X"}, [])
     linux = {"client-operating-system-linux": "Linux"}
     assert pivots.titles(root, "pt-br/d.md", "client-operating-system") == (linux, [])
+
+
+def test_a_hostile_pivot_groups_file_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    """Aliases that repeat a group of pivots a million times, and brackets nested 200,000 deep."""
+    from kb.ingest import pivots
+
+    pivot = "p: &p {id: a, title: A}\nq: &q [" + ", ".join(["*p"] * 1000) + "]\ng: &g {id: g, pivots: *q}\n"
+    write_files(tmp_path, {
+        "pt-br/zone-pivot-groups.yml": pivot + "groups: [" + ", ".join(["*g"] * 1000) + "]\n",
+        "ru-ru/zone-pivot-groups.yml": "groups: " + "[" * 200_000 + "]" * 200_000 + "\n",
+    })
+    found, problems = pivots.titles(tmp_path, "pt-br/a.md", None)
+    assert found == {"a": "A"}
+    assert problems == [Problem("pt-br/zone-pivot-groups.yml", None, "zone pivot titles: more than 50,000 pivots; "
+                                "the rest are not read (do YAML aliases repeat them?)")]
+    assert pivots.titles(tmp_path, "ru-ru/a.md", None) == (
+        {}, [Problem("ru-ru/zone-pivot-groups.yml", 1, "zone pivot titles not read: not valid YAML")])
