@@ -91,6 +91,13 @@ Get-CsUser -Identity "x"
 ```msgraph-interactive
 GET https://graph.microsoft.com/v1.0/me
 ```
+
+> [!div class="mx-imgBorder"]
+> ![Tela de notificações](media/tela.gif)
+
+> [!div class="op_single_selector"]
+> - [Portal](portal.md)
+> - [PowerShell](powershell.md)
 """
 
 
@@ -116,6 +123,8 @@ def document(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "content" / "pt-br").mkdir(parents=True)
     (root / "content" / "pt-br" / "abas.md").write_text(DOC, encoding="utf-8")
     (root / "content" / "pt-br" / "zone-pivot-groups.yml").write_text(PIVOT_GROUPS, encoding="utf-8")
+    (root / "content" / "pt-br" / "media").mkdir()
+    (root / "content" / "pt-br" / "media" / "tela.gif").write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
     out = root / "out"
     done = subprocess.run(kb("build", "--content", str(root / "content"), "--build", str(out), "--quiet",
                              "--jobs", "1"), capture_output=True, text=True, timeout=300)
@@ -191,3 +200,11 @@ def test_code_the_lexer_cannot_read_shows_plain_not_boxed_in_red(page: Page, doc
     error = page.locator("code .err").filter(has_text="GET https://graph.microsoft.com/v1.0/me")
     expect(error).to_have_count(1)
     assert error.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"
+
+
+def test_learns_image_border_and_article_selector_divs(page: Page, document: str) -> None:
+    page.goto(document)
+    assert page.locator(".mx-imgBorder img").evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    selector = page.locator(".op_single_selector ul")
+    shown = selector.evaluate("e => [getComputedStyle(e).display, getComputedStyle(e).listStyleType]")
+    assert shown == ["flex", "none"]
