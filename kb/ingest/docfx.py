@@ -27,11 +27,13 @@ from markdown_it.token import Token
 # "Screenshot: the page"); the long description of a complex image runs to ``:::image-end:::`` unless
 # another image starts first.
 _IMAGE = re.compile(
-    r""":::[ \t]?image(?P<attrs>(?:\s+[\w-]+(?:\s*=\s*(?:"[^"\n]{0,2000}"|'[^'\n]{0,2000}'|[^\s:"']+))?){0,20})\s*:::"""
+    r""":::[ \t]?image(?P<attrs>(?:(?:\s+|(?<=["']))[\w-]+"""
+    r"""(?:\s*=\s*(?:"[^"\n]{0,2000}"|'[^'\n]{0,2000}'|[^\s:"']+))?){0,20})\s*:::"""
     r"(?P<desc>(?:(?!:::[ \t]?image\b(?!-end)).){0,20000}?:::[ \t]?image-end[ \t]?:::)?",
     re.S,
 )
-"""(``::: image …:::``, with a blank after the colons, is written too, and Learn reads it.)"""
+"""(``::: image …:::``, with a blank after the colons, is written too, and Learn reads it; so is an attribute
+right after a closing quote, ``alt-text="…"lightbox="…"``, which translations leave.)"""
 _IMAGE_START = re.compile(r":::[ \t]?image")
 _IMAGE_END = re.compile(r":::[ \t]?image-end[ \t]?:::$")
 _ATTR = re.compile(r"""(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")

@@ -26,7 +26,15 @@ from kb.ingest.editions import editions_of
 from kb.ingest.navigation import is_navigation, parse_navigation, superseded
 from kb.ingest.segments import TooComplex, build_segments
 from kb.ingest.skeleton import pack_skeleton
-from kb.ingest.textfiles import InputProblem, LineCounter, content_folder, decode, inside, read_budgeted
+from kb.ingest.textfiles import (
+    InputProblem,
+    LineCounter,
+    content_folder,
+    decode,
+    inside,
+    read_budgeted,
+    referenced,
+)
 from kb.model import (
     Corpus,
     Document,
@@ -184,7 +192,7 @@ def expand_includes(
                 problems.append(Problem(rel, line, f"include '{target}' and later ones not expanded: {why}"))
             return ""
         root_real = root.resolve()
-        path = (root / Path(rel).parent / target).resolve()
+        path = referenced(root_real, rel, target)
         if not inside(path, root_real):
             problems.append(
                 Problem(rel, line, f"include '{target}' reaches outside the content root; not read")

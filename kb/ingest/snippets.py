@@ -22,7 +22,7 @@ import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
-from kb.ingest.textfiles import InputProblem, LineCounter, inside, read_budgeted
+from kb.ingest.textfiles import InputProblem, LineCounter, inside, read_budgeted, referenced
 from kb.model import Link, Problem
 
 _DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>\S[^\n]*?):::[ \t]*$", re.M | re.I)
@@ -99,25 +99,10 @@ def _read(root: Path, rel: str, target: str, budget: list[int], limit: int) -> s
     if not target:
         raise InputProblem("no source file named")
     root_real = root.resolve()
-    if target.startswith("~/"):
-        base = _docset_root(root_real, (root_real / rel).parent)
-        target = target[2:]
-    else:
-        base = (root_real / rel).parent
-    path = (base / unquote(target)).resolve()
+    path = referenced(root_real, rel, unquote(target))
     if not inside(path, root_real):
         raise InputProblem("it is outside the content root; not read")
     return read_budgeted(path, budget, limit)
-
-
-def _docset_root(root: Path, folder: Path) -> Path:
-    """The nearest folder from ``folder`` up to ``root`` holding a ``docfx.json``, else ``root``."""
-    for candidate in (folder, *folder.parents):
-        if (candidate / "docfx.json").is_file():
-            return candidate
-        if candidate == root:
-            break
-    return root
 
 
 def _select(text: str, selector: str) -> str:

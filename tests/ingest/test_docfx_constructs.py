@@ -140,6 +140,13 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          'class="docfx-image image-content"></a>'],
     ),
     (
+        "5-image-attribute-right-after-a-closing-quote",  # (a Teams translation: no blank before lightbox)
+        ':::image source="a.png" alt-text="A captura."lightbox="big.png" border="false":::\n',
+        [("paragraph", "p[0]", "", ("a.png", "big.png"), None)],
+        ['<a href="/files/big.png" class="image-lightbox"><img src="/files/a.png" alt="A captura." loading="lazy" '
+         'class="docfx-image image-content"></a>'],
+    ),
+    (
         "5-image-icon-inline",
         'Press :::image type="icon" source="a.png"::: to go on.\n',
         [("paragraph", "p[0]", "Press to go on.", ("a.png",), None)],

@@ -83,6 +83,29 @@ def test_include_inside_root_is_expanded_and_outside_is_refused(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # no docfx.json (a Teams repository's locale copy): the nearest folder above that has the file
+        ({"pt-br/msteams/includes/aviso.md": "Aviso de versão.\n"}, ["Antes.", "Aviso de versão."]),
+        # a docfx.json names the docset's root: there, and nowhere else
+        ({"pt-br/msteams/docfx.json": "{}", "pt-br/msteams/includes/aviso.md": "Aviso do docset.\n",
+          "pt-br/msteams/bots/includes/aviso.md": "Outro aviso.\n"}, ["Antes.", "Aviso do docset."]),
+        ({"pt-br/msteams/docfx.json": "{}", "pt-br/includes/aviso.md": "Fora do docset.\n"}, ["Antes."]),
+        ({"includes/aviso.md": "Na raiz do conteúdo.\n"}, ["Antes.", "Na raiz do conteúdo."]),
+    ],
+)
+def test_an_include_from_the_docset_root_written_with_a_tilde(tmp_path, files, expected):
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    doc, problems = parse("Antes.\n\n[!INCLUDE [aviso](~/includes/aviso.md)]\n", "pt-br/msteams/bots/how-to/a.md",
+                          tmp_path)
+    assert [s.text for s in doc.segments] == expected
+    assert [p.message for p in problems] == ([] if len(expected) == 2 else
+                                             ["include '~/includes/aviso.md' not expanded: file not found"])
+
+
 def test_inline_code_is_kept_as_anchor():
     doc, _ = parse("Run `Get-Subscription` with id 42.\n")
     assert doc.segments[0].code == ("Get-Subscription",)
