@@ -22,6 +22,9 @@ _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$", re.MULTILINE)
+_CONTAINERS = frozenset({"row", "column"})
+"""Directives written ``:::row:::`` … ``:::row-end:::``: their opening line ends with colons too; so does a
+complex image's (``:::image type="complex" …:::`` … ``:::image-end:::``)."""
 _OPEN_TAG, _CLOSE_TAG = r"\{\d{1,2}(?:&gt;|>)", r"(?:&lt;|<)\d{1,2}\}"
 _PLACEHOLDER = re.compile(rf"{_OPEN_TAG}(?:[^{{}}\n]|{_OPEN_TAG}[^{{}}\n]*?{_CLOSE_TAG})*?{_CLOSE_TAG}")
 """``{1>{2>Próximas etapas<2}<1}``: the inline tags of a translation tool's segment, left in the text
@@ -71,8 +74,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
                 opened.pop()
             else:
                 yield line_of(m.start()), "a ::: directive is closed that was never opened", m.group(0)
-        elif ":::" not in m.group(2):  # ":::image … :::" and ":::no-loc … :::" close themselves
-            opened.append(m.start())
+        elif ":::" not in m.group(2) or name in _CONTAINERS or (name == "image" and "complex" in m.group(2)):
+            opened.append(m.start())  # (":::image … :::" and ":::no-loc … :::" close themselves)
     for start in opened:
         yield line_of(start), "a ::: directive is never closed", text[start : text.find("\n", start)]
 
@@ -107,6 +110,28 @@ def _around(text: str, m: re.Match[str]) -> tuple[str, str]:
     return "<" + text[max(0, m.start() - 3) : m.end()], text[m.start() : m.end() + 3] + ">"
 
 
+_LEFT_MARKER = re.compile(
+    r":::[ \t]?(?:image|code|zone|moniker|row|column|form|no-loc|video)\b"
+    r"|\[!(?:include|note|tip|important|warning|caution|video|div|code-\w+)\b",
+    re.IGNORECASE,
+)
+"""DocFX syntax in a segment's parsed text: a directive a translation broke past reading (``':::image …::':
+null``), which the reader sees as written."""
+
+
+def left_markers(doc: Document, reported: set[int]) -> Iterator[Segment]:
+    """The segments of ``doc`` (not code) whose text shows DocFX syntax as written, but for those on a line
+    already ``reported`` (0-based body lines) by :func:`problems`."""
+    for seg in doc.segments:
+        if seg.kind is SegmentKind.CODE or not ("[!" in seg.text or ":::" in seg.text):
+            continue
+        text = seg.text
+        for code in seg.code:
+            text = text.replace(code, " ")
+        if _LEFT_MARKER.search(text) and (seg.line is None or seg.line - doc.body_line not in reported):
+            yield seg
+
+
 def document_problems(doc: Document) -> list[tuple[int, str, str]]:
     return list(problems(doc.body))
 
@@ -114,10 +139,15 @@ def document_problems(doc: Document) -> list[tuple[int, str, str]]:
 def check_markup(ctx: Context) -> Iterator[Finding]:
     """Markup the parser could not read, in the document where it is written."""
     for topic, doc in ctx.documents:
+        reported = set()
         for line, what, written in document_problems(doc):
+            reported.add(line)
             found = doc_finding("malformed_markup", topic, doc, f"{what}: {quote(written.strip())}")
             # the line in the file, where a translator fixes it
             yield replace(found, line=doc.body_line + line)
+        for seg in left_markers(doc, reported):
+            yield doc_finding("malformed_markup", topic, doc, f"DocFX markup is shown as written in {quote(seg.text)}: "
+                              "the parser could not read it", seg=seg)
         for seg in literal_bold(doc):
             yield doc_finding("malformed_markup", topic, doc, f"bold marks are shown as written in {quote(seg.text)}: "
                               "Markdown reads ** as bold around some text with no space just inside the marks, "

@@ -32,6 +32,10 @@ CASES = [
     ('## <a name="next"></a>{1&gt;{2&gt;Próximas etapas&lt;2}&lt;1}\n',
      [(0, "a translation tool's placeholder is left in the text")]),
     ("Texto {1>negrito<1} e {0} {1} {2>x\n", [(0, "a translation tool's placeholder is left in the text")]),
+    # containers whose opening line ends with colons (Teams' layout rows, a complex image's description)
+    (':::row:::\n:::column span="":::\nA\n:::column-end:::\n:::row-end:::\n', []),
+    (':::image type="complex" source="a.png" alt-text="A":::\nLong description.\n:::image-end:::\n', []),
+    (":::row:::\nA\n", [(0, "a ::: directive is never closed")]),
 ]
 
 
@@ -64,3 +68,15 @@ def test_bold_marks_are_told_from_escaped_ones_in_one_pass() -> None:
     body = "\\*\\*a " * 100_000 + "\n\nVá para **** > x.\n"
     doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
     assert [seg.text for seg in literal_bold(doc)] == ["Vá para **** > x."]
+
+
+def test_docfx_markup_a_translation_broke_past_reading_is_reported_where_it_shows() -> None:
+    """A Russian Teams article: an image directive turned into YAML by machine translation."""
+    from kb.quality.markup import left_markers
+
+    body = ("Texto.\n\n':::image type=\"content\" source=\"a.png\" alt-text=\"A\" border=\"false\"::': null\n\n"
+            "Use `[!NOTE]` em código.\n\n> [!NOTE:] já relatado\n")
+    doc, _ = parse_document("ru-ru/a.md", ("---\ntitle: A\n---\n" + body).encode())
+    reported = {line for line, _, _ in problems(doc.body)}
+    assert reported == {6}  # the mangled alert marker, reported by problems() already
+    assert [(s.line, s.text[:8]) for s in left_markers(doc, reported)] == [(6, "':::imag")]
