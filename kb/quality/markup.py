@@ -1,9 +1,10 @@
 """``malformed_markup``: DocFX markup the parser could not read, found in the document's own text and
 reported in the locale where it is — an alert whose marker a translation mangled (``>[! Nota]``,
 ``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong, a
-character reference a space broke (``& #40;``), a translation tool's placeholder (``{1&gt;…&lt;1}``) — and
-bold marks a reader sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation
-moves a space inside the marks or empties them), found in the parsed text.
+character reference a space broke (``& #40;``), a translation tool's placeholder (``{1&gt;…&lt;1}``) — and,
+found in the parsed text, bold marks a reader sees as written (``**segurança &amp; **``, ``Vá para ****``:
+machine translation moves a space inside the marks or empties them) and DocFX syntax a translation broke
+past reading (``':::image …::': null``).
 """
 
 from __future__ import annotations
