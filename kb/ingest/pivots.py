@@ -9,37 +9,35 @@ none). Without the file, or for a pivot it does not name, the tab says the pivot
 
 from __future__ import annotations
 
-import posixpath
 import re
 from pathlib import Path
 
 import yaml
 
 from kb.ingest.frontmatter import SAFE_LOADER
-from kb.ingest.textfiles import InputProblem, inside, read_budgeted
+from kb.ingest.textfiles import InputProblem, folders_above, inside, read_budgeted
 from kb.model import Problem
 
 FILENAMES = ("zone-pivot-groups.yml", "zone-pivot-groups.yaml", "zone-pivot-groups.json")
 MAX_FILE = 1024 * 1024
 MAX_ENTRIES = 50_000
 """Pivots read from one file (Azure's, the largest, has a few thousand)."""
-MARKER = re.compile(rb"^[ \t]*:::[ \t]*zone[ \t]+pivot", re.MULTILINE | re.IGNORECASE)
+_FENCE = r"^[ \t]*:::[ \t]*zone[ \t]+pivot"
+MARKER = re.compile(_FENCE.encode(), re.MULTILINE | re.IGNORECASE)
 """A zone pivot fence in a file's bytes: its parse depends on the pivot groups file (not parse-cached)."""
+FENCE = re.compile(_FENCE, re.MULTILINE | re.IGNORECASE)
+"""The same in a document's text (searched without encoding the whole body again)."""
 
 
 def find(root: Path, rel: str) -> str | None:
     """The content-root path of the pivot groups file nearest to the document ``rel``, if any."""
-    folder = posixpath.dirname(rel)
     real_root = root.resolve()
-    while True:
+    for folder in folders_above(real_root, rel):
         for name in FILENAMES:
-            candidate = posixpath.join(folder, name) if folder else name
-            full = root / candidate
+            full = folder / name
             if full.is_file() and inside(full.resolve(), real_root):  # (a symbolic link out is not read)
-                return candidate
-        if not folder:
-            return None
-        folder = posixpath.dirname(folder)
+                return full.relative_to(real_root).as_posix()
+    return None
 
 
 def titles(root: Path | None, rel: str, groups: str | None) -> tuple[dict[str, str], list[Problem]]:

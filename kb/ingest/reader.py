@@ -310,7 +310,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     if control_line is not None:
         problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
     pivot_titles: dict[str, str] = {}
-    if pivots.MARKER.search(body.encode("utf-8", "surrogatepass")):
+    if pivots.FENCE.search(body):
         pivot_titles, pivot_problems = pivots.titles(root, rel, frontmatter.get(fm, "zone_pivot_groups"))
         problems += pivot_problems
     tokens = markdown.parse(body, pivot_titles)

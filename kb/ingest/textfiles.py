@@ -38,17 +38,22 @@ def inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def folders_above(root_real: Path, rel: str) -> list[Path]:
+    """The folders from the one holding ``rel`` (a path from the content root) up to the root, nearest first."""
+    folder = (root_real / rel).parent
+    return [folder, *(p for p in folder.parents if p == root_real or root_real in p.parents)]
+
+
 def referenced(root_real: Path, rel: str, target: str) -> Path:
     """The resolved path a document ``rel`` names as ``target`` (an include, code): relative to its
     folder, or with ``~/`` to its docset's root: the nearest folder above holding a ``docfx.json``; in a
     repository without one, the nearest folder above that has the file (Teams docs write
     ``~/includes/x.md`` from any depth), else the content root. Whether it lies inside the root is the
     caller's to check."""
-    folder = (root_real / rel).parent
     if not target.startswith("~/"):
-        return (folder / target).resolve()
+        return ((root_real / rel).parent / target).resolve()
     target = target[2:]
-    above = [folder, *(p for p in folder.parents if p == root_real or root_real in p.parents)]
+    above = folders_above(root_real, rel)
     base = next((p for p in above if (p / "docfx.json").is_file()), None)
     if base is None:
         base = next((p for p in above if (p / target).is_file()), root_real)
