@@ -163,6 +163,8 @@ class RenderState:
     closers: list[str] = field(default_factory=list)
     blockquotes: list[str] = field(default_factory=list)
     html_links: list[str] = field(default_factory=list)
+    headings: dict[str, str] = field(default_factory=dict)
+    """Each heading's text by its id: the words of a link to it that has none (:func:`rule_link_open`)."""
 
 
 def _state(env: EnvType) -> RenderState:
@@ -188,10 +190,22 @@ def _link_tags(st: RenderState, href: str) -> tuple[str, str]:
     return opening, closing
 
 
-def rule_link_open(st: RenderState, href: str) -> str:
+def rule_link_open(st: RenderState, href: str, empty: str = "") -> str:
+    """A link's opening tag; for a link with no text (``[](#card-layout)``: machine translation drops
+    it), also the words Learn leaves out, so the reader (and a screen reader) has something to follow:
+    the heading it leads to, the page's title, else the address as written."""
     opening, closing = _link_tags(st, href)
     st.closers.append(closing)
-    return opening
+    if not empty or not opening:
+        return opening
+    target = target_of(href, st.links)
+    label = st.headings.get(href[1:], "") if href.startswith("#") else target.title if target.href else ""
+    return opening + html.escape(label or href, quote=False)
+
+
+def link_is_empty(tokens: Sequence[Token], idx: int) -> str:
+    """``"empty"`` when the link opening at ``idx`` closes right away, else ``""`` (a skeleton hole's field)."""
+    return "empty" if idx + 1 < len(tokens) and tokens[idx + 1].type == "link_close" else ""
 
 
 def rule_link_close(st: RenderState) -> str:
@@ -242,7 +256,7 @@ class SiteRenderer(RendererHTML):
     """markdown-it's HTML renderer with the site's rules for links, images, alerts and raw HTML."""
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return rule_link_open(_state(env), str(tokens[idx].attrGet("href") or ""))
+        return rule_link_open(_state(env), str(tokens[idx].attrGet("href") or ""), link_is_empty(tokens, idx))
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return rule_link_close(_state(env))
@@ -310,6 +324,24 @@ def _html_attrs(attrs: str) -> dict[str, str]:
     return out
 
 
+_EMBED = re.compile(rf"^<(?:{'|'.join(htmlblocks.INLINE_EMBED_TAGS)})\b", re.I)
+_EMBED_CLOSE = re.compile(rf"^</(?:{'|'.join(htmlblocks.EMBED_TAGS)})\s*>$", re.I)
+
+
+def embed_html(frame: Tag, st: RenderState, block: bool) -> str:
+    """A frame or player (:data:`htmlblocks.EMBED_TAGS`) as a link to what it showed: a card like
+    ``[!VIDEO]``'s where it stood alone, the link itself inside a line of text; nothing without a source."""
+    src = htmlblocks.embed_source(frame)
+    if not src:
+        return ""
+    target = target_of(src, st.links)
+    opening, closing = open_link(target)
+    if target.status is LinkStatus.MISSING:
+        closing = missing_suffix(st.text) + closing
+    link = opening + html.escape(htmlblocks.embed_label(frame, src), quote=False) + closing
+    return f'<div class="video-card"><p>{link}</p></div>' if block else link
+
+
 def _anchor(st: RenderState, name: str) -> str:
     """A fragment target for ``<a name>`` / ``<a href="" id>``, unless a heading already has that id."""
     if not name or name in st.ids:
@@ -333,6 +365,11 @@ def rule_html_inline(content: str, st: RenderState) -> str:
         return opening
     if content.strip().lower() == "</a>":
         return st.html_links.pop() if st.html_links else ""
+    if _EMBED.match(content.strip()):
+        frame = BeautifulSoup(content, "html.parser").find(htmlblocks.INLINE_EMBED_TAGS)
+        return embed_html(frame, st, block=False) if isinstance(frame, Tag) else ""
+    if _EMBED_CLOSE.match(content.strip()):
+        return ""
     if _HTML_IMG.match(content.strip()):
         tag = BeautifulSoup(content, "html.parser").find("img")
         if isinstance(tag, Tag):
@@ -386,6 +423,8 @@ def render_html(content: str, st: RenderState) -> str:
                 "html.parser",
             )
         )
+    for frame in soup.find_all(htmlblocks.EMBED_TAGS):
+        frame.replace_with(BeautifulSoup(embed_html(frame, st, block=True), "html.parser"))
     for node in list(soup.find_all(string=True)):
         if type(node) is not NavigableString or not _MARKDOWN_HINT.search(str(node)):
             continue

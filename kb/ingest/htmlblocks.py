@@ -15,6 +15,8 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from bs4 import Tag
+
 _CONTAINER_START = re.compile(r"<(/?)(table|ul|ol)\b", re.I)
 _LINE_PREFIX = re.compile(r"[ \t>]*")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
@@ -164,3 +166,28 @@ def join_html_blocks(body: str) -> str:
         parts += [body[last:start], joined]
         last = end
     return "".join(parts) + body[last:]
+
+
+# --- embedded players and frames ----------------------------------------------------------------
+
+EMBED_TAGS = ("iframe", "embed", "video", "audio")
+"""Elements that show another page or a media file in place. The site never frames another host
+(its CSP allows no frame), so each becomes a link to what it showed, as ``[!VIDEO]`` does: the reader
+keeps the way to the demo or video instead of a hole where it stood."""
+INLINE_EMBED_TAGS = (*EMBED_TAGS, "source")
+"""In a line of text each tag is its own token: ``<video controls><source src="a.mp4"></video>`` names
+its file in the ``<source>``."""
+
+
+def embed_source(tag: Tag) -> str:
+    """What an embedded element shows: its ``src``, or its first ``<source src>`` (video, audio)."""
+    src = str(tag.get("src") or "").strip()
+    if not src:
+        source = tag.find("source")
+        src = str(source.get("src") or "").strip() if isinstance(source, Tag) else ""
+    return src
+
+
+def embed_label(tag: Tag, src: str) -> str:
+    """The link text for an embedded element: its ``title`` (what accessible frames carry), else the URL."""
+    return " ".join(str(tag.get("title") or "").split()) or src

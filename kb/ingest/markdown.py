@@ -130,6 +130,27 @@ def _strip_bold_label(inline: Token) -> str | None:
     return kind
 
 
+BANG_LABEL = re.compile(r"^[ \t]*!(?:[ \t]*(?P<label>[^\W\d_]{2,20})[.:!]?)(?=\s|$)[ \t]*")
+"""``>! Observação O valor…``: machine translation dropped the brackets of ``> [!NOTE]`` and translated the
+kind. Read as the alert it was (and reported by :mod:`kb.quality.markup`); any other word stays text."""
+
+
+def bang_alert_kind(label: str) -> str | None:
+    """The alert kind a :data:`BANG_LABEL` label names: a capitalised label (as translations write them;
+    ``!important`` is CSS)."""
+    return ALERT_LABELS.get(label.lower()) if label[:1].isupper() else None
+
+
+def _strip_bang_label(inline: Token) -> str | None:
+    children = inline.children or []
+    m = BANG_LABEL.match(children[0].content) if children and children[0].type == "text" else None
+    kind = bang_alert_kind(m.group("label")) if m else None
+    if kind is None:
+        return None
+    _strip_marker(inline, BANG_LABEL)
+    return kind
+
+
 _CODE_ALERT = re.compile(r"\A\s*>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
 
 
@@ -180,7 +201,7 @@ def alerts(state: StateCore) -> None:
             _strip_marker(inline, _ALERT_MARK)
             tok.meta = {**(tok.meta or {}), "alert": kind}
             continue
-        label = _strip_bold_label(inline)
+        label = _strip_bold_label(inline) or _strip_bang_label(inline)
         if label:
             tok.meta = {**(tok.meta or {}), "alert": label}
 

@@ -203,6 +203,7 @@ def render_body(
     found = unpack_skeleton(skeleton) if skeleton else None
     if found is not None:
         state.ids.update(found.ids)
+        state.headings.update((h.id, h.text) for h in found.headings)
         h1 = sanitize(fill_holes(found.h1, found.h1_holes, state)) if found.h1 is not None else ""
         raw = fill_holes(found.parts, found.holes, state)
         return RenderedBody(scrollable_tables(sanitize(raw)), found.headings, h1)
@@ -214,9 +215,11 @@ def render_body(
     if start is not None:
         h1 = sanitize(_renderer().render(tokens[start : start + 3], options, {"kb": state}))
         tokens = tokens[:start] + tokens[start + 3 :]
+    headings = headings_of(tokens)
+    state.headings.update((h.id, h.text) for h in headings)
     env: dict[str, Any] = {"kb": state}
     raw = _renderer().render(tokens, options, env)
-    return RenderedBody(scrollable_tables(sanitize(raw)), headings_of(tokens), h1)
+    return RenderedBody(scrollable_tables(sanitize(raw)), headings, h1)
 
 
 _TABLE_OPEN = re.compile(r"<table\b")

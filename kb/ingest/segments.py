@@ -117,6 +117,13 @@ def _html_inline(content: str, out: Inline, line: int | None, link_stack: list[t
         tag = BeautifulSoup(content, "html.parser").find("img")
         if isinstance(tag, Tag):
             out.links.append(Link(str(tag.get("src") or ""), clean(str(tag.get("alt") or "")), "image", line))
+    elif low.startswith(_EMBED_OPENINGS):
+        tag = BeautifulSoup(content, "html.parser").find(htmlblocks.INLINE_EMBED_TAGS)
+        if isinstance(tag, Tag):
+            out.extend(embed_inline(tag, line))
+
+
+_EMBED_OPENINGS = tuple(f"<{name}" for name in htmlblocks.INLINE_EMBED_TAGS)
 
 
 def inline_markdown(text: str, line: int | None) -> Inline:
@@ -134,6 +141,15 @@ def block_markdown(text: str, line: int | None) -> Inline:
             out.extend(inline_tokens(tok.children or [], line))
     out.parts.append(" ")
     return out
+
+
+def embed_inline(node: Tag, line: int | None) -> Inline:
+    """An embedded frame or player: the link the site shows in its place (:data:`htmlblocks.EMBED_TAGS`)."""
+    src = htmlblocks.embed_source(node)
+    if not src:
+        return Inline()
+    label = htmlblocks.embed_label(node, src)
+    return Inline([label, " "], [Link(docfx.normalize_href(src), label, "link", line)])
 
 
 def html_inline(node: Tag, line: int | None) -> Inline:
@@ -166,6 +182,8 @@ def html_inline(node: Tag, line: int | None) -> Inline:
                 out.code.extend(inner.code)
                 out.links.append(Link(docfx.normalize_href(str(child.get("href"))), inner.text, "link", line))
                 out.links.extend(inner.links)
+            elif name in htmlblocks.EMBED_TAGS:
+                out.extend(embed_inline(child, line))
             elif name == "code":
                 text = child.get_text()
                 out.parts.append(text)
@@ -262,6 +280,8 @@ class SegmentBuilder:
             self.emit(SegmentKind.HEADING, self._next("heading"), inl, line, anchor=anchor, level=level)
         elif name in ("script", "style"):
             return
+        elif name in htmlblocks.EMBED_TAGS:
+            self.emit(context_kind, self._next("p"), embed_inline(node, line), line)
         elif name in ("div", "section", "blockquote", "article", "main", "aside", "details"):
             block_children = [c for c in node.children if isinstance(c, Tag) and c.name in _BLOCK_TAGS]
             if block_children:

@@ -35,6 +35,7 @@ from kb.ingest.html_rules import (
     image_args,
     join_html_lists,
     leading_h1,
+    link_is_empty,
     quote_args,
     render_html,
     rule_alert_label,
@@ -51,7 +52,7 @@ _HOLE = "\ue000"
 body whose HTML already holds one gets no skeleton)."""
 
 Hole = tuple[str, ...]
-"""A site-dependent rule and its token's data: ``("link_open", href)``, ``("link_close",)``,
+"""A site-dependent rule and its token's data: ``("link_open", href, "empty" or "")``, ``("link_close",)``,
 ``("image", src, alt, classes, lightbox)``, ``("quote_open", alert, div)`` (empty strings for None, plus a flag),
 ``("quote_close",)``, ``("alert_label", kind)``, ``("html_block", content)``, ``("html_inline", content)``."""
 
@@ -102,7 +103,7 @@ class _SkeletonRenderer(SiteRenderer):
         return _HOLE
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return self._hole(env, "link_open", str(tokens[idx].attrGet("href") or ""))
+        return self._hole(env, "link_open", str(tokens[idx].attrGet("href") or ""), link_is_empty(tokens, idx))
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self._hole(env, "link_close")

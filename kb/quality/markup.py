@@ -1,10 +1,10 @@
 """``malformed_markup``: DocFX markup the parser could not read, found in the document's own text and
 reported in the locale where it is — an alert whose marker a translation mangled (``>[! Nota]``,
-``[! NOTE SULLA]``, ``> [!NOTE:]``), a ``:::`` directive never closed, an include written wrong, a
-character reference a space broke (``& #40;``), a translation tool's placeholder (``{1&gt;…&lt;1}``) — and,
-found in the parsed text, bold marks a reader sees as written (``**segurança &amp; **``, ``Vá para ****``:
-machine translation moves a space inside the marks or empties them) and DocFX syntax a translation broke
-past reading (``':::image …::': null``).
+``[! NOTE SULLA]``, ``> [!NOTE:]``, ``>! Observação``), a link left without its words (``[](#id)``), a
+``:::`` directive never closed, an include written wrong, a character reference a space broke (``& #40;``),
+a translation tool's placeholder (``{1&gt;…&lt;1}``) — and, found in the parsed text, bold marks a reader
+sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation moves a space inside the
+marks or empties them) and DocFX syntax a translation broke past reading (``':::image …::': null``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,23 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from kb.ingest.docfx import VIDEO_MARKER
-from kb.ingest.markdown import ALERT_KINDS, INCLUDE
+from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
 from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, quote
 from kb.quality.numbers import BROKEN_REFERENCE
 
 _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
+_BANG_ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+" + BANG_LABEL.pattern[1:], re.MULTILINE)
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+_EMPTY_LINK = re.compile(r"(?<![\]\\!`])\[\]\((?!\))[^()\s`]{1,500}\)")
+"""``[](#card-layout)``: a link whose words machine translation dropped (the site shows the heading or
+page it leads to, :func:`kb.ingest.html_rules.rule_link_open`; the source should say it)."""
 _INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$", re.MULTILINE)
@@ -59,6 +70,11 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         if marker.upper().startswith("INCLUDE") or _GOOD_ALERT.match(marker):
             continue
         yield line_of(m.start()), f"the alert marker [!{m.group(1)}] is not one the parser reads", m.group(0)
+    for m in _BANG_ALERT.finditer(text) if "!" in text else ():
+        if (kind := bang_alert_kind(m.group("label"))) is not None:
+            yield line_of(m.start()), f"the alert marker lost its brackets (write > [!{kind}])", m.group(0)
+    for m in _EMPTY_LINK.finditer(_CODE_SPAN.sub(_blank, text)) if "[](" in text else ():
+        yield line_of(m.start()), "a link has no text: the reader has nothing to follow", m.group(0)
     for m in _INCLUDE_START.finditer(text):
         if not INCLUDE.match(text, m.start()):
             written = text[m.start() : text.find("\n", m.start())] if "\n" in text[m.start() :] else text[m.start() :]

@@ -188,12 +188,62 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ['<div class="alert alert-caution" role="note" aria-label="Cuidado">'],
     ),
     (
+        "6-alert-marker-without-brackets",
+        ">! Observação O valor é `short`.\n\n> !important is CSS.\n",
+        [("alert", "alert[0]", "O valor é short.", (), "NOTE"),
+         ("paragraph", "quote[0]/p[0]", "!important is CSS.", (), None)],
+        ['<div class="alert alert-note" role="note" aria-label="Observação">\n<p class="alert-title">Observação</p>\n'
+         '<p>O valor é <code>short</code>.</p>', "<blockquote>\n<p>!important is CSS.</p>"],
+    ),
+    (
+        # Machine translation dropped a link's words: the site shows where it leads (the heading, the
+        # page's title, the address) rather than an empty link no one can see or name.
+        "6-link-without-text-shows-where-it-leads",
+        "Os valores [](#card-layout) e [](b.md) e [](c.md).\n\n## <a name=\"card-layout\"></a>Layout do cartão\n",
+        [("paragraph", "p[0]", "Os valores e e .", ("#card-layout", "b.md", "c.md"), None),
+         ("heading", "heading[0]", "Layout do cartão", (), None)],
+        ['<a href="#card-layout">Layout do cartão</a> e <a href="/pt-br/b/" title="B">B</a> e '
+         '<span class="link-missing" title="c.md">c.md<span class="visually-hidden">'],
+    ),
+    (
         "6-video-as-a-link-card",
         "> [!VIDEO https://www.youtube.com/embed/abc]\n",
         [("paragraph", "quote[0]/p[0]", "https://www.youtube.com/embed/abc",
           ("https://www.youtube.com/embed/abc",), None)],
         ['<div class="docfx-div video-card">\n<p><a href="https://www.youtube.com/embed/abc" class="link-external" '
          'rel="noopener noreferrer">https://www.youtube.com/embed/abc</a></p>\n</div>'],
+    ),
+    (
+        # Office Add-ins' "embed Script Lab as an iframe": the site frames no other host (its CSP), so
+        # the frame becomes the link to what it showed instead of a silent hole after "Demo:".
+        "6-iframe-as-a-link-card",
+        '**Demo:**\n\n<iframe src="https://x.example/view" height="600px" frameborder="0"></iframe>\n',
+        [("paragraph", "p[0]", "Demo:", (), None),
+         ("paragraph", "p[1]", "https://x.example/view", ("https://x.example/view",), None)],
+        ['<div class="video-card"><p><a class="link-external" href="https://x.example/view" '
+         'rel="noopener noreferrer">https://x.example/view</a></p></div>'],
+    ),
+    (
+        "6-iframe-in-a-line-of-text-as-its-titled-link",
+        'Watch <iframe src="https://x.example/v" title="The  demo"></iframe> now.\n',
+        [("paragraph", "p[0]", "Watch The demo now.", ("https://x.example/v",), None)],
+        ['<p>Watch <a href="https://x.example/v" class="link-external" rel="noopener noreferrer">The demo</a>'
+         ' now.</p>'],
+    ),
+    (
+        "6-video-player-as-a-link-to-its-source",
+        '<div>\n<video controls><source src="https://x.example/a.mp4">Cannot play it.</video>\n</div>\n',
+        [("paragraph", "p[0]", "https://x.example/a.mp4", ("https://x.example/a.mp4",), None)],
+        ['<div class="video-card"><p><a class="link-external" href="https://x.example/a.mp4" '
+         'rel="noopener noreferrer">https://x.example/a.mp4</a></p></div>'],
+    ),
+    (
+        # Not an HTML block (a video tag does not start one): each tag is a token of the line.
+        "6-video-player-in-a-paragraph-as-a-link-to-its-source",
+        'See: <video controls><source src="https://x.example/a.mp4" type="video/mp4"></video>\n',
+        [("paragraph", "p[0]", "See: https://x.example/a.mp4", ("https://x.example/a.mp4",), None)],
+        ['<p>See: <a href="https://x.example/a.mp4" class="link-external" rel="noopener noreferrer">'
+         'https://x.example/a.mp4</a></p>'],
     ),
     (
         "6-zone-pivots-as-tabs",

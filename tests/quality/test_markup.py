@@ -13,6 +13,12 @@ CASES = [
     (">[! **Nota**] suspender la suscripción.\n", [(0, "the alert marker [! **Nota**] is not one the parser reads")]),
     ("Text.\n\n>[! NOTE SULLA]\n> Testo.\n", [(2, "the alert marker [! NOTE SULLA] is not one the parser reads")]),
     (">[! Nota:] si se cancela\n", [(0, "the alert marker [! Nota:] is not one the parser reads")]),
+    # Office Add-ins pt-BR: machine translation dropped the brackets and translated the kind.
+    (">! Observação O valor padrão é `short`.\n", [(0, "the alert marker lost its brackets (write > [!NOTE])")]),
+    ("Texto.\n\n> ! Важно: проверьте.\n", [(2, "the alert marker lost its brackets (write > [!IMPORTANT])")]),
+    ("> !important is CSS.\n>! Wow.\n", []),
+    ("со значениями [](#card-layout) макета\n", [(0, "a link has no text: the reader has nothing to follow")]),
+    ("[x](a.md) [![i](a.png)](b.md) `a[](0)` [text]() \\[](x)\n", []),
     ("[!INCLUDE [t](../includes/a.md)]\n", []),
     ("[! INCLUDE [t](../includes/a.md)]\n", [(0, "the include is not written [!INCLUDE [title](file.md)]")]),
     ("::: zone pivot=\"a\"\nText\n::: zone-end\n", []),
