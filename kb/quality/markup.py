@@ -82,7 +82,9 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
     for m in _PLACEHOLDER.finditer(text) if "{" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in BROKEN_REFERENCE.finditer(text) if "&" in text else ():
-        yield line_of(m.start()), "a space breaks this character reference, which shows as written", m.group(0)
+        lost_hash = "#" not in m.group(0) and m.group(0)[1:].lstrip()[:1].isdigit()
+        what = "this character reference lost its '#'" if lost_hash else "a space breaks this character reference"
+        yield line_of(m.start()), f"{what}, which shows as written", m.group(0)
     opened: list[int] = []
     for m in _DIRECTIVE.finditer(text):
         name = m.group(1).lower()

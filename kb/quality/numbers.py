@@ -31,11 +31,13 @@ _NUMBER = re.compile(
 )
 BROKEN_REFERENCE = re.compile(
     r"&[ \t]+(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos|nbsp|mdash|ndash|hellip|laquo|raquo|copy|reg|trade)[ \t]*;"
-    r"|&#[ \t]+(?:\d+|x[0-9a-f]+)[ \t]*;|&#(?:\d+|x[0-9a-f]+)[ \t]+;",
+    r"|&#[ \t]+(?:\d+|x[0-9a-f]+)[ \t]*;|&#(?:\d+|x[0-9a-f]+)[ \t]+;"
+    r"|&[ \t]*\d{2,7}[ \t]*;",
     re.IGNORECASE,
 )
-"""A character reference a space broke (``& #40;``, ``&# 41;``): machine translation leaves them, and a
-reader sees them as written. Its digits are a code point, not a figure."""
+"""A character reference a space broke (``& #40;``, ``&# 41;``) or that lost its ``#`` (``&124;``,
+``& 124;`` for ``&#124;``): machine translation leaves them, and a reader sees them as written. Its digits
+are a code point, not a figure."""
 _ENUMERATOR = re.compile(r"(?:(?<=\s)|^|(?<=[(:;]))\(?\d{1,2}\)(?=\s)")
 """``1)`` or ``(2)`` numbering a clause: an enumeration one language writes and another may not."""
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")

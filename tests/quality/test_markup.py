@@ -34,6 +34,10 @@ CASES = [
      [(0, "a space breaks this character reference, which shows as written")] * 2),
     ("A &# 160; B &#x41 ; C & amp; D\n", [(0, "a space breaks this character reference, which shows as written")] * 3),
     ("R&D; Tom & Jerry; &#40;ok&#41; &amp; & more;\n", []),
+    # Windows Server's command index: '&#124;' (|) left as '&124;' (pt-BR, it-IT) and '& 124;' (es-ES, ru-RU)
+    ("[logman start &124; deixar](a.md) [logman start & 124; detener](a.md)\n",
+     [(0, "this character reference lost its '#', which shows as written")] * 2),
+    ("R&D 124; 3 & 4; &1;\n", []),
     ("```\nx = a & #1;\n```\n", []),
     ('## <a name="next"></a>{1&gt;{2&gt;Próximas etapas&lt;2}&lt;1}\n',
      [(0, "a translation tool's placeholder is left in the text")]),
