@@ -190,7 +190,7 @@ def html_inline(node: Tag, line: int | None) -> Inline:
                 out.code.append(text)
             else:
                 inner = html_inline(child, line)
-                block = name in ("p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6")
+                block = name in _SPACED
                 if block:
                     out.parts.append(" ")
                 out.parts.extend(inner.parts)
@@ -335,6 +335,11 @@ def _source_line(node: Tag, block_line: int | None) -> int | None:
 
 
 _NESTED = ["ul", "ol", "table"]
+_SPACED = frozenset({"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption",
+                     "figcaption", "summary", "blockquote", "section", "article", "aside", "header", "footer",
+                     "figure", "details", "address", "hr"})
+"""Elements a browser shows on lines of their own: their text is a word apart from the text around them
+(``<dt>Term</dt><dd>Meaning</dd>`` is "Term Meaning", not "TermMeaning")."""
 _CONTAINERS = ["ul", "ol", "li", "table", "td", "th"]
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
 

@@ -53,6 +53,13 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ['<p>See <a href="/pt-br/b/" title="B">the B page</a> and <span id="here"></span>there.</p>'],
     ),
     (
+        # Lync Server's converted pages hold definition lists: a term and its meaning are two words.
+        "1-definition-list-terms-and-meanings-are-words-apart",
+        "<dl><dt>Eco</dt><dd>Nenhum</dd><dt>DNLP</dt><dd><p>Todos</p></dd></dl>\n",
+        [("paragraph", "p[0]", "Eco Nenhum DNLP Todos", (), None)],
+        ["<dl><dt>Eco</dt><dd>Nenhum</dd>"],
+    ),
+    (
         "2-alert-in-html-table-cell",
         "<table><tr><td><p>Before</p>\n\n> [!NOTE]\n> Check <a href=\"b.md\">B</a>.\n\n"
         "<p>After</p></td></tr></table>\n",
