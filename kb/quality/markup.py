@@ -28,6 +28,9 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
+_CODE_INCLUDE = re.compile(r"\[!code-[\w+#.-]{0,40}\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\]", re.IGNORECASE)
+_BLOCK_START = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)?")
+"""What may stand before a code include on its line: quote marks, a list item's marker."""
 _EMPTY_LINK = re.compile(r"(?<![\]\\!`])\[\]\((?!\))[^()\s`]{1,500}\)")
 """``[](#card-layout)``: a link whose words machine translation dropped (the site shows the heading or
 page it leads to, :func:`kb.ingest.html_rules.rule_link_open`; the source should say it)."""
@@ -67,13 +70,18 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
 
     for m in _ALERT.finditer(text):
         marker = m.group(1)
-        if marker.upper().startswith("INCLUDE") or _GOOD_ALERT.match(marker):
+        if marker.upper().startswith(("INCLUDE", "CODE-")) or _GOOD_ALERT.match(marker):
             continue
         yield line_of(m.start()), f"the alert marker [!{m.group(1)}] is not one the parser reads", m.group(0)
     for m in _BANG_ALERT.finditer(text) if "!" in text else ():
         if (kind := bang_alert_kind(m.group("label"))) is not None:
             yield line_of(m.start()), f"the alert marker lost its brackets (write > [!{kind}])", m.group(0)
-    for m in _EMPTY_LINK.finditer(_CODE_SPAN.sub(_blank, text)) if "[](" in text else ():
+    for m in _CODE_INCLUDE.finditer(text) if "[!code-" in text.lower() else ():
+        start = text.rfind("\n", 0, m.start()) + 1
+        if _BLOCK_START.fullmatch(text[start : m.start()]) is None:
+            what = "a code include after text on its line shows as written (it must start a line)"
+            yield line_of(m.start()), what, m.group(0)
+    for m in _EMPTY_LINK.finditer(_CODE_INCLUDE.sub(_blank, _CODE_SPAN.sub(_blank, text))) if "[](" in text else ():
         yield line_of(m.start()), "a link has no text: the reader has nothing to follow", m.group(0)
     for m in _INCLUDE_START.finditer(text):
         if not INCLUDE.match(text, m.start()):

@@ -19,6 +19,10 @@ CASES = [
     ("> !important is CSS.\n>! Wow.\n", []),
     ("со значениями [](#card-layout) макета\n", [(0, "a link has no text: the reader has nothing to follow")]),
     ("[x](a.md) [![i](a.png)](b.md) `a[](0)` [text]() \\[](x)\n", []),
+    # ASP.NET Core's 2FA article in three locales: a translation joined the label's line and the include's.
+    ("**Twilio:** [!code-csharp[](2fa/sample/MessageServices_twilio.cs)]\n",
+     [(0, "a code include after text on its line shows as written (it must start a line)")]),
+    ("[!code-csharp[](a.cs)]\n> [!code-csharp[](a.cs?name=x)]\n1. [!code-csharp[t](a.cs#L1-L3)]\n", []),
     ("[!INCLUDE [t](../includes/a.md)]\n", []),
     ("[! INCLUDE [t](../includes/a.md)]\n", [(0, "the include is not written [!INCLUDE [title](file.md)]")]),
     ("::: zone pivot=\"a\"\nText\n::: zone-end\n", []),
