@@ -249,6 +249,8 @@ class Document:
     """1-based line of the source file where ``body`` starts."""
     content_hash: str
     """SHA-256 of the file's bytes: the key of the incremental-build cache."""
+    uid: str | None = None
+    """``uid`` from the front matter, as written: what DocFX's cross references (``xref:uid``) name."""
     skeleton: bytes | None = field(default=None, compare=False, repr=False)
     """The body's HTML, rendered by ingest from the tokens it parsed anyway, with holes for what the
     site decides (:func:`kb.ingest.skeleton.pack_skeleton`, compressed): the site does not parse the body again.

@@ -367,15 +367,33 @@ def xref_name(uid: str) -> str:
     return parts[-1] or uid
 
 
+_API_UID = re.compile(r"[A-Za-z_][\w`]*(?:\.[\w`*#@(),\[\]{}<>%-]+)+")
+
+
+def is_api_uid(uid: str) -> bool:
+    """``Microsoft.AspNetCore.Authentication.AuthenticationHandler`1``: a dotted name is an API member's
+    uid. A conceptual article's (``fundamentals/middleware/index``, ``mvc-overview``) names a page of its
+    docset: Learn shows that page's title for it, and only the corpus can say where it is."""
+    return _API_UID.fullmatch(uid.split("?", 1)[0].split("#", 1)[0]) is not None
+
+
 def xref_text(state: StateCore) -> None:
-    """An autolinked ``<xref:uid>`` shows the uid's name (:func:`xref_name`), not ``xref:…``."""
+    """An autolinked ``<xref:uid>`` shows the uid's name (:func:`xref_name`), not ``xref:…``; one to an
+    article is left without text, for the site to show that article's title
+    (:func:`kb.ingest.html_rules.rule_link_open`)."""
     for tok in state.tokens:
         children = tok.children or []
+        articles = []
         for i, child in enumerate(children[:-1]):
             if child.type == "link_open" and child.markup == "autolink":
                 href = str(child.attrGet("href") or "")
                 if href.lower().startswith("xref:") and children[i + 1].type == "text":
-                    children[i + 1].content = xref_name(href[5:])
+                    if is_api_uid(href[5:]):
+                        children[i + 1].content = xref_name(href[5:])
+                    else:
+                        articles.append(i + 1)
+        for i in reversed(articles):
+            del children[i]
 
 
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [

@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from kb.ingest import htmlblocks, markdown
-from kb.ingest.docfx import normalize_href
+from kb.ingest.docfx import normalize_href, xref_name
 from kb.ingest.highlight import code_html
 
 
@@ -200,6 +200,8 @@ def rule_link_open(st: RenderState, href: str, empty: str = "") -> str:
         return opening
     target = target_of(href, st.links)
     label = st.headings.get(href[1:], "") if href.startswith("#") else target.title if target.href else ""
+    if not label and href.lower().startswith("xref:"):
+        label = xref_name(href[5:])
     return opening + html.escape(label or href, quote=False)
 
 

@@ -328,6 +328,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     locale, source, confidence = _locale(rel, fm, title, segments, opts)
     editions, applies_to = editions_of(segments)
     assetid = frontmatter.get(fm, "assetid")
+    uid = fm["uid"].strip() or None if isinstance(fm.get("uid"), str) else None
     translation = Translation(
         source_hash=frontmatter.get(fm, "openlocfilehash"),
         source_commit=frontmatter.get(fm, "sourcegitcommit"),
@@ -356,6 +357,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         translation=translation,
         body_line=body_line,
         content_hash=hashlib.sha256(data).hexdigest(),
+        uid=uid,
         skeleton=pack_skeleton(tokens),  # last: it may change the tokens
     )
     return doc, problems

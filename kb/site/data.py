@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from kb import memos, urls
 from kb.align.resolve import serving_member
 from kb.errors import KbError
+from kb.ingest.docfx import is_api_uid
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
 from kb.locales import is_locale_folder, language
 from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Alignment, Corpus, Document, Redirect, Topic, TopicMember
@@ -44,7 +45,13 @@ FILE_TYPES = IMAGE_TYPES | {
 """Files a document may link to that the site copies: never a type a browser runs as a page (``.html``,
 ``.js``, ``.xml``), which a copy on the site's own origin would let a document's files script."""
 XREF_PATH = "/dotnet/api/"
-"""An ``xref:UID`` link goes to the link base, this path, and the UID lower-cased (Learn's API pages)."""
+"""An ``xref:UID`` link to no document of the corpus, when the UID names an API member, goes to the link
+base, this path, and the member's page (:func:`api_path`)."""
+def api_path(uid: str) -> str:
+    """Learn's page of an API member: the uid lower-cased, an overload's ``*`` and a signature left out,
+    a generic's arity and a constructor's ``#`` written with ``-`` (``list-1``, ``string.-ctor``)."""
+    name = uid.split("(", 1)[0].rstrip("*")
+    return XREF_PATH + name.replace("`", "-").replace("#", "-").lower()
 
 
 class TemplatesMissing(KbError):
@@ -119,6 +126,9 @@ class SiteData:
     by_dir: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[tuple[str, str], list[Document]] = field(default_factory=lambda: defaultdict(list))
     """(locale, lower-case file name) → its documents (a link's last resort, without scanning them all)."""
+    by_uid: dict[str, Document] = field(default_factory=dict)
+    """A document's ``uid`` (as written, and lower-cased) → a document that has it: where ``xref:uid`` goes
+    (the reader's locale is chosen from its topic)."""
     locales: list[str] = field(default_factory=list)
     images: dict[str, str] = field(default_factory=dict)
     """Content path of an image or another file a document refers to → site path of its copy."""
@@ -141,6 +151,10 @@ class SiteData:
             for m in topic.members:
                 data.member_of[m.document.path] = (topic, m)
         data.locales = sorted({d.locale for d in corpus.documents if d.path in data.member_of}, key=locale_key)
+        for doc in corpus.documents:
+            if doc.uid and doc.path in data.member_of:
+                data.by_uid.setdefault(doc.uid, doc)
+                data.by_uid.setdefault(doc.uid.lower(), doc)
         return data
 
     # -- URLs
@@ -256,10 +270,15 @@ class SiteData:
         if low.startswith(("http:", "https:", "mailto:", "//", "ftp:")):
             return LinkTarget(LinkStatus.EXTERNAL, href)
         missing = LinkTarget(LinkStatus.MISSING, None, t.fmt("missing_link_title", target=href))
-        if low.startswith("xref:"):
-            return self.elsewhere(locale, XREF_PATH + href[5:].split("?")[0].rstrip("*").lower()) or missing
         path, _, fragment = href.partition("#")
         fragment = fragment.lstrip("#")
+        target: Document | None
+        if low.startswith("xref:"):
+            uid = unquote(path[5:].split("?", 1)[0])
+            target = self.by_uid.get(uid) or self.by_uid.get(uid.lower())
+            if target is None:
+                return (self.elsewhere(locale, api_path(uid)) if is_api_uid(uid) else None) or missing
+            return self._to_document(target, locale, editions, fragment, t)
         path = unquote(path.split("?", 1)[0]).replace("\\", "/")  # ..\x.md is ../x.md to DocFX
         if not path or ":" in path.split("/", 1)[0]:
             return missing  # other schemes (javascript:, data:) are never followed
@@ -274,7 +293,14 @@ class SiteData:
             return LinkTarget(LinkStatus.PAGE, copy) if copy else missing
         if target is None or target.path not in self.member_of:
             return missing
-        topic, member = self.member_of[target.path]
+        return self._to_document(target, locale, editions, fragment, t)
+
+    def _to_document(
+        self, target: Document, locale: str, editions: tuple[str, ...], fragment: str, t: Strings
+    ) -> LinkTarget:
+        """A link to ``target``: the page of its topic in ``locale`` (and ``editions``) that serves the
+        reader, with ``fragment`` if that page has it; the topic's hub when the locale has none."""
+        topic, _ = self.member_of[target.path]
         chosen = serving_member(topic, locale, editions, prefer=target)
         suffix = f"#{fragment}" if fragment and chosen and unquote(fragment) in self.anchors(chosen.document) else ""
         if chosen is None:

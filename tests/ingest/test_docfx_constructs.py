@@ -15,7 +15,8 @@ from kb.ingest.segments import build_segments
 from kb.ingest.skeleton import pack_skeleton
 
 Seg = tuple[str, str, str, tuple[str, ...], str | None]
-LINKS = {"b.md": LinkTarget(LinkStatus.PAGE, "/pt-br/b/", "B"), "../x.md": LinkTarget(LinkStatus.PAGE, "/pt-br/x/")}
+LINKS = {"b.md": LinkTarget(LinkStatus.PAGE, "/pt-br/b/", "B"), "../x.md": LinkTarget(LinkStatus.PAGE, "/pt-br/x/"),
+         "xref:articles/b": LinkTarget(LinkStatus.PAGE, "/pt-br/b/", "B")}
 IMAGES = {"a.png": "/files/a.png", "big.png": "/files/big.png"}
 TEXT = BodyText({"NOTE": "Observação", "IMPORTANT": "Importante", "CAUTION": "Cuidado"})
 
@@ -305,6 +306,14 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         [("paragraph", "p[0]", "Use String or String.Format.",
           ("xref:System.String", "xref:System.String.Format*?displayProperty=nameWithType"), None)],
         ['>String<span class="visually-hidden">'],
+    ),
+    (
+        # An article's uid (ASP.NET Core's cross references): Learn shows the article's title.
+        "4-xref-autolinks-to-an-article-show-its-title",
+        "See <xref:articles/b> and <xref:fundamentals/gone>.\n",
+        [("paragraph", "p[0]", "See and .", ("xref:articles/b", "xref:fundamentals/gone"), None)],
+        ['See <a href="/pt-br/b/" title="B">B</a> and <span class="link-missing" title="xref:fundamentals/gone">'
+         'fundamentals/gone<span class="visually-hidden">'],
     ),
     (
         "6-a-zone-for-two-pivots-is-one-panel-of-both",

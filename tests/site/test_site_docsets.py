@@ -47,6 +47,21 @@ def test_links_to_other_docsets_go_to_the_link_base_marked_external(site: Path) 
     )
 
 
+def test_xrefs_go_to_the_document_with_that_uid_else_to_the_api_page_else_nowhere(site: Path) -> None:
+    """ASP.NET Core's articles link each other by uid (``xref:security/authentication/identity``): a uid
+    in the corpus is that article's page (its title for an autolink, as Learn shows); an API member's
+    goes to its Learn page; another article's uid is missing, not a guessed address."""
+    links = _links((site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8"))
+    assert links["parte de B"] == '<a href="/pt-br/artigo-b/#parte" title="Artigo B">'
+    assert links["Artigo B"] == '<a href="/pt-br/artigo-b/" title="Artigo B">'
+    api = '<a href="https://learn.microsoft.com/pt-br/dotnet/api/{}" class="link-external" rel="noopener noreferrer">'
+    assert links["genérico"] == api.format("system.collections.generic.list-1")
+    assert links["sobrecarga"] == api.format("system.string.format")
+    assert links["conceito"] == (
+        '<span class="link-missing" title="“xref:fundamentals/gone” não está nesta base de conhecimento">'
+    )
+
+
 def test_relative_links_resolve_or_stay_marked_missing(site: Path) -> None:
     links = _links((site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8"))
     assert links["B"] == '<a href="/pt-br/artigo-b/" title="Artigo B">'
