@@ -110,6 +110,18 @@ class Context:
         found: set[str] = self.shared["known"]
         return found
 
+    def document_with_uid(self, uid: str) -> Document | None:
+        """The document whose front matter has ``uid`` (as written, else in any letter case): an ``xref:``'s."""
+        if "by_uid" not in self.shared:
+            by_uid: dict[str, Document] = {}
+            for d in self.corpus.documents:
+                if d.uid:
+                    by_uid.setdefault(d.uid, d)
+                    by_uid.setdefault(d.uid.lower(), d)
+            self.shared["by_uid"] = by_uid
+        found: Document | None = self.shared["by_uid"].get(uid) or self.shared["by_uid"].get(uid.lower())
+        return found
+
     def document_at(self, path: str) -> Document | None:
         """The document at a lower-cased corpus path (None for a file that is not a document)."""
         if "by_path" not in self.shared:

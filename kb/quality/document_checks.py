@@ -9,6 +9,7 @@ import posixpath
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
+from kb.ingest.docfx import is_api_uid
 from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
@@ -179,7 +180,12 @@ def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
     if link.kind != "link":
         return None
     target: Document | None = doc
-    if not link.target.startswith("#"):
+    if link.target.lower().startswith("xref:"):
+        uid = unquote(link.target[5:].partition("#")[0].split("?", 1)[0])
+        target = ctx.document_with_uid(uid)
+        if target is None:  # an API member's page is elsewhere; an article's uid is the corpus's to have
+            return None if is_api_uid(uid) else f"'{link.target}', whose uid no document of the corpus has"
+    elif not link.target.startswith("#"):
         if not link.is_article:
             return None
         resolved = resolve_article(doc.path, link.target)

@@ -431,11 +431,16 @@ def test_a_link_to_an_article_that_exists_is_not_broken(content):
         ("#caf%C3%A9", None),  # written percent-encoded, the element "café"
         ("#nenhum", "'#nenhum', which names no heading or anchor of this article"),
         (".\\request-a-relationship-with-a-customer.md#primeiro-passo", None),  # DocFX reads \\ as /
+        ("xref:partner/request#primeiro-passo", None),  # by the article's uid
+        ("xref:partner/request#segundo-passo", "'#segundo-passo', which names no heading "
+         "or anchor of 'request-a-relationship-with-a-customer.md'"),
+        ("xref:partner/gone", "'xref:partner/gone', whose uid no document of the corpus has"),
+        ("xref:System.String", None),  # an API member's page, on Learn
     ],
 )
 def test_a_link_whose_fragment_names_nothing_on_its_target_page_is_broken(content, href, reported):
     (content / "request-a-relationship-with-a-customer.md").write_text(
-        "---\ntitle: Request\nms.contentlocale: pt-BR\n---\n# Solicitar\n\n## Primeiro passo\n\n"
+        "---\ntitle: Request\nms.contentlocale: pt-BR\nuid: partner/request\n---\n# Solicitar\n\n## Primeiro passo\n\n"
         '<a name="legado"></a>Texto.\n', encoding="utf-8"
     )
     edit(content / SEED_PT, "Suporte a vários canais\n", 'Suporte a vários canais\n\n<a id="café"></a>\n')
