@@ -18,7 +18,10 @@ _LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)(
 
 
 def is_navigation(path: str) -> bool:
-    return path.rsplit("/", 1)[-1].lower() in NAV_NAMES
+    """A docset's table of contents, by its name; not the ``breadcrumb/toc.yml`` Learn's publishing reads for
+    the trail above a page (``tocHref: /azure/search/``: the site's sections, not the docset's articles)."""
+    parts = path.replace("\\", "/").lower().rsplit("/", 2)
+    return parts[-1] in NAV_NAMES and not (len(parts) > 1 and parts[-2] == "breadcrumb")
 
 
 def superseded(paths: list[str]) -> set[str]:

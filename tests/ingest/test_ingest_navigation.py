@@ -30,7 +30,9 @@ TOC_YML = """items:
 
 
 @pytest.mark.parametrize(
-    ("path", "expected"), [("pt-br/TOC.md", True), ("toc.yml", True), ("a/Toc.YAML", True), ("toc.md.bak", False)]
+    ("path", "expected"),
+    [("pt-br/TOC.md", True), ("toc.yml", True), ("a/Toc.YAML", True), ("toc.md.bak", False),
+     ("pt-br/aspnetcore/breadcrumb/toc.yml", False), ("breadcrumb/toc.yml", False), ("breadcrumbs/toc.yml", True)],
 )
 def test_navigation_files_are_known_by_name(path: str, expected: bool) -> None:
     assert is_navigation(path) is expected
