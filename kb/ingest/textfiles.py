@@ -3,6 +3,7 @@ the content folder (:func:`content_folder`), and the files options name (:func:`
 
 from __future__ import annotations
 
+import codecs
 import stat
 from pathlib import Path
 
@@ -18,10 +19,23 @@ class InputProblem(Exception):
         self.message, self.line = message, line
 
 
+_WIDE_BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode(data: bytes, max_bytes: int) -> str:
-    """Bytes → text with normalised line endings, or :class:`InputProblem` saying why not."""
+    """Bytes → text with normalised line endings, or :class:`InputProblem` saying why not. UTF-8 (with or
+    without its mark); UTF-16 and UTF-32 when their byte-order mark says so, as DocFX reads them."""
     if len(data) > max_bytes:
         raise InputProblem(f"file is too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+    encoding = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+    if encoding is not None:
+        try:
+            return normalize_text(data.decode(encoding))
+        except UnicodeDecodeError as exc:
+            raise InputProblem(f"file is not valid {encoding.upper()} (at byte offset {exc.start})") from None
     if b"\x00" in data[:8192]:
         raise InputProblem("file is binary (contains NUL bytes), not text")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 
@@ -22,6 +23,7 @@ BAD: dict[str, tuple[bytes, int | None, str]] = {
     "invalid-utf8.md": (b"---\ntitle: x\n---\nline\n\xff\xfe bad\n", 5, "file is not valid UTF-8"),
     "empty-body.md": (b"---\ntitle: x\n---\n\n  \n", 4, "document has front matter but an empty body"),
     "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "file is binary"),
+    "broken-utf16.md": (b"\xff\xfe-\x00-\x00-\x00\n\x00\x00\xdc", None, "file is not valid UTF-16 (at byte offset 10)"),
     "unclosed.md": (b"---\ntitle: x\n# no closing fence\n", 1,
                     "front matter opened with '---' on line 1 is never closed"),
     "not-a-mapping.md": (b"---\n- a\n- b\n---\nx\n", 2, "front matter is not a mapping"),
@@ -46,6 +48,15 @@ def test_each_bad_file_is_reported_and_the_rest_ingests(folder):
         assert got[name][0] == line, name
         assert got[name][1].startswith(message), (name, got[name])
     assert got["huge.md"] == (None, f"file is too large ({len(GOOD) + 2000:,} bytes; the limit is 1,000)")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_a_file_in_utf16_or_utf32_with_its_byte_order_mark_is_read_as_docfx_reads_it(tmp_path, encoding):
+    bom = {"utf-16-be": codecs.BOM_UTF16_BE, "utf-32-be": codecs.BOM_UTF32_BE}.get(encoding, b"")
+    (tmp_path / "wide.md").write_bytes(bom + GOOD.replace("Bom", "Largo").encode(encoding))
+    corpus = ingest(tmp_path)
+    assert [(d.path, d.title) for d in corpus.documents] == [("wide.md", "Largo")] and not corpus.problems
+    assert [s.text for s in corpus.documents[0].segments] == ["Largo", "Texto."]
 
 
 WITHOUT_FRONT_MATTER = {
