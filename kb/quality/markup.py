@@ -36,7 +36,10 @@ _EMPTY_LINK = re.compile(r"(?<![\]\\!`])\[\]\((?!\))[^()\s`]{1,500}\)")
 page it leads to, :func:`kb.ingest.html_rules.rule_link_open`; the source should say it)."""
 _INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
-_DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$|:::[ \t]?(image-end)[ \t]?:::", re.MULTILINE)
+"""A directive opening a line, or a complex image's end anywhere (``Núcleo de WPF :::image-end:::``: the
+long description and its end on one line, which Learn reads)."""
+_IMAGE_END_IN = re.compile(r":::[ \t]?image-end[ \t]?:::")
 _CONTAINERS = frozenset({"row", "column"})
 """Directives written ``:::row:::`` … ``:::row-end:::``: their opening line ends with colons too; so does a
 complex image's (``:::image type="complex" …:::`` … ``:::image-end:::``)."""
@@ -95,13 +98,16 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         yield line_of(m.start()), f"{what}, which shows as written", m.group(0)
     opened: list[int] = []
     for m in _DIRECTIVE.finditer(text):
-        name = m.group(1).lower()
+        name, rest = (m.group(1) or m.group(3)).lower(), m.group(2) or ""
         if name.endswith("-end"):
             if opened:
                 opened.pop()
             else:
                 yield line_of(m.start()), "a ::: directive is closed that was never opened", m.group(0)
-        elif ":::" not in m.group(2) or name in _CONTAINERS or (name == "image" and "complex" in m.group(2)):
+        elif name == "image" and "complex" in rest:
+            if not _IMAGE_END_IN.search(rest):  # (its description may end on its own line)
+                opened.append(m.start())
+        elif ":::" not in rest or name in _CONTAINERS:
             opened.append(m.start())  # (":::image … :::" and ":::no-loc … :::" close themselves)
     for start in opened:
         yield line_of(start), "a ::: directive is never closed", text[start : text.find("\n", start)]

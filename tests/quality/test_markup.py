@@ -50,6 +50,10 @@ CASES = [
     (':::row:::\n:::column span="":::\nA\n:::column-end:::\n:::row-end:::\n', []),
     (':::image type="complex" source="a.png" alt-text="A":::\nLong description.\n:::image-end:::\n', []),
     (":::row:::\nA\n", [(0, "a ::: directive is never closed")]),
+    # Edge's WebView2 articles (es-ES, pt-BR): a complex image's description ends on its own line.
+    ('    :::row:::\n       :::column span="1":::\n          :::image type="complex" source="a.png" alt-text="A":::\n'
+     "             Núcleo de WPF :::image-end:::\n       :::column-end:::\n    :::row-end:::\n", []),
+    (':::image type="complex" source="a.png" alt-text="A"::: Long. :::image-end:::\n', []),
 ]
 
 
