@@ -68,9 +68,28 @@ def _image(m: re.Match[str]) -> str:
     if kind != "complex":  # a stray end marker: keep what lies before it
         return out + desc
     # The long description shows under the image, as Learn's does for readers who expand it.
-    body = textwrap.dedent(desc.strip("\n"))
-    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in body.split("\n"))
-    return f'{out}\n\n> [!div class="image-long-description"]\n{quoted}\n'
+    # Inside a list item or a quote, the description stays there: its lines take the item's indent.
+    lead = _continuation(m.string, m.start())
+    depth = lead.count(">")  # the description's lines carry the quote marks of the alert around it
+    lines = [re.sub(rf"^(?:[ \t]*>){{0,{depth}}}[ \t]?", "", line) if depth else line for line in desc.split("\n")]
+    body = textwrap.dedent("\n".join(lines).strip("\n")).rstrip()
+    quoted = "\n".join(f"{lead}> {line}" if line.strip() else f"{lead}>" for line in body.split("\n"))
+    # (A quote may interrupt the image's paragraph: no blank line before it, so what follows moves down
+    # one line only; the blank line after it keeps the next line out of the quote.)
+    return f'{out}\n{lead}> [!div class="image-long-description"]\n{quoted}\n{lead.rstrip()}'
+
+
+_LINE_LEAD = re.compile(r"[ \t>]*((?:[-*+]|\d{1,9}[.)])[ \t]+)?")
+
+
+def _continuation(text: str, at: int) -> str:
+    """What a line continuing the block at ``at`` starts with: its quote marks and indent, a list marker
+    before it (``1.  :::image``) as spaces."""
+    start = text.rfind("\n", 0, at) + 1
+    m = _LINE_LEAD.match(text, start, at)
+    assert m is not None  # (the pattern matches the empty string)
+    marker = m.group(1) or ""
+    return text[start : m.end() - len(marker)] + " " * len(marker)
 
 
 # --- [!VIDEO url] ----------------------------------------------------------------------------------

@@ -168,6 +168,21 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<div class="docfx-div image-long-description">\n<p>Sales <strong>rise</strong> in May.</p>'],
     ),
     (
+        # Edge's WebView2 steps (three locales): a complex image in a list item kept the list whole only
+        # if its description stays in the item; at the margin it ended the list, and the next step's
+        # indented text became a code block.
+        "5-image-complex-in-a-list-item-and-in-an-alert",
+        '1.  Choose **Manage**.\n    \n    :::image type="complex" source="a.png" alt-text="Manage":::\n'
+        "       Manage packages\n    :::image-end:::\n    \n1.  Search.\n\n    Ready.\n\n"
+        '> [!NOTE]\n> :::image type="complex" source="a.png" alt-text="C":::\n> Long C.\n> :::image-end:::\n',
+        [("list_item", "list[0]/item[0]", "Choose Manage. Manage packages", ("a.png",), None),
+         ("list_item", "list[0]/item[1]", "Search. Ready.", (), None),
+         ("alert", "alert[0]", "Long C.", ("a.png",), "NOTE")],
+        ['<div class="docfx-div image-long-description">\n<p>Manage packages</p>\n</div>\n</li>\n<li>\n'
+         "<p>Search.</p>\n<p>Ready.</p>\n</li>\n</ol>",
+         '<div class="docfx-div image-long-description">\n<p>Long C.</p>\n</div>\n</div>'],
+    ),
+    (
         "6-pipe-in-a-code-span-of-a-pipe-table",
         "| Command | Use |\n|---|---|\n| `a | b` | pipe |\n",
         [("table_cell", "table[0]/row[0]/cell[0]", "Command", (), None),
