@@ -181,7 +181,35 @@ def _zones(text: str) -> str:
         indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
         fence = ":" * max(colons, 3)
         lines[i] = f"{indent}{fence} docfx-zone {attrs}" if attrs else f"{indent}{fence}"
-    return _LAYOUT.sub("", "\n".join(lines))
+    return _layout("\n".join(lines))
+
+
+_ROW_OR_COLUMN = re.compile(r"^([ \t]*):::[ \t]*(?:row|column)(-end)?\b", re.I)
+
+
+def _layout(text: str) -> str:
+    """Layout fences (``:::row:::``, ``:::column span="1":::``) go, their content stays, blank lines where
+    they were. As in Markdig, a fence's content is read from the fence's own indent: written deeper than
+    the outermost fence of its nest (``:::column:::`` three spaces in, an image six in a list item), it
+    moves out by as much, or the list item would read it as code."""
+    if _LAYOUT.search(text) is None:
+        return text
+    lines = text.split("\n")
+    indents: list[int] = []  # the open row and column fences' indents, innermost last
+    for i, line in enumerate(lines):
+        if fence := _ROW_OR_COLUMN.match(line):
+            if fence.group(2):
+                if indents:
+                    indents.pop()
+            elif _LAYOUT.fullmatch(line):
+                indents.append(len(fence.group(1)))
+            lines[i] = "" if _LAYOUT.fullmatch(line) else line
+        elif _LAYOUT.fullmatch(line):
+            lines[i] = ""
+        elif indents and (shift := indents[-1] - indents[0]) > 0:
+            lead = len(line) - len(line.lstrip(" \t"))
+            lines[i] = line[min(shift, lead):]
+    return "\n".join(lines)
 
 
 # --- pipe tables: a '|' inside a code span does not split the cell (as in Markdig) ---------------

@@ -183,6 +183,17 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<div class="docfx-div image-long-description">\n<p>Long C.</p>\n</div>\n</div>'],
     ),
     (
+        # Edge's WebView2 steps: images in columns in a list item, each fence three spaces in from its
+        # parent; read from the fences' indent, as Markdig does, not as code.
+        "5-rows-and-columns-in-a-list-item-are-read-from-their-fences-indent",
+        '1.  Choose **WPF**.\n    \n    :::row:::\n       :::column span="1":::\n          Column one.\n'
+        '       :::column-end:::\n       :::column span="1":::\n          Column two.\n       :::column-end:::\n'
+        "    :::row-end:::\n    \n1.  Next.\n",
+        [("list_item", "list[0]/item[0]", "Choose WPF. Column one. Column two.", (), None),
+         ("list_item", "list[0]/item[1]", "Next.", (), None)],
+        ["<p>Choose <strong>WPF</strong>.</p>\n<p>Column one.</p>\n<p>Column two.</p>\n</li>"],
+    ),
+    (
         "6-pipe-in-a-code-span-of-a-pipe-table",
         "| Command | Use |\n|---|---|\n| `a | b` | pipe |\n",
         [("table_cell", "table[0]/row[0]/cell[0]", "Command", (), None),
