@@ -47,6 +47,9 @@ _OPEN_TAG, _CLOSE_TAG = r"\{\d{1,2}(?:&gt;|>)", r"(?:&lt;|<)\d{1,2}\}"
 _PLACEHOLDER = re.compile(rf"{_OPEN_TAG}(?:[^{{}}\n]|{_OPEN_TAG}[^{{}}\n]*?{_CLOSE_TAG})*?{_CLOSE_TAG}")
 """``{1>{2>Próximas etapas<2}<1}``: the inline tags of a translation tool's segment, left in the text
 (written ``{1&gt;…&lt;1}`` once escaped)."""
+_REFERENCE_PLACEHOLDER = re.compile(r"\[\|::ref\d{1,3}::\|[^\]\n]{0,200}\]")
+"""``[https://www.microsoft.com][|::ref1::|Main]``: a reference link's label the tool replaced (Edge's
+WebView2 articles, three locales), so the link shows as written."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
 """What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
 (:mod:`kb.ingest.docfx`)."""
@@ -91,6 +94,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
             written = text[m.start() : text.find("\n", m.start())] if "\n" in text[m.start() :] else text[m.start() :]
             yield line_of(m.start()), "the include is not written [!INCLUDE [title](file.md)]", written
     for m in _PLACEHOLDER.finditer(text) if "{" in text else ():
+        yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
+    for m in _REFERENCE_PLACEHOLDER.finditer(text) if "::ref" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in BROKEN_REFERENCE.finditer(text) if "&" in text else ():
         lost_hash = "#" not in m.group(0) and m.group(0)[1:].lstrip()[:1].isdigit()

@@ -46,6 +46,8 @@ CASES = [
     ('## <a name="next"></a>{1&gt;{2&gt;Próximas etapas&lt;2}&lt;1}\n',
      [(0, "a translation tool's placeholder is left in the text")]),
     ("Texto {1>negrito<1} e {0} {1} {2>x\n", [(0, "a translation tool's placeholder is left in the text")]),
+    ("Garantir que seu controle seja [https://www.microsoft.com][|::ref1::|Main] exibido.\n",
+     [(0, "a translation tool's placeholder is left in the text")]),
     # containers whose opening line ends with colons (Teams' layout rows, a complex image's description)
     (':::row:::\n:::column span="":::\nA\n:::column-end:::\n:::row-end:::\n', []),
     (':::image type="complex" source="a.png" alt-text="A":::\nLong description.\n:::image-end:::\n', []),
