@@ -328,7 +328,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     locale, source, confidence = _locale(rel, fm, title, segments, opts)
     editions, applies_to = editions_of(segments)
     assetid = frontmatter.get(fm, "assetid")
-    uid = fm["uid"].strip() or None if isinstance(fm.get("uid"), str) else None
+    uid = (fm["uid"].strip() or None) if isinstance(fm.get("uid"), str) else None  # what xref:UID names
     translation = Translation(
         source_hash=frontmatter.get(fm, "openlocfilehash"),
         source_commit=frontmatter.get(fm, "sourcegitcommit"),
