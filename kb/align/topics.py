@@ -380,10 +380,28 @@ def _topic_id(g: _Group, members: list[_Member]) -> str:
     return _stem(main.doc) or "topic"
 
 
+_DEFAULT_PAGES = frozenset({"index", "readme", "default"})
+
+
+def _uid_slug(uid: str) -> str:
+    """A slug of a DocFX uid, as Learn's address ends (``security/authentication/certauth`` → ``certauth``;
+    a folder's default page by its folder: ``security/authentication/index`` → ``authentication``)."""
+    parts = [p for p in uid.split("/") if p]
+    while len(parts) > 1 and parts[-1].lower() in _DEFAULT_PAGES:
+        parts.pop()
+    return _slug(parts[-1]) if parts else ""
+
+
 def _preferred_slug(members: list[_Member]) -> str | None:
-    """The topic's slug, independent of file names where possible: the ``<a name>`` anchor of the
-    title that most translations share (the main edition's first), else a file name shared by
-    several locales, else a slug of a title in Latin script."""
+    """The topic's slug, independent of file names where possible: the uid most translations share
+    (what DocFX's cross references name, and the end of Learn's address), else the ``<a name>`` anchor
+    of the title that most translations share (the main edition's first), else a file name shared by
+    several locales, else a slug of a title in Latin script. (A title's anchor is its English heading,
+    which can be as generic as "Overview" where the uid says ``certauth``.)"""
+    uids = Counter(_uid_slug(m.doc.uid) for m in members if m.doc.uid)
+    uids.pop("", None)
+    if uids:
+        return max(uids.items(), key=lambda kv: (kv[1], kv[0]))[0]
     votes: Counter[tuple[bool, str]] = Counter()
     for m in members:
         anchor = fingerprint.h1_anchor(m.doc)

@@ -179,6 +179,19 @@ def test_path_without_assetid_gives_a_path_slug_id():
     assert {m.evidence for m in topic.members} == {Evidence.PATH}
 
 
+def test_a_uid_names_the_topic_before_a_generic_title_anchor():
+    """ASP.NET Core's certificate article opens with ``# <a name="overview"></a>…`` in three locales: its
+    uid, as Learn's address, says what it is. A folder's default page is named by its folder."""
+    files = {}
+    for loc in ("pt-BR", "ru-RU", "es-ES"):
+        for name, uid in (("billing", "certauth"), ("mfa", "index")):
+            text = article(loc, name, anchor="overview")
+            files[f"{loc.lower()}/security/authentication/{uid}.md"] = text.replace(
+                b"---\n", f"---\nuid: security/authentication/{uid}\n".encode(), 1
+            )
+    assert sorted(t.slug for t in align(parse(files)).topics) == ["authentication", "certauth"]
+
+
 def test_localized_repositories_cloned_side_by_side_align_by_their_paths():
     """Microsoft publishes a repository per locale, ``sql-docs.pt-br``, ``sql-docs.es-es``: cloned into
     one content folder, each repository's folder is its locale root."""
