@@ -312,12 +312,14 @@ def heading_anchors(state: StateCore) -> None:
     tokens = state.tokens
     for i, tok in enumerate(tokens):
         if tok.type in ("html_block", "inline") and tok.content.lstrip().startswith("<a"):
-            # A bare ``<a name="x"></a>`` line names the heading that follows it.
+            # A bare ``<a name="x"></a>`` line names the heading right after it (nothing in between: Azure's
+            # tabs put ``<a id="cli"></a>`` at the top of a panel, whose text follows).
             m = _A_NAME.fullmatch(tok.content.strip().replace("</a>", "").strip())
-            if m:
-                pending = m.group(1)
+            pending = m.group(1) if m else None
             continue
         if tok.type != "heading_open":
+            if tok.type not in ("paragraph_open", "paragraph_close"):
+                pending = None
             continue
         inline = tokens[i + 1]
         anchor = pending
@@ -350,8 +352,11 @@ def heading_anchors(state: StateCore) -> None:
 def _tab_heading(inline: Token, heading: Token) -> None:
     """``# [Linux](#tab/linux)`` is a DocFX tab label: keep its text, drop the pseudo-link."""
     ch = inline.children or []
-    if len(ch) >= 3 and ch[0].type == "link_open" and str(ch[0].attrGet("href") or "").startswith("#tab/"):
-        heading.meta = {**(heading.meta or {}), "tab": str(ch[0].attrGet("href"))[5:]}
+    first = next((k for k, c in enumerate(ch) if c.type != "html_inline"), len(ch))  # (after anchors kept)
+    if len(ch) - first >= 3 and ch[first].type == "link_open" and str(ch[first].attrGet("href") or "").startswith(
+        "#tab/"
+    ):
+        heading.meta = {**(heading.meta or {}), "tab": str(ch[first].attrGet("href"))[5:]}
         inline.children = [c for c in ch if c.type not in ("link_open", "link_close")]
 
 

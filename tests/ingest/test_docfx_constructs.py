@@ -194,6 +194,20 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ["<p>Choose <strong>WPF</strong>.</p>\n<p>Column one.</p>\n<p>Column two.</p>\n</li>"],
     ),
     (
+        # Azure's tabs open a panel with '<a id="cli"></a>' and its text: the anchor named the next tab's
+        # heading, which then was no tab (the third of three tabs showed as a heading under the group).
+        "6-a-bare-anchor-names-only-the-heading-right-after-it",
+        '### <a name="cli"></a>[CLI](#tab/azure-cli)\n\n<a id="cli-panel"></a>\n\nCLI text.\n\n'
+        '### <a name="ps"></a>[PowerShell](#tab/azure-powershell)\n\nPS text.\n\n---\n\n<a name="x"></a>\n\n## Later\n',
+        [("heading", "heading[0]", "CLI", (), None), ("paragraph", "p[1]", "CLI text.", (), None),
+         ("heading", "heading[1]", "PowerShell", (), None), ("paragraph", "p[2]", "PS text.", (), None),
+         ("heading", "heading[2]", "Later", (), None)],
+        ['<section class="tab-panel" data-tab="azure-cli">\n<h3 id="cli" class="tab-title">CLI</h3>\n'
+         '<p><span id="cli-panel"></span></p>',
+         '<section class="tab-panel" data-tab="azure-powershell">\n<h3 id="ps" class="tab-title">PowerShell</h3>',
+         '<h2 id="x">Later</h2>'],
+    ),
+    (
         "6-pipe-in-a-code-span-of-a-pipe-table",
         "| Command | Use |\n|---|---|\n| `a | b` | pipe |\n",
         [("table_cell", "table[0]/row[0]/cell[0]", "Command", (), None),
