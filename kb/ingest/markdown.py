@@ -340,7 +340,8 @@ def heading_anchors(state: StateCore) -> None:
         inline.children = kept
         _tab_heading(inline, tok)
         if not anchor:
-            anchor = slugify("".join(c.content for c in kept if c.type in ("text", "code_inline")))
+            # (An empty heading, '## ' above a table in Skype's articles, is a "section", as Markdig names it.)
+            anchor = slugify("".join(c.content for c in kept if c.type in ("text", "code_inline"))) or "section"
         if anchor in seen:
             seen[anchor] += 1
             anchor = f"{anchor}-{seen[anchor]}"

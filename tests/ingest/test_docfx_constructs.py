@@ -208,6 +208,13 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<h2 id="x">Later</h2>'],
     ),
     (
+        "4-an-empty-heading-is-a-section-as-markdig-names-it",
+        "## \n\n|a|\n|-|\n|b|\n\n##\n",
+        [("table_cell", "table[0]/row[0]/cell[0]", "a", (), None),
+         ("table_cell", "table[0]/row[1]/cell[0]", "b", (), None)],
+        ['<h2 id="section"></h2>', '<h2 id="section-1"></h2>'],
+    ),
+    (
         "6-pipe-in-a-code-span-of-a-pipe-table",
         "| Command | Use |\n|---|---|\n| `a | b` | pipe |\n",
         [("table_cell", "table[0]/row[0]/cell[0]", "Command", (), None),

@@ -50,7 +50,7 @@ FILES: dict[str, str] = {
     "Veja [B](b.md), [a seção](b.md#detalhes), [seção sumida](b.md#nao-existe), [publicado](/guide/b),\n"
     "[fora](missing.md), [externo](https://example.com/x) e [aqui](#uso).\n\n"
     "> [!NOTE]\n> Uma nota.\n\n"
-    "## Uso\n\nTexto.\n\n"
+    "## Uso\n\nTexto.\n\n## \n\n"  # an empty heading (Skype's, above a table): no entry "in this article"
     "## Limites\n\n![Diagrama do fluxo](media/flow.png) ![Sem arquivo](media/none.png)\n\n"
     "<table>\n<tr>\n<td><p>Consulte [Artigo B](b.md) e **isto**.</p></td>\n</tr>\n</table>\n\n"
     "<script>alert(1)</script>\n",
