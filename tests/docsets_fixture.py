@@ -32,14 +32,14 @@ FILES = {
         "Veja [B](b.md), [C](old/c.md), [barra](..\\articles\\b.md), [ausente](gone.md), [movido](moved.md), "
         "[Outro](../../other/x.md), [Azure](/azure/virtual-machines/overview), [API](xref:System.String), "
         "[PDF](files/guide.pdf).\n\n"
-        "Por uid: [parte de B](xref:articles/b#parte), <xref:articles/b>, "
+        "Por uid: [parte de B](xref:articles/artigo-b#parte), <xref:articles/artigo-b>, "
         "[genérico](xref:System.Collections.Generic.List%601), [sobrecarga](xref:System.String.Format%2A), "
         "[conceito](xref:fundamentals/gone).\n\n"
         "![Imagem](media/p.png)\n\n![Privada](private/q.png)\n\n![Fora](../../outside.png)\n\n"
         "<table><tr><td><a href=\"b.md\">B em HTML</a></td></tr></table>\n"
     ),
     "docs/articles/b.md": (
-        "---\ntitle: Artigo B\nuid: articles/b\n---\n# Artigo B\n\nTexto do artigo B.\n\n"
+        "---\ntitle: Artigo B\nuid: articles/artigo-b\n---\n# Artigo B\n\nTexto do artigo B.\n\n"
         "## <a name=\"parte\"></a>Uma parte\n\nMais texto.\n"
     ),
     "docs/articles/old/c.md": "---\ntitle: Artigo C\n---\n# Artigo C\n\nTexto antigo.\n",
