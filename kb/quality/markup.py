@@ -103,7 +103,7 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         yield line_of(m.start()), f"{what}, which shows as written", m.group(0)
     opened: list[int] = []
     for m in _DIRECTIVE.finditer(text):
-        name, rest = (m.group(1) or m.group(3)).lower(), m.group(2) or ""
+        name, rest = (m.group(3) or m.group(1) or "").lower(), m.group(2) or ""
         if name.endswith("-end"):
             if opened:
                 opened.pop()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from kb.ingest.reader import parse_document
 from kb.quality.markup import literal_bold, problems
@@ -52,6 +54,7 @@ CASES = [
     (':::row:::\n:::column span="":::\nA\n:::column-end:::\n:::row-end:::\n', []),
     (':::image type="complex" source="a.png" alt-text="A":::\nLong description.\n:::image-end:::\n', []),
     (":::row:::\nA\n", [(0, "a ::: directive is never closed")]),
+    (":::\nA\n", [(0, "a ::: directive is never closed")]),  # a bare fence, named nothing
     # Edge's WebView2 articles (es-ES, pt-BR): a complex image's description ends on its own line.
     ('    :::row:::\n       :::column span="1":::\n          :::image type="complex" source="a.png" alt-text="A":::\n'
      "             Núcleo de WPF :::image-end:::\n       :::column-end:::\n    :::row-end:::\n", []),
@@ -100,3 +103,16 @@ def test_docfx_markup_a_translation_broke_past_reading_is_reported_where_it_show
     reported = {line for line, _, _ in problems(doc.body)}
     assert reported == {6}  # the mangled alert marker, reported by problems() already
     assert [(s.line, s.text[:8]) for s in left_markers(doc, reported)] == [(6, "':::imag")]
+
+
+PIECES = [":::", "::: ", ":::image", ":::image-end:::", ' type="complex"', ":::row:::", ":::column-end:::", "\n",
+          "> ", ">!", "! Nota ", "[]", "(", ")", "#x", "[!code-csharp[", "](a.cs)]", "&", "#", "124;", " ", "`",
+          "**", "[|::ref1::|", "]", "{1>", "<1}", "[!NOTE]", "[! Nota]", "[!INCLUDE", "1. ", "\t"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+@example(":::\nA\n")  # a bare fence, which once had no name to read
+def test_any_mix_of_markup_fragments_is_read_without_error(body: str) -> None:
+    lines = body.count("\n") + 1
+    assert all(0 <= line < lines for line, _, _ in problems(body))
