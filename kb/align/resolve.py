@@ -13,7 +13,7 @@ not a second implementation: those switches are every way the callers' rules dif
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -267,3 +267,19 @@ def serving_member(
         ),
     )
     return ranked[0]
+
+
+class UidIndex:
+    """Documents by their front-matter ``uid``, what DocFX's ``xref:UID`` names: as written first, then in any
+    letter case (the first document with a uid keeps it). The site and the checks resolve cross references
+    through one of these."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self._by_uid: dict[str, Document] = {}
+        for doc in documents:
+            if doc.uid:
+                self._by_uid.setdefault(doc.uid, doc)
+                self._by_uid.setdefault(doc.uid.lower(), doc)
+
+    def get(self, uid: str) -> Document | None:
+        return self._by_uid.get(uid) or self._by_uid.get(uid.lower())

@@ -197,18 +197,17 @@ def _layout(text: str) -> str:
     lines = text.split("\n")
     indents: list[int] = []  # the open row and column fences' indents, innermost last
     for i, line in enumerate(lines):
+        if _LAYOUT.fullmatch(line) is None:
+            if indents and (shift := indents[-1] - indents[0]) > 0:
+                lead = len(line) - len(line.lstrip(" \t"))
+                lines[i] = line[min(shift, lead) :]
+            continue
+        lines[i] = ""
         if fence := _ROW_OR_COLUMN.match(line):
-            if fence.group(2):
-                if indents:
-                    indents.pop()
-            elif _LAYOUT.fullmatch(line):
+            if not fence.group(2):
                 indents.append(len(fence.group(1)))
-            lines[i] = "" if _LAYOUT.fullmatch(line) else line
-        elif _LAYOUT.fullmatch(line):
-            lines[i] = ""
-        elif indents and (shift := indents[-1] - indents[0]) > 0:
-            lead = len(line) - len(line.lstrip(" \t"))
-            lines[i] = line[min(shift, lead):]
+            elif indents:
+                indents.pop()
     return "\n".join(lines)
 
 
@@ -415,6 +414,13 @@ def xref_name(uid: str) -> str:
 
 
 _API_UID = re.compile(r"[A-Za-z_][\w`]*(?:\.[\w`*#@(),\[\]{}<>%-]+)+")
+
+
+def xref_target(href: str) -> tuple[str, str]:
+    """The uid and the fragment an ``xref:`` href names (``xref:a/b?displayProperty=x#part`` →
+    ``("a/b", "part")``), the uid percent-decoded (``%2A`` is ``*``)."""
+    uid, _, fragment = href[5:].partition("#")
+    return unquote(uid.split("?", 1)[0]), fragment.lstrip("#")
 
 
 def is_api_uid(uid: str) -> bool:

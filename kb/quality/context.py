@@ -13,7 +13,7 @@ from typing import Any
 
 from kb import memos
 from kb.align.blocks import Lexicon
-from kb.align.resolve import By, Refusal, TopicIndex, TopicLookup, content_locale
+from kb.align.resolve import By, Refusal, TopicIndex, TopicLookup, UidIndex, content_locale
 from kb.errors import InvalidParameter
 from kb.ingest.render import page_anchors
 from kb.model import Alignment, Corpus, Document, Finding, Segment, SegmentPair, Severity, Topic
@@ -113,13 +113,8 @@ class Context:
     def document_with_uid(self, uid: str) -> Document | None:
         """The document whose front matter has ``uid`` (as written, else in any letter case): an ``xref:``'s."""
         if "by_uid" not in self.shared:
-            by_uid: dict[str, Document] = {}
-            for d in self.corpus.documents:
-                if d.uid:
-                    by_uid.setdefault(d.uid, d)
-                    by_uid.setdefault(d.uid.lower(), d)
-            self.shared["by_uid"] = by_uid
-        found: Document | None = self.shared["by_uid"].get(uid) or self.shared["by_uid"].get(uid.lower())
+            self.shared["by_uid"] = UidIndex(self.corpus.documents)
+        found: Document | None = self.shared["by_uid"].get(uid)
         return found
 
     def document_at(self, path: str) -> Document | None:

@@ -9,7 +9,7 @@ import posixpath
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
-from kb.ingest.docfx import is_api_uid
+from kb.ingest.docfx import is_api_uid, xref_target
 from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
@@ -181,7 +181,7 @@ def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
         return None
     target: Document | None = doc
     if link.target.lower().startswith("xref:"):
-        uid = unquote(link.target[5:].partition("#")[0].split("?", 1)[0])
+        uid, _ = xref_target(link.target)
         target = ctx.document_with_uid(uid)
         if target is None:  # an API member's page is elsewhere; an article's uid is the corpus's to have
             return None if is_api_uid(uid) else f"'{link.target}', whose uid no document of the corpus has"

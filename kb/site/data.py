@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from kb import memos, urls
-from kb.align.resolve import serving_member
+from kb.align.resolve import UidIndex, serving_member
 from kb.errors import KbError
-from kb.ingest.docfx import is_api_uid
+from kb.ingest.docfx import is_api_uid, xref_target
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
 from kb.locales import is_locale_folder, language
 from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Alignment, Corpus, Document, Redirect, Topic, TopicMember
@@ -126,9 +126,9 @@ class SiteData:
     by_dir: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[tuple[str, str], list[Document]] = field(default_factory=lambda: defaultdict(list))
     """(locale, lower-case file name) → its documents (a link's last resort, without scanning them all)."""
-    by_uid: dict[str, Document] = field(default_factory=dict)
-    """A document's ``uid`` (as written, and lower-cased) → a document that has it: where ``xref:uid`` goes
-    (the reader's locale is chosen from its topic)."""
+    by_uid: UidIndex = field(default_factory=lambda: UidIndex(()))
+    """Where ``xref:uid`` goes: a document of a topic with that uid (the reader's locale is chosen from the
+    topic)."""
     locales: list[str] = field(default_factory=list)
     images: dict[str, str] = field(default_factory=dict)
     """Content path of an image or another file a document refers to → site path of its copy."""
@@ -151,10 +151,7 @@ class SiteData:
             for m in topic.members:
                 data.member_of[m.document.path] = (topic, m)
         data.locales = sorted({d.locale for d in corpus.documents if d.path in data.member_of}, key=locale_key)
-        for doc in corpus.documents:
-            if doc.uid and doc.path in data.member_of:
-                data.by_uid.setdefault(doc.uid, doc)
-                data.by_uid.setdefault(doc.uid.lower(), doc)
+        data.by_uid = UidIndex(d for d in corpus.documents if d.path in data.member_of)
         return data
 
     # -- URLs
@@ -270,15 +267,14 @@ class SiteData:
         if low.startswith(("http:", "https:", "mailto:", "//", "ftp:")):
             return LinkTarget(LinkStatus.EXTERNAL, href)
         missing = LinkTarget(LinkStatus.MISSING, None, t.fmt("missing_link_title", target=href))
-        path, _, fragment = href.partition("#")
-        fragment = fragment.lstrip("#")
-        target: Document | None
         if low.startswith("xref:"):
-            uid = unquote(path[5:].split("?", 1)[0])
-            target = self.by_uid.get(uid) or self.by_uid.get(uid.lower())
+            uid, fragment = xref_target(href)
+            target = self.by_uid.get(uid)
             if target is None:
                 return (self.elsewhere(locale, api_path(uid)) if is_api_uid(uid) else None) or missing
             return self._to_document(target, locale, editions, fragment, t)
+        path, _, fragment = href.partition("#")
+        fragment = fragment.lstrip("#")
         path = unquote(path.split("?", 1)[0]).replace("\\", "/")  # ..\x.md is ../x.md to DocFX
         if not path or ":" in path.split("/", 1)[0]:
             return missing  # other schemes (javascript:, data:) are never followed
