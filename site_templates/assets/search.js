@@ -211,9 +211,10 @@
     return { q: form.q.value.trim(), locale: form.locale.value, edition: form.edition.value, page };
   }
 
-  function fromUrl() {
+  // At load, words typed before this script ran (a slow page) are kept when the URL asks for none.
+  function fromUrl(atLoad) {
     const s = new URLSearchParams(window.location.search);
-    form.q.value = s.get("q") || "";
+    if (s.has("q") || !atLoad) form.q.value = s.get("q") || "";
     if (s.has("locale")) form.locale.value = s.get("locale");
     if (s.has("edition")) form.edition.value = s.get("edition");
     return fromForm(Math.max(1, parseInt(s.get("page") || "1", 10) || 1));
@@ -276,5 +277,5 @@
     }
   });
   backend.then((search) => { if (!search) missing.hidden = false; });
-  run(fromUrl());
+  run(fromUrl(true));
 })();

@@ -130,3 +130,17 @@ def test_an_empty_search_shows_no_pager_and_slash_focuses_the_box(
     page.locator("#q").dispatch_event("input")
     expect(page.locator("#results li.result")).to_have_count(0)
     expect(page.locator("#pager")).to_be_hidden()
+
+
+def test_words_typed_before_the_script_runs_are_kept_and_searched(page: Page, served_search_site: Server) -> None:
+    # A slow connection: the deferred search script arrives after the reader has typed.
+    url = search_url(page, served_search_site.url)
+    page.route(re.compile(r"/assets/search\.[^/]*js$"), lambda route: route.abort())
+    page.goto(url)
+    script = page.locator("script[src*='search.']").get_attribute("src")
+    assert script
+    page.locator("#q").fill("senha")
+    page.unroute(re.compile(r"/assets/search\.[^/]*js$"))
+    page.add_script_tag(url=script)
+    expect(page.locator("#q")).to_have_value("senha")
+    expect(page.locator("#results li.result").first.locator("h2 a")).to_have_attribute("lang", "pt-BR")
