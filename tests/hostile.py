@@ -276,7 +276,7 @@ CASES: list[Case] = [
          ("front matter has more than 10,000 values",)),
     Case("yaml/self-alias.md", data(doc("", extra="a: &a [*a]\n")), False,
          ("front matter has more than 10,000 values",)),
-    Case("yaml/python-tag.md", _python_tag, False,
+    Case("yaml/python-tag.md", _python_tag, True,  # built without the value the safe loader refuses
          ("front matter is not valid YAML: could not determine a constructor",)),
     Case("yaml/impossible-date.md", data(doc("", extra="ms.date: 2019-02-30\n")), True,
          ("ms.date '2019-02-30' is not a date",)),

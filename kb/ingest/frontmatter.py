@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import math
 import re
 from typing import Any
@@ -43,6 +44,11 @@ class FrontMatterError(ValueError):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
         self.line = line
+
+
+class SyntaxProblem(FrontMatterError):
+    """Front matter YAML cannot read (a syntax error, a tag it does not know, not a mapping), as
+    opposed to front matter refused for its size or depth."""
 
 
 def split(text: str) -> tuple[str | None, str, int]:
@@ -138,13 +144,39 @@ def parse(fm: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the '---' line
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FrontMatterError(f"front matter is not valid YAML: {reason}", line) from None
+        raise SyntaxProblem(f"front matter is not valid YAML: {reason}", line) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise FrontMatterError("front matter is not a mapping of keys to values", 2)
+        raise SyntaxProblem("front matter is not a mapping of keys to values", 2)
     budget = [MAX_VALUES]
     return {str(k): _clean(v, budget) for k, v in data.items()}
+
+
+# A top-level entry starts at the margin; a list item at the margin (`ms.custom:` / `- seo`), a comment
+# or an indented line continues the entry above it.
+_ENTRY_START = re.compile(r"^[^\s#-]", re.M)
+
+
+def salvage(fm: str) -> tuple[dict[str, Any], SyntaxProblem | None]:
+    """Front matter's values, as much of them as can be read, and the problem that stopped a full read.
+
+    DocFX publishes a page whose YAML header it cannot read (machine translation wrote
+    ``Título: "…" Descrição: "…"`` on one line), with the metadata it could not read left out: so does
+    kb, keeping every top-level entry that reads on its own. Size and depth limits still refuse the file.
+    """
+    try:
+        return parse(fm), None
+    except SyntaxProblem as exc:
+        problem = exc
+    values: dict[str, Any] = {}
+    bounds = [*(m.start() for m in _ENTRY_START.finditer(fm)), len(fm)]
+    for start, end in itertools.pairwise(bounds):
+        try:
+            values.update(parse(fm[start:end]))
+        except SyntaxProblem:
+            continue
+    return values, problem
 
 
 def get(fm: dict[str, Any], key: str) -> str | None:

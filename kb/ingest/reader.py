@@ -297,7 +297,8 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
             raise InputProblem("no front matter: a document starts with a '---' YAML block (title, …)", 1)
         fm_text = ""
     fm_text, control_line = frontmatter.without_controls(fm_text)
-    fm = with_metadata(frontmatter.parse(fm_text), metadata)
+    values, unreadable = frontmatter.salvage(fm_text)
+    fm = with_metadata(values, metadata)
     if target := frontmatter.get(fm, "redirect_url"):
         return _redirect(rel, fm, target), []
     if not body.strip():
@@ -307,6 +308,8 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         body, rel, root, [MAX_INCLUDES, MAX_INCLUDED_BYTES], MAX_INCLUDE_FILE, body_line)
     include_links += code_links
     problems += code_problems
+    if unreadable is not None:
+        problems.insert(0, Problem(rel, unreadable.line, f"{unreadable}; what it could not read is left out"))
     if control_line is not None:
         problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
     pivot_titles: dict[str, str] = {}

@@ -13,12 +13,11 @@ from kb.cli import main
 from kb.errors import InvalidParameter
 from kb.ingest.reader import IngestOptions, ingest
 from kb.ingest.textfiles import read_option_file
+from kb.model import Problem
 
 GOOD = "---\ntitle: Bom\nms.contentlocale: pt-BR\n---\n# Bom\n\nTexto.\n"
 
 BAD: dict[str, tuple[bytes, int | None, str]] = {
-    "broken-yaml.md": (b"---\ntitle: [unclosed\nms.contentlocale: pt-BR\n---\nx\n", 3,
-                       "front matter is not valid YAML"),
     "no-front-matter.md": (b"# Just a heading\n\nText.\n", 1, "no front matter"),
     "invalid-utf8.md": (b"---\ntitle: x\n---\nline\n\xff\xfe bad\n", 5, "file is not valid UTF-8"),
     "empty-body.md": (b"---\ntitle: x\n---\n\n  \n", 4, "document has front matter but an empty body"),
@@ -26,7 +25,6 @@ BAD: dict[str, tuple[bytes, int | None, str]] = {
     "broken-utf16.md": (b"\xff\xfe-\x00-\x00-\x00\n\x00\x00\xdc", None, "file is not valid UTF-16 (at byte offset 10)"),
     "unclosed.md": (b"---\ntitle: x\n# no closing fence\n", 1,
                     "front matter opened with '---' on line 1 is never closed"),
-    "not-a-mapping.md": (b"---\n- a\n- b\n---\nx\n", 2, "front matter is not a mapping"),
 }
 
 
@@ -48,6 +46,31 @@ def test_each_bad_file_is_reported_and_the_rest_ingests(folder):
         assert got[name][0] == line, name
         assert got[name][1].startswith(message), (name, got[name])
     assert got["huge.md"] == (None, f"file is too large ({len(GOOD) + 2000:,} bytes; the limit is 1,000)")
+
+
+# Front matter YAML cannot read: DocFX publishes the page without the metadata it could not read, and so
+# does kb, keeping each top-level entry that reads on its own. (path: front matter, values kept, line, reason)
+UNREADABLE_FRONT_MATTER = {
+    "unclosed.md": ("title: [unclosed\nms.contentlocale: ru-RU\n", {"ms.contentlocale": "ru-RU"}, 3,
+                    "front matter is not valid YAML: did not find expected ',' or ']'"),
+    # machine translation ran the keys together (Xamarin's pt-BR articles)
+    "run-together.md": ('Título: "criar" Descrição: "guia".\nms.assetid: 72B6\nms.custom:\n- a\n- b\n# c\n',
+                        {"ms.assetid": "72B6", "ms.custom": ["a", "b"]}, 2,
+                        "front matter is not valid YAML: did not find expected key"),
+    "indented.md": ("title: Ok\n  bad: indent: x\nauthor: me\n", {"author": "me"}, 3,
+                    "front matter is not valid YAML: mapping values are not allowed in this context"),
+    "list.md": ("- a\n- b\n", {}, 2, "front matter is not a mapping of keys to values"),
+}
+
+
+@pytest.mark.parametrize("name", UNREADABLE_FRONT_MATTER)
+def test_front_matter_yaml_cannot_read_leaves_out_only_what_it_cannot_read(tmp_path, name):
+    fm, kept, line, reason = UNREADABLE_FRONT_MATTER[name]
+    (tmp_path / name).write_text(f"---\n{fm}---\n# Título do artigo\n\nTexto.\n", encoding="utf-8")
+    corpus = ingest(tmp_path, jobs=1)
+    [document] = corpus.documents
+    assert document.title == "Título do artigo" and document.front_matter == kept
+    assert corpus.problems == (Problem(name, line, f"{reason}; what it could not read is left out"),)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
