@@ -189,26 +189,39 @@ _ROW_OR_COLUMN = re.compile(r"^([ \t]*):::[ \t]*(?:row|column)(-end)?\b", re.I)
 
 def _layout(text: str) -> str:
     """Layout fences (``:::row:::``, ``:::column span="1":::``) go, their content stays, blank lines where
-    they were. As in Markdig, a fence's content is read from the fence's own indent: written deeper than
-    the outermost fence of its nest (``:::column:::`` three spaces in, an image six in a list item), it
-    moves out by as much, or the list item would read it as code."""
+    they were. Learn reads the content between two fences whatever its indent (C++'s keyword columns are
+    written eight spaces in, under a column four in): it moves out to its row's indent, keeping the indents
+    of its lines relative to each other, or a list item, or the page, would read it as code."""
     if _LAYOUT.search(text) is None:
         return text
     lines = text.split("\n")
     indents: list[int] = []  # the open row and column fences' indents, innermost last
+    run: list[int] = []  # the content lines since the last fence
+
+    def move_out() -> None:
+        leads = [_lead(lines[j]) for j in run if lines[j].strip()]
+        if indents and leads and (shift := min(leads) - indents[0]) > 0:
+            for j in run:
+                lines[j] = lines[j][min(shift, _lead(lines[j])) :]
+        run.clear()
+
     for i, line in enumerate(lines):
         if _LAYOUT.fullmatch(line) is None:
-            if indents and (shift := indents[-1] - indents[0]) > 0:
-                lead = len(line) - len(line.lstrip(" \t"))
-                lines[i] = line[min(shift, lead) :]
+            run.append(i)
             continue
+        move_out()
         lines[i] = ""
         if fence := _ROW_OR_COLUMN.match(line):
             if not fence.group(2):
                 indents.append(len(fence.group(1)))
             elif indents:
                 indents.pop()
+    move_out()
     return "\n".join(lines)
+
+
+def _lead(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 # --- pipe tables: a '|' inside a code span does not split the cell (as in Markdig) ---------------

@@ -194,6 +194,20 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ["<p>Choose <strong>WPF</strong>.</p>\n<p>Column one.</p>\n<p>Column two.</p>\n</li>"],
     ),
     (
+        # C++'s keyword columns (ru-RU, as the English page is written): a column four spaces in, its links
+        # eight in with a backslash break each; Learn shows them as text, not as a code block.
+        "5-a-columns-content-written-deeper-than-its-fence-is-no-code",
+        ":::row:::\n    :::column:::\n        [`alignas`](align-cpp.md)\\\n        [`and`](and.md)<sup>b</sup>\n"
+        "    :::column-end:::\n    :::column:::\n        - [`auto`](auto.md)\n            - nested\n"
+        "    :::column-end:::\n:::row-end:::\n",
+        [("paragraph", "p[0]", "alignas andb", ("align-cpp.md", "and.md"), None),
+         ("list_item", "list[0]/item[0]", "auto", ("auto.md",), None),
+         ("list_item", "list[0]/item[0]/list[0]/item[0]", "nested", (), None)],
+        ['(not in this knowledge base)</span></span><br>\n<span class="link-missing" title="and.md"><code>and</code>',
+         '<sup>b</sup></p>\n<ul>\n<li><span class="link-missing" title="auto.md"><code>auto</code>',
+         "</span></span>\n<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>"],
+    ),
+    (
         # Azure's tabs open a panel with '<a id="cli"></a>' and its text: the anchor named the next tab's
         # heading, which then was no tab (the third of three tabs showed as a heading under the group).
         "6-a-bare-anchor-names-only-the-heading-right-after-it",
