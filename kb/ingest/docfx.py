@@ -12,6 +12,7 @@ is bounded, as in :mod:`kb.ingest.markdown`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import textwrap
 from collections.abc import Callable
@@ -398,6 +399,20 @@ def normalize_href(href: str) -> str:
     if ("\\" in href or "%5C" in href or "%5c" in href) and not _EXTERNAL.match(href):
         return href.replace("%5C", "/").replace("%5c", "/").replace("\\", "/")
     return href
+
+
+def docset_root_candidates(doc_path: str, written: str) -> list[str]:
+    """The paths from the content root that a link written ``~/rest`` in ``doc_path`` may name, nearest
+    first: ``~/`` is the root of the document's docset (the folder of its ``docfx.json``), which is one of
+    the folders above the document (Xamarin's ``~/get-started/installation/index.md`` from
+    ``docs/get-started/quickstarts/``); the caller takes the first that exists, as includes do."""
+    rest = written[2:].lstrip("/")
+    folder = posixpath.dirname(doc_path)
+    found = []
+    while folder:
+        found.append(f"{folder}/{rest}")
+        folder = posixpath.dirname(folder)
+    return [*found, rest]
 
 
 def link_paths(state: StateCore) -> None:

@@ -6,10 +6,10 @@ product term rendered otherwise than in the rest of its locale (see :mod:`kb.qua
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from urllib.parse import unquote, urlsplit
 
-from kb.ingest.docfx import is_api_uid, xref_target
+from kb.ingest.docfx import docset_root_candidates, is_api_uid, xref_target
 from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
@@ -155,9 +155,13 @@ def check_machine_translated(ctx: Context) -> Iterator[Finding]:
 # --- links to articles ---------------------------------------------------------------------------
 
 
-def resolve_article(doc_path: str, target: str) -> str | None:
-    """The corpus path a relative article link points to (lower case), or None when it leaves the root."""
+def resolve_article(doc_path: str, target: str, known: Collection[str] = ()) -> str | None:
+    """The corpus path a relative article link points to (lower case), or None when it leaves the root.
+    ``~/…`` names a path from the docset's root: the nearest that is one of the ``known`` paths."""
     path = unquote(urlsplit(target).path).replace("\\", "/")  # ..\\x.md is ../x.md to DocFX
+    if path.startswith("~/"):
+        found = [posixpath.normpath(c).lower() for c in docset_root_candidates(doc_path.lower(), path)]
+        return next((c for c in found if c in known), found[-1])
     # "/a/b.md" is relative to the content root; anything else to the linking document's folder
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc_path), path)
     norm = posixpath.normpath(joined)
@@ -188,7 +192,7 @@ def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
     elif not link.target.startswith("#"):
         if not link.is_article:
             return None
-        resolved = resolve_article(doc.path, link.target)
+        resolved = resolve_article(doc.path, link.target, ctx.known_paths)
         if resolved is None:
             return f"'{link.target}', which is outside the content folder"
         if resolved not in ctx.known_paths:

@@ -511,7 +511,7 @@ def check_links(ctx: Context) -> Iterator[Finding]:
             link_key(link.target)
             for s in a
             for link in s.links
-            if link.kind == "link" and link.is_article and resolve_article(doc_a.path, link.target) not in known
+            if link.kind == "link" and link.is_article and resolve_article(doc_a.path, link.target, known) not in known
         }
         missing, extra = keys_a - keys_b - broken, keys_b - keys_a
         # a target the other document writes in raw HTML the parser did not read as a link

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from kb import memos, urls
 from kb.align.resolve import UidIndex, serving_member
 from kb.errors import KbError
-from kb.ingest.docfx import is_api_uid, xref_target
+from kb.ingest.docfx import docset_root_candidates, is_api_uid, xref_target
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
 from kb.locales import is_locale_folder, language
 from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Alignment, Corpus, Document, Redirect, Topic, TopicMember
@@ -278,6 +278,8 @@ class SiteData:
         path = unquote(path.split("?", 1)[0]).replace("\\", "/")  # ..\x.md is ../x.md to DocFX
         if not path or ":" in path.split("/", 1)[0]:
             return missing  # other schemes (javascript:, data:) are never followed
+        if path.startswith("~/"):
+            path, from_dir = self.written_path(doc.path, path), ""
         if path.startswith("/"):
             target = self.resolve_published(locale, path)
             if target is None:  # another docset of the publisher's site
@@ -321,6 +323,14 @@ class SiteData:
         stub = self.redirects.get(posixpath.normpath(posixpath.join(from_dir, path)))
         return self.by_path.get(stub.target_path) if stub is not None and stub.target_path else None
 
+    def written_path(self, doc_path: str, written: str) -> str:
+        """The path from the content root that ``written`` (``~/…``, from the docset's root) names in
+        ``doc_path``: the nearest of :func:`docset_root_candidates` that is a document, a stub or a file."""
+        root = Path(self.corpus.root)
+        candidates = [posixpath.normpath(c) for c in docset_root_candidates(doc_path, unquote(written))]
+        return next((c for c in candidates if not c.startswith("../") and (
+            c in self.by_path or c in self.redirects or (root / c).is_file())), candidates[-1])
+
     def copy_file(self, written: str, types: set[str]) -> str | None:
         """The URL of the site's copy of the file at ``written`` (a path from the content root, as a
         document wrote it), when it is a file of the content folder of one of ``types`` that a
@@ -348,7 +358,8 @@ class SiteData:
         for src in sorted(sources):
             if not src or src.lower().startswith(("http:", "https:", "//", "data:")):
                 continue
-            url = self.copy_file(posixpath.join(folder, src), IMAGE_TYPES)
+            written_path = self.written_path(doc.path, src) if src.startswith("~/") else posixpath.join(folder, src)
+            url = self.copy_file(written_path, IMAGE_TYPES)
             if url:
                 out[src] = url
         return out

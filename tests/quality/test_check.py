@@ -112,10 +112,15 @@ def test_link_key_skips_anchors_in_the_page():
         ("pt-br/partner-center/a.md", "/pt-br/c.md", "pt-br/c.md"),
         ("a.md", "../outside.md", None),
         ("a.md", "with%20space.md", "with space.md"),
+        # '~/' is the docset's root: the nearest folder above the document with that path (Xamarin)
+        ("pt-br/docs/get-started/first-app/index.md", "~/get-started/installation/index.md#x",
+         "pt-br/docs/get-started/installation/index.md"),
+        ("pt-br/docs/get-started/first-app/index.md", "~/ios/Setup.md", "ios/setup.md"),  # none: the root's
     ],
 )
 def test_resolve_article(doc, target, resolved):
-    assert resolve_article(doc, target) == resolved
+    known = {"pt-br/docs/get-started/installation/index.md", "pt-br/docs/get-started/first-app/index.md"}
+    assert resolve_article(doc, target, known) == resolved
 
 
 @pytest.mark.parametrize(

@@ -71,12 +71,17 @@ def test_relative_links_resolve_or_stay_marked_missing(site: Path) -> None:
     assert links["Outro"] == '<a href="/pt-br/outro/" title="Outro">'  # a document outside the docset
     assert links["ausente"] == '<span class="link-missing" title="“gone.md” não está nesta base de conhecimento">'
     assert links["PDF"] == '<a href="/files/docs/articles/files/guide.pdf">'
+    # '~/' is the docset's root (the folder of its docfx.json), as DocFX reads it
+    assert links["til"] == '<a href="/pt-br/artigo-b/#parte" title="Artigo B">'
+    assert links["til ausente"] == (
+        '<span class="link-missing" title="“~/articles/nada.md” não está nesta base de conhecimento">')
     assert (site / "files" / "docs" / "articles" / "files" / "guide.pdf").read_text() == "%PDF-1.4 fixture"
 
 
 def test_images_inside_the_docsets_resources_are_copied_and_shown(site: Path) -> None:
     page = (site / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8")
     assert '<img src="/files/docs/articles/media/p.png" alt="Imagem" loading="lazy">' in page
+    assert '<img src="/files/docs/articles/media/p.png" alt="Til" loading="lazy">' in page  # from '~/'
     # excluded from the resource group, and a file beside the docsets: not copied
     assert 'title="private/q.png"' in page and 'title="../../outside.png"' in page
     copied = sorted(p.relative_to(site / "files").as_posix() for p in (site / "files").rglob("*") if p.is_file())
