@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from kb.ingest import markdown
 from kb.ingest.docfx import VIDEO_MARKER
 from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
 from kb.model import Document, Finding, Segment, SegmentKind
@@ -53,6 +54,26 @@ WebView2 articles, three locales), so the link shows as written."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
 """What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
 (:mod:`kb.ingest.docfx`)."""
+
+
+_ALERT_LINE = re.compile(r"^[ \t]*>[ \t]*\[!(?:" + "|".join(sorted(ALERT_KINDS)) + r")\]", re.MULTILINE | re.IGNORECASE)
+_ALERT_UNDER_TAG = re.compile(r"^[ \t]*<[^\n]*\n" + _ALERT_LINE.pattern[1:], re.MULTILINE | re.IGNORECASE)
+
+
+_ALERT_IN_HTML = "an alert right under HTML is read as part of it and shows as written (leave a blank line above it)"
+
+
+def _alerts_in_html(body: str) -> Iterator[tuple[int, str]]:
+    """(0-based line, text) of each alert written on the line right under HTML (``<td><p>…</p>`` then
+    ``> [!NOTE]``, Exchange's ru-RU tables): an HTML block runs to a blank line, so Markdig, and Learn, show
+    the alert as written inside it. The body is parsed only when such a line exists."""
+    if not _ALERT_UNDER_TAG.search(body):
+        return
+    for tok in markdown.parse(body):
+        if tok.type == "html_block" and tok.map and "[!" in tok.content:
+            for m in _ALERT_LINE.finditer(tok.content):
+                end = tok.content.find("\n", m.start())
+                yield tok.map[0] + tok.content.count("\n", 0, m.start()), tok.content[m.start() : end]
 
 
 def _outside_code(body: str) -> str:
@@ -101,6 +122,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         lost_hash = "#" not in m.group(0) and m.group(0)[1:].lstrip()[:1].isdigit()
         what = "this character reference lost its '#'" if lost_hash else "a space breaks this character reference"
         yield line_of(m.start()), f"{what}, which shows as written", m.group(0)
+    for line, written in _alerts_in_html(body) if "[!" in text else ():
+        yield line, _ALERT_IN_HTML, written
     opened: list[int] = []
     for m in _DIRECTIVE.finditer(text):
         name, rest = (m.group(3) or m.group(1) or "").lower(), m.group(2) or ""

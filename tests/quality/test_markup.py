@@ -59,6 +59,13 @@ CASES = [
     ('    :::row:::\n       :::column span="1":::\n          :::image type="complex" source="a.png" alt-text="A":::\n'
      "             Núcleo de WPF :::image-end:::\n       :::column-end:::\n    :::row-end:::\n", []),
     (':::image type="complex" source="a.png" alt-text="A"::: Long. :::image-end:::\n', []),
+    # Exchange's ru-RU tables: an alert on the line under a cell's HTML is part of the HTML block.
+    ("<table>\n<tr>\n<td><p>groups.contoso.com</p>\n    > [!NOTE]\n    > Формат записи.\n\n</td>\n</tr>\n</table>\n",
+     [(3, "an alert right under HTML is read as part of it and shows as written (leave a blank line above it)")]),
+    ("<div>\n> [!TIP]\n> x\n</div>\n", [(1, "an alert right under HTML is read as part of it and shows as written "
+                                        "(leave a blank line above it)")]),
+    ("<table>\n<tr><td><p>a</p>\n\n> [!TIP]\n> Dica.\n\n</td></tr>\n</table>\n", []),  # a blank line: an alert
+    ("Texto <b>x</b>\n<br/>\n> [!NOTE]\n> Nota.\n", []),  # inline HTML in a paragraph: the quote starts a block
 ]
 
 
