@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from kb import locales
 from kb.align.blocks import CONFIDENT_PAIR, is_block
+from kb.ingest.docfx import xref_target
 from kb.model import Document, Finding, Segment, SegmentKind, SegmentPair, Severity
 from kb.quality.context import Context, pair_finding, quote, severity
 from kb.quality.document_checks import resolve_article
@@ -462,7 +463,7 @@ _LOCALE_IN_URL = re.compile(
 def link_key(target: str) -> str | None:
     """A link target as compared across locales, or None for one not compared (an anchor in the page).
 
-    Article links compare by file (anchors are localized); URLs without their locale folder
+    Article links compare by file (anchors are localized), cross references by uid; URLs without their locale folder
     (``/pt-br/``), query locale (``clcid=0x416``) or trailing slash, since each locale links its own
     language's page."""
     target = target.strip()
@@ -478,6 +479,8 @@ def link_key(target: str) -> str | None:
             if q and not q.lower().startswith(("ui-locale=", "lang=", "clcid=", "cc="))
         )
         return f"{parts.netloc.lower()}{path}" + (f"?{query.lower()}" if query else "")
+    if parts.scheme.lower() == "xref":  # the uid: '?displayProperty=fullName' only changes what is shown
+        return "xref:" + xref_target(target)[0].lower()
     if parts.scheme:
         return target.lower()
     return unquote(parts.path).lower()

@@ -94,6 +94,10 @@ def test_numbers_of_a_text(text, found):
         ("other.md#localized-anchor", "Other.md#anchor-traduzido", True),
         ("other.md", "another.md", False),
         ("https://aka.ms/one", "https://aka.ms/two", False),
+        # .NET's translations: one cross reference, shown with its type name in one locale, in full in another
+        ("xref:System.GC.Collect%2A?displayProperty=nameWithType", "xref:System.GC.Collect*?displayProperty=fullName",
+         True),
+        ("xref:System.GC.Collect%2A", "xref:System.GC.KeepAlive%2A", False),
     ],
 )
 def test_link_keys_compare_across_locales(a, b, same):
