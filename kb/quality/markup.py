@@ -51,6 +51,9 @@ _PLACEHOLDER = re.compile(rf"{_OPEN_TAG}(?:[^{{}}\n]|{_OPEN_TAG}[^{{}}\n]*?{_CLO
 _REFERENCE_PLACEHOLDER = re.compile(r"\[\|::ref\d{1,3}::\|[^\]\n]{0,200}\]")
 """``[https://www.microsoft.com][|::ref1::|Main]``: a reference link's label the tool replaced (Edge's
 WebView2 articles, three locales), so the link shows as written."""
+_CODE_PLACEHOLDER = re.compile(r"@no__t[ \t]?-?[ \t]?\d{1,3}", re.IGNORECASE)
+"""What machine translation left for a code span it did not put back (``@No__t-0 컬렉션``, ``@no__t 0``, in
+many Microsoft docsets): the reader sees it instead of the code."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
 """What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
 (:mod:`kb.ingest.docfx`)."""
@@ -117,6 +120,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
     for m in _PLACEHOLDER.finditer(text) if "{" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in _REFERENCE_PLACEHOLDER.finditer(text) if "::ref" in text else ():
+        yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
+    for m in _CODE_PLACEHOLDER.finditer(text) if "__t" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in BROKEN_REFERENCE.finditer(text) if "&" in text else ():
         lost_hash = "#" not in m.group(0) and m.group(0)[1:].lstrip()[:1].isdigit()

@@ -50,6 +50,10 @@ CASES = [
     ("Texto {1>negrito<1} e {0} {1} {2>x\n", [(0, "a translation tool's placeholder is left in the text")]),
     ("Garantir que seu controle seja [https://www.microsoft.com][|::ref1::|Main] exibido.\n",
      [(0, "a translation tool's placeholder is left in the text")]),
+    # a code span machine translation did not put back (NuGet's es-ES reference, and many other docsets)
+    ("| Otro | Se supone que el archivo es un archivo @no__t 0, como el anterior |\n@No__t-0 foi. @No__t -1 e\n",
+     [(line, "a translation tool's placeholder is left in the text") for line in (0, 1, 1)]),
+    ("no__t-0 and my@no__tx and `@no__t` stay\n", []),
     # containers whose opening line ends with colons (Teams' layout rows, a complex image's description)
     (':::row:::\n:::column span="":::\nA\n:::column-end:::\n:::row-end:::\n', []),
     (':::image type="complex" source="a.png" alt-text="A":::\nLong description.\n:::image-end:::\n', []),
