@@ -268,14 +268,14 @@ def _table_pipes(text: str) -> str:
 # translation alone. The text of a span may hold inline HTML (``<a href>``) but no span and no line
 # break; each scan stops at the next span tag, so a hostile run of openings is read once.
 _SPAN_TEXT = r"(?:[^<\n]|<(?!/?span\b)){0,4000}"
-_BILINGUAL = re.compile(
+BILINGUAL = re.compile(
     rf'<span data-ttu-id="[^"<>\n]{{0,200}}">(?P<text>{_SPAN_TEXT})</span>'
-    rf'<span class="sxs-lookup"><span data-stu-id="[^"<>\n]{{0,200}}">{_SPAN_TEXT}</span></span>'
+    rf'<span class="sxs-lookup"><span data-stu-id="[^"<>\n]{{0,200}}">(?P<source>{_SPAN_TEXT})</span></span>'
 )
 
 
 def _bilingual(text: str) -> str:
-    return _BILINGUAL.sub(lambda m: m.group("text"), text) if "sxs-lookup" in text else text
+    return BILINGUAL.sub(lambda m: m.group("text"), text) if "sxs-lookup" in text else text
 
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [

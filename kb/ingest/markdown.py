@@ -7,6 +7,7 @@ ordinary tokens with metadata: alerts, ``[!div]`` blocks, heading anchors and ta
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -50,7 +51,28 @@ def normalize_text(text: str) -> str:
     return _NBSP_LINE.sub("", text)
 
 
+_BILINGUAL_HEADING = re.compile(r"^(?P<lead>[ \t]{0,3}#{1,6}[ \t]+)(?P<rest>[^\n]*sxs-lookup[^\n]*)$", re.M)
+
+
+def _source_anchor(m: re.Match[str]) -> str:
+    rest = m.group("rest")
+    if _A_NAME.search(rest):
+        return m.group(0)
+    source = " ".join(found.group("source") for found in docfx.BILINGUAL.finditer(rest))
+    slug = slugify(html.unescape(re.sub(r"<[^>]*>", "", source)))
+    return f'{m.group("lead")}<a name="{slug}"></a>{rest}' if slug else m.group(0)
+
+
+def bilingual_heading_anchors(text: str) -> str:
+    """A heading of a "hover over" page (each sentence with its source beside it, :data:`docfx.BILINGUAL`)
+    that has no anchor of its own is named after its source too: the translation keeps the source's links
+    (``[Evergreen](#evergreen-distribution-mode)``, Edge's es-ES and ru-RU pages), which name the source
+    heading's id; named after the translation alone, every such link opened the page at its top."""
+    return _BILINGUAL_HEADING.sub(_source_anchor, text) if "sxs-lookup" in text else text
+
+
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
+    ("bilingual_headings", bilingual_heading_anchors),
     *docfx.PREPROCESSORS,
     ("no_loc", lambda s: _NO_LOC.sub(lambda m: m.group("text"), s)),
 ]

@@ -222,6 +222,21 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<h2 id="x">Later</h2>'],
     ),
     (
+        # Edge's es-ES and ru-RU "hover over" pages keep the English links, which name the English headings
+        "4-a-bilingual-heading-without-an-anchor-is-named-after-its-source",
+        '<span data-ttu-id="e-1">Ver [hoja perenne](#evergreen-mode).</span><span class="sxs-lookup">'
+        '<span data-stu-id="e-1">See [Evergreen](#evergreen-mode).</span></span>\n\n'
+        '## <span data-ttu-id="e-2">Modo de hoja perenne</span><span class="sxs-lookup"><span data-stu-id="e-2">'
+        "Evergreen mode</span></span>\n\n"
+        '## <a name="kept"></a><span data-ttu-id="e-3">Otro</span><span class="sxs-lookup">'
+        '<span data-stu-id="e-3">Other</span></span>\n',
+        [("paragraph", "p[0]", "Ver hoja perenne.", ("#evergreen-mode",), None),
+         ("heading", "heading[0]", "Modo de hoja perenne", (), None),
+         ("heading", "heading[1]", "Otro", (), None)],
+        ['<a href="#evergreen-mode">hoja perenne</a>', '<h2 id="evergreen-mode">Modo de hoja perenne</h2>',
+         '<h2 id="kept">Otro</h2>'],
+    ),
+    (
         "4-an-empty-heading-is-a-section-as-markdig-names-it",
         "## \n\n|a|\n|-|\n|b|\n\n##\n",
         [("table_cell", "table[0]/row[0]/cell[0]", "a", (), None),
