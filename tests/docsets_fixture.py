@@ -38,7 +38,7 @@ FILES = {
         "![Imagem](media/p.png)\n\n![Privada](private/q.png)\n\n![Fora](../../outside.png)\n\n"
         "<table><tr><td><a href=\"b.md\">B em HTML</a></td></tr></table>\n\n"
         "Da raiz do docset: [til](~/articles/b.md#parte), [til ausente](~/articles/nada.md), "
-        "![Til](~/articles/media/p.png).\n"
+        "[til fora](~/../../../segredo.pdf), ![Til](~/articles/media/p.png).\n"
     ),
     "docs/articles/b.md": (
         "---\ntitle: Artigo B\nuid: articles/artigo-b\n---\n# Artigo B\n\nTexto do artigo B.\n\n"

@@ -161,7 +161,8 @@ def resolve_article(doc_path: str, target: str, known: Collection[str] = ()) -> 
     path = unquote(urlsplit(target).path).replace("\\", "/")  # ..\\x.md is ../x.md to DocFX
     if path.startswith("~/"):
         found = [posixpath.normpath(c).lower() for c in docset_root_candidates(doc_path.lower(), path)]
-        return next((c for c in found if c in known), found[-1])
+        nearest = next((c for c in found if c in known), found[-1])
+        return None if nearest.startswith("..") else nearest
     # "/a/b.md" is relative to the content root; anything else to the linking document's folder
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc_path), path)
     norm = posixpath.normpath(joined)

@@ -120,6 +120,7 @@ def test_link_key_skips_anchors_in_the_page():
         ("pt-br/docs/get-started/first-app/index.md", "~/get-started/installation/index.md#x",
          "pt-br/docs/get-started/installation/index.md"),
         ("pt-br/docs/get-started/first-app/index.md", "~/ios/Setup.md", "ios/setup.md"),  # none: the root's
+        ("pt-br/a.md", "~/../../etc/passwd.md", None),  # out of the content folder from every folder above
     ],
 )
 def test_resolve_article(doc, target, resolved):

@@ -75,6 +75,8 @@ def test_relative_links_resolve_or_stay_marked_missing(site: Path) -> None:
     assert links["til"] == '<a href="/pt-br/artigo-b/#parte" title="Artigo B">'
     assert links["til ausente"] == (
         '<span class="link-missing" title="“~/articles/nada.md” não está nesta base de conhecimento">')
+    assert links["til fora"] == (  # above the content folder: never looked for there
+        '<span class="link-missing" title="“~/../../../segredo.pdf” não está nesta base de conhecimento">')
     assert (site / "files" / "docs" / "articles" / "files" / "guide.pdf").read_text() == "%PDF-1.4 fixture"
 
 
