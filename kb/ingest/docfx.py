@@ -179,7 +179,7 @@ def _zones(text: str) -> str:
             lines[j] = ""
             fences.pop(j, None)
     for i, (attrs, colons) in fences.items():
-        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
+        indent = lines[i][: _lead(lines[i])]
         fence = ":" * max(colons, 3)
         lines[i] = f"{indent}{fence} docfx-zone {attrs}" if attrs else f"{indent}{fence}"
     return _layout("\n".join(lines))
@@ -401,18 +401,21 @@ def normalize_href(href: str) -> str:
     return href
 
 
-def docset_root_candidates(doc_path: str, written: str) -> list[str]:
-    """The paths from the content root that a link written ``~/rest`` in ``doc_path`` may name, nearest
-    first: ``~/`` is the root of the document's docset (the folder of its ``docfx.json``), which is one of
-    the folders above the document (Xamarin's ``~/get-started/installation/index.md`` from
-    ``docs/get-started/quickstarts/``); the caller takes the first that exists, as includes do."""
+def from_docset_root(doc_path: str, written: str, exists: Callable[[str], bool]) -> str | None:
+    """The path from the content root that a link written ``~/rest`` in ``doc_path`` names, or None when it
+    climbs above the content folder. ``~/`` is the root of the document's docset (the folder of its
+    ``docfx.json``), one of the folders above the document (Xamarin's ``~/get-started/installation/index.md``
+    from ``docs/get-started/quickstarts/``): the nearest where the path ``exists``, else the content root's,
+    as includes are found."""
     rest = written[2:].lstrip("/")
-    folder = posixpath.dirname(doc_path)
-    found = []
+    folder, candidates = posixpath.dirname(doc_path), []
     while folder:
-        found.append(f"{folder}/{rest}")
+        candidates.append(posixpath.normpath(f"{folder}/{rest}"))
         folder = posixpath.dirname(folder)
-    return [*found, rest]
+    candidates.append(posixpath.normpath(rest))
+    inside = [c for c in candidates if c != ".." and not c.startswith("../")]
+    at_root = candidates[-1] if candidates[-1] in inside else None
+    return next((c for c in inside if exists(c)), at_root)
 
 
 def link_paths(state: StateCore) -> None:

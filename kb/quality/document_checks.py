@@ -9,7 +9,7 @@ import posixpath
 from collections.abc import Collection, Iterator
 from urllib.parse import unquote, urlsplit
 
-from kb.ingest.docfx import docset_root_candidates, is_api_uid, xref_target
+from kb.ingest.docfx import from_docset_root, is_api_uid, xref_target
 from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
@@ -160,9 +160,7 @@ def resolve_article(doc_path: str, target: str, known: Collection[str] = ()) -> 
     ``~/…`` names a path from the docset's root: the nearest that is one of the ``known`` paths."""
     path = unquote(urlsplit(target).path).replace("\\", "/")  # ..\\x.md is ../x.md to DocFX
     if path.startswith("~/"):
-        found = [posixpath.normpath(c).lower() for c in docset_root_candidates(doc_path.lower(), path)]
-        nearest = next((c for c in found if c in known), found[-1])
-        return None if nearest.startswith("..") else nearest
+        return from_docset_root(doc_path.lower(), path.lower(), known.__contains__)
     # "/a/b.md" is relative to the content root; anything else to the linking document's folder
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc_path), path)
     norm = posixpath.normpath(joined)

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from kb import memos, urls
 from kb.align.resolve import UidIndex, serving_member
 from kb.errors import KbError
-from kb.ingest.docfx import docset_root_candidates, is_api_uid, xref_target
+from kb.ingest.docfx import from_docset_root, is_api_uid, xref_target
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
 from kb.locales import is_locale_folder, language
 from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Alignment, Corpus, Document, Redirect, Topic, TopicMember
@@ -279,7 +279,10 @@ class SiteData:
         if not path or ":" in path.split("/", 1)[0]:
             return missing  # other schemes (javascript:, data:) are never followed
         if path.startswith("~/"):
-            path, from_dir = self.written_path(doc.path, path), ""
+            from_root = self.written_path(doc.path, path)
+            if from_root is None:
+                return missing
+            path, from_dir = from_root, ""
         if path.startswith("/"):
             target = self.resolve_published(locale, path)
             if target is None:  # another docset of the publisher's site
@@ -323,13 +326,12 @@ class SiteData:
         stub = self.redirects.get(posixpath.normpath(posixpath.join(from_dir, path)))
         return self.by_path.get(stub.target_path) if stub is not None and stub.target_path else None
 
-    def written_path(self, doc_path: str, written: str) -> str:
+    def written_path(self, doc_path: str, written: str) -> str | None:
         """The path from the content root that ``written`` (``~/…``, from the docset's root) names in
-        ``doc_path``: the nearest of :func:`docset_root_candidates` that is a document, a stub or a file."""
+        ``doc_path`` (:func:`from_docset_root`): a document, a stub or a file where there is one."""
         root = Path(self.corpus.root)
-        candidates = [posixpath.normpath(c) for c in docset_root_candidates(doc_path, unquote(written))]
-        return next((c for c in candidates if not c.startswith("../") and (
-            c in self.by_path or c in self.redirects or (root / c).is_file())), candidates[-1])
+        return from_docset_root(doc_path, unquote(written),
+                                lambda c: c in self.by_path or c in self.redirects or (root / c).is_file())
 
     def copy_file(self, written: str, types: set[str]) -> str | None:
         """The URL of the site's copy of the file at ``written`` (a path from the content root, as a
@@ -359,7 +361,7 @@ class SiteData:
             if not src or src.lower().startswith(("http:", "https:", "//", "data:")):
                 continue
             written_path = self.written_path(doc.path, src) if src.startswith("~/") else posixpath.join(folder, src)
-            url = self.copy_file(written_path, IMAGE_TYPES)
+            url = self.copy_file(written_path, IMAGE_TYPES) if written_path else None
             if url:
                 out[src] = url
         return out
