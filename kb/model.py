@@ -160,7 +160,8 @@ class DocumentText:
     links: tuple[Link, ...]
     """Every outgoing link, image and include, in reading order."""
     body: str
-    """The Markdown body after the front matter (normalised line endings, includes not expanded)."""
+    """The Markdown body after the front matter (normalised line endings), with its includes and code
+    files taken in (:meth:`Document.file_line` names the file's line of each of its lines)."""
 
 
 def pack_text(text: DocumentText) -> bytes:
@@ -251,6 +252,11 @@ class Document:
     """SHA-256 of the file's bytes: the key of the incremental-build cache."""
     uid: str | None = None
     """``uid`` from the front matter, as written: what DocFX's cross references (``xref:uid``) name."""
+    body_lines: tuple[int, ...] = ()
+    """Where ``body``'s lines come from when includes or code files taken in changed their number: flat
+    runs of (first body line, 0-based; its file line; 1 when the run follows the file's lines, 0 when the
+    whole run is one directive's line). Empty: body line ``n`` is file line ``body_line + n``. Read it
+    through :meth:`file_line`."""
     skeleton: bytes | None = field(default=None, compare=False, repr=False)
     """The body's HTML, rendered by ingest from the tokens it parsed anyway, with holes for what the
     site decides (:func:`kb.ingest.skeleton.pack_skeleton`, compressed): the site does not parse the body again.
@@ -264,6 +270,17 @@ class Document:
     @property
     def text(self) -> DocumentText:
         return unpack_text(self.packed)
+
+    def file_line(self, body_index: int) -> int:
+        """The 1-based line of the source file that line ``body_index`` (0-based) of :attr:`body` comes
+        from: for what an include or a code directive brought, the directive's line."""
+        runs = self.body_lines
+        if not runs:
+            return self.body_line + body_index
+        k = 0
+        while k + 3 < len(runs) and runs[k + 3] <= body_index:
+            k += 3
+        return runs[k + 1] + runs[k + 2] * (body_index - runs[k])
 
     @property
     def front_matter(self) -> dict[str, Any]:
@@ -282,7 +299,8 @@ class Document:
 
     @property
     def body(self) -> str:
-        """The Markdown body after the front matter (normalised line endings, includes not expanded)."""
+        """The Markdown body after the front matter (normalised line endings), with its includes and code
+        files taken in (:meth:`file_line` names the file's line of each of its lines)."""
         return self.text.body
 
     @property

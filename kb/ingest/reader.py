@@ -23,23 +23,21 @@ from kb.ingest import frontmatter, markdown, pivots, snippets, yamlpages
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
+from kb.ingest.includes import MAX_INCLUDE_FILE, MAX_INCLUDED_BYTES, MAX_INCLUDES, expand_includes
+from kb.ingest.linemap import Origins
 from kb.ingest.navigation import is_navigation, parse_navigation, superseded
 from kb.ingest.segments import TooComplex, build_segments
 from kb.ingest.skeleton import pack_skeleton
 from kb.ingest.textfiles import (
     InputProblem,
-    LineCounter,
     content_folder,
     decode,
     inside,
-    read_budgeted,
-    referenced,
 )
 from kb.model import (
     Corpus,
     Document,
     DocumentText,
-    Link,
     LocaleSource,
     Navigation,
     Problem,
@@ -51,11 +49,6 @@ from kb.model import (
 from kb.progress import ProgressFn
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
-MAX_INCLUDE_DEPTH = 3
-# Per document: a file including itself 100 times, 3 levels deep, would otherwise mean 10**6 reads.
-MAX_INCLUDES = 100
-MAX_INCLUDED_BYTES = 5 * 1024 * 1024
-MAX_INCLUDE_FILE = 1024 * 1024
 NO_DOCSETS = Docsets()
 
 
@@ -163,61 +156,6 @@ def _printable(rel: str) -> str:
 # --- one document --------------------------------------------------------------------------------
 
 
-def expand_includes(
-    body: str, rel: str, root: Path | None, depth: int = 0, budget: list[int] | None = None, first_line: int = 1
-) -> tuple[str, list[Link], list[Problem]]:
-    """Replace ``[!INCLUDE[…](file)]`` by the file's body, when it lies inside the content root.
-
-    ``budget`` is [includes, bytes] left for the whole document, shared by nested includes;
-    ``first_line`` is the line of ``rel`` that ``body`` starts at (problems name the file's lines)."""
-    links: list[Link] = []
-    problems: list[Problem] = []
-    top = budget is None
-    budget = [MAX_INCLUDES, MAX_INCLUDED_BYTES] if budget is None else budget
-    lines = LineCounter(body, first_line)
-
-    def replace(m: object) -> str:
-        import re
-
-        assert isinstance(m, re.Match)
-        target = m.group("target")
-        line = lines.at(m.start())
-        links.append(Link(target, m.group("title"), "include", line))
-        if root is None:
-            return ""
-        budget[0] -= 1  # every include counts, expanded or not, so problems stay few too
-        if budget[0] < 0:
-            if budget[0] == -1:
-                why = f"over {MAX_INCLUDES} includes in one document"
-                problems.append(Problem(rel, line, f"include '{target}' and later ones not expanded: {why}"))
-            return ""
-        root_real = root.resolve()
-        path = referenced(root_real, rel, target)
-        if not inside(path, root_real):
-            problems.append(
-                Problem(rel, line, f"include '{target}' reaches outside the content root; not read")
-            )
-            return ""
-        if depth >= MAX_INCLUDE_DEPTH and path.is_file():
-            problems.append(Problem(rel, line, f"include '{target}' not expanded: includes nest too deeply"))
-            return ""
-        try:
-            text = read_budgeted(path, budget, MAX_INCLUDE_FILE)
-        except InputProblem as exc:
-            problems.append(Problem(rel, line, f"include '{target}' not expanded: {exc.message}"))
-            return ""
-        _, inc_body, inc_line = frontmatter.split(text)
-        inc_rel = path.relative_to(root_real).as_posix()
-        expanded, inner_links, inner_problems = expand_includes(inc_body, inc_rel, root, depth + 1, budget, inc_line)
-        problems.extend(inner_problems)
-        return markdown.indent_included(expanded.strip("\n"), body, m.start())
-
-    out = markdown.INCLUDE.sub(replace, body)
-    if top:  # a file included many times repeats its problems: report each once
-        problems = list({(p.path, p.message): p for p in reversed(problems)}.values())[::-1]
-    return out, links, problems
-
-
 def _locale(
     rel: str, fm: dict[str, object], title: str, segments: list[Segment], opts: IngestOptions
 ) -> tuple[str, LocaleSource, float]:
@@ -303,9 +241,10 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         return _redirect(rel, fm, target), []
     if not body.strip():
         raise InputProblem("document has front matter but an empty body", body_line)
-    body, include_links, problems = expand_includes(body, rel, root, first_line=body_line)
+    origins = Origins(body_line)
+    body, include_links, problems = expand_includes(body, rel, root, first_line=body_line, edits=origins.step(body))
     body, code_links, code_problems = snippets.expand_code(
-        body, rel, root, [MAX_INCLUDES, MAX_INCLUDED_BYTES], MAX_INCLUDE_FILE, body_line)
+        body, rel, root, [MAX_INCLUDES, MAX_INCLUDED_BYTES], MAX_INCLUDE_FILE, origins)
     include_links += code_links
     problems += code_problems
     if unreadable is not None:
@@ -317,13 +256,14 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         pivot_titles, pivot_problems = pivots.titles(root, rel, frontmatter.get(fm, "zone_pivot_groups"))
         problems += pivot_problems
     tokens = markdown.parse(body, pivot_titles)
-    segments = build_segments(tokens, body_line)
+    body_lines = origins.body_lines(body)
+    segments = build_segments(tokens, body_line, origins.line if body_lines else None)
     if yaml_lines is not None:
         segments = yamlpages.with_source_lines(segments, yaml_lines)
     if (deep := markdown.nesting_overflow(tokens)) is not None:
         limit = markdown.parser().options["maxNesting"]
         why = f"content nested too deeply (over {limit} levels of lists, quotes and items) is left out"
-        problems.append(Problem(rel, body_line + deep, why))
+        problems.append(Problem(rel, origins.line(deep), why))
     if not segments:
         raise InputProblem("document body has no text", body_line)
     first_heading = next((s.text for s in segments if s.kind is SegmentKind.HEADING), None)
@@ -359,6 +299,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         applies_to=applies_to,
         translation=translation,
         body_line=body_line,
+        body_lines=body_lines,
         content_hash=hashlib.sha256(data).hexdigest(),
         uid=uid,
         skeleton=pack_skeleton(tokens),  # last: it may change the tokens

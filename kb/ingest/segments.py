@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, ParserRejectedMarkup, Tag
@@ -204,8 +205,9 @@ def html_inline(node: Tag, line: int | None) -> Inline:
 class SegmentBuilder:
     """Walks a token stream, keeping a stack of containers that number their children by kind."""
 
-    def __init__(self, line_offset: int) -> None:
+    def __init__(self, line_offset: int, line_of: Callable[[int], int] | None = None) -> None:
         self.line_offset = line_offset
+        self.line_of = line_of
         self.segments: list[Segment] = []
         self.stack: list[tuple[str, dict[str, int]]] = [("", {})]
         self.html_tags = 0
@@ -227,7 +229,9 @@ class SegmentBuilder:
             self.stack.pop()
 
     def line(self, tok: Token) -> int | None:
-        return tok.map[0] + self.line_offset if tok.map else None
+        if not tok.map:
+            return None
+        return tok.map[0] + self.line_offset if self.line_of is None else self.line_of(tok.map[0])
 
     def emit(self, kind: SegmentKind, path: str, inline: Inline, line: int | None, **extra: object) -> None:
         text = inline.text
@@ -361,9 +365,12 @@ class _Buffer:
     inline: Inline = field(default_factory=Inline)
 
 
-def build_segments(tokens: list[Token], line_offset: int) -> list[Segment]:
-    """The segments of a parsed body; ``line_offset`` maps token lines to source-file lines."""
-    b = SegmentBuilder(line_offset)
+def build_segments(
+    tokens: list[Token], line_offset: int, line_of: Callable[[int], int] | None = None
+) -> list[Segment]:
+    """The segments of a parsed body; ``line_offset`` maps token lines to source-file lines, unless
+    ``line_of`` does (a body whose includes changed its number of lines)."""
+    b = SegmentBuilder(line_offset, line_of)
     # What the innermost open container makes of a paragraph inside it.
     context: list[tuple[str, SegmentKind, str | None]] = [("root", SegmentKind.PARAGRAPH, None)]
     buffer: _Buffer | None = None

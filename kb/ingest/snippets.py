@@ -10,7 +10,7 @@ syntax: ``// <id>``, ``# <id>``, ``<!-- <id> -->``), or between ``#region id`` a
 the marker lines of other regions inside it are left out, and the lines lose their common indent.
 ``~/`` is the docset's root (the folder of its ``docfx.json``, else the content root).
 
-Files are read as includes are (:func:`kb.ingest.reader.expand_includes`): only inside the content
+Files are read as includes are (:func:`kb.ingest.includes.expand_includes`): only inside the content
 root, within the document's include budget; a file that is absent, outside, too large or binary, or
 a region not in it, is a problem naming the document's line and the target, and shows nothing.
 """
@@ -22,7 +22,8 @@ import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
-from kb.ingest.textfiles import InputProblem, LineCounter, inside, read_budgeted, referenced
+from kb.ingest.linemap import Origins
+from kb.ingest.textfiles import InputProblem, inside, read_budgeted, referenced
 from kb.model import Link, Problem
 
 _DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>\S[^\n]*?):::[ \t]*$", re.M | re.I)
@@ -40,19 +41,21 @@ MARKERS = re.compile(rb":::\s*code\b|\[!code", re.I)
 
 
 def expand_code(
-    body: str, rel: str, root: Path | None, budget: list[int], limit: int, first_line: int = 1
+    body: str, rel: str, root: Path | None, budget: list[int], limit: int, first_line: int | Origins = 1
 ) -> tuple[str, list[Link], list[Problem]]:
-    """``body`` (line ``first_line`` of ``rel`` on) with each code directive replaced by a fenced
-    block of the code it names; the directives as links of kind ``code``; what could not be taken.
-    ``budget`` is the include budget ([files, bytes] left), ``limit`` the largest file read."""
+    """``body`` (line ``first_line`` of ``rel`` on, or the latest text of ``first_line``'s steps) with each
+    code directive replaced by a fenced block of the code it names; the directives as links of kind
+    ``code``; what could not be taken. ``budget`` is the include budget ([files, bytes] left), ``limit``
+    the largest file read."""
     if ":::" not in body and "[!" not in body:
         return body, [], []
     links: list[Link] = []
     problems: list[Problem] = []
-    lines = LineCounter(body, first_line)
+    origins = Origins(first_line) if isinstance(first_line, int) else first_line
+    line_at = origins.counter(body)
 
     def replace(m: re.Match[str], target: str, language: str, selector: str, title: str) -> str:
-        line = lines.at(m.start())
+        line = line_at(m.start())
         links.append(Link(target, title, "code", line))
         if root is None:
             return ""
@@ -82,10 +85,15 @@ def expand_code(
         selector = query or (_fragment_selector(fragment) if fragment else "")
         return replace(m, path, m.group("lang") or "", selector, m.group("title"))
 
-    out = _DIRECTIVE.sub(directive, body) if ":::" in body else body
+    if ":::" in body:
+        edits = origins.step(body)
+        out = _DIRECTIVE.sub(lambda m: edits.record(m, directive(m)), body)
+    else:
+        out = body
     if "[!" in out:
-        lines = LineCounter(out, first_line)  # (positions of the text with the directives expanded)
-        out = _SNIPPET.sub(snippet, out)
+        line_at = origins.counter(out)  # (positions of the text with the directives taken in)
+        edits = origins.step(out)
+        out = _SNIPPET.sub(lambda m: edits.record(m, snippet(m)), out)
     return out, links, problems
 
 

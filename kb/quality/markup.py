@@ -187,14 +187,14 @@ null``), which the reader sees as written."""
 
 def left_markers(doc: Document, reported: set[int]) -> Iterator[Segment]:
     """The segments of ``doc`` (not code) whose text shows DocFX syntax as written, but for those on a line
-    already ``reported`` (0-based body lines) by :func:`problems`."""
+    already ``reported`` (file lines) by :func:`problems`."""
     for seg in doc.segments:
         if seg.kind is SegmentKind.CODE or not ("[!" in seg.text or ":::" in seg.text):
             continue
         text = seg.text
         for code in seg.code:
             text = text.replace(code, " ")
-        if _LEFT_MARKER.search(text) and (seg.line is None or seg.line - doc.body_line not in reported):
+        if _LEFT_MARKER.search(text) and (seg.line is None or seg.line not in reported):
             yield seg
 
 
@@ -207,10 +207,9 @@ def check_markup(ctx: Context) -> Iterator[Finding]:
     for topic, doc in ctx.documents:
         reported = set()
         for line, what, written in document_problems(doc):
-            reported.add(line)
+            reported.add(line := doc.file_line(line))  # the line in the file, where a translator fixes it
             found = doc_finding("malformed_markup", topic, doc, f"{what}: {quote(written.strip())}")
-            # the line in the file, where a translator fixes it
-            yield replace(found, line=doc.body_line + line)
+            yield replace(found, line=line)
         for seg in left_markers(doc, reported):
             yield doc_finding("malformed_markup", topic, doc, f"DocFX markup is shown as written in {quote(seg.text)}: "
                               "the parser could not read it", seg=seg)

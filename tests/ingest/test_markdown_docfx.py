@@ -113,7 +113,7 @@ def test_inline_code_is_kept_as_anchor():
 
 def test_a_file_of_many_includes_is_read_in_one_pass(tmp_path):
     # Each include's line was counted from the start of the text: 200,000 includes, a quadratic count.
-    from kb.ingest.reader import expand_includes
+    from kb.ingest.includes import expand_includes
 
     (tmp_path / "x.md").write_text("X.\n", encoding="utf-8")
     out, links, problems = expand_includes("[!INCLUDE[x](x.md)]\n" * 200_000, "a.md", tmp_path, first_line=5)

@@ -111,8 +111,8 @@ def test_docfx_markup_a_translation_broke_past_reading_is_reported_where_it_show
     body = ("Texto.\n\n':::image type=\"content\" source=\"a.png\" alt-text=\"A\" border=\"false\"::': null\n\n"
             "Use `[!NOTE]` em código.\n\n> [!NOTE:] já relatado\n")
     doc, _ = parse_document("ru-ru/a.md", ("---\ntitle: A\n---\n" + body).encode())
-    reported = {line for line, _, _ in problems(doc.body)}
-    assert reported == {6}  # the mangled alert marker, reported by problems() already
+    reported = {doc.file_line(line) for line, _, _ in problems(doc.body)}
+    assert reported == {10}  # the mangled alert marker, reported by problems() already
     assert [(s.line, s.text[:8]) for s in left_markers(doc, reported)] == [(6, "':::imag")]
 
 
