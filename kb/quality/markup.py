@@ -2,6 +2,7 @@
 reported in the locale where it is — an alert whose marker a translation mangled (``>[! Nota]``,
 ``[! NOTE SULLA]``, ``> [!NOTE:]``, ``>! Observação``), a link left without its words (``[](#id)``), a
 ``:::`` directive never closed, an include written wrong, a character reference a space broke (``& #40;``),
+a tag whose closing quote a translation wrote ``&quot;`` (``<a name="x&quot;></a>``),
 a translation tool's placeholder (``{1&gt;…&lt;1}``) — and, found in the parsed text, bold marks a reader
 sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation moves a space inside the
 marks or empties them) and DocFX syntax a translation broke past reading (``':::image …::': null``).
@@ -52,6 +53,10 @@ _REFERENCE_PLACEHOLDER = re.compile(r"\[\|::ref\d{1,3}::\|[^\]\n]{0,200}\]")
 """``[https://www.microsoft.com][|::ref1::|Main]``: a reference link's label the tool replaced (Edge's
 WebView2 articles, three locales), so the link shows as written."""
 _CODE_PLACEHOLDER = re.compile(r"@no__t[ \t]?-?[ \t]?\d{1,3}", re.IGNORECASE)
+_ATTRIBUTE = r"""\s+[\w:.-]+(?:\s*=\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s"'=<>`]+))?"""
+_QUOTE_LOST_TAG = re.compile(rf"""<[a-zA-Z][\w-]*(?:{_ATTRIBUTE})*\s+[\w:.-]+\s*=\s*"[^"<>\n]*&quot;[^"<>\n]*>""")
+"""A tag whose closing quote machine translation wrote as ``&quot;`` (``<a name="next&quot;></a>``): its
+value never closes, so it is no tag and shows as written (localized Azure, .NET and Dynamics pages)."""
 """What machine translation left for a code span it did not put back (``@No__t-0 컬렉션``, ``@no__t 0``, in
 many Microsoft docsets): the reader sees it instead of the code."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
@@ -79,7 +84,7 @@ def _alerts_in_html(body: str) -> Iterator[tuple[int, str]]:
                 yield tok.map[0] + tok.content.count("\n", 0, m.start()), tok.content[m.start() : end]
 
 
-def _outside_code(body: str) -> str:
+def outside_code(body: str) -> str:
     """``body`` with fenced code blocks blanked out (their lines kept, so line numbers hold)."""
     out, inside = [], False
     for line in body.split("\n"):
@@ -93,7 +98,7 @@ def _outside_code(body: str) -> str:
 
 def problems(body: str) -> Iterator[tuple[int, str, str]]:
     """(0-based line, what is wrong, the text) of every piece of markup the parser could not read."""
-    text = _outside_code(body)
+    text = outside_code(body)
 
     def line_of(pos: int) -> int:
         return text.count("\n", 0, pos)
@@ -123,6 +128,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in _CODE_PLACEHOLDER.finditer(text) if "__t" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
+    for m in _QUOTE_LOST_TAG.finditer(_CODE_SPAN.sub(_blank, text)) if "&quot;" in text else ():
+        yield line_of(m.start()), "this tag's closing quote is written &quot;, so the tag shows as written", m.group(0)
     for m in BROKEN_REFERENCE.finditer(text) if "&" in text else ():
         lost_hash = "#" not in m.group(0) and m.group(0)[1:].lstrip()[:1].isdigit()
         what = "this character reference lost its '#'" if lost_hash else "a space breaks this character reference"

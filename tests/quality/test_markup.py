@@ -70,6 +70,13 @@ CASES = [
                                         "(leave a blank line above it)")]),
     ("<table>\n<tr><td><p>a</p>\n\n> [!TIP]\n> Dica.\n\n</td></tr>\n</table>\n", []),  # a blank line: an alert
     ("Texto <b>x</b>\n<br/>\n> [!NOTE]\n> Nota.\n", []),  # inline HTML in a paragraph: the quote starts a block
+    # Dynamics 365 (it-IT, pt-BR) and localized Azure pages: the anchor's closing quote became &quot;.
+    ('### <a name="workspace-section-filters&quot;></a>Filtri sezione\n',
+     [(0, "this tag's closing quote is written &quot;, so the tag shows as written")]),
+    ('Texto <a class="x" id="y&quot; >z</a> e <img\n  src="a.png&quot;/>\n',
+     [(0, "this tag's closing quote is written &quot;, so the tag shows as written")] * 2),
+    ('<a title="He said &quot;hi&quot;">x</a> <span data-ttu-id=&quot;1-2&quot;>y</span>\n', []),  # tags that read
+    ('Write `<a name="x&quot;>` to break it.\n\n```html\n<a name="x&quot;>\n```\n', []),
 ]
 
 
