@@ -27,6 +27,7 @@ from kb.quality.document_checks import (
     check_stale,
     check_terms,
 )
+from kb.quality.garbled import check_garbled
 from kb.quality.markup import check_markup
 from kb.quality.numbers import month_names
 from kb.quality.pair_checks import check_alignment, check_editions
@@ -52,6 +53,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("broken_link", check_broken_links),
     ("term_inconsistency", check_terms),
     ("malformed_markup", check_markup),
+    ("garbled_text", check_garbled),
     ("edition_difference", check_editions),
     ("alignment_uncertain", check_alignment),
 ]

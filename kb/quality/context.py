@@ -33,6 +33,7 @@ KINDS: tuple[str, ...] = (
     "broken_link",
     "term_inconsistency",
     "malformed_markup",
+    "garbled_text",
     "edition_difference",
     "alignment_uncertain",
 )
@@ -51,6 +52,7 @@ SEVERITY: dict[str, Severity] = {
     "broken_link": Severity.WARNING,
     "term_inconsistency": Severity.WARNING,
     "malformed_markup": Severity.WARNING,
+    "garbled_text": Severity.WARNING,
     "edition_difference": Severity.INFO,
     "alignment_uncertain": Severity.INFO,
 }
