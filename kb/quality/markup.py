@@ -84,8 +84,16 @@ def _alerts_in_html(body: str) -> Iterator[tuple[int, str]]:
                 yield tok.map[0] + tok.content.count("\n", 0, m.start()), tok.content[m.start() : end]
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _blank_lines(m: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
 def outside_code(body: str) -> str:
-    """``body`` with fenced code blocks blanked out (their lines kept, so line numbers hold)."""
+    """``body`` with fenced code blocks and HTML comments blanked out (their lines kept, so line numbers
+    hold): a reader sees neither as markup (EF Core's translations keep a code include commented out)."""
     out, inside = [], False
     for line in body.split("\n"):
         if _FENCE.match(line):
@@ -93,7 +101,8 @@ def outside_code(body: str) -> str:
             out.append("")
         else:
             out.append("" if inside else line)
-    return "\n".join(out)
+    text = "\n".join(out)
+    return _COMMENT.sub(_blank_lines, text) if "<!--" in text else text
 
 
 def problems(body: str) -> Iterator[tuple[int, str, str]]:

@@ -25,6 +25,10 @@ CASES = [
     ("**Twilio:** [!code-csharp[](2fa/sample/MessageServices_twilio.cs)]\n",
      [(0, "a code include after text on its line shows as written (it must start a line)")]),
     ("[!code-csharp[](a.cs)]\n> [!code-csharp[](a.cs?name=x)]\n1. [!code-csharp[t](a.cs#L1-L3)]\n", []),
+    # EF Core's translations: a code include commented out, above the code written in its place
+    ("<!-- [!code-csharp[Main](samples/KeyId.cs?highlight=3)] -->\n``` csharp\nclass Car\n```\n", []),
+    ("<!--\n>[! Nota] antiga\n-->\nTexto <!-- [!code-csharp[](a.cs)] --> e >[! Nota] x\n", []),
+    ("<!-- x -->\n\n>[! Nota] nova\n", [(2, "the alert marker [! Nota] is not one the parser reads")]),
     ("[!INCLUDE [t](../includes/a.md)]\n", []),
     ("[! INCLUDE [t](../includes/a.md)]\n", [(0, "the include is not written [!INCLUDE [title](file.md)]")]),
     ("::: zone pivot=\"a\"\nText\n::: zone-end\n", []),
