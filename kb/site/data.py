@@ -181,8 +181,11 @@ class SiteData:
 
         Tried in order: the exact path; a file in the same folder whose name ends with ``-{name}``
         (editions published under a prefix, such as ``China-billing.md`` for ``billing.md``); the same
-        path below another locale root; the same file name elsewhere in the locale (not a folder's
-        default page, :data:`_FOLDER_PAGES`)."""
+        path below another locale root; when ``target`` is a file name alone, the same file name
+        elsewhere in the locale (not a folder's default page, :data:`_FOLDER_PAGES`): Lync Server's
+        ``lyncservertoc/toc.yml`` names its 1,900 articles so. A path that names a folder (``../x.md``,
+        ``saving/x.md``) names that folder: the same name elsewhere is as often another article (EF Core's
+        ``saving/concurrency.md`` and ``modeling/concurrency.md``), and a missing link beats a wrong one."""
         path = posixpath.normpath(posixpath.join(from_dir, target))
         if path.startswith("../") or path == "..":
             return None
@@ -201,6 +204,8 @@ class SiteData:
             return next((d for d in same_root if d.locale == locale), same_root[0])
         if low.rsplit(".", 1)[0] in _FOLDER_PAGES:
             return None  # every folder may have one: its name says nothing about which
+        if len([part for part in target.split("/") if part not in ("", ".")]) > 1:
+            return None
         named = self.by_name.get((locale, low), [])
         return named[0] if len(named) == 1 else None
 

@@ -142,7 +142,13 @@ def one_index(tmp_path: Path) -> SiteData:
     [
         ("pt-br/users", "add.md", "pt-br/users/add.md"),
         ("pt-br/moved", "../users/add.md", "pt-br/users/add.md"),
-        ("pt-br/other", "../old/add.md", "pt-br/users/add.md"),  # a moved file: its name is in one place
+        ("pt-br/other", "add.md", "pt-br/users/add.md"),  # a name alone (Lync Server's TOC): in one place
+        ("pt-br/other", "./add.md", "pt-br/users/add.md"),
+        # A path naming a folder names that folder: EF Core's saving/concurrency.md is not the corpus's
+        # modeling/concurrency.md, Mixed Reality's unity/openxr-getting-started.md not native/'s.
+        ("pt-br/other", "../old/add.md", None),
+        ("pt-br/users/x", "../add.md", "pt-br/users/add.md"),  # (the exact path)
+        ("pt-br/other/x", "../add.md", None),
         # A folder's default page names nothing by its file name: Microsoft 365's TOC entry for
         # ../commerce/index.yml, absent, led to the corpus's only index.yml, another folder's.
         ("pt-br", "commerce/index.md", None),
