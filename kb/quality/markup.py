@@ -143,7 +143,7 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         lost_hash = "#" not in m.group(0) and m.group(0)[1:].lstrip()[:1].isdigit()
         what = "this character reference lost its '#'" if lost_hash else "a space breaks this character reference"
         yield line_of(m.start()), f"{what}, which shows as written", m.group(0)
-    for line, written in _alerts_in_html(body) if "[!" in text else ():
+    for line, written in _alerts_in_html(text) if "[!" in text else ():
         yield line, _ALERT_IN_HTML, written
     opened: list[int] = []
     for m in _DIRECTIVE.finditer(text):

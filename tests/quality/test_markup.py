@@ -29,6 +29,8 @@ CASES = [
     ("<!-- [!code-csharp[Main](samples/KeyId.cs?highlight=3)] -->\n``` csharp\nclass Car\n```\n", []),
     ("<!--\n>[! Nota] antiga\n-->\nTexto <!-- [!code-csharp[](a.cs)] --> e >[! Nota] x\n", []),
     ("<!-- x -->\n\n>[! Nota] nova\n", [(2, "the alert marker [! Nota] is not one the parser reads")]),
+    # Business Central's translations: an alert commented out, right under the comment's opening line
+    ("Texto.\n<!--\n> [!Note]\n> In the table that follows.\n-->\n", []),
     ("[!INCLUDE [t](../includes/a.md)]\n", []),
     ("[! INCLUDE [t](../includes/a.md)]\n", [(0, "the include is not written [!INCLUDE [title](file.md)]")]),
     ("::: zone pivot=\"a\"\nText\n::: zone-end\n", []),
