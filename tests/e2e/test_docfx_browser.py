@@ -98,6 +98,10 @@ GET https://graph.microsoft.com/v1.0/me
 > [!div class="op_single_selector"]
 > - [Portal](portal.md)
 > - [PowerShell](powershell.md)
+
+>[!div class="step-by-step"]
+[« Passo 1](abas.md)
+[Passo 3 »](abas.md#linux)
 """
 
 
@@ -208,3 +212,16 @@ def test_learns_image_border_and_article_selector_divs(page: Page, document: str
     selector = page.locator(".op_single_selector ul")
     shown = selector.evaluate("e => [getComputedStyle(e).display, getComputedStyle(e).listStyleType]")
     assert shown == ["flex", "none"]
+
+
+def test_a_step_by_step_div_sets_the_previous_and_next_steps_at_either_side(page: Page, document: str) -> None:
+    # ATA's configuration series: the links continue the quote without '>', on two lines of one paragraph.
+    page.goto(document)
+    links = page.locator(".step-by-step a")
+    expect(links).to_have_text(["« Passo 1", "Passo 3 »"])
+    boxes = [links.nth(i).bounding_box() for i in range(2)]
+    row = page.locator(".step-by-step p").bounding_box()
+    assert boxes[0] and boxes[1] and row
+    assert boxes[0]["y"] == boxes[1]["y"]  # one row
+    assert boxes[0]["x"] == row["x"] and boxes[1]["x"] + boxes[1]["width"] == row["x"] + row["width"]
+    assert links.first.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
