@@ -211,6 +211,17 @@ def _links(tuples: tuple[tuple[str, str, str, int | None], ...]) -> tuple[Link, 
     return tuple([Link(*x) for x in tuples])
 
 
+def run_line(runs: tuple[int, ...], body_line: int, body_index: int) -> int:
+    """The file line of body line ``body_index`` by :attr:`Document.body_lines`' ``runs`` (the body starting
+    at file line ``body_line``)."""
+    if not runs:
+        return body_line + body_index
+    k = 0
+    while k + 3 < len(runs) and runs[k + 3] <= body_index:
+        k += 3
+    return runs[k + 1] + runs[k + 2] * (body_index - runs[k])
+
+
 EMPTY_TEXT = pack_text(DocumentText({}, (), (), ""))
 
 
@@ -274,13 +285,7 @@ class Document:
     def file_line(self, body_index: int) -> int:
         """The 1-based line of the source file that line ``body_index`` (0-based) of :attr:`body` comes
         from: for what an include or a code directive brought, the directive's line."""
-        runs = self.body_lines
-        if not runs:
-            return self.body_line + body_index
-        k = 0
-        while k + 3 < len(runs) and runs[k + 3] <= body_index:
-            k += 3
-        return runs[k + 1] + runs[k + 2] * (body_index - runs[k])
+        return run_line(self.body_lines, self.body_line, body_index)
 
     @property
     def front_matter(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import posixpath
 import stat
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from kb.model import (
     Segment,
     SegmentKind,
     Translation,
+    run_line,
 )
 from kb.progress import ProgressFn
 
@@ -257,13 +259,13 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         problems += pivot_problems
     tokens = markdown.parse(body, pivot_titles)
     body_lines = origins.body_lines(body)
-    segments = build_segments(tokens, body_line, origins.line if body_lines else None)
+    segments = build_segments(tokens, body_line, partial(run_line, body_lines, body_line) if body_lines else None)
     if yaml_lines is not None:
         segments = yamlpages.with_source_lines(segments, yaml_lines)
     if (deep := markdown.nesting_overflow(tokens)) is not None:
         limit = markdown.parser().options["maxNesting"]
         why = f"content nested too deeply (over {limit} levels of lists, quotes and items) is left out"
-        problems.append(Problem(rel, origins.line(deep), why))
+        problems.append(Problem(rel, run_line(body_lines, body_line, deep), why))
     if not segments:
         raise InputProblem("document body has no text", body_line)
     first_heading = next((s.text for s in segments if s.kind is SegmentKind.HEADING), None)

@@ -12,12 +12,11 @@ from dataclasses import replace
 
 from kb.model import Document, Finding
 from kb.quality.context import Context, doc_finding, quote
-from kb.quality.markup import outside_code
+from kb.quality.markup import CODE_SPAN, outside_code
 
 MARK = "\ufffd"
 _LOST = re.compile(rf"[\w{MARK}]*(?:\w{MARK}|{MARK}\w|{MARK}{MARK})[\w{MARK}]*")
 """A word holding the mark beside a letter, or a run of marks: characters lost, not one named."""
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _SHOWN = 3
 
 
@@ -35,7 +34,7 @@ def garbled_lines(doc: Document) -> Iterator[tuple[int | None, list[str]]]:
     if title_words and doc.title not in body:
         yield None, title_words
     for n, line in enumerate(body.split("\n")):
-        if MARK in line and (words := lost_words(_CODE_SPAN.sub(" ", line))):
+        if MARK in line and (words := lost_words(CODE_SPAN.sub(" ", line))):
             yield n, words
 
 

@@ -23,11 +23,13 @@ from kb.quality.numbers import BROKEN_REFERENCE
 
 _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _BANG_ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+" + BANG_LABEL.pattern[1:], re.MULTILINE)
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+"""An inline code span on one line."""
 
 
 def _blank(m: re.Match[str]) -> str:
-    return " " * len(m.group(0))
+    """The match as spaces, its newlines kept (so positions and line numbers hold)."""
+    return "\n".join(" " * len(part) for part in m.group(0).split("\n"))
 
 
 _CODE_INCLUDE = re.compile(r"\[!code-[\w+#.-]{0,40}\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\]", re.IGNORECASE)
@@ -53,12 +55,12 @@ _REFERENCE_PLACEHOLDER = re.compile(r"\[\|::ref\d{1,3}::\|[^\]\n]{0,200}\]")
 """``[https://www.microsoft.com][|::ref1::|Main]``: a reference link's label the tool replaced (Edge's
 WebView2 articles, three locales), so the link shows as written."""
 _CODE_PLACEHOLDER = re.compile(r"@no__t[ \t]?-?[ \t]?\d{1,3}", re.IGNORECASE)
+"""What machine translation left for a code span it did not put back (``@No__t-0 컬렉션``, ``@no__t 0``, in
+many Microsoft docsets): the reader sees it instead of the code."""
 _ATTRIBUTE = r"""\s+[\w:.-]+(?:\s*=\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s"'=<>`]+))?"""
 _QUOTE_LOST_TAG = re.compile(rf"""<[a-zA-Z][\w-]*(?:{_ATTRIBUTE})*\s+[\w:.-]+\s*=\s*"[^"<>\n]*&quot;[^"<>\n]*>""")
 """A tag whose closing quote machine translation wrote as ``&quot;`` (``<a name="next&quot;></a>``): its
 value never closes, so it is no tag and shows as written (localized Azure, .NET and Dynamics pages)."""
-"""What machine translation left for a code span it did not put back (``@No__t-0 컬렉션``, ``@no__t 0``, in
-many Microsoft docsets): the reader sees it instead of the code."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
 """What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
 (:mod:`kb.ingest.docfx`)."""
@@ -87,10 +89,6 @@ def _alerts_in_html(body: str) -> Iterator[tuple[int, str]]:
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def _blank_lines(m: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", m.group(0))
-
-
 def outside_code(body: str) -> str:
     """``body`` with fenced code blocks and HTML comments blanked out (their lines kept, so line numbers
     hold): a reader sees neither as markup (EF Core's translations keep a code include commented out)."""
@@ -102,7 +100,7 @@ def outside_code(body: str) -> str:
         else:
             out.append("" if inside else line)
     text = "\n".join(out)
-    return _COMMENT.sub(_blank_lines, text) if "<!--" in text else text
+    return _COMMENT.sub(_blank, text) if "<!--" in text else text
 
 
 def problems(body: str) -> Iterator[tuple[int, str, str]]:
@@ -125,7 +123,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         if _BLOCK_START.fullmatch(text[start : m.start()]) is None:
             what = "a code include after text on its line shows as written (it must start a line)"
             yield line_of(m.start()), what, m.group(0)
-    for m in _EMPTY_LINK.finditer(_CODE_INCLUDE.sub(_blank, _CODE_SPAN.sub(_blank, text))) if "[](" in text else ():
+    spans_blank = CODE_SPAN.sub(_blank, text) if "[](" in text or "&quot;" in text else text
+    for m in _EMPTY_LINK.finditer(_CODE_INCLUDE.sub(_blank, spans_blank)) if "[](" in text else ():
         yield line_of(m.start()), "a link has no text: the reader has nothing to follow", m.group(0)
     for m in _INCLUDE_START.finditer(text):
         if not INCLUDE.match(text, m.start()):
@@ -137,7 +136,7 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in _CODE_PLACEHOLDER.finditer(text) if "__t" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
-    for m in _QUOTE_LOST_TAG.finditer(_CODE_SPAN.sub(_blank, text)) if "&quot;" in text else ():
+    for m in _QUOTE_LOST_TAG.finditer(spans_blank) if "&quot;" in text else ():
         yield line_of(m.start()), "this tag's closing quote is written &quot;, so the tag shows as written", m.group(0)
     for m in BROKEN_REFERENCE.finditer(text) if "&" in text else ():
         lost_hash = "#" not in m.group(0) and m.group(0)[1:].lstrip()[:1].isdigit()
