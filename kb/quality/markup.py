@@ -3,13 +3,16 @@ reported in the locale where it is — an alert whose marker a translation mangl
 ``[! NOTE SULLA]``, ``> [!NOTE:]``, ``>! Observação``), a link left without its words (``[](#id)``), a
 ``:::`` directive never closed, an include written wrong, a character reference a space broke (``& #40;``),
 a tag whose closing quote a translation wrote ``&quot;`` (``<a name="x&quot;></a>``),
-a translation tool's placeholder (``{1&gt;…&lt;1}``) — and, found in the parsed text, bold marks a reader
+a translation tool's placeholder (``{1&gt;…&lt;1}``), a reference link whose label names no definition
+(``[обработчика файлов][]`` beside ``[обработчик файлов]: …``: machine translation inflected one of the
+two) — and, found in the parsed text, bold marks a reader
 sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation moves a space inside the
 marks or empties them) and DocFX syntax a translation broke past reading (``':::image …::': null``).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -61,6 +64,10 @@ _ATTRIBUTE = r"""\s+[\w:.-]+(?:\s*=\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s"'=<>`]+))?"""
 _QUOTE_LOST_TAG = re.compile(rf"""<[a-zA-Z][\w-]*(?:{_ATTRIBUTE})*\s+[\w:.-]+\s*=\s*"[^"<>\n]*&quot;[^"<>\n]*>""")
 """A tag whose closing quote machine translation wrote as ``&quot;`` (``<a name="next&quot;></a>``): its
 value never closes, so it is no tag and shows as written (localized Azure, .NET and Dynamics pages)."""
+_REFERENCE = re.compile(r"(?<![\\\]`\w])!?\[([^\[\]\n]{1,300})\]\[([^\[\]\n]{0,300})\](?![(:])")
+"""A full or collapsed reference link, ``[text][label]`` or ``[text][]`` (whose label is its text)."""
+_DEFINITION = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?\[([^\[\]\n]{1,999})\]:", re.MULTILINE)
+"""A link reference definition's label (``[label]: url``), in a quote or a list item too."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
 """What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
 (:mod:`kb.ingest.docfx`)."""
@@ -87,6 +94,26 @@ def _alerts_in_html(body: str) -> Iterator[tuple[int, str]]:
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def reference_label(label: str) -> str:
+    """A reference label as CommonMark matches it: case folded, its runs of white space one space."""
+    return " ".join(label.split()).casefold()
+
+
+def _unresolved_references(text: str) -> Iterator[tuple[int, str]]:
+    """(position, message) of each ``[text][label]`` whose label no ``[label]: url`` of ``text`` defines:
+    Markdown, and Learn with it, shows it as written, brackets and all."""
+    defined = {reference_label(m.group(1)) for m in _DEFINITION.finditer(text)}
+    for m in _REFERENCE.finditer(text):
+        label = m.group(2) if m.group(2).strip() else m.group(1)
+        if reference_label(label) in defined or "::ref" in label:  # (a tool's placeholder: reported as one)
+            continue
+        if any(part.lstrip().startswith("-") or "<" in part for part in m.groups()):
+            continue  # command syntax written in brackets on purpose: [-Confirm <SwitchParameter>][-WhatIf]
+        what = f"the reference link's label [{label}] names no definition ([{label}]: …), so it shows as written"
+        near = difflib.get_close_matches(reference_label(label), defined, n=1, cutoff=0.6)
+        yield m.start(), what + (f"; the document defines [{near[0]}]" if near else "")
 
 
 def outside_code(body: str) -> str:
@@ -132,6 +159,8 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
             yield line_of(m.start()), "the include is not written [!INCLUDE [title](file.md)]", written
     for m in _PLACEHOLDER.finditer(text) if "{" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
+    for pos, what in _unresolved_references(CODE_SPAN.sub(_blank, text)) if "][" in text else ():
+        yield line_of(pos), what, text[pos : text.find("]", text.find("][", pos) + 2) + 1]
     for m in _REFERENCE_PLACEHOLDER.finditer(text) if "::ref" in text else ():
         yield line_of(m.start()), "a translation tool's placeholder is left in the text", m.group(0)
     for m in _CODE_PLACEHOLDER.finditer(text) if "__t" in text else ():

@@ -83,6 +83,15 @@ CASES = [
      [(0, "this tag's closing quote is written &quot;, so the tag shows as written")] * 2),
     ('<a title="He said &quot;hi&quot;">x</a> <span data-ttu-id=&quot;1-2&quot;>y</span>\n', []),  # tags that read
     ('Write `<a name="x&quot;>` to break it.\n\n```html\n<a name="x&quot;>\n```\n', []),
+    # Microsoft Graph's ru-RU OneDrive overview: machine translation inflected the label of the reference
+    # and not its definition's, so the link shows as written, brackets and all.
+    ("Используйте расширения [обработчика файлов][] OneDrive.\n\n[обработчик файлов]: https://example.com/fh\n",
+     [(0, "the reference link's label [обработчика файлов] names no definition ([обработчика файлов]: …), so it "
+          "shows as written; the document defines [обработчик файлов]")]),
+    ("See [the guide][Guide  Ref] and ![logo][]. [x][nowhere]\n\n> [guide ref]: a.md\n- [LOGO]: b.png\n",
+     [(0, "the reference link's label [nowhere] names no definition ([nowhere]: …), so it shows as written")]),
+    ("Set-CsRoom [-Confirm <Switch Parameter>][-WhatIf <Switch Parameter>] [-Force][-Verbose]\n", []),
+    ("items[0][1] `[a][b]` \\[a][b] [a]: [b][c](x.md) [ref]: a.md\n\n```\n[a][b]\n```\n", []),
 ]
 
 
