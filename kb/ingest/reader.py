@@ -253,12 +253,15 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         problems.insert(0, Problem(rel, unreadable.line, f"{unreadable}; what it could not read is left out"))
     if control_line is not None:
         problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
-    pivot_titles: dict[str, str] = {}
+    zones = pivots.Pivots({}, [])
     if pivots.FENCE.search(body):
-        pivot_titles, pivot_problems = pivots.titles(root, rel, frontmatter.get(fm, "zone_pivot_groups"))
-        problems += pivot_problems
-    tokens = markdown.parse(body, pivot_titles)
+        zones = pivots.titles(root, rel, frontmatter.get(fm, "zone_pivot_groups"))
+        problems += zones.problems
+    tokens = markdown.parse(body, zones.titles)
     body_lines = origins.body_lines(body)
+    for index, why in pivots.untitled(body, zones, frontmatter.get(fm, "zone_pivot_groups")):
+        at = run_line(body_lines, body_line, index) if index is not None else None
+        problems.append(Problem(rel, at or frontmatter.key_line(fm_text, "zone_pivot_groups"), why))
     segments = build_segments(tokens, body_line, partial(run_line, body_lines, body_line) if body_lines else None)
     if yaml_lines is not None:
         segments = yamlpages.with_source_lines(segments, yaml_lines)
