@@ -401,7 +401,10 @@ def prepare() -> None:
 
 
 def render_html(content: str, st: RenderState) -> str:
-    """A raw HTML block with its links resolved and the Markdown inside its text rendered."""
+    """A raw HTML block with its links resolved and the Markdown inside its text rendered; the wrappers
+    it closes or leaves open stay so (:func:`kb.ingest.htmlblocks.open_ends`), for the sanitizer, which
+    reads the whole body, to nest what lies between them."""
+    content, still_open = htmlblocks.open_ends(content)
     soup = BeautifulSoup(content, "html.parser")
     # Markdown blocks inside the HTML (alerts in cells) are rendered last, so nothing below reads
     # their HTML again.
@@ -436,7 +439,7 @@ def render_html(content: str, st: RenderState) -> str:
         node.replace_with(BeautifulSoup(rendered, "html.parser"))
     for comment, md in blocks:
         comment.replace_with(BeautifulSoup(_block_markdown(md, st), "html.parser"))
-    return str(soup)
+    return htmlblocks.left_open(str(soup), still_open)
 
 
 _BLOCK: SiteRenderer | None = None

@@ -191,3 +191,44 @@ def embed_source(tag: Tag) -> str:
 def embed_label(tag: Tag, src: str) -> str:
     """The link text for an embedded element: its ``title`` (what accessible frames carry), else the URL."""
     return " ".join(str(tag.get("title") or "").split()) or src
+
+
+# --- wrappers around Markdown: an HTML block that opens a container and another that closes it --------
+
+WRAPPERS = ("details", "div", "section", "aside", "article", "figure", "blockquote", "center")
+"""Containers a page opens in one HTML block and closes in a later one, with Markdown between them
+(``<details>``, ``<summary>…</summary>``, a list, ``</details>``): the browser nests that Markdown inside."""
+_WRAPPER_TAG = re.compile(r"<(/?)(" + "|".join(WRAPPERS) + r")\b[^>]*>", re.I)
+_COMMENTS = re.compile(r"<!--.*?-->", re.S)
+_CLOSER = "kb-close:"
+_CLOSER_COMMENT = re.compile(r"<!--" + _CLOSER + r"(\w+)-->")
+
+
+def open_ends(content: str) -> tuple[str, list[str]]:
+    """A raw HTML block whose wrappers close or stay open outside it, ready to be parsed alone: each
+    closing tag of a wrapper it did not open becomes a comment (the parser would drop it; :func:`left_open`
+    puts it back), and the names of the wrappers it leaves open, outermost first (the parser closes them at
+    its end). Teams' ``<details>`` showed an empty disclosure above the list it was meant to fold."""
+    scan = _COMMENTS.sub(lambda m: " " * len(m.group(0)), content) if "<!--" in content else content
+    stack: list[str] = []
+    out: list[str] = []
+    last = 0
+    for m in _WRAPPER_TAG.finditer(scan):
+        name = m.group(2).lower()
+        if not m.group(1):
+            stack.append(name)
+        elif name in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        else:
+            out += [content[last : m.start()], f"<!--{_CLOSER}{name}-->"]
+            last = m.end()
+    return "".join(out) + content[last:], stack
+
+
+def left_open(rendered: str, names: list[str]) -> str:
+    """``rendered`` (a block :func:`open_ends` prepared, parsed alone) with the closing tags of ``names``,
+    the wrappers its source leaves open (outermost first), taken off its end, and its closing tags of
+    wrappers opened before it put back."""
+    for name in names:
+        rendered = re.sub(rf"</{name}>\s*\Z", "", rendered, flags=re.I)
+    return _CLOSER_COMMENT.sub(r"</\1>", rendered) if _CLOSER in rendered else rendered

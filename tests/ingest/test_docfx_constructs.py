@@ -483,6 +483,31 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         ['<td><a href="/pt-br/b/" title="B">Antes</a></td>'],
     ),
     (
+        # Teams' tabs articles: the questions fold under the disclosure, as the browser nests Learn's page
+        "details-in-a-list-item-folds-the-markdown-between-its-tags",
+        "1. Valores.\n\n    <details>\n    <summary><b>Perguntas</b></summary>\n\n    * **Nome?**\n\n"
+        "      O nome.\n\n    </details>\n\n2. Depois.\n",
+        [("list_item", "list[0]/item[0]", "Valores. Perguntas", (), None),
+         ("list_item", "list[0]/item[0]/list[0]/item[0]", "Nome? O nome.", (), None),
+         ("list_item", "list[0]/item[1]", "Depois.", (), None)],
+        ["<li>\n<p>Valores.</p>\n <details>\n<summary><b>Perguntas</b></summary>\n<ul>\n<li>\n<p><strong>Nome?"
+         "</strong></p>\n<p>O nome.</p>\n</li>\n</ul>\n </details>\n</li>"],
+    ),
+    (
+        "a-div-opened-and-closed-in-two-blocks-wraps-what-lies-between",
+        '<div class="nota"><!-- </div> -->\n\nTexto **forte** e [B](b.md).\n\n</div><div>\n\nFora.\n\n</div>\n',
+        [("paragraph", "p[1]", "Texto forte e B.", ("b.md",), None), ("paragraph", "p[3]", "Fora.", (), None)],
+        ['<div class="nota">\n<p>Texto <strong>forte</strong> e <a href="/pt-br/b/" title="B">B</a>.</p>\n</div>'
+         '<div>\n<p>Fora.</p>\n</div>'],
+    ),
+    (
+        "a-wrapper-closed-after-other-html-in-its-block-ends-there",
+        "<details><summary>S</summary>\n\nDentro.\n\n<p>x</p>\n</details>\n\nDepois.\n",
+        [("paragraph", "p[0]", "S", (), None), ("paragraph", "p[1]", "Dentro.", (), None),
+         ("paragraph", "p[2]", "x", (), None), ("paragraph", "p[3]", "Depois.", (), None)],
+        ["<p>x</p>\n</details>\n<p>Depois.</p>"],
+    ),
+    (
         "5-code-highlighted-with-classes",
         "```powershell\nGet-CsUser -Identity \"x\"\n```\n",
         [("code", "code[0]", 'Get-CsUser -Identity "x"', (), None)],
