@@ -185,19 +185,26 @@ def _zones(text: str) -> str:
     return _layout("\n".join(lines))
 
 
-_ROW_OR_COLUMN = re.compile(r"^([ \t]*):::[ \t]*(?:row|column)(-end)?\b", re.I)
+_ROW_OR_COLUMN = re.compile(r"^([ \t]*):::[ \t]*(row|column)(-end)?\b(.*)$", re.I)
+LAYOUT_MARKER = "%"
+"""The fence of kb's row and column containers: a character of its own, so that they never close a zone's
+container (``:``) nor a zone theirs, whatever each holds."""
+_SPAN = re.compile(r"""span[ \t]*=[ \t]*["']?([1-9])""", re.I)
 
 
 def _layout(text: str) -> str:
-    """Layout fences (``:::row:::``, ``:::column span="1":::``) go, their content stays, blank lines where
-    they were. Learn reads the content between two fences whatever its indent (C++'s keyword columns are
-    written eight spaces in, under a column four in): it moves out to its row's indent, keeping the indents
-    of its lines relative to each other, or a list item, or the page, would read it as code."""
+    """Layout fences (``:::row:::``, ``:::column span="1":::``) become containers of their own marker
+    (:data:`LAYOUT_MARKER`): a row's columns side by side, as on Learn. Learn reads the content between
+    two fences whatever its indent (C++'s keyword columns are written eight spaces in, under a column
+    four in): it moves out to its row's indent, keeping the indents of its lines relative to each other,
+    or a list item, or the page, would read it as code; so do the fences. An end with no opening goes."""
     if _LAYOUT.search(text) is None:
         return text
     lines = text.split("\n")
     indents: list[int] = []  # the open row and column fences' indents, innermost last
     run: list[int] = []  # the content lines since the last fence
+    opened: list[list[int]] = []  # [line, height of the containers it holds], innermost last
+    fences: dict[int, int] = {}  # line → its fence's length
 
     def move_out() -> None:
         leads = [_lead(lines[j]) for j in run if lines[j].strip()]
@@ -211,14 +218,45 @@ def _layout(text: str) -> str:
             run.append(i)
             continue
         move_out()
-        lines[i] = ""
-        if fence := _ROW_OR_COLUMN.match(line):
-            if not fence.group(2):
-                indents.append(len(fence.group(1)))
-            elif indents:
-                indents.pop()
+        fence = _ROW_OR_COLUMN.match(line)
+        if fence is None or (fence.group(3) and not opened):
+            lines[i] = ""  # (a stray end, or a moniker or zone fence no container took)
+            continue
+        indent = " " * min([len(fence.group(1)), *indents[:1]])
+        if not fence.group(3):
+            indents.append(len(fence.group(1)))
+            opened.append([i, 0])
+            span = _SPAN.search(fence.group(4))
+            kind = fence.group(2).lower()
+            lines[i] = f"{indent}docfx-{kind}" + (f" span-{span.group(1)}" if span and kind == "column" else "")
+            continue
+        indents.pop()
+        start, height = opened.pop()
+        fences[start] = fences[i] = 3 + height
+        lines[i] = indent
+        if opened:
+            opened[-1][1] = max(opened[-1][1], height + 1)
     move_out()
+    for start, _height in opened:  # never closed: the content stays, unframed
+        lines[start] = ""
+    for i, length in fences.items():
+        lead = _lead(lines[i])
+        lines[i] = lines[i][:lead] + LAYOUT_MARKER * length + (" " + lines[i][lead:] if lines[i][lead:] else "")
     return "\n".join(lines)
+
+
+_LAYOUT_TOKENS = frozenset(f"container_docfx-{kind}_{end}" for kind in ("row", "column") for end in ("open", "close"))
+
+
+def layout(state: StateCore) -> None:
+    """Row and column containers (:func:`_layout`) as ``div.docfx-row`` and ``div.docfx-column span-N``."""
+    for i, tok in enumerate(state.tokens):
+        if tok.type in _LAYOUT_TOKENS:
+            block = _block("layout_open" if tok.nesting == 1 else "layout_close", "div", tok.nesting, tok.level)
+            if tok.nesting == 1:  # info: "docfx-column span-2"
+                block.attrSet("class", " ".join(tok.info.split()[:2]))
+            block.map = tok.map
+            state.tokens[i] = block
 
 
 def _lead(line: str) -> int:
@@ -482,6 +520,7 @@ def xref_text(state: StateCore) -> None:
 
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
     ("docfx_zones", zones),
+    ("docfx_layout", layout),
     ("docfx_tabs", tabs),
     ("docfx_link_paths", link_paths),
     ("docfx_xref_text", xref_text),

@@ -402,6 +402,8 @@ def make_parser() -> MarkdownIt:
     # are read after images only, so '{…}' anywhere else stays text.
     attrs_plugin(md, after=("image",), allowed=("class", "lightbox"))
     container_plugin(md, "docfx-zone")  # '::: zone pivot' fences, renamed by kb.ingest.docfx
+    for layout in ("docfx-row", "docfx-column"):  # ':::row:::', ':::column:::', likewise
+        container_plugin(md, layout, marker=docfx.LAYOUT_MARKER)
     for name, rule in CORE_RULES:
         md.core.ruler.push(name, rule)
     return md

@@ -102,6 +102,22 @@ GET https://graph.microsoft.com/v1.0/me
 >[!div class="step-by-step"]
 [« Passo 1](abas.md)
 [Passo 3 »](abas.md#linux)
+
+:::row:::
+   :::column span="1":::
+      ### Ecossistema da Web
+   :::column-end:::
+   :::column span="1":::
+      ### Inovação rápida
+   :::column-end:::
+:::row-end:::
+
+<details>
+<summary>Perguntas do gerador</summary>
+
+* Qual é o nome da solução?
+
+</details>
 """
 
 
@@ -225,3 +241,24 @@ def test_a_step_by_step_div_sets_the_previous_and_next_steps_at_either_side(page
     assert boxes[0]["y"] == boxes[1]["y"]  # one row
     assert boxes[0]["x"] == row["x"] and boxes[1]["x"] + boxes[1]["width"] == row["x"] + row["width"]
     assert links.first.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+
+
+def test_a_rows_columns_stand_side_by_side_and_stack_on_a_phone(page: Page, document: str) -> None:
+    # Edge's WebView2 overview: a row of headings over a row of their texts, a grid on Learn.
+    page.goto(document)
+    columns = page.locator(".docfx-row .docfx-column h3")
+    expect(columns).to_have_text(["Ecossistema da Web", "Inovação rápida"])
+    first, second = (columns.nth(i).bounding_box() for i in range(2))
+    assert first and second and first["y"] == second["y"] and first["x"] < second["x"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    first, second = (columns.nth(i).bounding_box() for i in range(2))
+    assert first and second and first["x"] == second["x"] and first["y"] < second["y"]
+
+
+def test_a_disclosure_folds_the_markdown_written_between_its_tags(page: Page, document: str) -> None:
+    # Teams' tabs articles: '<details>', '<summary>', a blank line, a Markdown list, '</details>'.
+    page.goto(document)
+    question = page.get_by_text("Qual é o nome da solução?")
+    expect(question).to_be_hidden()
+    page.get_by_text("Perguntas do gerador").click()
+    expect(question).to_be_visible()

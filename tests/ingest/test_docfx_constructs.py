@@ -191,7 +191,8 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         "    :::row-end:::\n    \n1.  Next.\n",
         [("list_item", "list[0]/item[0]", "Choose WPF. Column one. Column two.", (), None),
          ("list_item", "list[0]/item[1]", "Next.", (), None)],
-        ["<p>Choose <strong>WPF</strong>.</p>\n<p>Column one.</p>\n<p>Column two.</p>\n</li>"],
+        ['<p>Choose <strong>WPF</strong>.</p>\n<div class="docfx-row">\n<div class="docfx-column span-1">\n'
+         '<p>Column one.</p>\n</div>\n<div class="docfx-column span-1">\n<p>Column two.</p>\n</div>\n</div>\n</li>'],
     ),
     (
         # C++'s keyword columns (ru-RU, as the English page is written): a column four spaces in, its links
@@ -204,7 +205,8 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          ("list_item", "list[0]/item[0]", "auto", ("auto.md",), None),
          ("list_item", "list[0]/item[0]/list[0]/item[0]", "nested", (), None)],
         ['(not in this knowledge base)</span></span><br>\n<span class="link-missing" title="and.md"><code>and</code>',
-         '<sup>b</sup></p>\n<ul>\n<li><span class="link-missing" title="auto.md"><code>auto</code>',
+         '<sup>b</sup></p>\n</div>\n<div class="docfx-column">\n<ul>\n<li><span class="link-missing" title="auto.md">'
+         '<code>auto</code>',
          "</span></span>\n<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>"],
     ),
     (
@@ -506,6 +508,24 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
         [("paragraph", "p[0]", "S", (), None), ("paragraph", "p[1]", "Dentro.", (), None),
          ("paragraph", "p[2]", "x", (), None), ("paragraph", "p[3]", "Depois.", (), None)],
         ["<p>x</p>\n</details>\n<p>Depois.</p>"],
+    ),
+    (
+        # Edge's WebView2 overview: a row of icons, a row of headings, a row of texts; Learn shows a 3×3
+        # grid, where dropping the fences had listed the three headings, then the three texts. The
+        # containers take a marker of their own, so that a zone inside a column (or around a row) holds.
+        "rows-and-columns-lay-their-content-side-by-side",
+        '## Ventajas\n\n:::row:::\n   :::column span="1":::\n      ### Uno\n   :::column-end:::\n'
+        '   :::column span="2":::\n      Texto **dos**.\n   :::column-end:::\n:::row-end:::\n\n'
+        '::: zone pivot="a"\n:::row:::\n:::column:::\nZona.\n:::column-end:::\n:::row-end:::\n::: zone-end\n\n'
+        ":::column-end:::\n:::row:::\nNever closed.\n",
+        [("heading", "heading[0]", "Ventajas", (), None), ("heading", "heading[1]", "Uno", (), None),
+         ("paragraph", "p[0]", "Texto dos.", (), None), ("paragraph", "p[1]", "a", (), None),
+         ("paragraph", "p[2]", "Zona.", (), None), ("paragraph", "p[3]", "Never closed.", (), None)],
+        ['<h2 id="ventajas">Ventajas</h2>\n<div class="docfx-row">\n<div class="docfx-column span-1">\n'
+         '<h3 id="uno">Uno</h3>\n</div>\n<div class="docfx-column span-2">\n<p>Texto <strong>dos</strong>.</p>\n'
+         '</div>\n</div>\n<div class="tabs">\n<section class="tab-panel" data-tab="a">\n<p class="tab-title">a</p>\n'
+         '<div class="docfx-row">\n<div class="docfx-column">\n<p>Zona.</p>\n</div>\n</div>\n</section>\n</div>\n'
+         "<p>Never closed.</p>"],
     ),
     (
         "5-code-highlighted-with-classes",
