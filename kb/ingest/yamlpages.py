@@ -1,6 +1,7 @@
 """Learn's YAML pages: a docset's landing page, hubs and FAQs are YAML (``### YamlMime:Landing``,
-``Hub``, ``FAQ``), not Markdown. Each is read as the Markdown of the page Learn renders from it, so it is a
-document like any other: its segments searched, aligned, checked and shown.
+``Hub``, ``FAQ``; ``YamlDocument``, the landing pages of 2018–2020 that localized repositories still hold;
+``Tutorial``, a structured tutorial), not Markdown. Each is read as the Markdown of the page Learn renders
+from it, so it is a document like any other: its segments searched, aligned, checked and shown.
 
 - ``metadata`` is its front matter; ``title`` (else ``metadata.title``) its title and H1; ``summary``
   its first paragraph;
@@ -9,7 +10,10 @@ document like any other: its segments searched, aligned, checked and shown.
   (``text``, ``name``) with its ``summary`` after it, a mapping with a title and no ``url`` a heading one
   level down with its content under it (a landing page's ``landingContent`` cards and their
   ``linkLists``, a hub's ``highlightedContent``, ``conceptualContent``, ``additionalContent``), so a
-  landing page is headed lists of links, which the site shows as a card grid.
+  landing page is headed lists of links, which the site shows as a card grid;
+- a mapping's ``content`` (a tutorial step's) is Markdown under its heading; an item of a ``type: list``
+  or ``table`` (a ``YamlDocument``'s) is a list item, its ``html`` inline HTML; a ``type: paragraph`` is its
+  ``text``; a mapping with no label and a ``description`` (an ``abstract``) starts with that paragraph.
 
 Lines: each block remembers the line of the YAML file where its text is written, and the segments take
 those lines (:func:`with_source_lines`), so a finding names the line of the YAML file.
@@ -29,11 +33,11 @@ from kb.ingest import frontmatter
 from kb.model import Segment
 
 SUFFIXES = (".yml", ".yaml")
-KINDS = ("landing", "hub", "faq")
+KINDS = ("landing", "hub", "faq", "yamldocument", "tutorial")
 """The YamlMime kinds read as pages (lower case); other YAML (TOCs, reference pages) is not."""
 _MIME = re.compile(r"\A\ufeff?#{3}\s*YamlMime:\s*([A-Za-z]+)")
 _SKIPPED = {"metadata", "brand", "layout", "itemtype", "linklisttype", "image", "imagesrc", "imagetype",
-            "alt", "ms.topic", "ms.date", "uid", "documenttype", "type", "icon"}
+            "alt", "ms.topic", "ms.date", "uid", "documenttype", "type", "icon", "style", "classname"}
 """Keys that hold no text of the page (its look, its kind) and are not walked."""
 _LABELS = ("title", "text", "name", "displayName")
 MAX_LEVEL = 6
@@ -111,27 +115,40 @@ def with_source_lines(segments: list[Segment], lines: dict[int, int]) -> list[Se
     return out
 
 
-def _walk(node: Any, level: int) -> list[_Block]:
+def _walk(node: Any, level: int, listed: bool = False) -> list[_Block]:
+    """The blocks of ``node`` (its headings ``level`` deep); ``listed``: it is an item of a YamlDocument's
+    ``type: list`` or ``table``, shown as a list item."""
     if isinstance(node, list):
-        return [b for item in node for b in _walk(item, level)]
+        return [b for item in node for b in _walk(item, level, listed)]
     if not isinstance(node, dict):
         return []
     if "question" in node:  # an FAQ's question and its answer
         question, answer = _text(node.get("question")), _text(node.get("answer"))
         out = [_Block(f"{'#' * min(level, MAX_LEVEL)} {_inline(question)}", question)] if question else []
         return out + ([_Block(answer, answer)] if answer else [])
+    if _text(node.get("type")).lower() == "paragraph":  # a YamlDocument's paragraph
+        text = _text(node.get("text")) or _text(node.get("html"))
+        return [_Block(_inline(text), text)] if text else []
     label = next((t for key in _LABELS if (t := _text(node.get(key)))), "")
-    summary = _text(node.get("summary"))
+    summary = _text(node.get("summary")) or _unwrapped(_text(node.get("html")))
     url = _text(node.get("url")) or _text(node.get("href"))
     if url and label:
         tail = f": {_inline(summary)}" if summary else ""
         return [_Block(f"- [{_escape(label)}]({_url(url)}){tail}", label, item=True)]
+    if listed and (label or summary) and not any(isinstance(v, (dict, list)) for k, v in node.items()
+                                                 if isinstance(k, str) and k.lower() not in _SKIPPED):
+        text = label or summary
+        return [_Block(f"- {_inline(text)}", text, item=True)]
     out = [_Block(f"{'#' * min(level, MAX_LEVEL)} {_inline(label)}", label)] if label else []
-    if summary:
-        out.append(_Block(summary, summary))
+    if not label and (described := _text(node.get("description"))):  # a YamlDocument's abstract
+        out.append(_Block(described, described))
+    for text in (summary, _text(node.get("content"))):  # a tutorial step's content is Markdown
+        if text:
+            out.append(_Block(text, text))
+    inside = _text(node.get("type")).lower() in ("list", "table")
     for key, value in node.items():
         if isinstance(key, str) and key.lower() not in _SKIPPED and isinstance(value, (dict, list)):
-            out += _walk(value, level + 1 if label else level)
+            out += _walk(value, level + 1 if label else level, inside or (listed and not label))
     return out
 
 
@@ -152,6 +169,15 @@ def _join(blocks: list[_Block]) -> tuple[str, dict[int, str]]:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+_PARAGRAPH = re.compile(r"\A<p>((?:(?!</?p\b).)*)</p>\Z", re.S | re.I)
+
+
+def _unwrapped(html: str) -> str:
+    """``<p>Descubra…</p>`` (a YamlDocument card's text) as ``Descubra…``: it follows a link on its line."""
+    m = _PARAGRAPH.match(html)
+    return m.group(1).strip() if m else html
 
 
 def _inline(text: str) -> str:

@@ -103,6 +103,85 @@ def test_a_hub_and_a_landing_page_are_headed_lists_of_links() -> None:
     assert [s[3] for s in segments(LANDING)] == ["Bookings", "Tudo sobre o Bookings.", "Começar", "Ativar", "Perguntas"]
 
 
+# Microsoft Graph's pt-BR landing page (2019): the format localized repositories still hold.
+YAML_DOCUMENT = """\
+### YamlMime:YamlDocument
+documentType: LandingData
+title: Documentação do Microsoft Graph
+metadata:
+  ms.contentlocale: pt-BR
+abstract:
+  description: 'Microsoft Graph fornece um modelo de programação unificada.'
+  aside:
+    title: 'Visão geral (4:46)'
+    href: 'https://youtu.be/PI9NO5rayiY'
+sections:
+  - items:
+      - type: list
+        style: cards
+        items:
+          - href: /graph/overview
+            html: <p>Descubra o que você pode fazer.</p>
+            image:
+              src: ./images/i.svg
+            title: Visão geral
+  - title: Novidades
+    items:
+      - type: list
+        style: unordered
+        items:
+          - html: <a href="/graph/auth">Guias de autenticação</a>
+      - type: paragraph
+        text: Saiba mais no <a href="/graph/changelog">log</a>!
+      - type: table
+        columns:
+          - image:
+              src: ./images/android.svg
+            title: Android
+"""
+
+# Azure PowerShell's structured tutorial: steps of a title and Markdown content.
+TUTORIAL = """\
+### YamlMime:Tutorial
+title: Criar máquinas virtuais
+metadata:
+  ms.contentlocale: pt-BR
+items:
+- durationInMinutes: 1
+  content: >-
+    Neste tutorial, você cria uma VM.
+- durationInMinutes: 2
+  title: Entrar
+  content: |-
+    Entre antes de qualquer etapa:
+
+    ```azurepowershell-interactive
+    Connect-AzAccount
+    ```
+"""
+
+
+def test_an_old_landing_page_and_a_tutorial_are_pages_too() -> None:
+    assert segments(YAML_DOCUMENT) == [
+        ("heading", "heading[0]", 3, "Documentação do Microsoft Graph", ()),
+        ("paragraph", "p[0]", 7, "Microsoft Graph fornece um modelo de programação unificada.", ()),
+        ("list_item", "list[0]/item[0]", 9, "Visão geral (4:46)", ("https://youtu.be/PI9NO5rayiY",)),
+        # (a block is looked for by its label's text: this one's is found first inside the line above)
+        ("list_item", "list[0]/item[1]", 9, "Visão geral: Descubra o que você pode fazer.", ("/graph/overview",)),
+        ("heading", "heading[1]", 21, "Novidades", ()),
+        ("list_item", "list[1]/item[0]", 26, "Guias de autenticação", ("/graph/auth",)),
+        ("paragraph", "p[1]", 28, "Saiba mais no log!", ("/graph/changelog",)),
+        ("list_item", "list[2]/item[0]", 33, "Android", ()),
+    ]
+    assert segments(TUTORIAL) == [
+        ("heading", "heading[0]", 2, "Criar máquinas virtuais", ()),
+        ("paragraph", "p[0]", 8, "Neste tutorial, você cria uma VM.", ()),
+        ("heading", "heading[1]", 10, "Entrar", ()),
+        ("paragraph", "p[1]", 12, "Entre antes de qualquer etapa:", ()),
+        ("code", "code[0]", 12, "Connect-AzAccount", ()),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -123,6 +202,8 @@ def test_a_broken_yaml_page_is_a_problem_naming_its_line(text: str, problem: tup
         (b"### YamlMime:Landing\ntitle: x", "landing"),
         (b"\xef\xbb\xbf### YamlMime:FAQ\n", "faq"),  # after a byte-order mark
         (b"###YamlMime: Hub\n", "hub"),
+        (b"### YamlMime:YamlDocument\n", "yamldocument"),
+        (b"### YamlMime:Tutorial\n", "tutorial"),
         (b"### YamlMime:ManagedReference\n", None),  # API reference: not a page kb reads
         (b"- name: Ativar\n  href: a.md\n", None),
         (b"title: x\n### YamlMime:FAQ\n", None),  # only on the first line
