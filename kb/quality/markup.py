@@ -57,9 +57,10 @@ _PLACEHOLDER = re.compile(rf"{_OPEN_TAG}(?:[^{{}}\n]|{_OPEN_TAG}[^{{}}\n]*?{_CLO
 _REFERENCE_PLACEHOLDER = re.compile(r"\[\|::ref\d{1,3}::\|[^\]\n]{0,200}\]")
 """``[https://www.microsoft.com][|::ref1::|Main]``: a reference link's label the tool replaced (Edge's
 WebView2 articles, three locales), so the link shows as written."""
-_CODE_PLACEHOLDER = re.compile(r"@no__t[ \t]?-?[ \t]?\d{1,3}", re.IGNORECASE)
+_CODE_PLACEHOLDER = re.compile(r"@[ \t]?no__t[ \t]?-?[ \t]?\d{1,3}|(?<=[ \t])no__t-\d{1,3}\b", re.IGNORECASE)
 """What machine translation left for a code span it did not put back (``@No__t-0 컬렉션``, ``@no__t 0``, in
-many Microsoft docsets): the reader sees it instead of the code."""
+many Microsoft docsets), also with a space after its ``@`` or without it (``@ no__t-1``, ``de no__t-1``:
+Windows Server's es-ES failover clustering pages): the reader sees it instead of the code."""
 _ATTRIBUTE = r"""\s+[\w:.-]+(?:\s*=\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s"'=<>`]+))?"""
 _QUOTE_LOST_TAG = re.compile(rf"""<[a-zA-Z][\w-]*(?:{_ATTRIBUTE})*\s+[\w:.-]+\s*=\s*"[^"<>\n]*&quot;[^"<>\n]*>""")
 """A tag whose closing quote machine translation wrote as ``&quot;`` (``<a name="next&quot;></a>``): its

@@ -60,6 +60,9 @@ CASES = [
     ("| Otro | Se supone que el archivo es un archivo @no__t 0, como el anterior |\n@No__t-0 foi. @No__t -1 e\n",
      [(line, "a translation tool's placeholder is left in the text") for line in (0, 1, 1)]),
     ("no__t-0 and my@no__tx and `@no__t` stay\n", []),
+    # Windows Server's es-ES failover clustering pages: a space after the '@', or no '@' at all
+    ("clúster de conmutación por error @ no__t-1\n\nsubred de SMB de norte de sur de no__t-1\n",
+     [(line, "a translation tool's placeholder is left in the text") for line in (0, 2)]),
     # containers whose opening line ends with colons (Teams' layout rows, a complex image's description)
     (':::row:::\n:::column span="":::\nA\n:::column-end:::\n:::row-end:::\n', []),
     (':::image type="complex" source="a.png" alt-text="A":::\nLong description.\n:::image-end:::\n', []),
