@@ -229,7 +229,9 @@ def _article_without_front_matter(rel: str, body: str) -> bool:
 def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metadata: dict[str, Any]) -> Parsed:
     text = decode(data, opts.max_bytes)
     yaml_lines: dict[int, int] | None = None
+    mime = None
     if rel.lower().endswith(yamlpages.SUFFIXES):  # a YAML page, read as the Markdown of its page
+        mime = yamlpages.mime_problem(text)
         text, yaml_lines = yamlpages.to_markdown(text)
     fm_text, body, body_line = frontmatter.split(text)
     if fm_text is None:
@@ -251,6 +253,8 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     problems += code_problems
     if unreadable is not None:
         problems.insert(0, Problem(rel, unreadable.line, f"{unreadable}; what it could not read is left out"))
+    if mime is not None:
+        problems.insert(0, Problem(rel, 1, mime))
     if control_line is not None:
         problems.insert(0, Problem(rel, control_line, "front matter has control characters; they were replaced"))
     zones = pivots.Pivots({}, [])

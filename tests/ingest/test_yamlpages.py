@@ -182,6 +182,14 @@ def test_an_old_landing_page_and_a_tutorial_are_pages_too() -> None:
     ]
 
 
+def test_a_mime_line_that_lost_a_mark_is_read_and_reported() -> None:
+    """Visual Studio's it-IT landing page starts '## YamlMime:Landing': it was skipped without a word."""
+    doc, problems = parse_document("it-it/index.yml", LANDING.replace("### YamlMime", "## YamlMime", 1).encode())
+    assert doc is not None and doc.title == "Bookings"
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "the first line is '## YamlMime:Landing': DocFX reads '### YamlMime:Landing' (read so)")]
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -204,6 +212,7 @@ def test_a_broken_yaml_page_is_a_problem_naming_its_line(text: str, problem: tup
         (b"###YamlMime: Hub\n", "hub"),
         (b"### YamlMime:YamlDocument\n", "yamldocument"),
         (b"### YamlMime:Tutorial\n", "tutorial"),
+        (b"## YamlMime:Landing\ntitle: x", "landing"),  # a mark lost in translation: read, and reported
         (b"### YamlMime:ManagedReference\n", None),  # API reference: not a page kb reads
         (b"- name: Ativar\n  href: a.md\n", None),
         (b"title: x\n### YamlMime:FAQ\n", None),  # only on the first line
