@@ -101,7 +101,10 @@ def _tree(
 ) -> NavTree | None:
     href: str | None = None
     doc: Document | None = None
-    if node.href and node.href.lower().split("#")[0].endswith(ARTICLE_SUFFIXES) and "://" not in node.href:
+    external = node.href is not None and node.href.lower().startswith(("https://", "http://"))
+    if external:  # another site's page: kept, as Learn's tree keeps it (skype-2024 has 192 such entries)
+        href = node.href
+    elif node.href and node.href.lower().split("#")[0].endswith(ARTICLE_SUFFIXES) and "://" not in node.href:
         doc = data.resolve_path(folder, locale, unquote(node.href.split("#")[0]))
         if doc is not None and doc.path in data.member_of and doc.locale == locale:
             href = data.doc_url(data.member_of[doc.path][1])
@@ -119,7 +122,7 @@ def _tree(
         draft.names.setdefault(doc.path, node.title)
     if href is None and not children:
         return None
-    return NavTree(node.title, href, tuple(children))
+    return NavTree(node.title, href, tuple(children), external=external)
 
 
 def _section(locale: str, draft: _Draft, names: set[str]) -> tuple[NavSection, Callable[[Place], Place]]:
@@ -134,9 +137,10 @@ def _section(locale: str, draft: _Draft, names: set[str]) -> tuple[NavSection, C
     size = len(draft.docs)
     if len(roots) == 1:
         root = roots[0]
-        return NavSection(root.label, root.href, root.children, size, toc, draft.path), lambda p: p[1:]
+        href = None if root.external else root.href  # (a section's link is one of its pages)
+        return NavSection(root.label, href, root.children, size, toc, draft.path), lambda p: p[1:]
     first = roots[0]
-    if first.href and not first.children:
+    if first.href and not first.external and not first.children:
         section = NavSection(first.label, first.href, roots[1:], size, toc, draft.path)
         return section, lambda p: () if p == (0,) else (p[0] - 1, *p[1:])
     return NavSection("", None, roots, size, toc, draft.path), lambda p: p
@@ -157,7 +161,7 @@ def _reading_order(section: NavSection) -> list[Nav]:
 
     def walk(nodes: tuple[NavTree, ...]) -> None:
         for node in nodes:
-            if node.href and node.href not in seen:
+            if node.href and not node.external and node.href not in seen:
                 seen.add(node.href)
                 out.append(Nav(node.label, node.href))
             walk(node.children)
@@ -196,7 +200,7 @@ def branch(nodes: tuple[NavTree, ...], place: Place) -> tuple[NavTree, ...]:
         if place and i == here:
             last = len(place) == 1
             kids = branch(node.children, () if last else place[1:])
-            out.append(NavTree(node.label, node.href, kids, current=last, open=True))
+            out.append(NavTree(node.label, node.href, kids, current=last, open=True, external=node.external))
         else:
-            out.append(NavTree(node.label, node.href, (), more=bool(node.children)))
+            out.append(NavTree(node.label, node.href, (), more=bool(node.children), external=node.external))
     return tuple(out)

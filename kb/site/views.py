@@ -41,6 +41,8 @@ class NavTree:
     """On the branch that leads to the current page: its children are shown."""
     more: bool = False
     """It has children that an article's branch leaves out."""
+    external: bool = False
+    """Its ``href`` is another site's page (a TOC entry written ``https://…``), opened as such."""
 
 
 @dataclass(frozen=True, slots=True)

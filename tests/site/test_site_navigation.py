@@ -165,3 +165,26 @@ def test_an_absent_folder_page_in_the_toc_marks_no_other_page(tmp_path: Path) ->
     data = one_index(tmp_path)
     index = navigation.build_nav(data, "pt-BR")
     assert [entry.label for entry in index.orders[0]] == ["Usuários"]
+
+
+def test_an_entry_to_another_site_stays_in_the_tree_as_an_external_link(tmp_path: Path) -> None:
+    """skype-2024's trees hold 192 entries written https://…: they were dropped; Learn shows them."""
+    write_files(tmp_path, {
+        "pt-br/TOC.md": "# [Produto](index.md)\n## [Portal](https://portal.example.com/)\n## [Conta](conta.md)\n",
+        "pt-br/index.md": doc("Produto"),
+        "pt-br/conta.md": doc("Conta"),
+    })
+    corpus = ingest(tmp_path)
+    topics = [Topic(d.path, d.path, [TopicMember(d, Evidence.PATH, 1.0, d.path[6:-3])]) for d in corpus.documents]
+    data = SiteData.gather(corpus, Alignment(topics), "/")
+    nav = navigation.build_nav(data, "pt-BR")
+    (section,) = nav.sections
+    assert [(n.label, n.href, n.external) for n in section.tree] == [
+        ("Portal", "https://portal.example.com/", True), ("Conta", "/pt-br/conta/", False)]
+    art = navigation.article_nav(nav, data.by_path["pt-br/conta.md"], "/pt-br/conta/", "/")
+    assert art is not None and art.prev is not None and art.prev.label == "Produto"  # never another site
+    assert [(n.label, n.external) for n in art.branch] == [("Portal", True), ("Conta", False)]
+    from kb.site.templates import environment
+    html = environment().from_string('{% from "partials/_navtree.html" import navtree %}{{ navtree(t) }}').render(
+        t=section.tree)
+    assert '<a href="https://portal.example.com/" class="link-external" rel="noopener noreferrer">Portal</a>' in html
