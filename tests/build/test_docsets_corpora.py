@@ -1,4 +1,5 @@
-"""Both development corpora built end to end, as DocFX repositories: links are shown missing only where
+"""Both development corpora built end to end, as DocFX repositories: every word a document's source
+writes for its reader is on its page, links are shown missing only where
 their target is absent from the corpus, every image whose file exists is shown; on skype-2024, every
 internal link and fragment of the site resolves, and the repository's own files and redirect stubs are
 no problems. Slow: each builds a whole corpus; skipped when ../shared is absent."""
@@ -13,11 +14,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import CORPUS, ROOT
 from linkcheck import check_site
 
 from kb import urls
 from kb.build.pipeline import BuildResult, build
+from kb.ingest import frontmatter
 from kb.ingest.render import LinkStatus
 from kb.output.options import LINK_BASE, BuildOptions
 from kb.site.data import SiteData, Strings, body_references
@@ -97,6 +100,47 @@ def test_links_are_missing_only_where_the_target_is_absent(corpus_build: tuple[B
     if Path(corpus.root).name == SKYPE.name:
         # a file that is in the folder but failed to parse (a problem) is not in the corpus either
         assert shown - to_failed <= SKYPE_MAX_MISSING
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_NOT_SHOWN = [  # what of a source no reader sees as words: markup, addresses, the bilingual pages' English
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r'<span class="sxs-lookup">.*?</span></span>', re.S),
+    re.compile(r"\]\((?:\\.|[^)\\])*\)|\]\[[^\]]*\]|^[ \t]*\[[^\]\n]+\]:.*$", re.M),  # targets, labels, definitions
+    re.compile(r"<[^>]+>|&\w+;|https?://\S+|\{[^}\n]*\}"),
+    re.compile(r"^[ \t>]*(?:```|~~~)[^\n]*|:::[^\n]*|\[!(?:INCLUDE|include|code-\w+|VIDEO|video)[^\n]*", re.M),
+    re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION|div)[^\]]*\]", re.I),
+]
+
+
+def _source_words(text: str) -> Counter[str]:
+    _, body, _ = frontmatter.split(text)
+    for pattern in _NOT_SHOWN:
+        body = pattern.sub(" ", body)
+    return Counter(w.lower() for w in _WORD.findall(body))
+
+
+def test_every_word_a_documents_source_writes_for_its_reader_is_on_its_page(
+    corpus_build: tuple[BuildResult, Path],
+) -> None:
+    """Content lost on the way to the page (an HTML block closed early, a construct dropped) shows as words
+    of the source's prose missing from the page's article: none may be (YAML pages are walked, not
+    written as prose; an include's words are the included file's, which the page adds)."""
+    result, site = corpus_build
+    root = Path(result.corpus.root)
+    lost = {}
+    for path, page in _pages(result, site).items():
+        if path.endswith((".yml", ".yaml")):
+            continue
+        article = BeautifulSoup(page, "lxml").find("article")
+        assert article is not None
+        shown = {w.lower() for w in _WORD.findall(article.get_text(" "))}
+        shown |= {w.lower() for t in article.find_all(True) for a in ("alt", "title", "aria-label")
+                  for w in _WORD.findall(str(t.get(a) or ""))}
+        source = _source_words((root / path).read_text(encoding="utf-8-sig", errors="replace"))
+        if missing := sorted(w for w in source if w not in shown):
+            lost[path] = missing[:10]
+    assert lost == {}
 
 
 _IMG_SRC = re.compile(r'<img\b[^>]*?\bsrc="([^"]*)"')
