@@ -271,8 +271,10 @@ def serving_member(
 
 class UidIndex:
     """Documents by their front-matter ``uid``, what DocFX's ``xref:UID`` names: as written first, then in any
-    letter case (the first document with a uid keeps it). The site and the checks resolve cross references
-    through one of these."""
+    letter case (the first document with a uid keeps it); and by ``ms.assetid`` as ``assetid:GUID``, what a
+    legacy ``assetId:///GUID`` link names (:func:`kb.ingest.docfx.asset_key`; a topic's translations share
+    it, and the link lands on the reader's). The site and the checks resolve cross references through one of
+    these."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
         self._by_uid: dict[str, Document] = {}
@@ -280,6 +282,8 @@ class UidIndex:
             if doc.uid:
                 self._by_uid.setdefault(doc.uid, doc)
                 self._by_uid.setdefault(doc.uid.lower(), doc)
+            if doc.assetid:
+                self._by_uid.setdefault(f"assetid:{doc.assetid}", doc)
 
     def get(self, uid: str) -> Document | None:
         return self._by_uid.get(uid) or self._by_uid.get(uid.lower())

@@ -492,6 +492,16 @@ def xref_target(href: str) -> tuple[str, str]:
     return unquote(uid.split("?", 1)[0]), fragment.lstrip("#")
 
 
+def asset_key(href: str) -> tuple[str, str] | None:
+    """``assetId:///847b571b-…#part``, a link by ``ms.assetid`` as pages converted from TechNet write them
+    (Windows Server's): the key :class:`kb.align.resolve.UidIndex` files that document under, and the
+    fragment; None for any other link."""
+    if href[:8].lower() != "assetid:":
+        return None
+    guid, _, fragment = href[8:].lstrip("/").partition("#")
+    return f"assetid:{unquote(guid).strip().lower()}", fragment.lstrip("#")
+
+
 def is_api_uid(uid: str) -> bool:
     """``Microsoft.AspNetCore.Authentication.AuthenticationHandler`1``: a dotted name is an API member's
     uid. A conceptual article's (``fundamentals/middleware/index``, ``mvc-overview``) names a page of its

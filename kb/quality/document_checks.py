@@ -9,7 +9,7 @@ import posixpath
 from collections.abc import Collection, Iterator
 from urllib.parse import unquote, urlsplit
 
-from kb.ingest.docfx import from_docset_root, is_api_uid, xref_target
+from kb.ingest.docfx import asset_key, from_docset_root, is_api_uid, xref_target
 from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
@@ -183,7 +183,11 @@ def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
     if link.kind != "link":
         return None
     target: Document | None = doc
-    if link.target.lower().startswith("xref:"):
+    if (asset := asset_key(link.target)) is not None:
+        target = ctx.document_with_uid(asset[0])
+        if target is None:
+            return f"'{link.target}', whose asset id no document of the corpus has"
+    elif link.target.lower().startswith("xref:"):
         uid, _ = xref_target(link.target)
         target = ctx.document_with_uid(uid)
         if target is None:  # an API member's page is elsewhere; an article's uid is the corpus's to have

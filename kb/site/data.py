@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from kb import memos, urls
 from kb.align.resolve import UidIndex, serving_member
 from kb.errors import KbError
-from kb.ingest.docfx import from_docset_root, is_api_uid, xref_target
+from kb.ingest.docfx import asset_key, from_docset_root, is_api_uid, xref_target
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
 from kb.locales import is_locale_folder, language
 from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Alignment, Corpus, Document, Redirect, Topic, TopicMember
@@ -272,6 +272,9 @@ class SiteData:
         if low.startswith(("http:", "https:", "mailto:", "//", "ftp:")):
             return LinkTarget(LinkStatus.EXTERNAL, href)
         missing = LinkTarget(LinkStatus.MISSING, None, t.fmt("missing_link_title", target=href))
+        if (asset := asset_key(href)) is not None:  # assetId:///GUID: the document with that ms.assetid
+            by_asset = self.by_uid.get(asset[0])
+            return self._to_document(by_asset, locale, editions, asset[1], t) if by_asset is not None else missing
         if low.startswith("xref:"):
             uid, fragment = xref_target(href)
             target = self.by_uid.get(uid)

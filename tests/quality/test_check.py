@@ -430,6 +430,9 @@ def test_a_link_to_an_article_that_exists_is_not_broken(content):
     assert any("switch-azure-subscriptions-to-a-different-partner.md" in f.message for f in found)
 
 
+ASSET = "847b571b-12b3-473c-953f-75a5a1f51333"
+
+
 @pytest.mark.parametrize(
     ("href", "reported"),
     [
@@ -446,11 +449,18 @@ def test_a_link_to_an_article_that_exists_is_not_broken(content):
          "or anchor of 'request-a-relationship-with-a-customer.md'"),
         ("xref:partner/gone", "'xref:partner/gone', whose uid no document of the corpus has"),
         ("xref:System.String", None),  # an API member's page, on Learn
+        # Windows Server's TechNet-converted pages link by ms.assetid
+        (f"assetId:///{ASSET}#primeiro-passo", None),
+        (f"assetId:///{ASSET.upper()}#segundo-passo", "'#segundo-passo', which names no heading "
+         "or anchor of 'request-a-relationship-with-a-customer.md'"),
+        ("assetId:///00000000-0000-0000-0000-000000000000",
+         "'assetId:///00000000-0000-0000-0000-000000000000', whose asset id no document of the corpus has"),
     ],
 )
 def test_a_link_whose_fragment_names_nothing_on_its_target_page_is_broken(content, href, reported):
     (content / "request-a-relationship-with-a-customer.md").write_text(
-        "---\ntitle: Request\nms.contentlocale: pt-BR\nuid: partner/request\n---\n# Solicitar\n\n## Primeiro passo\n\n"
+        f"---\ntitle: Request\nms.contentlocale: pt-BR\nuid: partner/request\nms.assetid: {ASSET}\n---\n# Solicitar\n\n"
+        "## Primeiro passo\n\n"
         '<a name="legado"></a>Texto.\n', encoding="utf-8"
     )
     edit(content / SEED_PT, "Suporte a vários canais\n", 'Suporte a vários canais\n\n<a id="café"></a>\n')

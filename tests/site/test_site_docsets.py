@@ -201,3 +201,21 @@ def test_a_bad_link_base_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main([*args, "--link-base", bad]) == 2
     assert "--link-base must be empty or an http(s):// URL" in capsys.readouterr().err
     assert not (tmp_path / "o" / "current").exists()
+
+
+def test_a_link_by_asset_id_goes_to_that_article_in_the_readers_locale(tmp_path: Path) -> None:
+    """Windows Server's TechNet-converted pages link by ms.assetid (``assetId:///847b…``); an id no
+    document has stays missing."""
+    for loc, title in (("pt-br", "Perguntas"), ("es-es", "Preguntas")):
+        (tmp_path / "c" / loc).mkdir(parents=True)
+        (tmp_path / "c" / loc / "faq.md").write_text(
+            f"---\ntitle: {title}\nms.assetid: 847B571B-12b3-473c-953f-75a5a1f51333\n---\n# {title}\n\n"
+            "## <a name=\"parte\"></a>Parte\n\nTexto.\n", encoding="utf-8")
+        (tmp_path / "c" / loc / "a.md").write_text(
+            f"---\ntitle: A {loc}\n---\n# A {loc}\n\nVeja [{title}](assetId:///847b571b-12b3-473c-953f-75a5a1f51333"
+            "#parte) e [outro](assetId:///00000000-0000-0000-0000-000000000000).\n", encoding="utf-8")
+    build(tmp_path / "c", tmp_path / "out", BuildOptions(jobs=1))
+    for loc, title in (("pt-br", "Perguntas"), ("es-es", "Preguntas")):
+        links = _links((tmp_path / "out" / "site" / loc / "a" / "index.html").read_text(encoding="utf-8"))
+        assert links[title] == f'<a href="/{loc}/faq/#parte" title="{title}">'
+        assert links["outro"].startswith('<span class="link-missing" title="“assetId:///00000000-0000-0000-0000-')
