@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from bs4 import Tag
@@ -198,7 +199,9 @@ def embed_label(tag: Tag, src: str) -> str:
 WRAPPERS = ("details", "div", "section", "aside", "article", "figure", "blockquote", "center")
 """Containers a page opens in one HTML block and closes in a later one, with Markdown between them
 (``<details>``, ``<summary>…</summary>``, a list, ``</details>``): the browser nests that Markdown inside."""
-_WRAPPER_TAG = re.compile(r"<(/?)(" + "|".join(WRAPPERS) + r")\b[^>]*>", re.I)
+_WRAPPER_TAG = re.compile(r"<(/?)(" + "|".join(WRAPPERS) + r")\b[^<>]*>", re.I)
+"""(A tag's attributes end at the next '<' too: from each '<div' of a text without '>', the pattern would
+read to its end.)"""
 _COMMENTS = re.compile(r"<!--.*?-->", re.S)
 _CLOSER = "kb-close:"
 _CLOSER_COMMENT = re.compile(r"<!--" + _CLOSER + r"(\w+)-->")
@@ -211,14 +214,18 @@ def open_ends(content: str) -> tuple[str, list[str]]:
     its end). Teams' ``<details>`` showed an empty disclosure above the list it was meant to fold."""
     scan = _COMMENTS.sub(lambda m: " " * len(m.group(0)), content) if "<!--" in content else content
     stack: list[str] = []
+    open_now: Counter[str] = Counter()  # (whether a name is open, without a walk down the stack each time)
     out: list[str] = []
     last = 0
     for m in _WRAPPER_TAG.finditer(scan):
         name = m.group(2).lower()
         if not m.group(1):
             stack.append(name)
-        elif name in stack:
-            del stack[len(stack) - 1 - stack[::-1].index(name) :]
+            open_now[name] += 1
+        elif open_now[name]:
+            while (top := stack.pop()) != name:  # (it closes what it holds, as the browser does)
+                open_now[top] -= 1
+            open_now[name] -= 1
         else:
             out += [content[last : m.start()], f"<!--{_CLOSER}{name}-->"]
             last = m.end()
@@ -229,6 +236,12 @@ def left_open(rendered: str, names: list[str]) -> str:
     """``rendered`` (a block :func:`open_ends` prepared, parsed alone) with the closing tags of ``names``,
     the wrappers its source leaves open (outermost first), taken off its end, and its closing tags of
     wrappers opened before it put back."""
-    for name in names:
-        rendered = re.sub(rf"</{name}>\s*\Z", "", rendered, flags=re.I)
+    end = len(rendered)
+    for name in names:  # (from the end, once: thousands of wrappers left open cost one pass)
+        while end and rendered[end - 1].isspace():
+            end -= 1
+        closer = f"</{name}>"
+        if rendered[max(0, end - len(closer)) : end].lower() == closer:
+            end -= len(closer)
+    rendered = rendered[:end] if names else rendered
     return _CLOSER_COMMENT.sub(r"</\1>", rendered) if _CLOSER in rendered else rendered

@@ -603,6 +603,19 @@ def test_html_containers_are_found_in_one_pass_however_hostile() -> None:
     assert htmlblocks.container_spans("<ul " + "x " * 300_000 + "\n\n>\n<li>a</li>\n</ul>") == [(0, 600_024)]
 
 
+
+def test_wrappers_left_open_or_closed_elsewhere_are_read_in_one_pass_however_hostile() -> None:
+    # 20,000 wrappers opened, then 20,000 closers of one never opened (each looked for down the stack),
+    # and '<div' with no '>' after it (the tag pattern read to the end of the text from each).
+    body = "<div>" * 20_000 + "</details>" * 20_000
+    text, still_open = htmlblocks.open_ends(body)
+    assert still_open == ["div"] * 20_000 and text.count("<!--kb-close:details-->") == 20_000
+    assert htmlblocks.left_open("<p>x</p>" + "</div>\n" * 20_000, still_open) == "<p>x</p>"
+    assert htmlblocks.open_ends("x <div " * 300_000) == ("x <div " * 300_000, [])
+    assert htmlblocks.open_ends("<div><details><p>a</div>b</details>") == (
+        "<div><details><p>a</div>b<!--kb-close:details-->", [])  # </div> closed the details inside it
+
+
 @pytest.mark.parametrize(("language", "code"), [
     ("sql", "SELECT 1 FROM t"), ("json", '{"a": 1}'), ("powershell", "Get-CsUser"), ("azurecli", "az login --x"),
     ("csharp", "var x = 1;"), ("console", "$ ls -l"), ("xml", "<a b='c'/>"), ("cmd", "echo %PATH%"),
