@@ -69,6 +69,9 @@ _REFERENCE = re.compile(r"(?<![\\\]`\w])!?\[([^\[\]\n]{1,300})\]\[([^\[\]\n]{0,3
 """A full or collapsed reference link, ``[text][label]`` or ``[text][]`` (whose label is its text)."""
 _DEFINITION = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?\[([^\[\]\n]{1,999})\]:", re.MULTILINE)
 """A link reference definition's label (``[label]: url``), in a quote or a list item too."""
+MAX_LABELS_COMPARED = 500
+"""A label no definition names is compared with at most this many defined ones, for the nearest (a document
+of thousands of both would compare every pair)."""
 _GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
 """What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
 (:mod:`kb.ingest.docfx`)."""
@@ -113,7 +116,8 @@ def _unresolved_references(text: str) -> Iterator[tuple[int, str]]:
         if any(part.lstrip().startswith("-") or "<" in part for part in m.groups()):
             continue  # command syntax written in brackets on purpose: [-Confirm <SwitchParameter>][-WhatIf]
         what = f"the reference link's label [{label}] names no definition ([{label}]: …), so it shows as written"
-        near = difflib.get_close_matches(reference_label(label), defined, n=1, cutoff=0.6)
+        near = difflib.get_close_matches(reference_label(label), defined, n=1, cutoff=0.6) if len(defined) <= \
+            MAX_LABELS_COMPARED else []
         yield m.start(), what + (f"; the document defines [{near[0]}]" if near else "")
 
 

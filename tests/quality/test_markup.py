@@ -152,3 +152,12 @@ PIECES = [":::", "::: ", ":::image", ":::image-end:::", ' type="complex"', ":::r
 def test_any_mix_of_markup_fragments_is_read_without_error(body: str) -> None:
     lines = body.count("\n") + 1
     assert all(0 <= line < lines for line, _, _ in problems(body))
+
+
+def test_undefined_reference_labels_are_compared_with_a_bounded_number_of_defined_ones() -> None:
+    defined = "".join(f"[definida {i}]: https://example.com/{i}\n" for i in range(5_000))
+    body = "[texto][indefinida]\n" * 5_000 + "\n" + defined
+    found = list(problems(body))
+    assert len(found) == 5_000
+    assert found[0][1] == ("the reference link's label [indefinida] names no definition ([indefinida]: …), "
+                           "so it shows as written")  # (no nearest label named: 5,000 were not compared)
