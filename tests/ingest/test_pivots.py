@@ -148,3 +148,13 @@ def test_a_hostile_pivot_groups_file_is_a_problem_not_a_hang(tmp_path: Path) -> 
                                 "the rest are not read (do YAML aliases repeat them?)")]
     assert pivots.titles(tmp_path, "ru-ru/a.md", None)[:2] == (
         {}, [Problem("ru-ru/zone-pivot-groups.yml", 1, "zone pivot titles not read: not valid YAML")])
+
+
+def test_untitled_pivots_of_thousands_of_zones_are_found_in_one_pass(tmp_path: Path) -> None:
+    from kb.ingest import pivots
+
+    write_files(tmp_path, {"pt-br/zone-pivot-groups.yml": GROUPS})
+    found = pivots.titles(tmp_path, "pt-br/a.md", None)
+    body = "".join(f'::: zone pivot="p{i}"\nTexto.\n::: zone-end\n' for i in range(30_000))
+    untitled = pivots.untitled(body, found, None)
+    assert len(untitled) == 30_000 and untitled[-1][0] == 3 * 29_999
