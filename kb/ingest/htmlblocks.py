@@ -67,40 +67,53 @@ def container_spans(body: str) -> list[tuple[int, int]]:
     """(start, end) of each outermost HTML ``<table>``, ``<ul>`` or ``<ol>`` with its closing tag,
     nested ones inside it; one never closed is none. Linear however the tags are nested or unbalanced."""
     spans: list[tuple[int, int]] = []
-    stack: list[str] = []
-    open_count: dict[str, int] = {}
+    tags = _OpenTags()
     start = 0
     fenced = _fenced_code(body)
     lines = _LineStarts(body)
-    for at, end, closing, name in _container_tags(body):
+    for at, end, closing, name in _tags(body, _CONTAINER_START):
         if not closing:
-            if not stack:
+            if not tags.stack:
                 # An HTML block starts a line (in a quote or list item too); '<ul>' in a sentence or in
                 # a code block is text, whose blank lines must stay.
                 if not lines.starts_line(at) or _inside(fenced, at):
                     continue
                 start = at
-            stack.append(name)
-            open_count[name] = open_count.get(name, 0) + 1
-            continue
-        if not open_count.get(name):
-            continue  # a stray closing tag
-        while stack:  # a closing tag also closes what was left open inside (as a browser does)
-            top = stack.pop()
-            open_count[top] -= 1
-            if top == name:
-                break
-        if not stack:
+            tags.open(name)
+        elif tags.close(name) and not tags.stack:
             spans.append((start, end))
     return spans
 
 
-def _container_tags(body: str) -> Iterator[tuple[int, int, bool, str]]:
-    """(start, end, closing, name) of each tag ``<(/?)(table|ul|ol)\\b[^>]*>`` finds, in one pass: that
-    pattern alone reads on to the end of the text from every ``<table`` that no ``>`` follows (minutes
-    for a few MB of them)."""
+class _OpenTags:
+    """The containers open at a point of HTML, as a browser keeps them: a closing tag also closes what
+    was left open inside it; one whose name is not open is stray. Linear: whether a name is open is a
+    count, not a walk down the stack."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self._open: Counter[str] = Counter()
+
+    def open(self, name: str) -> None:
+        self.stack.append(name)
+        self._open[name] += 1
+
+    def close(self, name: str) -> bool:
+        """Close ``name`` and what it holds; False (and nothing closed) for a stray closing tag."""
+        if not self._open[name]:
+            return False
+        while (top := self.stack.pop()) != name:
+            self._open[top] -= 1
+        self._open[name] -= 1
+        return True
+
+
+def _tags(body: str, start: re.Pattern[str]) -> Iterator[tuple[int, int, bool, str]]:
+    """(start, end, closing, name) of each tag ``start`` opens (``<(/?)(name)\\b``), to its ``>``, in one
+    pass: a pattern reading on to the ``>`` reads to the end of the text from every ``<table`` that no
+    ``>`` follows (minutes for a few MB of them)."""
     pos = 0
-    while m := _CONTAINER_START.search(body, pos):
+    while m := start.search(body, pos):
         gt = body.find(">", m.end())
         if gt < 0:
             return
@@ -199,10 +212,9 @@ def embed_label(tag: Tag, src: str) -> str:
 WRAPPERS = ("details", "div", "section", "aside", "article", "figure", "blockquote", "center")
 """Containers a page opens in one HTML block and closes in a later one, with Markdown between them
 (``<details>``, ``<summary>…</summary>``, a list, ``</details>``): the browser nests that Markdown inside."""
-_WRAPPER_TAG = re.compile(r"<(/?)(" + "|".join(WRAPPERS) + r")\b[^<>]*>", re.I)
-"""(A tag's attributes end at the next '<' too: from each '<div' of a text without '>', the pattern would
-read to its end.)"""
-_COMMENTS = re.compile(r"<!--.*?-->", re.S)
+_WRAPPER_START = re.compile(r"<(/?)(" + "|".join(WRAPPERS) + r")\b", re.I)
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+"""An HTML comment (what markup scans blank before reading tags or text)."""
 _CLOSER = "kb-close:"
 _CLOSER_COMMENT = re.compile(r"<!--" + _CLOSER + r"(\w+)-->")
 
@@ -212,24 +224,17 @@ def open_ends(content: str) -> tuple[str, list[str]]:
     closing tag of a wrapper it did not open becomes a comment (the parser would drop it; :func:`left_open`
     puts it back), and the names of the wrappers it leaves open, outermost first (the parser closes them at
     its end). Teams' ``<details>`` showed an empty disclosure above the list it was meant to fold."""
-    scan = _COMMENTS.sub(lambda m: " " * len(m.group(0)), content) if "<!--" in content else content
-    stack: list[str] = []
-    open_now: Counter[str] = Counter()  # (whether a name is open, without a walk down the stack each time)
+    scan = COMMENT.sub(lambda m: " " * len(m.group(0)), content) if "<!--" in content else content
+    tags = _OpenTags()
     out: list[str] = []
     last = 0
-    for m in _WRAPPER_TAG.finditer(scan):
-        name = m.group(2).lower()
-        if not m.group(1):
-            stack.append(name)
-            open_now[name] += 1
-        elif open_now[name]:
-            while (top := stack.pop()) != name:  # (it closes what it holds, as the browser does)
-                open_now[top] -= 1
-            open_now[name] -= 1
-        else:
-            out += [content[last : m.start()], f"<!--{_CLOSER}{name}-->"]
-            last = m.end()
-    return "".join(out) + content[last:], stack
+    for at, end, closing, name in _tags(scan, _WRAPPER_START):
+        if not closing:
+            tags.open(name)
+        elif not tags.close(name):
+            out += [content[last:at], f"<!--{_CLOSER}{name}-->"]
+            last = end
+    return "".join(out) + content[last:], tags.stack
 
 
 def left_open(rendered: str, names: list[str]) -> str:

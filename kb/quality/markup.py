@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from kb.ingest import markdown
 from kb.ingest.docfx import VIDEO_MARKER
+from kb.ingest.htmlblocks import COMMENT
 from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
 from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, quote
@@ -97,7 +98,6 @@ def _alerts_in_html(body: str) -> Iterator[tuple[int, str]]:
                 yield tok.map[0] + tok.content.count("\n", 0, m.start()), tok.content[m.start() : end]
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def reference_label(label: str) -> str:
@@ -132,7 +132,7 @@ def outside_code(body: str) -> str:
         else:
             out.append("" if inside else line)
     text = "\n".join(out)
-    return _COMMENT.sub(_blank, text) if "<!--" in text else text
+    return COMMENT.sub(_blank, text) if "<!--" in text else text
 
 
 def problems(body: str) -> Iterator[tuple[int, str, str]]:
