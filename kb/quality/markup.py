@@ -7,7 +7,9 @@ a translation tool's placeholder (``{1&gt;…&lt;1}``), a reference link whose l
 (``[обработчика файлов][]`` beside ``[обработчик файлов]: …``: machine translation inflected one of the
 two) — and, found in the parsed text, bold marks a reader
 sees as written (``**segurança &amp; **``, ``Vá para ****``: machine translation moves a space inside the
-marks or empties them) and DocFX syntax a translation broke past reading (``':::image …::': null``).
+marks or empties them), DocFX syntax a translation broke past reading (``':::image …::': null``) and
+links and images shown as written (a space in the address, quotes a translation put inside the title's
+quotes: ``![значок "Параметры"](a.png "значок "Параметры"")``).
 """
 
 from __future__ import annotations
@@ -247,6 +249,40 @@ def left_markers(doc: Document, reported: set[int]) -> Iterator[Segment]:
             yield seg
 
 
+_WRITTEN_LINK = re.compile(
+    r"!?\[[^\[\]\n]{0,300}\](?P<gap>[ \t]*)\((?P<address>[^()\s]{1,2000})(?P<rest>[^()\n]{0,500})\)")
+"""``[text](address …)`` in a segment's parsed text: a link or image Markdown did not read."""
+_ADDRESS = re.compile(r"[a-zA-Z][\w+.-]{0,30}:\S|[./~#]|\S*/|\S+\.[a-zA-Z]{2,5}(?:[#?]|$)")
+"""What begins a link's address (a scheme, a path, a fragment, a file name): ``[All] (Все)`` is prose."""
+
+
+def literal_links(doc: Document) -> Iterator[tuple[Segment, str]]:
+    """(segment, why) for each link or image of ``doc`` a reader sees as written, brackets, address and all:
+    CommonMark, and Markdig with it, reads no link whose address has a space, whose title holds quotes of
+    its own kind, or whose ``(`` is parted from its ``]``. Written so on purpose (escaped, ``\\[a](b)``,
+    or in code), the source does not have it as the page shows it."""
+    for seg in doc.segments:
+        if seg.kind is SegmentKind.CODE or "](" not in seg.text and "] (" not in seg.text:
+            continue
+        text = seg.text
+        for code in seg.code:
+            text = text.replace(code, " ")
+        for m in _WRITTEN_LINK.finditer(text):
+            if _ADDRESS.match(m.group("address")) and m.group(0) in doc.body:
+                yield seg, _why_written(m)
+                break
+
+
+def _why_written(m: re.Match[str]) -> str:
+    what = "an image" if m.group(0).startswith("!") else "a link"
+    rest = m.group("rest").strip()
+    if m.group("gap"):
+        return f"{what} is shown as written: a space parts its ] from its ("
+    if rest[:1] in ('"', "'") and rest.count(rest[0]) > 2:
+        return f"{what} is shown as written: its title holds quotes of its own kind (write them \\{rest[0]})"
+    return f"{what} is shown as written: its address has a space (write it %20)"
+
+
 def document_problems(doc: Document) -> list[tuple[int, str, str]]:
     return list(problems(doc.body))
 
@@ -262,6 +298,8 @@ def check_markup(ctx: Context) -> Iterator[Finding]:
         for seg in left_markers(doc, reported):
             yield doc_finding("malformed_markup", topic, doc, f"DocFX markup is shown as written in {quote(seg.text)}: "
                               "the parser could not read it", seg=seg)
+        for seg, why in literal_links(doc):
+            yield doc_finding("malformed_markup", topic, doc, f"{why}: {quote(seg.text)}", seg=seg)
         for seg in literal_bold(doc):
             yield doc_finding("malformed_markup", topic, doc, f"bold marks are shown as written in {quote(seg.text)}: "
                               "Markdown reads ** as bold around some text with no space just inside the marks, "

@@ -81,6 +81,13 @@ def test_an_alert_marker_the_parser_could_not_read_is_malformed_markup(dev_findi
     assert all("[! **Nota**]" in m for m in messages)
 
 
+def test_a_link_whose_address_has_a_space_is_reported_in_every_locale(dev_findings):
+    """The source wrote the PDF's name with its spaces: no locale's page shows a link, only its markup."""
+    found = sorted((f.path, f.line) for f in dev_findings
+                   if f.kind == "malformed_markup" and "its address has a space" in f.message)
+    assert found == [(f"{loc}/partner-center/software-assurance-satv.md", 61) for loc in sorted(LOCALES)]
+
+
 def test_every_finding_is_well_formed(dev_corpus, dev_findings):
     paths = {d.path for d in dev_corpus.documents}
     assert dev_findings

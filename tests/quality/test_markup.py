@@ -129,6 +129,32 @@ def test_bold_marks_are_told_from_escaped_ones_in_one_pass() -> None:
     assert [seg.text for seg in literal_bold(doc)] == ["Vá para **** > x."]
 
 
+LINK_CASES = [
+    # Cloud App Security, ru-RU: the translation put quotes inside the image title's quotes
+    ('Clique **Параметры** ![значок "Параметры"](./media/settings-icon.png "значок "Параметры"") и выбрав.\n',
+     ["an image is shown as written: its title holds quotes of its own kind (write them \\\")"]),
+    # Outlook's Free/Busy reference and Skype for Business, in every locale: a space in the address
+    ("Ele é expresso em [FILETIME](http://msdn.microsoft.com/library/ 4af8e79a.aspx).\n",
+     ["a link is shown as written: its address has a space (write it %20)"]),
+    ("| a |\n|---|\n| [DNS](https://support.office.com/article/2b54e1b0 .aspx) |\n",
+     ["a link is shown as written: its address has a space (write it %20)"]),
+    ("Veja [Configurar] (configure.md) antes.\n", ["a link is shown as written: a space parts its ] from its ("]),
+    # prose in brackets, a link Markdown reads, and Markdown syntax shown on purpose
+    ("Выберите [All] (Все), затем [телефония] (4 бит).\n", []),
+    ("[Title with (parens)](a.md) e [b](https://x.y/ms143506(v=sql.120).aspx).\n", []),
+    ("Escreva `[texto](a b.md)` ou \\[texto\\](a b.md).\n\n```\n[a](b c.md)\n```\n", []),
+    ('[link](a.md "título") e ![img](a.png \'it\\\'s\').\n', []),
+]
+
+
+@pytest.mark.parametrize(("body", "whys"), LINK_CASES)
+def test_links_a_reader_sees_as_written(body: str, whys: list[str]) -> None:
+    from kb.quality.markup import literal_links
+
+    doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
+    assert [why for _, why in literal_links(doc)] == whys
+
+
 def test_docfx_markup_a_translation_broke_past_reading_is_reported_where_it_shows() -> None:
     """A Russian Teams article: an image directive turned into YAML by machine translation."""
     from kb.quality.markup import left_markers
