@@ -260,7 +260,9 @@ def literal_links(doc: Document) -> Iterator[tuple[Segment, str]]:
     """(segment, why) for each link or image of ``doc`` a reader sees as written, brackets, address and all:
     CommonMark, and Markdig with it, reads no link whose address has a space, whose title holds quotes of
     its own kind, or whose ``(`` is parted from its ``]``. Written so on purpose (escaped, ``\\[a](b)``,
-    or in code), the source does not have it as the page shows it."""
+    or in code), the source does not have it as the page shows it. The source's are gathered once: a
+    search of the whole source for each segment's was quadratic."""
+    written: set[str] | None = None
     for seg in doc.segments:
         if seg.kind is SegmentKind.CODE or "](" not in seg.text and "] (" not in seg.text:
             continue
@@ -268,7 +270,9 @@ def literal_links(doc: Document) -> Iterator[tuple[Segment, str]]:
         for code in seg.code:
             text = text.replace(code, " ")
         for m in _WRITTEN_LINK.finditer(text):
-            if _ADDRESS.match(m.group("address")) and m.group(0) in doc.body:
+            if written is None:
+                written = {w.group(0) for w in _WRITTEN_LINK.finditer(doc.body)}
+            if _ADDRESS.match(m.group("address")) and m.group(0) in written:
                 yield seg, _why_written(m)
                 break
 

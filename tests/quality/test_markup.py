@@ -155,6 +155,15 @@ def test_links_a_reader_sees_as_written(body: str, whys: list[str]) -> None:
     assert [why for _, why in literal_links(doc)] == whys
 
 
+def test_links_shown_as_written_are_told_from_the_source_in_one_pass() -> None:
+    # Each segment's link was looked for in the whole source: 40,000 that differ from it, a quadratic scan.
+    from kb.quality.markup import literal_links
+
+    body = "".join(f"[a&amp;{i}](http://b/ c)\n\n" for i in range(40_000)) + "Veja [x](http://a/ b.md).\n"
+    doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
+    assert [seg.text for seg, _ in literal_links(doc)] == ["Veja [x](http://a/ b.md)."]
+
+
 def test_docfx_markup_a_translation_broke_past_reading_is_reported_where_it_shows() -> None:
     """A Russian Teams article: an image directive turned into YAML by machine translation."""
     from kb.quality.markup import left_markers
