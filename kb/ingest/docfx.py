@@ -190,6 +190,9 @@ LAYOUT_MARKER = "%"
 """The fence of kb's row and column containers: a character of its own, so that they never close a zone's
 container (``:``) nor a zone theirs, whatever each holds."""
 _SPAN = re.compile(r"""span[ \t]*=[ \t]*["']?([1-9])""", re.I)
+MISSING_CODE = "kb-missing-code"
+"""The fence language of code that could not be taken, its target the fence's text: the page says the
+code is not available (:func:`kb.ingest.html_rules.missing_code_html`); the model has no segment of it."""
 
 
 def _layout(text: str) -> str:

@@ -24,7 +24,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from kb.ingest import htmlblocks, markdown
+from kb.ingest import docfx, htmlblocks, markdown
 from kb.ingest.docfx import normalize_href, xref_name
 from kb.ingest.highlight import code_html
 
@@ -73,6 +73,8 @@ class BodyText:
     """Said (visually hidden) after the text of a link whose target is not in the corpus."""
     missing_image: str = "image not available"
     """Said beside the alt text of an image that is not in the corpus."""
+    missing_code: str = "Code not available"
+    """Said where code taken from a file could not be taken (the file absent, or its region)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,14 @@ def missing_suffix(text: BodyText) -> str:
 
 def _image_url(src: str, images: Mapping[str, str]) -> str | None:
     return images.get(src) or (src if src.lower().startswith(("http:", "https:")) else None)
+
+
+def missing_code_html(target: str, text: BodyText) -> str:
+    """Where code from a file could not be taken: said so, naming the file, so that the text around it
+    ("the following code:") does not lead the reader to nothing."""
+    name = target.rstrip("/").rsplit("/", 1)[-1] or target
+    return (f'<p class="code-missing" role="note"{_attrs([("title", target)])}>{html.escape(text.missing_code)}: '
+            f"<code>{html.escape(name)}</code></p>\n")
 
 
 def image_html(
@@ -286,6 +296,8 @@ class SiteRenderer(RendererHTML):
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         tok = tokens[idx]
         lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+        if lang == docfx.MISSING_CODE:
+            return missing_code_html(tok.content.strip(), _state(env).text)
         cls = f' class="language-{html.escape(lang)} highlight"' if lang else ""
         return f'<pre tabindex="0"><code{cls}>{code_html(tok.content, lang)}</code></pre>\n'
 

@@ -389,6 +389,9 @@ def build_segments(
         t = tok.type
         line = b.line(tok)
         kind, alert = context[-1][1], context[-1][2]
+        if t == "fence" and tok.info.strip() == docfx.MISSING_CODE:
+            i += 1  # code that could not be taken: the page says so, the model has nothing of it
+            continue
         if buffer is not None and t in _ENDS_ITEM_TEXT:
             flush()  # a code block, table or heading inside an item: the item's own text comes first
         if t == "heading_open":

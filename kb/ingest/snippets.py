@@ -12,8 +12,9 @@ the marker lines of other regions inside it are left out, and the lines lose the
 
 Files are read as includes are (:func:`kb.ingest.includes.expand_includes`): only inside the content
 root, within the document's include budget; a file that is absent, outside, too large or binary, or
-a region not in it, is a problem naming the document's line and the target, and shows nothing.
-"""
+a region not in it, is a problem naming the document's line and the target; in its place the page says
+the code is not available (a fence of the language :data:`MISSING_CODE`, which makes no segment). Past
+the budget nothing is shown, nor said each time."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
+from kb.ingest.docfx import MISSING_CODE
 from kb.ingest.linemap import Origins
 from kb.ingest.textfiles import InputProblem, inside, read_budgeted, referenced
 from kb.model import Link, Problem
@@ -64,13 +66,13 @@ def expand_code(
             if budget[0] == -1:
                 problems.append(Problem(rel, line, f"code '{target}' and later ones not shown: too many files "
                                                    "taken in one document"))
-            return ""
+            return ""  # (no placeholder each: a hostile file may hold a hundred thousand)
         try:
             text = _read(root, rel, target, budget, limit)
             code = _select(text, selector)
         except InputProblem as exc:
             problems.append(Problem(rel, line, f"code '{target}' not shown: {exc.message}"))
-            return ""
+            return _fence(target, MISSING_CODE, m.group("lead"))
         return _fence(code, language, m.group("lead"))
 
     def directive(m: re.Match[str]) -> str:

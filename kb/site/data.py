@@ -455,4 +455,5 @@ class Strings:
         return names.get(edition, edition)
 
     def body_text(self) -> BodyText:
-        return BodyText(dict(self.get("alerts")), str(self.get("missing_link")), str(self.get("missing_image")))
+        return BodyText(dict(self.get("alerts")), str(self.get("missing_link")), str(self.get("missing_image")),
+                        str(self.get("missing_code")))

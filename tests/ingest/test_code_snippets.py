@@ -133,3 +133,29 @@ def test_a_file_of_many_code_directives_is_read_in_one_pass_and_reported_once(tm
     found, problems = code_of(tmp_path, body)
     assert found == ["var client = new Client();"] * 100
     assert problems == ["105: code '../snippets/app.cs' and later ones not shown: too many files taken in one document"]
+
+
+def test_code_that_cannot_be_taken_is_said_to_be_missing_where_it_was(tmp_path: Path) -> None:
+    """ASP.NET Core's translations take their samples from files the localized repositories lack: the
+    page said "in the ConfigureServices method:" and went on to the next paragraph, as if nothing were
+    meant there. It now says the code is not available, naming the file; the model has nothing of it."""
+    from kb.ingest.html_rules import BodyText
+    from kb.ingest.render import render_body
+
+    body = ("No método:\n\n[!code-csharp[](samples/App/Startup.cs?name=snippet)]\n\n"
+            '1. Abra:\n\n   :::code language="csharp" source="../snippets/none.cs" id="a":::\n\n   Depois.\n\n'
+            "> [!NOTE]\n> [!code-csharp[](../snippets/app.cs#nowhere)]\n")
+    files = {"pt-br/snippets/app.cs": APP_CS, "pt-br/guide/a.md": FRONT + body}
+    corpus = ingest(write_files(tmp_path, files), jobs=1)
+    doc = corpus.documents[0]
+    assert [(s.kind.value, s.text) for s in doc.segments] == [("paragraph", "No método:"),
+                                                              ("list_item", "Abra: Depois.")]
+    assert len(corpus.problems) == 3
+    html = render_body(doc.body, {}, {}, BodyText(missing_code="Código não disponível")).html
+    assert html.count('<p class="code-missing" role="note"') == 3
+    assert ('<p class="code-missing" role="note" title="samples/App/Startup.cs">Código não disponível: '
+            "<code>Startup.cs</code></p>") in html
+    item = html[html.index("<li>"):html.index("</li>")]
+    assert 'title="../snippets/none.cs"' in item and "Depois." in item
+    alert = html[html.index('class="alert alert-note"'):]
+    assert 'title="../snippets/app.cs"' in alert and "<pre" not in html

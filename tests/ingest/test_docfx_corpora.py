@@ -131,7 +131,7 @@ _WORD = re.compile(r"\w+")
 def _sentences(page: BeautifulSoup) -> Iterator[str]:
     """Sentences of a page's prose (not code, not the words the renderer adds), 6 to 30 words."""
     page = BeautifulSoup(str(page), "html.parser")
-    for hidden in page.select(".visually-hidden, .alert-title, pre, code"):
+    for hidden in page.select(".visually-hidden, .alert-title, .code-missing, pre, code"):
         hidden.decompose()
     for block in page.find_all(_BLOCKS):
         if not isinstance(block, Tag) or block.find(_BLOCKS):
