@@ -396,7 +396,8 @@ def _preferred_slug(members: list[_Member]) -> str | None:
     """The topic's slug, independent of file names where possible: the uid most translations share
     (what DocFX's cross references name, and the end of Learn's address), else the ``<a name>`` anchor
     of the title that most translations share (the main edition's first), else a file name shared by
-    several locales, else a slug of a title in Latin script. (A title's anchor is its English heading,
+    several locales (a folder's default page, ``tutorials/grid/index.yml``, by its folder's name, as
+    Learn's address ends), else a slug of a title in Latin script. (A title's anchor is its English heading,
     which can be as generic as "Overview" where the uid says ``certauth``.)"""
     uids = Counter(_uid_slug(m.doc.uid) for m in members if m.doc.uid)
     uids.pop("", None)
@@ -409,7 +410,7 @@ def _preferred_slug(members: list[_Member]) -> str | None:
             votes[("global" in m.doc.editions, _slug(anchor))] += 1
     if votes:
         return min(votes.items(), key=lambda kv: (not kv[0][0], -kv[1], kv[0][1]))[0][1]
-    stems = Counter(PurePosixPath(m.doc.locale_root_path).stem for m in members)
+    stems = Counter(_uid_slug(str(PurePosixPath(m.doc.locale_root_path).with_suffix(""))) for m in members)
     stem, count = max(stems.items(), key=lambda kv: (kv[1], kv[0]))
     if count > 1 and _slug(stem):
         return _slug(stem)

@@ -192,6 +192,17 @@ def test_a_uid_names_the_topic_before_a_generic_title_anchor():
     assert sorted(t.slug for t in align(parse(files)).topics) == ["authentication", "certauth"]
 
 
+def test_a_folders_default_page_without_uid_or_anchor_is_named_by_its_folder():
+    """Xamarin's tutorials are ``tutorials/grid/index.yml`` and ``tutorials/label/index.yml``, with no uid
+    and no anchor: the slugs were ``index`` and ``index-tutorials-label-index``; Learn's addresses end
+    ``/grid/`` and ``/label/``."""
+    files = {f"{loc}/tutorials/{name}/index.md": f"---\ntitle: {title} {loc}\n---\n# {title}\n\nTexto {n}.\n".encode()
+             for loc in ("pt-br", "es-es") for n, (name, title) in enumerate([("grid", "Grade"), ("label", "Rótulo")])}
+    for loc in ("pt-br", "es-es"):
+        files[f"{loc}/tutorials/index.md"] = b"---\ntitle: Tutoriais\n---\n# Tutoriais\n"
+    assert sorted(t.slug for t in align(parse(files)).topics) == ["grid", "label", "tutorials"]
+
+
 def test_localized_repositories_cloned_side_by_side_align_by_their_paths():
     """Microsoft publishes a repository per locale, ``sql-docs.pt-br``, ``sql-docs.es-es``: cloned into
     one content folder, each repository's folder is its locale root."""
