@@ -64,7 +64,8 @@ def suggest(
     """Whole queries (``text``, parsed into ``clauses``) with each word the index does not know replaced
     by a close word it knows. ``in_language``: whether a word is one of the query's language (the
     locale asked for, else the detected one); such words come first, so that a Spanish typo gets its
-    Spanish spelling before a closer Portuguese word. ``same_search``: whether two words search alike in
+    Spanish spelling before a closer Portuguese word; a word it finds is no typo, and is left as
+typed. ``same_search``: whether two words search alike in
     that language (one stem): such a word is never offered, it would find what the query found (Russian
     "отпуск", which the index has only as "отпуске" and "отпусков")."""
     other = (lambda w: not in_language(w)) if in_language is not None else (lambda w: False)
@@ -78,11 +79,15 @@ def suggest(
         close.sort(key=lambda w: (other(w), damerau_levenshtein(w, word), -vocabulary.frequency(w), w))
         # A word typed without its accents is not misspelt: offer only its accented spelling.
         accented = [c for c in close[:max_suggestions] if fold(c) == fold(word)]
+        if accented:
+            fixes[word] = accented[:1]
+            continue
+        if in_language is not None and in_language(word):
+            continue  # another form of a word the language has ("devo" where Italian has "deve"): no typo
         if same_search is not None:
             close = [c for c in close if not same_search(word, c)]
-        candidates = accented[:1] or close[:max_suggestions]
-        if candidates:
-            fixes[word] = candidates
+        if close:
+            fixes[word] = close[:max_suggestions]
     out: list[str] = []
     for i in range(max_suggestions):
         fixed = text
