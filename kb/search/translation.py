@@ -21,6 +21,7 @@ The translations count toward the query's work budget (:mod:`kb.search.cost`) li
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from kb import locales
@@ -46,6 +47,9 @@ MIN_COGNATE = 4
 MAX_COGNATES = 2
 """Written-alike terms of one language searched for a term the lexicon does not know, best first."""
 
+
+_BARE = re.compile(r"^[^\w]+|[^\w]+$")
+"""What ends a query word but is none of it: ``Server?``, ``¿cómo``, ``«отпуск»``."""
 
 @dataclass(frozen=True, slots=True)
 class Translation:
@@ -121,10 +125,11 @@ def expand(release: Release, clauses: list[Clause]) -> Expansions:
         positions = word_positions(source, clause.text)
         if not positions:
             stopped.add(number)
+        word = _BARE.sub("", clause.text) or clause.text  # as typed, but for the question's "?"
         for variants in positions:
             for target in keys:
                 if target != source:
-                    add(out, release, number, clause.text, source, variants[0], target)
+                    add(out, release, number, word, source, variants[0], target)
     into = frozenset(keys) - {source}
     return Expansions({k: tuple(v) for k, v in out.items()}, frozenset(stopped), into)
 

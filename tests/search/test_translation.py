@@ -96,6 +96,8 @@ def test_an_italian_word_finds_the_portuguese_articles_through_the_lexicon(out: 
                                           "translation": "relatório", "translation_language": "pt", "weight": 0.9,
                                           "locales": ["pt-BR"]},)
     assert search(out / "index", "resoconto").results[0].explain is None  # (only when asked)
+    asked = search(out / "index", "«resoconto?»", locale="it-IT", explain=True)  # the word, not its marks
+    assert [e["word"] for e in asked.results[0].explain or ()] == ["resoconto"]
 
 
 def test_the_query_in_its_own_language_still_shows_its_own_document(out: Path) -> None:
