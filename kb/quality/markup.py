@@ -253,7 +253,11 @@ _WRITTEN_LINK = re.compile(
     r"!?\[[^\[\]\n]{0,300}\](?P<gap>[ \t]*)\((?P<address>[^()\s]{1,2000})(?P<rest>[^()\n]{0,500})\)")
 """``[text](address …)`` in a segment's parsed text: a link or image Markdown did not read."""
 _ADDRESS = re.compile(r"[a-zA-Z][\w+.-]{0,30}:\S|[./~#]|\S*/|\S+\.[a-zA-Z]{2,5}(?:[#?]|$)")
-"""What begins a link's address (a scheme, a path, a fragment, a file name): ``[All] (Все)`` is prose."""
+"""What begins a link's address (a scheme, a path, a fragment, a file name): ``(posição de bit 4)`` is prose."""
+_PARTED_ADDRESS = re.compile(r"[a-zA-Z][\w+.-]{0,30}://|\.{0,2}/|~/|#|\S+\.(?:md|yml|aspx|html?|png|jpe?g|gif|svg)(?:[#?]|$)",
+                             re.IGNORECASE)
+"""…and after a space (``[x] (y)``), only an unmistakable one: ``[All] (Вход/выход)`` is a label and its
+translation."""
 
 
 def literal_links(doc: Document) -> Iterator[tuple[Segment, str]]:
@@ -272,7 +276,8 @@ def literal_links(doc: Document) -> Iterator[tuple[Segment, str]]:
         for m in _WRITTEN_LINK.finditer(text):
             if written is None:
                 written = {w.group(0) for w in _WRITTEN_LINK.finditer(doc.body)}
-            if _ADDRESS.match(m.group("address")) and m.group(0) in written:
+            address = (_PARTED_ADDRESS if m.group("gap") else _ADDRESS).match(m.group("address"))
+            if address and m.group(0) in written:
                 yield seg, _why_written(m)
                 break
 

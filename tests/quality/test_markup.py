@@ -140,7 +140,7 @@ LINK_CASES = [
      ["a link is shown as written: its address has a space (write it %20)"]),
     ("Veja [Configurar] (configure.md) antes.\n", ["a link is shown as written: a space parts its ] from its ("]),
     # prose in brackets, a link Markdown reads, and Markdown syntax shown on purpose
-    ("Выберите [All] (Все), затем [телефония] (4 бит).\n", []),
+    ("Выберите [All] (Все), затем [телефония] (4 бит), [Вход] (Вход/выход), [x] (a.b).\n", []),
     ("[Title with (parens)](a.md) e [b](https://x.y/ms143506(v=sql.120).aspx).\n", []),
     ("Escreva `[texto](a b.md)` ou \\[texto\\](a b.md).\n\n```\n[a](b c.md)\n```\n", []),
     ('[link](a.md "título") e ![img](a.png \'it\\\'s\').\n', []),
