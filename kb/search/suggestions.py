@@ -64,10 +64,10 @@ def suggest(
     """Whole queries (``text``, parsed into ``clauses``) with each word the index does not know replaced
     by a close word it knows. ``in_language``: whether a word is one of the query's language (the
     locale asked for, else the detected one); such words come first, so that a Spanish typo gets its
-    Spanish spelling before a closer Portuguese word; a word it finds is no typo, and is left as
-typed. ``same_search``: whether two words search alike in
-    that language (one stem): such a word is never offered, it would find what the query found (Russian
-    "отпуск", which the index has only as "отпуске" and "отпусков")."""
+    Spanish spelling before a closer Portuguese word; a word it finds is no typo, and is left as typed.
+    ``same_search``: whether two words search alike in that language (one stem): such a word is never
+    offered, it would find what the query found (Russian "отпуск", which the index has only as "отпуске"
+    and "отпусков")."""
     other = (lambda w: not in_language(w)) if in_language is not None else (lambda w: False)
     fixes: dict[str, list[str]] = {}
     for word in query_words(clauses):

@@ -51,6 +51,7 @@ MAX_COGNATES = 2
 _BARE = re.compile(r"^[^\w]+|[^\w]+$")
 """What ends a query word but is none of it: ``Server?``, ``¿cómo``, ``«отпуск»``."""
 
+
 @dataclass(frozen=True, slots=True)
 class Translation:
     """One translated term of a query: what it was, into what, and with which weight."""
