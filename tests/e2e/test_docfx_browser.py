@@ -118,6 +118,19 @@ GET https://graph.microsoft.com/v1.0/me
 * Qual é o nome da solução?
 
 </details>
+
+```csharp
+// Um comentário, uma palavra-chave, um tipo, um texto e um número
+public class Pedido { string nome = "x"; int total = 42; }
+```
+
+```xml
+<add key="a" value="1" />
+```
+
+```powershell
+$usuario = Get-CsUser -Identity "x"
+```
 """
 
 
@@ -177,7 +190,7 @@ def test_tabs_and_copy_buttons_work_on_a_static_host(page: Page, document: str) 
     page.get_by_role("tab", name="Windows").click()
     expect(page.get_by_text("Instale com o MSI.")).to_be_visible()
     expect(page.get_by_text("Instale com apt.")).to_be_hidden()
-    expect(page.locator("pre .copy-code")).to_have_count(2)  # (the PowerShell block and the Graph request)
+    expect(page.locator("pre .copy-code")).to_have_count(5)  # (PowerShell twice, the Graph request, C#, XML)
     expect(page.locator("pre code .nb").first).to_have_text("Get-CsUser")
     assert problems == []
 
@@ -262,3 +275,20 @@ def test_a_disclosure_folds_the_markdown_written_between_its_tags(page: Page, do
     expect(question).to_be_hidden()
     page.get_by_text("Perguntas do gerador").click()
     expect(question).to_be_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_highlighted_code_keeps_its_contrast_light_and_dark(browser, document: str, scheme: str) -> None:  # noqa: F811
+    """Pygments' colours were drawn for a white page: in dark mode a C# comment (#107C10), a keyword (#00F)
+    and a string (#A31515) stood on the dark code background below 4.5:1."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(document)
+        expect(page.locator("code.language-csharp .c1")).to_have_count(1)
+        found = Axe().run(page, context="pre", options={"runOnly": ["color-contrast"]}).response["violations"]
+        assert [[n["target"] for n in v["nodes"]] for v in found] == []
+    finally:
+        context.close()

@@ -658,6 +658,18 @@ def test_docfx_css_styles_every_pygments_token_class() -> None:
     assert "style=" not in css
 
 
+def test_every_coloured_token_class_has_a_dark_colour() -> None:
+    import re
+
+    css = (ROOT / "site_templates" / "assets" / "docfx.css").read_text(encoding="utf-8")
+    start = css.index("@media (prefers-color-scheme: dark)")
+    light, dark = css[:start], css[start:css.index("\n}\n", start)]
+    coloured = {m.group(1) for rule in re.finditer(r"^([^{@\n]+)\{[^}]*\bcolor:", light, re.M)
+                for m in re.finditer(r"\.highlight (\.\w+)", rule.group(1))}
+    assert len(coloured) > 30
+    assert sorted(c for c in coloured if f".highlight {c}" not in dark) == []
+
+
 @pytest.mark.parametrize(("href", "expected"), [
     ("..\\x.md", "../x.md"), ("..%5Cdir%5Cx.md#a", "../dir/x.md#a"), ("https://h/a%5Cb", "https://h/a%5Cb"),
     ("x.md", "x.md"),
