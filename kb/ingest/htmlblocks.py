@@ -209,9 +209,10 @@ def embed_label(tag: Tag, src: str) -> str:
 
 # --- wrappers around Markdown: an HTML block that opens a container and another that closes it --------
 
-WRAPPERS = ("details", "div", "section", "aside", "article", "figure", "blockquote", "center")
+WRAPPERS = ("details", "div", "section", "aside", "article", "figure", "blockquote", "center", "dl", "dt", "dd")
 """Containers a page opens in one HTML block and closes in a later one, with Markdown between them
-(``<details>``, ``<summary>…</summary>``, a list, ``</details>``): the browser nests that Markdown inside."""
+(``<details>``, ``<summary>…</summary>``, a list, ``</details>``; the Win32 docs' related topics,
+``<dl> <dt>``, a link, ``</dt> <dt>``, a link, ``</dt> </dl>``): the browser nests that Markdown inside."""
 _WRAPPER_START = re.compile(r"<(/?)(" + "|".join(WRAPPERS) + r")\b", re.I)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 """An HTML comment (what markup scans blank before reading tags or text)."""

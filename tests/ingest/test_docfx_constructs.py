@@ -503,6 +503,15 @@ CASES: list[tuple[str, str, list[Seg], list[str]]] = [
          '<div>\n<p>Fora.</p>\n</div>'],
     ),
     (
+        # The Win32 docs' related topics, as converted from MSDN: each link a paragraph inside a <dt> that
+        # blocks of their own open and close. Each block was closed alone: an empty list, then stray terms.
+        "a-definition-list-opened-and-closed-around-markdown-holds-it",
+        "<dl> <dt>\n\n[Um](a.md)\n</dt> <dt>\n\n[Dois](b.md)\n</dt> </dl>\n",
+        [("paragraph", "p[1]", "Um", ("a.md",), None), ("paragraph", "p[3]", "Dois", ("b.md",), None)],
+        ['<dl> <dt>\n<p><span class="link-missing"', '</span></p>\n</dt> <dt>\n<p><a href="/pt-br/b/" title="B">Dois'
+         "</a></p>\n</dt> </dl>"],
+    ),
+    (
         "a-wrapper-closed-after-other-html-in-its-block-ends-there",
         "<details><summary>S</summary>\n\nDentro.\n\n<p>x</p>\n</details>\n\nDepois.\n",
         [("paragraph", "p[0]", "S", (), None), ("paragraph", "p[1]", "Dentro.", (), None),
