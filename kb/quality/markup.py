@@ -26,6 +26,7 @@ from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
 from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, quote
 from kb.quality.numbers import BROKEN_REFERENCE
+from kb.quality.untranslated import without_code
 
 _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _BANG_ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+" + BANG_LABEL.pattern[1:], re.MULTILINE)
@@ -210,9 +211,7 @@ def literal_bold(doc: Document) -> Iterator[Segment]:
     for seg in doc.segments:
         if seg.kind is SegmentKind.CODE or "**" not in seg.text:
             continue
-        text = seg.text
-        for code in seg.code:
-            text = text.replace(code, " ")
+        text = without_code(seg)
         if written is None:
             written = {w for m in _LITERAL_BOLD.finditer(doc.body) for w in _around(doc.body, m)}
         if any(w in written for m in _LITERAL_BOLD.finditer(text) for w in _around(text, m)):
@@ -242,9 +241,7 @@ def left_markers(doc: Document, reported: set[int]) -> Iterator[Segment]:
     for seg in doc.segments:
         if seg.kind is SegmentKind.CODE or not ("[!" in seg.text or ":::" in seg.text):
             continue
-        text = seg.text
-        for code in seg.code:
-            text = text.replace(code, " ")
+        text = without_code(seg)
         if _LEFT_MARKER.search(text) and (seg.line is None or seg.line not in reported):
             yield seg
 
@@ -270,9 +267,7 @@ def literal_links(doc: Document) -> Iterator[tuple[Segment, str]]:
     for seg in doc.segments:
         if seg.kind is SegmentKind.CODE or "](" not in seg.text and "] (" not in seg.text:
             continue
-        text = seg.text
-        for code in seg.code:
-            text = text.replace(code, " ")
+        text = without_code(seg)
         for m in _WRITTEN_LINK.finditer(text):
             if written is None:
                 written = {w.group(0) for w in _WRITTEN_LINK.finditer(doc.body)}
