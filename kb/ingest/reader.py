@@ -183,7 +183,9 @@ def parse_document(
     stub gives a :class:`Redirect` instead of a document."""
     try:
         return _parse(rel, data, root, opts, metadata or {})
-    except (InputProblem, TooComplex) as exc:
+    except InputProblem as exc:
+        return None, [*exc.causes, Problem(rel, exc.line, exc.message)]
+    except TooComplex as exc:
         return None, [Problem(rel, exc.line, exc.message)]
     except frontmatter.FrontMatterError as exc:
         return None, [Problem(rel, exc.line, str(exc))]
@@ -274,7 +276,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         why = f"content nested too deeply (over {limit} levels of lists, quotes and items) is left out"
         problems.append(Problem(rel, run_line(body_lines, body_line, deep), why))
     if not segments:
-        raise InputProblem("document body has no text", body_line)
+        raise InputProblem("document body has no text", body_line, problems)
     first_heading = next((s.text for s in segments if s.kind is SegmentKind.HEADING), None)
     title = frontmatter.get(fm, "title") or first_heading or Path(rel).stem
     locale, source, confidence = _locale(rel, fm, title, segments, opts)

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import codecs
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from kb.errors import InvalidParameter
 from kb.ingest.markdown import normalize_text
+from kb.model import Problem
 
 
 class InputProblem(Exception):
-    """Raised inside ingest for a file that must be skipped; becomes a :class:`Problem`."""
+    """Raised inside ingest for a file that must be skipped; becomes a :class:`Problem`. ``causes``: what
+    was found wrong before it (an include whose file is missing, of a body made of nothing else), reported
+    with it: without them the reader is told that the page has no text, and not why."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, causes: Sequence[Problem] = ()) -> None:
         super().__init__(message)
-        self.message, self.line = message, line
+        self.message, self.line, self.causes = message, line, tuple(causes)
 
 
 _WIDE_BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's

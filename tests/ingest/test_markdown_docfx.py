@@ -106,6 +106,20 @@ def test_an_include_from_the_docset_root_written_with_a_tilde(tmp_path, files, e
                                              ["include '~/includes/aviso.md' not expanded: file not found"])
 
 
+def test_a_page_made_only_of_an_include_that_is_missing_says_why_it_has_no_text(tmp_path):
+    # The Q# language pages are a commented-out heading and one include from a dependent repository:
+    # only "document body has no text" was reported, and not the include it came from.
+    doc, problems = parse_document(
+        "pt-br/q/aritmetica.md",
+        "---\ntitle: Expressões\n---\n<!---\n# Arithmetic\n-->\n\n"
+        "[!INCLUDE [source link](~/includes/spec/Arithmetic.md)]\n".encode(), tmp_path)
+    assert doc is None
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        ("pt-br/q/aritmetica.md", 8, "include '~/includes/spec/Arithmetic.md' not expanded: file not found"),
+        ("pt-br/q/aritmetica.md", 4, "document body has no text"),
+    ]
+
+
 def test_inline_code_is_kept_as_anchor():
     doc, _ = parse("Run `Get-Subscription` with id 42.\n")
     assert doc.segments[0].code == ("Get-Subscription",)
