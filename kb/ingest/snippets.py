@@ -30,10 +30,13 @@ from kb.model import Link, Problem
 
 _DIRECTIVE = re.compile(r"^(?P<lead>[ \t>]*):::[ \t]*code[ \t]+(?P<attrs>\S[^\n]*?):::[ \t]*$", re.M | re.I)
 _SNIPPET = re.compile(
-    r"^(?P<lead>[ \t>]*)\[!code(?:-(?P<lang>[\w+#.-]{1,40}))?\[(?P<title>[^\]\n]{0,500})\]"
-    r"\((?P<target>[^)\s]{1,1000})(?:[ \t]+\"[^\"\n]{0,500}\")?\)\][ \t]*$",
+    r"^(?P<lead>[ \t>]*)\[!code(?:-[ \t]*(?P<lang>[\w+#.-]{1,40})[ \t]*)?\[(?P<title>[^\]\n]{0,500})\]"
+    r"[ \t]*\([ \t]*(?P<target>[^)\s\"]{1,1000})[ \t]*(?:\"[^\"\n]{0,500}\"[ \t]*)?\)[ \t]*\][ \t]*$",
     re.M | re.I,
 )
+"""DocFX's ``[!code-lang[name](path#region "title")]``, with the blanks its parser skips: around the
+language (NuGet's ``[!code-JSON [service-index.json](./_data/service-index.json)]``), before ``(``, inside
+the parentheses and between ``)`` and ``]``."""
 _ATTR = re.compile(r"""(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _LINES = re.compile(r"^L?(\d+)(?:-L?(\d*))?$", re.I)
 _TAG_LINE = re.compile(r"^\s*(?://|#|'|--|<!--|/\*|REM\b)\s*</?[\w.-]+>\s*(?:(?:-->|\*/)\s*)?$", re.I)

@@ -53,6 +53,9 @@ def code_of(tmp_path: Path, body: str, extra: dict[str, str] | None = None) -> t
         ("[!code-csharp[Setup](../snippets/app.cs#inner)]\n", "client.Open();"),
         ("[!code-csharp[Teardown](../snippets/app.cs?name=teardown)]\n", "client.Close();"),
         ("[!code-xml[Config](../snippets/cfg.xml?range=1,7)]\n", "<configuration> </configuration>"),
+        # blanks where DocFX's parser skips them (NuGet's "[!code-JSON [service-index.json](./_data/…)]")
+        ("[!code-CSharp [Setup](../snippets/app.cs#L6-L6)]\n", "var client = new Client();"),
+        ('[!code-csharp[Setup] ( ../snippets/app.cs#L6-L6 "Setup" ) ]\n', "var client = new Client();"),
         (':::code language="xml" source="../snippets/cfg.xml" id="cfg":::\n',  # XML tags kept, markers not
          '<appSettings> <add key="a" value="1" /> </appSettings>'),
     ],
