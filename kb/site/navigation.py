@@ -44,6 +44,9 @@ class NavIndex:
     """Document path → (its section, the positions down the section's tree to its first entry)."""
     orders: list[list[Nav]] = field(default_factory=list)
     """Per section, its articles in reading order (each once)."""
+    homes: dict[str, int] = field(default_factory=dict)
+    """The folder of each section's navigation file → the section: an article its tree does not list
+    shows the tree of the nearest such folder above it, as DocFX gives it the nearest TOC."""
 
 
 @dataclass
@@ -86,6 +89,7 @@ def build_nav(data: SiteData, locale: str) -> NavIndex:
                 out.crumbs[path] = draft.crumbs[path]
                 out.names[path] = draft.names[path]
         out.reached.update(draft.docs)
+        out.homes.setdefault(posixpath.dirname(draft.path), n)
     out.sections = tuple(sections)
     return out
 
@@ -176,7 +180,7 @@ def article_nav(index: NavIndex, doc: Document, href: str, base_url: str) -> Art
     entry marked, its ancestors open), the articles before and after it, and the whole tree's page."""
     found = index.places.get(doc.path)
     if found is None:
-        return None
+        return _unlisted(index, doc, base_url)
     n, place = found
     section = index.sections[n]
     order = index.orders[n]
@@ -185,6 +189,20 @@ def article_nav(index: NavIndex, doc: Document, href: str, base_url: str) -> Art
     nxt = order[me + 1] if me is not None and me + 1 < len(order) else None
     tree = branch(section.tree, place)
     return ArticleNav(section.name, section.href, tree, prev, nxt, urls.join(base_url, section.toc), not place)
+
+
+def _unlisted(index: NavIndex, doc: Document, base_url: str) -> ArticleNav | None:
+    """An article its locale's trees do not list (mixed-reality's Russian TOC is older than its
+    articles): the tree of the nearest navigation file's folder above it, closed, with nothing current
+    and no previous or next; None outside every docset's folder."""
+    folder = posixpath.dirname(doc.path)
+    while (n := index.homes.get(folder)) is None:
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+    section = index.sections[n]
+    return ArticleNav(section.name, section.href, branch(section.tree, ()), None, None,
+                      urls.join(base_url, section.toc))
 
 
 def branch(nodes: tuple[NavTree, ...], place: Place) -> tuple[NavTree, ...]:

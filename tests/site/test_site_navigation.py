@@ -41,6 +41,9 @@ FILES = {
         "Cobrança",
         body="## Faturas\n\n- [Ler](create.md)\n- [Pagar](delete.md)\n\n## Ajuda\n\n- [Contas](accounts.md)\n",
     ),
+    # articles no tree lists: one below the main docset's folder, one outside every docset's folder
+    "pt-br/main/guias/novo.md": doc("Guia novo"),
+    "pt-br/solto.md": doc("Solto"),
 }
 
 
@@ -85,6 +88,19 @@ def test_an_article_shows_its_branch_open_and_current_with_previous_and_next(dat
     head = navigation.article_nav(nav, data.by_path["pt-br/main/index.md"], "/pt-br/main-index/", "/")
     assert head is not None and head.is_head and head.prev is None and head.next.label == "Contas"
     assert [n.more for n in head.branch] == [True, False]  # collapsed: "Contas" has more below
+
+
+def test_an_article_no_tree_lists_shows_the_nearest_docsets_tree_closed(data: SiteData) -> None:
+    # DocFX gives a page the TOC of the nearest folder above it; the Russian mixed-reality TOC is older
+    # than the articles beside it, and those pages had no navigation at all.
+    nav = navigation.build_nav(data, "pt-BR")
+    art = navigation.article_nav(nav, data.by_path["pt-br/main/guias/novo.md"], "/pt-br/main-guias-novo/", "/")
+    assert art is not None
+    assert (art.name, art.href, art.prev, art.next, art.toc, art.is_head) == (
+        "Sobre o produto", "/pt-br/main-index/", None, None, "/pt-br/toc/main/", False)
+    assert [(n.label, n.open, n.current, n.more) for n in art.branch] == [
+        ("Contas", False, False, True), ("Cobrança", False, False, False)]
+    assert navigation.article_nav(nav, data.by_path["pt-br/solto.md"], "/pt-br/solto/", "/") is None
 
 
 def test_a_long_level_is_cut_to_a_window_around_the_branch() -> None:
