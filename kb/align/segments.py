@@ -30,6 +30,7 @@ a pair, never against it), so that one extra paragraph does not shift every pair
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -439,22 +440,19 @@ def _unique_anchors(anchors: Sequence[Hashable | None]) -> dict[Hashable, int]:
 
 
 def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest chain of ``pairs`` (sorted by the first item) increasing in the second item."""
+    """The longest chain of ``pairs`` increasing in both items (pairs of one first item are taken in
+    decreasing order of the second, so that at most one joins: a segment fixed to two counterparts made
+    the search between them run over a negative span)."""
     if not pairs:
         return []
-    import bisect
-
+    pairs = sorted(pairs, key=lambda p: (p[0], -p[1]))
     tails: list[int] = []  # tails[k]: index in pairs of the smallest end of a chain of length k+1
     back: list[int] = [-1] * len(pairs)
     for n, (_, j) in enumerate(pairs):
         k = bisect.bisect_left([pairs[t][1] for t in tails], j)
         back[n] = tails[k - 1] if k else -1
-        if k == len(tails):
-            tails.append(n)
-        else:
-            tails[k] = n
-    chain = []
-    n = tails[-1]
+        tails[k : k + 1] = [n]  # (a new longest chain when k == len(tails))
+    chain, n = [], tails[-1]
     while n != -1:
         chain.append(pairs[n])
         n = back[n]

@@ -36,6 +36,7 @@ KINDS: tuple[str, ...] = (
     "garbled_text",
     "edition_difference",
     "alignment_uncertain",
+    "check_failed",
 )
 """Every kind of finding, in report order (the names used in JSON)."""
 
@@ -55,6 +56,7 @@ SEVERITY: dict[str, Severity] = {
     "garbled_text": Severity.WARNING,
     "edition_difference": Severity.INFO,
     "alignment_uncertain": Severity.INFO,
+    "check_failed": Severity.WARNING,
 }
 """The severity of each kind between two locales of one edition. Between two editions of one locale
 content is expected to differ, so an error there is reported as a warning."""

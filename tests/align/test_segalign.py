@@ -141,6 +141,25 @@ def test_a_paragraph_missing_from_the_translation_is_explicitly_unmatched():
     ]
 
 
+def test_a_segment_fixed_to_two_counterparts_is_paired_once():
+    # Customer Insights' customer-card add-in: the Spanish "Configurar el Complemento…" heading has the
+    # anchor of the Portuguese "Configurar o Suplemento…", and "Complemento" is a word each document has
+    # once, in the Portuguese "Instalar o Complemento…". Both fixed it before the search, which then ran
+    # over a negative span: IndexError, and the whole build failed. (The Portuguese has one more
+    # paragraph: documents of the same structure are paired down the diagonal, without a search.)
+    es = doc("es-es/card.md", "es-ES", (
+        "# Tarjeta\n\n## <a name=\"install\"></a>Instalar el suplemento de tarjeta\n\nTexto uno.\n\n"
+        "## <a name=\"configure\"></a>Configurar el Complemento de tarjeta\n\nTexto dos.\n"))
+    pt = doc("pt-br/card.md", "pt-BR", (
+        "# Cartão\n\n## <a name=\"install\"></a>Instalar o Complemento do cartão\n\nTexto um.\n\nOutro texto.\n\n"
+        "## <a name=\"configure\"></a>Configurar o suplemento do cartão\n\nTexto dois.\n"))
+    for a, b in ((es, pt), (pt, es)):
+        pairs = align_segments(a, b)
+        assert [r.index for p in pairs for r in p.a] == list(range(len(a.segments)))
+        assert [r.index for p in pairs for r in p.b] == list(range(len(b.segments)))
+    assert ("1-1", ["heading[2]"], ["heading[2]"]) in steps(align_segments(es, pt))
+
+
 # --- kb compare -----------------------------------------------------------------------------------
 
 

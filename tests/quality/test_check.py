@@ -633,3 +633,43 @@ def test_count_findings_counts_each_documents_severities_and_stale():
         "es/a.md": FindingCounts(errors=0, warnings=0, infos=1, stale=False, kinds=("machine_translated",)),
     }
     assert count_findings([]) == {}
+
+
+def test_a_check_that_fails_on_one_topic_costs_that_topic_only(tmp_path, monkeypatch):
+    # A fault in a check (the segment alignment's IndexError on Customer Insights' cards) stopped
+    # kb check and the build. The topic it fails on gets one check_failed; the others keep their findings.
+    from kb.build.pipeline import build
+    from kb.output.options import BuildOptions
+    from kb.quality import checks
+    from kb.quality.context import doc_finding
+    from tests.conftest import write_files
+
+    def article(locale: str, asset: str, title: str) -> str:
+        return f"---\ntitle: {title}\nms.assetid: {asset}\nms.contentlocale: {locale}\n---\n# {title}\n\nTexto.\n"
+
+    root = write_files(tmp_path / "content", {
+        "pt-br/contas.md": article("pt-BR", "a1", "Contas"), "es-es/contas.md": article("es-ES", "a1", "Cuentas"),
+        "pt-br/faturas.md": article("pt-BR", "b2", "Faturas"), "es-es/faturas.md": article("es-ES", "b2", "Facturas"),
+    })
+
+    def flaky(ctx):
+        for topic in ctx.topics:
+            if topic.id == "b2":
+                raise IndexError("list index out of range")
+            yield doc_finding("broken_link", topic, topic.members[0].document, "a finding")
+
+    monkeypatch.setattr(checks, "CHECKS", [("broken_link", flaky)])
+    corpus = ingest(root)
+    alignment = align(corpus.documents)
+    found = [(f.kind, f.topic, f.path, f.severity, f.message) for f in check_corpus(corpus, alignment)]
+    failed = ("check_failed", "b2", "es-es/faturas.md", Severity.WARNING,
+              "the check broken_link stopped on this topic (IndexError: list index out of range): what it would "
+              "report here is missing; this is a fault in kb, please report it")
+    assert found == [("broken_link", "a1", "es-es/contas.md", Severity.WARNING, "a finding"), failed]
+    by_topic = checks.CorpusChecks.prepare(corpus, alignment)
+    assert [(f.kind, f.topic) for t in alignment.topics for f in by_topic.topic(t)] == [
+        ("broken_link", "a1"), ("check_failed", "b2")]
+    result = build(root, tmp_path / "out", BuildOptions(jobs=1))  # the site's checks: published
+    status = result.release / "site" / "pt-br" / "translation-status" / "es-es" / "index.html"
+    assert '<tr data-locale="es-ES" data-kinds="check_failed" data-error="0" data-warning="1"' in status.read_text(
+        encoding="utf-8")
