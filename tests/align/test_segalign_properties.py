@@ -62,3 +62,24 @@ def test_every_segment_of_both_documents_is_aligned_once_in_order(texts: tuple[s
         for p in pairs:
             assert pair_kind(p) in {"1-1", "1-0", "0-1", "2-1", "1-2"}
             assert (p.score == 0.0) if not (p.a and p.b) else (0.0 < p.score <= 1.0)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.tuples(body, body, body), st.tuples(close_body, close_body, close_body)))
+def test_every_check_runs_to_its_end_on_a_topic_of_such_documents(texts: tuple[str, str, str]) -> None:
+    # The checks read these alignments (and more): none may stop on any topic (check_failed).
+    from kb.align.topics import align
+    from kb.model import Corpus
+    from kb.quality.checks import check_corpus
+
+    docs = []
+    for (path, locale), text in zip((("pt-br/a.md", "pt-BR"), ("es-es/a.md", "es-ES"), ("ru-ru/a.md", "ru-RU")),
+                                    texts, strict=True):
+        data = (f"---\ntitle: t\nms.assetid: x1\nms.openlocfilehash: 5a1c\nms.contentlocale: {locale}\n---\n"
+                f"{text}\n").encode()  # (one source version: the checks compare their content)
+        doc, problems = parse_document(path, data)
+        assert doc is not None, problems
+        docs.append(doc)
+    corpus = Corpus("content", tuple(sorted(docs, key=lambda d: d.path)), (), ())
+    failed = [f.message for f in check_corpus(corpus, align(corpus.documents)) if f.kind == "check_failed"]
+    assert failed == []
