@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
-from kb.ingest import docfx, htmlblocks
+from kb.ingest import docfx, exl, htmlblocks
 
 # --- text-level rewrites -------------------------------------------------------------------------
 
@@ -73,6 +73,7 @@ def bilingual_heading_anchors(text: str) -> str:
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
     ("bilingual_headings", bilingual_heading_anchors),
+    ("exl_video", exl.video),
     *docfx.PREPROCESSORS,
     ("no_loc", lambda s: _NO_LOC.sub(lambda m: m.group("text"), s)),
 ]
@@ -218,7 +219,11 @@ def alerts(state: StateCore) -> None:
         first = (inline.children or [Token("text", "", 0)])[0]
         m = _ALERT_MARK.match(first.content) if first.type == "text" else None
         kind = m.group("kind").upper() if m else ""
-        kind = "NOTE" if kind == "NOTES" else kind
+        kind = "NOTE" if kind == "NOTES" else exl.ALERTS.get(kind, kind)
+        if kind in exl.HIDDEN:  # (gone whole, or for a shaded box's mark, gone when nothing else is there)
+            _strip_marker(inline, _ALERT_MARK)
+            tok.meta = {**(tok.meta or {}), "hidden": "always" if kind == "CONTEXTUALHELP" else "empty"}
+            continue
         if kind in ALERT_KINDS:
             _strip_marker(inline, _ALERT_MARK)
             tok.meta = {**(tok.meta or {}), "alert": kind}
@@ -226,6 +231,16 @@ def alerts(state: StateCore) -> None:
         label = _strip_bold_label(inline) or _strip_bang_label(inline)
         if label:
             tok.meta = {**(tok.meta or {}), "alert": label}
+
+
+def empty_paragraphs(state: StateCore) -> None:
+    """Drop the paragraphs an alert's marker was all of (``> [!NOTE]``, ``>``, ``> Text.``): Learn shows
+    the title, then the text, and no empty paragraph between them."""
+    tokens = state.tokens
+    empty = {i for i in range(1, len(tokens) - 1) if tokens[i].type == "inline" and not tokens[i].children
+             and tokens[i - 1].type == "paragraph_open" and tokens[i + 1].type == "paragraph_close"}
+    if empty:
+        state.tokens = [t for i, t in enumerate(tokens) if not ({i - 1, i, i + 1} & empty)]
 
 
 def _alert_start(children: list[Token]) -> int | None:
@@ -360,6 +375,7 @@ def heading_anchors(state: StateCore) -> None:
                 # Further anchors stay, and render as empty elements with their ids (links to them land).
             kept.append(child)
         inline.children = kept
+        anchor = exl.heading_id(kept) or anchor  # (Experience League's '## Title {#anchor}')
         _tab_heading(inline, tok)
         if not anchor:
             # (An empty heading, '## ' above a table in Skype's articles, is a "section", as Markdig names it.)
@@ -386,6 +402,9 @@ def _tab_heading(inline: Token, heading: Token) -> None:
 CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
     ("docfx_indented_alerts", indented_alerts),
     ("docfx_alerts", alerts),
+    ("exl_hidden_quotes", exl.hidden_quotes),
+    ("exl_ui_text", exl.ui_text),
+    ("empty_paragraphs", empty_paragraphs),
     ("docfx_split_alerts", split_alerts),
     ("docfx_inline_alerts", inline_alerts),
     ("docfx_heading_anchors", heading_anchors),
@@ -400,7 +419,8 @@ def make_parser() -> MarkdownIt:
     md.options["maxNesting"] = 50
     # ':::image' becomes an image with its classes and lightbox (kb.ingest.docfx): attributes in braces
     # are read after images only, so '{…}' anywhere else stays text.
-    attrs_plugin(md, after=("image",), allowed=("class", "lightbox"))
+    attrs_plugin(md, after=("image", "link_close"), allowed=("class", "lightbox"))
+
     container_plugin(md, "docfx-zone")  # '::: zone pivot' fences, renamed by kb.ingest.docfx
     for layout in ("docfx-row", "docfx-column"):  # ':::row:::', ':::column:::', likewise
         container_plugin(md, layout, marker=docfx.LAYOUT_MARKER)

@@ -76,7 +76,7 @@ class BodySkeleton:
     """The headings' ids (anchors in raw HTML never repeat them)."""
 
 
-RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py", "docfx.py", "htmlblocks.py",
+RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py", "docfx.py", "exl.py", "htmlblocks.py",
                      "highlight.py")
 """The modules of ``kb/ingest`` whose code a body's HTML comes from: every one the renderer imports
 from ``kb.ingest`` (``tests/ingest/test_skeleton.py`` holds this list to the imports)."""

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from kb.ingest import markdown
+from kb.ingest import exl, markdown
 from kb.ingest.docfx import VIDEO_MARKER
 from kb.ingest.htmlblocks import COMMENT
 from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
@@ -76,9 +76,10 @@ _DEFINITION = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?\[([^\[\]\n]{
 MAX_LABELS_COMPARED = 500
 """A label no definition names is compared with at most this many defined ones, for the nearest (a document
 of thousands of both would compare every pair)."""
-_GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS)) + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
-"""What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE), or a div; and a video
-(:mod:`kb.ingest.docfx`)."""
+_GOOD_ALERT = re.compile(r"^(?:" + "|".join(sorted(ALERT_KINDS | exl.ALERTS.keys() | exl.HIDDEN))
+                         + rf"|NOTES|div\b.*|{VIDEO_MARKER})$", re.IGNORECASE)
+"""What :func:`kb.ingest.markdown.alerts` reads: a kind in any case (NOTES for NOTE; Experience League's
+kinds, :mod:`kb.ingest.exl`), or a div; and a video (:mod:`kb.ingest.docfx`, or ``[!VIDEO](url)``)."""
 
 
 _ALERT_LINE = re.compile(r"^[ \t]*>[ \t]*\[!(?:" + "|".join(sorted(ALERT_KINDS)) + r")\]", re.MULTILINE | re.IGNORECASE)
@@ -147,7 +148,9 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
 
     for m in _ALERT.finditer(text):
         marker = m.group(1)
-        if marker.upper().startswith(("INCLUDE", "CODE-")) or _GOOD_ALERT.match(marker):
+        if marker.upper().startswith(("INCLUDE", "CODE-", *exl.UI_MARKS)) or _GOOD_ALERT.match(marker):
+            continue
+        if marker.upper() == "VIDEO" and text.startswith("(", m.end()):  # (Experience League's [!VIDEO](url))
             continue
         yield line_of(m.start()), f"the alert marker [!{m.group(1)}] is not one the parser reads", m.group(0)
     for m in _BANG_ALERT.finditer(text) if "!" in text else ():

@@ -41,6 +41,9 @@ CASES = [
     ("> [!VIDEO https://www.microsoft.com/videoplayer/embed/RE2TxDC]\n", []),  # a video card
     ("   > [!video https://example.com/v ]\n", []),
     ("> [!VIDEO]\n", [(0, "the alert marker [!VIDEO] is not one the parser reads")]),  # no address
+    # Experience League's kinds, marks and video (kb.ingest.exl)
+    (">[!INFO]\n>\n>x\n\n>[!CONTEXTUALHELP]\n>id=\"a\"\n\n>[!BEGINSHADEBOX]\n\n>[!VIDEO](https://v.example/1)\n", []),
+    (">[!INFO]\n>\n>[!UICONTROL Grupo de usuarios] no es obligatorio.\n", []),
     # character references a space broke (machine translation of SQL Server docs)
     ("|a|[CREATE ROLE & #40; Transact-SQL & #41;](b.md)|\n",
      [(0, "a space breaks this character reference, which shows as written")] * 2),

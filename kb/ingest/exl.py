@@ -1,0 +1,100 @@
+"""Adobe Experience League's Markdown, read beside DocFX's. Adobe's localized docsets (``AdobeDocs/…``
+repositories, one per locale, with ``TOC.md`` and ``>[!NOTE]`` alerts as DocFX's) write a dialect of it
+that Learn's parser does not read; without these rules their pages showed ``[!UICONTROL Save]`` 14,000
+times in one section, and every link to a ``{#anchor}`` led nowhere.
+
+* ``[!UICONTROL Save]`` (a label of the product's interface) and ``[!DNL Adobe Analytics]`` (a name kept
+  untranslated) are their text, in a link's words too (``[[!DNL Real-Time CDP]](overview.md)``), and
+  code keeps them as written (:func:`ui_text`);
+* ``## Title {#anchor}``: the heading's id (:func:`heading_id`);
+* ``>[!INFO]``, ``>[!SUCCESS]``, ``>[!ERROR]``, ``>[!AVAILABILITY]``, ``>[!PREREQUISITES]``,
+  ``>[!ADMINISTRATION]`` are alerts of DocFX's kinds (:data:`ALERTS`); ``>[!CONTEXTUALHELP]`` (the text of
+  the product's in-app help, which the page does not show) and the ``>[!BEGINSHADEBOX]`` /
+  ``>[!ENDSHADEBOX]`` marks around a shaded box leave nothing (:data:`HIDDEN`, :func:`hidden_quotes`);
+* ``>[!VIDEO](url)`` is DocFX's ``[!VIDEO url]`` (:data:`VIDEO`);
+* ``{target="_blank"}`` after a link, ``{width="…" zoomable="yes"}`` after an image: read and dropped,
+  by the parser's attribute rule (:func:`kb.ingest.markdown.make_parser`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+ALERTS: dict[str, str] = {
+    "INFO": "NOTE", "AVAILABILITY": "NOTE", "PREREQUISITES": "NOTE", "ADMINISTRATION": "NOTE",
+    "SUCCESS": "TIP", "ERROR": "CAUTION",
+}
+"""Experience League's alert kinds → the DocFX kind shown in their place."""
+HIDDEN = frozenset({"CONTEXTUALHELP", "BEGINSHADEBOX", "ENDSHADEBOX"})
+"""Quotes whose marker says the page shows nothing of them."""
+VIDEO = re.compile(r"^(?P<lead>[ \t]*(?:>[ \t]*)+)\[!VIDEO\]\((?P<url>[^)\s]{1,2000})\)[ \t]*$", re.M | re.I)
+"""``>[!VIDEO](url)``: rewritten as DocFX's ``[!VIDEO url]`` (:mod:`kb.ingest.docfx`'s link card)."""
+
+UI_MARKS = ("UICONTROL ", "DNL ")
+"""How the marks read as their text begin, after ``[!`` (a line may start with one: it is no alert)."""
+_UI_MARK = re.compile(r"\[!(?:UICONTROL|DNL)[ \t]+(?P<text>[^\[\]\n]{0,1000})\]", re.I)
+_HEADING_ID = re.compile(r"[ \t]*\{#(?P<id>[^\s{}#]{1,200})\}[ \t]*$")
+
+
+def video(text: str) -> str:
+    """``>[!VIDEO](url)`` lines as ``>[!VIDEO url]``."""
+    if "[!" not in text:
+        return text
+    return VIDEO.sub(lambda m: f"{m.group('lead')}[!VIDEO {m.group('url')}]", text)
+
+
+def ui_text(state: StateCore) -> None:
+    """``[!UICONTROL text]`` / ``[!DNL text]`` in the text of every inline token (an image's words too)
+    → ``text``, innermost first. A core rule, after the inline parse: an inline rule that takes a run
+    starting with ``[`` inside a link's words reads, to markdown-it, as a link inside a link, and
+    ``[[!DNL Real-Time CDP]](overview.md)`` was no link at all. Code spans are tokens of their own: kept."""
+    for tok in state.tokens:
+        if tok.type == "inline" and "[!" in tok.content:
+            _unmark(tok.children or [])
+
+
+def _unmark(children: list[Token]) -> None:
+    for child in children:
+        if child.type == "text" and "[!" in child.content:
+            text, before = child.content, ""
+            while text != before:
+                before, text = text, _UI_MARK.sub(r"\g<text>", text)
+            child.content = text
+        elif child.children:
+            _unmark(child.children)
+
+
+def heading_id(children: list[Token]) -> str | None:
+    """The ``{#id}`` ending a heading's text, taken out of it; None when it has none."""
+    last = children[-1] if children else None
+    if last is None or last.type != "text" or "{#" not in last.content:
+        return None
+    m = _HEADING_ID.search(last.content)
+    if m is None:
+        return None
+    last.content = last.content[: m.start()]
+    return m.group("id")
+
+
+def hidden_quotes(state: StateCore) -> None:
+    """Drop the quotes :func:`kb.ingest.markdown.alerts` marked ``hidden``: ``always`` whole, ``empty``
+    when no text is left in them (a shaded box's mark on a line of its own; text after it stays)."""
+    tokens, i = state.tokens, 0
+    out: list[Token] = []
+    while i < len(tokens):
+        tok = tokens[i]
+        hidden = (tok.meta or {}).get("hidden") if tok.type == "blockquote_open" else None
+        if hidden:
+            end, depth = i + 1, 1
+            while end < len(tokens) and depth:
+                depth += tokens[end].nesting if tokens[end].type.startswith("blockquote_") else 0
+                end += 1
+            if hidden == "always" or not any(t.type == "inline" and t.content.strip() for t in tokens[i:end]):
+                i = end
+                continue
+        out.append(tok)
+        i += 1
+    state.tokens = out

@@ -1,0 +1,80 @@
+"""kb.ingest.exl: Adobe Experience League's Markdown (AdobeDocs' localized repositories), each construct
+with the smallest input that shows it: what the model holds and what the page shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.ingest import exl
+from kb.ingest.html_rules import BodyText
+from kb.ingest.reader import parse_document
+from kb.ingest.render import render_body
+from kb.model import Document
+
+
+def parse(body: str) -> Document:
+    doc, problems = parse_document("pt-br/a.md", ("---\ntitle: T\n---\n" + body).encode())
+    assert doc is not None and problems == [], problems
+    return doc
+
+
+def html(doc: Document) -> str:
+    return render_body(doc.body, {}, {}, BodyText()).html
+
+
+CASES = [
+    # (body, the segments as (path, text, alert, link targets), what the page's HTML holds)
+    pytest.param("Selecione **[!UICONTROL Roles]** no [!DNL Experience Platform].\n",
+                 [("p[0]", "Selecione Roles no Experience Platform.", None, [])],
+                 "<p>Selecione <strong>Roles</strong> no Experience Platform.</p>", id="ui-labels-and-names-are-text"),
+    pytest.param("Veja [[!DNL Real-Time CDP]](b.md).\n",
+                 [("p[0]", "Veja Real-Time CDP.", None, ["b.md"])],
+                 '<p>Veja <span class="link-missing" title="b.md">Real-Time CDP<span',  # (no such page: still a link)
+                 id="a-name-in-a-links-words-keeps-the-link"),
+    pytest.param("Use `[!UICONTROL Save]` e [!UICONTROL [!DNL Adobe] Save].\n",
+                 [("p[0]", "Use [!UICONTROL Save] e Adobe Save.", None, [])],
+                 "<p>Use <code>[!UICONTROL Save]</code> e Adobe Save.</p>", id="code-keeps-them-and-nested-marks-go"),
+    pytest.param("| Filtro |\n| --- |\n| [!UICONTROL Created by] |\n",
+                 [("table[0]/row[0]/cell[0]", "Filtro", None, []), ("table[0]/row[1]/cell[0]", "Created by", None, [])],
+                 "<td>Created by</td>", id="in-a-table-cell"),
+    pytest.param("## Detalhes da função {#role-details}\n\n[Detalhes](#role-details){target=\"_blank\"}\n",
+                 [("heading[0]", "Detalhes da função", None, []), ("p[0]", "Detalhes", None, ["#role-details"])],
+                 '<h2 id="role-details">Detalhes da função</h2>\n<p><a href="#role-details">Detalhes</a></p>',
+                 id="a-headings-own-id-and-a-links-attributes"),
+    pytest.param('>[!CONTEXTUALHELP]\n>id="roles_about"\n>title="O que são funções?"\n\nTexto.\n',
+                 [("p[0]", "Texto.", None, [])], "<p>Texto.</p>", id="in-app-help-is-not-shown"),
+    pytest.param(">[!INFO]\n>\n>Uma nota.\n\n>[!SUCCESS]\n>\n>Uma dica.\n",
+                 [("alert[0]", "Uma nota.", "NOTE", []), ("alert[1]", "Uma dica.", "TIP", [])],
+                 '<p class="alert-title">Note</p>\n<p>Uma nota.</p>', id="its-alert-kinds-are-docfxs"),
+    pytest.param(">[!BEGINSHADEBOX]\n\nNa caixa.\n\n>[!ENDSHADEBOX]\n",
+                 [("p[0]", "Na caixa.", None, [])], "<p>Na caixa.</p>\n", id="a-shaded-boxs-marks-leave-nothing"),
+    pytest.param(">[!VIDEO](https://video.tv.adobe.com/v/3451835)\n",
+                 [("quote[0]/p[0]", "https://video.tv.adobe.com/v/3451835", None, ["https://video.tv.adobe.com/v/3451835"])],
+                 '<div class="docfx-div video-card">', id="a-video-is-a-link-card"),
+]
+
+
+@pytest.mark.parametrize(("body", "segments", "shown"), CASES)
+def test_experience_league_construct(body: str, segments: list, shown: str) -> None:
+    doc = parse(body)
+    assert [(s.path, s.text, s.alert, [link.target for link in s.links]) for s in doc.segments] == segments
+    page = html(doc)
+    assert shown in page
+    assert "[!" not in page.replace("<code>[!UICONTROL Save]</code>", "")
+
+
+def test_an_alert_whose_marker_is_all_its_first_paragraph_shows_no_empty_paragraph() -> None:
+    # DocFX's own "> [!NOTE]", ">", "> Text." too: kb rendered an empty <p></p> under the title.
+    assert html(parse("> [!NOTE]\n>\n> Texto.\n")) == (
+        '<div class="alert alert-note" role="note" aria-label="Note">\n<p class="alert-title">Note</p>\n'
+        "<p>Texto.</p>\n</div>\n")
+
+
+def test_a_shaded_boxs_mark_with_text_after_it_keeps_the_text() -> None:
+    assert [s.text for s in parse(">[!BEGINSHADEBOX]\n>Dentro.\n").segments] == ["Dentro."]
+
+
+def test_a_video_line_is_rewritten_as_docfxs_and_other_text_is_left_as_it_is() -> None:
+    assert exl.video("Texto.\n> >[!VIDEO](https://v.example/1?a=b)\n") == "Texto.\n> >[!VIDEO https://v.example/1?a=b]\n"
+    text = "Sem marcas [!NOTE] aqui: [!VIDEO](x) no meio de uma linha.\n"
+    assert exl.video(text) == text
