@@ -1,19 +1,25 @@
-"""Navigation files: DocFX ``TOC.md`` (headings of links) and ``toc.yml`` (nested items)."""
+"""Navigation files: DocFX ``TOC.md`` (headings of links; Experience League's, lists of them) and ``toc.yml``
+(nested items)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 import yaml
 
-from kb.ingest.frontmatter import SAFE_LOADER
+from kb.ingest.frontmatter import SAFE_LOADER, FrontMatterError, split
 from kb.ingest.markdown import normalize_text
 from kb.locales import locale_from_path
 from kb.model import Navigation, NavNode
 
 NAV_NAMES = {"toc.md", "toc.yml", "toc.yaml"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?P<text>\S.*?)\s*$")
+_LIST_LEVEL = 10
+"""A list item's level is this plus its depth: below every heading (``######`` is 6)."""
+_EXL_MARKS = re.compile(r"[ \t]*\{(?:#[^\s{}]+|hide-from-toc)\}")
 _LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)(?:\s+\"[^\"]*\")?\)(?P<rest>.*)$")
 
 
@@ -44,20 +50,33 @@ def _entry(text: str) -> NavNode:
 
 
 def parse_toc_md(text: str) -> tuple[NavNode, ...]:
-    """Nest ``#``-level headings into a tree; a heading is a link (``# [Title](a.md)``) or a label."""
+    """Nest ``#``-level headings into a tree; a heading is a link (``# [Title](a.md)``) or a label. List
+    items nest under the heading above them by their indent: Adobe Experience League's TOCs are a
+    front matter, one heading, then a bulleted tree (``* [Overview](home.md)``, ``* Interface {#ui}``),
+    where an entry marked ``{hide-from-toc}`` is left out with what it holds."""
     root: list[Any] = []
     stack: list[tuple[int, list[Any]]] = [(0, root)]
-    for line in normalize_text(text).split("\n"):
-        m = _HEADING.match(line)
-        if not m:
+    indents: list[int] = []  # the open list items' indents, under the last heading
+    text = normalize_text(text)
+    with contextlib.suppress(FrontMatterError):
+        text = split(text)[1]
+    for line in text.split("\n"):
+        if m := _HEADING.match(line):
+            level, entry, indents = len(m.group(1)), m.group(2), []
+        elif m := _ITEM.match(line):
+            width = len(m.group("indent").expandtabs(4))
+            while indents and indents[-1] >= width:
+                indents.pop()
+            indents.append(width)
+            level, entry = _LIST_LEVEL + len(indents), m.group("text")
+        else:
             continue
-        level = len(m.group(1))
-        node = _entry(m.group(2))
-        children: list[Any] = []
         while stack[-1][0] >= level:
             stack.pop()
-        stack[-1][1].append((node, children))
-        stack.append((level, children))
+        children: list[Any] = []
+        if "{hide-from-toc}" not in entry:
+            stack[-1][1].append((_entry(_EXL_MARKS.sub("", entry)), children))
+        stack.append((level, children))  # (a hidden entry's children go with it)
     return _freeze(root)
 
 

@@ -84,3 +84,20 @@ def test_a_folder_with_both_tocs_is_navigated_by_its_yaml_one(tmp_path) -> None:
     assert [(n.path, n.items[0].title) for n in corpus.navigation] == [
         ("pt-br/admin/TOC.yml", "Novo"), ("pt-br/other/TOC.md", "Outro")]
     assert corpus.problems == ()
+
+
+def test_an_experience_league_toc_md_nests_its_list_under_its_heading() -> None:
+    # Adobe's TOC.md: front matter, one heading, a bulleted tree indented by two, three or four spaces.
+    text = (
+        "---\nuser-guide-title: Ajuda\n---\n\n# Controle de acesso {#access-control}\n\n"
+        "* [Visão geral](home.md)\n* Interface {#ui}\n   * [Perfis](ui/overview.md)\n"
+        "      + [Criar](ui/create.md)\n   * [Retirado](ui/old.md) {hide-from-toc}\n      * [Dentro](ui/in.md)\n"
+        "* [Referência](https://example.com/api)\n"
+    )
+    assert parse_toc_md(text) == (
+        NavNode("Controle de acesso", None, (
+            NavNode("Visão geral", "home.md"),
+            NavNode("Interface", None, (NavNode("Perfis", "ui/overview.md", (NavNode("Criar", "ui/create.md"),)),)),
+            NavNode("Referência", "https://example.com/api"),
+        )),
+    )
