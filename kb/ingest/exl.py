@@ -35,7 +35,8 @@ VIDEO = re.compile(r"^(?P<lead>[ \t]*(?:>[ \t]*)+)\[!VIDEO\]\((?P<url>[^)\s]{1,2
 
 UI_MARKS = ("UICONTROL ", "DNL ")
 """How the marks read as their text begin, after ``[!`` (a line may start with one: it is no alert)."""
-_UI_MARK = re.compile(r"\[!(?:UICONTROL|DNL)[ \t]+(?P<text>[^\[\]\n]{0,1000})\]", re.I)
+_UI_MARK = re.compile(r"\[!(?:UICONTROL|DNL)[ \t]+(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){0,1000})\]", re.I)
+"""A mark and its text, which may hold brackets one deep (``[!DNL [AI assistant]]``, a mark nested in it)."""
 _HEADING_ID = re.compile(r"[ \t]*\{#(?P<id>[^\s{}#]{1,200})\}[ \t]*$")
 
 

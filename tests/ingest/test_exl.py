@@ -31,9 +31,9 @@ CASES = [
                  [("p[0]", "Veja Real-Time CDP.", None, ["b.md"])],
                  '<p>Veja <span class="link-missing" title="b.md">Real-Time CDP<span',  # (no such page: still a link)
                  id="a-name-in-a-links-words-keeps-the-link"),
-    pytest.param("Use `[!UICONTROL Save]` e [!UICONTROL [!DNL Adobe] Save].\n",
-                 [("p[0]", "Use [!UICONTROL Save] e Adobe Save.", None, [])],
-                 "<p>Use <code>[!UICONTROL Save]</code> e Adobe Save.</p>", id="code-keeps-them-and-nested-marks-go"),
+    pytest.param("Use `[!UICONTROL Save]` e [!UICONTROL [!DNL Adobe] Save] no [[!DNL [AI assistant]]](c.md).\n",
+                 [("p[0]", "Use [!UICONTROL Save] e Adobe Save no [AI assistant].", None, ["c.md"])],
+                 "<p>Use <code>[!UICONTROL Save]</code> e Adobe Save no ", id="code-keeps-them-and-nested-marks-go"),
     pytest.param("| Filtro |\n| --- |\n| [!UICONTROL Created by] |\n",
                  [("table[0]/row[0]/cell[0]", "Filtro", None, []), ("table[0]/row[1]/cell[0]", "Created by", None, [])],
                  "<td>Created by</td>", id="in-a-table-cell"),
