@@ -30,6 +30,8 @@ from kb.quality.untranslated import without_code
 
 _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _BANG_ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+" + BANG_LABEL.pattern[1:], re.MULTILINE)
+_BARE_ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[(?P<label>[^\W\d_]{2,20})\](?![(\[:])", re.MULTILINE)
+"""A quote opened by a bracketed alert word without its ``!`` (machine translation's ``> [СОВЕТ]``)."""
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 """An inline code span on one line."""
 
@@ -156,6 +158,9 @@ def problems(body: str) -> Iterator[tuple[int, str, str]]:
     for m in _BANG_ALERT.finditer(text) if "!" in text else ():
         if (kind := bang_alert_kind(m.group("label"))) is not None:
             yield line_of(m.start()), f"the alert marker lost its brackets (write > [!{kind}])", m.group(0)
+    for m in _BARE_ALERT.finditer(text) if ">" in text else ():
+        if (kind := bang_alert_kind(m.group("label"))) is not None:
+            yield line_of(m.start()), f"the alert marker lost its '!' (write > [!{kind}])", m.group(0)
     for m in _CODE_INCLUDE.finditer(text) if "[!code-" in text.lower() else ():
         start = text.rfind("\n", 0, m.start()) + 1
         if _BLOCK_START.fullmatch(text[start : m.start()]) is None:
