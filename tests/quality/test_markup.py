@@ -22,7 +22,7 @@ CASES = [
     # the "!" lost in translation (Customer Insights' ru-RU "> [СОВЕТ]", it-IT "> [SUGGERIMENTO]")
     ("   > [СОВЕТ] Наилучшие шансы.\n\n> [SUGGERIMENTO] Le migliori.\n", [
         (0, "the alert marker lost its '!' (write > [!TIP])"), (2, "the alert marker lost its '!' (write > [!TIP])")]),
-    ("> [Nota](a.md) e\n\n> [nota] e\n\n> [Nota]: https://x.example\n\n> [NOTE][ref]\n\n[ref]: https://x.example/r\n", []),
+    ("> [Nota](a.md) e\n\n> [nota] e\n\n> [Nota]: https://x.y\n\n> [NOTE][ref]\n\n[ref]: https://x.y/r\n", []),
     ("со значениями [](#card-layout) макета\n", [(0, "a link has no text: the reader has nothing to follow")]),
     ("[x](a.md) [![i](a.png)](b.md) `a[](0)` [text]() \\[](x)\n", []),
     # ASP.NET Core's 2FA article in three locales: a translation joined the label's line and the include's.
