@@ -101,8 +101,9 @@ def check_site(site: Path, base_path: str = "/") -> tuple[dict[str, PageLinks], 
             if not file.is_file():
                 problems.append(f"{url}: <{tag}> {raw!r} names no file of the site")
                 continue
-            if parts.fragment:
+            element = unquote(parts.fragment).partition(":~:")[0]  # (a text fragment names no element)
+            if element:
                 target = pages.get(page_url(site, file, base_path)) if file.suffix == ".html" else None
-                if target is not None and unquote(parts.fragment) not in target.ids:
+                if target is not None and element not in target.ids:
                     problems.append(f"{url}: <{tag}> {raw!r}: no id {parts.fragment!r} on the target page")
     return pages, problems

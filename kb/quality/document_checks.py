@@ -201,7 +201,9 @@ def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
         if resolved not in ctx.known_paths:
             return f"'{link.target}', which is not in the corpus"
         target = ctx.document_at(resolved)
-    fragment = unquote(link.target.partition("#")[2])
+    # A text fragment (``#:~:text=API%20key``, ``#setup:~:text=…``) asks the browser to find words, not an
+    # element: only what comes before its ``:~:`` names one.
+    fragment = unquote(link.target.partition("#")[2]).partition(":~:")[0]
     if target is None or not fragment or fragment in ctx.anchors(target):
         return None
     page = "this article" if target is doc else f"'{target.path}'"

@@ -443,6 +443,10 @@ ASSET = "847b571b-12b3-473c-953f-75a5a1f51333"
         ("#multichannel-support", None),  # this article's heading anchor
         ("#caf%C3%A9", None),  # written percent-encoded, the element "café"
         ("#nenhum", "'#nenhum', which names no heading or anchor of this article"),
+        # text fragments: the browser finds the words; only what comes before ':~:' names an element
+        ("request-a-relationship-with-a-customer.md#:~:text=Primeiro%20passo", None),
+        ("request-a-relationship-with-a-customer.md#primeiro-passo:~:text=Texto", None),
+        ("#nenhum:~:text=x", "'#nenhum', which names no heading or anchor of this article"),
         (".\\request-a-relationship-with-a-customer.md#primeiro-passo", None),  # DocFX reads \\ as /
         ("xref:partner/request#primeiro-passo", None),  # by the article's uid
         ("xref:partner/request#segundo-passo", "'#segundo-passo', which names no heading "
