@@ -43,6 +43,9 @@ MARKDOWN = [
     "- Partner Center", "- Microsoft Cloud Germany", "Применимо к", "\u00a0", "\u200b", "\t", "\r\n", "\r",
     "---\n", "[x]: http://y\n", "# [Linux](#tab/linux)\n", "[link](a.md#b)", "[ext](https://example.com)",
     "<https://example.com>", "{#id}", "=====\n", "-----\n",
+    # Experience League's marks (kb.ingest.exl)
+    "[!UICONTROL ", "[!DNL ", ">[!CONTEXTUALHELP]\n", ">[!BEGINSHADEBOX]\n", ">[!INFO]\n", '{target="_blank"}',
+    ">[!VIDEO](https://v.example/1)\n", "> [СОВЕТ] ",
 ]
 fragments = st.one_of(st.sampled_from(MARKDOWN), st.text(max_size=12))
 markdown_text = st.lists(fragments, max_size=80).map("".join)
