@@ -57,13 +57,19 @@ def ui_text(state: StateCore) -> None:
             _unmark(tok.children or [])
 
 
+MAX_NESTED_MARKS = 4
+"""Marks nested deeper than this stay as written: each depth is one more pass over the text, and a hostile
+paragraph may nest a hundred thousand."""
+
+
 def _unmark(children: list[Token]) -> None:
     for child in children:
         if child.type == "text" and "[!" in child.content:
-            text, before = child.content, ""
-            while text != before:
-                before, text = text, _UI_MARK.sub(r"\g<text>", text)
-            child.content = text
+            for _ in range(MAX_NESTED_MARKS):
+                text = _UI_MARK.sub(r"\g<text>", child.content)
+                if text == child.content:
+                    break
+                child.content = text
         elif child.children:
             _unmark(child.children)
 

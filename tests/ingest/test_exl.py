@@ -78,3 +78,11 @@ def test_a_video_line_is_rewritten_as_docfxs_and_other_text_is_left_as_it_is() -
     assert exl.video("Texto.\n> >[!VIDEO](https://v.example/1?a=b)\n") == "Texto.\n> >[!VIDEO https://v.example/1?a=b]\n"
     text = "Sem marcas [!NOTE] aqui: [!VIDEO](x) no meio de uma linha.\n"
     assert exl.video(text) == text
+
+
+def test_marks_nested_past_the_bound_stay_as_written() -> None:
+    # Each depth is one more pass over the text: a hostile paragraph nesting 50,000 took minutes.
+    deep = "[!DNL " * 10 + "x" + "]" * 10
+    kept = exl.MAX_NESTED_MARKS
+    assert [s.text for s in parse(f"{deep}\n\n[!DNL [!DNL [!DNL [!DNL y]]]] z\n").segments] == [
+        "[!DNL " * (10 - kept) + "x" + "]" * (10 - kept), "y z"]
