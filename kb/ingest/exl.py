@@ -37,7 +37,8 @@ UI_MARKS = ("UICONTROL ", "DNL ")
 """How the marks read as their text begin, after ``[!`` (a line may start with one: it is no alert)."""
 _UI_MARK = re.compile(r"\[!(?:UICONTROL|DNL)[ \t]+(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){0,1000})\]", re.I)
 """A mark and its text, which may hold brackets one deep (``[!DNL [AI assistant]]``, a mark nested in it)."""
-_HEADING_ID = re.compile(r"[ \t]*\{#(?P<id>[^\s{}#]{1,200})\}[ \t]*$")
+_HEADING_ID = re.compile(r"\{#(?P<id>[^\s{}#]{1,200})\}[ \t]*$")  # (no leading blanks: searched, they are
+# tried from every position of a heading of a hundred thousand spaces)
 
 
 def video(text: str) -> str:
@@ -82,7 +83,7 @@ def heading_id(children: list[Token]) -> str | None:
     m = _HEADING_ID.search(last.content)
     if m is None:
         return None
-    last.content = last.content[: m.start()]
+    last.content = last.content[: m.start()].rstrip(" \t")
     return m.group("id")
 
 

@@ -86,3 +86,14 @@ def test_marks_nested_past_the_bound_stay_as_written() -> None:
     kept = exl.MAX_NESTED_MARKS
     assert [s.text for s in parse(f"{deep}\n\n[!DNL [!DNL [!DNL [!DNL y]]]] z\n").segments] == [
         "[!DNL " * (10 - kept) + "x" + "]" * (10 - kept), "y z"]
+
+
+def test_a_headings_id_is_found_in_one_pass_however_hostile() -> None:
+    # The blanks before '{#' were searched from every position: a heading of 200,000 spaces took ~20 s.
+    from markdown_it.token import Token
+
+    text = Token("text", "", 0)
+    text.content = "a" + " " * 200_000 + "{#"
+    assert exl.heading_id([text]) is None
+    text.content = "Título  {#x-y}  "
+    assert (exl.heading_id([text]), text.content) == ("x-y", "Título")
