@@ -15,11 +15,13 @@ from kb.locales import locale_from_path
 from kb.model import Navigation, NavNode
 
 NAV_NAMES = {"toc.md", "toc.yml", "toc.yaml"}
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?P<text>\S.*?)\s*$")
+# (No lazy text before optional blanks and marks: '(.*?)\s*#*\s*$' tried every split of a run of blanks,
+# and one heading of 5,000 spaces took 100 s. The closing marks are taken off by _heading_text.)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?P<text>\S.*)$")
 _LIST_LEVEL = 10
 """A list item's level is this plus its depth: below every heading (``######`` is 6)."""
-_EXL_MARKS = re.compile(r"[ \t]*\{(?:#[^\s{}]+|hide-from-toc)\}")
+_EXL_MARKS = re.compile(r"\{(?:#[^\s{}]+|hide-from-toc)\}")
 _LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)(?:\s+\"[^\"]*\")?\)(?P<rest>.*)$")
 
 
@@ -49,6 +51,14 @@ def _entry(text: str) -> NavNode:
     return NavNode(title=text.strip(), href=None)
 
 
+def _heading_text(text: str) -> str:
+    """A heading's text without its closing ``#`` marks (``## Title ##``) and blanks, as CommonMark reads
+    them: marks that follow a blank, or are all the text."""
+    text = text.strip()
+    bare = text.rstrip("#")
+    return bare.rstrip() if bare != text and (not bare or bare[-1] in " \t") else text
+
+
 def parse_toc_md(text: str) -> tuple[NavNode, ...]:
     """Nest ``#``-level headings into a tree; a heading is a link (``# [Title](a.md)``) or a label. List
     items nest under the heading above them by their indent: Adobe Experience League's TOCs are a
@@ -62,7 +72,7 @@ def parse_toc_md(text: str) -> tuple[NavNode, ...]:
         text = split(text)[1]
     for line in text.split("\n"):
         if m := _HEADING.match(line):
-            level, entry, indents = len(m.group(1)), m.group(2), []
+            level, entry, indents = len(m.group(1)), _heading_text(m.group(2)), []
         elif m := _ITEM.match(line):
             width = len(m.group("indent").expandtabs(4))
             while indents and indents[-1] >= width:

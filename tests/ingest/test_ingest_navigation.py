@@ -101,3 +101,23 @@ def test_an_experience_league_toc_md_nests_its_list_under_its_heading() -> None:
             NavNode("Referência", "https://example.com/api"),
         )),
     )
+
+
+BLANKS = " " * 200_000
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("# a" + BLANKS + "b", "a" + BLANKS + "b"),  # each split of the blanks was tried: 5,000 of them took 100 s
+    ("- a" + BLANKS + "b", "a" + BLANKS + "b"),
+    ("* a" + BLANKS + "{#", "a" + BLANKS + "{#"),
+])
+def test_a_toc_line_of_many_blanks_is_read_in_one_pass(line: str, title: str) -> None:
+    assert parse_toc_md(line) == (NavNode(title, None),)
+
+
+@pytest.mark.parametrize(("heading", "title"), [
+    ("## Cobrança ##", "Cobrança"), ("# C#", "C#"), ("### Sobre o C# ", "Sobre o C#"), ("# #", ""),
+    ("## [Contas](a.md) #", "Contas"),
+])
+def test_a_toc_headings_closing_marks_are_not_its_text(heading: str, title: str) -> None:
+    assert parse_toc_md(heading)[0].title == title
