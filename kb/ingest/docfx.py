@@ -268,8 +268,8 @@ def _lead(line: str) -> int:
 
 # --- pipe tables: a '|' inside a code span does not split the cell (as in Markdig) ---------------
 
-_DELIMITER_ROW = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$"
+_DELIMITER_ROW = re.compile(  # (no two runs of blanks side by side: each split of them was tried, 3 s a row)
+    r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+(?:\|[ \t]*)?$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$"
 )
 _TICKS = re.compile(r"`+")
 _PIPE = re.compile(r"(?<!\\)\|")

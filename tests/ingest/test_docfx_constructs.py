@@ -569,6 +569,14 @@ def test_code_spans_of_a_table_row_are_found_in_one_pass_however_hostile() -> No
     assert docfx._escape_code_pipes("| `a|b` | ``c|`d`` | `e | f |") == "| `a\\|b` | ``c\\|`d`` | `e | f |"
 
 
+
+@pytest.mark.parametrize("line", [" " * 200_000 + "|-x", "|-|-" + " " * 200_000 + "x"])
+def test_a_table_delimiter_row_is_told_in_one_pass_however_hostile(line: str) -> None:
+    # Two runs of blanks side by side: each split was tried, 3 s for a row of 20,000 spaces.
+    assert docfx._DELIMITER_ROW.match(line) is None
+    assert docfx._DELIMITER_ROW.match(line.replace("x", "|")) is not None
+
+
 def test_nested_zones_are_fenced_in_linear_space_however_deep() -> None:
     # Each container is fenced with more colons than those it holds: 3,000 nested zones made fences of
     # up to 3,003 colons, 4.5 million in all, and a parse of 35 s. Deeper than MAX_ZONE_DEPTH, a zone
