@@ -369,7 +369,19 @@ def figure_text(segs: Sequence[Segment]) -> str:
         for link in s.links:
             if len(link.target) > 3:
                 text = text.replace(link.target, " ")
-    return _PATHLIKE.sub(" ", text) if _PATH_HINT.search(text) else text
+    return _TOKEN.sub(_without_path, text) if _PATH_HINT.search(text) else text
+
+
+_TOKEN = re.compile(r"\S+")
+MAX_PATH = 300
+"""The longest run without a blank read for paths. Each match of _PATHLIKE lies in one such run, and its
+leading stars try every start in it: over a whole paragraph that was quadratic (a hostile paragraph of
+100,000 characters and one '/' took minutes); a run is at most this long, or left as it is."""
+
+
+def _without_path(m: re.Match[str]) -> str:
+    token = m.group(0)
+    return _PATHLIKE.sub(" ", token) if len(token) <= MAX_PATH and _PATH_HINT.search(token) else token
 
 
 _NAMED = re.compile(r"\b[A-Z][\w+.-]*[ \u00a0]\d{1,4}(?:\.\d+)*(?![\w.,]*\d)")

@@ -49,3 +49,20 @@ def test_the_same_value_written_two_ways_is_no_difference(a: str, b: str) -> Non
 @pytest.mark.parametrize(("a", "b", "missing", "extra"), DIFFERENT)
 def test_values_that_differ_are_named(a: str, b: str, missing: tuple[str, ...], extra: tuple[str, ...]) -> None:
     assert unaccounted(figures(a), figures(b)) == (missing, extra)
+
+
+def test_paths_are_taken_out_of_a_paragraph_in_one_pass_however_hostile() -> None:
+    # _PATHLIKE's leading stars tried every start in the text: a paragraph of 100,000 letters and one '/'
+    # took minutes. It now reads each run without blanks (as long as a path may be), with the same result.
+    from kb.ingest.reader import parse_document
+    from kb.quality.segment_checks import _PATHLIKE, MAX_PATH, figure_text
+
+    def text_of(body: str) -> str:
+        doc, problems = parse_document("pt-br/a.md", ("---\ntitle: T\n---\n" + body + "\n").encode())
+        assert doc is not None and problems == []
+        return figure_text(doc.segments)
+
+    normal = "Veja C:\\Program Files\\x.exe, /partner-center/x2 e img/a.png: 2019, 15 dias."
+    assert text_of(normal) == _PATHLIKE.sub(" ", normal) == "Veja    ,   e  : 2019, 15 dias."
+    hostile = "a" * 100_000 + "/ e " + "b" * (MAX_PATH + 1) + "/c.png"  # (too long to be a path: kept)
+    assert text_of(f"{normal} {hostile}") == _PATHLIKE.sub(" ", normal) + " " + hostile
