@@ -417,10 +417,10 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["maxNesting"] = 50
-    # ':::image' becomes an image with its classes and lightbox (kb.ingest.docfx): attributes in braces
-    # are read after images only, so '{…}' anywhere else stays text.
+    # ':::image' becomes an image with its classes and lightbox (kb.ingest.docfx); Experience League writes
+    # '{target="_blank"}' after links (kb.ingest.exl): attributes in braces are read after images and links
+    # only, the others dropped, so '{…}' anywhere else stays text.
     attrs_plugin(md, after=("image", "link_close"), allowed=("class", "lightbox"))
-
     container_plugin(md, "docfx-zone")  # '::: zone pivot' fences, renamed by kb.ingest.docfx
     for layout in ("docfx-row", "docfx-column"):  # ':::row:::', ':::column:::', likewise
         container_plugin(md, layout, marker=docfx.LAYOUT_MARKER)
