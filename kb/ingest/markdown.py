@@ -25,7 +25,7 @@ from kb.ingest import docfx, exl, htmlblocks
 # Every scan below stops at the next directive or after a bounded length: an unbounded lazy scan
 # per occurrence would make text with thousands of unclosed directives take hours (quadratic).
 _NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(["'])(?P<text>.{0,200}?)\1\s*:::""")
-_ATTR = re.compile(r"""([\w-]+)\s*=\s*(["'])(.*?)\2""")
+_ATTR = re.compile(r"""(?<![\w-])([\w-]+)\s*=\s*(["'])(.*?)\2""")  # (a name from its start: one pass)
 _NBSP_LINE = re.compile(r"^[ \t\u00a0\u2000-\u200b\u202f\u3000]+$", re.M)
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<title>[^\]\n]{0,1000})\]\((?P<target>[^)\s]{1,1000})\)\s*\]", re.I)
 

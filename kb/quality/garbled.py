@@ -15,8 +15,9 @@ from kb.quality.context import Context, doc_finding, quote
 from kb.quality.markup import CODE_SPAN, outside_code
 
 MARK = "\ufffd"
-_LOST = re.compile(rf"[\w{MARK}]*(?:\w{MARK}|{MARK}\w|{MARK}{MARK})[\w{MARK}]*")
-"""A word holding the mark beside a letter, or a run of marks: characters lost, not one named."""
+_LOST = re.compile(rf"(?<![\w{MARK}])[\w{MARK}]*(?:\w{MARK}|{MARK}\w|{MARK}{MARK})[\w{MARK}]*")
+"""A word holding the mark beside a letter, or a run of marks: characters lost, not one named. (Tried at a
+word's start only: from each place inside a long word, the search went over the rest of it again.)"""
 _SHOWN = 3
 
 

@@ -56,3 +56,11 @@ def test_garbled_text_is_reported_at_its_line_outside_code(tmp_path: Path) -> No
 def test_a_garbled_title_the_body_does_not_repeat_is_reported_without_a_line(tmp_path: Path) -> None:
     found = garbled(tmp_path, {"ru-ru/a.md": "---\ntitle: \ufffd\ufffd\ufffd\n---\nТекст.\n"})
     assert [(f.line, f.message) for f in found] == [(None, f"{WHAT.format('the title')}: “\ufffd\ufffd\ufffd”")]
+
+
+def test_lost_words_are_found_in_one_pass_however_hostile() -> None:
+    # A line holding the mark and a long word (a data: URI, a hash): each start inside the word tried
+    # every split of it, 4 s for a word of 20,000 letters.
+    word = "a" * 200_000
+    assert lost_words(f"\ufffd {word}") == []
+    assert lost_words(f"\ufffd {word}\ufffd") == [f"{word}\ufffd"]
