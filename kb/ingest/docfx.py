@@ -333,12 +333,25 @@ BILINGUAL = re.compile(
 )
 
 
-def _bilingual(text: str) -> str:
-    return BILINGUAL.sub(lambda m: m.group("text"), text) if "sxs-lookup" in text else text
+MAX_BILINGUAL_DEPTH = 4
+"""How deep pairs are read inside pairs: a pair's text holds another when it includes a file whose text is
+bilingual too (Business Central's ``[!INCLUDE[d365fin](includes/d365fin_md.md)]``), and each pass reads the
+innermost."""
+
+
+def bilingual(text: str) -> str:
+    """``text`` with each pair of spans replaced by its translation (a body, a title of the front matter)."""
+    for _ in range(MAX_BILINGUAL_DEPTH):
+        if "sxs-lookup" not in text:
+            break
+        text, found = BILINGUAL.subn(lambda m: m.group("text"), text)
+        if not found:
+            break
+    return text
 
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
-    ("bilingual", _bilingual),
+    ("bilingual", bilingual),
     ("image", lambda s: _IMAGE.sub(_image, s) if _IMAGE_START.search(s) else s),
     ("video", lambda s: _VIDEO.sub(_video, s) if "[!" in s else s),
     ("zone", _zones),

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from kb import locales
-from kb.ingest import frontmatter, markdown, pivots, snippets, yamlpages
+from kb.ingest import docfx, frontmatter, markdown, pivots, snippets, yamlpages
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
@@ -278,7 +278,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     if not segments:
         raise InputProblem("document body has no text", body_line, problems)
     first_heading = next((s.text for s in segments if s.kind is SegmentKind.HEADING), None)
-    title = frontmatter.get(fm, "title") or first_heading or Path(rel).stem
+    title = docfx.bilingual(frontmatter.get(fm, "title") or "") or first_heading or Path(rel).stem
     locale, source, confidence = _locale(rel, fm, title, segments, opts)
     editions, applies_to = editions_of(segments)
     assetid = frontmatter.get(fm, "assetid")
@@ -304,7 +304,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         locale_source=source,
         locale_confidence=confidence,
         title=title,
-        description=frontmatter.get(fm, "description") or "",
+        description=docfx.bilingual(frontmatter.get(fm, "description") or ""),
         assetid=assetid.strip().lower() if assetid else None,
         editions=editions,
         applies_to=applies_to,

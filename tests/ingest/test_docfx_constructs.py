@@ -4,12 +4,14 @@ search, alignment, checks and exports see) and its HTML (what the page shows).""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
 from kb.ingest import docfx, highlight, htmlblocks, markdown
 from kb.ingest.html_rules import BodyText, LinkStatus, LinkTarget
+from kb.ingest.reader import ingest
 from kb.ingest.render import render_body
 from kb.ingest.segments import build_segments
 from kb.ingest.skeleton import pack_skeleton
@@ -558,9 +560,9 @@ def test_construct(body: str, expected: list[Seg], snippets: list[str]) -> None:
 
 def test_bilingual_markup_is_read_in_one_pass_however_hostile() -> None:
     hostile = '<span data-ttu-id="x">' * 20_000 + '<span class="sxs-lookup">' * 20_000
-    assert docfx._bilingual(hostile) == hostile  # nothing pairs: left as written
+    assert docfx.bilingual(hostile) == hostile  # nothing pairs: left as written
     pair = '<span data-ttu-id="1">Um.</span><span class="sxs-lookup"><span data-stu-id="1">One.</span></span>'
-    assert docfx._bilingual(pair * 3 + "\n" + pair) == "Um.Um.Um.\nUm."
+    assert docfx.bilingual(pair * 3 + "\n" + pair) == "Um.Um.Um.\nUm."
 
 
 def test_a_divs_attributes_are_read_in_one_pass_however_hostile() -> None:
@@ -568,6 +570,27 @@ def test_a_divs_attributes_are_read_in_one_pass_however_hostile() -> None:
     assert markdown.parse("> [!div " + "a" * 200_000 + "]\n> Text.\n")[0].meta["div"] == ""
     tokens = markdown.parse("> [!div x" + "a" * 200_000 + ' class="nextstepaction"]\n> [Next](n.md)\n')
     assert tokens[0].meta["div"] == "nextstepaction"
+
+
+def test_a_bilingual_sentence_including_a_bilingual_file_is_its_translation(tmp_path: Path) -> None:
+    # Business Central (es-ES): the file a sentence includes is bilingual too, so the sentence's pair held
+    # another pair, which no pass read: the page showed the Spanish and the English sentence, with its link.
+    def pair(text: str, source: str, n: int) -> str:
+        return (f'<span data-ttu-id="a-{n}">{text}</span><span class="sxs-lookup">'
+                f'<span data-stu-id="a-{n}">{source}</span></span>')
+
+    root = tmp_path / "content"
+    (root / "es-es" / "includes").mkdir(parents=True)
+    (root / "es-es" / "includes" / "hub.md").write_text(pair("Accountant Hub", "Accountant Hub", 1) + "\n")
+    include = "[!INCLUDE[hub](includes/hub.md)]"
+    body = pair(f"Acceda a {include} en [Microsoft](https://x.example/a).",
+                f"Access {include} on [Microsoft](https://x.example/a).", 2)
+    (root / "es-es" / "a.md").write_text(f"---\ntitle: {pair('Inicio', 'Start', 3)}\n---\n# Inicio\n\n{body}\n")
+    corpus = ingest(root)
+    (doc,) = corpus.documents
+    assert corpus.problems == () and doc.title == "Inicio"
+    assert [s.text for s in doc.segments] == ["Inicio", "Acceda a Accountant Hub en Microsoft."]
+    assert docfx.bilingual(pair(pair("a", "b", 1) * 2, "c", 2)) == "aa"
 
 
 def test_code_spans_of_a_table_row_are_found_in_one_pass_however_hostile() -> None:
