@@ -11,6 +11,11 @@ from it, so it is a document like any other: its segments searched, aligned, che
   level down with its content under it (a landing page's ``landingContent`` cards and their
   ``linkLists``, a hub's ``highlightedContent``, ``conceptualContent``, ``additionalContent``), so a
   landing page is headed lists of links, which the site shows as a card grid;
+- Learn's training (``Module``, its ``ModuleUnit`` pages, ``LearningPath``): a module's ``abstract`` and
+  ``prerequisites`` are Markdown after its summary, its ``units`` (a path's ``modules``: uids) a numbered
+  list of ``xref:`` links the site titles with the pages they name; a unit's ``content`` (mostly an
+  ``[!include]``) is its Markdown, and a ``quiz`` a heading over numbered questions, each with its
+  choices (the right ones marked ✓) and their explanations, the text a translator has to compare;
 - a mapping's ``content`` (a tutorial step's) is Markdown under its heading; an item of a ``type: list``
   or ``table`` (a ``YamlDocument``'s) is a list item, its ``html`` inline HTML; a ``type: paragraph`` is its
   ``text``; a mapping with no label and a ``description`` (an ``abstract``) starts with that paragraph.
@@ -33,15 +38,21 @@ from kb.ingest import frontmatter
 from kb.model import Segment
 
 SUFFIXES = (".yml", ".yaml")
-KINDS = ("landing", "hub", "faq", "yamldocument", "tutorial")
+KINDS = ("landing", "hub", "faq", "yamldocument", "tutorial", "module", "moduleunit", "learningpath")
 """The YamlMime kinds read as pages (lower case); other YAML (TOCs, reference pages) is not."""
 _MIME = re.compile(r"\A\ufeff?(#{2,3})\s*YamlMime:\s*([A-Za-z]+)")
 """The first line: ``### YamlMime:Landing``; two marks are taken too (Visual Studio's it-IT landing page
 lost one in translation), and reported (:func:`mime_problem`)."""
 _SKIPPED = {"metadata", "brand", "layout", "itemtype", "linklisttype", "image", "imagesrc", "imagetype",
-            "alt", "ms.topic", "ms.date", "uid", "documenttype", "type", "icon", "style", "classname"}
-"""Keys that hold no text of the page (its look, its kind) and are not walked."""
+            "alt", "ms.topic", "ms.date", "uid", "documenttype", "type", "icon", "style", "classname", "tasks"}
+"""Keys that hold no text of the page (its look, its kind; a unit's sandbox ``tasks``, checked, not read) and
+are not walked."""
 _LABELS = ("title", "text", "name", "displayName")
+_PROSE = ("abstract", "prerequisites")
+"""A training module's (a learning path's) Markdown after its summary."""
+_PARTS = ("units", "modules")
+"""What a module (a learning path) is made of: the uids of its pages, in order."""
+CORRECT = "✓"
 MAX_LEVEL = 6
 
 
@@ -89,7 +100,13 @@ def to_markdown(text: str) -> tuple[str, dict[int, int]]:
     blocks = [_Block(f"# {_inline(title)}", title)] if title else []
     if summary:
         blocks.append(_Block(summary, summary))
-    rest = {k: v for k, v in data.items() if k not in {"title", "summary", "description"}}
+    if isinstance(data.get("uid"), str) and "uid" not in front:  # what a module's xref:uid names
+        front["uid"] = data["uid"]
+    blocks += [_Block(prose, prose) for key in _PROSE if (prose := _text(data.get(key)))]
+    blocks += [_Block(f"1. [](xref:{uid.strip()})", uid, item=True)
+               for key in _PARTS if isinstance(data.get(key), list) for uid in data[key] if _text(uid)]
+    rest = {k: v for k, v in data.items()
+            if k not in {"title", "summary", "description", *_PARTS} and not (k in _PROSE and isinstance(v, str))}
     blocks += _walk(rest, 2)
     if not blocks:
         raise frontmatter.FrontMatterError("the YAML page has no title and no text", 1)
@@ -108,7 +125,7 @@ def _source_lines(yaml_text: str, sources: dict[int, str]) -> dict[int, int]:
         probe = sources[md_line].strip().split("\n", 1)[0][:60]
         at = yaml_text.find(probe, pos) if probe else -1
         if at >= 0:
-            pos, line = at, line + yaml_text.count("\n", pos, at)  # (counted from the last one found)
+            pos, line = at + 1, line + yaml_text.count("\n", pos, at)  # (counted from the last one found)
         out[md_line] = line
     return out
 
@@ -136,6 +153,8 @@ def _walk(node: Any, level: int, listed: bool = False) -> list[_Block]:
         question, answer = _text(node.get("question")), _text(node.get("answer"))
         out = [_Block(f"{'#' * min(level, MAX_LEVEL)} {_inline(question)}", question)] if question else []
         return out + ([_Block(answer, answer)] if answer else [])
+    if isinstance(node.get("choices"), list):  # a question of a unit's quiz
+        return [_question(node)] if _text(node.get("content")) else []
     if _text(node.get("type")).lower() == "paragraph":  # a YamlDocument's paragraph
         text = _text(node.get("text")) or _text(node.get("html"))
         return [_Block(_inline(text), text)] if text else []
@@ -160,6 +179,20 @@ def _walk(node: Any, level: int, listed: bool = False) -> list[_Block]:
         if isinstance(key, str) and key.lower() not in _SKIPPED and isinstance(value, (dict, list)):
             out += _walk(value, level + 1 if label else level, inside or (listed and not label))
     return out
+
+
+def _question(node: dict[Any, Any]) -> _Block:
+    """A quiz question as an item of a numbered list (its number is its place), its choices a list in it."""
+    question = _text(node.get("content"))
+    lines = [f"1. {_inline(question)}", ""]
+    for choice in node["choices"]:
+        text = _text(choice.get("content")) if isinstance(choice, dict) else ""
+        if text:
+            mark = f" {CORRECT}" if choice.get("isCorrect") is True else ""
+            why = next((t for k in ("explanation", "correctExplanation", "incorrectExplanation")
+                        if (t := _text(choice.get(k)))), "")
+            lines.append(f"   - {_inline(text)}{mark}" + (f" — {_inline(why)}" if why else ""))
+    return _Block("\n".join(lines), question)
 
 
 def _join(blocks: list[_Block]) -> tuple[str, dict[int, str]]:

@@ -166,8 +166,8 @@ def test_an_old_landing_page_and_a_tutorial_are_pages_too() -> None:
         ("heading", "heading[0]", 3, "Documentação do Microsoft Graph", ()),
         ("paragraph", "p[0]", 7, "Microsoft Graph fornece um modelo de programação unificada.", ()),
         ("list_item", "list[0]/item[0]", 9, "Visão geral (4:46)", ("https://youtu.be/PI9NO5rayiY",)),
-        # (a block is looked for by its label's text: this one's is found first inside the line above)
-        ("list_item", "list[0]/item[1]", 9, "Visão geral: Descubra o que você pode fazer.", ("/graph/overview",)),
+        # (a block is looked for by its label's text after the previous one's: not inside the line above)
+        ("list_item", "list[0]/item[1]", 20, "Visão geral: Descubra o que você pode fazer.", ("/graph/overview",)),
         ("heading", "heading[1]", 21, "Novidades", ()),
         ("list_item", "list[1]/item[0]", 26, "Guias de autenticação", ("/graph/auth",)),
         ("paragraph", "p[1]", 28, "Saiba mais no log!", ("/graph/changelog",)),
@@ -212,6 +212,9 @@ def test_a_broken_yaml_page_is_a_problem_naming_its_line(text: str, problem: tup
         (b"###YamlMime: Hub\n", "hub"),
         (b"### YamlMime:YamlDocument\n", "yamldocument"),
         (b"### YamlMime:Tutorial\n", "tutorial"),
+        (b"### YamlMime:Module\n", "module"),
+        (b"### YamlMime:ModuleUnit\n", "moduleunit"),
+        (b"### YamlMime:LearningPath\n", "learningpath"),
         (b"## YamlMime:Landing\ntitle: x", "landing"),  # a mark lost in translation: read, and reported
         (b"### YamlMime:ManagedReference\n", None),  # API reference: not a page kb reads
         (b"- name: Ativar\n  href: a.md\n", None),
@@ -257,3 +260,97 @@ def test_links_to_a_yaml_page_land_on_it_and_it_renders_as_learn_does(tmp_path: 
     assert 'href="/pt-br/ativar/#passos"' in faq
     hub = pages["microsoft-bookings"]
     assert '<article class="doc landing">' in hub and f'href="{faq_url}"' in hub  # a card grid
+
+
+# Learn's training (learn-pr, ru-RU and it-IT, 2018): a module, a unit of it with a quiz, its content included.
+MODULE = """\
+### YamlMime:Module
+uid: learn.cosmos
+metadata:
+  title: Criar um banco de dados
+  ms.contentlocale: pt-BR
+title: Criar um banco de dados
+summary: Saiba como criar uma conta.
+abstract: |
+  Neste módulo, você vai:
+
+  - Criar um banco de dados
+prerequisites: Nenhum
+levels:
+- beginner
+units:
+- learn.cosmos.1-introduction
+- learn.cosmos.2-quiz
+badge:
+  uid: learn.cosmos.badge
+"""
+
+UNIT = """\
+### YamlMime:ModuleUnit
+uid: learn.cosmos.2-quiz
+metadata:
+  title: Teste
+  ms.contentlocale: pt-BR
+title: <span data-ttu-id="7fe83-101">Teste de conhecimento</span><span class="sxs-lookup">\
+<span data-stu-id="7fe83-101">Knowledge check</span></span>
+durationInMinutes: 5
+content: |
+  [!include[](includes/2-quiz.md)]
+quiz:
+  title: Verifique seu conhecimento
+  questions:
+  - content: Qual é a unidade de vazão?
+    choices:
+    - content: Unidade de Solicitação
+      isCorrect: true
+      explanation: Correto.
+    - content: Megabyte
+      isCorrect: false
+      explanation: Não é uma medida de vazão.
+  - content: Qual é a unidade de vazão?
+    choices:
+    - content: RU/s
+      isCorrect: true
+tasks:
+- action: exists
+  hint: Dê um nome único à conta.
+  azure:
+    resource:
+      name: docsproxyppea427
+"""
+
+
+def test_a_training_unit_is_its_content_and_its_quiz_each_at_its_yaml_line(tmp_path: Path) -> None:
+    root = _write(tmp_path / "content", {"pt-br/cosmos/2-quiz.yml": UNIT,
+                                         "pt-br/cosmos/includes/2-quiz.md": "Responda às perguntas.\n"})
+    corpus = ingest(root)
+    assert corpus.problems == ()
+    (doc,) = corpus.documents
+    assert (doc.title, doc.uid) == ("Teste de conhecimento", "learn.cosmos.2-quiz")  # the English source left out
+    assert [(s.kind.value, s.line, s.text) for s in doc.segments] == [
+        ("heading", 6, "Teste de conhecimento"),
+        ("paragraph", 9, "Responda às perguntas."),
+        ("heading", 11, "Verifique seu conhecimento"),
+        ("list_item", 13, "Qual é a unidade de vazão?"),
+        ("list_item", 13, "Unidade de Solicitação ✓ — Correto."),
+        ("list_item", 13, "Megabyte — Não é uma medida de vazão."),
+        ("list_item", 21, "Qual é a unidade de vazão?"),  # (the second, not the first written the same)
+        ("list_item", 21, "RU/s ✓"),
+    ]
+
+
+def test_a_training_module_lists_its_units_by_their_titles(tmp_path: Path) -> None:
+    intro = UNIT.replace("2-quiz", "1-introduction").replace("Teste de conhecimento", "Introdução")
+    root = _write(tmp_path / "content", {
+        "pt-br/cosmos/index.yml": MODULE, "pt-br/cosmos/1-introduction.yml": intro,
+        "pt-br/cosmos/2-quiz.yml": UNIT, "pt-br/cosmos/includes/2-quiz.md": "Responda às perguntas.\n",
+        "pt-br/cosmos/includes/1-introduction.md": "Boas-vindas.\n"})
+    assert [s[2:4] for s in segments(MODULE)] == [
+        (4, "Criar um banco de dados"), (7, "Saiba como criar uma conta."), (9, "Neste módulo, você vai:"),
+        (9, "Criar um banco de dados"), (12, "Nenhum"), (16, ""), (17, "")]  # (a block's lines are its first's)
+    result = build(root, tmp_path / "out", BuildOptions(jobs=1))
+    page = (result.release / "site" / "pt-br" / "learn-cosmos" / "index.html").read_text(encoding="utf-8")
+    assert ('<li><a href="/pt-br/learn-cosmos-1-introduction/" title="Introdução">Introdução</a></li>\n'
+            '<li><a href="/pt-br/learn-cosmos-2-quiz/" title="Teste de conhecimento">Teste de conhecimento</a></li>'
+            ) in page
+    assert "docsproxyppea427" not in page and "sxs-lookup" not in page
