@@ -31,6 +31,7 @@ FILES = {
         "---\ntitle: Artigo A\n---\n# Artigo A\n\n"
         "Veja [B](b.md), [C](old/c.md), [barra](..\\articles\\b.md), [ausente](gone.md), [movido](moved.md), "
         "[Outro](../../other/x.md), [Azure](/azure/virtual-machines/overview), [API](xref:System.String), "
+        "[Finanças](/dynamics365/financials/finance-accounting.md?toc=/d/toc.json#contas), "
         "[PDF](files/guide.pdf).\n\n"
         "Por uid: [parte de B](xref:articles/artigo-b#parte), <xref:articles/artigo-b>, "
         "[genérico](xref:System.Collections.Generic.List%601), [sobrecarga](xref:System.String.Format%2A), "

@@ -453,6 +453,10 @@ ASSET = "847b571b-12b3-473c-953f-75a5a1f51333"
          "or anchor of 'request-a-relationship-with-a-customer.md'"),
         ("xref:partner/gone", "'xref:partner/gone', whose uid no document of the corpus has"),
         ("xref:System.String", None),  # an API member's page, on Learn
+        # another docset's page, which the site links on --link-base (Business Central's, written as its file)
+        ("/dynamics365/financials/finance-accounting.md", None),
+        ("/request-a-relationship-with-a-customer.md#segundo-passo", "'#segundo-passo', which names no heading "
+         "or anchor of 'request-a-relationship-with-a-customer.md'"),
         # Windows Server's TechNet-converted pages link by ms.assetid
         (f"assetId:///{ASSET}#primeiro-passo", None),
         (f"assetId:///{ASSET.upper()}#segundo-passo", "'#segundo-passo', which names no heading "

@@ -45,6 +45,11 @@ def test_links_to_other_docsets_go_to_the_link_base_marked_external(site: Path) 
         '<a href="https://learn.microsoft.com/pt-br/dotnet/api/system.string" class="link-external" '
         'rel="noopener noreferrer">'
     )
+    # (written as its file: Learn's address has no .md)
+    assert links["Finanças"] == (
+        '<a href="https://learn.microsoft.com/pt-br/dynamics365/financials/finance-accounting?toc=/d/toc.json#contas" '
+        'class="link-external" rel="noopener noreferrer">'
+    )
 
 
 def test_xrefs_go_to_the_document_with_that_uid_else_to_the_api_page_else_nowhere(site: Path) -> None:
