@@ -287,3 +287,22 @@ class UidIndex:
 
     def get(self, uid: str) -> Document | None:
         return self._by_uid.get(uid) or self._by_uid.get(uid.lower())
+
+
+class ContentFolders:
+    """The first folders below the locale folder of the content's files (``pt-br/help/a.md`` → ``help``). A
+    link from the site's root that the corpus cannot resolve names a file of this repository when it starts
+    with one of them (Adobe's docsets link their own files so, ``/help/components/x.md``), and a page of
+    another docset of the publisher's site otherwise (``/azure/…``, ``/dynamics365/financials/x.md``). The
+    site shows the first missing and links the second on ``--link-base``; the checks report the first only."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        below = (locales.strip_locale_folder(p).lower() for p in paths)
+        self._folders = frozenset(p.split("/", 1)[0] for p in below if "/" in p)
+
+    def names_content(self, site_path: str) -> bool:
+        """Whether ``site_path`` (``/help/a.md``, ``/pt-br/help/a.md``) lies in one of the content's folders."""
+        parts = [p for p in site_path.lower().split("/") if p]
+        if parts and locales.is_locale_folder(parts[0]):
+            parts = parts[1:]
+        return len(parts) > 1 and parts[0] in self._folders

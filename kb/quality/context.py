@@ -13,7 +13,7 @@ from typing import Any
 
 from kb import memos
 from kb.align.blocks import Lexicon
-from kb.align.resolve import By, Refusal, TopicIndex, TopicLookup, UidIndex, content_locale
+from kb.align.resolve import By, ContentFolders, Refusal, TopicIndex, TopicLookup, UidIndex, content_locale
 from kb.errors import InvalidParameter
 from kb.ingest.render import page_anchors
 from kb.model import Alignment, Corpus, Document, Finding, Segment, SegmentPair, Severity, Topic
@@ -112,6 +112,14 @@ class Context:
             known = {d.path.lower() for d in c.documents}
             self.shared["known"] = known | {p.path.lower() for p in c.problems} | {n.path.lower() for n in c.navigation}
         found: set[str] = self.shared["known"]
+        return found
+
+    @property
+    def content_folders(self) -> ContentFolders:
+        """The content's first folders: which links from the site's root name its own files."""
+        if "folders" not in self.shared:
+            self.shared["folders"] = ContentFolders(self.known_paths)
+        found: ContentFolders = self.shared["folders"]
         return found
 
     def document_with_uid(self, uid: str) -> Document | None:

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterator
 from urllib.parse import unquote, urlsplit
 
 from kb.ingest.docfx import asset_key, from_docset_root, is_api_uid, xref_target
+from kb.locales import is_locale_folder, strip_locale_folder
 from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
@@ -161,8 +162,14 @@ def resolve_article(doc_path: str, target: str, known: Collection[str] = ()) -> 
     path = unquote(urlsplit(target).path).replace("\\", "/")  # ..\\x.md is ../x.md to DocFX
     if path.startswith("~/"):
         return from_docset_root(doc_path.lower(), path.lower(), known.__contains__)
-    # "/a/b.md" is relative to the content root; anything else to the linking document's folder
-    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc_path), path)
+    # "/a/b.md" is relative to the linking document's locale folder (the content root without one: from the
+    # site's root, "/pt-br/a/b.md" names the same file); anything else to the linking document's folder
+    if path.startswith("/"):
+        below = [p for p in path.split("/") if p]
+        below = below[1:] if below and is_locale_folder(below[0]) else below
+        joined = posixpath.join(doc_path[: len(doc_path) - len(strip_locale_folder(doc_path))], *below)
+    else:
+        joined = posixpath.join(posixpath.dirname(doc_path), path)
     norm = posixpath.normpath(joined)
     return None if norm.startswith("..") else norm.lower()
 
@@ -199,9 +206,11 @@ def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
         if resolved is None:
             return f"'{link.target}', which is outside the content folder"
         if resolved not in ctx.known_paths:
-            # (from the site's root and not in the corpus: another docset's page, which the site links on
-            # its --link-base; only the publisher's site can tell whether it is there)
-            return None if link.target.startswith("/") else f"'{link.target}', which is not in the corpus"
+            # (from the site's root into none of the content's folders: another docset's page, which the site
+            # links on its --link-base, and only the publisher's site can tell whether it is there)
+            if link.target.startswith("/") and not ctx.content_folders.names_content(urlsplit(link.target).path):
+                return None
+            return f"'{link.target}', which is not in the corpus"
         target = ctx.document_at(resolved)
     # A text fragment (``#:~:text=API%20key``, ``#setup:~:text=…``) asks the browser to find words, not an
     # element: only what comes before its ``:~:`` names one.

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from kb import memos, urls
-from kb.align.resolve import UidIndex, serving_member
+from kb.align.resolve import ContentFolders, UidIndex, serving_member
 from kb.errors import KbError
 from kb.ingest.docfx import asset_key, from_docset_root, is_api_uid, xref_target
 from kb.ingest.render import BodyText, LinkStatus, LinkTarget, page_anchors
@@ -126,6 +126,8 @@ class SiteData:
     by_dir: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[tuple[str, str], list[Document]] = field(default_factory=lambda: defaultdict(list))
     """(locale, lower-case file name) → its documents (a link's last resort, without scanning them all)."""
+    content_folders: ContentFolders = field(default_factory=lambda: ContentFolders(()))
+    """Which links from the site's root name files of the content (the others: other docsets)."""
     by_uid: UidIndex = field(default_factory=lambda: UidIndex(()))
     """Where ``xref:uid`` goes: a document of a topic with that uid (the reader's locale is chosen from the
     topic)."""
@@ -152,6 +154,9 @@ class SiteData:
                 data.member_of[m.document.path] = (topic, m)
         data.locales = sorted({d.locale for d in corpus.documents if d.path in data.member_of}, key=locale_key)
         data.by_uid = UidIndex(d for d in corpus.documents if d.path in data.member_of)
+        data.content_folders = ContentFolders(
+            [d.path for d in corpus.documents] + [p.path for p in corpus.problems] + [n.path for n in corpus.navigation]
+        )
         return data
 
     # -- URLs
@@ -293,8 +298,9 @@ class SiteData:
             path, from_dir = from_root, ""
         if path.startswith("/"):
             target = self.resolve_published(locale, path)
-            if target is None:  # another docset of the publisher's site
-                return self.elsewhere(locale, href.replace("\\", "/")) or missing
+            if target is None:  # a file of the content the corpus lacks, else another docset of the site
+                return missing if self.content_folders.names_content(path) else (
+                    self.elsewhere(locale, href.replace("\\", "/")) or missing)
         elif path.lower().endswith(ARTICLE_SUFFIXES):
             target = self.resolve_path(from_dir, locale, path) or self.redirected(from_dir, path)
         else:

@@ -114,6 +114,10 @@ def test_link_key_skips_anchors_in_the_page():
         ("pt-br/partner-center/a.md", "b.md#x", "pt-br/partner-center/b.md"),
         ("pt-br/Archive/China-a.md", "../partner-center/B.md", "pt-br/partner-center/b.md"),
         ("pt-br/partner-center/a.md", "/pt-br/c.md", "pt-br/c.md"),
+        # from the site's root: below the linking document's locale folder (Adobe's '/help/…' links)
+        ("es-es/help/implement/a.md", "/help/components/x.md", "es-es/help/components/x.md"),
+        ("help/a.md", "/help/b.md", "help/b.md"),
+        ("pt-br/a.md", "/../../etc/x.md", None),
         ("a.md", "../outside.md", None),
         ("a.md", "with%20space.md", "with space.md"),
         # '~/' is the docset's root: the nearest folder above the document with that path (Xamarin)
@@ -681,3 +685,18 @@ def test_a_check_that_fails_on_one_topic_costs_that_topic_only(tmp_path, monkeyp
     status = result.release / "site" / "pt-br" / "translation-status" / "es-es" / "index.html"
     assert '<tr data-locale="es-ES" data-kinds="check_failed" data-error="0" data-warning="1"' in status.read_text(
         encoding="utf-8")
+
+
+def test_a_link_from_the_site_root_into_the_contents_folders_is_the_corpuss_to_have(tmp_path):
+    # Adobe's docsets link their own files from the site's root (/help/components/x.md); Business Central
+    # links another docset's so (/dynamics365/financials/x.md), which the site sends to --link-base.
+    for locale in ("es-es", "it-it"):
+        folder = tmp_path / locale / "help"
+        (folder / "components").mkdir(parents=True)
+        (folder / "components" / "b.md").write_text("---\ntitle: B\n---\n# B\n\n## Uno\n\nTexto.\n")
+        (folder / "a.md").write_text(
+            "---\ntitle: A\n---\n# A\n\n[B](/help/components/b.md#uno), [C](/help/components/gone.md), "
+            "[D](/es-es/help/components/b.md#dos), [E](/dynamics365/financials/x.md).\n")
+    found = sorted(f.message.split(" points to ")[1] for f in only(findings(tmp_path), "broken_link", "es-ES"))
+    assert found == ["'#dos', which names no heading or anchor of 'es-es/help/components/b.md'",
+                     "'/help/components/gone.md', which is not in the corpus"]

@@ -224,3 +224,22 @@ def test_a_link_by_asset_id_goes_to_that_article_in_the_readers_locale(tmp_path:
         links = _links((tmp_path / "out" / "site" / loc / "a" / "index.html").read_text(encoding="utf-8"))
         assert links[title] == f'<a href="/{loc}/faq/#parte" title="{title}">'
         assert links["outro"].startswith('<span class="link-missing" title="“assetId:///00000000-0000-0000-0000-')
+
+
+def test_a_link_from_the_site_root_into_the_contents_folders_is_missing_not_external(tmp_path: Path) -> None:
+    # Adobe's docsets link their own files from the site's root (/help/components/x.md): one the corpus
+    # lacks is a marked span, as a relative link to an absent file is; another docset's page goes to the
+    # link base, without the .md it was written with.
+    folder = tmp_path / "content" / "es-es" / "help"
+    (folder / "components").mkdir(parents=True)
+    (folder / "components" / "b.md").write_text("---\ntitle: B\n---\n# B\n\nTexto.\n", encoding="utf-8")
+    (folder / "a.md").write_text(
+        "---\ntitle: A\n---\n# A\n\n[B](/help/components/b.md), [C](/help/components/gone.md), "
+        "[D](/dynamics365/financials/x.md).\n", encoding="utf-8")
+    build(tmp_path / "content", tmp_path / "out", BuildOptions(jobs=1))
+    links = _links((tmp_path / "out" / "site" / "es-es" / "a" / "index.html").read_text(encoding="utf-8"))
+    assert links["B"] == '<a href="/es-es/b/" title="B">'
+    assert links["C"] == ('<span class="link-missing" '
+                          'title="“/help/components/gone.md” no está en esta base de conocimientos">')
+    assert links["D"] == ('<a href="https://learn.microsoft.com/es-es/dynamics365/financials/x" class="link-external" '
+                          'rel="noopener noreferrer">')
