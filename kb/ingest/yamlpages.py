@@ -48,6 +48,9 @@ _SKIPPED = {"metadata", "brand", "layout", "itemtype", "linklisttype", "image", 
 """Keys that hold no text of the page (its look, its kind; a unit's sandbox ``tasks``, checked, not read) and
 are not walked."""
 _LABELS = ("title", "text", "name", "displayName")
+_CLOSING = ("additionalContent", "footer")
+"""Markdown after what a mapping holds: an FAQ's closing text (``additionalContent: |`` with its next steps),
+a hub's links under its last cards (``additionalContent: {sections, footer}``)."""
 _PROSE = ("abstract", "prerequisites")
 """A training module's (a learning path's) Markdown after its summary."""
 _PARTS = ("units", "modules")
@@ -178,7 +181,7 @@ def _walk(node: Any, level: int, listed: bool = False) -> list[_Block]:
     for key, value in node.items():
         if isinstance(key, str) and key.lower() not in _SKIPPED and isinstance(value, (dict, list)):
             out += _walk(value, level + 1 if label else level, inside or (listed and not label))
-    return out
+    return out + [_Block(text, text) for key in _CLOSING if (text := _text(node.get(key)))]
 
 
 def _question(node: dict[Any, Any]) -> _Block:

@@ -28,6 +28,9 @@ sections:
           Vá para **Configurações** e veja [Ativar](turn-on.md#passos).
       - question: Quanto custa?
         answer: Está incluído na assinatura.
+additionalContent: |
+  ## Próximas etapas
+  Veja [Ativar](turn-on.md).
 """
 
 HUB = """\
@@ -51,6 +54,7 @@ additionalContent:
           url: turn-on.md
         - title: Perguntas frequentes
           url: faq.yml
+  footer: "[Blog](https://x.example/blog) - [Fórum](https://x.example/forum)"
 """
 
 LANDING = """\
@@ -84,6 +88,9 @@ def test_an_faq_is_its_questions_under_their_sections_each_at_its_yaml_line() ->
         ("paragraph", "p[1]", 13, "Vá para Configurações e veja Ativar.", ("turn-on.md#passos",)),
         ("heading", "heading[3]", 14, "Quanto custa?", ()),
         ("paragraph", "p[2]", 15, "Está incluído na assinatura.", ()),
+        # the closing Markdown (Business Central's next steps), lost before
+        ("heading", "heading[4]", 17, "Próximas etapas", ()),
+        ("paragraph", "p[3]", 17, "Veja Ativar.", ("turn-on.md",)),
     ]
     doc, _ = parse_document("pt-br/faq.yml", FAQ.encode())
     assert doc is not None
@@ -99,6 +106,7 @@ def test_a_hub_and_a_landing_page_are_headed_lists_of_links() -> None:
         ("heading", "heading[1]", 14, "Primeiros passos", ()),
         ("list_item", "list[1]/item[0]", 16, "Ativar o Bookings: Para toda a organização.", ("turn-on.md",)),
         ("list_item", "list[1]/item[1]", 19, "Perguntas frequentes", ("faq.yml",)),
+        ("paragraph", "p[1]", 21, "Blog - Fórum", ("https://x.example/blog", "https://x.example/forum")),  # its footer
     ]
     assert [s[3] for s in segments(LANDING)] == ["Bookings", "Tudo sobre o Bookings.", "Começar", "Ativar", "Perguntas"]
 
