@@ -539,7 +539,10 @@ def asset_key(href: str) -> tuple[str, str] | None:
 def is_api_uid(uid: str) -> bool:
     """``Microsoft.AspNetCore.Authentication.AuthenticationHandler`1``: a dotted name is an API member's
     uid. A conceptual article's (``fundamentals/middleware/index``, ``mvc-overview``) names a page of its
-    docset: Learn shows that page's title for it, and only the corpus can say where it is."""
+    docset: Learn shows that page's title for it, and only the corpus can say where it is. So does a uid of
+    Learn's training (``learn.create-cosmos-db-for-scale.1-introduction``: a module's unit), dotted as it is."""
+    if uid[:6].lower() == "learn.":
+        return False
     return _API_UID.fullmatch(uid.split("?", 1)[0].split("#", 1)[0]) is not None
 
 

@@ -289,6 +289,7 @@ levels:
 units:
 - learn.cosmos.1-introduction
 - learn.cosmos.2-quiz
+- learn.cosmos.3-gone
 badge:
   uid: learn.cosmos.badge
 """
@@ -355,10 +356,13 @@ def test_a_training_module_lists_its_units_by_their_titles(tmp_path: Path) -> No
         "pt-br/cosmos/includes/1-introduction.md": "Boas-vindas.\n"})
     assert [s[2:4] for s in segments(MODULE)] == [
         (4, "Criar um banco de dados"), (7, "Saiba como criar uma conta."), (9, "Neste módulo, você vai:"),
-        (9, "Criar um banco de dados"), (12, "Nenhum"), (16, ""), (17, "")]  # (a block's lines are its first's)
+        (9, "Criar um banco de dados"), (12, "Nenhum"), (16, ""), (17, ""), (18, "")]  # (a block's lines: its first's)
     result = build(root, tmp_path / "out", BuildOptions(jobs=1))
     page = (result.release / "site" / "pt-br" / "learn-cosmos" / "index.html").read_text(encoding="utf-8")
     assert ('<li><a href="/pt-br/learn-cosmos-1-introduction/" title="Introdução">Introdução</a></li>\n'
             '<li><a href="/pt-br/learn-cosmos-2-quiz/" title="Teste de conhecimento">Teste de conhecimento</a></li>'
             ) in page
+    # a unit the corpus lacks is missing, not an API member's page on Learn (its uid is dotted as theirs are)
+    assert ('<li><span class="link-missing" title="“xref:learn.cosmos.3-gone” não está nesta base de conhecimento">'
+            '3-gone<span class="visually-hidden"> (não está nesta base de conhecimento)</span></span></li>') in page
     assert "docsproxyppea427" not in page and "sxs-lookup" not in page
