@@ -131,7 +131,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             segment=None,
             other_segment=seg.path,
             line=None,
-            message=f"{kind_word(seg)} {quote(seg.text)} that {_locales_of(group)} have "
+            message=f"{named(seg)} that {_locales_of(group)} have "
             f"(after {group[0].after or 'the start'}) has no counterpart here",
         )
         if not all(sure.get((d.pair.a.path, d.pair.b.path), False) for d in group):
@@ -145,7 +145,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             found = pair_finding(
                 "missing_segment",
                 d.pair,
-                f"{kind_word(seg)} {quote(seg.text)} of {d.pair.a.locale} ({d.pair.a.path}) "
+                f"{named(seg)} of {d.pair.a.locale} ({d.pair.a.path}) "
                 f"has no counterpart in this {what}",
                 other=seg,
             )
@@ -154,7 +154,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
             found = pair_finding(
                 "extra_segment",
                 d.pair,
-                f"{kind_word(seg)} {quote(seg.text)} has no counterpart "
+                f"{named(seg)} has no counterpart "
                 f"in {d.pair.a.locale} ({d.pair.a.path})",
                 seg=seg,
             )
@@ -164,7 +164,7 @@ def check_missing_segments(ctx: Context) -> Iterator[Finding]:
         found = reference_finding(
             "extra_segment",
             group,
-            f"{kind_word(seg)} {quote(seg.text)} has no counterpart in {_locales_of(group)}",
+            f"{named(seg)} has no counterpart in {_locales_of(group)}",
         )
         certain = all(sure[(d.pair.a.path, d.pair.b.path)] for d in group)
         yield found if certain else replace(found, severity=Severity.WARNING, message=found.message + UNSURE)
@@ -280,6 +280,17 @@ def kind_word(seg: Segment) -> str:
     }[seg.kind]
 
 
+def named(seg: Segment) -> str:
+    """How a message names a segment: its kind and its words; one without words (a paragraph that is an image
+    alone) by the image it shows, so the reader knows which (“the paragraph “”” named nothing)."""
+    if seg.text.strip():
+        return f"{kind_word(seg)} {quote(seg.text)}"
+    image = next((link for link in seg.links if link.kind == "image"), None)
+    if image is not None:
+        return f"{kind_word(seg)} showing only the image {quote(image.text or image.target)}"
+    return f"{kind_word(seg)} without text"
+
+
 def _text(segs: Sequence[Segment]) -> str:
     return " ".join(s.text for s in segs)
 
@@ -330,7 +341,7 @@ def compare_matched(
         yield pair_finding(
             kind,
             d.pair,
-            f"{kind_word(seg)} {quote(seg.text)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
+            f"{named(seg)} {_describe(d.missing, d.extra, what, d.pair.a.locale)}",
             seg=seg,
             other=d.a[0],
         )
@@ -340,7 +351,7 @@ def compare_matched(
         yield reference_finding(
             kind,
             group,
-            f"{kind_word(seg)} {quote(seg.text)} {_describe(d.extra, d.missing, what, others, plural=True)}",
+            f"{named(seg)} {_describe(d.extra, d.missing, what, others, plural=True)}",
         )
 
 

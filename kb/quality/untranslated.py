@@ -18,9 +18,9 @@ from dataclasses import replace
 from kb import locales
 from kb.ingest.detection import MIN_DETECT_CONFIDENCE, detected_language
 from kb.model import Document, Finding, Segment, SegmentKind, Topic
-from kb.quality.context import Context, doc_finding, pair_finding, quote
+from kb.quality.context import Context, doc_finding, pair_finding
 from kb.quality.pairs import DocPair
-from kb.quality.segment_checks import LANGUAGE_NAMES, MIN_IDENTICAL_WORDS, kind_word, matched, prose_words
+from kb.quality.segment_checks import LANGUAGE_NAMES, MIN_IDENTICAL_WORDS, matched, named, prose_words
 
 MAX_SEGMENTS_REPORTED = 3
 """A document with more untranslated segments than this gets one finding for all of them."""
@@ -79,7 +79,7 @@ def _candidates(ctx: Context) -> Iterator[tuple[Topic, Document, Segment, Findin
                 "untranslated",
                 topic,
                 doc,
-                f"{kind_word(seg)} {quote(seg.text)} is in {LANGUAGE_NAMES.get(found[0], found[0])}, "
+                f"{named(seg)} is in {LANGUAGE_NAMES.get(found[0], found[0])}, "
                 f"not in {LANGUAGE_NAMES.get(own, own)}",
                 other=other,
                 seg=seg,
@@ -90,7 +90,7 @@ def _identical(pair: DocPair, a: Segment, b: Segment) -> Finding:
     return pair_finding(
         "untranslated",
         pair,
-        f"{kind_word(b)} {quote(b.text)} is identical to {pair.a.locale}: it was not translated",
+        f"{named(b)} is identical to {pair.a.locale}: it was not translated",
         seg=b,
         other=a,
     )

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from kb.align.topics import align
 from kb.ingest.reader import ingest
-from kb.model import Segment, SegmentKind, Severity
+from kb.model import Link, Segment, SegmentKind, Severity
 from kb.quality.checks import check_corpus, make_context
 from kb.quality.pair_checks import check_alignment, check_editions
+from kb.quality.segment_checks import named
 from kb.quality.untranslated import own_text
 from tests.conftest import CONTENT, SEED_PT, SEED_PT_21V
 
@@ -185,3 +186,15 @@ def test_a_link_mismatch_names_the_target_as_written(tmp_path: Path) -> None:
     (found,) = [f for f in check_corpus(corpus, align(corpus.documents)) if f.kind == "link_mismatch"]
     assert found.locale == "ru-RU"
     assert found.message.endswith("has the link(s) to ../Topic/Trace%20Flags%20(Transact-SQL).md that es-ES lacks")
+
+
+def test_a_segment_without_words_is_named_by_the_image_it_shows() -> None:
+    # Azure's pt-BR paragraph that is an image alone was quoted as “”, naming nothing.
+    def seg(text: str, *links: Link) -> Segment:
+        return Segment(SegmentKind.PARAGRAPH, "p[0]", text, links=links, line=1)
+
+    image = Link("media/settings.png", "Configurações do projeto", "image")
+    assert named(seg("Defina os direitos de acesso.")) == "the paragraph “Defina os direitos de acesso.”"
+    assert named(seg("", image)) == "the paragraph showing only the image “Configurações do projeto”"
+    assert named(seg(" ", Link("media/x.png", "", "image"))) == "the paragraph showing only the image “media/x.png”"
+    assert named(seg("")) == "the paragraph without text"
