@@ -180,7 +180,9 @@ def bundle_problem(bundle: Path) -> str | None:
     try:
         languages = json.loads((bundle / "pagefind-entry.json").read_bytes())["languages"]
         needed = [f"pagefind.{v['hash']}.pf_meta" for v in languages.values()]
-        needed += [f"wasm.{v['wasm']}.pagefind" for v in languages.values()]
+        # (a language Pagefind has no stemmer for, Japanese or Chinese, has none of its own: the browser loads
+        # the "unknown" one, as pagefind.js does for 'wasm: null')
+        needed += [f"wasm.{v['wasm'] or 'unknown'}.pagefind" for v in languages.values()]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return f"pagefind-entry.json unreadable ({type(exc).__name__})"
     for name in needed:

@@ -108,3 +108,23 @@ def test_a_failing_pagefind_binary_is_reported_and_the_site_still_published(
         "answer: pagefind: cannot start); the site's search page needs kb serve's API"
     ]
     assert (tmp_path / "out" / "site" / "index.html").is_file()
+
+
+def test_a_language_pagefind_has_no_stemmer_for_gets_a_whole_bundle_at_once(tmp_path: Path) -> None:
+    # Japanese and Chinese docs: Pagefind names no WebAssembly of their own ('wasm': null, the browser loads
+    # the 'unknown' one); the bundle was judged incomplete, written twice with a 30 s wait each, then dropped.
+    content = tmp_path / "content"
+    texts = {"pt-br": ("Configurar a conta", "Como configurar sua conta."),
+             "ja-jp": ("アカウントの設定", "アカウントを設定する方法。"),
+             "zh-cn": ("设置帐户", "如何设置帐户。")}
+    for locale, (title, text) in texts.items():
+        (content / locale).mkdir(parents=True)
+        (content / locale / "conta.md").write_text(
+            f"---\ntitle: {title}\nms.assetid: 1111-2222\n---\n# {title}\n\n{text}\n", encoding="utf-8")
+    result = build(content, tmp_path / "out", BuildOptions(jobs=1))
+    assert result.warnings == []
+    bundle = result.release / "site" / BUNDLE
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: v["wasm"] for lang, v in entry["languages"].items()} == {"pt-br": "pt-br", "ja-jp": None,
+                                                                           "zh-cn": None}
+    assert (bundle / "wasm.unknown.pagefind").is_file()
