@@ -13,13 +13,14 @@ not a second implementation: those switches are every way the callers' rules dif
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from kb import locales
 from kb.errors import KbError
-from kb.model import Document, Topic, TopicMember
+from kb.model import ARTICLE_SUFFIXES, Document, Topic, TopicMember
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,19 +291,35 @@ class UidIndex:
 
 
 class ContentFolders:
-    """The first folders below the locale folder of the content's files (``pt-br/help/a.md`` → ``help``). A
-    link from the site's root that the corpus cannot resolve names a file of this repository when it starts
-    with one of them (Adobe's docsets link their own files so, ``/help/components/x.md``), and a page of
-    another docset of the publisher's site otherwise (``/azure/…``, ``/dynamics365/financials/x.md``). The
-    site shows the first missing and links the second on ``--link-base``; the checks report the first only."""
+    """The folders of the content's files. A link from the site's root that the corpus cannot resolve names a
+    file of this repository when its first folder is one of the content's, below the linking page's folder
+    or one above it up to its locale folder: Adobe's docsets link their own files so (``/help/components/x.md``
+    beside ``es-es/help/``), Teams' from their docset's folder (``/concepts/x.md`` in
+    ``ru-ru/msteams-platform/tabs/``), and ``/x.md`` is a file of a root, never a docset's page. Any other
+    names a page of another docset of the publisher's site (``/azure/…``, ``/dynamics365/financials/x.md``).
+    The site shows the first missing and links the second on ``--link-base``; the checks report the first."""
 
     def __init__(self, paths: Iterable[str]) -> None:
-        below = (locales.strip_locale_folder(p).lower() for p in paths)
-        self._folders = frozenset(p.split("/", 1)[0] for p in below if "/" in p)
+        folders: set[str] = set()
+        for path in paths:
+            parts = path.lower().split("/")[:-1]
+            folders.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+        self._folders = frozenset(folders)
 
-    def names_content(self, site_path: str) -> bool:
-        """Whether ``site_path`` (``/help/a.md``, ``/pt-br/help/a.md``) lies in one of the content's folders."""
+    def names_content(self, doc_path: str, site_path: str) -> bool:
+        """Whether ``site_path`` (``/help/a.md``, ``/pt-br/help/a.md``), linked from ``doc_path``, names a
+        file of the content."""
         parts = [p for p in site_path.lower().split("/") if p]
         if parts and locales.is_locale_folder(parts[0]):
             parts = parts[1:]
-        return len(parts) > 1 and parts[0] in self._folders
+        if len(parts) <= 1:
+            return bool(parts) and parts[0].endswith(ARTICLE_SUFFIXES)
+        doc = doc_path.lower()
+        root = doc[: len(doc) - len(locales.strip_locale_folder(doc))].rstrip("/")
+        folder = posixpath.dirname(doc)
+        while True:
+            if posixpath.join(folder, parts[0]) in self._folders:
+                return True
+            if len(folder) <= len(root):
+                return False
+            folder = posixpath.dirname(folder)

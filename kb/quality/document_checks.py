@@ -208,7 +208,8 @@ def _broken(ctx: Context, doc: Document, link: Link) -> str | None:
         if resolved not in ctx.known_paths:
             # (from the site's root into none of the content's folders: another docset's page, which the site
             # links on its --link-base, and only the publisher's site can tell whether it is there)
-            if link.target.startswith("/") and not ctx.content_folders.names_content(urlsplit(link.target).path):
+            if link.target.startswith("/") and not ctx.content_folders.names_content(
+                    doc.path, urlsplit(link.target).path):
                 return None
             return f"'{link.target}', which is not in the corpus"
         target = ctx.document_at(resolved)

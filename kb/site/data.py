@@ -299,7 +299,7 @@ class SiteData:
         if path.startswith("/"):
             target = self.resolve_published(locale, path)
             if target is None:  # a file of the content the corpus lacks, else another docset of the site
-                return missing if self.content_folders.names_content(path) else (
+                return missing if self.content_folders.names_content(doc.path, path) else (
                     self.elsewhere(locale, href.replace("\\", "/")) or missing)
         elif path.lower().endswith(ARTICLE_SUFFIXES):
             target = self.resolve_path(from_dir, locale, path) or self.redirected(from_dir, path)

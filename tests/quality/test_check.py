@@ -696,7 +696,10 @@ def test_a_link_from_the_site_root_into_the_contents_folders_is_the_corpuss_to_h
         (folder / "components" / "b.md").write_text("---\ntitle: B\n---\n# B\n\n## Uno\n\nTexto.\n")
         (folder / "a.md").write_text(
             "---\ntitle: A\n---\n# A\n\n[B](/help/components/b.md#uno), [C](/help/components/gone.md), "
-            "[D](/es-es/help/components/b.md#dos), [E](/dynamics365/financials/x.md).\n")
+            "[D](/es-es/help/components/b.md#dos), [E](/dynamics365/financials/x.md), [F](/gone.md), "
+            "[G](/components/gone.md).\n")  # (G: a folder below the page's own folder's parent, as Teams' links)
     found = sorted(f.message.split(" points to ")[1] for f in only(findings(tmp_path), "broken_link", "es-ES"))
     assert found == ["'#dos', which names no heading or anchor of 'es-es/help/components/b.md'",
+                     "'/components/gone.md', which is not in the corpus",
+                     "'/gone.md', which is not in the corpus",
                      "'/help/components/gone.md', which is not in the corpus"]

@@ -235,11 +235,13 @@ def test_a_link_from_the_site_root_into_the_contents_folders_is_missing_not_exte
     (folder / "components" / "b.md").write_text("---\ntitle: B\n---\n# B\n\nTexto.\n", encoding="utf-8")
     (folder / "a.md").write_text(
         "---\ntitle: A\n---\n# A\n\n[B](/help/components/b.md), [C](/help/components/gone.md), "
-        "[D](/dynamics365/financials/x.md).\n", encoding="utf-8")
+        "[D](/dynamics365/financials/x.md), [E](/components/gone.md), [F](/gone.md).\n", encoding="utf-8")
     build(tmp_path / "content", tmp_path / "out", BuildOptions(jobs=1))
     links = _links((tmp_path / "out" / "site" / "es-es" / "a" / "index.html").read_text(encoding="utf-8"))
     assert links["B"] == '<a href="/es-es/b/" title="B">'
     assert links["C"] == ('<span class="link-missing" '
                           'title="“/help/components/gone.md” no está en esta base de conocimientos">')
+    for name, target in (("E", "/components/gone.md"), ("F", "/gone.md")):  # (from the page's folder; a root's)
+        assert links[name] == f'<span class="link-missing" title="“{target}” no está en esta base de conocimientos">'
     assert links["D"] == ('<a href="https://learn.microsoft.com/es-es/dynamics365/financials/x" class="link-external" '
                           'rel="noopener noreferrer">')
