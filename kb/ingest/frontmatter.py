@@ -180,11 +180,8 @@ def salvage(fm: str) -> tuple[dict[str, Any], SyntaxProblem | None]:
 
 
 def get(fm: dict[str, Any], key: str) -> str | None:
-    """A value by key, with or without the ``ms.`` prefix, in any letter case, as a string. ``ms:`` is taken
-    for ``ms.``: pages converted from TechNet write ``ms:assetid:`` (Exchange's), which DocFX reads as the
-    same metadata."""
-    bare = key[3:].lower() if key.lower().startswith("ms.") else key.lower()
-    wanted = {bare, f"ms.{bare}", f"ms:{bare}"}
+    """A value by key, with or without the ``ms.`` prefix, in any letter case, as a string."""
+    wanted = {key.lower(), f"ms.{key.lower()}"} if not key.startswith("ms.") else {key.lower(), key[3:].lower()}
     for k, v in fm.items():
         if k.lower() in wanted and v is not None and v != "":
             return v if isinstance(v, str) else str(v)

@@ -22,16 +22,6 @@ def test_entities_prefixes_quoted_numbers_and_dates():
     assert doc.locale == "it-IT" and doc.locale_source.value == "path"
 
 
-def test_metadata_converted_from_technet_is_read_with_its_colon():
-    # Exchange 2013's localized pages: 'ms:assetid:' where DocFX pages write 'ms.assetid:'
-    text = "---\ntitle: Conjunto\nms:assetid: 2625A6FE-12ca\nms:contentKeyID: 48385207\n---\n# Conjunto\n"
-    doc, problems = parse_document("pt-br/a.md", text.encode())
-    assert problems == [] and doc is not None
-    assert doc.assetid == "2625a6fe-12ca"
-    assert frontmatter.get(doc.front_matter, "ms.contentkeyid") == frontmatter.get(doc.front_matter, "contentKeyID")
-    assert frontmatter.get(doc.front_matter, "contentKeyID") == "48385207"
-
-
 def test_bom_crlf_and_nbsp_lines():
     text = "\ufeff---\r\ntitle: Título\r\nms.contentlocale: es-es\r\n---\r\nUno\r\n\u00a0\u00a0\r\nDos\r\n"
     doc, problems = parse_document("a.md", text.encode("utf-8"))
