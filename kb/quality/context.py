@@ -116,7 +116,7 @@ class Context:
 
     @property
     def content_folders(self) -> ContentFolders:
-        """The content's first folders: which links from the site's root name its own files."""
+        """The content's folders: which links from the site's root name its own files."""
         if "folders" not in self.shared:
             self.shared["folders"] = ContentFolders(self.known_paths)
         found: ContentFolders = self.shared["folders"]
