@@ -291,13 +291,14 @@ class UidIndex:
 
 
 class ContentFolders:
-    """The folders of the content's files. A link from the site's root that the corpus cannot resolve names a
-    file of this repository when its first folder is one of the content's, below the linking page's folder
-    or one above it up to its locale folder: Adobe's docsets link their own files so (``/help/components/x.md``
-    beside ``es-es/help/``), Teams' from their docset's folder (``/concepts/x.md`` in
-    ``ru-ru/msteams-platform/tabs/``), and ``/x.md`` is a file of a root, never a docset's page. Any other
-    names a page of another docset of the publisher's site (``/azure/…``, ``/dynamics365/financials/x.md``).
-    The site shows the first missing and links the second on ``--link-base``; the checks report the first."""
+    """The folders of the content's files. A link from the site's root written as a file (``.md``, ``.yml``)
+    that the corpus cannot resolve names a file of this repository when its first folder is one of the
+    content's, below the linking page's folder or one above it up to its locale folder: Adobe's docsets link
+    their own files so (``/help/components/x.md`` beside ``es-es/help/``), Teams' from their docset's folder
+    (``/concepts/x.md`` in ``ru-ru/msteams-platform/tabs/``), and ``/x.md`` is a file of a root, never a
+    docset's page. Any other names a page of the publisher's site (``/azure/…``,
+    ``/dynamics365/financials/x.md``, an address as Learn publishes it: ``/sccm/core/x``). The site shows the
+    first missing and links the second on ``--link-base``; the checks report the first."""
 
     def __init__(self, paths: Iterable[str]) -> None:
         folders: set[str] = set()
@@ -312,8 +313,10 @@ class ContentFolders:
         parts = [p for p in site_path.lower().split("/") if p]
         if parts and locales.is_locale_folder(parts[0]):
             parts = parts[1:]
-        if len(parts) <= 1:
-            return bool(parts) and parts[0].endswith(ARTICLE_SUFFIXES)
+        if not parts or not parts[-1].endswith(ARTICLE_SUFFIXES):
+            return False  # an address as Learn publishes it (/sccm/core/x, /azure/key-vault): the site's to serve
+        if len(parts) == 1:
+            return True
         doc = doc_path.lower()
         root = doc[: len(doc) - len(locales.strip_locale_folder(doc))].rstrip("/")
         folder = posixpath.dirname(doc)

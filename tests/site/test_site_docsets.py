@@ -235,7 +235,8 @@ def test_a_link_from_the_site_root_into_the_contents_folders_is_missing_not_exte
     (folder / "components" / "b.md").write_text("---\ntitle: B\n---\n# B\n\nTexto.\n", encoding="utf-8")
     (folder / "a.md").write_text(
         "---\ntitle: A\n---\n# A\n\n[B](/help/components/b.md), [C](/help/components/gone.md), "
-        "[D](/dynamics365/financials/x.md), [E](/components/gone.md), [F](/gone.md).\n", encoding="utf-8")
+        "[D](/dynamics365/financials/x.md), [E](/components/gone.md), [F](/gone.md), [G](/help/components/c).\n",
+        encoding="utf-8")
     build(tmp_path / "content", tmp_path / "out", BuildOptions(jobs=1))
     links = _links((tmp_path / "out" / "site" / "es-es" / "a" / "index.html").read_text(encoding="utf-8"))
     assert links["B"] == '<a href="/es-es/b/" title="B">'
@@ -243,5 +244,8 @@ def test_a_link_from_the_site_root_into_the_contents_folders_is_missing_not_exte
                           'title="“/help/components/gone.md” no está en esta base de conocimientos">')
     for name, target in (("E", "/components/gone.md"), ("F", "/gone.md")):  # (from the page's folder; a root's)
         assert links[name] == f'<span class="link-missing" title="“{target}” no está en esta base de conocimientos">'
+    # an address as Learn publishes it (SCCM's /sccm/core/x, into a folder the content has too) is the site's
+    assert links["G"] == ('<a href="https://learn.microsoft.com/es-es/help/components/c" class="link-external" '
+                          'rel="noopener noreferrer">')
     assert links["D"] == ('<a href="https://learn.microsoft.com/es-es/dynamics365/financials/x" class="link-external" '
                           'rel="noopener noreferrer">')
