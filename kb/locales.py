@@ -63,6 +63,12 @@ def locale_from_path(path: str) -> str | None:
 
 
 @memos.cached("locale-folders")
+def locale_root(path: str) -> str:
+    """The folders up to and with the last locale folder (``pt-br/a/b.md`` → ``pt-br``; ``a/b.md`` → ``""``):
+    where the path of :func:`strip_locale_folder` starts."""
+    return path[: len(path) - len(strip_locale_folder(path))].rstrip("/")
+
+
 def strip_locale_folder(path: str) -> str:
     """The path relative to its locale root: everything after the last locale folder."""
     parts = path.split("/")

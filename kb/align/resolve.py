@@ -318,7 +318,7 @@ class ContentFolders:
         if len(parts) == 1:
             return True
         doc = doc_path.lower()
-        root = doc[: len(doc) - len(locales.strip_locale_folder(doc))].rstrip("/")
+        root = locales.locale_root(doc)
         folder = posixpath.dirname(doc)
         while True:
             if posixpath.join(folder, parts[0]) in self._folders:

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterator
 from urllib.parse import unquote, urlsplit
 
 from kb.ingest.docfx import asset_key, from_docset_root, is_api_uid, xref_target
-from kb.locales import is_locale_folder, strip_locale_folder
+from kb.locales import is_locale_folder, locale_root
 from kb.model import Document, Finding, Link, Severity, Topic
 from kb.quality.context import SEVERITY, Comparison, Context, comparable, doc_finding
 from kb.quality.pairs import edition_groups, freshness, reference
@@ -167,7 +167,7 @@ def resolve_article(doc_path: str, target: str, known: Collection[str] = ()) -> 
     if path.startswith("/"):
         below = [p for p in path.split("/") if p]
         below = below[1:] if below and is_locale_folder(below[0]) else below
-        joined = posixpath.join(doc_path[: len(doc_path) - len(strip_locale_folder(doc_path))], *below)
+        joined = posixpath.join(locale_root(doc_path), *below)
     else:
         joined = posixpath.join(posixpath.dirname(doc_path), path)
     norm = posixpath.normpath(joined)
