@@ -32,6 +32,7 @@ FILES = {
         "Veja [B](b.md), [C](old/c.md), [barra](..\\articles\\b.md), [ausente](gone.md), [movido](moved.md), "
         "[Outro](../../other/x.md), [Azure](/azure/virtual-machines/overview), [API](xref:System.String), "
         "[Finanças](/dynamics365/financials/finance-accounting.md?toc=/d/toc.json#contas), "
+        "[Painel](/azure/app-service/index.yml), [Visão](/azure/app-service/overview.yml#top), "
         "[PDF](files/guide.pdf).\n\n"
         "Por uid: [parte de B](xref:articles/artigo-b#parte), <xref:articles/artigo-b>, "
         "[genérico](xref:System.Collections.Generic.List%601), [sobrecarga](xref:System.String.Format%2A), "

@@ -334,8 +334,10 @@ class SiteData:
         if parts and is_locale_folder(parts[0]):  # /pt-br/azure/… : the base names the locale
             path = parts[1] if len(parts) > 1 else ""
         address = re.split(r"[?#]", path, maxsplit=1)[0]
-        if address.lower().endswith(".md"):  # (written as its file: Learn's address has none)
-            path = address[:-3] + path[len(address):]
+        stem, ext = posixpath.splitext(address)
+        if ext.lower() in ARTICLE_SUFFIXES:  # written as its file: Learn's address has no extension,
+            name = posixpath.basename(stem)   # and an index page's is its folder's
+            path = (stem[:-len(name)] if name.lower() == "index" else stem) + path[len(address):]
         return LinkTarget(LinkStatus.EXTERNAL, link_base_for(self.link_base, locale) + "/" + path.lstrip("/"))
 
     def redirected(self, from_dir: str, path: str) -> Document | None:

@@ -50,6 +50,11 @@ def test_links_to_other_docsets_go_to_the_link_base_marked_external(site: Path) 
         '<a href="https://learn.microsoft.com/pt-br/dynamics365/financials/finance-accounting?toc=/d/toc.json#contas" '
         'class="link-external" rel="noopener noreferrer">'
     )
+    # a YAML page's address has no .yml either, and an index page's is its folder's
+    assert links["Visão"] == ('<a href="https://learn.microsoft.com/pt-br/azure/app-service/overview#top" '
+                              'class="link-external" rel="noopener noreferrer">')
+    assert links["Painel"] == ('<a href="https://learn.microsoft.com/pt-br/azure/app-service/" '
+                               'class="link-external" rel="noopener noreferrer">')
 
 
 def test_xrefs_go_to_the_document_with_that_uid_else_to_the_api_page_else_nowhere(site: Path) -> None:
