@@ -12,12 +12,15 @@ times in one section, and every link to a ``{#anchor}`` led nowhere.
   the product's in-app help, which the page does not show) and the ``>[!BEGINSHADEBOX]`` /
   ``>[!ENDSHADEBOX]`` marks around a shaded box leave nothing (:data:`HIDDEN`, :func:`hidden_quotes`);
 * ``>[!VIDEO](url)`` is DocFX's ``[!VIDEO url]`` (:data:`VIDEO`);
+* ``[!BADGE Beta]{type=Positive url="/help/x.md" tooltip="…"}`` is a badge: a coloured label of its type, a
+  link when it has a ``url``, its tooltip a title (:func:`badges`);
 * ``{target="_blank"}`` after a link, ``{width="…" zoomable="yes"}`` after an image: read and dropped,
   by the parser's attribute rule (:func:`kb.ingest.markdown.make_parser`).
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from markdown_it.rules_core import StateCore
@@ -37,6 +40,11 @@ UI_MARKS = ("UICONTROL ", "DNL ")
 """How the marks read as their text begin, after ``[!`` (a line may start with one: it is no alert)."""
 _UI_MARK = re.compile(r"\[!(?:UICONTROL|DNL)[ \t]+(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){0,1000})\]", re.I)
 """A mark and its text, which may hold brackets one deep (``[!DNL [AI assistant]]``, a mark nested in it)."""
+_BADGE = re.compile(r"\[!BADGE[ \t]+(?P<label>[^\[\]\n]{1,200})\](?:\{(?P<attrs>[^{}\n]{0,1000})\})?", re.I)
+_BADGE_ATTR = re.compile(
+    r"""(?P<key>[A-Za-z]{1,20})[ \t]*=[ \t]*(?:"(?P<quoted>[^"\n]*)"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s"']+))""")
+BADGE_TYPES = frozenset({"informative", "positive", "negative", "neutral", "caution"})
+"""Experience League's badge colours (Adobe Spectrum's); ``informative`` when a badge names none or another."""
 _HEADING_ID = re.compile(r"\{#(?P<id>[^\s{}#]{1,200})\}[ \t]*$")  # (no leading blanks: searched, they are
 # tried from every position of a heading of a hundred thousand spaces)
 
@@ -58,6 +66,57 @@ def ui_text(state: StateCore) -> None:
             _unmark(tok.children or [])
 
 
+def badges(state: StateCore) -> None:
+    """``[!BADGE label]{type=… url="…" tooltip="…"}`` in the text of every inline token → a ``<span>`` of the
+    badge's classes and title around its label, and inside it a link to ``url`` when there is one (an
+    ordinary link token: it is resolved, checked and rewritten as every link is). After :func:`ui_text`, so
+    a label written ``[!BADGE [!DNL Beta]]`` is read too."""
+    for tok in state.tokens:
+        if tok.type == "inline" and "[!" in tok.content and tok.children:
+            tok.children = _with_badges(tok.children)
+
+
+def _with_badges(children: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for child in children:
+        if child.children:
+            child.children = _with_badges(child.children)
+        if child.type != "text" or "[!" not in child.content:
+            out.append(child)
+            continue
+        at = 0
+        for m in _BADGE.finditer(child.content):
+            out += _text(child.content[at:m.start()]) + _badge(m.group("label").strip(), m.group("attrs") or "")
+            at = m.end()
+        out += _text(child.content[at:]) if at else [child]
+    return out
+
+
+def _text(content: str) -> list[Token]:
+    if not content:
+        return []
+    tok = Token("text", "", 0)
+    tok.content = content
+    return [tok]
+
+
+def _badge(label: str, attrs: str) -> list[Token]:
+    values = {m.group("key").lower(): next(v for v in m.group("quoted", "single", "bare") if v is not None)
+              for m in _BADGE_ATTR.finditer(attrs)}
+    kind = values.get("type", "").lower()
+    kind = kind if kind in BADGE_TYPES else "informative"
+    title = f' title="{html.escape(values["tooltip"])}"' if values.get("tooltip") else ""
+    opening = Token("html_inline", "", 0)
+    opening.content = f'<span class="exl-badge exl-badge-{kind}"{title}>'
+    closing = Token("html_inline", "", 0)
+    closing.content = "</span>"
+    url = (values.get("url") or "").split()  # ('url="https://www.adobe.com newtab=true"': the address first)
+    if not url:
+        return [opening, *_text(label), closing]
+    link_open = Token("link_open", "a", 1, attrs={"href": url[0]})
+    return [opening, link_open, *_text(label), Token("link_close", "a", -1), closing]
+
+
 MAX_NESTED_MARKS = 4
 """Marks nested deeper than this stay as written: each depth is one more pass over the text, and a hostile
 paragraph may nest a hundred thousand."""
@@ -66,13 +125,19 @@ paragraph may nest a hundred thousand."""
 def _unmark(children: list[Token]) -> None:
     for child in children:
         if child.type == "text" and "[!" in child.content:
-            for _ in range(MAX_NESTED_MARKS):
-                text = _UI_MARK.sub(r"\g<text>", child.content)
-                if text == child.content:
-                    break
-                child.content = text
+            child.content = unmarked(child.content)
         elif child.children:
             _unmark(child.children)
+
+
+def unmarked(text: str) -> str:
+    """``text`` with its ``[!UICONTROL …]`` / ``[!DNL …]`` marks read as their text, innermost first, up to
+    :data:`MAX_NESTED_MARKS` deep (also a navigation entry's title, which is not parsed as Markdown)."""
+    for _ in range(MAX_NESTED_MARKS):
+        if "[!" not in text or (new := _UI_MARK.sub(r"\g<text>", text)) == text:
+            break
+        text = new
+    return text
 
 
 def heading_id(children: list[Token]) -> str | None:

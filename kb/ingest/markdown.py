@@ -404,6 +404,7 @@ CORE_RULES: list[tuple[str, Callable[[StateCore], None]]] = [
     ("docfx_alerts", alerts),
     ("exl_hidden_quotes", exl.hidden_quotes),
     ("exl_ui_text", exl.ui_text),
+    ("exl_badges", exl.badges),
     ("empty_paragraphs", empty_paragraphs),
     ("docfx_split_alerts", split_alerts),
     ("docfx_inline_alerts", inline_alerts),

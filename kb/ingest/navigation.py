@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from typing import Any
 
 import yaml
 
+from kb.ingest import exl
 from kb.ingest.frontmatter import SAFE_LOADER, FrontMatterError, split
 from kb.ingest.markdown import normalize_text
 from kb.locales import locale_from_path
@@ -47,8 +49,14 @@ def _entry(text: str) -> NavNode:
     m = _LINK.match(text.strip())
     if m:
         title = (m.group("title") + m.group("rest")).strip()
-        return NavNode(title=title, href=m.group("href") or None)
-    return NavNode(title=text.strip(), href=None)
+        return NavNode(title=_title(title), href=m.group("href") or None)
+    return NavNode(title=_title(text.strip()), href=None)
+
+
+def _title(text: str) -> str:
+    """An entry's title as a reader sees it: HTML's character references decoded (``dell&#39;elenco``) and
+    Experience League's marks read as their text (``Guia do [!DNL Adobe Commerce B2B]``)."""
+    return exl.unmarked(html.unescape(text) if "&" in text else text)
 
 
 def _heading_text(text: str) -> str:

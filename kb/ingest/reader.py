@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from kb import locales
-from kb.ingest import docfx, frontmatter, markdown, pivots, snippets, yamlpages
+from kb.ingest import docfx, exl, frontmatter, markdown, pivots, snippets, yamlpages
 from kb.ingest.cache import ParseCache, Parsed, cacheable
 from kb.ingest.docsets import CONFIG, Docsets, Role, with_metadata
 from kb.ingest.editions import editions_of
@@ -171,6 +171,13 @@ def _locale(
     return tag, LocaleSource.DETECTED, round(confidence, 4)
 
 
+def _shown(value: str) -> str:
+    """A front matter's title or description as the page shows it (:func:`frontmatter.get` decoded its
+    character references): a bilingual pair read as its translation, Experience League's marks as their
+    text (``Filtrar listas em [!DNL Adobe Workfront]``)."""
+    return exl.unmarked(docfx.bilingual(value))
+
+
 def parse_document(
     rel: str,
     data: bytes,
@@ -278,7 +285,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
     if not segments:
         raise InputProblem("document body has no text", body_line, problems)
     first_heading = next((s.text for s in segments if s.kind is SegmentKind.HEADING), None)
-    title = docfx.bilingual(frontmatter.get(fm, "title") or "") or first_heading or Path(rel).stem
+    title = _shown(frontmatter.get(fm, "title") or "") or first_heading or Path(rel).stem
     locale, source, confidence = _locale(rel, fm, title, segments, opts)
     editions, applies_to = editions_of(segments)
     assetid = frontmatter.get(fm, "assetid")
@@ -304,7 +311,7 @@ def _parse(rel: str, data: bytes, root: Path | None, opts: IngestOptions, metada
         locale_source=source,
         locale_confidence=confidence,
         title=title,
-        description=docfx.bilingual(frontmatter.get(fm, "description") or ""),
+        description=_shown(frontmatter.get(fm, "description") or ""),
         assetid=assetid.strip().lower() if assetid else None,
         editions=editions,
         applies_to=applies_to,

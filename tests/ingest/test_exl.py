@@ -51,6 +51,15 @@ CASES = [
     pytest.param(">[!VIDEO](https://video.tv.adobe.com/v/3451835)\n",
                  [("quote[0]/p[0]", "https://video.tv.adobe.com/v/3451835", None, ["https://video.tv.adobe.com/v/3451835"])],
                  '<div class="docfx-div video-card">', id="a-video-is-a-link-card"),
+    pytest.param('[!BADGE Beta]{type=Positive url="b.md newtab=true" tooltip="Só na versão beta"} Texto.\n',
+                 [("p[0]", "Beta Texto.", None, ["b.md"])],
+                 '<p><span class="exl-badge exl-badge-positive" title="Só na versão beta"><span class="link-missing" '
+                 'title="b.md">Beta', id="a-badge-is-a-label-of-its-colour-linking-its-url"),
+    pytest.param("| Estado |\n| --- |\n| [!badge Fim]{type=Roxo} e [!BADGE [!DNL Beta]] |\n",
+                 [("table[0]/row[0]/cell[0]", "Estado", None, []), ("table[0]/row[1]/cell[0]", "Fim e Beta", None, [])],
+                 '<td><span class="exl-badge exl-badge-informative">Fim</span> e '
+                 '<span class="exl-badge exl-badge-informative">Beta</span></td>',
+                 id="a-badge-of-no-known-colour-is-blue"),
 ]
 
 
@@ -97,3 +106,17 @@ def test_a_headings_id_is_found_in_one_pass_however_hostile() -> None:
     assert exl.heading_id([text]) is None
     text.content = "Título  {#x-y}  "
     assert (exl.heading_id([text]), text.content) == ("x-y", "Título")
+
+
+@pytest.mark.parametrize(("title", "description", "shown"), [
+    ("Filtrar listas em [!DNL Adobe Workfront] Exibir", "Na tela [!UICONTROL Detalhes do projeto].",
+     ("Filtrar listas em Adobe Workfront Exibir", "Na tela Detalhes do projeto.")),
+    # (character references were decoded already, once: a reference written as text stays text)
+    ("O [!DNL Tutorial]&#58; &amp;lt;1&amp;gt;", "Voc&ecirc; &amp; eu", ("O Tutorial: &lt;1&gt;", "Você & eu")),
+])
+def test_a_front_matter_title_and_description_are_what_the_page_shows(title: str, description: str,
+                                                                       shown: tuple[str, str]) -> None:
+    text = f"---\ntitle: {title}\ndescription: {description}\n---\nTexto.\n"
+    doc, problems = parse_document("pt-br/a.md", text.encode())
+    assert doc is not None and problems == []
+    assert (doc.title, doc.description) == shown

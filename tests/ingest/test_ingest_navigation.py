@@ -103,6 +103,21 @@ def test_an_experience_league_toc_md_nests_its_list_under_its_heading() -> None:
     )
 
 
+def test_a_toc_md_entrys_title_is_what_a_reader_sees() -> None:
+    # Adobe's TOCs name products with [!DNL …] and their Italian writes apostrophes as &#39;: the navigation
+    # tree and the breadcrumbs showed "Guia do [!DNL Adobe Commerce B2B]" and "dell&#39;elenco".
+    text = ("# Guia do [!DNL Adobe Commerce B2B] {#b2b}\n\n+ [Guia do [!DNL Adobe Commerce B2B]](guide.md)\n"
+            "+ [Numero massimo dell&#39;elenco](max.md)\n"
+            "+ [[!UICONTROL My Purchase Orders] &amp; &lt;mais&gt;](s.md)\n")
+    assert parse_toc_md(text) == (
+        NavNode("Guia do Adobe Commerce B2B", None, (
+            NavNode("Guia do Adobe Commerce B2B", "guide.md"),
+            NavNode("Numero massimo dell'elenco", "max.md"),
+            NavNode("My Purchase Orders & <mais>", "s.md"),
+        )),
+    )
+
+
 BLANKS = " " * 200_000
 
 
