@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from kb import memos, urls
 from kb.align.resolve import ContentFolders, UidIndex, serving_member
@@ -95,6 +95,16 @@ def is_noindex(doc: Document) -> bool:
 def link_base_for(link_base: str, locale: str) -> str:
     """``--link-base`` for a document in ``locale`` (``{locale}`` replaced), without a trailing ``/``."""
     return link_base.replace("{locale}", locale.lower()).rstrip("/")
+
+
+LEARN_HOSTS = frozenset({"learn.microsoft.com", "docs.microsoft.com"})
+"""Microsoft's documentation site under its name and its former one, which older articles link."""
+
+
+def publisher_hosts(link_base: str) -> frozenset[str]:
+    """The hosts of the publisher's site ``--link-base`` names: a link there may name a page of the corpus."""
+    host = (urlsplit(link_base.replace("{locale}", "x")).hostname or "").lower()
+    return LEARN_HOSTS if host in LEARN_HOSTS else frozenset({host} if host else ())
 
 
 def title_key(title: str) -> str:
@@ -274,6 +284,8 @@ class SiteData:
                 return LinkTarget(LinkStatus.ANCHOR, "#" + fragment)
             return LinkTarget(LinkStatus.PAGE, self_url or "#", doc.title)
         low = href.lower()
+        if low.startswith(("http:", "https:")) and (own := self.published_here(doc, href, t)) is not None:
+            return own
         if low.startswith(("http:", "https:", "mailto:", "//", "ftp:")):
             return LinkTarget(LinkStatus.EXTERNAL, href)
         missing = LinkTarget(LinkStatus.MISSING, None, t.fmt("missing_link_title", target=href))
@@ -309,6 +321,27 @@ class SiteData:
         if target is None or target.path not in self.member_of:
             return missing
         return self._to_document(target, locale, editions, fragment, t)
+
+    def published_here(self, doc: Document, href: str, t: Strings) -> LinkTarget | None:
+        """A link to the publisher's site (:func:`publisher_hosts`) that names a page of the corpus
+        (``https://docs.microsoft.com/partner-center/billing-basics``): that page of this site, in the reader's
+        locale, as the publisher's site takes a reader there in theirs. None for any other, and for a link
+        into a locale the site has not (``…/en-us/…``: that language's page is what it asks for)."""
+        try:
+            parts = urlsplit(href)
+        except ValueError:  # (a malformed address, '[::1': an external link as written)
+            return None
+        host = (parts.hostname or "").lower()
+        if not host or host not in publisher_hosts(self.link_base):
+            return None
+        path = unquote(parts.path)
+        first = path.strip("/").split("/", 1)[0].lower()
+        if is_locale_folder(first) and first not in {loc.lower() for loc in self.locales}:
+            return None
+        target = self.resolve_published(doc.locale, path)
+        if target is None or target.path not in self.member_of:
+            return None
+        return self._to_document(target, doc.locale, doc.editions, parts.fragment.lstrip("#"), t)
 
     def _to_document(
         self, target: Document, locale: str, editions: tuple[str, ...], fragment: str, t: Strings

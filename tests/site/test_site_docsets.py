@@ -190,6 +190,33 @@ def test_a_site_absolute_path_under_the_docsets_own_address_is_its_page(tmp_path
         "pt-br/relational-databases-security/": "pt-br/artigo-b/"}
 
 
+def test_an_address_on_the_publishers_site_that_names_a_page_of_the_corpus_is_that_page(tmp_path: Path) -> None:
+    """Partner Center links 132 of its own articles by their address on docs.microsoft.com, which opens the
+    reader's language there: on the site, that page in the reader's locale. Any other address stays as written."""
+    from conftest import write_files
+
+    front = "---\ntitle: {0}\n---\n# {0}\n\n## Seção\n\nTexto.\n"
+    write_files(tmp_path / "content", {
+        "pt-br/partner-center/a.md": front.format("Artigo A") + (
+            "[B](https://docs.microsoft.com/partner-center/b#se%C3%A7%C3%A3o), "
+            "[B aqui](https://learn.microsoft.com/pt-br/partner-center/b?view=x), "
+            "[B em inglês](https://docs.microsoft.com/en-us/partner-center/b), "
+            "[ausente](https://docs.microsoft.com/partner-center/gone), "
+            "[outro site](https://example.com/partner-center/b).\n"),
+        "pt-br/partner-center/b.md": front.format("Artigo B"),
+        "es-es/partner-center/b.md": front.format("Artículo B"),
+    })
+    out = tmp_path / "out"
+    build(tmp_path / "content", out, BuildOptions(jobs=1))
+    links = _links((out / "site" / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8"))
+    assert links["B"] == '<a href="/pt-br/b/#se%C3%A7%C3%A3o" title="Artigo B">'
+    assert links["B aqui"] == '<a href="/pt-br/b/" title="Artigo B">'
+    external = '<a href="{}" class="link-external" rel="noopener noreferrer">'
+    assert links["B em inglês"] == external.format("https://docs.microsoft.com/en-us/partner-center/b")
+    assert links["ausente"] == external.format("https://docs.microsoft.com/partner-center/gone")
+    assert links["outro site"] == external.format("https://example.com/partner-center/b")
+
+
 @pytest.mark.parametrize(
     ("path", "slug"),
     [
