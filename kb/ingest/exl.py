@@ -13,7 +13,8 @@ times in one section, and every link to a ``{#anchor}`` led nowhere.
   ``>[!ENDSHADEBOX]`` marks around a shaded box leave nothing (:data:`HIDDEN`, :func:`hidden_quotes`);
 * ``>[!VIDEO](url)`` is DocFX's ``[!VIDEO url]`` (:data:`VIDEO`);
 * ``[!BADGE Beta]{type=Positive url="/help/x.md" tooltip="…"}`` is a badge: a coloured label of its type, a
-  link when it has a ``url``, its tooltip a title (:func:`badges`);
+  link when it has a ``url``, its tooltip a title (:func:`badges`); a front matter's ``badgeBeta: label="Beta"
+  type="Positive"`` one shown above the page (:func:`metadata_badges`);
 * ``{target="_blank"}`` after a link, ``{width="…" zoomable="yes"}`` after an image: read and dropped,
   by the parser's attribute rule (:func:`kb.ingest.markdown.make_parser`).
 """
@@ -22,6 +23,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -66,6 +70,44 @@ def ui_text(state: StateCore) -> None:
             _unmark(tok.children or [])
 
 
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """A badge of a page's front matter (``badgePremium: label="Premium" type="Positive" url=… tooltip=…``)."""
+
+    label: str
+    kind: str
+    """One of :data:`BADGE_TYPES`."""
+    url: str = ""
+    """Where the badge leads, as written (a link of the document); empty for none."""
+    tooltip: str = ""
+
+
+def metadata_badges(front_matter: Mapping[str, Any]) -> tuple[Badge, ...]:
+    """The badges a front matter names (keys starting ``badge``, in the order of their names, as Experience
+    League shows them); a value without a ``label`` is none."""
+    found = []
+    for key in sorted(k for k in front_matter if isinstance(k, str) and k.lower().startswith("badge")):
+        value = front_matter[key]
+        if isinstance(value, str) and (values := _badge_values(value)).get("label"):
+            found.append(Badge(values["label"], _badge_kind(values), _badge_url(values), values.get("tooltip", "")))
+    return tuple(found)
+
+
+def _badge_values(attrs: str) -> dict[str, str]:
+    return {m.group("key").lower(): next(v for v in m.group("quoted", "single", "bare") if v is not None)
+            for m in _BADGE_ATTR.finditer(attrs)}
+
+
+def _badge_kind(values: Mapping[str, str]) -> str:
+    kind = values.get("type", "").lower()
+    return kind if kind in BADGE_TYPES else "informative"
+
+
+def _badge_url(values: Mapping[str, str]) -> str:
+    """The address of a badge's ``url`` (``"https://www.adobe.com newtab=true"``: the address first)."""
+    return next(iter((values.get("url") or "").split()), "")
+
+
 def badges(state: StateCore) -> None:
     """``[!BADGE label]{type=… url="…" tooltip="…"}`` in the text of every inline token → a ``<span>`` of the
     badge's classes and title around its label, and inside it a link to ``url`` when there is one (an
@@ -101,19 +143,16 @@ def _text(content: str) -> list[Token]:
 
 
 def _badge(label: str, attrs: str) -> list[Token]:
-    values = {m.group("key").lower(): next(v for v in m.group("quoted", "single", "bare") if v is not None)
-              for m in _BADGE_ATTR.finditer(attrs)}
-    kind = values.get("type", "").lower()
-    kind = kind if kind in BADGE_TYPES else "informative"
+    values = _badge_values(attrs)
     title = f' title="{html.escape(values["tooltip"])}"' if values.get("tooltip") else ""
     opening = Token("html_inline", "", 0)
-    opening.content = f'<span class="exl-badge exl-badge-{kind}"{title}>'
+    opening.content = f'<span class="exl-badge exl-badge-{_badge_kind(values)}"{title}>'
     closing = Token("html_inline", "", 0)
     closing.content = "</span>"
-    url = (values.get("url") or "").split()  # ('url="https://www.adobe.com newtab=true"': the address first)
+    url = _badge_url(values)
     if not url:
         return [opening, *_text(label), closing]
-    link_open = Token("link_open", "a", 1, attrs={"href": url[0]})
+    link_open = Token("link_open", "a", 1, attrs={"href": url})
     return [opening, link_open, *_text(label), Token("link_close", "a", -1), closing]
 
 

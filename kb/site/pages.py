@@ -15,10 +15,14 @@ from typing import Any
 from kb import urls
 from kb.align.resolve import serving_member, side_key
 from kb.ingest.editions import EDITIONS
+from kb.ingest.exl import metadata_badges
+from kb.ingest.html_rules import missing_suffix, open_link
+from kb.ingest.render import LinkStatus
 from kb.model import Document, DocumentText, FindingCounts, Segment, SegmentKind, Topic, TopicMember
 from kb.site.data import SiteData, Strings, body_references, locale_key
 from kb.site.navigation import NavIndex, article_nav, build_nav
 from kb.site.views import (
+    BadgeView,
     Chrome,
     CompareSide,
     CompareView,
@@ -170,6 +174,22 @@ def _one_link(segment: Segment) -> bool:
     return segment.kind is SegmentKind.LIST_ITEM and len(segment.links) == 1
 
 
+def badges(d: SiteData, doc: Document, front_matter: dict[str, Any], t: Strings) -> tuple[BadgeView, ...]:
+    """The badges of a page's front matter, each with its link resolved as a link of the body is."""
+    from markupsafe import Markup
+
+    shown = []
+    for badge in metadata_badges(front_matter):
+        opening = closing = ""
+        if badge.url:
+            target = d.resolve(doc, badge.url, t)
+            opening, closing = open_link(target)
+            if target.status is LinkStatus.MISSING:  # (said as the body's missing links say it)
+                closing = missing_suffix(t.body_text()) + closing
+        shown.append(BadgeView(badge.label, badge.kind, badge.tooltip, Markup(opening), Markup(closing)))
+    return tuple(shown)
+
+
 def freshness(topic: Topic, doc: Document) -> tuple[str, int | None]:
     """How ``doc`` compares with the newest version of its topic in an edition it shares."""
     import datetime as dt
@@ -281,6 +301,7 @@ class Gatherer:
             compare=compare,
             nav=article_nav(self.nav(doc.locale), doc, d.doc_url(member), d.base_url),
             landing=is_landing(doc, text),
+            badges=badges(d, doc, text.front_matter, t),
         )
         chrome = Chrome(
             lang=doc.locale,

@@ -105,6 +105,18 @@ class Chrome:
 
 
 @dataclass(frozen=True, slots=True)
+class BadgeView:
+    """A badge of the page's front matter (:func:`kb.ingest.exl.metadata_badges`), shown above its text."""
+
+    label: str
+    kind: str
+    tooltip: str
+    opening: str = ""
+    """The opening tag of its link (safe HTML), empty when it has no ``url``; :attr:`closing` ends it."""
+    closing: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentView:
     document: Document
     links: Mapping[str, LinkTarget]
@@ -119,6 +131,7 @@ class DocumentView:
     """Its docset's navigation (None: no TOC reaches it)."""
     landing: bool = False
     """A landing page (DocFX's hub and landing layouts, or headed lists of links): shown as cards."""
+    badges: tuple[BadgeView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -217,6 +217,31 @@ def test_an_address_on_the_publishers_site_that_names_a_page_of_the_corpus_is_th
     assert links["outro site"] == external.format("https://example.com/partner-center/b")
 
 
+def test_a_front_matters_badges_are_shown_above_the_page_in_their_colours(tmp_path: Path) -> None:
+    """Experience League's metadata badges (``badgeX: label=… type=… url=… tooltip=…``), in the order of their
+    names; a badge's url is a link of the page as any other (here one the corpus lacks: shown missing)."""
+    from conftest import write_files
+
+    write_files(tmp_path / "content", {
+        "pt-br/help/a.md": (
+            "---\ntitle: Artigo A\nbadgeZeta: label=\"Beta privado\" type=\"Caution\"\n"
+            "badgeAlfa: label=\"Premium\" type=\"Positive\" url=\"/help/b.md\" tooltip=\"Só no Premium\"\n"
+            "badgeSem: type=\"Negative\"\n---\n# Artigo A\n\nTexto.\n"),
+        "pt-br/help/c.md": "---\ntitle: C\nbadge: label=\"Novo\" url=\"a.md\"\n---\n# C\n\nTexto.\n",
+    })
+    out = tmp_path / "out"
+    build(tmp_path / "content", out, BuildOptions(jobs=1))
+    page = (out / "site" / "pt-br" / "artigo-a" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<span class="exl-badge.*?</span>(?:</span></span>)?', page) == [
+        '<span class="exl-badge exl-badge-positive" title="Só no Premium"><span class="link-missing" '
+        'title="“/help/b.md” não está nesta base de conhecimento">Premium<span class="visually-hidden"> '
+        '(não está nesta base de conhecimento)</span></span></span>',
+        '<span class="exl-badge exl-badge-caution">Beta privado</span>',
+    ]
+    page = (out / "site" / "pt-br" / "c" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="exl-badge exl-badge-informative"><a href="/pt-br/artigo-a/" title="Artigo A">Novo</a></span>' in page
+
+
 @pytest.mark.parametrize(
     ("path", "slug"),
     [
