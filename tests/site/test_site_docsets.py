@@ -239,7 +239,8 @@ def test_a_front_matters_badges_are_shown_above_the_page_in_their_colours(tmp_pa
         '<span class="exl-badge exl-badge-caution">Beta privado</span>',
     ]
     page = (out / "site" / "pt-br" / "c" / "index.html").read_text(encoding="utf-8")
-    assert '<span class="exl-badge exl-badge-informative"><a href="/pt-br/artigo-a/" title="Artigo A">Novo</a></span>' in page
+    assert ('<span class="exl-badge exl-badge-informative"><a href="/pt-br/artigo-a/" title="Artigo A">Novo</a></span>'
+            in page)
 
 
 @pytest.mark.parametrize(
