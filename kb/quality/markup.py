@@ -226,6 +226,34 @@ def literal_bold(doc: Document) -> Iterator[Segment]:
             yield seg
 
 
+_LITERAL_UNDERSCORES = re.compile(
+    r"(?<![\w\\])_(?=[^\W_])[^_\n]{0,300}?(?<=[^\W_])(?P<closing>_[^\W_]{1,3})"  # _Columns_seletor: closed by a letter
+    r"|(?P<opening>[^\W_]{1,3}_)(?=[^\W_])[^_\n]{0,300}?(?<=[^\W_])_(?!\w)")     # No_Columns_ seletor: opened after one
+"""Underscores around words in a segment's parsed text, glued to a letter on one side: emphasis Markdown did
+not read (machine translation joins the next word to the closing mark: ``_[!UICONTROL Action]_clique``)."""
+_GLUED_UNDERSCORE = re.compile(r"(?<=[\])`*])(_[^\W_]{1,3})|([^\W_]{1,3}_)(?=[\[`*])")
+"""An underscore of a source glued to letters on one side and to a link's, a mark's, code's or bold's bracket or
+mark on the other (``]_clique``): where the emphasis a translation meant fails. Between two letters it is a
+name's (``MSRS10_50``, ``<имя_домена>``, ``_sipinternaltls._tcp``), and no emphasis was meant."""
+
+
+def literal_underscores(doc: Document) -> Iterator[Segment]:
+    """The segments of ``doc`` whose text shows emphasis underscores as written: CommonMark, and Markdig with it,
+    reads ``_`` as emphasis only where the marks are not inside a word (``_Columns_seletor`` is not). The mark
+    glued to a word must be in the source beside the same letters and a bracket or mark (:data:`_GLUED_UNDERSCORE`)."""
+    written: set[str] | None = None
+    for seg in doc.segments:
+        if seg.kind is SegmentKind.CODE or seg.text.count("_") < 2:
+            continue
+        text = without_code(seg)
+        for m in _LITERAL_UNDERSCORES.finditer(text):
+            if written is None:
+                written = {w for pair in _GLUED_UNDERSCORE.findall(doc.body) for w in pair if w}
+            if (m.group("closing") or m.group("opening")) in written:
+                yield seg
+                break
+
+
 def _around(text: str, m: re.Match[str]) -> tuple[str, str]:
     """The marks ``m`` of ``text`` with the three letters before them, and with the three after. A
     segment's marks are written so in the source when the source has them beside the same letters on
@@ -316,3 +344,7 @@ def check_markup(ctx: Context) -> Iterator[Finding]:
             yield doc_finding("malformed_markup", topic, doc, f"bold marks are shown as written in {quote(seg.text)}: "
                               "Markdown reads ** as bold around some text with no space just inside the marks, "
                               "and closing marks after punctuation only before a space or punctuation", seg=seg)
+        for seg in literal_underscores(doc):
+            yield doc_finding("malformed_markup", topic, doc,
+                              f"emphasis marks are shown as written in {quote(seg.text)}: Markdown reads _ as emphasis "
+                              "only outside a word (leave a space after the closing _, or write * instead)", seg=seg)

@@ -349,6 +349,15 @@ INJECTIONS = [
         None,
     ),
     (
+        "glue a word to emphasis",
+        lambda r: edit(r / SEED_RU, "программы Advisor, Open или EA", "программы _**Advisor**_или EA"),
+        "malformed_markup",
+        "warning",
+        "ru-RU",
+        "list[1]/item[0]",
+        None,
+    ),
+    (
         "mark it machine-translated",
         lambda r: edit(r / SEED_RU, "translationtype: HT", "translationtype: MT"),
         "machine_translated",

@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kb.ingest.reader import parse_document
-from kb.quality.markup import literal_bold, problems
+from kb.quality.markup import literal_bold, literal_underscores, problems
 
 CASES = [
     ("> [!NOTE]\n> Fine.\n", []),
@@ -134,6 +134,25 @@ def test_bold_marks_are_told_from_escaped_ones_in_one_pass() -> None:
     body = "\\*\\*a " * 100_000 + "\n\nVá para **** > x.\n"
     doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
     assert [seg.text for seg in literal_bold(doc)] == ["Vá para **** > x."]
+
+
+UNDERSCORE_CASES = [
+    # Adobe Commerce's machine translation glued the next word to the closing mark (Markdown then reads none)
+    ("No _[!UICONTROL Action]_clique em Edit.\n", ["No _Action_clique em Edit."]),
+    ("Em _[Colunas](a.md)_acima e ainda `[x]`_no.\n", ["Em _Colunas_acima e ainda [x]_no."]),
+    ("Na_[!DNL Grade]_ acima.\n", ["Na_Grade_ acima."]),
+    ("No _[!UICONTROL Action]_ clique e _Ação_.\n", []),  # read as emphasis
+    # names, not emphasis: between two letters (DNS records, SQL instances, placeholders)
+    ("Registro _sipinternaltls._tcp.<domínio> e _sipinternal_tcp. <dominio>.\n", []),
+    ("Adicione _50 ao nome: MSRS10_50.ARCHINST e <имя_домена>.\n", []),
+    ("Em \\_[!UICONTROL Action]\\_clique.\n", []),  # escaped: meant to show
+]
+
+
+@pytest.mark.parametrize(("body", "texts"), UNDERSCORE_CASES)
+def test_emphasis_underscores_a_reader_sees_as_written(body: str, texts: list[str]) -> None:
+    doc = parse_document("pt-br/a.md", f"---\ntitle: T\n---\n{body}".encode())[0]
+    assert [seg.text for seg in literal_underscores(doc)] == texts
 
 
 LINK_CASES = [
