@@ -319,6 +319,19 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Badge:
+    """A badge of a page's front matter, Experience League's
+    (``badgePremium: label="Premium" type="Positive" url=… tooltip=…``)."""
+
+    label: str
+    kind: str
+    """Its colour: one of :data:`kb.ingest.exl.BADGE_TYPES`."""
+    url: str = ""
+    """Where the badge leads, as written (a link of the document); empty for none."""
+    tooltip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class NavNode:
     """One entry of a navigation tree (``TOC.md`` / ``toc.yml``)."""
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from kb.model import Badge
 
 ALERTS: dict[str, str] = {
     "INFO": "NOTE", "AVAILABILITY": "NOTE", "PREREQUISITES": "NOTE", "ADMINISTRATION": "NOTE",
@@ -68,18 +69,6 @@ def ui_text(state: StateCore) -> None:
     for tok in state.tokens:
         if tok.type == "inline" and "[!" in tok.content:
             _unmark(tok.children or [])
-
-
-@dataclass(frozen=True, slots=True)
-class Badge:
-    """A badge of a page's front matter (``badgePremium: label="Premium" type="Positive" url=… tooltip=…``)."""
-
-    label: str
-    kind: str
-    """One of :data:`BADGE_TYPES`."""
-    url: str = ""
-    """Where the badge leads, as written (a link of the document); empty for none."""
-    tooltip: str = ""
 
 
 def metadata_badges(front_matter: Mapping[str, Any]) -> tuple[Badge, ...]:

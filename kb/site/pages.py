@@ -186,7 +186,7 @@ def badges(d: SiteData, doc: Document, front_matter: dict[str, Any], t: Strings)
             opening, closing = open_link(target)
             if target.status is LinkStatus.MISSING:  # (said as the body's missing links say it)
                 closing = missing_suffix(t.body_text()) + closing
-        shown.append(BadgeView(badge.label, badge.kind, badge.tooltip, Markup(opening), Markup(closing)))
+        shown.append(BadgeView(badge, Markup(opening), Markup(closing)))
     return tuple(shown)
 
 

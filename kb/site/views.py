@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.ingest.render import LinkTarget
-from kb.model import Document
+from kb.model import Badge, Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +108,7 @@ class Chrome:
 class BadgeView:
     """A badge of the page's front matter (:func:`kb.ingest.exl.metadata_badges`), shown above its text."""
 
-    label: str
-    kind: str
-    tooltip: str
+    badge: Badge
     opening: str = ""
     """The opening tag of its link (safe HTML), empty when it has no ``url``; :attr:`closing` ends it."""
     closing: str = ""
