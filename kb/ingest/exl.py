@@ -12,6 +12,8 @@ times in one section, and every link to a ``{#anchor}`` led nowhere.
   the product's in-app help, which the page does not show) and the ``>[!BEGINSHADEBOX]`` /
   ``>[!ENDSHADEBOX]`` marks around a shaded box leave nothing (:data:`HIDDEN`, :func:`hidden_quotes`);
 * ``>[!VIDEO](url)`` is DocFX's ``[!VIDEO url]`` (:data:`VIDEO`);
+* ``+++ Title`` … ``+++`` is a section the reader expands: ``<details>`` with the title as its ``<summary>``
+  (:func:`expand`; Workfront opens thousands of articles' access requirements so);
 * ``[!BADGE Beta]{type=Positive url="/help/x.md" tooltip="…"}`` is a badge: a coloured label of its type, a
   link when it has a ``url``, its tooltip a title (:func:`badges`); a front matter's ``badgeBeta: label="Beta"
   type="Positive"`` one shown above the page (:func:`metadata_badges`);
@@ -52,6 +54,41 @@ BADGE_TYPES = frozenset({"informative", "positive", "negative", "neutral", "caut
 """Experience League's badge colours (Adobe Spectrum's); ``informative`` when a badge names none or another."""
 _HEADING_ID = re.compile(r"\{#(?P<id>[^\s{}#]{1,200})\}[ \t]*$")  # (no leading blanks: searched, they are
 # tried from every position of a heading of a hundred thousand spaces)
+
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_EXPAND_OPEN = re.compile(r"^[ \t]{0,3}\+\+\+[ \t]*(?P<title>[^\s+].*)")  # (the title stripped after: a lazy
+# title before trailing blanks tried every split of a line of blanks)
+_EXPAND_CLOSE = re.compile(r"^[ \t]{0,3}\+\+\+[ \t]*$")
+
+
+def expand(text: str) -> str:
+    """Each ``+++ Title`` line closed by a later ``+++`` line as ``<details class="exl-expand"><summary>Title
+    </summary>`` and ``</details>``, line for line (the HTML blocks around the Markdown between them are one
+    wrapper to :mod:`kb.ingest.htmlblocks`). Not inside a code fence; an opening never closed stays text."""
+    if "+++" not in text:
+        return text
+    lines = text.split("\n")
+    opening: tuple[int, str] | None = None
+    fence = ""
+    for i, line in enumerate(lines):
+        if fence:  # (inside a code fence, until one as long closes it)
+            fence = "" if line.lstrip().startswith(fence) else fence
+            continue
+        if (code := _FENCE.match(line)) is not None:
+            fence = code.group(1)
+            continue
+        if "+++" not in line:
+            continue
+        if opening is not None and _EXPAND_CLOSE.match(line):
+            at, title = opening
+            summary = html.escape(unmarked(title), quote=False)  # (raw HTML's text: its marks read here)
+            lines[at] = f'<details class="exl-expand"><summary>{summary}</summary>'
+            lines[i] = "</details>"
+            opening = None
+        elif (m := _EXPAND_OPEN.match(line)) is not None:
+            opening = (i, m.group("title").rstrip())
+    return "\n".join(lines)
 
 
 def video(text: str) -> str:

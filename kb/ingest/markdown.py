@@ -74,6 +74,7 @@ def bilingual_heading_anchors(text: str) -> str:
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
     ("bilingual_headings", bilingual_heading_anchors),
     ("exl_video", exl.video),
+    ("exl_expand", exl.expand),
     *docfx.PREPROCESSORS,
     ("no_loc", lambda s: _NO_LOC.sub(lambda m: m.group("text"), s)),
 ]

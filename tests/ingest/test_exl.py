@@ -51,6 +51,16 @@ CASES = [
     pytest.param(">[!VIDEO](https://video.tv.adobe.com/v/3451835)\n",
                  [("quote[0]/p[0]", "https://video.tv.adobe.com/v/3451835", None, ["https://video.tv.adobe.com/v/3451835"])],
                  '<div class="docfx-div video-card">', id="a-video-is-a-link-card"),
+    pytest.param("+++ Espandi i [!UICONTROL requisiti]\n\nDevi avere **accesso**:\n\n<table>\n<tr><td>Piano</td></tr>\n"
+                 "</table>\n\n+++\n\nDopo.\n",
+                 [("p[0]", "Espandi i requisiti", None, []), ("p[1]", "Devi avere accesso:", None, []),
+                  ("table[0]/row[0]/cell[0]", "Piano", None, []), ("p[2]", "Dopo.", None, [])],
+                 '<details class="exl-expand"><summary>Espandi i requisiti</summary>\n<p>Devi avere <strong>accesso'
+                 '</strong>:</p>\n<div class="table-scroll" tabindex="0"><table>\n<tbody><tr><td>Piano</td></tr>\n'
+                 '</tbody></table></div>\n</details>\n<p>Dopo.</p>', id="a-section-the-reader-expands"),
+    pytest.param("```\n+++ Em código\n+++\n```\n\n+++ Nunca fechado\n",
+                 [("code[0]", "+++ Em código +++", None, []), ("p[0]", "+++ Nunca fechado", None, [])],
+                 "<p>+++ Nunca fechado</p>", id="not-in-code-and-not-unclosed"),
     pytest.param('[!BADGE Beta]{type=Positive url="b.md newtab=true" tooltip="Só na versão beta"} Texto.\n',
                  [("p[0]", "Beta Texto.", None, ["b.md"])],
                  '<p><span class="exl-badge exl-badge-positive" title="Só na versão beta"><span class="link-missing" '
@@ -120,3 +130,10 @@ def test_a_front_matter_title_and_description_are_what_the_page_shows(title: str
     doc, problems = parse_document("pt-br/a.md", text.encode())
     assert doc is not None and problems == []
     assert (doc.title, doc.description) == shown
+
+
+def test_a_section_title_is_found_in_one_pass_however_hostile() -> None:
+    # A lazy title before optional trailing blanks tried every split of them: quadratic in the line's length.
+    line = "+++ a" + " " * 200_000 + "b"
+    assert exl.expand(f"{line}\nTexto.\n+++\n") == (
+        f'<details class="exl-expand"><summary>a{" " * 200_000}b</summary>\nTexto.\n</details>\n')

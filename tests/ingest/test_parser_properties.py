@@ -46,6 +46,7 @@ MARKDOWN = [
     # Experience League's marks (kb.ingest.exl)
     "[!UICONTROL ", "[!DNL ", ">[!CONTEXTUALHELP]\n", ">[!BEGINSHADEBOX]\n", ">[!INFO]\n", '{target="_blank"}',
     ">[!VIDEO](https://v.example/1)\n", "> [СОВЕТ] ", "[!BADGE Beta]", '{type=Positive url="a.md" tooltip="t"}',
+    "+++ Título\n", "+++\n",
 ]
 fragments = st.one_of(st.sampled_from(MARKDOWN), st.text(max_size=12))
 markdown_text = st.lists(fragments, max_size=80).map("".join)
