@@ -40,7 +40,7 @@ _PARSER_MODULES = (
     "ingest/snippets", "ingest/pivots", "ingest/linemap", "ingest/includes", "ingest/exl",
 )
 _PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid", "Pygments")
-_INCLUDE = re.compile(rb"\[!include", re.I)
+_INCLUDE = re.compile(rb"\[!include|\{\{\$include", re.I)
 
 
 @functools.cache

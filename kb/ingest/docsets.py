@@ -29,8 +29,9 @@ from typing import Any
 from kb.model import ARTICLE_SUFFIXES, PAGE_STEMS, Problem, Redirect
 
 CONFIG = "docfx.json"
-INCLUDES = "includes"
-"""The folder of include fragments, which no docfx.json need exclude (see :meth:`Docsets.role`)."""
+INCLUDES = frozenset({"includes", "_includes"})
+"""The folders of include fragments, which no docfx.json need exclude (see :meth:`Docsets.role`): DocFX's
+convention, and Experience League's (``help/_includes/``, which ``{{$include …}}`` takes in)."""
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
@@ -255,7 +256,7 @@ class Docsets:
             # An ``includes`` folder holds fragments by DocFX's convention (every docfx.json of Learn's
             # repositories excludes them): a locale published without its docfx.json has them too.
             # (Its images are resources still.)
-            fragments = rel.lower().endswith(".md") and INCLUDES in folder.lower().split("/")
+            fragments = rel.lower().endswith(".md") and not INCLUDES.isdisjoint(folder.lower().split("/"))
             return Role.SKIPPED if folder in self.repositories or fragments else Role.UNGOVERNED
         if any(g.relative(rel) is not None for g in docset.content):
             return Role.DOCUMENT

@@ -1,4 +1,5 @@
-"""Includes: ``[!INCLUDE[…](file)]`` replaced by the file's body (its own includes taken in too, a few
+"""Includes: ``[!INCLUDE[…](file)]`` (and Experience League's ``{{$include /help/_includes/x.md}}``) replaced
+by the file's body (its own includes taken in too, a few
 levels deep), read only inside the content root and within a budget per document."""
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def expand_includes(
         return expand(m) if edits is None else edits.record(m, expand(m))
 
     def expand(m: re.Match[str]) -> str:
-        target = m.group("target")
+        target = m.group("target") or m.group("exl")
         line = lines.at(m.start())
-        links.append(Link(target, m.group("title"), "include", line))
+        links.append(Link(target, m.group("title") or "", "include", line))
         if root is None:
             return ""
         budget[0] -= 1  # every include counts, expanded or not, so problems stay few too

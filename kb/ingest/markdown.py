@@ -27,7 +27,12 @@ from kb.ingest import docfx, exl, htmlblocks
 _NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(["'])(?P<text>.{0,200}?)\1\s*:::""")
 _ATTR = re.compile(r"""(?<![\w-])([\w-]+)\s*=\s*(["'])(.*?)\2""")  # (a name from its start: one pass)
 _NBSP_LINE = re.compile(r"^[ \t\u00a0\u2000-\u200b\u202f\u3000]+$", re.M)
-INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<title>[^\]\n]{0,1000})\]\((?P<target>[^)\s]{1,1000})\)\s*\]", re.I)
+INCLUDE = re.compile(
+    r"\[!INCLUDE\s*\[(?P<title>[^\]\n]{0,1000})\]\((?P<target>[^)\s]{1,1000})\)\s*\]"
+    r"|\{\{\$include[ \t]+(?P<exl>[^}\s]{1,1000})[ \t]*\}\}",  # Experience League's, from the repository's root
+    re.I)
+"""An include: DocFX's ``[!INCLUDE[title](file)]``, or Experience League's ``{{$include /help/_includes/x.md}}``
+(group ``exl``: its ``target``, no ``title``)."""
 
 
 _LINE_LEAD = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")

@@ -66,11 +66,12 @@ def referenced(root_real: Path, rel: str, target: str) -> Path:
     """The resolved path a document ``rel`` names as ``target`` (an include, code): relative to its
     folder, or with ``~/`` to its docset's root: the nearest folder above holding a ``docfx.json``; in a
     repository without one, the nearest folder above that has the file (Teams docs write
-    ``~/includes/x.md`` from any depth), else the content root. Whether it lies inside the root is the
-    caller's to check."""
-    if not target.startswith("~/"):
+    ``~/includes/x.md`` from any depth), else the content root. A ``/`` first is read as ``~/`` (Experience
+    League's ``{{$include /help/_includes/x.md}}``, from its repository's root, where ``help/`` is): a path
+    from the server's root is never read. Whether it lies inside the root is the caller's to check."""
+    if not target.startswith(("~/", "/")):
         return ((root_real / rel).parent / target).resolve()
-    target = target[2:]
+    target = target[2:] if target.startswith("~/") else target.lstrip("/")
     above = folders_above(root_real, rel)
     base = next((p for p in above if (p / "docfx.json").is_file()), None)
     if base is None:

@@ -3,11 +3,14 @@ with the smallest input that shows it: what the model holds and what the page sh
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kb.ingest import exl
+from kb.ingest.cache import ParseCache
 from kb.ingest.html_rules import BodyText
-from kb.ingest.reader import parse_document
+from kb.ingest.reader import ingest, parse_document
 from kb.ingest.render import render_body
 from kb.model import Document
 
@@ -137,3 +140,30 @@ def test_a_section_title_is_found_in_one_pass_however_hostile() -> None:
     line = "+++ a" + " " * 200_000 + "b"
     assert exl.expand(f"{line}\nTexto.\n+++\n") == (
         f'<details class="exl-expand"><summary>a{" " * 200_000}b</summary>\nTexto.\n</details>\n')
+
+
+def test_an_include_from_the_repositorys_root_is_taken_in_and_its_folder_holds_no_documents(tmp_path: Path) -> None:
+    # Experience League's docsets include '{{$include /help/_includes/x.md}}' (a path from the repository's
+    # root, where help/ is); kb showed the line as written and took the fragments for broken documents.
+    files = {
+        "pt-br/help/_includes/relacionados.md": "Veja também [o guia](/help/guia/b.md).\n",
+        "pt-br/help/guia/a.md": ("---\ntitle: A\n---\n# A\n\n{{$include /help/_includes/relacionados.md}}\n\n"
+                                 "{{$include /help/_includes/nada.md}}\n\n{{$include /../../../segredo.md}}\n"),
+        "segredo.md": "Fora do conteúdo.\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    corpus = ingest(tmp_path / "pt-br", cache=ParseCache.under(tmp_path / "out"))
+    assert [d.path for d in corpus.documents] == ["help/guia/a.md"]
+    doc = corpus.documents[0]
+    assert [(s.text, [link.target for link in s.links]) for s in doc.segments] == [
+        ("A", []), ("Veja também o guia.", ["/help/guia/b.md"])]
+    assert [(p.path, p.line, p.message) for p in corpus.problems] == [
+        ("help/guia/a.md", 8, "include '/help/_includes/nada.md' not expanded: file not found"),
+        ("help/guia/a.md", 10, "include '/../../../segredo.md' reaches outside the content root; not read"),
+    ]
+    # (a document that includes is never cached: the fragment may change alone)
+    (tmp_path / "pt-br/help/_includes/relacionados.md").write_text("Outro texto.\n", encoding="utf-8")
+    again = ingest(tmp_path / "pt-br", cache=ParseCache.under(tmp_path / "out"))
+    assert [s.text for s in again.documents[0].segments] == ["A", "Outro texto."]
