@@ -188,11 +188,31 @@ paragraph may nest a hundred thousand."""
 
 
 def _unmark(children: list[Token]) -> None:
-    for child in children:
+    for i, child in enumerate(children):
         if child.type == "text" and "[!" in child.content:
             child.content = unmarked(child.content)
+            if (opened := _OPEN_MARK.search(child.content)) is not None:
+                _close_across(children, i, opened)
         elif child.children:
             _unmark(child.children)
+
+
+_OPEN_MARK = re.compile(r"\[!(?:UICONTROL|DNL)[ \t]+(?P<text>[^\[\]\n]{0,1000})$", re.I)
+"""A mark whose ``]`` a translation put past an emphasis's end (``**[!UICONTROL Implementación**]``): the text
+token ends with its opening, the closing bracket starts a later one."""
+
+
+def _close_across(children: list[Token], at: int, opened: re.Match[str]) -> None:
+    """Read the mark opened at the end of ``children[at]`` as its text when only emphasis marks stand between
+    it and a text that starts with its ``]`` (then both lose their brackets)."""
+    for later in children[at + 1:]:
+        if later.type == "text":
+            if later.content.startswith("]"):
+                children[at].content = children[at].content[:opened.start()] + opened.group("text")
+                later.content = later.content[1:]
+            return
+        if later.type not in ("strong_close", "em_close", "s_close"):
+            return
 
 
 def unmarked(text: str) -> str:

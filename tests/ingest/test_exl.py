@@ -37,6 +37,12 @@ CASES = [
     pytest.param("Use `[!UICONTROL Save]` e [!UICONTROL [!DNL Adobe] Save] no [[!DNL [AI assistant]]](c.md).\n",
                  [("p[0]", "Use [!UICONTROL Save] e Adobe Save no [AI assistant].", None, ["c.md"])],
                  "<p>Use <code>[!UICONTROL Save]</code> e Adobe Save no ", id="code-keeps-them-and-nested-marks-go"),
+    # (a translation put the closing bracket past the bold's end: Adobe Target's es-ES)
+    pytest.param("Em **[!UICONTROL Implementação**] &gt; *[!DNL Editar*] e **[!DNL nunca** fechado.\n",
+                 [("p[0]", "Em Implementação > Editar e [!DNL nunca fechado.", None, [])],
+                 "<p>Em <strong>Implementação</strong> &gt; <em>Editar</em> e <strong>[!DNL nunca</strong> "
+                 "fechado.</p>",
+                 id="a-mark-whose-bracket-is-past-the-bold"),
     pytest.param("| Filtro |\n| --- |\n| [!UICONTROL Created by] |\n",
                  [("table[0]/row[0]/cell[0]", "Filtro", None, []), ("table[0]/row[1]/cell[0]", "Created by", None, [])],
                  "<td>Created by</td>", id="in-a-table-cell"),
@@ -82,7 +88,7 @@ def test_experience_league_construct(body: str, segments: list, shown: str) -> N
     assert [(s.path, s.text, s.alert, [link.target for link in s.links]) for s in doc.segments] == segments
     page = html(doc)
     assert shown in page
-    assert "[!" not in page.replace("<code>[!UICONTROL Save]</code>", "")
+    assert "[!" not in page.replace("<code>[!UICONTROL Save]</code>", "").replace("[!DNL nunca", "")
 
 
 def test_an_alert_whose_marker_is_all_its_first_paragraph_shows_no_empty_paragraph() -> None:
