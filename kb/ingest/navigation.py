@@ -115,6 +115,9 @@ def _yml_items(items: Any) -> tuple[NavNode, ...]:
         if not isinstance(item, dict):
             continue
         href = item.get("href") or item.get("topicHref") or item.get("tocHref")
+        uid = item.get("uid") or item.get("topicUid")
+        if not href and isinstance(uid, str) and uid.strip():  # (ASP.NET Core's trees name articles by uid)
+            href = f"xref:{uid.strip()}"
         out.append(NavNode(str(item.get("name", "")), str(href) if href else None, _yml_items(item.get("items"))))
     return tuple(out)
 

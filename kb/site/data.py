@@ -323,10 +323,18 @@ class SiteData:
         return self._to_document(target, locale, editions, fragment, t)
 
     def published_here(self, doc: Document, href: str, t: Strings) -> LinkTarget | None:
-        """A link to the publisher's site (:func:`publisher_hosts`) that names a page of the corpus
-        (``https://docs.microsoft.com/partner-center/billing-basics``): that page of this site, in the reader's
-        locale, as the publisher's site takes a reader there in theirs. None for any other, and for a link
-        into a locale the site has not (``…/en-us/…``: that language's page is what it asks for)."""
+        """A link to the publisher's site that names a page of the corpus (:meth:`publisher_page`): that page
+        of this site, in the reader's locale, as the publisher's site takes a reader there in theirs."""
+        target = self.publisher_page(doc.locale, href)
+        if target is None:
+            return None
+        return self._to_document(target, doc.locale, doc.editions, urlsplit(href).fragment.lstrip("#"), t)
+
+    def publisher_page(self, locale: str, href: str) -> Document | None:
+        """The document of the corpus an address on the publisher's site (:func:`publisher_hosts`) names
+        (``https://docs.microsoft.com/partner-center/billing-basics``), seen from ``locale``. None for any
+        other address, and for one into a locale the site has not (``…/en-us/…``: that language's page is
+        what it asks for)."""
         try:
             parts = urlsplit(href)
         except ValueError:  # (a malformed address, '[::1': an external link as written)
@@ -338,10 +346,8 @@ class SiteData:
         first = path.strip("/").split("/", 1)[0].lower()
         if is_locale_folder(first) and first not in {loc.lower() for loc in self.locales}:
             return None
-        target = self.resolve_published(doc.locale, path)
-        if target is None or target.path not in self.member_of:
-            return None
-        return self._to_document(target, doc.locale, doc.editions, parts.fragment.lstrip("#"), t)
+        target = self.resolve_published(locale, path)
+        return target if target is not None and target.path in self.member_of else None
 
     def _to_document(
         self, target: Document, locale: str, editions: tuple[str, ...], fragment: str, t: Strings

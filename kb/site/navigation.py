@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from kb import urls
+from kb.align.resolve import serving_member
+from kb.ingest.docfx import xref_target
 from kb.model import ARTICLE_SUFFIXES, Document, NavNode
 from kb.site.data import SiteData
 from kb.site.views import ArticleNav, Nav, NavSection, NavTree
@@ -103,17 +105,7 @@ def _tree(
     place: tuple[int, ...],
     draft: _Draft,
 ) -> NavTree | None:
-    href: str | None = None
-    doc: Document | None = None
-    external = node.href is not None and node.href.lower().startswith(("https://", "http://"))
-    if external:  # another site's page: kept, as Learn's tree keeps it (skype-2024 has 192 such entries)
-        href = node.href
-    elif node.href and node.href.lower().split("#")[0].endswith(ARTICLE_SUFFIXES) and "://" not in node.href:
-        doc = data.resolve_path(folder, locale, unquote(node.href.split("#")[0]))
-        if doc is not None and doc.path in data.member_of and doc.locale == locale:
-            href = data.doc_url(data.member_of[doc.path][1])
-        else:
-            doc = None
+    href, doc, external = _entry(data, locale, folder, draft.path, node.href or "")
     me = Nav(node.title, href, locale)
     children: list[NavTree] = []
     for child in node.children:
@@ -127,6 +119,37 @@ def _tree(
     if href is None and not children:
         return None
     return NavTree(node.title, href, tuple(children), external=external)
+
+
+def _entry(data: SiteData, locale: str, folder: str, toc_path: str, written: str
+           ) -> tuple[str | None, Document | None, bool]:
+    """(href, the document, whether another site's) of a navigation entry written ``written`` in ``toc_path``:
+    an article of the locale (a uid, ``xref:…``; a relative path; a path from the site's root, ``\\`` or ``/``;
+    an address on the publisher's site naming it), else another site's page, kept as Learn's tree keeps it
+    (skype-2024 has 192 written ``https://…``; ASP.NET Core's and Graph's name Learn's training and other
+    docsets from the site's root, ``/learn/modules/…``: on ``--link-base``), else nothing (an article the corpus
+    lacks)."""
+    address = re.split(r"[?#]", written.replace("\\", "/"), maxsplit=1)[0]
+    doc: Document | None = None
+    if written.lower().startswith("xref:"):  # a uid (a toc.yml's 'uid:'): its topic's article in the locale
+        named = data.by_uid.get(xref_target(written)[0])
+        member = serving_member(data.member_of[named.path][0], locale, prefer=named) if (
+            named is not None and named.path in data.member_of) else None
+        doc = member.document if member is not None else None
+    elif written.lower().startswith(("https://", "http://")):
+        doc = data.publisher_page(locale, written)
+        if doc is None:
+            return written, None, True
+    elif address.startswith("/"):
+        doc = data.resolve_published(locale, unquote(address))
+        if doc is None and not data.content_folders.names_content(toc_path, address):
+            there = data.elsewhere(locale, written.replace("\\", "/"))
+            return (there.href, None, True) if there is not None and there.href else (None, None, False)
+    elif address.lower().endswith(ARTICLE_SUFFIXES) and "://" not in written:
+        doc = data.resolve_path(folder, locale, unquote(address))
+    if doc is None or doc.path not in data.member_of or doc.locale != locale:
+        return None, None, False
+    return data.doc_url(data.member_of[doc.path][1]), doc, False
 
 
 def _section(locale: str, draft: _Draft, names: set[str]) -> tuple[NavSection, Callable[[Place], Place]]:

@@ -57,6 +57,9 @@ def test_toc_yml_reads_items_with_every_kind_of_href_and_skips_what_is_not_an_it
         NavNode("Referência", "ref/toc.yml"),
     )
     assert parse_toc_yml("") == ()
+    # an article named by its uid (ASP.NET Core's trees), which the site resolves as an xref
+    assert parse_toc_yml("- name: A\n  uid: sec/a\n- name: B\n  topicUid: ' sec/b '\n- name: C\n  uid: 3\n") == (
+        NavNode("A", "xref:sec/a"), NavNode("B", "xref:sec/b"), NavNode("C", None))
 
 
 def test_a_navigation_file_knows_its_locale_from_its_folder() -> None:

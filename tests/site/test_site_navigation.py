@@ -204,3 +204,51 @@ def test_an_entry_to_another_site_stays_in_the_tree_as_an_external_link(tmp_path
     html = environment().from_string('{% from "partials/_navtree.html" import navtree %}{{ navtree(t) }}').render(
         t=section.tree)
     assert '<a href="https://portal.example.com/" class="link-external" rel="noopener noreferrer">Portal</a>' in html
+
+
+def test_an_entry_from_the_sites_root_or_the_publishers_site_is_its_page_here_or_there(tmp_path: Path) -> None:
+    """ASP.NET Core's and Graph's trees name Learn's training and other docsets from the site's root
+    (``/learn/modules/…``), Microsoft 365's with backslashes; Learn shows them all. Those naming an article of
+    the corpus (from the site's root, or by its address on docs.microsoft.com) are that article here."""
+    write_files(tmp_path, {
+        "pt-br/docset/TOC.md": (
+            "# [Produto](index.md)\n## [Módulo](/learn/modules/criar-app/?view=x)\n"
+            "## [Cifra](\\microsoft-365\\compliance\\cifra.md)\n## [Conta aqui](/docset/conta)\n"
+            "## [Conta no Learn](https://docs.microsoft.com/docset/conta#parte)\n"
+            "## [Conta em inglês](https://learn.microsoft.com/en-us/docset/conta)\n"
+            "## [Ausente](/docset/ausente.md)\n"),
+        "pt-br/docset/index.md": doc("Produto"),
+        "pt-br/docset/conta.md": doc("Conta"),
+    })
+    corpus = ingest(tmp_path)
+    topics = [Topic(d.path, d.path, [TopicMember(d, Evidence.PATH, 1.0, d.path[13:-3])]) for d in corpus.documents]
+    data = SiteData.gather(corpus, Alignment(topics), "/", "https://learn.microsoft.com/{locale}")
+    (section,) = navigation.build_nav(data, "pt-BR").sections
+    assert [(n.label, n.href, n.external) for n in section.tree] == [
+        ("Módulo", "https://learn.microsoft.com/pt-br/learn/modules/criar-app/?view=x", True),
+        ("Cifra", "https://learn.microsoft.com/pt-br/microsoft-365/compliance/cifra", True),
+        ("Conta aqui", "/pt-br/conta/", False),
+        ("Conta no Learn", "/pt-br/conta/", False),
+        ("Conta em inglês", "https://learn.microsoft.com/en-us/docset/conta", True),
+    ]  # (the repository's own file the corpus lacks is no entry, as a relative one is not)
+
+
+def test_a_toc_yml_entry_naming_its_article_by_uid_is_that_article_in_the_locale(tmp_path: Path) -> None:
+    """ASP.NET Core's trees name their articles by uid (``uid: security/authorization/introduction``): none was
+    read, so no article of the docset had a tree."""
+    write_files(tmp_path, {
+        "pt-br/core/toc.yml": ("items:\n- name: Segurança\n  items:\n  - name: Introdução\n    uid: sec/intro\n"
+                               "  - name: Funções\n    topicUid: sec/roles\n  - name: Outro\n    uid: sec/nada\n"),
+        "pt-br/core/intro.md": doc("Introdução", "uid: sec/intro\n"),
+        "pt-br/core/roles.md": doc("Funções", "uid: sec/roles\n"),
+        "es-es/core/intro.md": doc("Introducción", "uid: sec/intro\n").replace("pt-BR", "es-ES"),
+    })
+    corpus = ingest(tmp_path)
+    by_uid: dict[str, list[TopicMember]] = {}
+    for d in corpus.documents:
+        slug = d.path[6:-3].replace("/", "-")
+        by_uid.setdefault(d.uid or d.path, []).append(TopicMember(d, Evidence.PATH, 1.0, slug))
+    data = SiteData.gather(corpus, Alignment([Topic(k, k, m) for k, m in by_uid.items()]), "/")
+    (section,) = navigation.build_nav(data, "pt-BR").sections
+    assert [(n.label, n.href) for n in section.tree] == [("Introdução", "/pt-br/core-intro/"),
+                                                         ("Funções", "/pt-br/core-roles/")]
