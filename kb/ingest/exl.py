@@ -31,6 +31,7 @@ from typing import Any
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from kb.ingest import htmlblocks
 from kb.model import Badge
 
 ALERTS: dict[str, str] = {
@@ -56,7 +57,6 @@ _HEADING_ID = re.compile(r"\{#(?P<id>[^\s{}#]{1,200})\}[ \t]*$")  # (no leading 
 # tried from every position of a heading of a hundred thousand spaces)
 
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _EXPAND_OPEN = re.compile(r"^[ \t]{0,3}\+\+\+[ \t]*(?P<title>[^\s+].*)")  # (the title stripped after: a lazy
 # title before trailing blanks tried every split of a line of blanks)
 _EXPAND_CLOSE = re.compile(r"^[ \t]{0,3}\+\+\+[ \t]*$")
@@ -68,17 +68,13 @@ def expand(text: str) -> str:
     wrapper to :mod:`kb.ingest.htmlblocks`). Not inside a code fence; an opening never closed stays text."""
     if "+++" not in text:
         return text
+    fenced = htmlblocks.fenced_code(text)
     lines = text.split("\n")
     opening: tuple[int, str] | None = None
-    fence = ""
+    at = 0
     for i, line in enumerate(lines):
-        if fence:  # (inside a code fence, until one as long closes it)
-            fence = "" if line.lstrip().startswith(fence) else fence
-            continue
-        if (code := _FENCE.match(line)) is not None:
-            fence = code.group(1)
-            continue
-        if "+++" not in line:
+        start, at = at, at + len(line) + 1
+        if "+++" not in line or htmlblocks.inside(fenced, start):
             continue
         if opening is not None and _EXPAND_CLOSE.match(line):
             at, title = opening

@@ -69,14 +69,14 @@ def container_spans(body: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     tags = _OpenTags()
     start = 0
-    fenced = _fenced_code(body)
+    fenced = fenced_code(body)
     lines = _LineStarts(body)
     for at, end, closing, name in _tags(body, _CONTAINER_START):
         if not closing:
             if not tags.stack:
                 # An HTML block starts a line (in a quote or list item too); '<ul>' in a sentence or in
                 # a code block is text, whose blank lines must stay.
-                if not lines.starts_line(at) or _inside(fenced, at):
+                if not lines.starts_line(at) or inside(fenced, at):
                     continue
                 start = at
             tags.open(name)
@@ -144,7 +144,7 @@ class _LineStarts:
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
 
 
-def _fenced_code(body: str) -> list[tuple[int, int]]:
+def fenced_code(body: str) -> list[tuple[int, int]]:
     """(start, end) of each fenced code block; one never closed runs to the end, as CommonMark has it."""
     found: list[tuple[int, int]] = []
     opening: re.Match[str] | None = None
@@ -159,7 +159,7 @@ def _fenced_code(body: str) -> list[tuple[int, int]]:
     return found
 
 
-def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+def inside(spans: list[tuple[int, int]], at: int) -> bool:
     i = bisect.bisect_right(spans, at, key=lambda span: span[0]) - 1  # (sorted, never overlapping)
     return i >= 0 and spans[i][0] <= at < spans[i][1]
 

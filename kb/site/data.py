@@ -101,6 +101,7 @@ LEARN_HOSTS = frozenset({"learn.microsoft.com", "docs.microsoft.com"})
 """Microsoft's documentation site under its name and its former one, which older articles link."""
 
 
+@functools.cache  # (asked for every http link of every page)
 def publisher_hosts(link_base: str) -> frozenset[str]:
     """The hosts of the publisher's site ``--link-base`` names: a link there may name a page of the corpus."""
     host = (urlsplit(link_base.replace("{locale}", "x")).hostname or "").lower()
@@ -310,9 +311,8 @@ class SiteData:
             path, from_dir = from_root, ""
         if path.startswith("/"):
             target = self.resolve_published(locale, path)
-            if target is None:  # a file of the content the corpus lacks, else another docset of the site
-                return missing if self.content_folders.names_content(doc.path, path) else (
-                    self.elsewhere(locale, href.replace("\\", "/")) or missing)
+            if target is None:
+                return self.beyond_corpus(doc.path, locale, path, href) or missing
         elif path.lower().endswith(ARTICLE_SUFFIXES):
             target = self.resolve_path(from_dir, locale, path) or self.redirected(from_dir, path)
         else:
@@ -363,6 +363,14 @@ class SiteData:
                 LinkStatus.OTHER_LOCALE, self.topic_url(topic, locale), t.fmt("other_locale_title", language=name)
             )
         return LinkTarget(LinkStatus.PAGE, self.doc_url(chosen) + suffix, chosen.document.title)
+
+    def beyond_corpus(self, from_path: str, locale: str, path: str, written: str) -> LinkTarget | None:
+        """Where a link from the site's root (``path``, as ``written`` in the file ``from_path``) that names no page
+        of the corpus goes: nowhere (None) when it names a file of this repository the corpus lacks
+        (:class:`ContentFolders`), else to another docset's page on the publisher's site (:meth:`elsewhere`)."""
+        if self.content_folders.names_content(from_path, path):
+            return None
+        return self.elsewhere(locale, written.replace("\\", "/"))
 
     def elsewhere(self, locale: str, path: str) -> LinkTarget | None:
         """A link to a page of another docset (``/azure/…``) on the publisher's site (:attr:`link_base`),

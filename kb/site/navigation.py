@@ -142,8 +142,8 @@ def _entry(data: SiteData, locale: str, folder: str, toc_path: str, written: str
             return written, None, True
     elif address.startswith("/"):
         doc = data.resolve_published(locale, unquote(address))
-        if doc is None and not data.content_folders.names_content(toc_path, address):
-            there = data.elsewhere(locale, written.replace("\\", "/"))
+        if doc is None:
+            there = data.beyond_corpus(toc_path, locale, address, written)
             return (there.href, None, True) if there is not None and there.href else (None, None, False)
     elif address.lower().endswith(ARTICLE_SUFFIXES) and "://" not in written:
         doc = data.resolve_path(folder, locale, unquote(address))
