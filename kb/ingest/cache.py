@@ -37,7 +37,7 @@ _PARSER_MODULES = (
     "ingest/cache", "ingest/editions", "ingest/frontmatter", "ingest/reader", "locales", "ingest/markdown", "model",
     "ingest/navigation", "ingest/render", "ingest/segments", "ingest/skeleton", "ingest/html_rules",
     "ingest/docfx", "ingest/highlight", "ingest/docsets", "ingest/yamlpages", "ingest/htmlblocks", "ingest/textfiles",
-    "ingest/snippets", "ingest/pivots", "ingest/linemap", "ingest/includes", "ingest/exl",
+    "ingest/snippets", "ingest/pivots", "ingest/linemap", "ingest/includes", "ingest/exl", "ingest/verbatim",
 )
 _PARSER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "PyYAML", "py3langid", "Pygments")
 _INCLUDE = re.compile(rb"\[!include|\{\{\$include", re.I)

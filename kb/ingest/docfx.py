@@ -22,6 +22,8 @@ from urllib.parse import unquote
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from kb.ingest import verbatim
+
 # --- :::image ------------------------------------------------------------------------------------
 
 # Attributes are quoted values that may hold anything but their quote (colons included: alt text like
@@ -138,12 +140,13 @@ def _zones(text: str) -> str:
     if ":::" not in text:
         return text
     lines = text.split("\n")
+    code = verbatim.fenced_lines(text) if "```" in text or "~~~" in text else set()  # (a fence there is text)
     opens: list[list[Any]] = []  # [line, kind, height of the containers it holds], innermost last
     fences: dict[int, tuple[str, int]] = {}  # line → (opening's attributes or "" for an end, colons)
     hidden: list[range] = []
     depth = 0  # containers open
     for i, line in enumerate(lines):
-        if ":::" not in line:
+        if ":::" not in line or i in code:
             continue
         if m := _ZONE_OPEN.match(line):
             attrs = (m.group(2) or m.group(3)).rstrip()
@@ -216,8 +219,9 @@ def _layout(text: str) -> str:
                 lines[j] = lines[j][min(shift, _lead(lines[j])) :]
         run.clear()
 
+    code = verbatim.fenced_lines(text) if "```" in text or "~~~" in text else set()  # (a fence there is text)
     for i, line in enumerate(lines):
-        if _LAYOUT.fullmatch(line) is None:
+        if _LAYOUT.fullmatch(line) is None or i in code:
             run.append(i)
             continue
         move_out()
@@ -271,32 +275,19 @@ def _lead(line: str) -> int:
 _DELIMITER_ROW = re.compile(  # (no two runs of blanks side by side: each split of them was tried, 3 s a row)
     r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+(?:\|[ \t]*)?$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$"
 )
-_TICKS = re.compile(r"`+")
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
 def _escape_code_pipes(line: str) -> str:
     """The line with each ``|`` inside its code spans escaped, so that a pipe table does not split a cell
-    there. Code spans as CommonMark finds them: a run of backticks closed by the next run of as many,
-    found in one pass over the runs (an expression that tried each split of a run of backticks took
-    minutes on a table row of 3,000 of them)."""
+    there (code spans as :func:`kb.ingest.verbatim.code_spans` finds them, in one pass over the runs of
+    backticks: an expression that tried each split of a run took minutes on a row of 3,000 of them)."""
     if "`" not in line:
         return line
-    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
-    closing: list[int | None] = [None] * len(runs)  # the next run of the same length, by index
-    last: dict[int, int] = {}
-    for k in range(len(runs) - 1, -1, -1):
-        closing[k] = last.get(runs[k][1] - runs[k][0])
-        last[runs[k][1] - runs[k][0]] = k
-    out, at, k = [], 0, 0
-    while k < len(runs):
-        closer = closing[k]
-        if closer is None:
-            k += 1
-            continue
-        start, end = runs[k][1], runs[closer][0]
+    out, at = [], 0
+    for start, end in verbatim.code_spans(line):
         out += [line[at:start], _PIPE.sub(r"\\|", line[start:end])]
-        at, k = end, closer + 1
+        at = end
     return "".join([*out, line[at:]])
 
 
@@ -352,8 +343,8 @@ def bilingual(text: str) -> str:
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
     ("bilingual", bilingual),
-    ("image", lambda s: _IMAGE.sub(_image, s) if _IMAGE_START.search(s) else s),
-    ("video", lambda s: _VIDEO.sub(_video, s) if "[!" in s else s),
+    ("image", lambda s: verbatim.sub(_IMAGE, _image, s) if _IMAGE_START.search(s) else s),
+    ("video", lambda s: verbatim.sub(_VIDEO, _video, s) if "[!" in s else s),
     ("zone", _zones),
     ("table_pipes", _table_pipes),
 ]

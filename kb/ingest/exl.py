@@ -31,7 +31,7 @@ from typing import Any
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from kb.ingest import htmlblocks
+from kb.ingest import verbatim
 from kb.model import Badge
 
 ALERTS: dict[str, str] = {
@@ -68,13 +68,13 @@ def expand(text: str) -> str:
     wrapper to :mod:`kb.ingest.htmlblocks`). Not inside a code fence; an opening never closed stays text."""
     if "+++" not in text:
         return text
-    fenced = htmlblocks.fenced_code(text)
+    fenced = verbatim.fenced_code(text)
     lines = text.split("\n")
     opening: tuple[int, str] | None = None
     at = 0
     for i, line in enumerate(lines):
         start, at = at, at + len(line) + 1
-        if "+++" not in line or htmlblocks.inside(fenced, start):
+        if "+++" not in line or verbatim.inside(fenced, start):
             continue
         if opening is not None and _EXPAND_CLOSE.match(line):
             at, title = opening
@@ -91,7 +91,7 @@ def video(text: str) -> str:
     """``>[!VIDEO](url)`` lines as ``>[!VIDEO url]``."""
     if "[!" not in text:
         return text
-    return VIDEO.sub(lambda m: f"{m.group('lead')}[!VIDEO {m.group('url')}]", text)
+    return verbatim.sub(VIDEO, lambda m: f"{m.group('lead')}[!VIDEO {m.group('url')}]", text)
 
 
 def ui_text(state: StateCore) -> None:

@@ -11,12 +11,13 @@ kept in a :data:`MARKDOWN_COMMENT` comment that the segments and the renderer re
 from __future__ import annotations
 
 import base64
-import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
 
 from bs4 import Tag
+
+from kb.ingest.verbatim import fenced_code, inside
 
 _CONTAINER_START = re.compile(r"<(/?)(table|ul|ol)\b", re.I)
 _LINE_PREFIX = re.compile(r"[ \t>]*")
@@ -139,29 +140,6 @@ class _LineStarts:
             self.line_start = newline + 1
             self.prefix_end = _LINE_PREFIX.match(self.body, self.line_start).end()  # type: ignore[union-attr]
         return self.prefix_end >= at
-
-
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
-
-
-def fenced_code(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each fenced code block; one never closed runs to the end, as CommonMark has it."""
-    found: list[tuple[int, int]] = []
-    opening: re.Match[str] | None = None
-    for m in _FENCE.finditer(body):
-        if opening is None:
-            opening = m
-        elif m.group(1)[0] == opening.group(1)[0] and len(m.group(1)) >= len(opening.group(1)):
-            found.append((opening.start(), m.end()))
-            opening = None
-    if opening is not None:
-        found.append((opening.start(), len(body)))
-    return found
-
-
-def inside(spans: list[tuple[int, int]], at: int) -> bool:
-    i = bisect.bisect_right(spans, at, key=lambda span: span[0]) - 1  # (sorted, never overlapping)
-    return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
 def join_html_blocks(body: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kb.ingest import frontmatter, markdown
+from kb.ingest import frontmatter, markdown, verbatim
 from kb.ingest.linemap import Edits
 from kb.ingest.textfiles import InputProblem, LineCounter, inside, read_budgeted, referenced
 from kb.model import Link, Problem
@@ -23,7 +23,8 @@ def expand_includes(
     body: str, rel: str, root: Path | None, depth: int = 0, budget: list[int] | None = None, first_line: int = 1,
     edits: Edits | None = None,
 ) -> tuple[str, list[Link], list[Problem]]:
-    """Replace ``[!INCLUDE[…](file)]`` by the file's body, when it lies inside the content root.
+    """Replace ``[!INCLUDE[…](file)]`` by the file's body, when it lies inside the content root (one in
+    code, :mod:`kb.ingest.verbatim`, is shown as written).
 
     ``budget`` is [includes, bytes] left for the whole document, shared by nested includes;
     ``first_line`` is the line of ``rel`` that ``body`` starts at (problems name the file's lines);
@@ -70,7 +71,7 @@ def expand_includes(
         problems.extend(inner_problems)
         return markdown.indent_included(expanded.strip("\n"), body, m.start())
 
-    out = markdown.INCLUDE.sub(replace, body)
+    out = verbatim.sub(markdown.INCLUDE, replace, body)  # (an include in code is its text)
     if top:  # a file included many times repeats its problems: report each once
         problems = list({(p.path, p.message): p for p in reversed(problems)}.values())[::-1]
     return out, links, problems

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
-from kb.ingest import docfx, exl, htmlblocks
+from kb.ingest import docfx, exl, htmlblocks, verbatim
 
 # --- text-level rewrites -------------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ def bilingual_heading_anchors(text: str) -> str:
     that has no anchor of its own is named after its source too: the translation keeps the source's links
     (``[Evergreen](#evergreen-distribution-mode)``, Edge's es-ES and ru-RU pages), which name the source
     heading's id; named after the translation alone, every such link opened the page at its top."""
-    return _BILINGUAL_HEADING.sub(_source_anchor, text) if "sxs-lookup" in text else text
+    return verbatim.sub(_BILINGUAL_HEADING, _source_anchor, text) if "sxs-lookup" in text else text
 
 
 PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
@@ -81,7 +81,7 @@ PREPROCESSORS: list[tuple[str, Callable[[str], str]]] = [
     ("exl_video", exl.video),
     ("exl_expand", exl.expand),
     *docfx.PREPROCESSORS,
-    ("no_loc", lambda s: _NO_LOC.sub(lambda m: m.group("text"), s)),
+    ("no_loc", lambda s: verbatim.sub(_NO_LOC, lambda m: m.group("text"), s) if ":::" in s else s),
 ]
 
 

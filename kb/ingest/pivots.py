@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import yaml
 
+from kb.ingest import verbatim
 from kb.ingest.frontmatter import SAFE_LOADER
 from kb.ingest.textfiles import InputProblem, folders_above, inside, read_budgeted
 from kb.model import Problem
@@ -111,8 +112,11 @@ def untitled(body: str, pivots: Pivots, groups: str | None) -> list[tuple[int | 
     out: list[tuple[int | None, str]] = []
     seen: set[str] = set()
     line = pos = 0  # (counted on from the last fence: from the start each time, thousands of fences were slow)
+    code = verbatim.fenced_code(body)  # (a zone written in a code sample is its text)
     for m in _PIVOTS.finditer(body):
         line, pos = line + body.count("\n", pos, m.start()), m.start()
+        if verbatim.inside(code, m.start()):
+            continue
         for pivot in (p.strip() for p in m.group(1).split(",")):
             if pivot and pivot not in pivots.titles and pivot not in seen:
                 seen.add(pivot)

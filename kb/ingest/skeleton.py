@@ -77,7 +77,7 @@ class BodySkeleton:
 
 
 RENDERING_MODULES = ("render.py", "html_rules.py", "skeleton.py", "markdown.py", "docfx.py", "exl.py", "htmlblocks.py",
-                     "highlight.py")
+                     "highlight.py", "verbatim.py")
 """The modules of ``kb/ingest`` whose code a body's HTML comes from: every one the renderer imports
 from ``kb.ingest`` (``tests/ingest/test_skeleton.py`` holds this list to the imports)."""
 

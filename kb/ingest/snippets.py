@@ -14,7 +14,8 @@ Files are read as includes are (:func:`kb.ingest.includes.expand_includes`): onl
 root, within the document's include budget; a file that is absent, outside, too large or binary, or
 a region not in it, is a problem naming the document's line and the target; in its place the page says
 the code is not available (a fence of the language :data:`MISSING_CODE`, which makes no segment). Past
-the budget nothing is shown, nor said each time."""
+the budget nothing is shown, nor said each time. A directive inside code (:mod:`kb.ingest.verbatim`) is
+that code's text."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
+from kb.ingest import verbatim
 from kb.ingest.docfx import MISSING_CODE
 from kb.ingest.linemap import Origins
 from kb.ingest.textfiles import InputProblem, inside, read_budgeted, referenced
@@ -92,13 +94,13 @@ def expand_code(
 
     if ":::" in body:
         edits = origins.step(body)
-        out = _DIRECTIVE.sub(lambda m: edits.record(m, directive(m)), body)
+        out = verbatim.sub(_DIRECTIVE, lambda m: edits.record(m, directive(m)), body)
     else:
         out = body
     if "[!" in out:
         line_at = origins.counter(out)  # (positions of the text with the directives taken in)
         edits = origins.step(out)
-        out = _SNIPPET.sub(lambda m: edits.record(m, snippet(m)), out)
+        out = verbatim.sub(_SNIPPET, lambda m: edits.record(m, snippet(m)), out)
     return out, links, problems
 
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from kb.ingest import exl, markdown
+from kb.ingest import exl, markdown, verbatim
 from kb.ingest.docfx import VIDEO_MARKER
 from kb.ingest.htmlblocks import COMMENT
 from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
@@ -38,7 +38,11 @@ CODE_SPAN = re.compile(r"`[^`\n]*`")
 
 def _blank(m: re.Match[str]) -> str:
     """The match as spaces, its newlines kept (so positions and line numbers hold)."""
-    return "\n".join(" " * len(part) for part in m.group(0).split("\n"))
+    return _blanked(m.group(0))
+
+
+def _blanked(text: str) -> str:
+    return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
 _CODE_INCLUDE = re.compile(r"\[!code-[\w+#.-]{0,40}\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\]", re.IGNORECASE)
@@ -48,7 +52,6 @@ _EMPTY_LINK = re.compile(r"(?<![\]\\!`])\[\]\((?!\))[^()\s`]{1,500}\)")
 """``[](#card-layout)``: a link whose words machine translation dropped (the site shows the heading or
 page it leads to, :func:`kb.ingest.html_rules.rule_link_open`; the source should say it)."""
 _INCLUDE_START = re.compile(r"\[!\s*include\b", re.IGNORECASE)
-_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^[ \t]*:::[ \t]*([\w-]*)(.*)$|:::[ \t]?(image-end)[ \t]?:::", re.MULTILINE)
 """A directive opening a line, or a complex image's end anywhere (``Núcleo de WPF :::image-end:::``: the
 long description and its end on one line, which Learn reads)."""
@@ -128,16 +131,17 @@ def _unresolved_references(text: str) -> Iterator[tuple[int, str]]:
 
 
 def outside_code(body: str) -> str:
-    """``body`` with fenced code blocks and HTML comments blanked out (their lines kept, so line numbers
-    hold): a reader sees neither as markup (EF Core's translations keep a code include commented out)."""
-    out, inside = [], False
-    for line in body.split("\n"):
-        if _FENCE.match(line):
-            inside = not inside
-            out.append("")
-        else:
-            out.append("" if inside else line)
-    text = "\n".join(out)
+    """``body`` with its code (fenced blocks and code spans, as :mod:`kb.ingest.verbatim` finds them) and
+    its HTML comments blanked out, newlines kept (so positions and line numbers hold): a reader sees
+    neither as markup (a page documenting DocFX's syntax shows it in code; EF Core's translations keep a
+    code include commented out)."""
+    text = body
+    if "`" in body or "~~~" in body:
+        parts, at = [], 0
+        for start, end in verbatim.verbatim_spans(body):
+            parts += [body[at:start], _blanked(body[start:end])]
+            at = end
+        text = "".join([*parts, body[at:]])
     return COMMENT.sub(_blank, text) if "<!--" in text else text
 
 

@@ -71,6 +71,19 @@ def test_a_zone_tab_says_the_pivot_title_of_its_group(tmp_path: Path) -> None:
     }
 
 
+def test_a_zone_written_in_a_code_sample_is_its_text(tmp_path: Path) -> None:
+    """A page that documents zone pivots shows its sample as written: no tabs, and no problem for its ids."""
+    write_files(tmp_path, {
+        "pt-br/zone-pivot-groups.yml": GROUPS,
+        "pt-br/sintaxe.md": doc("Sintaxe", body=f"Escreva:\n\n```md\n{ZONES}```\n"),
+    })
+    corpus = ingest(tmp_path, jobs=1)
+    assert corpus.problems == ()
+    (document,) = corpus.documents
+    assert [(s.kind.value, s.text) for s in document.segments] == [
+        ("heading", "Sintaxe"), ("paragraph", "Escreva:"), ("code", " ".join(ZONES.split()))]
+
+
 def test_a_group_the_pivot_file_lacks_is_one_problem_at_its_front_matter_line(tmp_path: Path) -> None:
     """Teams' pt-BR tabs article names 'teams-app-environment', which its (older) translated file lacks."""
     write_files(tmp_path, {

@@ -102,6 +102,11 @@ CASES = [
      [(0, "the reference link's label [nowhere] names no definition ([nowhere]: …), so it shows as written")]),
     ("Set-CsRoom [-Confirm <Switch Parameter>][-WhatIf <Switch Parameter>] [-Force][-Verbose]\n", []),
     ("items[0][1] `[a][b]` \\[a][b] [a]: [b][c](x.md) [ref]: a.md\n\n```\n[a][b]\n```\n", []),
+    # A page documenting the syntax writes it in code, which a reader sees as written: no problem.
+    ("Escreva `[!code-csharp[Main](x.cs)]` e `[! Nota]` ou `[!include x.md]`.\n\n> ```md\n> [!code-cs[a](b.cs)]\n"
+     "> Text [!code-cs[a](b.cs)]\n> ```\n", []),
+    ("Texto `código` [!code-cs[a](b.cs)]\n", [(0, "a code include after text on its line shows as written (it must "
+                                                   "start a line)")]),
 ]
 
 
