@@ -309,12 +309,22 @@ def literal_links(doc: Document) -> Iterator[tuple[Segment, str]]:
             continue
         text = without_code(seg)
         for m in _WRITTEN_LINK.finditer(text):
-            if written is None:
-                written = {w.group(0) for w in _WRITTEN_LINK.finditer(doc.body)}
+            if not (m.group("gap") or m.group("rest").strip()):
+                continue  # (a well-formed link is read: shown as written, it was escaped)
+            if written is None:  # (one whose [ is escaped, \[a](b), is syntax shown on purpose)
+                written = {w.group(0) for w in _WRITTEN_LINK.finditer(doc.body) if not _escaped(doc.body, w.start())}
             address = (_PARTED_ADDRESS if m.group("gap") else _ADDRESS).match(m.group("address"))
             if address and m.group(0) in written:
                 yield seg, _why_written(m)
                 break
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at ``at`` follows an odd number of backslashes (CommonMark's escape)."""
+    before = at
+    while before > 0 and text[before - 1] == "\\":
+        before -= 1
+    return (at - before) % 2 == 1
 
 
 def _why_written(m: re.Match[str]) -> str:

@@ -174,6 +174,9 @@ LINK_CASES = [
     ("Выберите [All] (Все), затем [телефония] (4 бит), [Вход] (Вход/выход), [x] (a.b).\n", []),
     ("[Title with (parens)](a.md) e [b](https://x.y/ms143506(v=sql.120).aspx).\n", []),
     ("Escreva `[texto](a b.md)` ou \\[texto\\](a b.md).\n\n```\n[a](b c.md)\n```\n", []),
+    # the Contributor Guide, it-IT: its [ escaped to show the syntax beside the link it makes
+    ("- **\\[classe String](xref:System.String)** viene visualizzato come [classe String](xref:System.String).\n", []),
+    ("Escreva \\[texto](pasta/a b.md) assim.\n", []),
     ('[link](a.md "título") e ![img](a.png \'it\\\'s\').\n', []),
 ]
 
