@@ -1,10 +1,12 @@
-"""What Markdown shows as written: fenced code blocks and code spans.
+"""What Markdown shows as written, fenced code blocks and code spans, and what it does not show, HTML
+comments.
 
 The text-level rewrites that run before parsing (includes, code directives, ``:::image``,
 ``[!VIDEO]``, zone pivots, layout fences, ``:::no-loc``) must leave them alone: DocFX's parser reads a
 directive inside code as the code's text, so a page that documents the syntax (``Use
-`[!INCLUDE [name](file.md)]` to…``, or a fenced Markdown sample) shows it as written. :func:`sub` is
-``re.sub`` for those rewrites; line scanners ask :func:`fenced_lines`.
+`[!INCLUDE [name](file.md)]` to…``, or a fenced Markdown sample) shows it as written; and one inside a
+comment (an include or a code file commented out) as nothing, so it neither reads a file nor is a
+problem. :func:`sub` is ``re.sub`` for those rewrites; line scanners ask :func:`fenced_lines`.
 
 Fences are found by CommonMark's block parser (markdown-it's, block level only: where a list item or a
 quote ends, so does a fence it holds); a code span, in one linear pass, is a run of backticks closed by
@@ -26,6 +28,8 @@ Spans = list[tuple[int, int]]
 _TICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t>]*\n")
 """Ends a paragraph (in a quote too): no code span runs past it."""
+_COMMENT_START = re.compile("<!--")
+_COMMENT_END = re.compile("-->")
 _BLOCKS = MarkdownIt("commonmark")
 """A plain CommonMark parser, for its block level only (:func:`fences`)."""
 
@@ -84,22 +88,68 @@ def code_spans(text: str, start: int = 0, end: int | None = None) -> Spans:
 
 
 def verbatim_spans(body: str) -> Spans:
-    """The fenced code blocks of ``body`` and the code spans of each paragraph outside them."""
+    """The fenced code blocks of ``body``, and between them the code spans of each paragraph and the
+    HTML comments (:func:`comments`)."""
     fences = fenced_code(body)
-    if "`" not in body:
+    if "`" not in body and "<!--" not in body:
         return fences
     found: Spans = []
     at = 0
     for fence_start, fence_end in [*fences, (len(body), len(body))]:
-        paragraph = at
-        for blank in _BLANK_LINE.finditer(body, at, fence_start):
-            found += code_spans(body, paragraph, blank.start())
-            paragraph = blank.end()
-        found += code_spans(body, paragraph, fence_start)
+        spans: Spans = []
+        if "`" in body:
+            paragraph = at
+            for blank in _BLANK_LINE.finditer(body, at, fence_start):
+                spans += code_spans(body, paragraph, blank.start())
+                paragraph = blank.end()
+            spans += code_spans(body, paragraph, fence_start)
+        found += _with_comments(spans, body, at, fence_start)
         found.append((fence_start, fence_end))
         at = fence_end
     found.pop()  # (the end's empty span)
     return found
+
+
+def comments(text: str, start: int = 0, end: int | None = None, code: Spans | None = None) -> Spans:
+    """(start, end) of each HTML comment of ``text[start:end]`` whose ``<!--`` is not in ``code``: to the
+    next ``-->``, across blank lines only where ``<!--`` starts a line (an HTML block, as CommonMark reads
+    it; inside a paragraph, a blank line ends it unclosed). One pass over the marks, each looked up by
+    bisection: a pattern tried at each of many ``<!--`` read to the end each time."""
+    end = len(text) if end is None else end
+    closers = [m.start() for m in _COMMENT_END.finditer(text, start, end)]
+    if not closers:
+        return []
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text, start, end)]
+    found: Spans = []
+    for m in _COMMENT_START.finditer(text, start, end):
+        at = m.start()
+        if (found and at < found[-1][1]) or (code and inside(code, at)):
+            continue
+        k = bisect.bisect_left(closers, at + 4)
+        if k == len(closers):
+            break
+        close = closers[k]
+        line = text.rfind("\n", 0, at) + 1
+        if text[line:at].strip(" \t>"):  # (in a paragraph: no blank line between)
+            b = bisect.bisect_left(blanks, at)
+            if b < len(blanks) and blanks[b] < close:
+                continue
+        found.append((at, close + 3))
+    return found
+
+
+def _with_comments(spans: Spans, text: str, start: int, end: int) -> Spans:
+    """``spans`` (code spans) with the comments of ``text[start:end]`` that do not start in one of them; a
+    code span inside a comment is the comment's."""
+    if text.find("<!--", start, end) == -1:
+        return spans
+    kept = comments(text, start, end, spans)
+    merged: Spans = []
+    for span in sorted(spans + kept):
+        if merged and span[0] < merged[-1][1]:  # (inside the comment before it)
+            continue
+        merged.append(span)
+    return merged
 
 
 def fenced_lines(body: str) -> set[int]:

@@ -44,6 +44,13 @@ def test_a_fence_ends_with_the_list_item_or_quote_that_holds_it() -> None:
     assert verbatim.sub(re.compile(r"\[!INCLUDE[^\n]*"), lambda m: "X", body).count("X") == 1
 
 
+def test_html_comments_are_found_as_commonmark_reads_them() -> None:
+    body = ("a <!-- b\n\nc --> d\n\n<!--\nx\n\ny\n-->\n"  # (a paragraph's never closed; a block's runs on)
+            "e <!-- f --> g `<!--` h <!-- i `j` k -->")  # (one in a code span is code; a span in one is the comment's)
+    assert [body[s:e] for s, e in verbatim.verbatim_spans(body)] == [
+        "<!--\nx\n\ny\n-->", "<!-- f -->", "<!--", "<!-- i `j` k -->"]
+
+
 def test_sub_leaves_the_matches_in_code_as_written() -> None:
     marker = re.compile(r"\[!X\]")
     body = "[!X] `[!X]` [!X]\n\n```\n[!X]\n```\n[!X]"
@@ -54,6 +61,9 @@ def test_code_is_found_in_one_pass_however_hostile() -> None:
     # Unmatched runs of every length, and thousands of paragraphs: linear in the runs and the lines.
     hostile = "".join("`" * n + " a " for n in range(1, 3000)) + "\n\n" * 50_000 + "```\n" * 20_001
     assert len(verbatim.verbatim_spans(hostile)) == 10_001
+    # Many comments opened and never closed in their paragraph, one closing mark at the end.
+    assert verbatim.verbatim_spans("x <!-- a\n\n" * 100_000 + "-->") == []
+    assert len(verbatim.verbatim_spans("<!--" * 200_000 + "-->" * 200_000)) == 1
 
 
 CODE_SAMPLE = """---
@@ -87,10 +97,16 @@ Coluna
 ```
 
 [!INCLUDE [nome](includes/x.md)]
+
+<!--
+[!INCLUDE [comentado](includes/ausente.md)]
+
+[!code-csharp[Main](ausente.cs)]
+-->
 """
 
 
-def test_directives_inside_code_are_its_text_and_outside_it_are_read(tmp_path: Path) -> None:
+def test_directives_inside_code_are_its_text_in_a_comment_nothing_and_elsewhere_read(tmp_path: Path) -> None:
     (tmp_path / "includes").mkdir()
     (tmp_path / "includes" / "x.md").write_text("Texto incluído.\n", encoding="utf-8")
     (tmp_path / "x.cs").write_text("class X {}\n", encoding="utf-8")
