@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from kb.ingest import exl, markdown, verbatim
 from kb.ingest.docfx import VIDEO_MARKER
-from kb.ingest.htmlblocks import COMMENT
+from kb.ingest.htmlblocks import blank_comments
 from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
 from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, quote
@@ -142,7 +142,7 @@ def outside_code(body: str) -> str:
             parts += [body[at:start], _blanked(body[start:end])]
             at = end
         text = "".join([*parts, body[at:]])
-    return COMMENT.sub(_blank, text) if "<!--" in text else text
+    return blank_comments(text)
 
 
 def problems(body: str) -> Iterator[tuple[int, str, str]]:

@@ -141,6 +141,13 @@ def test_bold_marks_are_told_from_escaped_ones_in_one_pass() -> None:
     assert [seg.text for seg in literal_bold(doc)] == ["Vá para **** > x."]
 
 
+def test_comments_are_read_past_in_one_pass_however_hostile() -> None:
+    # Comments opened and never closed: a pattern tried at each read to the end (40,000 took a minute).
+    body = "<!-- a\n" * 200_000 + "> [! Nota] b\n"
+    assert [(line, what) for line, what, _ in problems(body)] == [
+        (200_000, "the alert marker [! Nota] is not one the parser reads")]
+
+
 UNDERSCORE_CASES = [
     # Adobe Commerce's machine translation glued the next word to the closing mark (Markdown then reads none)
     ("No _[!UICONTROL Action]_clique em Edit.\n", ["No _Action_clique em Edit."]),
