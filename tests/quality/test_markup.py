@@ -148,6 +148,14 @@ def test_comments_are_read_past_in_one_pass_however_hostile() -> None:
         (200_000, "the alert marker [! Nota] is not one the parser reads")]
 
 
+def test_many_broken_includes_on_one_line_are_read_in_one_pass() -> None:
+    # Each was given its line by counting from the start, and quoted to its line's end (1 MB, 100,000 times).
+    found = list(problems("x\n" + "[!INCLUDE [" * 100_000))
+    assert len(found) == 100_000 and {line for line, _, _ in found} == {1}
+    assert {what for _, what, _ in found} == {"the include is not written [!INCLUDE [title](file.md)]"}
+    assert found[0][2] == "[!INCLUDE [" * 45 + "[!INC" and found[-1][2] == "[!INCLUDE ["
+
+
 UNDERSCORE_CASES = [
     # Adobe Commerce's machine translation glued the next word to the closing mark (Markdown then reads none)
     ("No _[!UICONTROL Action]_clique em Edit.\n", ["No _Action_clique em Edit."]),
