@@ -31,7 +31,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 def _prose(seg: Segment) -> str:
     """A segment's text without URLs and inline code: what a translator translates."""
     text = URL.sub(" ", seg.text)
-    for code in seg.code:
+    for code in dict.fromkeys(seg.code):  # (each distinct code once: the text is read for each)
         text = text.replace(code, " ")
     return text
 

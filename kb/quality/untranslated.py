@@ -36,7 +36,7 @@ character took most of the untranslated check's time)."""
 def without_code(seg: Segment) -> str:
     """A segment's text with its inline code blanked (what a reader sees as prose)."""
     text = seg.text
-    for code in seg.code:
+    for code in dict.fromkeys(seg.code):  # (each distinct code once: the text is read for each)
         text = text.replace(code, " ")
     return text
 

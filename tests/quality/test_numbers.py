@@ -66,3 +66,14 @@ def test_paths_are_taken_out_of_a_paragraph_in_one_pass_however_hostile() -> Non
     assert text_of(normal) == _PATHLIKE.sub(" ", normal) == "Veja    ,   e  : 2019, 15 dias."
     hostile = "a" * 100_000 + "/ e " + "b" * (MAX_PATH + 1) + "/c.png"  # (too long to be a path: kept)
     assert text_of(f"{normal} {hostile}") == _PATHLIKE.sub(" ", normal) + " " + hostile
+
+
+def test_the_figures_of_a_paragraph_of_many_links_are_read_in_one_pass() -> None:
+    # Each link's target was blanked by reading the whole text again: 300,000 links to one page took minutes.
+    from kb.model import Link, Segment, SegmentKind
+    from kb.quality.segment_checks import figure_text
+
+    text = "Veja https://example.com/pagina-2 " * 300_000 + "e 42 itens, `v2` e 7."
+    links = (Link("https://example.com/pagina-2", "https://example.com/pagina-2", "link", 1),) * 300_000
+    seg = Segment(SegmentKind.PARAGRAPH, "p[0]", text, links, code=("v2",) * 1000)
+    assert figure_text([seg]).split() == ["Veja"] * 300_000 + ["e", "42", "itens,", "`", "`", "e", "7."]
