@@ -28,12 +28,17 @@ MIN_DETECT_CONFIDENCE = 0.99
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def _prose(seg: Segment) -> str:
-    """A segment's text without URLs and inline code: what a translator translates."""
-    text = URL.sub(" ", seg.text)
+def without_code(seg: Segment, text: str | None = None) -> str:
+    """A segment's text (or ``text``, made from it) with its inline code blanked (what a reader sees as prose)."""
+    text = seg.text if text is None else text
     for code in dict.fromkeys(seg.code):  # (each distinct code once: the text is read for each)
         text = text.replace(code, " ")
     return text
+
+
+def _prose(seg: Segment) -> str:
+    """A segment's text without URLs and inline code: what a translator translates."""
+    return without_code(seg, URL.sub(" ", seg.text))
 
 
 def _set(words: str) -> frozenset[str]:

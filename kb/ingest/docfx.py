@@ -140,7 +140,7 @@ def _zones(text: str) -> str:
     if ":::" not in text:
         return text
     lines = text.split("\n")
-    code = verbatim.fenced_lines(text) if "```" in text or "~~~" in text else set()  # (a fence there is text)
+    code = verbatim.fenced_lines(text)  # (a fence there is text)
     opens: list[list[Any]] = []  # [line, kind, height of the containers it holds], innermost last
     fences: dict[int, tuple[str, int]] = {}  # line → (opening's attributes or "" for an end, colons)
     hidden: list[range] = []
@@ -219,7 +219,7 @@ def _layout(text: str) -> str:
                 lines[j] = lines[j][min(shift, _lead(lines[j])) :]
         run.clear()
 
-    code = verbatim.fenced_lines(text) if "```" in text or "~~~" in text else set()  # (a fence there is text)
+    code = verbatim.fenced_lines(text)  # (a fence there is text)
     for i, line in enumerate(lines):
         if _LAYOUT.fullmatch(line) is None or i in code:
             run.append(i)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from bs4 import Tag
 
+from kb.ingest import verbatim
 from kb.ingest.verbatim import fenced_code, inside
 
 _CONTAINER_START = re.compile(r"<(/?)(table|ul|ol)\b", re.I)
@@ -199,15 +200,12 @@ def blank_comments(text: str, keep_newlines: bool = True) -> str:
     ``-->`` read to the end each time (40,000 of them took a minute)."""
     if "<!--" not in text:
         return text
-    parts: list[str] = []
+    found: list[tuple[int, int]] = []
     at = 0
     while (start := text.find("<!--", at)) != -1 and (end := text.find("-->", start + 4)) != -1:
-        end += 3
-        comment = text[start:end]
-        blank = "\n".join(" " * len(line) for line in comment.split("\n")) if keep_newlines else " " * len(comment)
-        parts += [text[at:start], blank]
-        at = end
-    return "".join([*parts, text[at:]])
+        at = end + 3
+        found.append((start, at))
+    return verbatim.blank(text, found, keep_newlines)
 
 
 _CLOSER = "kb-close:"

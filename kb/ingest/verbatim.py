@@ -157,6 +157,21 @@ def fenced_lines(body: str) -> set[int]:
     return {line for first, after in fences(body) for line in range(first, after)}
 
 
+def spaces(text: str, keep_newlines: bool = True) -> str:
+    """``text`` as spaces, its newlines kept unless told (positions, and line numbers, hold)."""
+    return "\n".join(" " * len(line) for line in text.split("\n")) if keep_newlines else " " * len(text)
+
+
+def blank(text: str, spans: Spans, keep_newlines: bool = True) -> str:
+    """``text`` with each of ``spans`` (sorted, not overlapping) as :func:`spaces`."""
+    parts: list[str] = []
+    at = 0
+    for start, end in spans:
+        parts += [text[at:start], spaces(text[start:end], keep_newlines)]
+        at = end
+    return "".join([*parts, text[at:]])
+
+
 def sub(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str) -> str:
     """``pattern.sub(repl, text)`` but for the matches that start inside code, left as written."""
     spans: Spans | None = None

@@ -21,13 +21,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from kb.ingest import exl, markdown, verbatim
+from kb.ingest.detection import without_code
 from kb.ingest.docfx import VIDEO_MARKER
 from kb.ingest.htmlblocks import blank_comments
 from kb.ingest.markdown import ALERT_KINDS, BANG_LABEL, INCLUDE, bang_alert_kind
 from kb.model import Document, Finding, Segment, SegmentKind
 from kb.quality.context import Context, doc_finding, quote
 from kb.quality.numbers import BROKEN_REFERENCE
-from kb.quality.untranslated import without_code
 
 _ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+\[!([^\]\n]*)\]", re.MULTILINE)
 _BANG_ALERT = re.compile(r"^[ \t]*(?:>[ \t]*)+" + BANG_LABEL.pattern[1:], re.MULTILINE)
@@ -39,11 +39,7 @@ CODE_SPAN = re.compile(r"`[^`\n]*`")
 
 def _blank(m: re.Match[str]) -> str:
     """The match as spaces, its newlines kept (so positions and line numbers hold)."""
-    return _blanked(m.group(0))
-
-
-def _blanked(text: str) -> str:
-    return "\n".join(" " * len(part) for part in text.split("\n"))
+    return verbatim.spaces(m.group(0))
 
 
 _CODE_INCLUDE = re.compile(r"\[!code-[\w+#.-]{0,40}\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\]", re.IGNORECASE)
@@ -138,13 +134,7 @@ def outside_code(body: str) -> str:
     its HTML comments blanked out, newlines kept (so positions and line numbers hold): a reader sees
     neither as markup (a page documenting DocFX's syntax shows it in code; EF Core's translations keep a
     code include commented out)."""
-    text = body
-    if "`" in body or "~~~" in body:
-        parts, at = [], 0
-        for start, end in verbatim.verbatim_spans(body):
-            parts += [body[at:start], _blanked(body[start:end])]
-            at = end
-        text = "".join([*parts, body[at:]])
+    text = verbatim.blank(body, verbatim.verbatim_spans(body)) if "`" in body or "~~~" in body else body
     return blank_comments(text)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from kb import locales
-from kb.ingest.detection import MIN_DETECT_CONFIDENCE, detected_language
+from kb.ingest.detection import MIN_DETECT_CONFIDENCE, detected_language, without_code
 from kb.model import Document, Finding, Segment, SegmentKind, Topic
 from kb.quality.context import Context, doc_finding, pair_finding
 from kb.quality.pairs import DocPair
@@ -31,14 +31,6 @@ _JSON = re.compile(r"[{\[][^{}\[\]]*[:,][^{}\[\]]*[}\]]")
 _IDENTIFIER = re.compile(r"(?<!\S)(?=\S*?(?:[a-z][A-Z]|[_\\/@=<>]|\w-\w+-\w|\.\w+\.))\S+")
 """A word holding an identifier's mark, whole (tried from the start of words only: a scan from every
 character took most of the untranslated check's time)."""
-
-
-def without_code(seg: Segment) -> str:
-    """A segment's text with its inline code blanked (what a reader sees as prose)."""
-    text = seg.text
-    for code in dict.fromkeys(seg.code):  # (each distinct code once: the text is read for each)
-        text = text.replace(code, " ")
-    return text
 
 
 def own_text(seg: Segment) -> str:
