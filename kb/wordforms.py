@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import Stemmer
 from whoosh.lang import aliases as whoosh_aliases
@@ -27,16 +27,27 @@ MIN_WORD = 2
 """Shorter words are dropped with the stop words (Whoosh's StopFilter ``minsize``)."""
 
 
+_FOLDED_RANGES = ((0xC0, 0x250), (0x370, 0x400), (0x1E00, 0x2000))
+"""Latin and Greek letters, the scripts whose readers leave accents out. Other scripts keep their marks:
+Japanese ``パ`` is not ``ハ``, and a Korean syllable is not its letters."""
+
+
 def fold_char(ch: str) -> str:
-    """Latin letters lose their diacritics (``ç`` → ``c``, ``ã`` → ``a``); Cyrillic keeps them
-    (``й`` is its own letter) except ``ё``, which Russian readers treat as ``е``."""
+    """Latin and Greek letters lose their diacritics (``ç`` → ``c``, ``ã`` → ``a``); Cyrillic keeps them
+    (``й`` is its own letter) except ``ё``, which Russian readers treat as ``е``; other scripts keep theirs."""
     if ch in "ёЁ":
         return "е" if ch == "ё" else "Е"
-    if "\u0400" <= ch <= "\u04ff" or ord(ch) < 0xC0:
+    if not any(low <= ord(ch) < high for low, high in _FOLDED_RANGES):
         return ch
     base = unicodedata.normalize("NFKD", ch)
     kept = "".join(c for c in base if not unicodedata.combining(c))
     return kept or ch
+
+
+# fold() at C speed (str.translate): every character fold_char changes.
+FOLD_TABLE = {cp: fold_char(chr(cp)) for low, high in _FOLDED_RANGES for cp in range(low, high)
+              if fold_char(chr(cp)) != chr(cp)}
+FOLD_TABLE.update({ord("ё"): "е", ord("Ё"): "Е"})
 
 
 @memos.cached("folded-words")
@@ -44,12 +55,7 @@ def fold(word: str) -> str:
     """Remove the accents users leave out: ``suscripción`` → ``suscripcion``, ``счёт`` → ``счет``."""
     if word.isascii():
         return word
-    return "".join(fold_char(c) for c in word)
-
-
-# fold() for whole texts at C speed (str.translate): the Latin letters with diacritics, and ё.
-FOLD_TABLE = {cp: fold_char(chr(cp)) for cp in range(0xC0, 0x250) if fold_char(chr(cp)) != chr(cp)}
-FOLD_TABLE.update({ord("ё"): "е", ord("Ё"): "Е"})
+    return word.translate(FOLD_TABLE)
 
 
 def fold_text(text: str) -> str:
@@ -93,13 +99,48 @@ def _analysis(lang: str) -> tuple[bool, bool]:
     return has_stopwords(lang), has_stemmer(lang)
 
 
+# Scripts written without spaces between words (Han, kana) or whose words carry their particles
+# (Hangul). With no dictionary of their words, each run of them is read as overlapping pairs of
+# characters ("パスワード" → パス, スワ, ワー, ード), as Lucene's CJK bigram filter does: a query word
+# finds every text holding its pairs in order, a single character stands for itself.
+CJK = ("\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3041-\u309a\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+       "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
+       "\uf900-\ufaff\uff66-\uffdc\U00020000-\U0003134f")
+"""The characters read in pairs (ranges for a regular expression's class)."""
+
 TOKEN = re.compile(r"\w+(?:\.?\w+)*")
-"""The words Whoosh's RegexTokenizer finds."""
+"""The words of a text without :data:`CJK` characters (Whoosh's RegexTokenizer's expression)."""
+_PIECE = re.compile(rf"[^\W{CJK}]+(?:\.?[^\W{CJK}]+)*|[{CJK}]+")
+_HAS_CJK = re.compile(rf"[{CJK}]")
+
+
+def token_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where each token of ``text`` starts and ends: its words, and its :data:`CJK` runs as
+    overlapping pairs of characters (a run of one character as itself)."""
+    for m in _PIECE.finditer(text):
+        start, end = m.span()
+        if end - start == 1 or not _HAS_CJK.match(text, start):
+            yield start, end
+        else:
+            for i in range(start, end - 1):
+                yield i, i + 2
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text`` as written (:func:`token_spans`): what the index's tokenizer finds."""
+    if not _HAS_CJK.search(text):
+        return TOKEN.findall(text)
+    return [text[start:end] for start, end in token_spans(text)]
+
+
+def is_token(text: str) -> bool:
+    """True when ``text`` is one token as :func:`tokens` reads it."""
+    return tokens(text) == [text]
 
 
 def words(text: str) -> list[str]:
     """The words of ``text``, lower-cased, as the index's tokenizer finds them."""
-    return TOKEN.findall(text.lower())
+    return tokens(text.lower())
 
 
 @memos.cached("word-stems")

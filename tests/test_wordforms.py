@@ -6,7 +6,7 @@ import pytest
 from whoosh.lang import languages as whoosh_languages
 
 from kb.search.analysis import terms
-from kb.wordforms import _SNOWBALL_NAMES, fold, stemmer, stems
+from kb.wordforms import _SNOWBALL_NAMES, fold, stemmer, stems, token_spans, tokens
 
 TEXTS = [
     ("it", "Configurare la federazione di Lync Server 2013 con l'utente"),
@@ -14,6 +14,10 @@ TEXTS = [
     ("pt", "Configurações de federação não são exibidas; é o Azure 365"),
     ("ru", "Настройка федерации Lync Server в Azure, счёт и ёлка"),
     ("ru", "a и я Я 1 22 x.y.z"),
+    ("ja", "パートナー センターでパスワードをリセットします。Azure の設定"),
+    ("zh", "你可以在合作伙伴中心重置密码"),
+    ("ko", "파트너 센터에서 비밀번호를 재설정합니다"),
+    ("pt", "Configurações (設定) não"),
 ]
 
 
@@ -55,3 +59,30 @@ def test_words_stem_as_snowballs_current_algorithms_do(lang: str, words: list[st
 def test_every_language_whoosh_stems_is_stemmed_by_pystemmer() -> None:
     assert _SNOWBALL_NAMES["pt"] == "portuguese"
     assert set(_SNOWBALL_NAMES) == set(whoosh_languages)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Words as Whoosh's RegexTokenizer finds them, in every script written with spaces.
+    ("Partner Center v2.0, 2019", ["Partner", "Center", "v2.0", "2019"]),
+    ("Центр партнеров", ["Центр", "партнеров"]),
+    # Chinese, Japanese and Korean runs as overlapping pairs; a run of one character as itself.
+    ("重置密码", ["重置", "置密", "密码"]),
+    ("パスワードを", ["パス", "スワ", "ワー", "ード", "ドを"]),
+    ("비밀번호를 재설정", ["비밀", "밀번", "번호", "호를", "재설", "설정"]),
+    ("Azureの設定", ["Azure", "の設", "設定"]),
+    ("日 本", ["日", "本"]),
+    # Punctuation between them ends a run: the middle dot and the ideographic full stop are no letters.
+    ("パス・ワード。設定", ["パス", "ワー", "ード", "設定"]),
+])
+def test_tokens(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+    assert [text[start:end] for start, end in token_spans(text)] == expected
+
+
+@pytest.mark.parametrize(("word", "folded"), [
+    ("configuração", "configuracao"), ("счёт", "счет"), ("й", "й"),
+    ("ἀπόδοση", "αποδοση"), ("cập nhật", "cap nhat"),  # Greek and Vietnamese are read without accents too
+    ("パスワード", "パスワード"), ("비밀번호", "비밀번호"),  # ≠ ハストート, ≠ the syllables' letters
+])
+def test_folding_removes_latin_and_greek_accents_only(word: str, folded: str) -> None:
+    assert fold(word) == folded

@@ -14,22 +14,25 @@ looked up under both; a phrase uses the first form, which every spelling of the 
 
 Words in another script than the language's (``Azure`` in Russian text) are folded but not
 stemmed, so product names and acronyms (Azure, CSP, EA) match the same way in every language.
+
+Words are what Whoosh's RegexTokenizer finds, except in scripts written without spaces (Chinese,
+Japanese) or whose words carry their particles (Korean): there every pair of adjacent characters is a
+token (:class:`WordTokenizer`), so a word typed in a query finds the text it is written in.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang import has_stemmer, has_stopwords
 
 from kb import memos
-from kb.wordforms import CYRILLIC_LANGUAGES, fold, is_cyrillic, stemmer, stop_words
+from kb.wordforms import CYRILLIC_LANGUAGES, fold, is_cyrillic, is_token, stemmer, stop_words, token_spans, tokens
 
 FALLBACK = "any"
 """Analysis key of languages Whoosh has neither a stemmer nor stop words for."""
@@ -39,6 +42,34 @@ def analysis_key(language: str) -> str:
     """The analysis a language gets: its own code when Whoosh knows it, else :data:`FALLBACK`."""
     lang = language.lower()
     return lang if has_stemmer(lang) or has_stopwords(lang) else FALLBACK
+
+
+class WordTokenizer(Tokenizer):
+    """The tokens of :func:`kb.wordforms.token_spans`: Whoosh's RegexTokenizer for words, and
+    overlapping pairs of characters in Chinese, Japanese and Korean runs."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        spans = token_spans(value) if tokenize else iter([(0, len(value))])
+        for pos, (start, end) in enumerate(spans):
+            t.text = value[start:end]
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = t.text
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
 
 
 class FoldFilter(Filter):
@@ -126,7 +157,7 @@ def analyzer_for(language: str) -> Analyzer:
     language; stemming only when it has a stemmer; accent folding always.
     """
     lang = language.split("-", 1)[0].lower()
-    chain: Analyzer = RegexTokenizer() | LowercaseFilter()
+    chain: Analyzer = WordTokenizer() | LowercaseFilter()
     if analysis_key(lang) == FALLBACK:
         return chain | FoldFilter()
     if has_stopwords(lang):
@@ -144,7 +175,7 @@ def word_terms(language: str, word: str) -> frozenset[str]:
 
 def word_analyzer() -> Analyzer:
     """Words as written, lower-cased: the vocabulary "did you mean" draws its suggestions from."""
-    return RegexTokenizer() | LowercaseFilter()
+    return WordTokenizer() | LowercaseFilter()
 
 
 def terms(language: str, text: str, mode: str = "index") -> list[str]:
@@ -158,8 +189,6 @@ def terms(language: str, text: str, mode: str = "index") -> list[str]:
 # word is analysed once (by the analyzer itself, so the terms cannot differ) and a text becomes
 # a regular-expression scan plus dictionary look-ups.
 
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*")
-"""The expression of Whoosh's RegexTokenizer (without its capturing group, for findall)."""
 _WORD_MEMO_LIMIT = 1_000_000
 
 
@@ -176,7 +205,7 @@ def word_index_terms(key: str, word: str) -> tuple[str, ...]:
         if len(memo) >= _WORD_MEMO_LIMIT:  # a bound for very large corpora: start again
             memo.clear()
         lower = word.lower()
-        if lower != word and _TOKEN.fullmatch(lower):
+        if lower != word and is_token(lower):
             # Analysis lower-cases each token first: "Partner" has the terms of "partner", analysed
             # once for every way it is capitalised (and for the lexicon miner's lower-cased words).
             found = word_index_terms(key, lower)
@@ -193,7 +222,7 @@ def index_positions(key: str, text: str) -> dict[str, list[int]]:
     word kept keeps its position, each later one follows it."""
     poses: dict[str, list[int]] = {}
     pos = -1
-    for i, word in enumerate(_TOKEN.findall(text)):
+    for i, word in enumerate(tokens(text)):
         terms = word_index_terms(key, word)
         if not terms:
             continue

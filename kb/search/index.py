@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import os
 import pickle
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.writing import SegmentWriter
 
+from kb import wordforms
 from kb.align.lexicon import Miner, read_curated
 from kb.errors import IndexDamaged
 from kb.locales import language
@@ -93,12 +93,9 @@ def build_schema(keys: list[str]) -> Schema:
     return schema
 
 
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the words Whoosh's RegexTokenizer finds
-
-
 def vocabulary(text: str) -> tuple[str, ...]:
-    """Each distinct word of ``text`` once, lower-cased, as Whoosh's tokenizer finds them."""
-    return tuple(dict.fromkeys(_WORD.findall(text.lower())))
+    """Each distinct word of ``text`` once, lower-cased, as the index's tokenizer finds them."""
+    return tuple(dict.fromkeys(wordforms.words(text)))
 
 
 def document_vocabulary(doc: Document) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import numpy as np
 from kb import locales, memos
 from kb.model import Document
 from kb.search.analysis import word_index_terms
-from kb.wordforms import FOLD_TABLE, fold_text
+from kb.wordforms import FOLD_TABLE, fold_text, is_token, token_spans
 
 SNIPPET_CHARS = 240
 
@@ -40,7 +40,7 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], terms_by_key
         for m in words_at(part, positions):
             hit = terms.intersection(word_index_terms(key, m.group()))
             if hit:
-                spans.append(m.span())
+                spans.extend(_marked(key, m, terms))
                 matched |= hit
         if spans:
             ranked.append((-len(matched), i, part, spans))
@@ -54,6 +54,23 @@ def snippet(doc: Document, parts: tuple[str, ...], keys: list[str], terms_by_key
     plain = text[:SNIPPET_CHARS]
     cut = plain.rfind(" ") if len(text) > SNIPPET_CHARS else -1
     return html.escape(plain[:cut] + " …" if cut > 0 else plain, quote=False)
+
+
+def _marked(key: str, word: re.Match[str], terms: frozenset[str]) -> list[tuple[int, int]]:
+    """What to mark of a word that matched: the whole word, or in a Chinese, Japanese or Korean run
+    (tokens of two characters each, :func:`kb.wordforms.token_spans`) the characters of the tokens that
+    matched, overlapping ones joined."""
+    text, at = word.group(), word.start()
+    if is_token(text):
+        return [word.span()]
+    spans: list[tuple[int, int]] = []
+    for start, end in token_spans(text):
+        if terms.intersection(word_index_terms(key, text[start:end])):
+            if spans and at + start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], at + end)
+            else:
+                spans.append((at + start, at + end))
+    return spans
 
 
 def _distinct(ranked: list[Any]) -> list[Any]:

@@ -99,6 +99,14 @@ def test_fallback_tokenizes_lowercases_and_folds_without_stemming() -> None:
     assert terms("ja", "Café Subscriptions 東京") == ["cafe", "subscriptions", "東京"]
 
 
+def test_chinese_japanese_and_korean_runs_are_pairs_of_characters_in_a_row() -> None:
+    tokens = [(t.text, t.pos, t.startchar, t.endchar)
+              for t in analyzer_for("ja")("Azureの設定", positions=True, chars=True)]
+    assert tokens == [("azure", 0, 0, 5), ("の設", 1, 5, 7), ("設定", 2, 6, 8)]
+    # a query word is its pairs, in a row: a phrase of them in the index
+    assert terms("ja", "パスワード", mode="query") == ["パス", "スワ", "ワー", "ード"]
+
+
 def test_analyzers_pickle_with_the_schema() -> None:
     for lang in ("pt", "ru", "es", "it", "ja"):
         analyzer = analyzer_for(lang)
@@ -124,6 +132,9 @@ TRICKY = [
     "¿Cómo cancelo la suscripción? La SUSCRIPCIÓN de Microsoft 365, v1.2.3 e 3.141",
     "L'abbonamento è già scaduto: rinnovare l'abbonamento dell'utente_admin di Office 365.",
     "Ünïcödé İstanbul straße ǅemal ﬁnance x\u0301y",
+    "パートナー センターでパスワードをリセットします。Azure の設定 v2.0",
+    "合作伙伴中心 重置密码 日 Office 365",
+    "비밀번호를 재설정합니다 a 한",
 ]
 
 
@@ -146,7 +157,8 @@ def test_fast_index_positions_on_the_seed_documents(seeds) -> None:
 @pytest.mark.parametrize("key", ["pt", "ru", "es", "it", "any"])
 @pytest.mark.parametrize("word", [
     "Configurações", "CONFIGURAÇÕES", "configurações", "Настройки", "НАСТРОЙКИ", "İstanbul", "ΣΊΣΥΦΟΣ",
-    "Straße", "STRASSE", "ǅemal", "Azure", "KB2019.Q1", "Ver.2", "The", "De",
+    "Straße", "STRASSE", "ǅemal", "Azure", "KB2019.Q1", "Ver.2", "The", "De", "パスワード", "Azureの設定",
+    "ＡＢＣ", "密码",
 ])
 def test_a_words_terms_are_the_analyzers_whatever_its_case(key: str, word: str) -> None:
     """word_index_terms reuses a lower-cased word's terms for its capitalised forms (the analysis

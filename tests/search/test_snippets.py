@@ -19,3 +19,13 @@ def test_a_description_repeated_as_the_opening_paragraph_is_shown_once() -> None
     assert snippet(doc, tuple(body_parts(doc)), ["pt", "any"], terms) == (
         "Este artigo explica como adicionar um <mark>logotipo</mark> ao site. … "
         "O <mark>logotipo</mark> aparece no cabeçalho.")
+
+
+def test_in_a_japanese_run_only_the_characters_that_matched_are_marked() -> None:
+    # Japanese is written without spaces: "パートナーセンターでパスワードをリセット" is one word to a
+    # word tokenizer. The index reads it as pairs of characters; the snippet marks the pairs that matched.
+    source = "---\ntitle: パスワード\n---\n# パスワード\n\nパートナーセンターでパスワードをリセットできます。\n"
+    doc = parse_document("ja-jp/a.md", source.encode())[0]
+    terms = {"any": frozenset(word_index_terms("any", "パスワード") + word_index_terms("any", "リセット"))}
+    assert snippet(doc, tuple(body_parts(doc)), ["any"], terms) == (
+        "パートナーセンターで<mark>パスワード</mark>を<mark>リセット</mark>できます。")
