@@ -11,7 +11,7 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -448,8 +448,24 @@ def _strings_file() -> dict[str, Any]:
 
 @functools.cache  # one table a language: a page reads a few dozen strings
 def _strings_of(lang: str) -> dict[str, Any]:
+    """The strings of a locale (``zh-TW``), else of its language (``zh``), else English."""
     data = _strings_file()
-    return {**data[UI_DEFAULT], **(data.get(language(lang), {}) if lang else {})}
+    own = (data.get(lang) or data.get(language(lang), {})) if lang else {}
+    return {**data[UI_DEFAULT], **own}
+
+
+@functools.cache
+def _own_name(tag: str) -> str:
+    """CLDR's name of a locale in its own language, capitalised as a language menu shows it (Babel:
+    ``Français (France)``, ``中文 (简体, 中国)``); the tag itself for a locale CLDR does not know."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        found = Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return tag
+    name = found.get_display_name(found) or tag
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True)
@@ -473,12 +489,14 @@ class Strings:
         return str(self.get(key)).format(**values)
 
     def locale_name(self, tag: str) -> str:
+        """A locale's name in its own language: the strings file's, else CLDR's (``日本語 (日本)``)."""
         names: dict[str, str] = _strings_file()["locale_names"]
-        return names.get(tag) or names.get(language(tag)) or tag
+        return names.get(tag) or names.get(language(tag)) or _own_name(tag)
 
-    def locale_names_json(self) -> dict[str, str]:
+    def locale_names_json(self, tags: Iterable[str] = ()) -> dict[str, str]:
+        """The strings file's locale names, with the names of ``tags`` (the site's locales)."""
         names: dict[str, str] = _strings_file()["locale_names"]
-        return dict(names)
+        return {**names, **{tag: self.locale_name(tag) for tag in tags}}
 
     def format_date(self, iso: str | None) -> str:
         """An ISO date (``2019-03-05``) in this language's medium format with Babel: ``5 de mar. de
