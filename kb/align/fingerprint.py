@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from kb import memos
 from kb.ingest.editions import is_label
+from kb.locales import language
 from kb.model import Document, Link, Segment, SegmentKind
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
@@ -62,16 +63,21 @@ def numbers(text: str) -> list[str]:
     return [m.replace(".", "").replace(",", "") for m in _NUMBER.findall(text)]
 
 
-def names(text: str) -> list[str]:
+CAPITALISED_NOUNS = frozenset({"de", "lb"})
+"""Languages that capitalise every noun: there a capital away from a sentence's start names nothing."""
+
+
+def names(text: str, nouns_capitalised: bool = False) -> list[str]:
     """Latin-script words that look like names: all capitals (CSP, EA), inner capitals (PowerShell),
-    or capitalised away from the start of a sentence (Azure, Microsoft). Lower-cased."""
+    or capitalised away from the start of a sentence (Azure, Microsoft), unless ``nouns_capitalised``
+    (German ``Benutzer``, ``Einstellungen``). Lower-cased."""
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     starts.add(len(text) - len(text.lstrip()))
     return [
         word.lower()
         for m in _NAME.finditer(text)
         if len(word := m.group(0)) > 1
-        and (m.start() not in starts or not word[1:].islower())
+        and (not word[1:].islower() or not (nouns_capitalised or m.start() in starts))
         and _is_latin(word)
     ]
 
@@ -80,8 +86,8 @@ def _is_latin(word: str) -> bool:
     return word.isascii() or all(c < "\u0250" for c in word)
 
 
-def segment_anchors(segment: Segment) -> frozenset[str]:
-    """The language-independent tokens of one segment."""
+def segment_anchors(segment: Segment, nouns_capitalised: bool = False) -> frozenset[str]:
+    """The language-independent tokens of one segment (``nouns_capitalised``: see :func:`names`)."""
     out: set[str] = set()
     for link in segment.links:
         key = link_key(link)
@@ -89,7 +95,7 @@ def segment_anchors(segment: Segment) -> frozenset[str]:
             out.add(key)
     out.update(f"n:{n}" for n in numbers(segment.text))
     out.update(f"c:{c.strip().lower()}" for c in segment.code if c.strip())
-    out.update(f"w:{w}" for w in names(segment.text))
+    out.update(f"w:{w}" for w in names(segment.text, nouns_capitalised))
     if segment.kind is SegmentKind.CODE:
         out.add(f"c:{segment.text.strip().lower()[:200]}")
     return frozenset(out)
@@ -120,7 +126,7 @@ def document_words(doc: Document) -> tuple[tuple[str, ...], ...]:
 def document_anchors(doc: Document) -> tuple[frozenset[str], ...]:
     """:func:`segment_anchors` of every segment of ``doc`` (remembered: alignment asks often)."""
     result: tuple[frozenset[str], ...] = _ANCHORS.get(
-        doc, lambda d: tuple(segment_anchors(s) for s in d.segments)
+        doc, lambda d: tuple(segment_anchors(s, language(d.locale) in CAPITALISED_NOUNS) for s in d.segments)
     )
     return result
 

@@ -242,18 +242,21 @@ def shares_anchors(a: Document, b: Document) -> bool:
 def anchor_share(a: Document, b: Document) -> float | None:
     """The share of their anchors two documents have in common (Jaccard), None when either has too
     few. Links, images, numbers and code are written alike in every translation; names (capitalised
-    words) only count when those are too few: a page of steps capitalises the labels of the interface
-    it names, and translates them (es **Guardar**, it **Salva**)."""
+    words) only count when those are too few, and then only to find the documents one text, never
+    two: a page of steps capitalises the labels of the interface it names, and translates them
+    (es **Guardar**, it **Salva**, fr **Enregistrer** for en **Save**)."""
     from kb.align.fingerprint import document_anchors
 
     xa = frozenset().union(*document_anchors(a))
     xb = frozenset().union(*document_anchors(b))
     written_alike = [frozenset(x for x in side if not x.startswith("w:")) for side in (xa, xb)]
-    if min(map(len, written_alike)) >= MIN_ANCHORS:
+    with_names = min(map(len, written_alike)) < MIN_ANCHORS
+    if not with_names:
         xa, xb = written_alike
     if min(len(xa), len(xb)) < MIN_ANCHORS:
         return None
-    return len(xa & xb) / len(xa | xb)
+    share = len(xa & xb) / len(xa | xb)
+    return None if with_names and share < MIN_SHARED_ANCHORS else share
 
 
 def severity(kind: str, relation: Relation = Relation.LOCALE) -> Severity:

@@ -1,7 +1,8 @@
 """Which documents of a topic the translation checks compare, and with which.
 
 Two documents are compared when they are either one edition of a topic in two locales (each locale
-against the edition's *reference* document: ``--source`` when given, else the newest by hand-off date)
+against the edition's *reference* document: ``--source`` when given, else the English one, else the
+newest by hand-off date)
 or two editions of a topic in one locale (each edition against the locale's main, ``global``, one).
 The status page and the exports choose references by the same rules.
 """
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kb.locales import language
 from kb.model import Document, Topic
 
 
@@ -59,9 +61,14 @@ def freshness(doc: Document) -> tuple[str, str]:
 
 def reference(docs: dict[str, Document], source: str | None = None) -> Document:
     """The document the others of an edition are compared with: ``source``'s when present, else the
-    newest (hand-off date, then ``ms.date``), the first locale alphabetically among equals."""
+    English one (Microsoft writes its docs in en-US and translates them from it: a docset that
+    publishes English holds the source), else the newest (hand-off date, then ``ms.date``), the first
+    locale alphabetically among equals."""
     if source is not None and source in docs:
         return docs[source]
+    english = sorted((loc != "en-US", loc) for loc in docs if language(loc) == "en")
+    if english:
+        return docs[english[0][1]]
     ordered = [docs[loc] for loc in sorted(docs)]
     return max(ordered, key=freshness)  # max keeps the first of equals
 

@@ -76,6 +76,15 @@ def test_numbers_names_and_segment_anchors_are_language_independent() -> None:
     assert segment_anchors(pt) == segment_anchors(ru) == {"u:docs.microsoft.com/azure", "n:300", "w:azure"}
 
 
+def test_in_german_a_capitalised_noun_is_no_name() -> None:
+    # German capitalises every noun: counted as names, "Benutzer" and "Einstellungen" made a German
+    # translation share 10% of its anchors with the English source (a user-management article), so it
+    # was "not a translation of the same text".
+    text = "Öffnen Sie die Einstellungen im Partner Center. Wählen Sie Benutzer und PowerShell, CSP oder E-Mail"
+    assert names(text) == ["sie", "einstellungen", "partner", "center", "sie", "benutzer", "powershell", "csp", "e-mail"]
+    assert names(text, nouns_capitalised=True) == ["powershell", "csp", "e-mail"]
+
+
 def test_overlap_is_a_weighted_jaccard() -> None:
     assert overlap(Counter(h2=2, p=4), Counter(h2=1, p=4, t=1)) == pytest.approx(5 / 7)
     assert overlap(Counter(), Counter()) == 1.0

@@ -198,3 +198,31 @@ def test_a_segment_without_words_is_named_by_the_image_it_shows() -> None:
     assert named(seg("", image)) == "the paragraph showing only the image “Configurações do projeto”"
     assert named(seg(" ", Link("media/x.png", "", "image"))) == "the paragraph showing only the image “media/x.png”"
     assert named(seg("")) == "the paragraph without text"
+
+
+USERS = {  # a Learn article in its source language and two translations, one of them German
+    "en-us/users.md": ("Manage users", "To add a user, sign in to Partner Center and open **Settings**. Select "
+                       "**User management**, then select **Add user**. Enter the name and assign a role.\n\n"
+                       "You can change the roles of a user at any time. Select **Save**: the changes take effect "
+                       "within 15 minutes.\n\nWhen an employee leaves, select **Remove user**."),
+    "de-de/users.md": ("Verwalten von Benutzern", "Um einen Benutzer hinzuzufügen, melden Sie sich beim Partner "
+                       "Center an und öffnen **Einstellungen**. Wählen Sie **Benutzerverwaltung** und dann "
+                       "**Benutzer hinzufügen** aus. Geben Sie den Namen ein, und weisen Sie eine Rolle zu.\n\n"
+                       "Sie können die Rollen eines Benutzers jederzeit ändern. Wählen Sie **Speichern**: die "
+                       "Änderungen werden innerhalb von 15 Minuten wirksam.\n\nWenn ein Mitarbeiter geht, "
+                       "wählen Sie **Benutzer entfernen**."),
+    "fr-fr/users.md": ("Gérer les utilisateurs", "Pour ajouter un utilisateur, connectez-vous à l'Espace partenaires "
+                       "et ouvrez **Paramètres**. Sélectionnez **Gestion des utilisateurs**, puis **Ajouter un "
+                       "utilisateur**. Entrez le nom et attribuez un rôle.\n\nVous pouvez modifier les rôles d'un "
+                       "utilisateur à tout moment. Sélectionnez **Enregistrer** : les modifications prennent effet "
+                       "dans les 15 minutes.\n\nQuand un employé part, sélectionnez **Supprimer l'utilisateur**."),
+}
+
+
+def test_the_english_source_is_the_reference_and_german_nouns_are_no_names(tmp_path: Path) -> None:
+    write(tmp_path, {path: f"---\ntitle: {title}\nms.assetid: BBB\n---\n# {title}\n\n{body}\n"
+                     for path, (title, body) in USERS.items()})
+    corpus = ingest(tmp_path)
+    ctx = make_context(corpus, align(corpus.documents))
+    assert sorted((p.a.locale, p.b.locale) for p in ctx.pairs) == [("en-US", "de-DE"), ("en-US", "fr-FR")]
+    assert list(check_alignment(ctx)) == []
