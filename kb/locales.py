@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import os
 import re
 import threading
@@ -135,6 +136,13 @@ def _identifier_for(languages: Iterable[str]) -> Any:
     if _loader is not None:
         _wait_for_loader()
     return _identifier(tuple(sorted(set(languages))))
+
+
+@functools.cache
+def identifiable() -> frozenset[str]:
+    """The languages the identifier knows (py3langid's 97: ``de``, ``ja``, ``zh``, …)."""
+    _wait_for_loader()
+    return frozenset(_identifier(None).nb_classes)
 
 
 def detect(text: str, languages: Iterable[str] = SUPPORTED_LANGUAGES) -> tuple[str, float]:

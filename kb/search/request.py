@@ -186,7 +186,7 @@ def detect_language(clauses: list[Clause], known_locales: list[str]) -> tuple[st
     by_language = {locales.language(loc): loc for loc in known_locales}
     if len(by_language) == 1:
         return known_locales[0], 1.0
-    detectable = [lang for lang in by_language if lang in locales.SUPPORTED_LANGUAGES]
+    detectable = [lang for lang in by_language if lang in locales.identifiable()]
     if not detectable:
         return None
     tag, confidence = locales.detect(words, detectable)

@@ -81,7 +81,8 @@ def test_in_german_a_capitalised_noun_is_no_name() -> None:
     # translation share 10% of its anchors with the English source (a user-management article), so it
     # was "not a translation of the same text".
     text = "Öffnen Sie die Einstellungen im Partner Center. Wählen Sie Benutzer und PowerShell, CSP oder E-Mail"
-    assert names(text) == ["sie", "einstellungen", "partner", "center", "sie", "benutzer", "powershell", "csp", "e-mail"]
+    assert names(text) == ["sie", "einstellungen", "partner", "center", "sie", "benutzer", "powershell", "csp",
+                           "e-mail"]
     assert names(text, nouns_capitalised=True) == ["powershell", "csp", "e-mail"]
 
 

@@ -18,6 +18,7 @@ from kb.search.query import search
 
 PASSWORD = "33333333-3333-3333-3333-333333333333"
 INVOICE = "44444444-4444-4444-4444-444444444444"
+NAMES = (("password", PASSWORD), ("invoice", INVOICE))
 
 ARTICLES = {
     # locale: (password article title, its text), (invoice article title, its text)
@@ -26,7 +27,8 @@ ARTICLES = {
               ("請求書を表示する", "毎月の請求書はパートナー センターの[請求]ページに表示されます。")),
     "zh-cn": (("重置密码", "你可以在合作伙伴中心重置密码。打开设置并选择**更改密码**。"),
               ("查看发票", "每月的发票显示在合作伙伴中心的[账单]页面上。")),
-    "ko-kr": (("비밀번호 재설정", "파트너 센터에서 비밀번호를 재설정할 수 있습니다. 설정을 열고 **비밀번호 변경**을 선택합니다."),
+    "ko-kr": (("비밀번호 재설정", "파트너 센터에서 비밀번호를 재설정할 수 있습니다. 설정을 열고 "
+                                "**비밀번호 변경**을 선택합니다."),
               ("청구서 보기", "월별 청구서는 파트너 센터의 [청구] 페이지에 표시됩니다.")),
     "de-de": (("Kennwort zurücksetzen", "Sie können Ihr Kennwort im Partner Center zurücksetzen. Öffnen Sie die "
                                       "Einstellungen und wählen Sie **Kennwort ändern**."),
@@ -41,7 +43,7 @@ ARTICLES = {
 
 def _write(root: Path) -> Path:
     for locale, articles in ARTICLES.items():
-        for (title, text), (name, assetid) in zip(articles, (("password", PASSWORD), ("invoice", INVOICE))):
+        for (title, text), (name, assetid) in zip(articles, NAMES, strict=True):
             path = root / locale / f"{name}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"---\ntitle: {title}\nms.assetid: {assetid}\n---\n# {title}\n\n{text}\n",
@@ -91,3 +93,13 @@ def test_a_phrase_needs_its_characters_in_a_row(index_dir: Path) -> None:
 def test_the_snippet_marks_the_characters_that_matched(index_dir: Path) -> None:
     [hit] = search(index_dir, "密码", locale="zh-CN").results
     assert hit.snippet == "你可以在合作伙伴中心重置<mark>密码</mark>。打开设置并选择更改<mark>密码</mark>。"
+
+
+@pytest.mark.parametrize(("query", "locale"), [
+    ("Rechnungen anzeigen", "de-DE"), ("afficher les factures", "fr-FR"), ("パスワードの変更", "ja-JP"),
+    ("비밀번호 변경", "ko-KR"), ("更改密码", "zh-CN"),
+])
+def test_auto_detects_every_language_of_the_release(index_dir: Path, query: str, locale: str) -> None:
+    result = search(index_dir, query, locale="auto")
+    assert result.locale == locale
+    assert {hit.locale for hit in result.results} == {locale}
